@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import cors from 'cors';
+import express, { type Request, type RequestHandler, type Response } from 'express';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { InvalidRequest, NotFound, UnsupportedMediaType } from './errors.js';
+import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
+import { parseHookRequest } from './cds-hooks/validate.js';
+import { FeedbackRequest } from './cds-hooks/protocol.js';
+import { createFhirReader, type FhirReader } from './fhir/client.js';
+import { gatherData } from './fhir/gather.js';
+import { errorHandler } from './http/errors.js';
+import type { Logger } from './logger.js';
+
+/** Who signed a call, for the log line (never the token itself). */
+export interface CallerIdentity {
+  iss: string;
+  jti: string;
+  tenant?: string;
+}
+
+export interface AppDeps {
+  config: Config;
+  services: readonly AnyCdsService[];
+  logger: Logger;
+  clock?: Clock;
+  newId?: () => string;
+  /** Readiness: configuration and terminology loaded. */
+  isReady?: () => boolean;
+  /** Verifies the EHR's JWT; resolves to the caller or throws Unauthorized. Absent: JWT not required. */
+  authenticate?: (req: Request) => Promise<CallerIdentity>;
+  readerFor?: (baseUrl: string, accessToken?: string) => FhirReader;
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+function serverTiming(parts: Record<string, number>): string {
+  return Object.entries(parts)
+    .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
+    .join(', ');
+}
+
+/** Builds the HTTP app without listening, so tests drive it in-process. */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? randomUUID;
+  const readerFor = deps.readerFor ?? createFhirReader;
+  validateServices(deps.services);
+  const servicesById = new Map(deps.services.map((s) => [s.id, s]));
+  const discovery = { services: deps.services.map(discoveryEntry) };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+
+  // One log line per request, with ids and timings only: never a token, a body or a resource.
+  app.use((req, res, next) => {
+    const started = performance.now();
+    const reqId = newId();
+    res.locals['reqId'] = reqId;
+    res.setHeader('X-Request-Id', reqId);
+    res.on('finish', () => {
+      const l = res.locals;
+      logger.info(
+        {
+          reqId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Math.round((performance.now() - started) * 10) / 10,
+          serviceId: l['serviceId'],
+          hook: l['hook'],
+          hookInstance: l['hookInstance'],
+          iss: l['caller']?.iss,
+          tenant: l['caller']?.tenant,
+          jti: l['caller']?.jti,
+          authFailure: l['authFailure'],
+          fhirFetches: l['fhirFetches'],
+        },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const allowedOrigins = config.corsOrigins.includes('*') ? '*' : config.corsOrigins;
+  app.use(
+    cors({
+      origin: allowedOrigins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['Server-Timing', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = deps.isReady ? deps.isReady() : true;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+
+  const authenticate: RequestHandler = async (req, res, next) => {
+    if (!deps.authenticate) return next();
+    res.locals['caller'] = await deps.authenticate(req);
+    next();
+  };
+
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (!req.is(JSON_TYPES)) {
+      throw new UnsupportedMediaType('Unsupported media type', [{ field: 'content-type', message: 'must be application/json' }]);
+    }
+    next();
+  };
+  const parseJson = express.json({ limit: config.maxBodyBytes, type: JSON_TYPES, strict: true });
+
+  app.get('/cds-services', authenticate, (_req, res) => {
+    res.json(discovery);
+  });
+
+  const serviceFor = (req: Request, res: Response): AnyCdsService => {
+    const id = String(req.params['id']);
+    const service = servicesById.get(id);
+    if (!service) throw new NotFound('Unknown CDS service', [{ field: 'id', message: `no CDS service '${id}'` }]);
+    res.locals['serviceId'] = service.id;
+    return service;
+  };
+
+  app.post('/cds-services/:id', authenticate, requireJson, parseJson, async (req, res) => {
+    const service = serviceFor(req, res);
+    const request = parseHookRequest(req.body, service.hook);
+    res.locals['hook'] = request.hook;
+    res.locals['hookInstance'] = request.hookInstance;
+
+    const gathered = await gatherData(
+      {
+        templates: service.prefetch,
+        required: service.requiredData,
+        prefetch: request.prefetch as Record<string, unknown> | null | undefined,
+        context: request.context,
+        fhirServer: request.fhirServer,
+        accessToken: request.fhirAuthorization?.access_token,
+      },
+      {
+        settings: { ...config.fhir, production: config.nodeEnv === 'production' },
+        readerFor,
+        onRefusedServer: () =>
+          logger.error({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: request.hookInstance }, 'fhirServer refused: not in FHIR_SERVER_ALLOWLIST'),
+      },
+    );
+    if (gathered.fetched.length) res.locals['fhirFetches'] = gathered.fetched;
+
+    const call: HookCall = {
+      hook: request.hook,
+      hookInstance: request.hookInstance,
+      context: request.context,
+      data: gathered.data,
+      clock,
+      newId,
+    };
+    const t0 = performance.now();
+    const decision = service.decide(call);
+    const t1 = performance.now();
+    const response = service.present(decision, call);
+    const t2 = performance.now();
+    res.setHeader(
+      'Server-Timing',
+      serverTiming({ prefetch: gathered.timings.prefetchMs, fhir: gathered.timings.fhirMs, decide: t1 - t0, present: t2 - t1 }),
+    );
+    res.json(response);
+  });
+
+  app.post('/cds-services/:id/feedback', authenticate, requireJson, parseJson, (req, res) => {
+    const service = serviceFor(req, res);
+    const parsed = FeedbackRequest.safeParse(req.body);
+    if (!parsed.success) {
+      throw new InvalidRequest(
+        'Invalid feedback',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
+      );
+    }
+    // Feedback is logged by card id and outcome only: enough to measure acceptance, nothing clinical.
+    for (const f of parsed.data.feedback) {
+      logger.info(
+        { reqId: res.locals['reqId'], serviceId: service.id, card: f.card, outcome: f.outcome, overrideReason: f.overrideReason?.reason?.code, accepted: f.acceptedSuggestions?.length ?? 0 },
+        'feedback',
+      );
+    }
+    res.status(200).json({});
+  });
+
+  app.use((req, _res, next) => {
+    next(new NotFound('Not found', [{ field: 'path', message: `no route ${req.method} ${req.path}` }]));
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

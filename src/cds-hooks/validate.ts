@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { InvalidRequest, type ProblemIssue } from '../errors.js';
+import { HookContexts, HookRequestEnvelope, type HookName, type HookRequest } from './protocol.js';
+
+function issuesOf(error: z.ZodError, prefix: string[] = []): ProblemIssue[] {
+  return error.issues.map((i) => ({
+    field: [...prefix, ...i.path.map(String)].join('.') || '(body)',
+    message: i.message,
+  }));
+}
+
+/** Validates a hook call for the service's hook; every bad field is named in one 400. */
+export function parseHookRequest(body: unknown, expectedHook: HookName): HookRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidRequest('Invalid hook request', [{ field: '(body)', message: 'must be a JSON object' }]);
+  }
+  const envelope = HookRequestEnvelope.safeParse(body);
+  const issues: ProblemIssue[] = envelope.success ? [] : issuesOf(envelope.error);
+  const hook = (body as { hook?: unknown }).hook;
+  if (typeof hook === 'string' && hook !== expectedHook) {
+    issues.push({ field: 'hook', message: `this service answers '${expectedHook}', not '${hook}'` });
+  }
+  const rawContext = (body as { context?: unknown }).context;
+  if (typeof rawContext === 'object' && rawContext !== null && !Array.isArray(rawContext)) {
+    const context = HookContexts[expectedHook].safeParse(rawContext);
+    if (!context.success) issues.push(...issuesOf(context.error, ['context']));
+  }
+  if (issues.length > 0 || !envelope.success) throw new InvalidRequest('Invalid hook request', issues);
+  return envelope.data as HookRequest;
+}

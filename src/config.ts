@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ConfigurationError } from './errors.js';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+const byteSize = z
+  .string()
+  .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'must be a size such as 5mb, 512kb or 1048576')
+  .transform((v) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(v)!;
+    return Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!);
+  });
+
+const positiveInt = z.coerce.number().int().positive();
+
+const urlPrefix = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL prefix' });
+
+/** Every setting comes from the environment; README.md documents each with its default. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: commaList.default(['*']),
+  MAX_BODY: byteSize.default(5 * 1024 ** 2),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(5000),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REQUIRE_JWT: booleanFlag.optional(),
+  TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
+  JWT_ALGORITHMS: commaList
+    .pipe(z.array(z.enum(['ES384', 'RS384', 'ES256', 'RS256'], { message: 'only ES384, RS384, ES256, RS256 are accepted' })))
+    .default(['ES384', 'RS384']),
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  JWKS_TIMEOUT_MS: positiveInt.default(2000),
+  FHIR_SERVER_ALLOWLIST: commaList.pipe(z.array(urlPrefix)).default([]),
+  FHIR_QUERY_TIMEOUT_MS: positiveInt.default(2000),
+  FHIR_CALL_BUDGET_MS: positiveInt.default(4000),
+  FHIR_MAX_PAGES: positiveInt.default(10),
+  THRESHOLDS_FILE: z.string().min(1).optional(),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  publicBaseUrl?: string;
+  auth: {
+    requireJwt: boolean;
+    trustedIssuersFile?: string;
+    algorithms: string[];
+    clockSkewSeconds: number;
+    jwksTimeoutMs: number;
+  };
+  fhir: {
+    /** URL prefixes a caller's fhirServer must start with; empty allows loopback only outside production. */
+    serverAllowlist: string[];
+    queryTimeoutMs: number;
+    callBudgetMs: number;
+    maxPages: number;
+  };
+  thresholdsFile?: string;
+}
+
+/** Validates the whole environment at once so that every problem is listed, not just the first. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new ConfigurationError('Invalid configuration', problems);
+  }
+  const e = parsed.data;
+  const requireJwt = e.REQUIRE_JWT ?? e.NODE_ENV === 'production';
+  if (requireJwt && !e.TRUSTED_ISSUERS_FILE) {
+    throw new ConfigurationError('Invalid configuration', [
+      'TRUSTED_ISSUERS_FILE: required when REQUIRE_JWT is true (set REQUIRE_JWT=false for local use only)',
+    ]);
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+    maxBodyBytes: e.MAX_BODY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    auth: {
+      requireJwt,
+      trustedIssuersFile: e.TRUSTED_ISSUERS_FILE,
+      algorithms: e.JWT_ALGORITHMS,
+      clockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,
+      jwksTimeoutMs: e.JWKS_TIMEOUT_MS,
+    },
+    fhir: {
+      serverAllowlist: e.FHIR_SERVER_ALLOWLIST,
+      queryTimeoutMs: e.FHIR_QUERY_TIMEOUT_MS,
+      callBudgetMs: e.FHIR_CALL_BUDGET_MS,
+      maxPages: e.FHIR_MAX_PAGES,
+    },
+    thresholdsFile: e.THRESHOLDS_FILE,
+  };
+}

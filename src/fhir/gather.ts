@@ -1,0 +1,154 @@
+import { performance } from 'node:perf_hooks';
+import { InvalidRequest, PreconditionFailed } from '../errors.js';
+import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
+import { bundleResources, isResource, nextLink } from './bundle.js';
+import { FhirRequestError, type FhirReader } from './client.js';
+import { isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
+
+export type DataSource = 'prefetch' | 'fhir' | 'none';
+
+/**
+ * What one prefetch key yielded. `known` means the source was searched (possibly finding nothing);
+ * `unknown` means the data could not be had, which rules must never read as "absent".
+ */
+export type KeyData =
+  | { readonly known: true; readonly resources: readonly fhir4.Resource[]; readonly source: DataSource }
+  | { readonly known: false; readonly reason: string; readonly source: DataSource };
+
+export type GatheredData = Readonly<Record<string, KeyData>>;
+
+export interface GatherSettings {
+  serverAllowlist: readonly string[];
+  production: boolean;
+  queryTimeoutMs: number;
+  callBudgetMs: number;
+  maxPages: number;
+}
+
+export interface GatherInput {
+  templates: Readonly<Record<string, string>>;
+  /** Keys without which the service cannot answer at all (CDS Hooks: 412 when unobtainable). */
+  required: readonly string[];
+  prefetch: Record<string, unknown> | null | undefined;
+  context: Record<string, unknown>;
+  fhirServer?: string;
+  accessToken?: string;
+}
+
+export interface GatherResult {
+  data: GatheredData;
+  timings: { prefetchMs: number; fhirMs: number };
+  /** Keys fetched from the FHIR server, with the failure kind where a fetch failed (ids only, for logs). */
+  fetched: { key: string; outcome: string }[];
+}
+
+export interface GatherDeps {
+  settings: GatherSettings;
+  readerFor: (baseUrl: string, accessToken?: string) => FhirReader;
+  onRefusedServer?: (fhirServer: string) => void;
+}
+
+type Plan = { kind: 'done'; data: KeyData } | { kind: 'fetch'; reason: string; pending?: fhir4.Bundle };
+
+function planKey(key: string, value: unknown): Plan {
+  if (value === undefined) return { kind: 'fetch', reason: 'not prefetched' };
+  if (value === null) return { kind: 'done', data: { known: true, resources: [], source: 'prefetch' } };
+  if (!isResource(value)) {
+    throw new InvalidRequest('Invalid prefetch', [
+      { field: `prefetch.${key}`, message: 'must be a FHIR resource (a Bundle, a resource or an OperationOutcome) or null' },
+    ]);
+  }
+  if (value.resourceType === 'OperationOutcome') return { kind: 'fetch', reason: 'the EHR reported its prefetch query failed' };
+  if (value.resourceType === 'Bundle') {
+    const bundle = value as fhir4.Bundle;
+    if (nextLink(bundle)) return { kind: 'fetch', reason: 'prefetch has further pages', pending: bundle };
+    return { kind: 'done', data: { known: true, resources: bundleResources(bundle), source: 'prefetch' } };
+  }
+  return { kind: 'done', data: { known: true, resources: [value], source: 'prefetch' } };
+}
+
+async function readAllPages(
+  reader: FhirReader,
+  first: fhir4.Resource,
+  base: string,
+  maxPages: number,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<fhir4.Resource[]> {
+  if (first.resourceType === 'OperationOutcome') throw new FhirRequestError('unexpected-resource');
+  if (first.resourceType !== 'Bundle') return [first];
+  let page = first as fhir4.Bundle;
+  const resources = bundleResources(page);
+  for (let pages = 1; ; pages++) {
+    const next = nextLink(page);
+    if (!next) return resources;
+    // A truncated list could hide a contraindication: past the cap the data is unknown, not partial.
+    if (pages >= maxPages || !isUnderBase(next, base)) throw new FhirRequestError('unexpected-resource');
+    const fetched = await reader.read(next, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+    if (fetched.resourceType !== 'Bundle') throw new FhirRequestError('unexpected-resource');
+    page = fetched as fhir4.Bundle;
+    resources.push(...bundleResources(page));
+  }
+}
+
+/**
+ * Per-key resolution (CDS Hooks 2.0 §Prefetch): a present key is used; `null` means "looked, none";
+ * an OperationOutcome or a missing key is fetched from `fhirServer` when allowed. All fetches of a
+ * call run in parallel under a per-query timeout and one budget for the call.
+ */
+export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<GatherResult> {
+  const { settings } = deps;
+  const started = performance.now();
+  const prefetch = input.prefetch ?? {};
+  const plans = new Map<string, Plan>();
+  for (const key of Object.keys(input.templates)) plans.set(key, planKey(key, prefetch[key]));
+  const prefetchMs = performance.now() - started;
+
+  const toFetch = [...plans].filter((entry): entry is [string, Extract<Plan, { kind: 'fetch' }>] => entry[1].kind === 'fetch');
+  const data: Record<string, KeyData> = {};
+  for (const [key, plan] of plans) if (plan.kind === 'done') data[key] = plan.data;
+
+  const fetched: GatherResult['fetched'] = [];
+  const fhirStarted = performance.now();
+  if (toFetch.length > 0) {
+    const server = input.fhirServer;
+    if (!server) {
+      for (const [key, plan] of toFetch) data[key] = { known: false, reason: `${plan.reason} and no fhirServer was given`, source: 'none' };
+      const missing = input.required.filter((k) => data[k] && !data[k]!.known);
+      if (missing.length > 0) {
+        throw new PreconditionFailed(
+          'Required data is neither prefetched nor fetchable',
+          missing.map((k) => ({ field: `prefetch.${k}`, message: `no usable prefetch and no fhirServer to fetch ${input.templates[k]}` })),
+        );
+      }
+    } else if (!isAllowedFhirServer(server, settings.serverAllowlist, settings.production)) {
+      deps.onRefusedServer?.(server);
+      throw new PreconditionFailed('fhirServer is not allowed', [
+        { field: 'fhirServer', message: 'this service does not fetch from that FHIR server (not in FHIR_SERVER_ALLOWLIST); send the data as prefetch' },
+      ]);
+    } else {
+      const reader = deps.readerFor(server, input.accessToken);
+      const budget = AbortSignal.timeout(settings.callBudgetMs);
+      await Promise.all(
+        toFetch.map(async ([key, plan]) => {
+          const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
+          try {
+            if (!plan.pending && url === undefined) {
+              data[key] = { known: false, reason: 'the hook context lacks a value this query needs', source: 'none' };
+              return;
+            }
+            const first = plan.pending ?? (await reader.read(url!, AbortSignal.any([budget, AbortSignal.timeout(settings.queryTimeoutMs)])));
+            const resources = await readAllPages(reader, first, server, settings.maxPages, budget, settings.queryTimeoutMs);
+            data[key] = { known: true, resources, source: 'fhir' };
+            fetched.push({ key, outcome: 'ok' });
+          } catch (err) {
+            const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
+            data[key] = { known: false, reason: `FHIR server: ${kind}`, source: 'fhir' };
+            fetched.push({ key, outcome: kind });
+          }
+        }),
+      );
+    }
+  }
+  return { data, timings: { prefetchMs, fhirMs: toFetch.length ? performance.now() - fhirStarted : 0 }, fetched };
+}

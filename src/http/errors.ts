@@ -1,0 +1,57 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { PayloadTooLarge, Problem, Unauthorized, UnsupportedMediaType, InvalidRequest } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export function operationOutcome(problem: Problem): fhir4.OperationOutcome {
+  const issues = problem.issues.length > 0 ? problem.issues : [{ message: problem.message }];
+  return {
+    resourceType: 'OperationOutcome',
+    issue: issues.map((i) => ({
+      severity: 'error',
+      code: i.code ?? problem.issueCode,
+      diagnostics: i.field ? `${i.field}: ${i.message}` : i.message,
+      ...(i.field ? { expression: [i.field] } : {}),
+    })),
+  };
+}
+
+export function sendProblem(res: Response, problem: Problem): void {
+  if (problem instanceof Unauthorized) {
+    res.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${problem.reason}"`);
+    res.status(401).json({ error: 'invalid_token', reason: problem.reason, message: problem.message });
+    return;
+  }
+  res.status(problem.status).type('application/json').json(operationOutcome(problem));
+}
+
+/** body-parser errors carry a `type`; map them to our problems so there is one path to HTTP. */
+function fromBodyParser(err: { type?: string; status?: number }): Problem | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new PayloadTooLarge('Request body too large', [{ field: '(body)', message: 'exceeds MAX_BODY' }]);
+    case 'entity.parse.failed':
+      return new InvalidRequest('Invalid JSON', [{ field: '(body)', message: 'is not valid JSON' }]);
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new UnsupportedMediaType('Unsupported encoding', [{ field: 'content-type', message: 'unsupported charset or encoding' }]);
+    default:
+      return undefined;
+  }
+}
+
+/** The one place an error becomes an HTTP answer. Never a stack trace on the wire. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const problem = err instanceof Problem ? err : fromBodyParser(err as { type?: string });
+    if (problem) {
+      if (problem instanceof Unauthorized) res.locals['authFailure'] = problem.reason;
+      sendProblem(res, problem);
+      return;
+    }
+    logger.error({ reqId: res.locals['reqId'], err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+    res.status(500).json({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'fatal', code: 'exception', diagnostics: `internal error; reference ${res.locals['reqId'] ?? req.headers['x-request-id'] ?? ''}` }],
+    });
+  };
+}
