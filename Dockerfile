@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# trd-cds: CDS Hooks service for treatment-resistant depression.
+# BASE_IMAGE must provide Node.js 20 (or 22) with npm; CI builds a local stand-in (scripts/container-check.sh).
+ARG BASE_IMAGE=node:20-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY cds-services ./cds-services
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM ${BASE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY fhir-profiles ./fhir-profiles
+COPY config ./config
+USER 1000:1000
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/src/main.js"]
