@@ -1,0 +1,102 @@
+import { join, relative } from 'node:path';
+import { assertMatchesSchema, readJsonFile } from '../../src/knowledge/json-data.js';
+import { fhirProfilesDir, projectRoot } from '../../src/paths.js';
+
+interface Setting<T> {
+  value: T;
+  source: string;
+}
+type Settings<K extends string> = Record<K, Setting<number>>;
+
+export interface DoseThreshold {
+  ingredient: string;
+  lenient: number;
+  strict: number;
+  source: string;
+}
+
+/** Shape of fhir-profiles/thresholds/trd-thresholds.json (checked by its JSON Schema at start-up). */
+export interface Thresholds {
+  version: string;
+  adequateTrial: Settings<'minimumDurationDays' | 'episodeLookbackMonths' | 'minimumTrialsForTrd' | 'gapToleranceDays'> & {
+    doseColumn: Setting<'lenient' | 'strict'>;
+    countAugmentation: Setting<boolean>;
+    minimumDailyDoseMg: Record<string, DoseThreshold>;
+  };
+  failure: Settings<'phq9StillDepressedAtLeast' | 'madrsStillDepressedAtLeast'>;
+  scores: Settings<'phq9BaselineExpectedAtLeast' | 'phq9RemissionBelow' | 'responseReductionPercent'> & {
+    phq9Bands: Setting<[number, string][]>;
+    madrsBands: Setting<[number, string][]>;
+  };
+  vitals: Settings<
+    | 'bpCautionSystolicAbove'
+    | 'bpCautionDiastolicAbove'
+    | 'bpBlockSystolicAtLeast'
+    | 'bpBlockDiastolicAtLeast'
+    | 'bpCrisisSystolicAbove'
+    | 'bpCrisisDiastolicAbove'
+    | 'spo2MinimumPercent'
+    | 'monitoringIntervalMinutes'
+    | 'esketaminePostDoseBpMinutes'
+    | 'esketamineObservationHours'
+  >;
+  lookbackDays: Settings<
+    | 'bloodPressure'
+    | 'heartRate'
+    | 'weight'
+    | 'baselineSeverity'
+    | 'hcgTest'
+    | 'pregnancyStatus'
+    | 'pregnancyCondition'
+    | 'acuteSuicidality'
+    | 'cssrs'
+    | 'phq9Item9'
+    | 'recentMi'
+    | 'suicideAttemptHistory'
+    | 'convulsions'
+    | 'priorCourse'
+  >;
+  pregnancyPotential: Settings<'minimumAge' | 'maximumAge'>;
+  dosing: Settings<
+    | 'ketamineMgPerKg'
+    | 'ketamineDoseTolerancePercent'
+    | 'ketamineInfusionMinutes'
+    | 'ketamineCombinationInfusionMinutes'
+    | 'ketamineSessionsPerWeek'
+    | 'ketamineCourseWeeks'
+    | 'tmsSessionsPerWeek'
+    | 'tmsCourseWeeks'
+    | 'esketamineInductionSessionsPerWeek'
+    | 'esketamineInductionWeeks'
+    | 'esketamineInductionDoseMg'
+  >;
+}
+
+const DEFAULTS_FILE = join(fhirProfilesDir, 'thresholds', 'trd-thresholds.json');
+const SCHEMA_FILE = join(fhirProfilesDir, 'schemas', 'trd-thresholds.schema.json');
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An override changes only what it names; a `{value, source}` leaf is replaced whole. */
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override) || 'value' in override) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(override)) merged[k] = k in base ? deepMerge(base[k], v) : v;
+  return merged;
+}
+
+/** The defaults, with a deployment's override file (THRESHOLDS_FILE) merged in and validated. */
+export function loadThresholds(overrideFile?: string): Thresholds {
+  const schema = readJsonFile(SCHEMA_FILE) as object;
+  const defaults = readJsonFile(DEFAULTS_FILE);
+  if (!overrideFile) return assertMatchesSchema<Thresholds>(defaults, schema, relative(projectRoot, DEFAULTS_FILE));
+  return assertMatchesSchema<Thresholds>(deepMerge(defaults, readJsonFile(overrideFile)), schema, overrideFile);
+}
+
+/** The minimum daily dose in force for an ingredient, or undefined when none is configured. */
+export function minimumDailyDoseMg(t: Thresholds, ingredientRxcui: string): number | undefined {
+  const row = t.adequateTrial.minimumDailyDoseMg[ingredientRxcui];
+  return row ? row[t.adequateTrial.doseColumn.value] : undefined;
+}

@@ -1,0 +1,689 @@
+/**
+ * Regenerates fhir-profiles/ from the clinical reference in ../shared/clinical/.
+ * The output is committed and reviewed as data; this script is how it was made.
+ * Run: npx tsx scripts/build-fhir-profiles.ts
+ *
+ * verification.md wins over codes.json: its additions and corrections are listed below as EXTRA
+ * codes with their source, because that file is prose, not data.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/paths.js';
+import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
+
+const clinical = join(projectRoot, '..', 'shared', 'clinical');
+const out = join(projectRoot, 'fhir-profiles');
+const VERSION = '2026.11.0';
+const DATE = '2026-11-21';
+
+interface RefCode {
+  system: string;
+  code: string | null;
+  display: string;
+  source: string;
+  verified: boolean;
+  verification_level?: string;
+  [flag: string]: unknown;
+}
+const codesJson = JSON.parse(readFileSync(join(clinical, 'codes.json'), 'utf8')) as {
+  concepts: Record<string, { description: string; codes: RefCode[] }>;
+};
+const concept = (key: string) => codesJson.concepts[key]!.codes.filter((c) => c.code !== null);
+
+type Verification = 'verified' | 'secondary' | 'inferred' | 'unverified';
+interface Code {
+  system: string;
+  code: string;
+  display: string;
+  source: string;
+  verification: Verification;
+  ordinal?: number;
+}
+
+const VERIFICATION_MD = 'shared/clinical/verification.md';
+const HCPCS_REF = 'urn:oid:2.16.840.1.113883.6.285';
+
+function fromRef(c: RefCode): Code {
+  const system = c.system.startsWith(HCPCS_REF) ? SYSTEM.hcpcs : c.system;
+  const verification: Verification = !c.verified ? 'unverified' : c.verification_level === 'secondary' ? 'secondary' : 'verified';
+  return { system, code: c.code!, display: c.display, source: c.source, verification };
+}
+const refs = (key: string, keep: (c: RefCode) => boolean = () => true) => concept(key).filter(keep).map(fromRef);
+const extra = (system: string, code: string, display: string, verification: Verification, source = VERIFICATION_MD): Code => ({
+  system,
+  code,
+  display,
+  source,
+  verification,
+});
+const codeIn = (...codes: string[]) => (c: RefCode) => codes.includes(c.code!);
+const notIn = (...codes: string[]) => (c: RefCode) => !codes.includes(c.code!);
+
+interface Def {
+  slug: string;
+  title: string;
+  purpose: string;
+  source: string;
+  codes: Code[];
+  /** Words matched in CodeableConcept.text / display where the reference says codes alone miss real data. */
+  textMatch?: string[];
+}
+
+const LA = SYSTEM.loinc;
+const SCT = SYSTEM.snomed;
+const RX = SYSTEM.rxnorm;
+const LOCAL = `${CANONICAL_BASE}/CodeSystem/trd-assessment`;
+const KNOWLEDGE = 'general RxNorm knowledge; not in the shared reference — confirm on a terminology server';
+
+const isFlag = (flag: string, value: unknown = true) => (c: RefCode) => c[flag] === value;
+const notFlag = (flag: string) => (c: RefCode) => !c[flag];
+
+const acuteHeartFailure = ['I50.21', 'I50.23', 'I50.31', 'I50.33', 'I50.41', 'I50.43', 'I50.811', 'I50.813'];
+
+const defs: Def[] = [
+  // ---- Depression (rules.md 2.1, EL-1) ----
+  {
+    slug: 'mdd-current-episode',
+    title: 'Major depressive disorder, current episode',
+    purpose: 'EL-1: MDD that can anchor a TRD work-up (not in remission). SNOMED 35489007 "Depressive disorder" is moved to needs-confirmation: it does not establish MDD.',
+    source: 'rules.md 2.1; codes.json mdd_index_qualifying, mdd_snomed; verification.md 5 (TRD 1153570009)',
+    codes: [
+      ...refs('mdd_index_qualifying', notFlag('in_remission')),
+      ...refs('mdd_snomed', notIn('35489007')),
+      extra(SCT, '1153570009', 'Treatment resistant depression (disorder)', 'verified'),
+    ],
+  },
+  {
+    slug: 'mdd-in-remission',
+    title: 'Major depressive disorder in remission',
+    purpose: 'EL-1: remission codes indicate no current episode.',
+    source: 'rules.md 2.1; codes.json mdd_index_qualifying (in_remission)',
+    codes: refs('mdd_index_qualifying', isFlag('in_remission')),
+  },
+  {
+    slug: 'depression-needs-confirmation',
+    title: 'Depression that needs confirmation as MDD',
+    purpose: 'EL-1: codes that do not by themselves establish MDD; the card asks the clinician to confirm.',
+    source: 'rules.md 2.1; codes.json depression_non_mdd_or_ambiguous; SNOMED 35489007 from mdd_snomed',
+    codes: [...refs('depression_non_mdd_or_ambiguous'), ...refs('mdd_snomed', codeIn('35489007'))],
+  },
+  {
+    slug: 'treatment-resistant-depression',
+    title: 'Treatment-resistant depression',
+    purpose: 'EL-1/EL-2: a recorded TRD diagnosis (still requires trial evidence).',
+    source: 'verification.md 5',
+    codes: [extra(SCT, '1153570009', 'Treatment resistant depression (disorder)', 'verified')],
+  },
+  // ---- Psychiatric exclusions and cautions ----
+  { slug: 'bipolar-disorder', title: 'Bipolar disorder', purpose: 'RC-1', source: 'rules.md 2.2; codes.json bipolar', codes: refs('bipolar') },
+  {
+    slug: 'psychotic-disorders',
+    title: 'Psychotic disorders (active psychosis)',
+    purpose: 'CI-2. Includes MDD with psychotic features and substance-induced psychosis. F21 is in psychosis-spectrum-confirm instead.',
+    source: 'rules.md 2.3; codes.json psychotic_disorders; SNOMED MDD-with-psychotic-features from mdd_snomed',
+    codes: [...refs('psychotic_disorders', notIn('F21')), ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001'))],
+  },
+  {
+    slug: 'psychosis-spectrum-confirm',
+    title: 'Psychosis-spectrum disorder needing confirmation',
+    purpose: 'CI-2 unknown: schizotypal disorder is "caution only" in the reference; the card asks to confirm no active psychosis.',
+    source: 'rules.md 2.3 (F21 caution only)',
+    codes: refs('psychotic_disorders', codeIn('F21')),
+  },
+  {
+    slug: 'substance-use-disorder-active',
+    title: 'Substance use disorder, not in remission',
+    purpose: 'CI-3 (F17 nicotine excluded by the reference).',
+    source: 'rules.md 2.4; codes.json substance_use_disorders (in_remission false)',
+    codes: refs('substance_use_disorders', (c) => c.in_remission !== true),
+  },
+  {
+    slug: 'substance-use-disorder-in-remission',
+    title: 'Substance use disorder in remission',
+    purpose: 'RC-2',
+    source: 'rules.md 2.4; codes.json substance_use_disorders (in_remission true)',
+    codes: refs('substance_use_disorders', isFlag('in_remission')),
+  },
+  {
+    slug: 'ketamine-misuse',
+    title: 'Ketamine misuse or dependence',
+    purpose: 'CI-3: named on the card as ketamine-specific misuse.',
+    source: 'rules.md 2.4 matching rule',
+    codes: refs('substance_use_disorders', codeIn('724713006', '724715004')),
+  },
+  {
+    slug: 'dissociative-disorders',
+    title: 'Dissociative disorders',
+    purpose: 'RC-12',
+    source: 'rules.md 2.13; codes.json dissociative_disorders',
+    codes: refs('dissociative_disorders'),
+  },
+  {
+    slug: 'suicidality-acute',
+    title: 'Acute suicidal ideation or attempt',
+    purpose: 'CI-1 (recorded within 30 days). The reference flags R45.851 and T14.91XA as acute and CI-1 names 6471006, 304594002, 247650009; 267073005, 711561004 and 102911000 are added as findings of current risk.',
+    source: 'rules.md 2.12 and CI-1; codes.json suicidality',
+    codes: refs('suicidality', codeIn('R45.851', 'T14.91XA', '6471006', '304594002', '247650009', '267073005', '711561004', '102911000')),
+  },
+  {
+    slug: 'suicide-attempt-history',
+    title: 'History of suicide attempt or self-harm',
+    purpose: 'RC-16 (within 12 months). Z91.52 and R45.88 (non-suicidal self-harm) are kept here as risk history.',
+    source: 'rules.md 2.12 and RC-16; codes.json suicidality',
+    codes: refs('suicidality', codeIn('T14.91XD', 'T14.91XS', 'Z91.5', 'Z91.51', 'Z91.52', 'R45.88', '425104003')),
+  },
+  // ---- Pregnancy (CI-4) ----
+  { slug: 'pregnancy-conditions', title: 'Pregnancy', purpose: 'CI-4 (active, within 280 days)', source: 'rules.md 2.5; codes.json pregnancy', codes: refs('pregnancy') },
+  {
+    slug: 'pregnancy-status-observation',
+    title: 'Pregnancy status observation',
+    purpose: 'CI-4',
+    source: 'rules.md 4.2; codes.json vitals',
+    codes: refs('vitals', codeIn('82810-3')),
+  },
+  {
+    slug: 'pregnancy-status-pregnant',
+    title: 'Pregnancy status answer: pregnant',
+    purpose: 'CI-4',
+    source: 'rules.md 6 (US Core pregnancy status)',
+    codes: [extra(SCT, '77386006', 'Pregnant', 'verified', 'rules.md 4.2 / 6: US Core observation-pregnancy-status example')],
+  },
+  {
+    slug: 'pregnancy-status-not-pregnant',
+    title: 'Pregnancy status answer: not pregnant',
+    purpose: 'CI-4: a recent "not pregnant" status settles pregnancy as not met.',
+    source: 'HL7 IG example PregnancyStatus (SNOMED 60001007 "Not pregnant (finding)"); not in the shared reference',
+    codes: [extra(SCT, '60001007', 'Not pregnant (finding)', 'secondary', 'HL7 IG FSH example of PregnancyStatus (public)')],
+  },
+  {
+    slug: 'hcg-tests',
+    title: 'Pregnancy (hCG) tests',
+    purpose: 'CI-4: positive within 30 days is pregnancy; negative within 30 days settles it.',
+    source: 'rules.md 4.3; codes.json pregnancy_tests',
+    codes: refs('pregnancy_tests'),
+  },
+  {
+    slug: 'hcg-positive-results',
+    title: 'hCG qualitative result: positive or detected',
+    purpose: 'CI-4',
+    source: 'verification.md 4 (hCG rule refinement)',
+    codes: [
+      extra(SCT, '10828004', 'Positive (qualifier value)', 'secondary'),
+      extra(SCT, '260373001', 'Detected', 'verified'),
+      extra(LA, 'LA6576-8', 'Positive', 'secondary'),
+    ],
+  },
+  {
+    slug: 'hcg-negative-results',
+    title: 'hCG qualitative result: negative or not detected',
+    purpose: 'CI-4. Synthea emits 260385009 under the LOINC system (verification.md 4): that pair is listed explicitly rather than matching on code alone.',
+    source: 'verification.md 4 (hCG rule refinement)',
+    codes: [
+      extra(SCT, '260385009', 'Negative (qualifier value)', 'secondary'),
+      extra(LA, '260385009', 'Negative (qualifier value) — mislabelled as LOINC by Synthea', 'secondary'),
+      extra(LA, 'LA6577-6', 'Negative', 'secondary'),
+    ],
+  },
+  {
+    slug: 'interpretation-positive',
+    title: 'Observation interpretation: positive or abnormal',
+    purpose: 'CI-4: hCG interpretation POS / A / H counts as positive (rules.md 4.3).',
+    source: 'rules.md 4.3; HL7 v3 ObservationInterpretation',
+    codes: ['POS', 'A', 'H', 'HH'].map((c) => extra(SYSTEM.observationInterpretation, c, c, 'verified', 'rules.md 4.3')),
+  },
+  {
+    slug: 'interpretation-negative',
+    title: 'Observation interpretation: negative or normal',
+    purpose: 'CI-4',
+    source: 'HL7 v3 ObservationInterpretation',
+    codes: ['NEG', 'N'].map((c) => extra(SYSTEM.observationInterpretation, c, c, 'verified', 'HL7 v3 ObservationInterpretation')),
+  },
+  // ---- Neurological ----
+  {
+    slug: 'seizure-intractable',
+    title: 'Epilepsy, intractable (not controlled by medication)',
+    purpose: 'CI-9',
+    source: 'rules.md 2.6; codes.json seizure_epilepsy (intractable)',
+    codes: refs('seizure_epilepsy', isFlag('intractable')),
+  },
+  {
+    slug: 'seizure-disorder',
+    title: 'Seizure disorder or epilepsy (control not coded)',
+    purpose: 'RC-6; with recent convulsions, CI-9',
+    source: 'rules.md 2.6; codes.json seizure_epilepsy',
+    codes: refs('seizure_epilepsy', (c) => !c.intractable && c.code !== 'R56.9'),
+  },
+  {
+    slug: 'convulsions',
+    title: 'Convulsions',
+    purpose: 'CI-9: a seizure disorder plus convulsions within 12 months',
+    source: 'rules.md CI-9',
+    codes: refs('seizure_epilepsy', codeIn('R56.9')),
+  },
+  {
+    slug: 'raised-intracranial-pressure',
+    title: 'Raised intracranial pressure',
+    purpose: 'CI-11',
+    source: 'rules.md 2.10; codes.json increased_intracranial_pressure',
+    codes: refs('increased_intracranial_pressure'),
+  },
+  // ---- Cardiovascular ----
+  {
+    slug: 'hypertension',
+    title: 'Hypertension',
+    purpose: 'RC-5',
+    source: 'rules.md 2.7; codes.json hypertension',
+    codes: refs('hypertension', (c) => !c.hypertensive_crisis && c.code !== 'I67.4' && c.code !== '443482000'),
+  },
+  {
+    slug: 'hypertensive-crisis',
+    title: 'Hypertensive crisis, urgency or emergency',
+    purpose: 'CI-6',
+    source: 'rules.md 2.7 (hypertensive_crisis) and CI-6',
+    codes: refs('hypertension', (c) => c.hypertensive_crisis === true || c.code === '443482000'),
+  },
+  {
+    slug: 'hypertensive-encephalopathy',
+    title: 'Hypertensive encephalopathy',
+    purpose: 'RC-5: Spravato label — history warrants more intensive BP monitoring',
+    source: 'rules.md 2.7',
+    codes: refs('hypertension', codeIn('I67.4')),
+  },
+  {
+    slug: 'aneurysm-avm-ich',
+    title: 'Aneurysmal vascular disease, AVM, intracerebral haemorrhage',
+    purpose: 'CI-5 (history counts)',
+    source: 'rules.md 2.8; codes.json aneurysm_avm_ich',
+    codes: refs('aneurysm_avm_ich'),
+  },
+  {
+    slug: 'cardiac-recent-mi',
+    title: 'Myocardial infarction',
+    purpose: 'CI-7 (onset within 90 days)',
+    source: 'rules.md 2.9; codes.json cardiac_high_risk (recent_mi)',
+    codes: refs('cardiac_high_risk', (c) => c.recent_mi === true || ['22298006', '57054005'].includes(c.code!)),
+  },
+  {
+    slug: 'cardiac-acute-coronary',
+    title: 'Unstable angina or acute ischaemic heart disease',
+    purpose: 'CI-7 (active)',
+    source: 'rules.md 2.9; codes.json cardiac_high_risk',
+    codes: refs('cardiac_high_risk', (c) => c.unstable_angina === true || c.code!.startsWith('I24') || c.code === '4557003'),
+  },
+  {
+    slug: 'heart-failure-acute',
+    title: 'Acute (decompensated) heart failure',
+    purpose: 'CI-7 (active)',
+    source: 'rules.md CI-7 (I50.21/23/31/33/41/43 acute) and codes.json cardiac_high_risk',
+    codes: refs('cardiac_high_risk', codeIn(...acuteHeartFailure)),
+  },
+  {
+    slug: 'heart-failure-other',
+    title: 'Heart failure, chronic or unspecified',
+    purpose: 'CI-7 unknown: the card asks to confirm it is compensated (codes.json: chronic = warning).',
+    source: 'codes.json cardiac_high_risk (heart_failure)',
+    codes: refs('cardiac_high_risk', (c) => (c.heart_failure === true || c.code === '84114007') && !acuteHeartFailure.includes(c.code!)),
+  },
+  // ---- TMS implants (CI-10, RC-7) ----
+  {
+    slug: 'tms-head-implant',
+    title: 'Implant in or near the head (conditions, procedures, device types)',
+    purpose: 'CI-10. Device types from verification.md 5 are secondary; device text is matched too, as the reference asks.',
+    source: 'rules.md 2.11 and CI-10; verification.md 5',
+    codes: [
+      ...refs('tms_implants', (c) => c.head_implant === true || c.system === SCT),
+      extra(SCT, '43252007', 'Cochlear prosthesis, device (physical object)', 'secondary'),
+      extra(SCT, '360103009', 'Intracochlear prosthesis (physical object)', 'secondary'),
+      extra(SCT, '303500007', 'Auditory implant (physical object)', 'secondary'),
+      extra(SCT, '25937001', 'Neurostimulator, device (physical object)', 'secondary'),
+      extra(SCT, '303618000', 'Nervous system implant (physical object)', 'secondary'),
+      extra(SCT, '258593008', 'Ventricular shunt (physical object)', 'secondary'),
+      extra(SCT, '118425005', 'Cerebral ventricular reservoir device (physical object)', 'secondary'),
+      extra(SCT, '102314001', 'Embolization coil, device (physical object)', 'secondary'),
+    ],
+    textMatch: ['cochlear implant', 'aneurysm clip', 'deep brain stimulator', 'vagus nerve stimulator', 'vagal nerve stimulator', 'neurostimulator', 'shunt', 'embolization coil', 'bullet fragment', 'shrapnel'],
+  },
+  {
+    slug: 'tms-implant-needs-confirmation',
+    title: 'Implant whose location must be confirmed',
+    purpose: 'CI-10 unknown: neurostimulator, CSF device or other implants whose site is not coded.',
+    source: 'rules.md 2.11 (head_implant possible; "clinician confirm")',
+    codes: refs('tms_implants', (c) => c.head_implant === 'possible' || ['Z45.42', 'Z95.828', 'Z96.89', 'Z97.8'].includes(c.code!)),
+  },
+  {
+    slug: 'cardiac-implanted-device',
+    title: 'Pacemaker, ICD or other implanted cardiac device',
+    purpose: 'RC-7',
+    source: 'rules.md 2.11 (cardiac_device); verification.md 5',
+    codes: [
+      ...refs('tms_implants', isFlag('cardiac_device')),
+      extra(SCT, '14106009', 'Cardiac pacemaker, device (physical object)', 'secondary'),
+      extra(SCT, '72506001', 'Implantable defibrillator, device (physical object)', 'secondary'),
+    ],
+    textMatch: ['pacemaker', 'defibrillator'],
+  },
+  // ---- Caution groups (rules.md 2.13) ----
+  { slug: 'glaucoma', title: 'Glaucoma', purpose: 'RC-10', source: 'rules.md 2.13', codes: refs('glaucoma') },
+  { slug: 'hepatic-impairment', title: 'Hepatic impairment', purpose: 'RC-8', source: 'rules.md 2.13', codes: refs('hepatic_impairment') },
+  { slug: 'hyperthyroidism', title: 'Hyperthyroidism', purpose: 'RC-9', source: 'rules.md 2.13', codes: refs('hyperthyroidism') },
+  { slug: 'interstitial-cystitis', title: 'Interstitial cystitis', purpose: 'RC-11', source: 'rules.md 2.13', codes: refs('interstitial_cystitis') },
+  // ---- Medications ----
+  {
+    slug: 'antidepressant-ingredients',
+    title: 'Antidepressant ingredients',
+    purpose: 'EL-2: ingredients whose adequate trial counts. Non-counting products are flagged in the catalogue.',
+    source: 'rules.md 3.1; verification.md 1 (ingredient RxCUIs)',
+    codes: [
+      ...refs('antidepressant_ingredients', (c) => /^(SSRI|SNRI|TCA|atypical)/.test(String(c.ingredient_class))),
+      // Auvelity (dextromethorphan-bupropion) is labelled for MDD; with no dose threshold its trial stays unknown.
+      ...refs('antidepressant_ingredients', codeIn('3289')),
+      extra(RX, '42355', 'fluvoxamine', 'verified'),
+      extra(RX, '734064', 'desvenlafaxine', 'verified'),
+      extra(RX, '1433212', 'levomilnacipran', 'verified'),
+      extra(RX, '2597', 'clomipramine', 'verified'),
+      extra(RX, '8886', 'protriptyline', 'verified'),
+      extra(RX, '10834', 'trimipramine', 'verified'),
+      extra(RX, '722', 'amoxapine', 'verified'),
+      extra(RX, '6646', 'maprotiline', 'verified'),
+      extra(RX, '8123', 'phenelzine', 'verified'),
+      extra(RX, '10734', 'tranylcypromine', 'verified'),
+      extra(RX, '6011', 'isocarboxazid', 'verified'),
+      extra(RX, '9639', 'selegiline', 'verified'),
+      extra(RX, '1086769', 'vilazodone', 'verified'),
+      extra(RX, '1455099', 'vortioxetine', 'verified'),
+    ],
+  },
+  {
+    slug: 'augmentation-ingredients',
+    title: 'Augmentation agents',
+    purpose: 'EL-2: counted as trials only when configured (FDA/Spravato TRD counts antidepressants).',
+    source: 'rules.md 3.1 and 3.4; verification.md 1',
+    codes: [
+      ...refs('antidepressant_ingredients', (c) => String(c.ingredient_class).startsWith('augmentation')),
+      extra(RX, '1658314', 'brexpiprazole', 'verified'),
+      extra(RX, '10814', 'liothyronine (Triiodothyronine)', 'verified'),
+    ],
+  },
+  {
+    slug: 'maoi-ingredients',
+    title: 'Monoamine oxidase inhibitors',
+    purpose: 'RC-4 (BP interaction with esketamine/ketamine)',
+    source: 'rules.md RC-4; verification.md 1',
+    codes: [
+      extra(RX, '8123', 'phenelzine', 'verified'),
+      extra(RX, '10734', 'tranylcypromine', 'verified'),
+      extra(RX, '6011', 'isocarboxazid', 'verified'),
+      extra(RX, '9639', 'selegiline', 'verified'),
+    ],
+    textMatch: ['phenelzine', 'tranylcypromine', 'isocarboxazid', 'selegiline'],
+  },
+  {
+    slug: 'psychostimulant-ingredients',
+    title: 'Psychostimulants',
+    purpose: 'RC-4. The reference names the class but lists no codes: ingredients are matched by RxCUI (unverified) and by name.',
+    source: 'rules.md RC-4 (Spravato label 5.6); codes from general RxNorm knowledge',
+    codes: [
+      extra(RX, '6901', 'methylphenidate', 'unverified', KNOWLEDGE),
+      extra(RX, '725', 'amphetamine', 'unverified', KNOWLEDGE),
+      extra(RX, '3288', 'dextroamphetamine', 'unverified', KNOWLEDGE),
+      extra(RX, '30125', 'modafinil', 'unverified', KNOWLEDGE),
+    ],
+    textMatch: ['methylphenidate', 'amphetamine', 'dextroamphetamine', 'lisdexamfetamine', 'dexmethylphenidate', 'modafinil', 'armodafinil', 'methamphetamine'],
+  },
+  {
+    slug: 'cns-depressant-ingredients',
+    title: 'CNS depressants (benzodiazepines, opioids, hypnotics)',
+    purpose: 'RC-3. The reference points at VSAC 2.16.840.1.113762.1.4.1248.134 without listing codes: common ingredients are matched by RxCUI (unverified) and by name.',
+    source: 'rules.md RC-3; codes from general RxNorm knowledge',
+    codes: [
+      extra(RX, '596', 'alprazolam', 'unverified', KNOWLEDGE),
+      extra(RX, '6470', 'lorazepam', 'unverified', KNOWLEDGE),
+      extra(RX, '2598', 'clonazepam', 'unverified', KNOWLEDGE),
+      extra(RX, '3322', 'diazepam', 'unverified', KNOWLEDGE),
+      extra(RX, '7804', 'oxycodone', 'unverified', KNOWLEDGE),
+      extra(RX, '5489', 'hydrocodone', 'unverified', KNOWLEDGE),
+      extra(RX, '7052', 'morphine', 'unverified', KNOWLEDGE),
+      extra(RX, '6813', 'methadone', 'unverified', KNOWLEDGE),
+      extra(RX, '4337', 'fentanyl', 'unverified', KNOWLEDGE),
+      extra(RX, '39993', 'zolpidem', 'unverified', KNOWLEDGE),
+    ],
+    textMatch: [
+      'alprazolam', 'lorazepam', 'clonazepam', 'diazepam', 'temazepam', 'chlordiazepoxide', 'clorazepate', 'oxazepam', 'midazolam',
+      'oxycodone', 'hydrocodone', 'morphine', 'methadone', 'fentanyl', 'hydromorphone', 'oxymorphone', 'codeine', 'tramadol', 'tapentadol', 'buprenorphine',
+      'zolpidem', 'eszopiclone', 'zaleplon', 'phenobarbital', 'butalbital',
+    ],
+  },
+  {
+    slug: 'seizure-threshold-lowering-ingredients',
+    title: 'Medicines that lower the seizure threshold',
+    purpose: 'RC-6 (TMS): bupropion and tricyclics.',
+    source: 'rules.md RC-6 (RxNorm 42347) and 3.4 (bupropion seizure caution); TCAs per rules.md 3.1 classes',
+    codes: [
+      ...refs('antidepressant_ingredients', (c) => c.code === '42347' || c.ingredient_class === 'TCA'),
+      extra(RX, '2597', 'clomipramine', 'verified'),
+      extra(RX, '8886', 'protriptyline', 'verified'),
+      extra(RX, '10834', 'trimipramine', 'verified'),
+      extra(RX, '722', 'amoxapine', 'verified'),
+      extra(RX, '6646', 'maprotiline', 'verified'),
+    ],
+  },
+  {
+    slug: 'ketamine-products',
+    title: 'Ketamine (ingredient and injectable products)',
+    purpose: 'Draft-order detection, CI-8 allergy, EL-3 prior course. SCD/SBD codes are inferred (verification.md 3); the ingredient and the name are the reliable routes.',
+    source: 'rules.md 3.2; verification.md 3',
+    codes: [
+      ...refs('esketamine_ketamine_products', codeIn('6130')),
+      extra(RX, '238082', 'ketamine 10 MG/ML Injectable Solution (strength inferred)', 'inferred'),
+      extra(RX, '238083', 'ketamine 100 MG/ML Injectable Solution', 'inferred'),
+      extra(RX, '238084', 'ketamine 50 MG/ML Injectable Solution (strength inferred)', 'inferred'),
+      extra(RX, '206967', 'Ketalar (strength inferred)', 'inferred'),
+      extra(RX, '206970', 'Ketalar (strength inferred)', 'inferred'),
+      extra(RX, '206972', 'Ketalar (strength inferred)', 'inferred'),
+    ],
+    textMatch: ['ketamine', 'ketalar'],
+  },
+  {
+    slug: 'esketamine-products',
+    title: 'Esketamine (Spravato)',
+    purpose: 'Draft-order detection, CI-8 allergy, EL-3 prior course. Matched by SCDF/SBDF, NDC and name (verification.md 3).',
+    source: 'rules.md 3.2; verification.md 3',
+    codes: [
+      ...refs('esketamine_ketamine_products', (c) => c.code !== '6130'),
+      extra(SYSTEM.ndc, '50458-028-00', 'SPRAVATO 28 mg device (package component)', 'secondary'),
+    ],
+    textMatch: ['esketamine', 'spravato'],
+  },
+  {
+    slug: 'esketamine-procedures',
+    title: 'Esketamine administration and observation (HCPCS)',
+    purpose: 'EL-3, MO-4',
+    source: 'rules.md 3.3',
+    codes: refs('procedures_billing', (c) => ['G2082', 'G2083', 'S0013', 'J0013'].includes(c.code!)),
+  },
+  {
+    slug: 'tms-procedures',
+    title: 'Transcranial magnetic stimulation',
+    purpose: 'TMS draft orders, EL-3, MO-4. No SNOMED TMS concept is verified (verification.md 5); the name is matched too.',
+    source: 'rules.md 3.3',
+    codes: refs('procedures_billing', (c) => c.code !== null && c.code.startsWith('9086')),
+    textMatch: ['transcranial magnetic stimulation', 'rtms', 'dtms', 'theta burst'],
+  },
+  // ---- Instruments (rules.md 4.1, 4.4) ----
+  {
+    slug: 'phq9-total',
+    title: 'PHQ-9 total score',
+    purpose: 'EL-4, EL-2 (failure), MO-5',
+    source: 'rules.md 4.1',
+    codes: refs('assessment_instruments', codeIn('44261-6', '89204-2')),
+  },
+  { slug: 'phq9-item9', title: 'PHQ-9 item 9', purpose: 'CI-1', source: 'rules.md 4.1', codes: refs('assessment_instruments', codeIn('44260-8')) },
+  {
+    slug: 'phq9-item9-answers',
+    title: 'PHQ-9 item 9 answers with their scores',
+    purpose: 'CI-1: any answer scoring 1 or more prompts a C-SSRS assessment.',
+    source: 'rules.md 4.1 and 6',
+    codes: [
+      { ...extra(LA, 'LA6568-5', 'Not at all', 'verified', 'rules.md 4.1 (US Core example)'), ordinal: 0 },
+      { ...extra(LA, 'LA6569-3', 'Several days', 'verified', 'rules.md 4.1 (US Core example)'), ordinal: 1 },
+      { ...extra(LA, 'LA6570-1', 'More than half the days', 'verified', 'rules.md 4.1 (US Core example)'), ordinal: 2 },
+      { ...extra(LA, 'LA6571-9', 'Nearly every day', 'verified', 'rules.md 4.1 (US Core example)'), ordinal: 3 },
+    ],
+  },
+  { slug: 'gad7-total', title: 'GAD-7 total score', purpose: 'MO-5', source: 'rules.md 4.1', codes: refs('assessment_instruments', codeIn('70274-6')) },
+  {
+    slug: 'cssrs-ideation-severity',
+    title: 'C-SSRS most severe suicidal ideation (1 month)',
+    purpose: 'CI-1 (within 7 days)',
+    source: 'rules.md 4.1 and 4.4',
+    codes: refs('assessment_instruments', codeIn('93293-9')),
+  },
+  {
+    slug: 'cssrs-high-risk-ideation-answers',
+    title: 'C-SSRS ideation types 4-5 (active ideation with intent)',
+    purpose: 'CI-1',
+    source: 'rules.md 4.4 (answer list LL5434-7)',
+    codes: [
+      extra(LA, 'LA30373-7', 'Active suicidal ideation with some intent to act, without specific plan', 'verified', 'rules.md 4.4'),
+      extra(LA, 'LA30374-5', 'Active suicidal ideation with specific plan and intent', 'verified', 'rules.md 4.4'),
+    ],
+  },
+  {
+    slug: 'cssrs-screener-high-risk-items',
+    title: 'C-SSRS screener items that mean high risk when answered yes',
+    purpose: 'CI-1: ideation with intent, with plan and intent, or behaviour in the past 3 months.',
+    source: 'verification.md 4; rules.md 4.4 (risk cut)',
+    codes: [
+      extra(LA, '93249-1', 'Ideation with some intent', 'verified'),
+      extra(LA, '93250-9', 'Ideation with plan and intent', 'verified'),
+      extra(LA, '93269-9', 'Suicidal behaviour within the past 3 months', 'verified'),
+    ],
+  },
+  { slug: 'yes-answers', title: 'Yes', purpose: 'C-SSRS screener answers', source: 'verification.md 4', codes: [extra(LA, 'LA33-6', 'Yes', 'verified')] },
+  {
+    slug: 'madrs-total',
+    title: 'MADRS total score',
+    purpose: 'EL-4, EL-2 (failure). No LOINC code exists in readable sources: local code.',
+    source: 'rules.md 1.10 and 4.1',
+    codes: [{ system: LOCAL, code: 'madrs-total', display: 'MADRS total score', source: 'local CodeSystem trd-assessment', verification: 'verified' }],
+  },
+  // ---- Vital signs (rules.md 4.2) ----
+  { slug: 'blood-pressure-panel', title: 'Blood pressure panel', purpose: 'CI-6, RC-5, EL-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('85354-9')) },
+  { slug: 'systolic-blood-pressure', title: 'Systolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8480-6')) },
+  { slug: 'diastolic-blood-pressure', title: 'Diastolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8462-4')) },
+  { slug: 'heart-rate', title: 'Heart rate', purpose: 'EL-5, MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8867-4')) },
+  { slug: 'oxygen-saturation', title: 'Oxygen saturation', purpose: 'MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('2708-6', '59408-5')) },
+  { slug: 'body-weight', title: 'Body weight', purpose: 'EL-7, MO-1', source: 'rules.md 4.2', codes: refs('vitals', codeIn('29463-7', '3141-9')) },
+];
+
+function valueSet(def: Def): fhir4.ValueSet {
+  const bySystem = new Map<string, fhir4.ValueSetComposeIncludeConcept[]>();
+  const seen = new Set<string>();
+  for (const c of def.codes) {
+    const key = `${c.system}|${c.code}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const extension: fhir4.Extension[] = [];
+    if (c.verification !== 'verified') extension.push({ url: EXT.codeVerification, valueCode: c.verification });
+    if (c.ordinal !== undefined) extension.push({ url: EXT.ordinalValue, valueDecimal: c.ordinal });
+    extension.push({ url: EXT.codeSource, valueString: c.source });
+    const list = bySystem.get(c.system) ?? [];
+    list.push({ code: c.code, display: c.display, extension });
+    bySystem.set(c.system, list);
+  }
+  const name = def.slug.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase());
+  return {
+    resourceType: 'ValueSet',
+    id: def.slug,
+    url: `${CANONICAL_BASE}/ValueSet/${def.slug}`,
+    version: VERSION,
+    name,
+    title: def.title,
+    status: 'draft',
+    experimental: false,
+    date: DATE,
+    publisher: 'trd-cds',
+    description: `${def.purpose} Source: ${def.source}.`,
+    ...(def.textMatch ? { extension: def.textMatch.map((w) => ({ url: EXT.textMatch, valueString: w })) } : {}),
+    compose: { include: [...bySystem].map(([system, concept]) => ({ system, concept })) },
+  };
+}
+
+const codeSystem: fhir4.CodeSystem = {
+  resourceType: 'CodeSystem',
+  id: 'trd-assessment',
+  url: LOCAL,
+  version: VERSION,
+  name: 'TrdAssessment',
+  title: 'trd-cds local assessment instruments',
+  status: 'draft',
+  experimental: false,
+  date: DATE,
+  publisher: 'trd-cds',
+  description:
+    'Depression rating scales with no LOINC code found in readable sources (rules.md 1.10, verification.md 4). Map to LOINC by ConceptMap once a code is confirmed.',
+  caseSensitive: true,
+  content: 'complete',
+  concept: [
+    { code: 'madrs-total', display: 'MADRS total score', definition: 'Montgomery-Asberg Depression Rating Scale total (0-60).' },
+    { code: 'hamd17-total', display: 'HAM-D 17 total score', definition: 'Hamilton Depression Rating Scale, 17 items, total (0-52).' },
+    { code: 'qids-sr16-total', display: 'QIDS-SR16 total score', definition: 'Quick Inventory of Depressive Symptomatology, self-report, 16 items, total (0-27).' },
+    { code: 'cgi-s', display: 'CGI-S', definition: 'Clinical Global Impression - Severity (1-7).' },
+  ],
+};
+
+rmSync(join(out, 'ValueSet'), { recursive: true, force: true });
+mkdirSync(join(out, 'ValueSet'), { recursive: true });
+mkdirSync(join(out, 'CodeSystem'), { recursive: true });
+for (const def of defs) {
+  if (def.codes.length === 0) throw new Error(`${def.slug}: no codes`);
+  writeFileSync(join(out, 'ValueSet', `${def.slug}.json`), JSON.stringify(valueSet(def), null, 2) + '\n');
+}
+writeFileSync(join(out, 'CodeSystem', 'trd-assessment.json'), JSON.stringify(codeSystem, null, 2) + '\n');
+
+// The catalogue is copied whole: its provenance fields are part of what a reviewer checks.
+mkdirSync(join(out, 'catalogue'), { recursive: true });
+const products = JSON.parse(readFileSync(join(clinical, 'antidepressant-products.json'), 'utf8'));
+writeFileSync(
+  join(out, 'catalogue', 'antidepressant-products.json'),
+  JSON.stringify({ version: VERSION, source: 'shared/clinical/antidepressant-products.json (verification.md 2)', products }, null, 1) + '\n',
+);
+const rows = defs.map((d) => {
+  const vs = valueSet(d);
+  const concepts = vs.compose!.include.flatMap((i) => i.concept ?? []);
+  const flagged = concepts.filter((c) => c.extension?.some((e) => e.url === EXT.codeVerification)).length;
+  return `| \`${d.slug}\` | ${d.title} | ${vs.url} | ${concepts.length} | ${flagged} | ${d.source} |`;
+});
+writeFileSync(
+  join(out, 'README.md'),
+  `# fhir-profiles: clinical knowledge as data
+
+Everything trd-cds decides keys on the data in this folder. It is loaded and validated at start-up
+(ValueSets and CodeSystems against the HL7 FHIR R4 JSON Schema, the catalogue and thresholds against
+the JSON Schemas in \`schemas/\`); a broken file stops the service with the file and field named, and
+\`/readyz\` stays unready until it has passed.
+
+Generated by \`npx tsx scripts/build-fhir-profiles.ts\` from \`../shared/clinical/\` (codes.json, with the
+additions and corrections of verification.md, which wins where they differ). Review changes here as data.
+
+| folder | what |
+|---|---|
+| \`ValueSet/\` | one FHIR R4 ValueSet per concept a rule uses, canonical base \`${CANONICAL_BASE}/ValueSet/\` |
+| \`CodeSystem/trd-assessment.json\` | local codes for MADRS, HAM-D 17, QIDS-SR16 and CGI-S (no LOINC code found) |
+| \`catalogue/antidepressant-products.json\` | 446 RxNorm products (SCD/SBD/GPCK) with ingredient RxCUIs, strengths and non-counting flags |
+| \`thresholds/trd-thresholds.json\` | doses, durations, look-backs, vital-sign and score thresholds, each with its source; override with \`THRESHOLDS_FILE\` |
+| \`schemas/\` | JSON Schemas for the catalogue and thresholds |
+
+Flags on concepts: \`${EXT.codeVerification}\` (\`unverified\`, \`secondary\` or \`inferred\`; absent means verified),
+\`${EXT.codeSource}\` (where the code was seen), and on a ValueSet \`${EXT.textMatch}\` (words matched in
+\`CodeableConcept.text\` where the reference says codes alone miss real data). \`npm test\` prints every flagged
+code for terminology review.
+
+## ValueSets
+
+| slug | title | canonical URL | codes | not fully verified | source |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+`,
+);
+console.log(`wrote ${defs.length} ValueSets, 1 CodeSystem, ${products.length} catalogue products`);
