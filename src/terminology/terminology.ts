@@ -46,6 +46,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export class Terminology {
   private readonly sets = new Map<string, IndexedValueSet>();
+  /** Reverse index: normalised system|code to the ValueSets that contain it. */
+  private readonly setsByKey = new Map<string, string[]>();
+  private readonly textSets: IndexedValueSet[] = [];
 
   constructor(valueSets: readonly fhir4.ValueSet[]) {
     for (const vs of valueSets) {
@@ -67,12 +70,19 @@ export class Terminology {
         }
       }
       const words = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => escapeRegExp(e.valueString!));
-      this.sets.set(vs.url, {
+      const indexed: IndexedValueSet = {
         url: vs.url,
         title: vs.title ?? vs.name ?? vs.url,
         keys,
         text: words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`, 'i') : undefined,
-      });
+      };
+      this.sets.set(vs.url, indexed);
+      if (indexed.text) this.textSets.push(indexed);
+      for (const key of keys.keys()) {
+        const urls = this.setsByKey.get(key) ?? [];
+        urls.push(vs.url);
+        this.setsByKey.set(key, urls);
+      }
     }
   }
 
@@ -102,6 +112,24 @@ export class Terminology {
     if (this.matchingCoding(value, url)) return true;
     const text = this.set(url).text;
     return text ? textsOf(value).some((t) => text.test(t)) : false;
+  }
+
+  /**
+   * Every ValueSet that contains a coding of `value` (or, for ValueSets that declare words, whose
+   * words its text names). One pass over the codings: used to index a patient record once per call.
+   */
+  conceptsOf(value: Codeish): Set<string> {
+    const found = new Set<string>();
+    for (const coding of codingsOf(value)) {
+      const key = codingKey(coding.system, coding.code);
+      const urls = key ? this.setsByKey.get(key) : undefined;
+      if (urls) for (const u of urls) found.add(u);
+    }
+    if (this.textSets.length) {
+      const texts = textsOf(value);
+      if (texts.length) for (const s of this.textSets) if (!found.has(s.url) && texts.some((t) => s.text!.test(t))) found.add(s.url);
+    }
+    return found;
   }
 
   /** The ordinal score a ValueSet gives a coding (e.g. PHQ-9 item answers), if any. */

@@ -1,0 +1,66 @@
+import type { Indicator } from '../../src/cds-hooks/protocol.js';
+
+export const MODALITIES = ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'] as const;
+export type Modality = (typeof MODALITIES)[number];
+
+export const MODALITY_NAMES: Record<Modality, string> = {
+  'iv-ketamine': 'IV ketamine',
+  esketamine: 'esketamine (Spravato)',
+  tms: 'TMS',
+  'ketamine-tms-combination': 'ketamine + TMS',
+};
+
+/** Three-valued: unknown is never read as not-met. */
+export type Status = 'met' | 'not-met' | 'unknown';
+
+export type RuleKind = 'eligibility' | 'absolute' | 'relative' | 'monitoring';
+
+export interface RuleSource {
+  label: string;
+  url: string;
+}
+
+/** What a rule concluded about one patient, with the resources that decided it. */
+export interface Outcome {
+  status: Status;
+  /** References (`Condition/abc`) of the resources behind the status. */
+  evidence: string[];
+  /** For unknown (or an unmet requirement): what data would settle it, in words. */
+  missing: string[];
+  /** One clinical sentence saying what was found, for the card. */
+  note?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface Finding extends Outcome {
+  rule: string;
+  title: string;
+  kind: RuleKind;
+  modalities: Modality[];
+  /** Modalities for which this rule, when met, is an absolute contraindication. */
+  absoluteFor: Modality[];
+  indicator: Indicator;
+  source: RuleSource;
+}
+
+export const met = (evidence: string[], note?: string, data?: Record<string, unknown>): Outcome => ({
+  status: 'met',
+  evidence,
+  missing: [],
+  ...(note ? { note } : {}),
+  ...(data ? { data } : {}),
+});
+export const notMet = (note?: string, data?: Record<string, unknown>, missing: string[] = [], evidence: string[] = []): Outcome => ({
+  status: 'not-met',
+  evidence,
+  missing,
+  ...(note ? { note } : {}),
+  ...(data ? { data } : {}),
+});
+export const unknown = (missing: string[], evidence: string[] = [], note?: string, data?: Record<string, unknown>): Outcome => ({
+  status: 'unknown',
+  evidence,
+  missing,
+  ...(note ? { note } : {}),
+  ...(data ? { data } : {}),
+});

@@ -1,0 +1,251 @@
+import type { GatheredData } from '../../src/fhir/gather.js';
+import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
+import type { Terminology } from '../../src/terminology/terminology.js';
+import type { Thresholds } from './thresholds.js';
+import {
+  conditionDate,
+  conditionIsActive,
+  conditionIsRecorded,
+  medicationConcept,
+  numericValue,
+  observationDate,
+  observationIsFinal,
+  parseFhirDate,
+  ref,
+} from './fhir-read.js';
+
+export const RECORD_TYPES = [
+  'Patient',
+  'Condition',
+  'MedicationStatement',
+  'MedicationRequest',
+  'MedicationDispense',
+  'MedicationAdministration',
+  'Observation',
+  'Procedure',
+  'Device',
+  'AllergyIntolerance',
+] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** Known: the source was searched (possibly empty). Unknown: it could not be, and `reason` says why. */
+export interface Section<T> {
+  known: boolean;
+  items: T[];
+  reason?: string;
+}
+
+export interface PatientRecord {
+  patient: Section<fhir4.Patient>;
+  conditions: Section<fhir4.Condition>;
+  medicationStatements: Section<fhir4.MedicationStatement>;
+  medicationRequests: Section<fhir4.MedicationRequest>;
+  medicationDispenses: Section<fhir4.MedicationDispense>;
+  medicationAdministrations: Section<fhir4.MedicationAdministration>;
+  observations: Section<fhir4.Observation>;
+  procedures: Section<fhir4.Procedure>;
+  devices: Section<fhir4.Device>;
+  allergies: Section<fhir4.AllergyIntolerance>;
+  /** Medication resources that other resources reference (`Medication/x`). */
+  medications: Map<string, fhir4.Medication>;
+}
+
+const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications'>> = {
+  Patient: 'patient',
+  Condition: 'conditions',
+  MedicationStatement: 'medicationStatements',
+  MedicationRequest: 'medicationRequests',
+  MedicationDispense: 'medicationDispenses',
+  MedicationAdministration: 'medicationAdministrations',
+  Observation: 'observations',
+  Procedure: 'procedures',
+  Device: 'devices',
+  AllergyIntolerance: 'allergies',
+};
+
+/**
+ * Builds the record from gathered prefetch keys. `keyTypes` says which resource types each key
+ * supplies; a type is known only if every key supplying it is known. A type no key supplies is
+ * unknown ("not requested"), never empty.
+ */
+export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string, readonly RecordType[]>>): PatientRecord {
+  const record = {
+    medications: new Map<string, fhir4.Medication>(),
+  } as PatientRecord;
+  for (const type of RECORD_TYPES) record[SECTION_OF[type]] = { known: false, items: [], reason: 'not requested' } as never;
+  const supplied = new Map<RecordType, { known: boolean; reasons: string[] }>();
+  for (const [key, types] of Object.entries(keyTypes)) {
+    const d = data[key];
+    for (const t of types) {
+      const s = supplied.get(t) ?? { known: true, reasons: [] };
+      if (!d || !d.known) {
+        s.known = false;
+        s.reasons.push(d && !d.known ? d.reason : 'not requested');
+      }
+      supplied.set(t, s);
+    }
+    if (!d?.known) continue;
+    for (const resource of d.resources) {
+      if (resource.resourceType === 'Medication') {
+        record.medications.set(ref(resource), resource as fhir4.Medication);
+        continue;
+      }
+      const section = SECTION_OF[resource.resourceType as RecordType];
+      if (section && types.includes(resource.resourceType as RecordType)) (record[section].items as fhir4.Resource[]).push(resource);
+    }
+  }
+  for (const [type, s] of supplied) {
+    const section = record[SECTION_OF[type]];
+    section.known = s.known;
+    if (s.known) delete section.reason;
+    else {
+      section.items = [];
+      section.reason = [...new Set(s.reasons)].join('; ');
+    }
+  }
+  return record;
+}
+
+export interface IndexedCondition {
+  resource: fhir4.Condition;
+  ref: string;
+  active: boolean;
+  date?: Date;
+}
+
+export interface IndexedObservation {
+  resource: fhir4.Observation;
+  ref: string;
+  date?: Date;
+  value?: number;
+}
+
+/** A medication resource of any kind, with its concept resolved once. */
+export interface MedicationUse {
+  resource: fhir4.MedicationStatement | fhir4.MedicationRequest | fhir4.MedicationDispense | fhir4.MedicationAdministration;
+  ref: string;
+  concept?: fhir4.CodeableConcept;
+  /** ValueSets the medication or any of its catalogued ingredients belongs to. */
+  concepts: Set<string>;
+  /** In use now: an active statement or an active order (not a dispense or administration). */
+  current: boolean;
+}
+
+/** The knowledge every rule reads, besides the record. */
+export interface Knowledge {
+  terminology: Terminology;
+  catalogue: MedicationCatalogue;
+  thresholds: Thresholds;
+}
+
+function group<T>(items: readonly T[], conceptsOf: (item: T) => Set<string>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const url of conceptsOf(item)) {
+      const list = out.get(url);
+      if (list) list.push(item);
+      else out.set(url, [item]);
+    }
+  }
+  return out;
+}
+
+const byNewest = (a: { date?: Date }, b: { date?: Date }) => (b.date?.getTime() ?? -Infinity) - (a.date?.getTime() ?? -Infinity);
+
+/**
+ * The record indexed once per call by concept: each resource's codes are looked up once, then
+ * rules ask for "conditions in X" without rescanning. Observations are final ones, newest first.
+ */
+export class RecordIndex {
+  private readonly conditionsBy: Map<string, IndexedCondition[]>;
+  private readonly observationsBy: Map<string, IndexedObservation[]>;
+  private readonly proceduresBy: Map<string, fhir4.Procedure[]>;
+  private readonly devicesBy: Map<string, fhir4.Device[]>;
+  private readonly allergiesBy: Map<string, fhir4.AllergyIntolerance[]>;
+  readonly medicationUses: MedicationUse[];
+
+  constructor(
+    readonly record: PatientRecord,
+    readonly knowledge: Knowledge,
+    readonly now: Date,
+  ) {
+    const { terminology: t, catalogue } = knowledge;
+    const conditions: IndexedCondition[] = record.conditions.items
+      .filter(conditionIsRecorded)
+      .map((c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }));
+    this.conditionsBy = group(conditions, (c) => t.conceptsOf(c.resource.code));
+
+    const observations: IndexedObservation[] = record.observations.items
+      .filter(observationIsFinal)
+      .map((o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }))
+      .sort(byNewest);
+    this.observationsBy = group(observations, (o) => t.conceptsOf(o.resource.code));
+
+    this.proceduresBy = group(
+      record.procedures.items.filter((p) => p.status !== 'entered-in-error' && p.status !== 'not-done'),
+      (p) => t.conceptsOf(p.code),
+    );
+    this.devicesBy = group(
+      record.devices.items.filter((d) => d.status !== 'entered-in-error' && d.status !== 'inactive'),
+      (d) => t.conceptsOf([d.type, ...(Array.isArray(d.deviceName) ? d.deviceName.map((n) => ({ text: n?.name })) : [])] as fhir4.CodeableConcept[]),
+    );
+    this.allergiesBy = group(record.allergies.items, (a) => t.conceptsOf(a.code));
+
+    const uses = [
+      ...record.medicationStatements.items,
+      ...record.medicationRequests.items,
+      ...record.medicationDispenses.items,
+      ...record.medicationAdministrations.items,
+    ];
+    this.medicationUses = uses
+      .filter((r) => r.status !== 'entered-in-error')
+      .map((r) => {
+        const concept = medicationConcept(r as never, record.medications);
+        const concepts = t.conceptsOf(concept);
+        const match = catalogue.resolve(concept);
+        if (match?.kind === 'product') {
+          for (const i of match.product.ingredients) {
+            if (!i.ingredientRxcui) continue;
+            for (const u of t.conceptsOf({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: i.ingredientRxcui })) concepts.add(u);
+          }
+        }
+        const current =
+          (r.resourceType === 'MedicationStatement' && r.status === 'active') ||
+          (r.resourceType === 'MedicationRequest' && r.status === 'active' && (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
+        return { resource: r, ref: ref(r), concept, concepts, current };
+      });
+  }
+
+  conditions(url: string): IndexedCondition[] {
+    return this.conditionsBy.get(url) ?? [];
+  }
+
+  activeConditions(url: string): IndexedCondition[] {
+    return this.conditions(url).filter((c) => c.active);
+  }
+
+  /** Final observations in the concept, newest first. */
+  observations(url: string): IndexedObservation[] {
+    return this.observationsBy.get(url) ?? [];
+  }
+
+  procedures(url: string): fhir4.Procedure[] {
+    return this.proceduresBy.get(url) ?? [];
+  }
+
+  devices(url: string): fhir4.Device[] {
+    return this.devicesBy.get(url) ?? [];
+  }
+
+  allergies(url: string): fhir4.AllergyIntolerance[] {
+    return this.allergiesBy.get(url) ?? [];
+  }
+
+  currentMedications(url: string): MedicationUse[] {
+    return this.medicationUses.filter((m) => m.current && m.concepts.has(url));
+  }
+
+  patientBirthDate(): Date | undefined {
+    return parseFhirDate(this.record.patient.items[0]?.birthDate);
+  }
+}

@@ -1,0 +1,210 @@
+import { VS } from '../concepts.js';
+import { met, notMet, unknown, type Outcome } from '../findings.js';
+import { withinDays } from '../fhir-read.js';
+import { latestBloodPressure } from '../observations.js';
+import type { IndexedCondition, MedicationUse, RecordIndex } from '../record.js';
+import { defineRule, type Rule } from '../rule.js';
+import { SOURCES } from '../sources.js';
+import type { Modality, RuleSource } from '../findings.js';
+import { ALL, KETAMINES, unknownBecause } from './common.js';
+
+const refs = (list: { ref: string }[]) => list.map((x) => x.ref);
+
+function fromConditions(index: RecordIndex, found: IndexedCondition[], note: string): Outcome {
+  if (found.length) return met(refs(found), note);
+  return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
+}
+
+function fromCurrentMedications(index: RecordIndex, found: MedicationUse[], note: string): Outcome {
+  if (found.length) return met(refs(found), note);
+  const r = index.record;
+  return unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests }) ?? notMet();
+}
+
+/** A caution met by any active condition in one concept. */
+function conditionCaution(id: string, title: string, url: string, source: RuleSource, modalities: { cautionFor?: Modality[]; infoFor?: Modality[] }): Rule {
+  return defineRule({
+    id,
+    title,
+    kind: 'relative',
+    ...modalities,
+    source,
+    evaluate: ({ index }) => fromConditions(index, index.activeConditions(url), `${title} is recorded.`),
+  });
+}
+
+/** RC-1 Bipolar disorder: manic switch risk; intensified monitoring; mood stabiliser. Active Condition in bipolar-disorder. Source: source docs; CMS159 excludes bipolar. */
+export const RC1 = conditionCaution('RC-1', 'Bipolar disorder', VS.bipolar, SOURCES.combinationProtocol, { cautionFor: ALL });
+
+/**
+ * RC-2 History of substance misuse (in remission)
+ * Inclusion: any SUD Condition coded in remission, or an SUD Condition no longer active.
+ * Source: source docs; Spravato boxed warning.
+ */
+export const RC2 = defineRule({
+  id: 'RC-2',
+  title: 'History of substance misuse',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index }) =>
+    fromConditions(
+      index,
+      [...index.conditions(VS.substanceUseInRemission), ...index.conditions(VS.substanceUseActive).filter((c) => !c.active)],
+      'A substance use disorder in remission is recorded.',
+    ),
+});
+
+/** RC-3 Concurrent CNS depressants (benzodiazepines, opioids, hypnotics): sedation and respiratory depression. Current statements or orders. Source: Spravato 5.1; Ketalar W&P. */
+export const RC3 = defineRule({
+  id: 'RC-3',
+  title: 'Concurrent CNS depressant',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index }) => fromCurrentMedications(index, index.currentMedications(VS.cnsDepressantIngredients), 'A CNS depressant is currently prescribed: sedation and respiratory depression risk.'),
+});
+
+/** RC-4 Psychostimulants or MAOIs: blood-pressure interaction. Current statements or orders. Source: Spravato 5.6. */
+export const RC4 = defineRule({
+  id: 'RC-4',
+  title: 'Psychostimulant or MAOI (blood-pressure interaction)',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index }) =>
+    fromCurrentMedications(
+      index,
+      [...index.currentMedications(VS.psychostimulantIngredients), ...index.currentMedications(VS.maoiIngredients)],
+      'A psychostimulant or MAOI is current: monitor blood pressure closely.',
+    ),
+});
+
+/**
+ * RC-5 Controlled hypertension or BP in the caution band
+ * Inclusion: active hypertension; hypertensive encephalopathy ever; latest BP within 30 days above
+ * 140/90 (BP_PRE_CAUTION). Source: Spravato 5.6 ("as a general guide: >140/90").
+ */
+export const RC5 = defineRule({
+  id: 'RC-5',
+  title: 'Hypertension or blood pressure above 140/90',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index, thresholds }) => {
+    const v = thresholds.vitals;
+    const bp = latestBloodPressure(index, thresholds.lookbackDays.bloodPressure.value);
+    const high = bp && ((bp.systolic ?? 0) > v.bpCautionSystolicAbove.value || (bp.diastolic ?? 0) > v.bpCautionDiastolicAbove.value);
+    const found = [...refs(index.activeConditions(VS.hypertension)), ...refs(index.conditions(VS.hypertensiveEncephalopathy)), ...(high ? bp!.evidence : [])];
+    if (found.length) return met(found, high ? `BP ${bp!.systolic}/${bp!.diastolic} mmHg is above 140/90: consider delaying and re-checking.` : 'Hypertension is recorded.');
+    return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
+  },
+});
+
+/**
+ * RC-6 Controlled epilepsy or seizure-threshold-lowering medicines (TMS)
+ * Inclusion: an active seizure disorder (not intractable); current bupropion or a tricyclic.
+ * Source: 21 CFR 882.5805 seizure labeling.
+ */
+export const RC6 = defineRule({
+  id: 'RC-6',
+  title: 'Seizure risk (controlled epilepsy or seizure-threshold-lowering medicine)',
+  kind: 'relative',
+  cautionFor: ['tms', 'ketamine-tms-combination'],
+  source: SOURCES.tmsDeviceRule,
+  evaluate: ({ index }) => {
+    const found = [...refs(index.activeConditions(VS.seizureDisorder)), ...refs(index.currentMedications(VS.seizureThresholdLowering))];
+    if (found.length) return met(found, 'Seizure risk: controlled epilepsy or a medicine that lowers the seizure threshold.');
+    const r = index.record;
+    return unknownBecause({ conditions: r.conditions, 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests }) ?? notMet();
+  },
+});
+
+/** RC-7 Pacemaker, ICD or other implanted cardiac electronics (away from the head). Conditions or devices. Source: device IFU (use with caution). */
+export const RC7 = defineRule({
+  id: 'RC-7',
+  title: 'Implanted cardiac device',
+  kind: 'relative',
+  cautionFor: ['tms', 'ketamine-tms-combination'],
+  source: SOURCES.tmsDeviceRule,
+  evaluate: ({ index }) => {
+    const found = [...refs(index.conditions(VS.cardiacImplantedDevice)), ...index.devices(VS.cardiacImplantedDevice).map((d) => `Device/${d.id}`)];
+    if (found.length) return met(found, 'An implanted cardiac device is recorded.');
+    return unknownBecause({ conditions: index.record.conditions, devices: index.record.devices }) ?? notMet();
+  },
+});
+
+/** RC-8 Hepatic impairment: longer monitoring; avoid esketamine if severe. Source: Spravato label (secondary); Ketalar DILI. */
+export const RC8 = conditionCaution('RC-8', 'Hepatic impairment', VS.hepaticImpairment, SOURCES.spravatoLabel, { cautionFor: KETAMINES });
+/** RC-9 Hyperthyroidism (untreated is a contraindication in the Swiss ketamine label). Source: Swissmedic label. */
+export const RC9 = conditionCaution('RC-9', 'Hyperthyroidism', VS.hyperthyroidism, SOURCES.swissmedicKetamine, { cautionFor: KETAMINES });
+/** RC-10 Glaucoma or raised intraocular pressure (information). Source: Ketalar adverse reactions. */
+export const RC10 = conditionCaution('RC-10', 'Glaucoma', VS.glaucoma, SOURCES.ketalarLabel, { infoFor: ['iv-ketamine'] });
+/** RC-11 Interstitial cystitis / lower urinary tract symptoms (information). Source: Ketalar (chronic use). */
+export const RC11 = conditionCaution('RC-11', 'Interstitial cystitis', VS.interstitialCystitis, SOURCES.ketalarLabel, { infoFor: KETAMINES });
+/** RC-12 Dissociative disorders (ketamine and esketamine cause dissociation). Source: pharmacology; Spravato label. */
+export const RC12 = conditionCaution('RC-12', 'Dissociative disorder', VS.dissociativeDisorders, SOURCES.spravatoLabel, { cautionFor: KETAMINES });
+
+/**
+ * RC-13 Not first-line: fewer than two adequate trials
+ * Trigger: EL-2. Outcome: met when EL-2 is not met; unknown when EL-2 is unknown.
+ * Source: source docs (both modalities are reserved for TRD).
+ */
+export const RC13 = defineRule({
+  id: 'RC-13',
+  title: 'Not first-line: fewer than two failed adequate trials',
+  kind: 'relative',
+  cautionFor: ALL,
+  source: SOURCES.trdDefinition,
+  evaluate: ({ trials, thresholds, index }) => {
+    const failed = trials().filter((t) => t.status === 'failed');
+    const undecided = trials().filter((t) => t.status === 'adequacy-unknown' || t.status === 'outcome-unknown');
+    const needed = thresholds.adequateTrial.minimumTrialsForTrd.value;
+    if (failed.length >= needed) return notMet();
+    const r = index.record;
+    const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
+    if (gap || failed.length + undecided.length >= needed) return unknown(gap?.missing ?? undecided.flatMap((t) => t.missing));
+    return met(failed.flatMap((t) => t.evidence), `${failed.length} failed adequate trial(s) documented: not first-line treatment.`);
+  },
+});
+
+/** RC-14 Payer conflict: some commercial policies refuse TMS concurrent with ketamine/esketamine. Inherent to the combination. Source: commercial policy summary (e.g. CP.BH.200); LCD. */
+export const RC14 = defineRule({
+  id: 'RC-14',
+  title: 'Payer conflict: concurrent TMS and ketamine',
+  kind: 'relative',
+  cautionFor: ['ketamine-tms-combination'],
+  source: SOURCES.medicareTmsLcd,
+  evaluate: () => met([], 'Some payers refuse to cover TMS given concurrently with ketamine or esketamine: check coverage.'),
+});
+
+/** RC-15 The combined protocol is outside FDA labelling for both (information). Inherent to the combination. Source: source docs; labels. */
+export const RC15 = defineRule({
+  id: 'RC-15',
+  title: 'Combination is outside FDA labelling',
+  kind: 'relative',
+  infoFor: ['ketamine-tms-combination'],
+  source: SOURCES.combinationProtocol,
+  evaluate: () => met([], 'Ketamine infused during TMS is off-label for both; document informed consent.'),
+});
+
+/**
+ * RC-16 Recent suicide attempt (not acute)
+ * Inclusion: a suicide-attempt or self-harm history Condition recorded within 12 months (undated
+ * ones count: recency cannot be excluded). Source: source docs.
+ */
+export const RC16 = defineRule({
+  id: 'RC-16',
+  title: 'Suicide attempt or self-harm within 12 months',
+  kind: 'relative',
+  cautionFor: ALL,
+  source: SOURCES.cssrs,
+  evaluate: ({ index, thresholds }) =>
+    fromConditions(
+      index,
+      index.conditions(VS.suicideAttemptHistory).filter((c) => !c.date || withinDays(c.date, index.now, thresholds.lookbackDays.suicideAttemptHistory.value)),
+      'A suicide attempt or self-harm within 12 months is recorded: intensify monitoring.',
+    ),
+});
+
+export const CAUTION_RULES = [RC1, RC2, RC3, RC4, RC5, RC6, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15, RC16];
