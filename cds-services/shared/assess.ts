@@ -55,8 +55,9 @@ function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
     if (v === status && v !== 'clear' && !because.includes(rule)) because.push(rule);
   };
   for (const f of findings) {
-    if (!touches(f.modalities) || f.kind === 'eligibility' || f.kind === 'monitoring' || f.indicator === 'info') continue;
+    // Only absolute and relative rules decide a verdict, and only for the modalities they name as such.
     const absolute = touches(f.absoluteFor);
+    if (!absolute && !touches(f.cautionFor)) continue;
     if (f.status === 'met') raise(absolute ? 'contraindicated' : 'caution', f.rule);
     else if (f.status === 'unknown' && absolute) raise('caution', f.rule);
   }

@@ -39,6 +39,8 @@ export interface Finding extends Outcome {
   modalities: Modality[];
   /** Modalities for which this rule, when met, is an absolute contraindication. */
   absoluteFor: Modality[];
+  /** Modalities for which this rule, when met, is a caution. */
+  cautionFor: Modality[];
   indicator: Indicator;
   source: RuleSource;
 }

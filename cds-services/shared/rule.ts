@@ -45,6 +45,7 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     kind: rule.kind,
     modalities,
     absoluteFor: rule.absoluteFor ?? [],
+    cautionFor: rule.cautionFor ?? [],
     indicator: indicatorOf(rule, outcome),
     source: rule.source,
     ...outcome,

@@ -23,7 +23,7 @@ export interface Thresholds {
     countAugmentation: Setting<boolean>;
     minimumDailyDoseMg: Record<string, DoseThreshold>;
   };
-  failure: Settings<'phq9StillDepressedAtLeast' | 'madrsStillDepressedAtLeast'>;
+  failure: Settings<'phq9StillDepressedAtLeast' | 'madrsStillDepressedAtLeast' | 'scoreWindowAfterTrialDays'>;
   scores: Settings<'phq9BaselineExpectedAtLeast' | 'phq9RemissionBelow' | 'responseReductionPercent'> & {
     phq9Bands: Setting<[number, string][]>;
     madrsBands: Setting<[number, string][]>;

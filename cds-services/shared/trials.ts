@@ -268,14 +268,18 @@ export function assessTrials(index: RecordIndex): Trial[] {
     const otherStart = all
       .filter((e) => e.ingredientRxcui !== rxcui && e.role === 'antidepressant' && e.start && e.start >= adequateFrom)
       .sort((a, b) => a.start!.getTime() - b.start!.getTime())[0];
-    const windowEnd = addDays(longest.end, 30);
+    // A score shows this trial's outcome until the next antidepressant starts (or the window closes).
+    let windowEnd = addDays(longest.end, thresholds.failure.scoreWindowAfterTrialDays.value);
+    if (otherStart?.start && otherStart.start < windowEnd) windowEnd = otherStart.start;
     const inWindow = (scores ?? []).filter((s) => s.date >= adequateFrom && s.date <= windowEnd);
     const stillDepressed = inWindow.find((s) => s.depressed);
-    if (stillDepressed || otherStart) {
-      const proof = stillDepressed?.ref ?? otherStart!.ref;
-      trials.push({ ...base, status: 'failed', evidence: [...longest.refs, proof], missing: [], adequateFrom });
+    // A documented response outweighs a later switch (which may have been for side effects).
+    if (stillDepressed) {
+      trials.push({ ...base, status: 'failed', evidence: [...longest.refs, stillDepressed.ref], missing: [], adequateFrom });
     } else if (inWindow.length > 0) {
       trials.push({ ...base, status: 'responded', evidence: [...longest.refs, ...inWindow.map((s) => s.ref)], missing: [], adequateFrom });
+    } else if (otherStart) {
+      trials.push({ ...base, status: 'failed', evidence: [...longest.refs, otherStart.ref], missing: [], adequateFrom });
     } else {
       trials.push({
         ...base,

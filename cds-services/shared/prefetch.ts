@@ -1,0 +1,59 @@
+import type { Terminology } from '../../src/terminology/terminology.js';
+import { VS } from './concepts.js';
+import type { RecordType } from './record.js';
+
+/** Observations the rules read: filtering by code keeps the payload to what is needed. */
+const OBSERVATION_CONCEPTS = [
+  VS.phq9Total,
+  VS.phq9Item9,
+  VS.madrsTotal,
+  VS.gad7Total,
+  VS.cssrsIdeationSeverity,
+  VS.cssrsScreenerHighRiskItems,
+  VS.bloodPressurePanel,
+  VS.systolicBp,
+  VS.diastolicBp,
+  VS.heartRate,
+  VS.oxygenSaturation,
+  VS.bodyWeight,
+  VS.pregnancyStatusObservation,
+  VS.hcgTests,
+];
+
+/**
+ * The prefetch templates every TRD service declares (CDS Hooks 2.0 allowed forms: instance read,
+ * search by patient, token list). The spec has no date arithmetic, so look-backs are applied by the
+ * rules; observations are cut to the codes the rules read.
+ */
+export function trdPrefetch(terminology: Terminology): Record<string, string> {
+  const codes = OBSERVATION_CONCEPTS.flatMap((url) => terminology.codes(url).map((c) => `${c.system}|${c.code}`));
+  return {
+    patient: 'Patient/{{context.patientId}}',
+    conditions: 'Condition?patient={{context.patientId}}',
+    medicationStatements: 'MedicationStatement?patient={{context.patientId}}',
+    medicationRequests: 'MedicationRequest?patient={{context.patientId}}',
+    medicationDispenses: 'MedicationDispense?patient={{context.patientId}}',
+    medicationAdministrations: 'MedicationAdministration?patient={{context.patientId}}',
+    observations: `Observation?patient={{context.patientId}}&code=${[...new Set(codes)].join(',')}`,
+    procedures: 'Procedure?patient={{context.patientId}}',
+    devices: 'Device?patient={{context.patientId}}',
+    allergies: 'AllergyIntolerance?patient={{context.patientId}}',
+  };
+}
+
+/** Which resource types each prefetch key supplies (Medication resources may ride along). */
+export const KEY_TYPES: Readonly<Record<string, readonly RecordType[]>> = {
+  patient: ['Patient'],
+  conditions: ['Condition'],
+  medicationStatements: ['MedicationStatement'],
+  medicationRequests: ['MedicationRequest'],
+  medicationDispenses: ['MedicationDispense'],
+  medicationAdministrations: ['MedicationAdministration'],
+  observations: ['Observation'],
+  procedures: ['Procedure'],
+  devices: ['Device'],
+  allergies: ['AllergyIntolerance'],
+};
+
+/** Without these the service cannot answer at all: 412 when neither prefetched nor fetchable. */
+export const REQUIRED_KEYS = ['patient', 'conditions'] as const;

@@ -1,0 +1,305 @@
+import { describe, expect, it } from 'vitest';
+import type { Verdict } from '../../cds-services/shared/assess.js';
+import type { Modality, Status } from '../../cds-services/shared/findings.js';
+import {
+  RX,
+  SYS,
+  allergy,
+  device,
+  icd,
+  medDispense,
+  medRequest,
+  medStatement,
+  obs,
+  patient,
+  procedure,
+  sct,
+} from '../builders/fhir.js';
+import { candidate } from '../builders/scenarios.js';
+import { assessResources } from '../helpers/record.js';
+
+interface Scenario {
+  resources: fhir4.Resource[];
+  unknown?: string[];
+  expect: Record<string, Status>;
+  verdicts?: Partial<Record<Modality, Verdict>>;
+}
+
+const woman = (age = 32) => patient({ gender: 'female', age });
+
+/** Every scenario is named in words; each checks the rule ids it is about (and verdicts where they matter). */
+const scenarios: Record<string, Scenario> = {
+  // ---- a clean candidate and a non-candidate ----
+  'clean-candidate-is-eligible-and-clear': {
+    resources: candidate(),
+    expect: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met', 'EL-5': 'met', 'EL-6': 'met', 'EL-7': 'met', 'EL-8': 'unknown', 'CI-1': 'not-met', 'CI-4': 'not-met', 'CI-6': 'not-met', 'RC-13': 'not-met', 'MO-1': 'met' },
+    verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'clear', 'ketamine-tms-combination': 'caution' },
+  },
+  // ---- EL-1 ----
+  'mdd-in-remission-only-is-not-a-current-episode': { resources: candidate({ mdd: icd('F33.41') }), expect: { 'EL-1': 'not-met' } },
+  'ambiguous-depression-code-needs-confirmation': { resources: candidate({ mdd: icd('F32.A') }), expect: { 'EL-1': 'unknown' } },
+  'icd-code-without-its-dot-is-recognised': { resources: candidate({ mdd: icd('F332') }), expect: { 'EL-1': 'met' } },
+  'entered-in-error-diagnosis-is-ignored': { resources: candidate({ mdd: icd('F33.2', { verification: 'entered-in-error' }) }), expect: { 'EL-1': 'not-met' } },
+  'abated-diagnosis-is-ignored': { resources: candidate({ mdd: icd('F33.2', { abatedDaysAgo: 30 }) }), expect: { 'EL-1': 'not-met' } },
+  'treatment-resistant-depression-snomed-counts-as-mdd': { resources: candidate({ mdd: sct('1153570009') }), expect: { 'EL-1': 'met' } },
+  'conditions-unavailable-make-diagnosis-unknown': { resources: candidate(), unknown: ['conditions'], expect: { 'EL-1': 'unknown' } },
+  // ---- EL-2 and RC-13 ----
+  'one-failed-trial-is-not-trd': {
+    resources: candidate({ escitalopram: null }),
+    expect: { 'EL-2': 'not-met', 'RC-13': 'met' },
+    verdicts: { 'iv-ketamine': 'caution', tms: 'caution' },
+  },
+  'trial-without-dosage-is-unknown-not-inadequate': {
+    resources: candidate({ escitalopram: medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: null }) }),
+    expect: { 'EL-2': 'unknown', 'RC-13': 'unknown' },
+  },
+  'tablet-count-dose-from-product-strength-is-below-minimum': {
+    // one 50 mg tablet of sertraline is 50 mg/day: adequate at the lenient 50; half a tablet is not
+    resources: candidate({ sertraline: medStatement(RX.sertraline50Tab, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 0.5 } }) }),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'trial-shorter-than-six-weeks-is-inadequate': {
+    resources: candidate({ sertraline: medStatement(RX.sertraline50Tab, { startDaysAgo: 300, endDaysAgo: 270, dose: { tablets: 2 } }) }),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'overlapping-trials-of-one-ingredient-count-once': {
+    resources: candidate(
+      { escitalopram: null },
+      medStatement(RX.sertralineIngredient, { startDaysAgo: 250, endDaysAgo: 150, dose: { mg: 150 } }),
+      obs.phq9(19, 140),
+    ),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'medication-coded-only-at-brand-level-counts': {
+    resources: candidate({ sertraline: medStatement(RX.zoloft50Sbd, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 2 } }) }),
+    expect: { 'EL-2': 'met' },
+  },
+  'lamotrigine-does-not-count-as-an-antidepressant-trial': {
+    resources: candidate({ escitalopram: medStatement(RX.lamotrigineIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 200 } }) }),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'trial-from-dispense-history-counts': {
+    resources: candidate(
+      { escitalopram: null },
+      medDispense(RX.sertraline50Tab, { daysAgo: 170, quantity: 60, daysSupply: 30 }),
+      medDispense(RX.sertraline50Tab, { daysAgo: 140, quantity: 60, daysSupply: 30 }),
+      medDispense(RX.sertraline50Tab, { daysAgo: 110, quantity: 60, daysSupply: 30 }),
+    ),
+    expect: { 'EL-2': 'not-met' }, // same ingredient as the first trial: still one trial
+  },
+  'trial-from-order-supply-and-refills-counts': {
+    resources: candidate({ escitalopram: medRequest(RX.escitalopramIngredient, { authoredDaysAgo: 150, supplyDays: 30, refills: 2, dose: { mg: 20 }, status: 'completed' }) }),
+    expect: { 'EL-2': 'met' },
+  },
+  'trial-without-a-later-score-has-unknown-outcome': {
+    resources: candidate({ phq9Recent: null }),
+    expect: { 'EL-2': 'unknown' },
+  },
+  'switching-antidepressant-shows-the-first-trial-failed': {
+    resources: candidate({ phq9AfterSertraline: null }),
+    expect: { 'EL-2': 'met' },
+  },
+  'response-to-a-trial-means-it-did-not-fail': {
+    resources: candidate({ phq9AfterSertraline: obs.phq9(4, 195), phq9Recent: obs.phq9(3, 3) }),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'medication-history-unavailable-makes-trd-unknown': {
+    resources: candidate(),
+    unknown: ['medicationStatements'],
+    expect: { 'EL-2': 'unknown', 'RC-13': 'unknown' },
+  },
+  // ---- EL-3 ----
+  'prior-tms-course-with-poor-response-meets-combination-criterion': {
+    resources: candidate(
+      {},
+      obs.phq9(22, 131),
+      [120, 110, 100].map((d) => procedure(SYS.cpt, '90868', { daysAgo: d })),
+      obs.phq9(19, 90),
+    ),
+    expect: { 'EL-3': 'met' },
+  },
+  'prior-tms-course-without-scores-is-unknown': {
+    resources: candidate({}, [320, 310].map((d) => procedure(SYS.cpt, '90868', { daysAgo: d }))),
+    expect: { 'EL-3': 'unknown' },
+  },
+  'no-prior-course-does-not-meet-combination-criterion': { resources: candidate(), expect: { 'EL-3': 'not-met' } },
+  // ---- EL-4, EL-5, EL-6, EL-7, MO-1 ----
+  'no-recent-phq9-means-no-baseline': { resources: candidate({ phq9Recent: obs.phq9(18, 45) }), expect: { 'EL-4': 'not-met' } },
+  'madrs-is-a-baseline-too': { resources: candidate({ phq9Recent: null }, obs.madrs(30, 2)), expect: { 'EL-4': 'met' } },
+  'observations-unavailable-make-vitals-unknown': {
+    resources: candidate(),
+    unknown: ['observations'],
+    expect: { 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-7': 'unknown', 'MO-1': 'unknown', 'CI-6': 'unknown' },
+  },
+  'missing-heart-rate-fails-medical-clearance': { resources: candidate({ heartRate: null }), expect: { 'EL-5': 'not-met' } },
+  'adolescent-is-not-an-adult': { resources: candidate({ patient: patient({ age: 16 }) }), expect: { 'EL-6': 'not-met' } },
+  'no-birth-date-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: null }) }), expect: { 'EL-6': 'unknown' } },
+  'no-recent-weight-means-no-weight-based-dose': { resources: candidate({ weight: obs.weight(80, 'kg', 60) }), expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' } },
+  'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
+  // ---- CI-1 and RC-16 ----
+  'acute-suicidal-ideation-contraindicates-everything': {
+    resources: candidate({}, icd('R45.851', { onsetDaysAgo: 4 })),
+    expect: { 'CI-1': 'met' },
+    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'contraindicated' },
+  },
+  'cssrs-active-ideation-with-plan-is-acute': { resources: candidate({}, obs.cssrsIdeation('LA30374-5', 2)), expect: { 'CI-1': 'met' } },
+  'positive-phq9-item9-needs-a-cssrs': {
+    resources: candidate({}, obs.phq9Item9('LA6569-3', 1)),
+    expect: { 'CI-1': 'unknown' },
+    verdicts: { 'iv-ketamine': 'caution' },
+  },
+  'old-suicidal-ideation-is-not-acute': { resources: candidate({}, icd('R45.851', { onsetDaysAgo: 200 })), expect: { 'CI-1': 'not-met' } },
+  'suicide-attempt-within-a-year-is-a-caution': { resources: candidate({}, icd('T14.91XD', { onsetDaysAgo: 100 })), expect: { 'RC-16': 'met' } },
+  // ---- CI-2 ----
+  'schizophrenia-contraindicates-ketamine-and-cautions-tms': {
+    resources: candidate({}, icd('F20.9')),
+    expect: { 'CI-2': 'met' },
+    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution', 'ketamine-tms-combination': 'contraindicated' },
+  },
+  'schizotypal-disorder-asks-to-confirm-no-psychosis': { resources: candidate({}, icd('F21')), expect: { 'CI-2': 'unknown' } },
+  // ---- CI-3 and RC-2 ----
+  'active-alcohol-dependence-contraindicates-ketamine': {
+    resources: candidate({}, icd('F10.20')),
+    expect: { 'CI-3': 'met', 'RC-2': 'not-met' },
+    verdicts: { esketamine: 'contraindicated', tms: 'clear' },
+  },
+  'substance-use-in-remission-is-a-caution': { resources: candidate({}, icd('F11.21')), expect: { 'CI-3': 'not-met', 'RC-2': 'met' }, verdicts: { 'iv-ketamine': 'caution' } },
+  // ---- CI-4 ----
+  'pregnant-patient-cannot-have-ketamine': {
+    resources: candidate({ patient: woman() }, icd('Z33.1', { onsetDaysAgo: 60 })),
+    expect: { 'CI-4': 'met' },
+    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution' },
+  },
+  'positive-hcg-is-pregnancy': { resources: candidate({ patient: woman() }, obs.hcg('positive', 3)), expect: { 'CI-4': 'met' } },
+  'pregnancy-status-observation-is-pregnancy': { resources: candidate({ patient: woman() }, obs.pregnancyStatus('77386006', 10)), expect: { 'CI-4': 'met' } },
+  'negative-hcg-settles-pregnancy': { resources: candidate({ patient: woman() }, obs.hcg('negative', 3)), expect: { 'CI-4': 'not-met' } },
+  'woman-of-childbearing-age-without-a-test-is-unknown': {
+    resources: candidate({ patient: woman() }),
+    expect: { 'CI-4': 'unknown' },
+    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution' },
+  },
+  'woman-past-childbearing-age-needs-no-test': { resources: candidate({ patient: woman(62) }), expect: { 'CI-4': 'not-met' } },
+  // ---- CI-5 ----
+  'resolved-cerebral-aneurysm-still-contraindicates-esketamine': {
+    resources: candidate({}, icd('I67.1', { status: 'resolved' })),
+    expect: { 'CI-5': 'met' },
+    verdicts: { esketamine: 'contraindicated', tms: 'clear' },
+  },
+  // ---- CI-6 and RC-5 ----
+  'blood-pressure-at-180-100-is-uncontrolled': { resources: candidate({ bp: obs.bpPanel(182, 96) }), expect: { 'CI-6': 'met', 'RC-5': 'met' } },
+  'separate-systolic-and-diastolic-observations-are-read': { resources: candidate({ bp: obs.bpSeparate(150, 102) }), expect: { 'CI-6': 'met' } },
+  'blood-pressure-above-140-90-is-a-caution': { resources: candidate({ bp: obs.bpPanel(146, 88) }), expect: { 'CI-6': 'not-met', 'RC-5': 'met' }, verdicts: { esketamine: 'caution' } },
+  'no-recent-blood-pressure-leaves-hypertension-unknown': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }), expect: { 'CI-6': 'unknown' }, verdicts: { 'iv-ketamine': 'caution' } },
+  'preliminary-blood-pressure-is-ignored': {
+    resources: candidate({ bp: [obs.bpPanel(128, 82, 3), { ...obs.bpPanel(200, 110, 1), status: 'preliminary' } as fhir4.Observation] }),
+    expect: { 'CI-6': 'not-met' },
+  },
+  // ---- CI-7 ----
+  'recent-myocardial-infarction-contraindicates-ketamine': { resources: candidate({}, icd('I21.4', { onsetDaysAgo: 30 })), expect: { 'CI-7': 'met' } },
+  'old-myocardial-infarction-is-not-recent': { resources: candidate({}, icd('I21.4', { onsetDaysAgo: 400, status: 'resolved' })), expect: { 'CI-7': 'not-met' } },
+  'heart-failure-of-unstated-acuity-needs-confirmation': { resources: candidate({}, icd('I50.9')), expect: { 'CI-7': 'unknown' } },
+  // ---- CI-8 ----
+  'ketamine-allergy-contraindicates-both-ketamines': {
+    resources: candidate({}, allergy(SYS.rx, RX.ketamineIngredient)),
+    expect: { 'CI-8': 'met' },
+    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'clear' },
+  },
+  'allergies-unavailable-make-hypersensitivity-unknown': { resources: candidate(), unknown: ['allergies'], expect: { 'CI-8': 'unknown' } },
+  // ---- CI-9 and RC-6 ----
+  'intractable-epilepsy-contraindicates-tms': {
+    resources: candidate({}, icd('G40.919')),
+    expect: { 'CI-9': 'met' },
+    verdicts: { tms: 'contraindicated', 'iv-ketamine': 'clear', 'ketamine-tms-combination': 'contraindicated' },
+  },
+  'controlled-epilepsy-is-a-tms-caution': { resources: candidate({}, icd('G40.909')), expect: { 'CI-9': 'not-met', 'RC-6': 'met' }, verdicts: { tms: 'caution' } },
+  'epilepsy-with-recent-convulsions-is-uncontrolled': { resources: candidate({}, icd('G40.909'), icd('R56.9', { onsetDaysAgo: 60 })), expect: { 'CI-9': 'met' } },
+  'current-bupropion-lowers-the-seizure-threshold': {
+    resources: candidate({}, medStatement(RX.bupropionIngredient, { startDaysAgo: 20, dose: { mg: 300 } })),
+    expect: { 'RC-6': 'met' },
+  },
+  // ---- CI-10 and RC-7 ----
+  'cochlear-implant-device-contraindicates-tms': { resources: candidate({}, device('Cochlear implant')), expect: { 'CI-10': 'met' }, verdicts: { tms: 'contraindicated' } },
+  'aneurysm-clipping-procedure-contraindicates-tms': { resources: candidate({}, procedure(SYS.sct, '230898002')), expect: { 'CI-10': 'met' } },
+  'neurostimulator-of-unknown-site-needs-confirmation': { resources: candidate({}, icd('Z96.82')), expect: { 'CI-10': 'unknown' }, verdicts: { tms: 'caution' } },
+  'pacemaker-is-a-tms-caution': { resources: candidate({}, icd('Z95.0')), expect: { 'RC-7': 'met', 'CI-10': 'not-met' } },
+  'devices-unavailable-make-implants-unknown': { resources: candidate(), unknown: ['devices'], expect: { 'CI-10': 'unknown' } },
+  // ---- CI-11 ----
+  'raised-intracranial-pressure-contraindicates-ketamine': { resources: candidate({}, icd('G93.2')), expect: { 'CI-11': 'met' }, verdicts: { tms: 'caution', esketamine: 'contraindicated' } },
+  // ---- other cautions ----
+  'bipolar-disorder-is-a-caution-for-all': { resources: candidate({}, icd('F31.81')), expect: { 'RC-1': 'met' }, verdicts: { tms: 'caution', esketamine: 'caution' } },
+  'concurrent-benzodiazepine-is-a-caution': {
+    resources: candidate({}, medRequest('6470', { authoredDaysAgo: 10, text: 'lorazepam 1 mg tablet' })),
+    expect: { 'RC-3': 'met' },
+  },
+  'current-mao-inhibitor-is-a-caution': { resources: candidate({}, medStatement('8123', { startDaysAgo: 10 })), expect: { 'RC-4': 'met' } },
+  'cirrhosis-is-a-caution': { resources: candidate({}, icd('K74.60')), expect: { 'RC-8': 'met' } },
+  'thyrotoxicosis-is-a-caution': { resources: candidate({}, icd('E05.00')), expect: { 'RC-9': 'met' } },
+  'glaucoma-is-information-only': { resources: candidate({}, icd('H40.9')), expect: { 'RC-10': 'met' }, verdicts: { 'iv-ketamine': 'clear' } },
+  'interstitial-cystitis-is-information-only': { resources: candidate({}, icd('N30.10')), expect: { 'RC-11': 'met' } },
+  'dissociative-disorder-is-a-caution': { resources: candidate({}, icd('F44.81')), expect: { 'RC-12': 'met' } },
+  'medication-orders-unavailable-make-cns-depressants-unknown': { resources: candidate(), unknown: ['medicationRequests'], expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' } },
+  // ---- whole record unavailable ----
+  'every-resource-type-unavailable-nothing-is-clear': {
+    resources: [],
+    unknown: ['patient', 'conditions', 'medicationStatements', 'medicationRequests', 'medicationDispenses', 'medicationAdministrations', 'observations', 'procedures', 'devices', 'allergies'],
+    expect: {
+      'EL-1': 'unknown', 'EL-2': 'unknown', 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-6': 'unknown', 'EL-7': 'unknown',
+      'CI-1': 'unknown', 'CI-2': 'unknown', 'CI-3': 'unknown', 'CI-4': 'unknown', 'CI-5': 'unknown', 'CI-6': 'unknown',
+      'CI-7': 'unknown', 'CI-8': 'unknown', 'CI-9': 'unknown', 'CI-10': 'unknown', 'CI-11': 'unknown', 'MO-1': 'unknown',
+    },
+    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution', 'ketamine-tms-combination': 'caution' },
+  },
+};
+
+describe('TRD assessment rules', () => {
+  it.each(Object.entries(scenarios))('%s', (_name, s) => {
+    const a = assessResources(s.resources, s.unknown);
+    const statuses = Object.fromEntries(Object.keys(s.expect).map((rule) => [rule, a.byRule.get(rule)?.status]));
+    expect(statuses).toEqual(s.expect);
+    for (const [modality, verdict] of Object.entries(s.verdicts ?? {})) {
+      expect({ modality, verdict: a.modalities[modality as Modality].status }).toEqual({ modality, verdict });
+    }
+    // Every unknown says what would settle it.
+    for (const f of [...a.criteria, ...a.findings]) if (f.status === 'unknown') expect(f.missing.length, f.rule).toBeGreaterThan(0);
+  });
+});
+
+describe('evidence and derived values', () => {
+  it('met findings name the resources that decided them', () => {
+    const a = assessResources(candidate({}, icd('F20.9', { id: 'schizo' })));
+    expect(a.byRule.get('CI-2')!.evidence).toEqual(['Condition/schizo']);
+  });
+
+  it('the weight-based dose is 0.5 mg/kg of the latest weight, from pounds too', () => {
+    expect(assessResources(candidate()).byRule.get('MO-1')!.data).toMatchObject({ weightKg: 80, doseMg: 40 });
+    expect(assessResources(candidate({ weight: obs.weight(200, '[lb_av]') })).byRule.get('MO-1')!.data).toMatchObject({ weightKg: 90.7, doseMg: 45.5 });
+  });
+
+  it('counts adequate and failed trials for the assessment', () => {
+    const a = assessResources(candidate());
+    expect(a.trd).toMatchObject({ status: 'met', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 });
+    expect(a.trials.map((t) => [t.ingredient, t.status])).toEqual([
+      ['escitalopram', 'failed'],
+      ['sertraline', 'failed'],
+    ]);
+  });
+
+  it('a documented response is not a failure even when the drug was later switched', () => {
+    const a = assessResources(candidate({ phq9AfterSertraline: obs.phq9(4, 195), phq9Recent: obs.phq9(3, 3) }));
+    expect(a.trials.map((t) => [t.ingredient, t.status])).toEqual([
+      ['escitalopram', 'responded'],
+      ['sertraline', 'responded'],
+    ]);
+  });
+
+  it('every rule id of rules.md section 5 is evaluated', () => {
+    const ids = [...assessResources(candidate()).byRule.keys()];
+    const expected = [
+      ...Array.from({ length: 8 }, (_, i) => `EL-${i + 1}`),
+      ...Array.from({ length: 11 }, (_, i) => `CI-${i + 1}`),
+      ...Array.from({ length: 16 }, (_, i) => `RC-${i + 1}`),
+      ...Array.from({ length: 6 }, (_, i) => `MO-${i + 1}`),
+    ];
+    expect(ids.sort()).toEqual(expected.sort());
+  });
+});
