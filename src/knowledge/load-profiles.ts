@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { FhirSchemaValidator } from '../fhir/schema.js';
 import { fhirProfilesDir, projectRoot } from '../paths.js';
@@ -11,6 +11,9 @@ export interface Profiles {
   terminology: Terminology;
   catalogue: MedicationCatalogue;
   fhirValidator: FhirSchemaValidator;
+  codeSystems: Map<string, fhir4.CodeSystem>;
+  /** Suggested orders as FHIR resources (fhir-profiles/order-templates/<name>.json), by file name. */
+  orderTemplates: Map<string, fhir4.Resource>;
 }
 
 function jsonFiles(dir: string): string[] {
@@ -27,21 +30,22 @@ function jsonFiles(dir: string): string[] {
  */
 export function loadProfiles(dir: string = fhirProfilesDir, fhirValidator = new FhirSchemaValidator()): Profiles {
   const problems: string[] = [];
-  const resources = <T extends fhir4.Resource>(sub: string, type: T['resourceType']): T[] =>
-    jsonFiles(join(dir, sub)).flatMap((file) => {
+  const resources = <T extends fhir4.Resource>(sub: string, type?: T['resourceType']): [string, T][] =>
+    jsonFiles(join(dir, sub)).flatMap((file): [string, T][] => {
       const name = relative(projectRoot, file);
       const data = readJsonFile(file) as T;
-      if (data?.resourceType !== type) {
+      if (type && data?.resourceType !== type) {
         problems.push(`${name}: resourceType must be ${type}`);
         return [];
       }
       const issues = fhirValidator.validate(data);
       problems.push(...issues.slice(0, 5).map((i) => `${name}: ${i.path} ${i.message}`));
-      return issues.length ? [] : [data];
+      return issues.length ? [] : [[basename(file, '.json'), data]];
     });
 
-  const valueSets = resources<fhir4.ValueSet>('ValueSet', 'ValueSet');
-  resources<fhir4.CodeSystem>('CodeSystem', 'CodeSystem');
+  const valueSets = resources<fhir4.ValueSet>('ValueSet', 'ValueSet').map(([, vs]) => vs);
+  const codeSystems = new Map(resources<fhir4.CodeSystem>('CodeSystem', 'CodeSystem').map(([, cs]) => [cs.url ?? '', cs]));
+  const orderTemplates = new Map(resources<fhir4.Resource>('order-templates'));
   const urls = new Set<string>();
   for (const vs of valueSets) {
     if (!vs.url || urls.has(vs.url)) problems.push(`ValueSet ${vs.id}: url missing or not unique`);
@@ -55,5 +59,5 @@ export function loadProfiles(dir: string = fhirProfilesDir, fhirValidator = new 
     readJsonFile(join(dir, 'schemas', 'medication-catalogue.schema.json')) as object,
     relative(projectRoot, catalogueFile),
   );
-  return { terminology: new Terminology(valueSets), catalogue: new MedicationCatalogue(catalogue), fhirValidator };
+  return { terminology: new Terminology(valueSets), catalogue: new MedicationCatalogue(catalogue), fhirValidator, codeSystems, orderTemplates };
 }

@@ -8,3 +8,19 @@ export function knowledge(): Profiles & { thresholds: Thresholds } {
   cached ??= { ...loadProfiles(), thresholds: loadThresholds() };
   return cached;
 }
+
+import { createServices } from '../../cds-services/index.js';
+import { trdKnowledge, type TrdKnowledge } from '../../cds-services/shared/knowledge.js';
+import type { AnyCdsService } from '../../src/cds-hooks/service.js';
+
+let trd: TrdKnowledge | undefined;
+export function testKnowledge(): TrdKnowledge {
+  const k = knowledge();
+  trd ??= trdKnowledge({ ...k }, k.thresholds);
+  return trd;
+}
+
+/** The real three services, built on the real fhir-profiles. */
+export function realServices(): AnyCdsService[] {
+  return createServices(testKnowledge());
+}

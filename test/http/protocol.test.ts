@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../../cds-services/index.js';
+import { realServices } from '../helpers/knowledge.js';
 import { buildTestApp } from '../helpers/app.js';
 import { sandboxCaptures } from '../helpers/sandbox.js';
 
-const services = createServices();
+const services = realServices();
 const serviceIdFor = (hook: string) => services.find((s) => s.hook === hook)!.id;
 
 const patientView = (overrides: Record<string, unknown> = {}) => ({

@@ -1,0 +1,60 @@
+import type { Action, Card, Coding, Indicator, Suggestion } from '../../../src/cds-hooks/protocol.js';
+import type { Finding, RuleSource } from '../findings.js';
+
+export const SUMMARY_MAX = 139;
+
+/** CDS Hooks: summary under 140 characters. Cut at a word boundary with an ellipsis. */
+export function summaryOf(text: string): string {
+  if (text.length <= SUMMARY_MAX) return text;
+  const cut = text.slice(0, SUMMARY_MAX - 1);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 80 ? cut.lastIndexOf(' ') : cut.length)}…`;
+}
+
+/** Markdown-safe cell text: no pipes, no raw HTML, no line breaks. */
+export function cell(text: string): string {
+  return text.replace(/[|]/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\s*\n\s*/g, ' ');
+}
+
+export function table(header: string[], rows: string[][]): string {
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+const STATUS_WORD = { met: 'met', 'not-met': 'not met', unknown: 'unknown' } as const;
+
+/** The criteria behind a card: rule, status, what was found, the resources, what is missing. */
+export function findingsTable(findings: Finding[]): string {
+  return table(
+    ['Rule', 'Criterion', 'Status', 'Found', 'Evidence', 'Needed'],
+    findings.map((f) => [f.rule, f.title, STATUS_WORD[f.status], f.note ?? '', f.evidence.join(', ') || '—', f.missing.join('; ') || '—']),
+  );
+}
+
+export interface CardSpec {
+  summary: string;
+  indicator: Indicator;
+  source: RuleSource;
+  detail?: string;
+  suggestions?: Omit<Suggestion, 'uuid'>[];
+  /** 'at-most-one' where suggestions are alternatives (one modality), 'any' where they add up. */
+  selectionBehavior?: 'at-most-one' | 'any';
+  overrideReasons?: Coding[];
+}
+
+/** A card with every CDS Hooks 2.0 invariant: uuids, a sourced label and url, selectionBehavior with suggestions. */
+export function makeCard(spec: CardSpec, newId: () => string): Card {
+  const suggestions = (spec.suggestions ?? []).filter((s) => s.actions.length > 0).map((s) => ({ ...s, uuid: newId() }));
+  return {
+    uuid: newId(),
+    summary: summaryOf(spec.summary),
+    indicator: spec.indicator,
+    source: { label: spec.source.label, url: spec.source.url },
+    ...(spec.detail ? { detail: spec.detail } : {}),
+    ...(suggestions.length ? { suggestions, selectionBehavior: spec.selectionBehavior ?? 'any' } : {}),
+    ...(spec.overrideReasons?.length ? { overrideReasons: spec.overrideReasons } : {}),
+  };
+}
+
+export const createAction = (resource: fhir4.Resource, description: string): Action => ({ type: 'create', description, resource });
+
+export const INDICATOR_RANK: Record<Indicator, number> = { critical: 0, warning: 1, info: 2 };
+export const byIndicator = (a: Card, b: Card) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator];

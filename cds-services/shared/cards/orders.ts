@@ -1,0 +1,29 @@
+import { SYSTEM } from '../../../src/terminology/systems.js';
+
+export const ORDER_ORIGIN_TAG = { system: SYSTEM.orderOrigin, code: 'trd-cds-suggestion' } as const;
+
+/** Suggested orders, instantiated from the FHIR templates in fhir-profiles/order-templates/. */
+export class OrderTemplates {
+  constructor(private readonly templates: ReadonlyMap<string, fhir4.Resource>) {}
+
+  /** Start-up check that every template the cards use exists. */
+  requireAll(names: readonly string[]): string[] {
+    return names.filter((n) => !this.templates.has(n)).map((n) => `order template '${n}' is missing from fhir-profiles/order-templates/`);
+  }
+
+  /** A draft for this patient: fresh id, subject set, tagged as suggested by trd-cds. */
+  instantiate<T extends fhir4.Resource>(name: string, patientId: string, newId: () => string, authoredOn?: string): T {
+    const template = this.templates.get(name);
+    if (!template) throw new Error(`order template '${name}' is not loaded`);
+    const resource = structuredClone(template) as T & { subject?: fhir4.Reference; authoredOn?: string };
+    resource.id = newId();
+    resource.subject = { reference: `Patient/${patientId}` };
+    if (authoredOn && resource.resourceType === 'MedicationRequest') resource.authoredOn = authoredOn;
+    return resource;
+  }
+}
+
+/** True for a draft that carries trd-cds's own origin tag (it came from one of our suggestions). */
+export function isOwnSuggestion(resource: fhir4.Resource): boolean {
+  return (resource.meta?.tag ?? []).some((t) => t?.system === ORDER_ORIGIN_TAG.system && t.code === ORDER_ORIGIN_TAG.code);
+}

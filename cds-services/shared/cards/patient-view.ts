@@ -1,0 +1,145 @@
+import type { Card, Suggestion } from '../../../src/cds-hooks/protocol.js';
+import type { Assessment } from '../assess.js';
+import { MODALITIES, MODALITY_NAMES, type Finding } from '../findings.js';
+import { SOURCES } from '../sources.js';
+import { byIndicator, findingsTable, makeCard, table } from './card.js';
+import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from './common.js';
+
+const VERDICT_WORD = { contraindicated: 'contraindicated', caution: 'caution', clear: 'no contraindication found' } as const;
+
+function contraindicationCard(f: Finding, ctx: PresentContext): Card {
+  const also = f.cautionFor.filter((m) => m !== 'ketamine-tms-combination');
+  return makeCard(
+    {
+      summary: `${capitalise(modalityList(f.absoluteFor))} contraindicated: ${f.title.toLowerCase()} (${f.rule})`,
+      indicator: 'critical',
+      source: f.source,
+      detail: [f.note, also.length ? `Caution for ${modalityList(also)}.` : '', findingsTable([f])].filter(Boolean).join('\n\n'),
+      overrideReasons: ctx.knowledge.overrideReasons,
+    },
+    ctx.newId,
+  );
+}
+
+function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, 'uuid'>[] {
+  const suggestions: Omit<Suggestion, 'uuid'>[] = [];
+  const measure = () => orderAction(ctx, 'phq9-each-session', 'PHQ-9 before each session');
+  if (a.modalities.tms.status !== 'contraindicated') {
+    suggestions.push({
+      label: 'Order a TMS course: 5 sessions a week for 6 weeks',
+      actions: [orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
+    });
+  }
+  const dose = a.byRule.get('MO-1')!;
+  if (a.modalities['iv-ketamine'].status !== 'contraindicated' && dose.status === 'met') {
+    const mg = dose.data!['doseMg'] as number;
+    suggestions.push({
+      label: `Order IV ketamine ${mg} mg (0.5 mg/kg) 3 times a week for 2 weeks`,
+      actions: [
+        orderAction(ctx, 'ketamine-infusion', `Ketamine ${mg} mg IV over 40 minutes`, (r) => setKetamineDose(r as fhir4.MedicationRequest, mg)),
+        orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion'),
+        orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion'),
+        measure(),
+      ],
+    });
+  }
+  if (a.modalities.esketamine.status !== 'contraindicated') {
+    suggestions.push({
+      label: 'Order esketamine (Spravato) 56 mg twice weekly for 4 weeks',
+      actions: [orderAction(ctx, 'esketamine-induction', 'Spravato 56 mg intranasal twice a week, weeks 1-4'), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
+    });
+  }
+  return suggestions;
+}
+
+export function setKetamineDose(r: fhir4.MedicationRequest, mg: number): void {
+  const dosage = r.dosageInstruction?.[0];
+  const dose = dosage?.doseAndRate?.[0]?.doseQuantity;
+  if (dose) dose.value = mg;
+  if (dosage?.text) dosage.text = dosage.text.replace('{{dose}}', String(mg));
+}
+
+function trdCard(a: Assessment, ctx: PresentContext): Card {
+  const el = (id: string) => a.byRule.get(id)!;
+  const failed = a.trials.filter((t) => t.status === 'failed').map((t) => t.ingredient);
+  const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
+  const summary =
+    a.trd.status === 'met'
+      ? `TRD criteria met: ${failed.length} failed adequate trials (${failed.join(', ')})`
+      : a.trd.status === 'not-met'
+        ? `TRD not documented: ${a.trd.failedTrials} of ${needed} failed adequate trials needed`
+        : `TRD status unknown: ${a.trd.failedTrials} failed adequate trial(s), ${a.trd.unknownTrials} undecided`;
+  const candidate = a.trd.status === 'met' && el('EL-1').status === 'met' && el('EL-6').status !== 'not-met';
+  const verdicts = table(
+    ['Treatment', 'Verdict', 'Because of'],
+    MODALITIES.map((m) => [MODALITY_NAMES[m], VERDICT_WORD[a.modalities[m].status], a.modalities[m].because.join(', ') || '—']),
+  );
+  const trials = a.trials.length
+    ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), t.evidence.join(', ')]))
+    : 'No antidepressant trial in the episode look-back.';
+  return makeCard(
+    {
+      summary,
+      indicator: a.trd.status === 'met' && el('EL-1').status === 'met' ? 'info' : 'warning',
+      source: SOURCES.trdDefinition,
+      detail: [`**Treatments**\n\n${verdicts}`, `**Eligibility**\n\n${findingsTable(a.criteria)}`, `**Antidepressant trials**\n\n${trials}`].join('\n\n'),
+      suggestions: candidate ? candidateOrders(a, ctx) : [],
+      selectionBehavior: 'at-most-one',
+    },
+    ctx.newId,
+  );
+}
+
+function cautionsCard(cautions: Finding[], ctx: PresentContext): Card {
+  const phrase = (f: Finding) => (f.status === 'unknown' ? `${f.title.toLowerCase()} not excluded` : f.title.toLowerCase());
+  return makeCard(
+    {
+      summary: `Cautions: ${cautions.map((f) => `${phrase(f)} (${f.rule})`).join('; ')}`,
+      indicator: 'warning',
+      source: cautions[0]!.source,
+      detail: findingsTable(cautions),
+      overrideReasons: ctx.knowledge.overrideReasons,
+    },
+    ctx.newId,
+  );
+}
+
+function missingDataCard(a: Assessment, ctx: PresentContext): Card | undefined {
+  // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering, not to opening a chart.
+  const gaps = [...a.criteria, ...a.findings].filter(
+    (f) => f.missing.length && f.rule !== 'EL-3' && f.rule !== 'EL-8' && (f.status === 'unknown' || (f.kind === 'eligibility' && f.status === 'not-met')),
+  );
+  if (!gaps.length) return undefined;
+  const seen = new Set<string>();
+  const suggestions = gaps
+    .flatMap(ordersForMissing)
+    .filter((o) => !seen.has(o.template) && seen.add(o.template))
+    .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
+  const urgent = gaps.some((f) => f.status === 'unknown' && f.absoluteFor.length > 0);
+  const items = [...new Set(gaps.flatMap((f) => f.missing))];
+  return makeCard(
+    {
+      summary: `Missing data: ${items.join('; ')}`,
+      indicator: urgent ? 'warning' : 'info',
+      source: gaps[0]!.source,
+      detail: table(['Rule', 'Criterion', 'Would be settled by'], gaps.map((f) => [f.rule, f.title, f.missing.join('; ')])),
+      suggestions,
+      selectionBehavior: 'any',
+    },
+    ctx.newId,
+  );
+}
+
+/**
+ * patient-view: a critical card per met absolute contraindication, the TRD status card (with the
+ * next orders for a candidate), a cautions card, and a missing-data card; most important first.
+ * A patient with no depression diagnosis and no antidepressant history gets no cards.
+ */
+export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
+  if (!a.isDepressionPatient) return [];
+  const criticals = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.length).map((f) => contraindicationCard(f, ctx));
+  // RC-13 (not first-line) is what the TRD card says already.
+  const cautions = cautionsFor(a).filter((f) => f.rule !== 'RC-13');
+  const cards = [...criticals, trdCard(a, ctx), ...(cautions.length ? [cautionsCard(cautions, ctx)] : []), missingDataCard(a, ctx)].filter((c): c is Card => !!c);
+  return cards.sort(byIndicator);
+}

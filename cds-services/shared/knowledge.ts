@@ -1,0 +1,49 @@
+import { ConfigurationError } from '../../src/errors.js';
+import type { Profiles } from '../../src/knowledge/load-profiles.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
+import type { Coding } from '../../src/cds-hooks/protocol.js';
+import { checkConcepts } from './assess.js';
+import { OrderTemplates } from './cards/orders.js';
+import type { Knowledge } from './record.js';
+import type { Thresholds } from './thresholds.js';
+
+export const ORDER_TEMPLATE_NAMES = [
+  'tms-initial',
+  'tms-course',
+  'ketamine-infusion',
+  'esketamine-induction',
+  'vital-sign-monitoring',
+  'pulse-oximetry',
+  'esketamine-bp-monitoring',
+  'phq9-each-session',
+  'order-phq9',
+  'order-blood-pressure',
+  'order-heart-rate',
+  'order-weight',
+  'order-pregnancy-test',
+  'order-cssrs',
+] as const;
+export type OrderTemplateName = (typeof ORDER_TEMPLATE_NAMES)[number];
+
+/** Everything the TRD services read besides the call: terminology, catalogue, thresholds, orders. */
+export interface TrdKnowledge extends Knowledge {
+  orders: OrderTemplates;
+  overrideReasons: Coding[];
+}
+
+export function trdKnowledge(profiles: Profiles, thresholds: Thresholds): TrdKnowledge {
+  checkConcepts(profiles.terminology);
+  const orders = new OrderTemplates(profiles.orderTemplates);
+  const problems = orders.requireAll(ORDER_TEMPLATE_NAMES);
+  const reasons = profiles.codeSystems.get(SYSTEM.cardOverrideReason);
+  if (!reasons?.concept?.length) problems.push(`CodeSystem ${SYSTEM.cardOverrideReason} is missing`);
+  if (problems.length) throw new ConfigurationError('Invalid TRD knowledge', problems);
+  profiles.fhirValidator.warm(['ServiceRequest', 'MedicationRequest']);
+  return {
+    terminology: profiles.terminology,
+    catalogue: profiles.catalogue,
+    thresholds,
+    orders,
+    overrideReasons: reasons!.concept!.map((c) => ({ system: SYSTEM.cardOverrideReason, code: c.code, display: c.display ?? c.code })),
+  };
+}

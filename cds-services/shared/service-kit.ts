@@ -1,0 +1,23 @@
+import type { CdsResponse } from '../../src/cds-hooks/protocol.js';
+import type { HookCall } from '../../src/cds-hooks/service.js';
+import { assess, assessmentExtension, type Assessment } from './assess.js';
+import type { PresentContext } from './cards/common.js';
+import type { TrdKnowledge } from './knowledge.js';
+import { KEY_TYPES } from './prefetch.js';
+import { buildRecord } from './record.js';
+
+export const ASSESSMENT_EXTENSION = 'org.trdcds.assessment';
+
+/** decide: the same record gives the same assessment from every hook. */
+export function assessCall(call: HookCall, knowledge: TrdKnowledge): Assessment {
+  return assess(buildRecord(call.data, KEY_TYPES), knowledge, call.clock.now());
+}
+
+export function presentContext(call: HookCall, knowledge: TrdKnowledge, now: Date): PresentContext {
+  return { patientId: call.context.patientId, newId: call.newId, now, knowledge };
+}
+
+/** Every 200 carries the whole assessment for machines, cards or not. */
+export function respond(cards: CdsResponse['cards'], a: Assessment): CdsResponse {
+  return { cards, extension: { [ASSESSMENT_EXTENSION]: assessmentExtension(a) } };
+}

@@ -1,0 +1,12 @@
+import type { TrdKnowledge } from '../shared/knowledge.js';
+import { orderReviewService } from '../shared/order-service.js';
+
+/** order-sign: the last check of ketamine, esketamine and TMS orders before they are signed. */
+export const orderSignService = (knowledge: TrdKnowledge) =>
+  orderReviewService(knowledge, {
+    id: 'trd-order-sign',
+    hook: 'order-sign',
+    title: 'TRD order check (at signing)',
+    description:
+      'Before signing IV ketamine, esketamine or TMS orders: contraindications with a cancel suggestion, cautions, the dose check, monitoring, REMS facts and the ketamine + TMS combination protocol.',
+  });

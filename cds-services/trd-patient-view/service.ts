@@ -1,0 +1,21 @@
+import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
+import type { Assessment } from '../shared/assess.js';
+import { patientViewCards } from '../shared/cards/patient-view.js';
+import type { TrdKnowledge } from '../shared/knowledge.js';
+import { REQUIRED_KEYS, trdPrefetch } from '../shared/prefetch.js';
+import { assessCall, presentContext, respond } from '../shared/service-kit.js';
+
+/** patient-view: is this patient a TRD candidate, and which treatments are contraindicated or need caution? */
+export function patientViewService(knowledge: TrdKnowledge): CdsServiceDefinition<'patient-view', Assessment> {
+  return {
+    id: 'trd-patient-view',
+    hook: 'patient-view',
+    title: 'Treatment-resistant depression: eligibility and safety',
+    description:
+      'When a chart opens: whether the patient meets TRD criteria (MDD, two failed adequate antidepressant trials, baseline PHQ-9/MADRS), which of IV ketamine, esketamine and TMS are contraindicated or need caution, missing data, and the next orders.',
+    prefetch: trdPrefetch(knowledge.terminology),
+    requiredData: REQUIRED_KEYS,
+    decide: (call) => assessCall(call, knowledge),
+    present: (a, call) => respond(patientViewCards(a, presentContext(call, knowledge, a.now)), a),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Writes examples/*.request.json: one sample request per hook, built with the test builders, for the
+ * README's curl walk-through. Dates are relative to the day it is run: re-run when look-backs expire.
+ * Run: npx tsx scripts/make-examples.ts
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/paths.js';
+import { RX, SYS, patient, icd, obs } from '../test/builders/fhir.js';
+import { candidate } from '../test/builders/scenarios.js';
+
+const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  entry: resources.map((resource) => ({ resource })),
+});
+
+const KEYS: Record<string, string> = {
+  Condition: 'conditions',
+  MedicationStatement: 'medicationStatements',
+  MedicationRequest: 'medicationRequests',
+  MedicationDispense: 'medicationDispenses',
+  MedicationAdministration: 'medicationAdministrations',
+  Observation: 'observations',
+  Procedure: 'procedures',
+  Device: 'devices',
+  AllergyIntolerance: 'allergies',
+};
+
+/** Full prefetch for a record: every key present, empty searches as empty Bundles. */
+export function prefetchFor(resources: fhir4.Resource[]): Record<string, unknown> {
+  const prefetch: Record<string, unknown> = { patient: resources.find((r) => r.resourceType === 'Patient') };
+  for (const [type, key] of Object.entries(KEYS)) prefetch[key] = bundle(resources.filter((r) => r.resourceType === type));
+  return prefetch;
+}
+
+const context = { userId: 'Practitioner/example', patientId: 'p1' };
+const ketamineDraft: fhir4.MedicationRequest = {
+  resourceType: 'MedicationRequest',
+  id: 'draft-ketamine',
+  status: 'draft',
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+  medicationCodeableConcept: { coding: [{ system: SYS.rx, code: RX.ketamineIngredient, display: 'ketamine' }], text: 'ketamine injection' },
+  dosageInstruction: [{ text: '60 mg IV over 40 minutes', doseAndRate: [{ doseQuantity: { value: 60, unit: 'mg', system: SYS.ucum, code: 'mg' } }] }],
+};
+const tmsDraft: fhir4.ServiceRequest = {
+  resourceType: 'ServiceRequest',
+  id: 'draft-tms',
+  status: 'draft',
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+  code: { coding: [{ system: SYS.cpt, code: '90868' }], text: 'TMS session' },
+};
+
+const examples = {
+  'patient-view': {
+    hook: 'patient-view',
+    hookInstance: 'b1e9f0a2-3c4d-4e5f-8a6b-7c8d9e0f1a2b',
+    context,
+    prefetch: prefetchFor(candidate({ patient: patient({ gender: 'female', age: 34 }) })),
+  },
+  'order-select': {
+    hook: 'order-select',
+    hookInstance: 'c2f0a1b3-4d5e-4f60-9b7c-8d9e0f1a2b3c',
+    context: { ...context, selections: ['MedicationRequest/draft-ketamine'], draftOrders: bundle([ketamineDraft]) },
+    prefetch: prefetchFor(candidate()),
+  },
+  'order-sign': {
+    hook: 'order-sign',
+    hookInstance: 'd3a1b2c4-5e6f-4071-8c8d-9e0f1a2b3c4d',
+    context: { ...context, draftOrders: bundle([ketamineDraft, tmsDraft]) },
+    prefetch: prefetchFor(candidate({}, icd('F31.81'), obs.bpPanel(150, 92, 1))),
+  },
+};
+for (const [hook, request] of Object.entries(examples)) {
+  writeFileSync(join(projectRoot, 'examples', `${hook}.request.json`), JSON.stringify(request, null, 2) + '\n');
+}
+console.log(`wrote ${Object.keys(examples).length} examples`);
