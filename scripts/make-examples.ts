@@ -8,31 +8,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { RX, SYS, patient, icd, obs } from '../test/builders/fhir.js';
 import { candidate } from '../test/builders/scenarios.js';
-
-const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({
-  resourceType: 'Bundle',
-  type: 'searchset',
-  entry: resources.map((resource) => ({ resource })),
-});
-
-const KEYS: Record<string, string> = {
-  Condition: 'conditions',
-  MedicationStatement: 'medicationStatements',
-  MedicationRequest: 'medicationRequests',
-  MedicationDispense: 'medicationDispenses',
-  MedicationAdministration: 'medicationAdministrations',
-  Observation: 'observations',
-  Procedure: 'procedures',
-  Device: 'devices',
-  AllergyIntolerance: 'allergies',
-};
-
-/** Full prefetch for a record: every key present, empty searches as empty Bundles. */
-export function prefetchFor(resources: fhir4.Resource[]): Record<string, unknown> {
-  const prefetch: Record<string, unknown> = { patient: resources.find((r) => r.resourceType === 'Patient') };
-  for (const [type, key] of Object.entries(KEYS)) prefetch[key] = bundle(resources.filter((r) => r.resourceType === type));
-  return prefetch;
-}
+import { bundle, prefetchFor } from '../test/builders/prefetch.js';
 
 const context = { userId: 'Practitioner/example', patientId: 'p1' };
 const ketamineDraft: fhir4.MedicationRequest = {

@@ -1,0 +1,21 @@
+export const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+
+/** Which prefetch key carries each resource type (cds-services/shared/prefetch.ts). */
+export const PREFETCH_KEY: Record<string, string> = {
+  Condition: 'conditions',
+  MedicationStatement: 'medicationStatements',
+  MedicationRequest: 'medicationRequests',
+  MedicationDispense: 'medicationDispenses',
+  MedicationAdministration: 'medicationAdministrations',
+  Observation: 'observations',
+  Procedure: 'procedures',
+  Device: 'devices',
+  AllergyIntolerance: 'allergies',
+};
+
+/** Full prefetch for a record, as an EHR would send it: every key, empty searches as empty Bundles. */
+export function prefetchFor(resources: fhir4.Resource[]): Record<string, unknown> {
+  const prefetch: Record<string, unknown> = { patient: resources.find((r) => r.resourceType === 'Patient') ?? null };
+  for (const [type, key] of Object.entries(PREFETCH_KEY)) prefetch[key] = bundle(resources.filter((r) => r.resourceType === type));
+  return prefetch;
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import type { Card } from '../../src/cds-hooks/protocol.js';
+import { SYS, allergy, device, icd, medStatement, obs, patient, procedure } from '../builders/fhir.js';
+import { esketamineDraft, ketamineDraft, tmsDraft, unrelatedDraft } from '../builders/drafts.js';
+import { candidate } from '../builders/scenarios.js';
+import { callHook } from '../helpers/hooks.js';
+import { sandboxCaptures } from '../helpers/sandbox.js';
+import request from 'supertest';
+import { testApp } from '../helpers/hooks.js';
+
+const rulesOf = (cards: Card[], indicator: Card['indicator']) => cards.filter((c) => c.indicator === indicator).map((c) => /\(([A-Z]{2}-\d+)/.exec(c.summary)?.[1]);
+const woman = (age = 30) => patient({ gender: 'female', age });
+
+/** One scenario per absolute contraindication: the record, and a draft of a treatment it forbids. */
+const contraindications: Record<string, { rule: string; resources: fhir4.Resource[]; draft: () => fhir4.Resource }> = {
+  'suicidal-patient-orders-tms': { rule: 'CI-1', resources: candidate({}, icd('R45.851', { onsetDaysAgo: 2 })), draft: tmsDraft },
+  'psychotic-patient-orders-esketamine': { rule: 'CI-2', resources: candidate({}, icd('F20.9')), draft: esketamineDraft },
+  'patient-with-active-sud-orders-ketamine': { rule: 'CI-3', resources: candidate({}, icd('F14.20')), draft: () => ketamineDraft(40) },
+  'pregnant-patient-orders-ketamine': { rule: 'CI-4', resources: candidate({ patient: woman() }, obs.hcg('positive', 2)), draft: () => ketamineDraft(40) },
+  'patient-with-aneurysm-orders-esketamine': { rule: 'CI-5', resources: candidate({}, icd('I67.1')), draft: esketamineDraft },
+  'hypertensive-patient-orders-ketamine': { rule: 'CI-6', resources: candidate({ bp: obs.bpPanel(184, 104, 1) }), draft: () => ketamineDraft(40) },
+  'patient-after-recent-mi-orders-esketamine': { rule: 'CI-7', resources: candidate({}, icd('I21.4', { onsetDaysAgo: 20 })), draft: esketamineDraft },
+  'ketamine-allergic-patient-orders-ketamine': { rule: 'CI-8', resources: candidate({}, allergy(SYS.rx, '6130')), draft: () => ketamineDraft(40) },
+  'patient-with-intractable-epilepsy-orders-tms': { rule: 'CI-9', resources: candidate({}, icd('G40.919')), draft: tmsDraft },
+  'patient-with-cochlear-implant-orders-tms': { rule: 'CI-10', resources: candidate({}, device('Cochlear implant, right')), draft: tmsDraft },
+  'patient-with-raised-icp-orders-ketamine': { rule: 'CI-11', resources: candidate({}, icd('G93.6')), draft: () => ketamineDraft(40) },
+};
+
+describe('absolute contraindications on every hook', () => {
+  describe.each(Object.entries(contraindications))('%s', (_name, s) => {
+    it('patient-view shows a critical card naming the rule', async () => {
+      const { cards } = await callHook('patient-view', s.resources);
+      expect(rulesOf(cards, 'critical')).toContain(s.rule);
+      expect(cards[0]!.indicator).toBe('critical'); // most important first
+    });
+
+    it.each(['order-select', 'order-sign'] as const)('%s gives a critical card that offers to cancel the draft', async (hook) => {
+      const draft = s.draft();
+      const { cards } = await callHook(hook, s.resources, { drafts: [draft] });
+      const critical = cards.find((c) => c.indicator === 'critical' && c.summary.includes(s.rule))!;
+      expect(critical).toBeDefined();
+      expect(critical.suggestions![0]!.actions).toEqual([{ type: 'delete', description: expect.any(String), resourceId: `${draft.resourceType}/${draft.id}` }]);
+      expect(critical.overrideReasons!.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('cautions at order-sign', () => {
+  it.each([
+    ['bipolar-patient-orders-tms', 'RC-1', candidate({}, icd('F31.81')), tmsDraft()],
+    ['patient-in-sud-remission-orders-esketamine', 'RC-2', candidate({}, icd('F10.21')), esketamineDraft()],
+    ['patient-on-lorazepam-orders-ketamine', 'RC-3', candidate({}, medStatement('6470', { startDaysAgo: 30 })), ketamineDraft(40)],
+    ['patient-on-phenelzine-orders-esketamine', 'RC-4', candidate({}, medStatement('8123', { startDaysAgo: 30 })), esketamineDraft()],
+    ['patient-with-bp-146-90-orders-esketamine', 'RC-5', candidate({ bp: obs.bpPanel(146, 90, 1) }), esketamineDraft()],
+    ['patient-with-controlled-epilepsy-orders-tms', 'RC-6', candidate({}, icd('G40.909')), tmsDraft()],
+    ['patient-with-pacemaker-orders-tms', 'RC-7', candidate({}, icd('Z95.0')), tmsDraft()],
+    ['patient-with-cirrhosis-orders-esketamine', 'RC-8', candidate({}, icd('K74.60')), esketamineDraft()],
+    ['patient-with-thyrotoxicosis-orders-ketamine', 'RC-9', candidate({}, icd('E05.00')), ketamineDraft(40)],
+    ['patient-with-dissociative-disorder-orders-ketamine', 'RC-12', candidate({}, icd('F44.81')), ketamineDraft(40)],
+    ['patient-with-one-trial-orders-tms', 'RC-13', candidate({ escitalopram: null }), tmsDraft()],
+    ['patient-with-recent-attempt-orders-tms', 'RC-16', candidate({}, icd('T14.91XD', { onsetDaysAgo: 90 })), tmsDraft()],
+  ])('%s gets a %s warning', async (_name, rule, resources, draft) => {
+    const { cards } = await callHook('order-sign', resources, { drafts: [draft] });
+    expect(rulesOf(cards, 'warning')).toContain(rule);
+    expect(rulesOf(cards, 'critical')).toEqual([]);
+  });
+
+  it('an unknown absolute contraindication is a warning with the order that settles it', async () => {
+    const { cards } = await callHook('order-sign', candidate({ patient: woman() }), { drafts: [ketamineDraft(40)] });
+    const card = cards.find((c) => c.summary.includes('CI-4'))!;
+    expect(card.indicator).toBe('warning');
+    expect(card.suggestions![0]!.label).toMatch(/pregnancy test/i);
+  });
+});
+
+describe('IV ketamine dose check (MO-1)', () => {
+  it('a dose more than 10 % from 0.5 mg/kg gets an update carrying the whole corrected order', async () => {
+    const draft = ketamineDraft(60);
+    const { cards } = await callHook('order-select', candidate(), { drafts: [draft] });
+    const card = cards.find((c) => c.summary.includes('MO-1'))!;
+    expect(card.indicator).toBe('warning');
+    const action = card.suggestions![0]!.actions[0]!;
+    expect(action.type).toBe('update');
+    const corrected = (action as unknown as { resource: fhir4.MedicationRequest }).resource;
+    expect(corrected.id).toBe(draft.id);
+    expect(corrected.medicationCodeableConcept).toEqual(draft.medicationCodeableConcept);
+    expect(corrected.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 40, code: 'mg' });
+  });
+
+  it('a dose within 10 % raises no dose card', async () => {
+    const { cards } = await callHook('order-select', candidate(), { drafts: [ketamineDraft(42)] });
+    expect(cards.some((c) => c.summary.includes('MO-1'))).toBe(false);
+  });
+
+  it('without a recent weight asks for one', async () => {
+    const { cards } = await callHook('order-select', candidate({ weight: null }), { drafts: [ketamineDraft(40)] });
+    const card = cards.find((c) => c.summary.includes('MO-1'))!;
+    expect(card.summary).toMatch(/no weight/i);
+    expect(card.suggestions![0]!.label).toMatch(/weight/i);
+  });
+});
+
+describe('monitoring, REMS and the combination', () => {
+  it('esketamine gets the REMS and monitoring facts', async () => {
+    const { cards } = await callHook('order-sign', candidate(), { drafts: [esketamineDraft()] });
+    const rems = cards.find((c) => c.summary.includes('REMS'))!;
+    expect(rems.indicator).toBe('info');
+    expect(rems.summary).toMatch(/40 min/);
+    expect(rems.summary).toMatch(/2 hours/);
+  });
+
+  it('IV ketamine gets the monitoring protocol with orders to create', async () => {
+    const { cards } = await callHook('order-sign', candidate(), { drafts: [ketamineDraft(40)] });
+    const card = cards.find((c) => c.summary.includes('MO-2'))!;
+    expect(card.suggestions!.flatMap((s) => s.actions.map((a) => a.type))).toEqual(['create', 'create']);
+  });
+
+  it('ketamine and TMS drafted together get the combination protocol and the payer warning', async () => {
+    const { cards } = await callHook('order-sign', candidate(), { drafts: [ketamineDraft(40), tmsDraft()] });
+    expect(rulesOf(cards, 'info')).toContain('RC-15');
+    expect(rulesOf(cards, 'warning')).toContain('RC-14');
+  });
+
+  it('an accepted suggestion does not raise the same cards again at order-sign (loop guard)', async () => {
+    const pv = await callHook('patient-view', candidate());
+    const trd = pv.cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    const ketamine = trd.suggestions!.find((s) => s.label.includes('ketamine'))!;
+    const drafts = ketamine.actions.map((a) => (a as { resource: fhir4.Resource }).resource);
+    const { cards } = await callHook('order-sign', candidate(), { drafts });
+    expect(cards).toEqual([]);
+  });
+});
+
+describe('what gets no cards', () => {
+  it('orders for anything else produce no cards', async () => {
+    const { cards } = await callHook('order-sign', candidate({}, icd('F20.9')), { drafts: [unrelatedDraft()] });
+    expect(cards).toEqual([]);
+  });
+
+  it('order-select looks only at the selected drafts', async () => {
+    const { cards } = await callHook('order-select', candidate({}, icd('F20.9')), { drafts: [esketamineDraft(), unrelatedDraft()], selections: ['MedicationRequest/draft-lisinopril'] });
+    expect(cards).toEqual([]);
+  });
+
+  it('a non-candidate (no depression, no antidepressant) gets no cards but still the assessment', async () => {
+    const res = await callHook('patient-view', [patient(), icd('I10'), obs.bpPanel(130, 80)]);
+    expect(res.cards).toEqual([]);
+    expect((res.extension!['org.trdcds.assessment'] as { trd: { status: string } }).trd.status).toBe('not-met');
+  });
+});
+
+describe('patient-view for a clean candidate', () => {
+  it('shows TRD met with the next orders, one per treatment, choose at most one', async () => {
+    const { cards } = await callHook('patient-view', candidate());
+    const trd = cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    expect(trd.indicator).toBe('info');
+    expect(trd.selectionBehavior).toBe('at-most-one');
+    expect(trd.suggestions!.map((s) => s.label)).toEqual([
+      expect.stringMatching(/TMS course/),
+      expect.stringMatching(/IV ketamine 40 mg/),
+      expect.stringMatching(/esketamine/i),
+    ]);
+    expect(trd.detail).toContain('| EL-2 |');
+  });
+
+  it('suggests nothing for a contraindicated treatment', async () => {
+    const { cards } = await callHook('patient-view', candidate({}, icd('G40.919')));
+    const trd = cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    expect(trd.suggestions!.some((s) => s.label.includes('TMS'))).toBe(false);
+  });
+
+  it('lists missing data with orders that would settle it', async () => {
+    const { cards } = await callHook('patient-view', candidate({ weight: null, phq9Recent: obs.phq9(18, 40) }));
+    const missing = cards.find((c) => c.summary.startsWith('Missing data'))!;
+    expect(missing.suggestions!.map((s) => s.label)).toEqual(expect.arrayContaining(['Order a baseline PHQ-9', 'Record a body weight']));
+  });
+});
+
+describe('the assessment extension', () => {
+  it('is the same from every hook for the same record', async () => {
+    const record = candidate({}, icd('F31.81'), procedure(SYS.cpt, '90868', { daysAgo: 100 }));
+    const views = await Promise.all([
+      callHook('patient-view', record),
+      callHook('order-select', record, { drafts: [ketamineDraft(40)] }),
+      callHook('order-sign', record, { drafts: [tmsDraft()] }),
+    ]);
+    const [a, b, c] = views.map((v) => v.extension!['org.trdcds.assessment']);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(a).toMatchObject({ version: '1', trd: { status: 'met', adequateTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
+  });
+
+  it('holds every EL rule as a criterion and only met or unknown CI/RC/MO rules as findings', async () => {
+    const { extension } = await callHook('patient-view', candidate());
+    const x = extension!['org.trdcds.assessment'] as { criteria: { rule: string }[]; findings: { rule: string; status: string }[] };
+    expect(x.criteria.map((c) => c.rule)).toEqual(['EL-1', 'EL-2', 'EL-3', 'EL-4', 'EL-5', 'EL-6', 'EL-7', 'EL-8']);
+    expect(x.findings.every((f) => f.status === 'met' || f.status === 'unknown')).toBe(true);
+  });
+});
+
+describe('the sandbox\'s own request shapes', () => {
+  it.each(sandboxCaptures().map((c) => [c.name, c] as const))('%s answers with valid cards and the assessment', async (_name, capture) => {
+    // Served from prefetch alone: the captured keys, the patient where the sandbox sent none, no conditions.
+    const prefetch = { patient: { resourceType: 'Patient', id: 'pat-1' }, ...(capture.request['prefetch'] as object), conditions: null };
+    const res = await request(testApp).post(`/cds-services/trd-${capture.request.hook}`).send({ ...capture.request, fhirServer: undefined, prefetch });
+    expect(res.status).toBe(200);
+    expect(res.body.extension['org.trdcds.assessment'].version).toBe('1');
+  });
+});
