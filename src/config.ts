@@ -39,6 +39,7 @@ export const EnvSchema = z.object({
     .default(['ES384', 'RS384']),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   JWKS_TIMEOUT_MS: positiveInt.default(2000),
+  JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   FHIR_SERVER_ALLOWLIST: commaList.pipe(z.array(urlPrefix)).default([]),
   FHIR_QUERY_TIMEOUT_MS: positiveInt.default(2000),
   FHIR_CALL_BUDGET_MS: positiveInt.default(4000),
@@ -63,6 +64,7 @@ export interface Config {
     algorithms: string[];
     clockSkewSeconds: number;
     jwksTimeoutMs: number;
+    jwksCooldownMs: number;
   };
   fhir: {
     /** URL prefixes a caller's fhirServer must start with; empty allows loopback only outside production. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       algorithms: e.JWT_ALGORITHMS,
       clockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,
       jwksTimeoutMs: e.JWKS_TIMEOUT_MS,
+      jwksCooldownMs: e.JWKS_COOLDOWN_MS,
     },
     fhir: {
       serverAllowlist: e.FHIR_SERVER_ALLOWLIST,

@@ -69,6 +69,9 @@ export type TokenRejection =
 export class Unauthorized extends Problem {
   readonly status = 401;
   readonly issueCode = 'login' as const;
+  /** The unverified iss and jti, for the log line only (never the token). */
+  iss?: string;
+  jti?: string;
   constructor(
     readonly reason: TokenRejection,
     message: string,

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { AppDeps } from './app.js';
+import { loadTrustedIssuers } from './auth/trusted-issuers.js';
+import { JwtVerifier } from './auth/verifier.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadProfiles } from './knowledge/load-profiles.js';
 import type { Logger } from './logger.js';
@@ -27,5 +30,19 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     'clinical knowledge loaded',
   );
   const services = createServices(knowledge);
-  return { appDeps: { services, isReady: () => true } };
+  const authenticate = config.auth.requireJwt ? jwtAuthenticator(config) : undefined;
+  return { appDeps: { services, isReady: () => true, ...(authenticate ? { authenticate } : {}) } };
+}
+
+/** Verifies the EHR's JWT against the trusted issuers in TRUSTED_ISSUERS_FILE. */
+export function jwtAuthenticator(config: Config, clock: Clock = systemClock): NonNullable<AppDeps['authenticate']> {
+  const verifier = new JwtVerifier(loadTrustedIssuers(config.auth.trustedIssuersFile!), {
+    algorithms: config.auth.algorithms,
+    clockSkewSeconds: config.auth.clockSkewSeconds,
+    jwksTimeoutMs: config.auth.jwksTimeoutMs,
+    jwksCooldownMs: config.auth.jwksCooldownMs,
+    publicBaseUrl: config.publicBaseUrl,
+    clock,
+  });
+  return (req) => verifier.verify(req);
 }

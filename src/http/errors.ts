@@ -44,7 +44,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const problem = err instanceof Problem ? err : fromBodyParser(err as { type?: string });
     if (problem) {
-      if (problem instanceof Unauthorized) res.locals['authFailure'] = problem.reason;
+      if (problem instanceof Unauthorized) {
+        res.locals['authFailure'] = problem.reason;
+        res.locals['caller'] = { iss: problem.iss, jti: problem.jti };
+      }
       sendProblem(res, problem);
       return;
     }
