@@ -1,17 +1,13 @@
+import { KEY_TYPES } from '../../cds-services/shared/prefetch.js';
+
 export const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
 
-/** Which prefetch key carries each resource type (cds-services/shared/prefetch.ts). */
-export const PREFETCH_KEY: Record<string, string> = {
-  Condition: 'conditions',
-  MedicationStatement: 'medicationStatements',
-  MedicationRequest: 'medicationRequests',
-  MedicationDispense: 'medicationDispenses',
-  MedicationAdministration: 'medicationAdministrations',
-  Observation: 'observations',
-  Procedure: 'procedures',
-  Device: 'devices',
-  AllergyIntolerance: 'allergies',
-};
+/** Which prefetch key carries each resource type, from the services' own key map. */
+export const PREFETCH_KEY: Record<string, string> = Object.fromEntries(
+  Object.entries(KEY_TYPES)
+    .filter(([key]) => key !== 'patient')
+    .flatMap(([key, types]) => types.map((t) => [t, key])),
+);
 
 /** Full prefetch for a record, as an EHR would send it: every key, empty searches as empty Bundles. */
 export function prefetchFor(resources: fhir4.Resource[]): Record<string, unknown> {

@@ -21,10 +21,13 @@ describe('graceful shutdown', () => {
         .end();
     });
     await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
     const closing = closeGracefully(server, 5000);
     expect(await body).toBe('done');
     await closing;
     expect(server.listening).toBe(false);
+    // The client's keep-alive socket must not hold the close open until its own timeout.
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('the real process exits 0 within 5 s of SIGTERM', async () => {
