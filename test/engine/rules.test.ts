@@ -32,7 +32,13 @@ const scenarios: Record<string, Scenario> = {
   // ---- a clean candidate and a non-candidate ----
   'clean-candidate-is-eligible-and-clear': {
     resources: candidate(),
-    expect: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met', 'EL-5': 'met', 'EL-6': 'met', 'EL-7': 'met', 'EL-8': 'unknown', 'CI-1': 'not-met', 'CI-4': 'not-met', 'CI-6': 'not-met', 'RC-13': 'not-met', 'MO-1': 'met' },
+    expect: {
+      'EL-1': 'met', 'EL-2': 'met', 'EL-3': 'not-met', 'EL-4': 'met', 'EL-5': 'met', 'EL-6': 'met', 'EL-7': 'met', 'EL-8': 'unknown',
+      ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`CI-${i + 1}`, 'not-met'])),
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16].map((n) => [`RC-${n}`, 'not-met'])),
+      'RC-14': 'met', 'RC-15': 'met',
+      'MO-1': 'met', 'MO-2': 'met', 'MO-3': 'met', 'MO-4': 'met', 'MO-5': 'met', 'MO-6': 'met',
+    },
     verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'clear', 'ketamine-tms-combination': 'caution' },
   },
   // ---- EL-1 ----
@@ -246,6 +252,7 @@ const scenarios: Record<string, Scenario> = {
       'EL-1': 'unknown', 'EL-2': 'unknown', 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-6': 'unknown', 'EL-7': 'unknown',
       'CI-1': 'unknown', 'CI-2': 'unknown', 'CI-3': 'unknown', 'CI-4': 'unknown', 'CI-5': 'unknown', 'CI-6': 'unknown',
       'CI-7': 'unknown', 'CI-8': 'unknown', 'CI-9': 'unknown', 'CI-10': 'unknown', 'CI-11': 'unknown', 'MO-1': 'unknown',
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16].map((n) => [`RC-${n}`, 'unknown'])),
     },
     verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution', 'ketamine-tms-combination': 'caution' },
   },
