@@ -15,6 +15,10 @@ export interface BloodPressure {
  * separate systolic and diastolic observations taken at the same time.
  */
 export function bloodPressures(index: RecordIndex): BloodPressure[] {
+  return index.once('blood-pressures', () => readBloodPressures(index));
+}
+
+function readBloodPressures(index: RecordIndex): BloodPressure[] {
   const t = index.knowledge.terminology;
   const readings: BloodPressure[] = [];
   for (const o of index.observations(VS.bloodPressurePanel)) {

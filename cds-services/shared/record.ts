@@ -173,13 +173,14 @@ export class RecordIndex {
     const conditions: IndexedCondition[] = record.conditions.items
       .filter(conditionIsRecorded)
       .map((c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }));
-    this.conditionsBy = group(conditions, (c) => t.conceptsOf(c.resource.code));
+    // Text-matched ValueSets name medicines, devices and procedures: conditions and observations match by code.
+    this.conditionsBy = group(conditions, (c) => t.conceptsOf(c.resource.code, false));
 
     const observations: IndexedObservation[] = record.observations.items
       .filter(observationIsFinal)
       .map((o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }))
       .sort(byNewest);
-    this.observationsBy = group(observations, (o) => t.conceptsOf(o.resource.code));
+    this.observationsBy = group(observations, (o) => t.conceptsOf(o.resource.code, false));
 
     this.proceduresBy = group(
       record.procedures.items.filter((p) => p.status !== 'entered-in-error' && p.status !== 'not-done'),
@@ -243,6 +244,14 @@ export class RecordIndex {
 
   currentMedications(url: string): MedicationUse[] {
     return this.medicationUses.filter((m) => m.current && m.concepts.has(url));
+  }
+
+  private readonly memo = new Map<string, unknown>();
+
+  /** A value derived from the record once per call, however many rules ask for it. */
+  once<T>(key: string, derive: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, derive());
+    return this.memo.get(key) as T;
   }
 
   patientBirthDate(): Date | undefined {

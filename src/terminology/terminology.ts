@@ -116,16 +116,17 @@ export class Terminology {
 
   /**
    * Every ValueSet that contains a coding of `value` (or, for ValueSets that declare words, whose
-   * words its text names). One pass over the codings: used to index a patient record once per call.
+   * words its text names, unless `matchText` is false). One pass over the codings: used to index a
+   * patient record once per call.
    */
-  conceptsOf(value: Codeish): Set<string> {
+  conceptsOf(value: Codeish, matchText = true): Set<string> {
     const found = new Set<string>();
     for (const coding of codingsOf(value)) {
       const key = codingKey(coding.system, coding.code);
       const urls = key ? this.setsByKey.get(key) : undefined;
       if (urls) for (const u of urls) found.add(u);
     }
-    if (this.textSets.length) {
+    if (matchText && this.textSets.length) {
       const texts = textsOf(value);
       if (texts.length) for (const s of this.textSets) if (!found.has(s.url) && texts.some((t) => s.text!.test(t))) found.add(s.url);
     }

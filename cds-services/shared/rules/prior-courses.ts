@@ -23,7 +23,11 @@ function medicationDate(r: { effectiveDateTime?: string; effectivePeriod?: fhir4
  * Prior TMS and ketamine/esketamine courses in the look-back, each with its response: the same
  * instrument (PHQ-9, else MADRS) before the first and after the last session, < 50 % fall = inadequate.
  */
-export function priorCourses({ index, thresholds }: RuleContext): PriorCourse[] {
+export function priorCourses(ctx: RuleContext): PriorCourse[] {
+  return ctx.index.once('prior-courses', () => readPriorCourses(ctx));
+}
+
+function readPriorCourses({ index, thresholds }: RuleContext): PriorCourse[] {
   const days = thresholds.lookbackDays.priorCourse.value;
   const sessions = new Map<PriorCourse['modality'], { date: Date; ref: string }[]>();
   const add = (m: PriorCourse['modality'], date: Date | undefined, r: string) => {

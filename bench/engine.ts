@@ -1,0 +1,25 @@
+/**
+ * The engine alone: assessing a synthetic record in-process, median and p99 in microseconds.
+ * Run: npx tsx bench/engine.ts [resources...]   (default 300 500)
+ */
+import { performance } from 'node:perf_hooks';
+import { assessResources } from '../test/helpers/record.js';
+import { syntheticPatient } from './synthetic-patient.js';
+
+export function benchEngine(size: number, iterations = 2000): { size: number; medianUs: number; p99Us: number } {
+  const record = syntheticPatient(size);
+  for (let i = 0; i < 200; i++) assessResources(record); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    assessResources(record);
+    times.push((performance.now() - t0) * 1000);
+  }
+  times.sort((a, b) => a - b);
+  return { size: record.length, medianUs: Math.round(times[Math.floor(times.length / 2)]!), p99Us: Math.round(times[Math.floor(times.length * 0.99)]!) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+  for (const size of sizes.length ? sizes : [300, 500]) console.log(JSON.stringify(benchEngine(size)));
+}
