@@ -6,29 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
-import { RX, SYS, patient, icd, obs } from '../test/builders/fhir.js';
+import { patient, icd, obs } from '../test/builders/fhir.js';
+import { ketamineDraft, tmsDraft } from '../test/builders/drafts.js';
 import { candidate } from '../test/builders/scenarios.js';
 import { bundle, prefetchFor } from '../test/builders/prefetch.js';
 
 const context = { userId: 'Practitioner/example', patientId: 'p1' };
-const ketamineDraft: fhir4.MedicationRequest = {
-  resourceType: 'MedicationRequest',
-  id: 'draft-ketamine',
-  status: 'draft',
-  intent: 'order',
-  subject: { reference: 'Patient/p1' },
-  medicationCodeableConcept: { coding: [{ system: SYS.rx, code: RX.ketamineIngredient, display: 'ketamine' }], text: 'ketamine injection' },
-  dosageInstruction: [{ text: '60 mg IV over 40 minutes', doseAndRate: [{ doseQuantity: { value: 60, unit: 'mg', system: SYS.ucum, code: 'mg' } }] }],
-};
-const tmsDraft: fhir4.ServiceRequest = {
-  resourceType: 'ServiceRequest',
-  id: 'draft-tms',
-  status: 'draft',
-  intent: 'order',
-  subject: { reference: 'Patient/p1' },
-  code: { coding: [{ system: SYS.cpt, code: '90868' }], text: 'TMS session' },
-};
-
 const examples = {
   'patient-view': {
     hook: 'patient-view',
@@ -39,13 +22,13 @@ const examples = {
   'order-select': {
     hook: 'order-select',
     hookInstance: 'c2f0a1b3-4d5e-4f60-9b7c-8d9e0f1a2b3c',
-    context: { ...context, selections: ['MedicationRequest/draft-ketamine'], draftOrders: bundle([ketamineDraft]) },
+    context: { ...context, selections: ['MedicationRequest/draft-ketamine'], draftOrders: bundle([ketamineDraft(60)]) },
     prefetch: prefetchFor(candidate()),
   },
   'order-sign': {
     hook: 'order-sign',
     hookInstance: 'd3a1b2c4-5e6f-4071-8c8d-9e0f1a2b3c4d',
-    context: { ...context, draftOrders: bundle([ketamineDraft, tmsDraft]) },
+    context: { ...context, draftOrders: bundle([ketamineDraft(60), tmsDraft()]) },
     prefetch: prefetchFor(candidate({}, icd('F31.81'), obs.bpPanel(150, 92, 1))),
   },
 };
