@@ -2,7 +2,6 @@
  * Reading FHIR the way real data arrives: partial dates, missing statuses, odd units.
  * Every function is total: malformed input gives undefined, never a throw.
  */
-import { SYSTEM } from '../../src/terminology/systems.js';
 
 const DAY_MS = 86_400_000;
 
@@ -123,12 +122,12 @@ export function administrationsPerDay(timing: fhir4.Timing | undefined): number 
   return frequency / (period * unitDays);
 }
 
-export const DURATION_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30, a: 365, h: 1 / 24 };
+const DURATION_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30, a: 365, h: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
 
 export function durationInDays(d: fhir4.Duration | undefined): number | undefined {
   if (typeof d?.value !== 'number' || d.value < 0) return undefined;
   const unit = (d.code ?? d.unit ?? '').trim().toLowerCase();
-  const factor = DURATION_DAYS[unit] ?? { day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 }[unit];
+  const factor = DURATION_DAYS[unit];
   return factor === undefined ? undefined : d.value * factor;
 }
 
@@ -163,4 +162,3 @@ export function allergyIsActive(a: fhir4.AllergyIntolerance): boolean {
   return c === undefined || c === 'active';
 }
 
-export const UCUM = SYSTEM.ucum;

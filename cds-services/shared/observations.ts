@@ -1,6 +1,6 @@
 /** Clinical readings built from Observations the way real data carries them. */
 import { VS } from './concepts.js';
-import { numericValue, observationDate, ref, weightInKg, withinDays } from './fhir-read.js';
+import { numericValue, weightInKg, withinDays } from './fhir-read.js';
 import type { IndexedObservation, RecordIndex } from './record.js';
 
 export interface BloodPressure {
@@ -74,6 +74,3 @@ export function latestWeight(index: RecordIndex, days: number): Weight | undefin
 export function latestScore(index: RecordIndex, url: string, days: number): IndexedObservation | undefined {
   return index.observations(url).find((o) => o.value !== undefined && withinDays(o.date, index.now, days));
 }
-
-export const observationRef = (o: fhir4.Observation) => ref(o);
-export const dateOf = (o: fhir4.Observation) => observationDate(o);

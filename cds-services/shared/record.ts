@@ -1,5 +1,6 @@
 import type { GatheredData } from '../../src/fhir/gather.js';
-import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
+import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
 import {
@@ -10,7 +11,6 @@ import {
   numericValue,
   observationDate,
   observationIsFinal,
-  parseFhirDate,
   ref,
 } from './fhir-read.js';
 
@@ -125,6 +125,8 @@ export interface MedicationUse {
   resource: fhir4.MedicationStatement | fhir4.MedicationRequest | fhir4.MedicationDispense | fhir4.MedicationAdministration;
   ref: string;
   concept?: fhir4.CodeableConcept;
+  /** The catalogued product or ingredient the code resolves to, if any. */
+  match?: MedicationMatch;
   /** ValueSets the medication or any of its catalogued ingredients belongs to. */
   concepts: Set<string>;
   /** In use now: an active statement or an active order (not a dispense or administration). */
@@ -207,13 +209,13 @@ export class RecordIndex {
         if (match?.kind === 'product') {
           for (const i of match.product.ingredients) {
             if (!i.ingredientRxcui) continue;
-            for (const u of t.conceptsOf({ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: i.ingredientRxcui })) concepts.add(u);
+            for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code: i.ingredientRxcui })) concepts.add(u);
           }
         }
         const current =
           (r.resourceType === 'MedicationStatement' && r.status === 'active') ||
           (r.resourceType === 'MedicationRequest' && r.status === 'active' && (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
-        return { resource: r, ref: ref(r), concept, concepts, current };
+        return { resource: r, ref: ref(r), concept, match, concepts, current };
       });
   }
 
@@ -254,7 +256,4 @@ export class RecordIndex {
     return this.memo.get(key) as T;
   }
 
-  patientBirthDate(): Date | undefined {
-    return parseFhirDate(this.record.patient.items[0]?.birthDate);
-  }
 }

@@ -146,11 +146,11 @@ function isTaken(r: Resource): boolean {
 
 /** Exposures to counting ingredients, one per ingredient per medication resource. */
 export function exposures(index: RecordIndex): Exposure[] {
-  const { terminology: t, catalogue, thresholds } = index.knowledge;
+  const { terminology: t, thresholds } = index.knowledge;
   const out: Exposure[] = [];
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
-    const match = catalogue.resolve(use.concept);
+    const match = use.match;
     // Products flagged as not an antidepressant trial (lamotrigine, hypnotic doxepin, Zyban, 5-HTP...) never count.
     if (match?.kind === 'product' && match.product.flags?.length) continue;
     const ingredients =

@@ -1,4 +1,5 @@
 import { Client } from 'fhir-kit-client';
+import { isResource } from './bundle.js';
 
 /** Why a FHIR read failed, as a class a card can name ("the FHIR server refused the token"). */
 export type FhirFailureKind =
@@ -27,10 +28,6 @@ export class FhirRequestError extends Error {
 export interface FhirReader {
   /** GET a relative (`Condition?patient=1`) or absolute URL on the server; returns a resource. */
   read(url: string, signal: AbortSignal): Promise<fhir4.Resource>;
-}
-
-function isResource(value: unknown): value is fhir4.Resource {
-  return typeof value === 'object' && value !== null && typeof (value as { resourceType?: unknown }).resourceType === 'string';
 }
 
 function classifyStatus(status: number): FhirFailureKind {

@@ -196,6 +196,8 @@ const scenarios: Record<string, Scenario> = {
   'separate-systolic-and-diastolic-observations-are-read': { resources: candidate({ bp: obs.bpSeparate(150, 102) }), expect: { 'CI-6': 'met' } },
   'blood-pressure-above-140-90-is-a-caution': { resources: candidate({ bp: obs.bpPanel(146, 88) }), expect: { 'CI-6': 'not-met', 'RC-5': 'met' }, verdicts: { esketamine: 'caution' } },
   'no-recent-blood-pressure-leaves-hypertension-unknown': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }), expect: { 'CI-6': 'unknown' }, verdicts: { 'iv-ketamine': 'caution' } },
+  'hypertensive-crisis-recorded-this-week-is-uncontrolled': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 5 })), expect: { 'CI-6': 'met' } },
+  'hypertensive-crisis-months-ago-with-normal-bp-is-not': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 120 })), expect: { 'CI-6': 'not-met' } },
   'preliminary-blood-pressure-is-ignored': {
     resources: candidate({ bp: [obs.bpPanel(128, 82, 3), { ...obs.bpPanel(200, 110, 1), status: 'preliminary' } as fhir4.Observation] }),
     expect: { 'CI-6': 'not-met' },

@@ -215,7 +215,7 @@ export const CI6 = defineRule({
   source: SOURCES.swissmedicKetamine,
   evaluate: ({ index, thresholds }) => {
     const v = thresholds.vitals;
-    const crisisConditions = activeWithin(index, VS.hypertensiveCrisis, 30);
+    const crisisConditions = activeWithin(index, VS.hypertensiveCrisis, thresholds.lookbackDays.bloodPressure.value);
     if (crisisConditions.length) return met(refs(crisisConditions), 'A hypertensive crisis is recorded.');
     const gap = unknownBecause({ observations: index.record.observations });
     if (gap) return gap;
