@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { assessResources } from '../test/helpers/record.js';
-import { syntheticPatient } from './synthetic-patient.js';
+import { syntheticPatient } from '../test/builders/synthetic-patient.js';
 
 export function benchEngine(size: number, iterations = 2000): { size: number; medianUs: number; p99Us: number } {
   const record = syntheticPatient(size);

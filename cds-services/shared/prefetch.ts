@@ -21,23 +21,30 @@ const OBSERVATION_CONCEPTS = [
 ];
 
 /**
+ * Searches ask for up to this many resources a page. Servers cap `_count` (Oracle Health at 200 for
+ * most types); one page for a typical record means one round trip, and longer records page.
+ */
+const PAGE_SIZE = 200;
+
+/**
  * The prefetch templates every TRD service declares (CDS Hooks 2.0 allowed forms: instance read,
- * search by patient, token list). The spec has no date arithmetic, so look-backs are applied by the
- * rules; observations are cut to the codes the rules read.
+ * search by patient, token list, `_count`). The spec has no date arithmetic, so look-backs are applied
+ * by the rules; observations are cut to the codes the rules read.
  */
 export function trdPrefetch(terminology: Terminology): Record<string, string> {
   const codes = OBSERVATION_CONCEPTS.flatMap((url) => terminology.codes(url).map((c) => `${c.system}|${c.code}`));
+  const search = (type: string, filter = '') => `${type}?patient={{context.patientId}}${filter}&_count=${PAGE_SIZE}`;
   return {
     patient: 'Patient/{{context.patientId}}',
-    conditions: 'Condition?patient={{context.patientId}}',
-    medicationStatements: 'MedicationStatement?patient={{context.patientId}}',
-    medicationRequests: 'MedicationRequest?patient={{context.patientId}}',
-    medicationDispenses: 'MedicationDispense?patient={{context.patientId}}',
-    medicationAdministrations: 'MedicationAdministration?patient={{context.patientId}}',
-    observations: `Observation?patient={{context.patientId}}&code=${[...new Set(codes)].join(',')}`,
-    procedures: 'Procedure?patient={{context.patientId}}',
-    devices: 'Device?patient={{context.patientId}}',
-    allergies: 'AllergyIntolerance?patient={{context.patientId}}',
+    conditions: search('Condition'),
+    medicationStatements: search('MedicationStatement'),
+    medicationRequests: search('MedicationRequest'),
+    medicationDispenses: search('MedicationDispense'),
+    medicationAdministrations: search('MedicationAdministration'),
+    observations: search('Observation', `&code=${[...new Set(codes)].join(',')}`),
+    procedures: search('Procedure'),
+    devices: search('Device'),
+    allergies: search('AllergyIntolerance'),
   };
 }
 

@@ -135,6 +135,18 @@ export function medDispense(rxcui: string, o: { daysAgo: number; quantity: numbe
   };
 }
 
+export function medAdministration(rxcui: string, o: { daysAgo: number; mg: number }): fhir4.MedicationAdministration {
+  return {
+    resourceType: 'MedicationAdministration',
+    id: nextId('mad'),
+    status: 'completed',
+    subject: PATIENT_REF,
+    medicationCodeableConcept: { coding: [{ system: SYS.rx, code: rxcui }] },
+    effectiveDateTime: daysAgo(o.daysAgo),
+    dosage: { dose: { value: o.mg, system: SYS.ucum, code: 'mg' } },
+  };
+}
+
 export function procedure(system: string, code: string, o: { daysAgo?: number; status?: fhir4.Procedure['status'] } = {}): fhir4.Procedure {
   return { resourceType: 'Procedure', id: nextId('proc'), status: o.status ?? 'completed', subject: PATIENT_REF, code: cc(system, code), performedDateTime: daysAgo(o.daysAgo ?? 400) };
 }

@@ -1,4 +1,4 @@
-import { RX, icd, medStatement, medRequest, obs, patient, procedure, SYS } from '../test/builders/fhir.js';
+import { RX, icd, medStatement, medRequest, obs, patient, procedure, SYS } from './fhir.js';
 
 /**
  * A realistic candidate record of about `size` resources: years of medication statements and
