@@ -3,12 +3,19 @@
  * Every function is total: malformed input gives undefined, never a throw.
  */
 
+import { memoByString } from '../../src/memo.js';
+
 const DAY_MS = 86_400_000;
 
-export function parseFhirDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !/^\d{4}(-\d{2}(-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/.test(value)) return undefined;
+const parseDateText = memoByString((value): Date | undefined => {
+  if (!/^\d{4}(-\d{2}(-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/.test(value)) return undefined;
   const d = new Date(value.length === 4 ? `${value}-01-01` : value);
   return Number.isNaN(d.getTime()) ? undefined : d;
+});
+
+/** A FHIR date or dateTime as a Date, or undefined. The Date is shared between calls: never mutate it. */
+export function parseFhirDate(value: unknown): Date | undefined {
+  return typeof value === 'string' ? parseDateText(value) : undefined;
 }
 
 export const daysBetween = (from: Date, to: Date): number => (to.getTime() - from.getTime()) / DAY_MS;

@@ -140,7 +140,7 @@ export interface Knowledge {
   thresholds: Thresholds;
 }
 
-function group<T>(items: readonly T[], conceptsOf: (item: T) => Set<string>): Map<string, T[]> {
+function group<T>(items: readonly T[], conceptsOf: (item: T) => ReadonlySet<string>): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
     for (const url of conceptsOf(item)) {
@@ -204,7 +204,7 @@ export class RecordIndex {
       .filter((r) => r.status !== 'entered-in-error')
       .map((r) => {
         const concept = medicationConcept(r as never, record.medications);
-        const concepts = t.conceptsOf(concept);
+        const concepts = new Set(t.conceptsOf(concept));
         const match = catalogue.resolve(concept);
         if (match?.kind === 'product') {
           for (const i of match.product.ingredients) {

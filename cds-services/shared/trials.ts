@@ -148,6 +148,18 @@ function isTaken(r: Resource): boolean {
 export function exposures(index: RecordIndex): Exposure[] {
   const { terminology: t, thresholds } = index.knowledge;
   const out: Exposure[] = [];
+  const roles = new Map<string, Exposure['role'] | undefined>();
+  const roleOf = (rxcui: string): Exposure['role'] | undefined => {
+    if (roles.has(rxcui)) return roles.get(rxcui);
+    const coding = { system: SYSTEM.rxnorm, code: rxcui };
+    const role = t.inConcept(coding, VS.antidepressantIngredients)
+      ? 'antidepressant'
+      : t.inConcept(coding, VS.augmentationIngredients) && thresholds.adequateTrial.countAugmentation.value
+        ? 'augmentation'
+        : undefined;
+    roles.set(rxcui, role);
+    return role;
+  };
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
     const match = use.match;
@@ -162,12 +174,7 @@ export function exposures(index: RecordIndex): Exposure[] {
     const product = match?.kind === 'product' ? match.product : undefined;
     const { start, end } = exposurePeriod(use.resource, index.now);
     for (const ingredient of ingredients) {
-      const coding = { system: SYSTEM.rxnorm, code: ingredient.rxcui };
-      const role = t.inConcept(coding, VS.antidepressantIngredients)
-        ? 'antidepressant'
-        : t.inConcept(coding, VS.augmentationIngredients) && thresholds.adequateTrial.countAugmentation.value
-          ? 'augmentation'
-          : undefined;
+      const role = roleOf(ingredient.rxcui);
       if (!role) continue;
       out.push({
         ingredientRxcui: ingredient.rxcui,
@@ -232,7 +239,11 @@ export function assessTrials(index: RecordIndex): Trial[] {
   const scores = index.record.observations.known ? depressionScores(index) : undefined;
 
   const byIngredient = new Map<string, Exposure[]>();
-  for (const e of all) byIngredient.set(e.ingredientRxcui, [...(byIngredient.get(e.ingredientRxcui) ?? []), e]);
+  for (const e of all) {
+    const list = byIngredient.get(e.ingredientRxcui);
+    if (list) list.push(e);
+    else byIngredient.set(e.ingredientRxcui, [e]);
+  }
 
   const trials: Trial[] = [];
   for (const [rxcui, list] of byIngredient) {

@@ -1,3 +1,4 @@
+import { memoByStringPair } from '../memo.js';
 import { SYSTEM, SYSTEM_ALIASES } from './systems.js';
 
 /** Canonical system URI for what real data carries (OIDs, trailing slashes, CMS HCPCS URI). */
@@ -20,10 +21,17 @@ export function normaliseCode(system: string, code: unknown): string | undefined
   return c;
 }
 
-/** The lookup key of a coding, or undefined when it lacks a system or a code (never matched). */
-export function codingKey(system: unknown, code: unknown): string | undefined {
+function computeCodingKey(system: unknown, code: unknown): string | undefined {
   const s = normaliseSystem(system);
   if (!s) return undefined;
   const c = normaliseCode(s, code);
   return c ? `${s}|${c}` : undefined;
+}
+
+// Records repeat the same few systems and codes: normalise each pair once.
+const cachedCodingKey = memoByStringPair(computeCodingKey);
+
+/** The lookup key of a coding, or undefined when it lacks a system or a code (never matched). */
+export function codingKey(system: unknown, code: unknown): string | undefined {
+  return typeof system === 'string' && typeof code === 'string' ? cachedCodingKey(system, code) : computeCodingKey(system, code);
 }

@@ -36,6 +36,8 @@ function textsOf(value: Codeish): string[] {
   return texts.filter((t): t is string => typeof t === 'string' && t.length > 0);
 }
 
+const NO_CONCEPTS: ReadonlySet<string> = new Set();
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -47,7 +49,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export class Terminology {
   private readonly sets = new Map<string, IndexedValueSet>();
   /** Reverse index: normalised system|code to the ValueSets that contain it. */
-  private readonly setsByKey = new Map<string, string[]>();
+  private readonly setsByKey = new Map<string, Set<string>>();
   private readonly textSets: IndexedValueSet[] = [];
 
   constructor(valueSets: readonly fhir4.ValueSet[]) {
@@ -79,8 +81,8 @@ export class Terminology {
       this.sets.set(vs.url, indexed);
       if (indexed.text) this.textSets.push(indexed);
       for (const key of keys.keys()) {
-        const urls = this.setsByKey.get(key) ?? [];
-        urls.push(vs.url);
+        const urls = this.setsByKey.get(key) ?? new Set<string>();
+        urls.add(vs.url);
         this.setsByKey.set(key, urls);
       }
     }
@@ -119,17 +121,18 @@ export class Terminology {
    * words its text names, unless `matchText` is false). One pass over the codings: used to index a
    * patient record once per call.
    */
-  conceptsOf(value: Codeish, matchText = true): Set<string> {
+  conceptsOf(value: Codeish, matchText = true): ReadonlySet<string> {
+    const codings = codingsOf(value);
+    const texts = matchText && this.textSets.length ? textsOf(value) : [];
+    // The common case, one coding and no text to match, allocates nothing.
+    if (codings.length === 1 && texts.length === 0) return this.setsByKey.get(codingKey(codings[0]!.system, codings[0]!.code) ?? '') ?? NO_CONCEPTS;
     const found = new Set<string>();
-    for (const coding of codingsOf(value)) {
+    for (const coding of codings) {
       const key = codingKey(coding.system, coding.code);
       const urls = key ? this.setsByKey.get(key) : undefined;
       if (urls) for (const u of urls) found.add(u);
     }
-    if (matchText && this.textSets.length) {
-      const texts = textsOf(value);
-      if (texts.length) for (const s of this.textSets) if (!found.has(s.url) && texts.some((t) => s.text!.test(t))) found.add(s.url);
-    }
+    for (const s of this.textSets) if (!found.has(s.url) && texts.some((t) => s.text!.test(t))) found.add(s.url);
     return found;
   }
 

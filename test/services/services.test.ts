@@ -207,3 +207,15 @@ describe('the sandbox\'s own request shapes', () => {
     expect(res.body.extension['org.trdcds.assessment'].version).toBe('1');
   });
 });
+
+describe('cards stay readable for a long record', () => {
+  it('long-record-lists-three-references-per-criterion-and-counts-the-rest', async () => {
+    const { syntheticPatient } = await import('../builders/synthetic-patient.js');
+    const { cards, extension } = await callHook('patient-view', syntheticPatient(300));
+    const trd = cards.find((c) => c.summary.startsWith('TRD status'))!;
+    const el2 = (extension!['org.trdcds.assessment'] as { criteria: { rule: string; evidence: string[] }[] }).criteria.find((c) => c.rule === 'EL-2')!;
+    expect(el2.evidence.length).toBeGreaterThan(3); // the machine-readable assessment keeps every reference
+    const row = trd.detail!.split('\n').find((l) => l.startsWith('| EL-2 '))!;
+    expect(row).toContain(`${el2.evidence.slice(0, 3).join(', ')} and ${el2.evidence.length - 3} more`);
+  });
+});

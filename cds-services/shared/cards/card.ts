@@ -21,11 +21,18 @@ export function table(header: string[], rows: string[][]): string {
 
 const STATUS_WORD = { met: 'met', 'not-met': 'not met', unknown: 'unknown' } as const;
 
+/** Evidence for a reader: the first few references, then a count (every one is in the assessment extension). */
+export function evidenceText(refs: readonly string[], shown = 3): string {
+  if (refs.length === 0) return '—';
+  const head = refs.slice(0, shown).join(', ');
+  return refs.length > shown ? `${head} and ${refs.length - shown} more` : head;
+}
+
 /** The criteria behind a card: rule, status, what was found, the resources, what is missing. */
 export function findingsTable(findings: Finding[]): string {
   return table(
     ['Rule', 'Criterion', 'Status', 'Found', 'Evidence', 'Needed'],
-    findings.map((f) => [f.rule, f.title, STATUS_WORD[f.status], f.note ?? '', f.evidence.join(', ') || '—', f.missing.join('; ') || '—']),
+    findings.map((f) => [f.rule, f.title, STATUS_WORD[f.status], f.note ?? '', evidenceText(f.evidence), f.missing.join('; ') || '—']),
   );
 }
 

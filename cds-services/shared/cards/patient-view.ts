@@ -2,7 +2,7 @@ import type { Card, Suggestion } from '../../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assess.js';
 import { MODALITIES, MODALITY_NAMES, type Finding } from '../findings.js';
 import { SOURCES } from '../sources.js';
-import { byIndicator, findingsTable, makeCard, table } from './card.js';
+import { byIndicator, evidenceText, findingsTable, makeCard, table } from './card.js';
 import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from './common.js';
 
 const VERDICT_WORD = { contraindicated: 'contraindicated', caution: 'caution', clear: 'no contraindication found' } as const;
@@ -75,7 +75,7 @@ function trdCard(a: Assessment, ctx: PresentContext): Card {
     MODALITIES.map((m) => [MODALITY_NAMES[m], VERDICT_WORD[a.modalities[m].status], a.modalities[m].because.join(', ') || '—']),
   );
   const trials = a.trials.length
-    ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), t.evidence.join(', ')]))
+    ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]))
     : 'No antidepressant trial in the episode look-back.';
   return makeCard(
     {
