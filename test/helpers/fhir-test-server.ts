@@ -138,6 +138,7 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
   const router = new FhirRouter();
   const repo = new MemoryRepository();
   const recorded = new Map<string, RecordedRequest[]>();
+  const readCache = new Map<string, { status: number; body: string }>();
 
   const call = async (method: HttpMethod, url: string, body?: unknown): Promise<{ status: number; resource: unknown }> => {
     const [outcome, resource] = await router.handleRequest({ method, url, pathname: '', body, params: {}, query: {} }, repo);
@@ -176,6 +177,17 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
 
     const base = `${req.protocol}://${req.get('host')}/${String(req.params['session'])}/fhir`;
     const search = new URL(req.originalUrl, base).searchParams;
+    // Reads are answered from a cache that any write empties: the engine's own search time (about
+    // 9 ms) would otherwise make this test double, not trd-cds, the bottleneck under load.
+    const cacheKey = `${base}${req.originalUrl.slice(req.originalUrl.indexOf('/fhir') + 5)}`;
+    if (req.method !== 'GET') readCache.clear();
+    else {
+      const cached = readCache.get(cacheKey);
+      if (cached) {
+        res.status(cached.status).type('application/fhir+json').send(cached.body);
+        return;
+      }
+    }
     let answer: { status: number; resource: unknown };
     if (req.method === 'GET' && resourceType === 'metadata') {
       answer = { status: 200, resource: capabilityStatement() };
@@ -186,7 +198,9 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
     } else {
       answer = await call(req.method as HttpMethod, `${segments.join('/')}${search.size ? `?${search.toString()}` : ''}`, req.body);
     }
-    res.status(answer.status).type('application/fhir+json').json(answer.resource);
+    const body = JSON.stringify(answer.resource);
+    if (req.method === 'GET') readCache.set(cacheKey, { status: answer.status, body });
+    res.status(answer.status).type('application/fhir+json').send(body);
   });
 
   const server: Server = app.listen(options.port ?? 0, options.host ?? '127.0.0.1');

@@ -12,6 +12,7 @@ export function summaryOf(text: string): string {
 
 /** Markdown-safe cell text: no pipes, no raw HTML, no line breaks. */
 export function cell(text: string): string {
+  if (!/[|<>\n]/.test(text)) return text;
   return text.replace(/[|]/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\s*\n\s*/g, ' ');
 }
 
