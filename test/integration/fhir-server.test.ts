@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, inject, it } from 'vitest';
 import type { CdsResponse } from '../../src/cds-hooks/protocol.js';
+import { KEY_TYPES } from '../../cds-services/shared/prefetch.js';
 import { FIXTURE_SCENARIOS, toTransactionBundle } from '../builders/fixture-scenarios.js';
 import { ketamineDraft } from '../builders/drafts.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
@@ -19,7 +20,7 @@ const origin = inject('fhirServerOrigin');
 const BUDGET_MS = 1500;
 const services = realServices();
 const { app, logs } = buildTestApp({ services, env: { FHIR_QUERY_TIMEOUT_MS: '500', FHIR_CALL_BUDGET_MS: String(BUDGET_MS) } });
-const KEYS = Object.keys(prefetchFor([]));
+const KEYS = Object.keys(KEY_TYPES);
 
 type Hook = 'patient-view' | 'order-sign';
 
@@ -124,7 +125,7 @@ describe('per-key resolution against the FHIR server', () => {
     expect(conclusion(result.body)).toEqual(conclusion(expected.body));
     const requests = await requestsOf(tag);
     expect(requests).toHaveLength(1);
-    expect(requests[0]!.url).toMatch(new RegExp(`/fhir/${KEY_TYPE[key]}[/?]`));
+    expect(requests[0]!.url).toMatch(new RegExp(`/fhir/${KEY_TYPES[key]![0]}[/?]`));
   });
 
   it('an OperationOutcome key is fetched again; without a server that data is unknown and the card asks for it', async () => {
@@ -178,18 +179,6 @@ describe('per-key resolution against the FHIR server', () => {
   });
 });
 
-const KEY_TYPE: Record<string, string> = {
-  patient: 'Patient',
-  conditions: 'Condition',
-  medicationStatements: 'MedicationStatement',
-  medicationRequests: 'MedicationRequest',
-  medicationDispenses: 'MedicationDispense',
-  medicationAdministrations: 'MedicationAdministration',
-  observations: 'Observation',
-  procedures: 'Procedure',
-  devices: 'Device',
-  allergies: 'AllergyIntolerance',
-};
 
 describe('a failing FHIR server: the service answers within its budget, with the affected criteria unknown', () => {
   it.each<[string, Session['fault'], string[]]>([
