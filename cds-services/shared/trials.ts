@@ -190,6 +190,24 @@ export function exposures(index: RecordIndex): Exposure[] {
   return out;
 }
 
+/**
+ * Medication records of the episode whose drug cannot be told: no coded medication (free text only, or a
+ * reference to a Medication resource the record does not hold). Each could be an antidepressant trial,
+ * so they keep EL-2 from being "not met".
+ */
+export function unidentifiedMedications(index: RecordIndex): string[] {
+  const at = index.knowledge.thresholds.adequateTrial;
+  const episodeStart = addDays(index.now, -at.episodeLookbackMonths.value * 30.44);
+  const coded = (c: fhir4.Coding) => typeof c?.system === 'string' && typeof c?.code === 'string';
+  return index.medicationUses
+    .filter((use) => isTaken(use.resource) && !(Array.isArray(use.concept?.coding) && use.concept.coding.some(coded)))
+    .filter((use) => {
+      const { start, end } = exposurePeriod(use.resource, index.now);
+      return !(end ?? start) || (end ?? start)! >= episodeStart;
+    })
+    .map((use) => use.ref);
+}
+
 interface Span {
   start: Date;
   end: Date;

@@ -26,6 +26,11 @@ interface Scenario {
 }
 
 const woman = (age = 32) => patient({ gender: 'female', age });
+/** The same medication record naming its drug only by a reference to a Medication resource. */
+const byReference = (r: fhir4.MedicationStatement, reference: string): fhir4.MedicationStatement => {
+  const { medicationCodeableConcept: _coded, ...rest } = r;
+  return { ...rest, medicationReference: { reference } };
+};
 
 /** Every scenario is named in words; each checks the rule ids it is about (and verdicts where they matter). */
 const scenarios: Record<string, Scenario> = {
@@ -107,6 +112,21 @@ const scenarios: Record<string, Scenario> = {
   },
   'response-to-a-trial-means-it-did-not-fail': {
     resources: candidate({ phq9AfterSertraline: obs.phq9(4, 195), phq9Recent: obs.phq9(3, 3) }),
+    expect: { 'EL-2': 'not-met' },
+  },
+  'antidepressant-named-only-by-a-medication-resource-the-record-lacks-makes-trd-unknown': {
+    resources: candidate({ escitalopram: byReference(medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), 'Medication/med-x') }),
+    expect: { 'EL-2': 'unknown' },
+  },
+  'medication-resource-sent-with-the-record-identifies-the-drug': {
+    resources: candidate(
+      { escitalopram: byReference(medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), 'Medication/med-x') },
+      { resourceType: 'Medication', id: 'med-x', code: { coding: [{ system: SYS.rx, code: RX.escitalopramIngredient }] } } as fhir4.Medication,
+    ),
+    expect: { 'EL-2': 'met' },
+  },
+  'free-text-medication-from-years-ago-does-not-hold-trd-open': {
+    resources: candidate({ escitalopram: { ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 1500, endDaysAgo: 1400 }), medicationCodeableConcept: { text: 'an old tablet' } } as fhir4.MedicationStatement }),
     expect: { 'EL-2': 'not-met' },
   },
   'medication-history-unavailable-makes-trd-unknown': {

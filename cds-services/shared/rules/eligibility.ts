@@ -6,6 +6,7 @@ import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, unknownBecause } from './common.js';
 import { priorCourses } from './prior-courses.js';
+import { unidentifiedMedications } from '../trials.js';
 
 /**
  * EL-1 Diagnosis of MDD (current episode)
@@ -43,7 +44,8 @@ export const EL1 = defineRule({
  * antidepressant ingredients in the episode look-back (24 months). Exclusion: products flagged as
  * not an antidepressant trial; augmentation unless configured.
  * Outcome: met with >= 2 failed adequate trials; not-met when the medication record is complete and
- * even the undecided trials could not reach 2; unknown otherwise.
+ * even the undecided trials and the medication records naming no coded drug could not reach 2;
+ * unknown otherwise.
  * Source: rules.md 3.4; TRD consensus (Depress Anxiety 2021); Spravato TRD indication.
  */
 export const EL2 = defineRule({
@@ -76,6 +78,15 @@ export const EL2 = defineRule({
         undecided.flatMap((t) => t.missing),
         [...failed, ...undecided].flatMap((t) => t.evidence),
         `${failed.length} failed adequate trial(s); ${undecided.length} more could count (${names(undecided)}).`,
+        data,
+      );
+    }
+    const unidentified = unidentifiedMedications(index);
+    if (unidentified.length > 0 && failed.length + undecided.length + unidentified.length >= needed) {
+      return unknown(
+        [`the drug of ${unidentified.join(', ')} (coded, or its Medication resource)`],
+        [...failed.flatMap((t) => t.evidence), ...unidentified],
+        `${failed.length} failed adequate trial(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
         data,
       );
     }
