@@ -7,6 +7,7 @@
  * PHQ-9 or MADRS at or above the failure threshold) or was switched to another antidepressant.
  * Where dose, duration or outcome cannot be derived, the trial is unknown, never inadequate.
  */
+import { normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
@@ -191,16 +192,16 @@ export function exposures(index: RecordIndex): Exposure[] {
 }
 
 /**
- * Medication records of the episode whose drug cannot be told: no coded medication (free text only, or a
- * reference to a Medication resource the record does not hold). Each could be an antidepressant trial,
- * so they keep EL-2 from being "not met".
+ * Medication records of the episode whose drug cannot be told: no RxNorm code (free text only, another
+ * code system such as NDC, or a reference to a Medication resource the record does not hold). Each could
+ * be an antidepressant trial, so they keep EL-2 from being "not met".
  */
 export function unidentifiedMedications(index: RecordIndex): string[] {
   const at = index.knowledge.thresholds.adequateTrial;
   const episodeStart = addDays(index.now, -at.episodeLookbackMonths.value * 30.44);
-  const coded = (c: fhir4.Coding) => typeof c?.system === 'string' && typeof c?.code === 'string';
+  const rxnorm = (c: fhir4.Coding) => normaliseSystem(c?.system) === SYSTEM.rxnorm && typeof c?.code === 'string';
   return index.medicationUses
-    .filter((use) => isTaken(use.resource) && !(Array.isArray(use.concept?.coding) && use.concept.coding.some(coded)))
+    .filter((use) => isTaken(use.resource) && !(Array.isArray(use.concept?.coding) && use.concept.coding.some(rxnorm)))
     .filter((use) => {
       const { start, end } = exposurePeriod(use.resource, index.now);
       return !(end ?? start) || (end ?? start)! >= episodeStart;

@@ -10,6 +10,7 @@ export const SYS = {
   sct: 'http://snomed.info/sct',
   loinc: 'http://loinc.org',
   rx: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  ndc: 'http://hl7.org/fhir/sid/ndc',
   cpt: 'http://www.ama-assn.org/go/cpt',
   local: 'https://trd-cds.org/fhir/CodeSystem/trd-assessment',
   ucum: 'http://unitsofmeasure.org',

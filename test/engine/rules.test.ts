@@ -125,6 +125,12 @@ const scenarios: Record<string, Scenario> = {
     ),
     expect: { 'EL-2': 'met' },
   },
+  'antidepressant-dispensed-under-an-ndc-code-makes-trd-unknown': {
+    resources: candidate({
+      escitalopram: { ...medDispense(RX.escitalopramIngredient, { daysAgo: 150, quantity: 90, daysSupply: 90 }), medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0456-2020-01' }] } } as fhir4.MedicationDispense,
+    }),
+    expect: { 'EL-2': 'unknown' },
+  },
   'free-text-medication-from-years-ago-does-not-hold-trd-open': {
     resources: candidate({ escitalopram: { ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 1500, endDaysAgo: 1400 }), medicationCodeableConcept: { text: 'an old tablet' } } as fhir4.MedicationStatement }),
     expect: { 'EL-2': 'not-met' },
