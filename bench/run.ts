@@ -169,6 +169,7 @@ async function main(): Promise<void> {
 
   if (SOAK) {
     await soak({ ...cases.patientView!, name: 'soak: patient-view, alternately with and without prefetch', body: [patientView, noPrefetch(fhirFast)] });
+    for (const s of [trd, floor, fhir]) s.child.kill();
   } else {
     const results: HttpResult[] = [];
     for (const [key, c] of Object.entries(cases)) {
@@ -187,7 +188,6 @@ async function main(): Promise<void> {
     console.log(`\n${md}`);
     if (results.some((r) => r.errors > 0)) process.exitCode = 1;
   }
-  for (const s of [trd, floor, fhir]) s.child.kill();
 }
 
 function checkTargets(results: HttpResult[], engine: { medianUs: number }) {

@@ -2,7 +2,7 @@
  * The servers the benchmark measures, each in its own process so its RSS is its own:
  *   floor   a bare express 5 app that parses the same body with the same limit and answers {"cards": []}
  *   trd     trd-cds as `npm start` builds it (knowledge, services, pino logs), with the tests' fixed clock
- *   fhir    the in-memory FHIR test server loaded with the fixtures named after the kind
+ *   fhir    the in-memory FHIR test server loaded with the fixtures named after the kind on the command line
  * Started by bench/run.ts with `fork`; each sends {port} when listening, answers "rss" with its RSS,
  * and "profile-start"/"profile-stop" with a V8 CPU profile of what it did in between.
  */
@@ -55,7 +55,7 @@ const [kind, ...fixtures] = process.argv.slice(2) as [ServerKind, ...string[]];
 const port = await start(kind, fixtures);
 const profiler = new Session();
 process.on('message', (message) => {
-  if (message === 'rss') process.send!({ rss: process.memoryUsage().rss, memory: process.memoryUsage() });
+  if (message === 'rss') process.send!({ rss: process.memoryUsage().rss });
   if (message === 'profile-start') {
     profiler.connect();
     void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start')).then(() => process.send!({ profiling: true }));
@@ -66,6 +66,5 @@ process.on('message', (message) => {
       process.send!({ profile });
     });
   }
-  if (message === 'exit') process.exit(0); // a clean exit writes --cpu-prof profiles
 });
 process.send!({ port });
