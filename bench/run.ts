@@ -31,6 +31,8 @@ const PROFILE = process.argv.includes('--profile');
 const DURATION_S = flag('duration', SOAK ? 60 : 15);
 const WARMUP_S = flag('warmup', 3);
 const CONNECTIONS = flag('connections', 10);
+/** --cases=floor,patientView: run only these (for quick comparisons); the full run is what results.json records. */
+const ONLY = process.argv.find((a) => a.startsWith('--cases='))?.split('=')[1]?.split(',');
 
 interface Running {
   child: ChildProcess;
@@ -173,12 +175,17 @@ async function main(): Promise<void> {
   } else {
     const results: HttpResult[] = [];
     for (const [key, c] of Object.entries(cases)) {
+      if (ONLY && !ONLY.includes(key)) continue;
       const r = await measure(c, key);
       console.log(`  ${r.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, RSS ${r.rssMb} MB`);
       results.push(r);
     }
     for (const r of results) r.ofFloor = Math.round((r.rps / results[0]!.rps) * 100) / 100;
     for (const s of [trd, floor, fhir]) s.child.kill();
+    if (ONLY) {
+      for (const r of results) console.log(`  ${r.name}: ${r.ofFloor === undefined ? '' : `${Math.round(r.ofFloor * 100)}% of floor`}`);
+      return;
+    }
     const engine = benchEngine(300);
     const markdown = table(results, engine);
     const targets = checkTargets(results, engine);

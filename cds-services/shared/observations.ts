@@ -11,16 +11,13 @@ export interface BloodPressure {
 }
 
 /**
- * Blood pressure readings, newest first: an 85354-9 panel with 8480-6/8462-4 components, or
- * separate systolic and diastolic observations taken at the same time.
+ * The newest blood pressure reading: an 85354-9 panel with 8480-6/8462-4 components, or separate
+ * systolic and diastolic observations taken at the same time (a panel wins a tie). Only the newest
+ * is ever read, so older readings are not assembled.
  */
-export function bloodPressures(index: RecordIndex): BloodPressure[] {
-  return index.once('blood-pressures', () => readBloodPressures(index));
-}
-
-function readBloodPressures(index: RecordIndex): BloodPressure[] {
+function newestBloodPressure(index: RecordIndex): BloodPressure | undefined {
   const t = index.knowledge.terminology;
-  const readings: BloodPressure[] = [];
+  let panel: BloodPressure | undefined;
   for (const o of index.observations(VS.bloodPressurePanel)) {
     if (!o.date) continue;
     const components = Array.isArray(o.resource.component) ? o.resource.component : [];
@@ -30,28 +27,31 @@ function readBloodPressures(index: RecordIndex): BloodPressure[] {
     };
     const systolic = part(VS.systolicBp);
     const diastolic = part(VS.diastolicBp);
-    if (systolic !== undefined || diastolic !== undefined) readings.push({ systolic, diastolic, date: o.date, evidence: [o.ref] });
-  }
-  const separate = new Map<number, BloodPressure>();
-  const addSeparate = (list: IndexedObservation[], field: 'systolic' | 'diastolic') => {
-    for (const o of list) {
-      // A panel also carrying the component code was read above.
-      if (!o.date || o.value === undefined || t.inConcept(o.resource.code, VS.bloodPressurePanel)) continue;
-      const at = o.date.getTime();
-      const r = separate.get(at) ?? { date: o.date, evidence: [] };
-      r[field] = o.value;
-      r.evidence.push(o.ref);
-      separate.set(at, r);
+    if (systolic !== undefined || diastolic !== undefined) {
+      panel = { systolic, diastolic, date: o.date, evidence: [o.ref] };
+      break; // observations are newest first
     }
-  };
-  addSeparate(index.observations(VS.systolicBp), 'systolic');
-  addSeparate(index.observations(VS.diastolicBp), 'diastolic');
-  readings.push(...separate.values());
-  return readings.sort((a, b) => b.date.getTime() - a.date.getTime());
+  }
+  // A panel also carrying the component code was read above.
+  const separateReadings = (list: IndexedObservation[]) =>
+    list.filter((o) => o.date && o.value !== undefined && !t.inConcept(o.resource.code, VS.bloodPressurePanel));
+  const systolics = separateReadings(index.observations(VS.systolicBp));
+  const diastolics = separateReadings(index.observations(VS.diastolicBp));
+  const newestSeparate = Math.max(systolics[0]?.date!.getTime() ?? -Infinity, diastolics[0]?.date!.getTime() ?? -Infinity);
+  if (newestSeparate === -Infinity || (panel && panel.date.getTime() >= newestSeparate)) return panel;
+  const separate: BloodPressure = { date: new Date(newestSeparate), evidence: [] };
+  for (const [list, field] of [[systolics, 'systolic'], [diastolics, 'diastolic']] as const) {
+    for (const o of list) {
+      if (o.date!.getTime() !== newestSeparate) break;
+      separate[field] = o.value;
+      separate.evidence.push(o.ref);
+    }
+  }
+  return separate;
 }
 
 export function latestBloodPressure(index: RecordIndex, days: number): BloodPressure | undefined {
-  const latest = bloodPressures(index)[0];
+  const latest = index.once('newest-blood-pressure', () => newestBloodPressure(index));
   return latest && withinDays(latest.date, index.now, days) ? latest : undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { GatheredData } from '../../src/fhir/gather.js';
 import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import { memoByStringPair } from '../../src/memo.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
@@ -128,7 +129,7 @@ export interface MedicationUse {
   /** The catalogued product or ingredient the code resolves to, if any. */
   match?: MedicationMatch;
   /** ValueSets the medication or any of its catalogued ingredients belongs to. */
-  concepts: Set<string>;
+  concepts: ReadonlySet<string>;
   /** In use now: an active statement or an active order (not a dispense or administration). */
   current: boolean;
 }
@@ -154,6 +155,35 @@ function group<T>(items: readonly T[], conceptsOf: (item: T) => ReadonlySet<stri
 
 const byNewest = (a: { date?: Date }, b: { date?: Date }) => (b.date?.getTime() ?? -Infinity) - (a.date?.getTime() ?? -Infinity);
 
+interface MedicationMeaning {
+  match?: MedicationMatch;
+  concepts: ReadonlySet<string>;
+}
+
+function medicationMeaning(concept: fhir4.CodeableConcept | undefined, { terminology: t, catalogue }: Knowledge): MedicationMeaning {
+  const match = catalogue.resolve(concept);
+  const own = t.conceptsOf(concept);
+  if (match?.kind !== 'product') return { match, concepts: own };
+  const concepts = new Set(own);
+  for (const i of match.product.ingredients) {
+    if (!i.ingredientRxcui) continue;
+    for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code: i.ingredientRxcui })) concepts.add(u);
+  }
+  return { match, concepts };
+}
+
+// A record repeats a few drug codes many times: what a code means is worked out once per knowledge.
+const meaningOfCode = new WeakMap<Knowledge, (system: string, code: string) => MedicationMeaning>();
+
+/** What a medication concept means; a concept with one coding and no text is looked up, not recomputed. */
+function meaningOf(concept: fhir4.CodeableConcept | undefined, knowledge: Knowledge): MedicationMeaning {
+  const coding = concept?.text === undefined && Array.isArray(concept?.coding) && concept.coding.length === 1 ? concept.coding[0] : undefined;
+  if (typeof coding?.system !== 'string' || typeof coding.code !== 'string' || coding.display !== undefined) return medicationMeaning(concept, knowledge);
+  let lookup = meaningOfCode.get(knowledge);
+  if (!lookup) meaningOfCode.set(knowledge, (lookup = memoByStringPair((system, code) => medicationMeaning({ coding: [{ system, code }] }, knowledge))));
+  return lookup(coding.system, coding.code);
+}
+
 /**
  * The record indexed once per call by concept: each resource's codes are looked up once, then
  * rules ask for "conditions in X" without rescanning. Observations are final ones, newest first.
@@ -171,7 +201,7 @@ export class RecordIndex {
     readonly knowledge: Knowledge,
     readonly now: Date,
   ) {
-    const { terminology: t, catalogue } = knowledge;
+    const { terminology: t } = knowledge;
     const conditions: IndexedCondition[] = record.conditions.items
       .filter(conditionIsRecorded)
       .map((c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }));
@@ -204,14 +234,7 @@ export class RecordIndex {
       .filter((r) => r.status !== 'entered-in-error')
       .map((r) => {
         const concept = medicationConcept(r as never, record.medications);
-        const concepts = new Set(t.conceptsOf(concept));
-        const match = catalogue.resolve(concept);
-        if (match?.kind === 'product') {
-          for (const i of match.product.ingredients) {
-            if (!i.ingredientRxcui) continue;
-            for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code: i.ingredientRxcui })) concepts.add(u);
-          }
-        }
+        const { match, concepts } = meaningOf(concept, knowledge);
         const current =
           (r.resourceType === 'MedicationStatement' && r.status === 'active') ||
           (r.resourceType === 'MedicationRequest' && r.status === 'active' && (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));

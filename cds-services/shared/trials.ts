@@ -9,7 +9,7 @@
  */
 import { normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
-import type { CatalogueProduct } from '../../src/terminology/medication-catalogue.js';
+import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
 import {
   addDays,
@@ -132,17 +132,35 @@ function exposurePeriod(r: Resource, now: Date): { start?: Date; end?: Date } {
   }
 }
 
+const STATEMENT_NOT_TAKEN = new Set(['entered-in-error', 'not-taken', 'intended']);
+const REQUEST_TAKEN = new Set(['active', 'completed', 'stopped', 'on-hold']);
+const REQUEST_NOT_AN_ORDER = new Set(['proposal', 'plan', 'option']);
+
 function isTaken(r: Resource): boolean {
   switch (r.resourceType) {
     case 'MedicationStatement':
-      return !['entered-in-error', 'not-taken', 'intended'].includes(r.status);
+      return !STATEMENT_NOT_TAKEN.has(r.status);
     case 'MedicationRequest':
-      return ['active', 'completed', 'stopped', 'on-hold'].includes(r.status) && !['proposal', 'plan', 'option'].includes(r.intent);
+      return REQUEST_TAKEN.has(r.status) && !REQUEST_NOT_AN_ORDER.has(r.intent);
     case 'MedicationDispense':
       return r.status === 'completed' || r.status === 'in-progress';
     case 'MedicationAdministration':
       return r.status === 'completed' || r.status === 'in-progress';
   }
+}
+
+// Catalogue products are fixed at start-up: their coded ingredients are listed once.
+const productIngredients = new WeakMap<CatalogueProduct, { rxcui: string; name: string }[]>();
+
+function codedIngredients(match: MedicationMatch | undefined): { rxcui: string; name: string }[] {
+  if (match?.kind === 'ingredient') return [{ rxcui: match.ingredientRxcui, name: match.name }];
+  if (match?.kind !== 'product') return [];
+  let list = productIngredients.get(match.product);
+  if (!list) {
+    list = match.product.ingredients.filter((i) => i.ingredientRxcui).map((i) => ({ rxcui: i.ingredientRxcui!, name: i.name }));
+    productIngredients.set(match.product, list);
+  }
+  return list;
 }
 
 /** Exposures to counting ingredients, one per ingredient per medication resource. */
@@ -166,12 +184,7 @@ export function exposures(index: RecordIndex): Exposure[] {
     const match = use.match;
     // Products flagged as not an antidepressant trial (lamotrigine, hypnotic doxepin, Zyban, 5-HTP...) never count.
     if (match?.kind === 'product' && match.product.flags?.length) continue;
-    const ingredients =
-      match?.kind === 'product'
-        ? match.product.ingredients.filter((i) => i.ingredientRxcui).map((i) => ({ rxcui: i.ingredientRxcui!, name: i.name }))
-        : match?.kind === 'ingredient'
-          ? [{ rxcui: match.ingredientRxcui, name: match.name }]
-          : [];
+    const ingredients = codedIngredients(match);
     const product = match?.kind === 'product' ? match.product : undefined;
     const { start, end } = exposurePeriod(use.resource, index.now);
     for (const ingredient of ingredients) {
@@ -204,10 +217,14 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
     .filter((use) => isTaken(use.resource) && !(Array.isArray(use.concept?.coding) && use.concept.coding.some(rxnorm)))
     .filter((use) => {
       const { start, end } = exposurePeriod(use.resource, index.now);
-      return !(end ?? start) || (end ?? start)! >= episodeStart;
+      const last = end ?? start;
+      return !last || last.getTime() >= episodeStart.getTime();
     })
     .map((use) => use.ref);
 }
+
+/** Taken over a known period that does not end before it starts. */
+const isDated = (e: Exposure): e is Exposure & { start: Date; end: Date } => !!e.start && !!e.end && e.end.getTime() >= e.start.getTime();
 
 interface Span {
   start: Date;
@@ -221,7 +238,7 @@ function mergeSpans(items: { start: Date; end: Date; ref: string }[], gapDays: n
   for (const i of sorted) {
     const last = spans[spans.length - 1];
     if (last && daysBetween(last.end, i.start) <= gapDays) {
-      if (i.end > last.end) last.end = i.end;
+      if (i.end.getTime() > last.end.getTime()) last.end = i.end;
       last.refs.push(i.ref);
     } else spans.push({ start: i.start, end: i.end, refs: [i.ref] });
   }
@@ -254,7 +271,7 @@ export function assessTrials(index: RecordIndex): Trial[] {
   const at = thresholds.adequateTrial;
   const minDays = at.minimumDurationDays.value;
   const episodeStart = addDays(index.now, -at.episodeLookbackMonths.value * 30.44);
-  const all = exposures(index).filter((e) => !e.end || e.end >= episodeStart);
+  const all = exposures(index).filter((e) => !e.end || e.end.getTime() >= episodeStart.getTime());
   const scores = index.record.observations.known ? depressionScores(index) : undefined;
 
   const byIngredient = new Map<string, Exposure[]>();
@@ -268,8 +285,8 @@ export function assessTrials(index: RecordIndex): Trial[] {
   for (const [rxcui, list] of byIngredient) {
     const name = list[0]!.ingredient;
     const minMg = minimumDailyDoseMg(thresholds, rxcui);
-    const clip = (e: Exposure) => ({ start: e.start! < episodeStart ? episodeStart : e.start!, end: e.end!, ref: e.ref });
-    const dated = list.filter((e) => e.start && e.end && e.end >= e.start);
+    const clip = (e: Exposure) => ({ start: e.start!.getTime() < episodeStart.getTime() ? episodeStart : e.start!, end: e.end!, ref: e.ref });
+    const dated = list.filter(isDated);
     const adequateSpans = minMg === undefined ? [] : mergeSpans(dated.filter((e) => e.dailyMg !== undefined && e.dailyMg >= minMg).map(clip), at.gapToleranceDays.value);
     const longest = adequateSpans.find((s) => daysBetween(s.start, s.end) >= minDays);
     const base = { ingredientRxcui: rxcui, ingredient: name, role: list[0]!.role };
@@ -279,7 +296,7 @@ export function assessTrials(index: RecordIndex): Trial[] {
       const candidates = list.filter(possiblyAdequate);
       const couldReach =
         candidates.some((e) => !e.start || !e.end) ||
-        mergeSpans(candidates.filter((e) => e.start && e.end && e.end >= e.start).map(clip), at.gapToleranceDays.value).some(
+        mergeSpans(candidates.filter(isDated).map(clip), at.gapToleranceDays.value).some(
           (s) => daysBetween(s.start, s.end) >= minDays,
         );
       if (couldReach) {
@@ -296,12 +313,12 @@ export function assessTrials(index: RecordIndex): Trial[] {
 
     const adequateFrom = addDays(longest.start, minDays);
     const otherStart = all
-      .filter((e) => e.ingredientRxcui !== rxcui && e.role === 'antidepressant' && e.start && e.start >= adequateFrom)
+      .filter((e) => e.ingredientRxcui !== rxcui && e.role === 'antidepressant' && e.start && e.start.getTime() >= adequateFrom.getTime())
       .sort((a, b) => a.start!.getTime() - b.start!.getTime())[0];
     // A score shows this trial's outcome until the next antidepressant starts (or the window closes).
     let windowEnd = addDays(longest.end, thresholds.failure.scoreWindowAfterTrialDays.value);
-    if (otherStart?.start && otherStart.start < windowEnd) windowEnd = otherStart.start;
-    const inWindow = (scores ?? []).filter((s) => s.date >= adequateFrom && s.date <= windowEnd);
+    if (otherStart?.start && otherStart.start.getTime() < windowEnd.getTime()) windowEnd = otherStart.start;
+    const inWindow = (scores ?? []).filter((s) => s.date.getTime() >= adequateFrom.getTime() && s.date.getTime() <= windowEnd.getTime());
     const stillDepressed = inWindow.find((s) => s.depressed);
     // A documented response outweighs a later switch (which may have been for side effects).
     if (stillDepressed) {

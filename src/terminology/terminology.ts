@@ -19,21 +19,50 @@ interface IndexedValueSet {
   text?: RegExp;
 }
 
-function codingsOf(value: Codeish): fhir4.Coding[] {
-  if (!value || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((v) => codingsOf(v as fhir4.CodeableConcept));
+/**
+ * Calls `visit` with each coding of `value` until it returns true; allocates nothing, because the
+ * engine asks this for every code of every resource of every call.
+ */
+function someCoding(value: Codeish, visit: (coding: fhir4.Coding) => boolean): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (someCoding(v as fhir4.CodeableConcept, visit)) return true;
+    return false;
+  }
   const cc = value as fhir4.CodeableConcept & fhir4.Coding;
-  if (Array.isArray(cc.coding)) return cc.coding.filter((c): c is fhir4.Coding => typeof c === 'object' && c !== null);
-  if ('code' in cc || 'system' in cc) return [cc];
-  return [];
+  if (Array.isArray(cc.coding)) {
+    for (const c of cc.coding) if (typeof c === 'object' && c !== null && visit(c)) return true;
+    return false;
+  }
+  return ('code' in cc || 'system' in cc) && visit(cc);
 }
 
-function textsOf(value: Codeish): string[] {
-  if (!value || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((v) => textsOf(v as fhir4.CodeableConcept));
+const isText = (t: unknown): t is string => typeof t === 'string' && t.length > 0;
+
+/** As someCoding, for the texts of `value`: its text or display, and its codings' displays. */
+function someText(value: Codeish, visit: (text: string) => boolean): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (someText(v as fhir4.CodeableConcept, visit)) return true;
+    return false;
+  }
   const cc = value as fhir4.CodeableConcept & fhir4.Coding;
-  const texts = [cc.text, cc.display, ...codingsOf(value).map((c) => c.display)];
-  return texts.filter((t): t is string => typeof t === 'string' && t.length > 0);
+  if (isText(cc.text) && visit(cc.text)) return true;
+  if (isText(cc.display) && visit(cc.display)) return true;
+  return someCoding(value, (c) => isText(c.display) && visit(c.display));
+}
+
+/**
+ * The single coding of a CodeableConcept with one coding (the shape most real codes have), when
+ * its texts do not matter or it has none.
+ */
+function soleCoding(value: Codeish, ignoreText: boolean): fhir4.Coding | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const cc = value as fhir4.CodeableConcept;
+  if (!Array.isArray(cc.coding) || cc.coding.length !== 1) return undefined;
+  const c = cc.coding[0];
+  if (typeof c !== 'object' || c === null) return undefined;
+  return ignoreText || (cc.text === undefined && c.display === undefined) ? c : undefined;
 }
 
 const NO_CONCEPTS: ReadonlySet<string> = new Set();
@@ -102,18 +131,21 @@ export class Terminology {
   /** The first coding of `value` that is in the concept, if any. Never throws on bad data. */
   matchingCoding(value: Codeish, url: string): fhir4.Coding | undefined {
     const set = this.set(url);
-    for (const coding of codingsOf(value)) {
+    let found: fhir4.Coding | undefined;
+    someCoding(value, (coding) => {
       const key = codingKey(coding.system, coding.code);
-      if (key && set.keys.has(key)) return coding;
-    }
-    return undefined;
+      if (key && set.keys.has(key)) found = coding;
+      return found !== undefined;
+    });
+    return found;
   }
 
   /** True when a coding is in the concept, or (for ValueSets that declare words) the text names it. */
   inConcept(value: Codeish, url: string): boolean {
-    if (this.matchingCoding(value, url)) return true;
-    const text = this.set(url).text;
-    return text ? textsOf(value).some((t) => text.test(t)) : false;
+    const set = this.set(url);
+    if (someCoding(value, (coding) => set.keys.has(codingKey(coding.system, coding.code) ?? ''))) return true;
+    const text = set.text;
+    return text ? someText(value, (t) => text.test(t)) : false;
   }
 
   /**
@@ -122,29 +154,27 @@ export class Terminology {
    * patient record once per call.
    */
   conceptsOf(value: Codeish, matchText = true): ReadonlySet<string> {
-    const codings = codingsOf(value);
-    const texts = matchText && this.textSets.length ? textsOf(value) : [];
-    // The common case, one coding and no text to match, allocates nothing.
-    if (codings.length === 1 && texts.length === 0) return this.setsByKey.get(codingKey(codings[0]!.system, codings[0]!.code) ?? '') ?? NO_CONCEPTS;
+    // The common case, one coding and no text, allocates nothing: the shared set is returned.
+    const sole = soleCoding(value, !matchText || this.textSets.length === 0);
+    if (sole) return this.setsByKey.get(codingKey(sole.system, sole.code) ?? '') ?? NO_CONCEPTS;
     const found = new Set<string>();
-    for (const coding of codings) {
-      const key = codingKey(coding.system, coding.code);
-      const urls = key ? this.setsByKey.get(key) : undefined;
+    someCoding(value, (coding) => {
+      const urls = this.setsByKey.get(codingKey(coding.system, coding.code) ?? '');
       if (urls) for (const u of urls) found.add(u);
+      return false;
+    });
+    if (matchText) {
+      for (const s of this.textSets) if (!found.has(s.url) && someText(value, (t) => s.text!.test(t))) found.add(s.url);
     }
-    for (const s of this.textSets) if (!found.has(s.url) && texts.some((t) => s.text!.test(t))) found.add(s.url);
-    return found;
+    return found.size ? found : NO_CONCEPTS;
   }
 
   /** The ordinal score a ValueSet gives a coding (e.g. PHQ-9 item answers), if any. */
   ordinal(value: Codeish, url: string): number | undefined {
     const set = this.set(url);
-    for (const coding of codingsOf(value)) {
-      const key = codingKey(coding.system, coding.code);
-      const ordinal = key ? set.keys.get(key)?.ordinal : undefined;
-      if (ordinal !== undefined) return ordinal;
-    }
-    return undefined;
+    let ordinal: number | undefined;
+    someCoding(value, (coding) => (ordinal = set.keys.get(codingKey(coding.system, coding.code) ?? '')?.ordinal) !== undefined);
+    return ordinal;
   }
 
   codes(url: string): ConceptCode[] {

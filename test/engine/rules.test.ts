@@ -220,6 +220,22 @@ const scenarios: Record<string, Scenario> = {
   // ---- CI-6 and RC-5 ----
   'blood-pressure-at-180-100-is-uncontrolled': { resources: candidate({ bp: obs.bpPanel(182, 96) }), expect: { 'CI-6': 'met', 'RC-5': 'met' } },
   'separate-systolic-and-diastolic-observations-are-read': { resources: candidate({ bp: obs.bpSeparate(150, 102) }), expect: { 'CI-6': 'met' } },
+  'newer-separate-readings-outweigh-an-older-panel': {
+    resources: candidate({ bp: [obs.bpPanel(182, 96, 5), ...obs.bpSeparate(128, 82, 1)] }),
+    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
+  },
+  'newer-panel-outweighs-older-separate-readings': {
+    resources: candidate({ bp: [obs.bpPanel(128, 82, 1), ...obs.bpSeparate(150, 102, 5)] }),
+    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
+  },
+  'newest-separate-reading-outweighs-older-separate-ones': {
+    resources: candidate({ bp: [...obs.bpSeparate(128, 82, 1), ...obs.bpSeparate(150, 102, 5)] }),
+    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
+  },
+  'newer-separate-readings-than-the-panel-are-read': {
+    resources: candidate({ bp: [obs.bpPanel(128, 82, 5), ...obs.bpSeparate(150, 102, 1)] }),
+    expect: { 'CI-6': 'met', 'RC-5': 'met' },
+  },
   'blood-pressure-above-140-90-is-a-caution': { resources: candidate({ bp: obs.bpPanel(146, 88) }), expect: { 'CI-6': 'not-met', 'RC-5': 'met' }, verdicts: { esketamine: 'caution' } },
   'no-recent-blood-pressure-leaves-hypertension-unknown': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }), expect: { 'CI-6': 'unknown' }, verdicts: { 'iv-ketamine': 'caution' } },
   'hypertensive-crisis-recorded-this-week-is-uncontrolled': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 5 })), expect: { 'CI-6': 'met' } },

@@ -52,7 +52,7 @@ export const CI1 = defineRule({
     if (gap) return gap;
     const item9 = index.observations(VS.phq9Item9).find((o) => recent(o, lb.phq9Item9.value));
     const score = item9 ? (t.ordinal(item9.resource.valueCodeableConcept, VS.phq9Item9Answers) ?? numericValue(item9.resource)) : undefined;
-    const assessedAfter = item9 && [...cssrs, ...index.observations(VS.cssrsScreenerHighRiskItems)].some((o) => o.date && item9.date && o.date >= item9.date);
+    const assessedAfter = item9 && [...cssrs, ...index.observations(VS.cssrsScreenerHighRiskItems)].some((o) => o.date && item9.date && o.date.getTime() >= item9.date.getTime());
     if (item9 && score !== undefined && score > 0 && !assessedAfter) {
       return unknown(
         ['a same-day C-SSRS suicide risk assessment'],
@@ -168,7 +168,7 @@ export const CI4 = defineRule({
     const results = pregnancyResults(index, ctx);
     const newest = results[0];
     if (newest?.pregnant) return met([newest.ref, ...refs(conditions)], `Pregnancy: positive result on ${isoDate(newest.date)}.`);
-    if (conditions.length && !(newest && newest.date > (conditions[0]!.date ?? new Date(0)))) {
+    if (conditions.length && !(newest && newest.date.getTime() > (conditions[0]!.date?.getTime() ?? 0))) {
       return met(refs(conditions), 'An active pregnancy is recorded.');
     }
     if (newest && !newest.pregnant) return notMet(`Negative pregnancy result on ${isoDate(newest.date)}.`, undefined, [], [newest.ref]);

@@ -51,8 +51,10 @@ function readPriorCourses({ index, thresholds }: RuleContext): PriorCourse[] {
     const evidence = list.map((s) => s.ref);
     for (const url of [VS.phq9Total, VS.madrsTotal]) {
       const scores = index.observations(url).filter((o) => o.date && o.value !== undefined);
-      const before = scores.find((o) => o.date! <= start && o.date! >= addDays(start, -30));
-      const after = [...scores].reverse().find((o) => o.date! > end && o.date! <= addDays(end, 30));
+      const at = (o: (typeof scores)[number]) => o.date!.getTime();
+      const [startMs, endMs, baselineFrom, followUpUntil] = [start.getTime(), end.getTime(), addDays(start, -30).getTime(), addDays(end, 30).getTime()];
+      const before = scores.find((o) => at(o) <= startMs && at(o) >= baselineFrom);
+      const after = [...scores].reverse().find((o) => at(o) > endMs && at(o) <= followUpUntil);
       if (before && after && before.value! > 0) {
         const fall = ((before.value! - after.value!) / before.value!) * 100;
         response = fall >= reduction ? 'responded' : 'inadequate';
