@@ -36,11 +36,11 @@ export interface Finding extends Outcome {
   rule: string;
   title: string;
   kind: RuleKind;
-  modalities: Modality[];
+  modalities: readonly Modality[];
   /** Modalities for which this rule, when met, is an absolute contraindication. */
-  absoluteFor: Modality[];
+  absoluteFor: readonly Modality[];
   /** Modalities for which this rule, when met, is a caution. */
-  cautionFor: Modality[];
+  cautionFor: readonly Modality[];
   indicator: Indicator;
   source: RuleSource;
 }

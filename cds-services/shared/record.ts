@@ -86,13 +86,21 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       supplied.set(t, s);
     }
     if (!d?.known) continue;
+    // A key's resources are mostly of one type: its list is looked up again only when the type changes.
+    let lastType: string | undefined;
+    let items: fhir4.Resource[] | undefined;
     for (const resource of d.resources) {
-      if (resource.resourceType === 'Medication') {
+      const type = resource.resourceType;
+      if (type === 'Medication') {
         record.medications.set(ref(resource), resource as fhir4.Medication);
         continue;
       }
-      const section = SECTION_OF[resource.resourceType as RecordType];
-      if (section && types.includes(resource.resourceType as RecordType)) (record[section].items as fhir4.Resource[]).push(resource);
+      if (type !== lastType) {
+        lastType = type;
+        const section = SECTION_OF[type as RecordType];
+        items = section && types.includes(type as RecordType) ? (record[section].items as fhir4.Resource[]) : undefined;
+      }
+      items?.push(resource);
     }
   }
   for (const [type, s] of supplied) {
@@ -141,13 +149,26 @@ export interface Knowledge {
   thresholds: Thresholds;
 }
 
-function group<T>(items: readonly T[], conceptsOf: (item: T) => ReadonlySet<string>): Map<string, T[]> {
+/**
+ * Groups the kept items by the concepts their codes are in. An item in no concept is dropped before
+ * `entry` reads anything else of it: real records are mostly codes no rule asks about.
+ */
+function groupByConcept<R, T = R>(
+  items: readonly R[],
+  keep: (item: R) => boolean,
+  conceptsOf: (item: R) => ReadonlySet<string>,
+  entry: (item: R) => T = (item) => item as unknown as T,
+): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
-    for (const url of conceptsOf(item)) {
+    if (!keep(item)) continue;
+    const concepts = conceptsOf(item);
+    if (concepts.size === 0) continue;
+    const e = entry(item);
+    for (const url of concepts) {
       const list = out.get(url);
-      if (list) list.push(item);
-      else out.set(url, [item]);
+      if (list) list.push(e);
+      else out.set(url, [e]);
     }
   }
   return out;
@@ -202,27 +223,27 @@ export class RecordIndex {
     readonly now: Date,
   ) {
     const { terminology: t } = knowledge;
-    const conditions: IndexedCondition[] = record.conditions.items
-      .filter(conditionIsRecorded)
-      .map((c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }));
     // Text-matched ValueSets name medicines, devices and procedures: conditions and observations match by code.
-    this.conditionsBy = group(conditions, (c) => t.conceptsOf(c.resource.code, false));
-
-    const observations: IndexedObservation[] = record.observations.items
-      .filter(observationIsFinal)
-      .map((o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }))
-      .sort(byNewest);
-    this.observationsBy = group(observations, (o) => t.conceptsOf(o.resource.code, false));
-
-    this.proceduresBy = group(
-      record.procedures.items.filter((p) => p.status !== 'entered-in-error' && p.status !== 'not-done'),
-      (p) => t.conceptsOf(p.code),
+    this.conditionsBy = groupByConcept(
+      record.conditions.items,
+      conditionIsRecorded,
+      (c) => t.conceptsOf(c.code, false),
+      (c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }),
     );
-    this.devicesBy = group(
-      record.devices.items.filter((d) => d.status !== 'entered-in-error' && d.status !== 'inactive'),
+    this.observationsBy = groupByConcept(
+      record.observations.items,
+      observationIsFinal,
+      (o) => t.conceptsOf(o.code, false),
+      (o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }),
+    );
+    for (const list of this.observationsBy.values()) list.sort(byNewest);
+    this.proceduresBy = groupByConcept(record.procedures.items, (p) => p.status !== 'entered-in-error' && p.status !== 'not-done', (p) => t.conceptsOf(p.code));
+    this.devicesBy = groupByConcept(
+      record.devices.items,
+      (d) => d.status !== 'entered-in-error' && d.status !== 'inactive',
       (d) => t.conceptsOf([d.type, ...(Array.isArray(d.deviceName) ? d.deviceName.map((n) => ({ text: n?.name })) : [])] as fhir4.CodeableConcept[]),
     );
-    this.allergiesBy = group(record.allergies.items, (a) => t.conceptsOf(a.code));
+    this.allergiesBy = groupByConcept(record.allergies.items, () => true, (a) => t.conceptsOf(a.code));
 
     const uses = [
       ...record.medicationStatements.items,

@@ -36,19 +36,36 @@ function indicatorOf(rule: Rule, outcome: Outcome): Indicator {
   return 'warning';
 }
 
+// A rule's modalities are fixed: listed once per rule, not once per call.
+const modalitiesOfRule = new WeakMap<Rule, readonly Modality[]>();
+
+function modalitiesOf(rule: Rule): readonly Modality[] {
+  let list = modalitiesOfRule.get(rule);
+  if (!list) modalitiesOfRule.set(rule, (list = [...new Set([...(rule.absoluteFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])]));
+  return list;
+}
+
+const NONE: readonly Modality[] = [];
+
+/** Each reference once, in first-seen order; the list itself when it repeats nothing. */
+function distinct(refs: string[]): string[] {
+  if (refs.length < 2) return refs;
+  const set = new Set(refs);
+  return set.size === refs.length ? refs : [...set];
+}
+
 export function runRule(rule: Rule, ctx: RuleContext): Finding {
   const outcome = rule.evaluate(ctx);
-  const modalities = [...new Set([...(rule.absoluteFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])];
   return {
     rule: rule.id,
     title: rule.title,
     kind: rule.kind,
-    modalities,
-    absoluteFor: rule.absoluteFor ?? [],
-    cautionFor: rule.cautionFor ?? [],
+    modalities: modalitiesOf(rule),
+    absoluteFor: rule.absoluteFor ?? NONE,
+    cautionFor: rule.cautionFor ?? NONE,
     indicator: indicatorOf(rule, outcome),
     source: rule.source,
     ...outcome,
-    evidence: [...new Set(outcome.evidence)],
+    evidence: distinct(outcome.evidence),
   };
 }

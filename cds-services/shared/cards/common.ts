@@ -20,9 +20,7 @@ export function modalityList(modalities: readonly Modality[]): string {
 export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function orderAction(ctx: PresentContext, template: OrderTemplateName, description: string, edit?: (r: fhir4.Resource) => void): Action {
-  const resource = ctx.knowledge.orders.instantiate(template, ctx.patientId, ctx.newId, ctx.now.toISOString().slice(0, 10));
-  edit?.(resource);
-  return createAction(resource, description);
+  return createAction(ctx.knowledge.orders.instantiate(template, ctx.patientId, ctx.newId, ctx.now.toISOString().slice(0, 10), edit), description);
 }
 
 /** Orders that would settle a missing criterion, by rule. */
