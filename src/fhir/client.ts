@@ -1,4 +1,5 @@
 import { Client } from 'fhir-kit-client';
+import { memoByString } from '../memo.js';
 import { isResource } from './bundle.js';
 
 /** Why a FHIR read failed, as a class a card can name ("the FHIR server refused the token"). */
@@ -53,17 +54,22 @@ function toFhirError(err: unknown, signal: AbortSignal): FhirRequestError {
   return new FhirRequestError('unreachable');
 }
 
+// One fhir-kit-client per server, reused across calls: a client per call cost a keep-alive agent
+// and its maps each time. Servers are few (production allows only the allowlist); the cache is bounded anyway.
+const clientFor = memoByString((baseUrl) => new Client({ baseUrl }), 100);
+
 /**
- * One client per hook call, so the EHR's access token is never shared across calls.
- * The token is held by fhir-kit-client and sent on every request; it is never logged here.
+ * Reads from one FHIR server for one hook call. The EHR's access token goes on each request's own
+ * headers, never onto the shared client, so no call can send another call's token; it is never logged.
  */
 export function createFhirReader(baseUrl: string, accessToken?: string): FhirReader {
-  const client = new Client({ baseUrl, ...(accessToken ? { bearerToken: accessToken } : {}) });
+  const client = clientFor(baseUrl);
+  const headers = { accept: 'application/fhir+json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
   return {
     async read(url, signal) {
       let result: unknown;
       try {
-        result = await client.request(url, { options: { signal, headers: { accept: 'application/fhir+json' } } });
+        result = await client.request(url, { options: { signal, headers } });
       } catch (err) {
         throw toFhirError(err, signal);
       }

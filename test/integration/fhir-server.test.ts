@@ -177,6 +177,19 @@ describe('per-key resolution against the FHIR server', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
     expect(logs.text).not.toContain(token);
   });
+
+  it('keeps each call\'s token to its own requests when calls share a server, and sends none for a call without one', async () => {
+    const tag = randomUUID();
+    const [a, b] = [`secret-a-${randomUUID()}`, `secret-b-${randomUUID()}`];
+    const long = readFixture('long-history-trd-candidate');
+    await Promise.all([call(long, { session: { tag }, token: a }), call(long, { session: { tag }, token: b })]);
+    await call(long, { session: { tag } });
+    const count = new Map<string | undefined, number>();
+    for (const r of await requestsOf(tag)) count.set(r.authorization, (count.get(r.authorization) ?? 0) + 1);
+    const perCall = count.get(`Bearer ${a}`);
+    expect(perCall).toBeGreaterThanOrEqual(KEYS.length);
+    expect(Object.fromEntries(count)).toEqual({ [`Bearer ${a}`]: perCall, [`Bearer ${b}`]: perCall, undefined: perCall });
+  });
 });
 
 
