@@ -109,8 +109,9 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
 export function assessmentExtension(a: Assessment) {
   const slim = (f: Finding) => ({ rule: f.rule, status: f.status, evidence: f.evidence, missing: f.missing });
   return {
-    version: '1',
-    trd: { status: a.trd.status, adequateTrials: a.trd.adequateTrials, unknownTrials: a.trd.unknownTrials, evidence: a.trd.evidence },
+    // The TRD status's evidence is EL-2's, in `criteria`: not repeated here.
+    version: '2',
+    trd: { status: a.trd.status, adequateTrials: a.trd.adequateTrials, failedTrials: a.trd.failedTrials, unknownTrials: a.trd.unknownTrials },
     modalities: Object.fromEntries(MODALITIES.map((m) => [m, { status: a.modalities[m].status }])),
     criteria: a.criteria.map(slim),
     findings: a.findings

@@ -187,7 +187,10 @@ describe('the assessment extension', () => {
     const [a, b, c] = views.map((v) => v.extension!['org.trdcds.assessment']);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    expect(a).toMatchObject({ version: '1', trd: { status: 'met', adequateTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
+    expect(a).toMatchObject({ version: '2', trd: { status: 'met', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
+    const { trd, criteria } = a as { trd: object; criteria: { rule: string; evidence: string[] }[] };
+    expect(trd).not.toHaveProperty('evidence'); // EL-2's, below
+    expect(criteria.find((f) => f.rule === 'EL-2')?.evidence.length).toBeGreaterThanOrEqual(2);
   });
 
   it('holds every EL rule as a criterion and only met or unknown CI/RC/MO rules as findings', async () => {
@@ -204,7 +207,7 @@ describe('the sandbox\'s own request shapes', () => {
     const prefetch = { patient: { resourceType: 'Patient', id: 'pat-1' }, ...(capture.request['prefetch'] as object), conditions: null };
     const res = await request(testApp).post(`/cds-services/trd-${capture.request.hook}`).send({ ...capture.request, fhirServer: undefined, prefetch });
     expect(res.status).toBe(200);
-    expect(res.body.extension['org.trdcds.assessment'].version).toBe('1');
+    expect(res.body.extension['org.trdcds.assessment'].version).toBe('2');
   });
 });
 
