@@ -35,10 +35,10 @@ export interface AppDeps {
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-function serverTiming(parts: Record<string, number>): string {
-  return Object.entries(parts)
-    .map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`)
-    .join(', ');
+const ms = (n: number) => Math.round(n * 10) / 10;
+
+function serverTiming(t: { prefetch: number; fhir: number; decide: number; present: number }): string {
+  return `prefetch;dur=${ms(t.prefetch)}, fhir;dur=${ms(t.fhir)}, decide;dur=${ms(t.decide)}, present;dur=${ms(t.present)}`;
 }
 
 /** Builds the HTTP app without listening, so tests drive it in-process. */

@@ -116,6 +116,6 @@ export function assessmentExtension(a: Assessment) {
     criteria: a.criteria.map(slim),
     findings: a.findings
       .filter((f) => f.status !== 'not-met')
-      .map((f) => ({ ...slim(f), modalities: f.modalities, indicator: f.indicator })),
+      .map((f) => ({ rule: f.rule, status: f.status, evidence: f.evidence, missing: f.missing, modalities: f.modalities, indicator: f.indicator })),
   };
 }

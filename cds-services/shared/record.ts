@@ -176,6 +176,20 @@ function groupByConcept<R, T = R>(
 
 const byNewest = (a: { date?: Date }, b: { date?: Date }) => (b.date?.getTime() ?? -Infinity) - (a.date?.getTime() ?? -Infinity);
 
+/** Sorts newest first. Servers mostly answer in date order, so a list already in order (either way) is not sorted again. */
+function sortNewestFirst<T extends { date?: Date }>(list: T[]): void {
+  let descending = true;
+  let ascending = true;
+  for (let i = 1; i < list.length && (descending || ascending); i++) {
+    const order = byNewest(list[i - 1]!, list[i]!);
+    if (!(order <= 0)) descending = false; // NaN (two undated) counts as out of order
+    if (!(order > 0)) ascending = false; // strictly older to newer only: reversing ties would reorder them
+  }
+  if (descending) return;
+  if (ascending) list.reverse();
+  else list.sort(byNewest);
+}
+
 interface MedicationMeaning {
   match?: MedicationMatch;
   concepts: ReadonlySet<string>;
@@ -236,7 +250,7 @@ export class RecordIndex {
       (o) => t.conceptsOf(o.code, false),
       (o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }),
     );
-    for (const list of this.observationsBy.values()) list.sort(byNewest);
+    for (const list of this.observationsBy.values()) sortNewestFirst(list);
     this.proceduresBy = groupByConcept(record.procedures.items, (p) => p.status !== 'entered-in-error' && p.status !== 'not-done', (p) => t.conceptsOf(p.code));
     this.devicesBy = groupByConcept(
       record.devices.items,

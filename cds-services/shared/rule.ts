@@ -65,7 +65,10 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     cautionFor: rule.cautionFor ?? NONE,
     indicator: indicatorOf(rule, outcome),
     source: rule.source,
-    ...outcome,
+    status: outcome.status,
     evidence: distinct(outcome.evidence),
+    missing: outcome.missing,
+    ...(outcome.note === undefined ? {} : { note: outcome.note }),
+    ...(outcome.data === undefined ? {} : { data: outcome.data }),
   };
 }

@@ -220,6 +220,18 @@ const scenarios: Record<string, Scenario> = {
   // ---- CI-6 and RC-5 ----
   'blood-pressure-at-180-100-is-uncontrolled': { resources: candidate({ bp: obs.bpPanel(182, 96) }), expect: { 'CI-6': 'met', 'RC-5': 'met' } },
   'separate-systolic-and-diastolic-observations-are-read': { resources: candidate({ bp: obs.bpSeparate(150, 102) }), expect: { 'CI-6': 'met' } },
+  'newest-blood-pressure-counts-when-the-server-sends-oldest-first': {
+    resources: candidate({ bp: [obs.bpPanel(182, 96, 9), obs.bpPanel(150, 102, 5), obs.bpPanel(128, 82, 1)] }),
+    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
+  },
+  'newest-blood-pressure-counts-when-the-server-sends-newest-first': {
+    resources: candidate({ bp: [obs.bpPanel(128, 82, 1), obs.bpPanel(150, 102, 5), obs.bpPanel(182, 96, 9)] }),
+    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
+  },
+  'newest-blood-pressure-counts-when-the-server-sends-no-order': {
+    resources: candidate({ bp: [obs.bpPanel(150, 102, 5), obs.bpPanel(182, 96, 1), obs.bpPanel(128, 82, 9)] }),
+    expect: { 'CI-6': 'met', 'RC-5': 'met' },
+  },
   'newer-separate-readings-outweigh-an-older-panel': {
     resources: candidate({ bp: [obs.bpPanel(182, 96, 5), ...obs.bpSeparate(128, 82, 1)] }),
     expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
