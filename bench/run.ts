@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,8 @@ const PROFILE = process.argv.includes('--profile');
 const DURATION_S = flag('duration', SOAK ? 60 : 15);
 const WARMUP_S = flag('warmup', 3);
 const CONNECTIONS = flag('connections', 10);
+/** Rounds the measured seconds of each case are split into, interleaved across the cases. */
+const ROUNDS = flag('rounds', 5);
 /** --cases=floor,patientView: run only these (for quick comparisons); the full run is what results.json records. */
 const ONLY = process.argv.find((a) => a.startsWith('--cases='))?.split('=')[1]?.split(',');
 
@@ -41,11 +43,19 @@ interface Running {
   ask<T>(message: string): Promise<T>;
 }
 
+/**
+ * The Node flags production starts trd-cds with (package.json "start"; the Dockerfile's CMD repeats
+ * them). trd-cds and the floor both run with them: the same Node, tuned the same way.
+ */
+const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
 async function startServer(kind: ServerKind, env: Record<string, string> = {}): Promise<Running> {
   // `npm run bench` runs the tsc output, as production does; under tsx the sources run as they are.
   const compiled = import.meta.url.endsWith('.js');
   const child = fork(fileURLToPath(new URL(compiled ? './servers.js' : './servers.ts', import.meta.url)), [kind, BENCH_PATIENT], {
-    execArgv: compiled ? [] : ['--import', 'tsx'],
+    execArgv: [...(kind === 'fhir' ? [] : PRODUCTION_NODE_FLAGS), ...(compiled ? [] : ['--import', 'tsx'])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -88,24 +98,43 @@ function load(c: HttpCase, seconds: number): Promise<autocannon.Result> {
   });
 }
 
-async function measure(c: HttpCase, key: string): Promise<HttpResult> {
-  await load(c, WARMUP_S);
-  if (PROFILE) await c.server.ask('profile-start');
-  const r = await load(c, DURATION_S);
-  if (PROFILE) {
-    const { profile } = await c.server.ask<{ profile: object }>('profile-stop');
-    mkdirSync(join(projectRoot, 'bench', 'profiles'), { recursive: true });
-    writeFileSync(join(projectRoot, 'bench', 'profiles', `${key}.cpuprofile`), JSON.stringify(profile));
+/**
+ * Measures the cases in interleaved rounds (floor, patient-view, ..., floor, patient-view, ...), so
+ * that drift on a shared machine falls on every case alike and the ratios to the floor hold.
+ * Throughput is all requests over all rounds; p50 is the median of the rounds' p50s, p90 and p99
+ * the worst round's (autocannon does not hand out its histograms to merge).
+ */
+async function measureInRounds(cases: [string, HttpCase][]): Promise<HttpResult[]> {
+  const rounds = PROFILE ? 1 : ROUNDS;
+  const runs = new Map<string, autocannon.Result[]>(cases.map(([key]) => [key, []]));
+  for (const [, c] of cases) await load(c, WARMUP_S);
+  for (let round = 0; round < rounds; round++) {
+    for (const [key, c] of cases) {
+      if (PROFILE) await c.server.ask('profile-start');
+      runs.get(key)!.push(await load(c, DURATION_S / rounds));
+      if (PROFILE) {
+        const { profile } = await c.server.ask<{ profile: object }>('profile-stop');
+        mkdirSync(join(projectRoot, 'bench', 'profiles'), { recursive: true });
+        writeFileSync(join(projectRoot, 'bench', 'profiles', `${key}.cpuprofile`), JSON.stringify(profile));
+      }
+    }
   }
-  return {
-    name: c.name,
-    rps: Math.round(r.requests.total / (r.duration || DURATION_S)),
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts + r.non2xx,
-    rssMb: Math.round((await c.server.rss()) / 1e6),
-  };
+  const results: HttpResult[] = [];
+  for (const [key, c] of cases) {
+    const rs = runs.get(key)!;
+    const sum = (f: (r: autocannon.Result) => number) => rs.reduce((total, r) => total + f(r), 0);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    results.push({
+      name: c.name,
+      rps: Math.round(sum((r) => r.requests.total) / sum((r) => r.duration || DURATION_S / rounds)),
+      p50: median(rs.map((r) => r.latency.p50)),
+      p90: Math.max(...rs.map((r) => r.latency.p90)),
+      p99: Math.max(...rs.map((r) => r.latency.p99)),
+      errors: sum((r) => r.errors + r.timeouts + r.non2xx),
+      rssMb: Math.round((await c.server.rss()) / 1e6),
+    });
+  }
+  return results;
 }
 
 /** Proves each case does the work it claims before it is timed: the right answer, not just a 200. */
@@ -134,7 +163,10 @@ async function main(): Promise<void> {
   const fhir = await startServer('fhir');
   const fhirSlow = fhirBase(fhir.url, { latencyMs: 50 });
   const fhirFast = fhirBase(fhir.url);
+  // Calls with prefetch and calls that fetch run on separate instances, so each case's RSS and GC state are its own
+  // (the soak runs both kinds on one instance).
   const trd = await startServer('trd', { FHIR_SERVER_ALLOWLIST: fhir.url });
+  const trdFetching = await startServer('trd', { FHIR_SERVER_ALLOWLIST: fhir.url });
   const floor = await startServer('floor');
 
   const context = { userId: 'Practitioner/bench', patientId: fixture.patientId };
@@ -154,8 +186,8 @@ async function main(): Promise<void> {
     floor: { name: 'floor: express 5, same body, {"cards": []}', server: floor, path: pv, body: patientView },
     patientView: { name: `patient-view, full prefetch (${fixture.resources.length} resources)`, server: trd, path: pv, body: patientView },
     orderSelect: { name: 'order-select, ketamine draft, full prefetch', server: trd, path: '/cds-services/trd-order-select', body: orderSelect },
-    noPrefetchSlow: { name: 'patient-view, no prefetch, FHIR on loopback +50 ms/request', server: trd, path: pv, body: noPrefetch(fhirSlow) },
-    noPrefetchFast: { name: 'patient-view, no prefetch, FHIR on loopback', server: trd, path: pv, body: noPrefetch(fhirFast) },
+    noPrefetchSlow: { name: 'patient-view, no prefetch, FHIR on loopback +50 ms/request', server: trdFetching, path: pv, body: noPrefetch(fhirSlow) },
+    noPrefetchFast: { name: 'patient-view, no prefetch, FHIR on loopback', server: trdFetching, path: pv, body: noPrefetch(fhirFast) },
   };
 
   const withPrefetch = await fetch(`${trd.url}${pv}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patientView) }).then((r) => r.json());
@@ -166,22 +198,17 @@ async function main(): Promise<void> {
   await check(cases.noPrefetchSlow!, sameAsPrefetch);
   await check(cases.noPrefetchFast!, sameAsPrefetch);
 
-  const machine = { date: new Date().toISOString().slice(0, 10), cpus: cpus().length, cpu: cpus()[0]?.model.trim(), memoryGb: Math.round(totalmem() / 1e9), node: process.version };
-  console.log(`trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per case`);
+  const machine = { date: new Date().toISOString().slice(0, 10), cpus: cpus().length, cpu: cpus()[0]?.model.trim(), memoryGb: Math.round(totalmem() / 1e9), node: process.version, nodeFlags: PRODUCTION_NODE_FLAGS };
+  console.log(`trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node} ${PRODUCTION_NODE_FLAGS.join(' ')}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per case in ${PROFILE ? 1 : ROUNDS} interleaved rounds`);
 
   if (SOAK) {
     await soak({ ...cases.patientView!, name: 'soak: patient-view, alternately with and without prefetch', body: [patientView, noPrefetch(fhirFast)] });
-    for (const s of [trd, floor, fhir]) s.child.kill();
+    for (const s of [trd, trdFetching, floor, fhir]) s.child.kill();
   } else {
-    const results: HttpResult[] = [];
-    for (const [key, c] of Object.entries(cases)) {
-      if (ONLY && !ONLY.includes(key)) continue;
-      const r = await measure(c, key);
-      console.log(`  ${r.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, RSS ${r.rssMb} MB`);
-      results.push(r);
-    }
+    const results = await measureInRounds(Object.entries(cases).filter(([key]) => !ONLY || ONLY.includes(key)));
+    for (const r of results) console.log(`  ${r.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, RSS ${r.rssMb} MB`);
     for (const r of results) r.ofFloor = Math.round((r.rps / results[0]!.rps) * 100) / 100;
-    for (const s of [trd, floor, fhir]) s.child.kill();
+    for (const s of [trd, trdFetching, floor, fhir]) s.child.kill();
     if (ONLY) {
       for (const r of results) console.log(`  ${r.name}: ${r.ofFloor === undefined ? '' : `${Math.round(r.ofFloor * 100)}% of floor`}`);
       return;
@@ -190,7 +217,7 @@ async function main(): Promise<void> {
     const markdown = table(results, engine);
     const targets = checkTargets(results, engine);
     writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify({ machine, connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, results, engine, targets }, null, 2)}\n`);
-    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}; ${CONNECTIONS} connections, ${DURATION_S} s per case after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
+    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${machine.nodeFlags.join(" ")}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
     writeFileSync(join(projectRoot, 'bench', 'results.md'), md);
     console.log(`\n${md}`);
     if (results.some((r) => r.errors > 0)) process.exitCode = 1;
