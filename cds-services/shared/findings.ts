@@ -30,7 +30,15 @@ export interface Outcome {
   /** One clinical sentence saying what was found, for the card. */
   note?: string;
   data?: Record<string, unknown>;
+  /** Orders that would settle what is missing (suggested on the missing-data card). */
+  settledBy?: SettlingOrder[];
 }
+
+/** The order templates (fhir-profiles/order-templates/) that record a missing measurement. */
+export type SettlingOrder = 'order-phq9' | 'order-blood-pressure' | 'order-heart-rate' | 'order-weight' | 'order-pregnancy-test' | 'order-cssrs';
+
+/** The outcome, saying which orders would settle what it lacks. */
+export const settledBy = (outcome: Outcome, ...orders: SettlingOrder[]): Outcome => (orders.length ? { ...outcome, settledBy: orders } : outcome);
 
 export interface Finding extends Outcome {
   rule: string;

@@ -70,5 +70,6 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     missing: outcome.missing,
     ...(outcome.note === undefined ? {} : { note: outcome.note }),
     ...(outcome.data === undefined ? {} : { data: outcome.data }),
+    ...(outcome.settledBy === undefined ? {} : { settledBy: outcome.settledBy }),
   };
 }

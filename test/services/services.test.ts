@@ -169,6 +169,28 @@ describe('patient-view for a clean candidate', () => {
     expect(trd.suggestions!.some((s) => s.label.includes('TMS'))).toBe(false);
   });
 
+  // What each rule says would settle it, and only that: no order for data that merely could not be read.
+  it.each<[string, fhir4.Resource[], string[]]>([
+    ['no-recent-vital-signs', candidate({ bp: obs.bpPanel(128, 82, 60), heartRate: null }), ['Record a blood pressure', 'Record a heart rate']],
+    ['no-recent-heart-rate-only', candidate({ heartRate: null }), ['Record a heart rate']],
+    ['woman-of-childbearing-age-without-a-test', candidate({ patient: woman() }), ['Order a pregnancy test (hCG)']],
+    ['self-harm-thoughts-without-a-c-ssrs', candidate({}, obs.phq9Item9('LA6569-3', 0)), ['Complete a C-SSRS today']],
+    ['complete-record', candidate(), []],
+  ])('%s: the missing-data card suggests the settling orders', async (_scenario, resources, labels) => {
+    const { cards } = await callHook('patient-view', resources);
+    const missing = cards.find((c) => c.summary.startsWith('Missing data'));
+    expect((missing?.suggestions ?? []).map((s) => s.label).sort()).toEqual([...labels].sort());
+  });
+
+  it('suggests no order for observations that could not be read', async () => {
+    const { prefetchFor } = await import('../builders/prefetch.js');
+    const prefetch = { ...prefetchFor(candidate({ heartRate: null })), observations: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] } };
+    const { cards } = await callHook('patient-view', candidate(), { prefetch });
+    const missing = cards.find((c) => c.summary.startsWith('Missing data'))!;
+    expect(missing.detail).toMatch(/observations/);
+    expect((missing.suggestions ?? []).map((s) => s.label)).not.toContain('Record a heart rate');
+  });
+
   it('lists missing data with orders that would settle it', async () => {
     const { cards } = await callHook('patient-view', candidate({ weight: null, phq9Recent: obs.phq9(18, 40) }));
     const missing = cards.find((c) => c.summary.startsWith('Missing data'))!;

@@ -1,6 +1,6 @@
 import type { Action } from '../../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assess.js';
-import { MODALITY_NAMES, type Finding, type Modality } from '../findings.js';
+import { MODALITY_NAMES, type Finding, type Modality, type SettlingOrder } from '../findings.js';
 import type { OrderTemplateName, TrdKnowledge } from '../knowledge.js';
 import { createAction } from './card.js';
 
@@ -23,30 +23,19 @@ export function orderAction(ctx: PresentContext, template: OrderTemplateName, de
   return createAction(ctx.knowledge.orders.instantiate(template, ctx.patientId, ctx.newId, ctx.now.toISOString().slice(0, 10), edit), description);
 }
 
-/** Orders that would settle a missing criterion, by rule. */
+const SETTLING_ORDER_LABELS: Record<SettlingOrder, string> = {
+  'order-phq9': 'Order a baseline PHQ-9',
+  'order-blood-pressure': 'Record a blood pressure',
+  'order-heart-rate': 'Record a heart rate',
+  'order-weight': 'Record a body weight',
+  'order-pregnancy-test': 'Order a pregnancy test (hCG)',
+  'order-cssrs': 'Complete a C-SSRS today',
+};
+
+/** Orders that would settle a missing criterion: the ones its rule names. */
+// Typed as templates: a settling order that is not a loaded template fails to compile.
 export function ordersForMissing(f: Finding): { template: OrderTemplateName; label: string }[] {
-  const wants = (text: string) => f.missing.some((m) => m.includes(text));
-  switch (f.rule) {
-    case 'EL-4':
-      return f.status === 'not-met' ? [{ template: 'order-phq9', label: 'Order a baseline PHQ-9' }] : [];
-    case 'EL-5':
-      return f.status !== 'not-met'
-        ? []
-        : [
-            ...(wants('blood pressure') ? [{ template: 'order-blood-pressure' as const, label: 'Record a blood pressure' }] : []),
-            ...(wants('heart rate') ? [{ template: 'order-heart-rate' as const, label: 'Record a heart rate' }] : []),
-          ];
-    case 'CI-6':
-      return f.status === 'unknown' && wants('blood pressure') ? [{ template: 'order-blood-pressure', label: 'Record a blood pressure' }] : [];
-    case 'EL-7':
-      return f.status === 'not-met' ? [{ template: 'order-weight', label: 'Record a body weight' }] : [];
-    case 'CI-4':
-      return f.status === 'unknown' && wants('pregnancy test') ? [{ template: 'order-pregnancy-test', label: 'Order a pregnancy test (hCG)' }] : [];
-    case 'CI-1':
-      return f.status === 'unknown' && wants('C-SSRS') ? [{ template: 'order-cssrs', label: 'Complete a C-SSRS today' }] : [];
-    default:
-      return [];
-  }
+  return (f.settledBy ?? []).map((template) => ({ template, label: SETTLING_ORDER_LABELS[template] }));
 }
 
 /** Findings that are cautions for a modality: relative met, absolute met as a caution, absolute unknown. */

@@ -1,5 +1,5 @@
 import { VS } from '../concepts.js';
-import { met, notMet, unknown, type Outcome } from '../findings.js';
+import { met, notMet, settledBy, unknown, type Outcome } from '../findings.js';
 import { ageInYears, allergyIsActive, numericValue, withinDays } from '../fhir-read.js';
 import type { IndexedCondition, IndexedObservation, RecordIndex } from '../record.js';
 import { latestBloodPressure } from '../observations.js';
@@ -54,10 +54,9 @@ export const CI1 = defineRule({
     const score = item9 ? (t.ordinal(item9.resource.valueCodeableConcept, VS.phq9Item9Answers) ?? numericValue(item9.resource)) : undefined;
     const assessedAfter = item9 && [...cssrs, ...index.observations(VS.cssrsScreenerHighRiskItems)].some((o) => o.date && item9.date && o.date.getTime() >= item9.date.getTime());
     if (item9 && score !== undefined && score > 0 && !assessedAfter) {
-      return unknown(
-        ['a same-day C-SSRS suicide risk assessment'],
-        [item9.ref],
-        `PHQ-9 item 9 (thoughts of self-harm) scored ${score} on ${isoDate(item9.date)}.`,
+      return settledBy(
+        unknown(['a same-day C-SSRS suicide risk assessment'], [item9.ref], `PHQ-9 item 9 (thoughts of self-harm) scored ${score} on ${isoDate(item9.date)}.`),
+        'order-cssrs',
       );
     }
     return notMet('No acute suicidal ideation is recorded.');
@@ -177,10 +176,9 @@ export const CI4 = defineRule({
     const age = ageInYears(patient?.birthDate, now);
     if (index.record.patient.known && patient?.gender === 'male') return notMet('Not applicable (administrative gender male).');
     if (age !== undefined && (age < pp.minimumAge.value || age > pp.maximumAge.value)) return notMet(`Not applicable at age ${age}.`);
-    return unknown(
-      [`a pregnancy test (hCG) within ${thresholds.lookbackDays.hcgTest.value} days`],
-      [],
-      'The patient could be pregnant and has no recent pregnancy test.',
+    return settledBy(
+      unknown([`a pregnancy test (hCG) within ${thresholds.lookbackDays.hcgTest.value} days`], [], 'The patient could be pregnant and has no recent pregnancy test.'),
+      'order-pregnancy-test',
     );
   },
 });
@@ -221,7 +219,7 @@ export const CI6 = defineRule({
     if (gap) return gap;
     const days = thresholds.lookbackDays.bloodPressure.value;
     const bp = latestBloodPressure(index, days);
-    if (!bp) return unknown([`a blood pressure within ${days} days`]);
+    if (!bp) return settledBy(unknown([`a blood pressure within ${days} days`]), 'order-blood-pressure');
     const reading = `${bp.systolic ?? '?'}/${bp.diastolic ?? '?'} mmHg on ${isoDate(bp.date)}`;
     const data = { systolic: bp.systolic, diastolic: bp.diastolic };
     const s = bp.systolic ?? -1;

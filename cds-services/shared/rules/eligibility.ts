@@ -1,5 +1,5 @@
 import { VS } from '../concepts.js';
-import { met, notMet, unknown } from '../findings.js';
+import { met, notMet, settledBy, unknown } from '../findings.js';
 import { ageInYears } from '../fhir-read.js';
 import { latestBloodPressure, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
@@ -147,7 +147,10 @@ export const EL4 = defineRule({
         score: latest.value,
       });
     }
-    return unknownBecause({ observations: index.record.observations }) ?? notMet(`No PHQ-9 or MADRS within ${days} days.`, undefined, [`a PHQ-9 or MADRS within ${days} days`]);
+    return (
+      unknownBecause({ observations: index.record.observations }) ??
+      settledBy(notMet(`No PHQ-9 or MADRS within ${days} days.`, undefined, [`a PHQ-9 or MADRS within ${days} days`]), 'order-phq9')
+    );
   },
 });
 
@@ -173,7 +176,10 @@ export const EL5 = defineRule({
       ...(hr ? [] : [`heart rate within ${thresholds.lookbackDays.heartRate.value} days`]),
     ];
     const evidence = [...(bp?.evidence ?? []), ...(hr ? [hr.ref] : [])];
-    if (missing.length) return notMet('Vital signs for medical clearance are not recent.', undefined, missing, evidence);
+    if (missing.length) {
+      const outcome = notMet('Vital signs for medical clearance are not recent.', undefined, missing, evidence);
+      return settledBy(outcome, ...(bp ? [] : (['order-blood-pressure'] as const)), ...(hr ? [] : (['order-heart-rate'] as const)));
+    }
     return met(evidence, `BP ${bp!.systolic ?? '?'}/${bp!.diastolic ?? '?'} mmHg, HR ${hr!.value}/min.`);
   },
 });
@@ -216,7 +222,10 @@ export const EL7 = defineRule({
     const days = thresholds.lookbackDays.weight.value;
     const w = latestWeight(index, days);
     if (w) return met([w.ref], `Weight ${w.kg.toFixed(1)} kg on ${isoDate(w.date)}.`, { weightKg: w.kg });
-    return unknownBecause({ observations: index.record.observations }) ?? notMet(`No body weight within ${days} days.`, undefined, [`a body weight within ${days} days`]);
+    return (
+      unknownBecause({ observations: index.record.observations }) ??
+      settledBy(notMet(`No body weight within ${days} days.`, undefined, [`a body weight within ${days} days`]), 'order-weight')
+    );
   },
 });
 
