@@ -1,6 +1,7 @@
 import type { GatheredData } from '../../src/fhir/gather.js';
 import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { memoByStringPair } from '../../src/memo.js';
+import { normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
@@ -140,6 +141,16 @@ export interface MedicationUse {
   concepts: ReadonlySet<string>;
   /** In use now: an active statement or an active order (not a dispense or administration). */
   current: boolean;
+}
+
+const isRxNormCoding = (c: fhir4.Coding | null | undefined) => normaliseSystem(c?.system) === SYSTEM.rxnorm && typeof c?.code === 'string';
+
+/**
+ * A medication record whose drug cannot be told: no RxNorm code (free text only, another code system
+ * such as NDC, or a reference to a Medication resource the record does not hold). It could be any drug.
+ */
+export function namesNoCodedDrug(use: MedicationUse): boolean {
+  return !(Array.isArray(use.concept?.coding) && use.concept.coding.some(isRxNormCoding));
 }
 
 /** The knowledge every rule reads, besides the record. */

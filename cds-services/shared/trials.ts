@@ -7,7 +7,6 @@
  * PHQ-9 or MADRS at or above the failure threshold) or was switched to another antidepressant.
  * Where dose, duration or outcome cannot be derived, the trial is unknown, never inadequate.
  */
-import { normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
@@ -21,7 +20,7 @@ import {
   unitCount,
   volumeInMl,
 } from './fhir-read.js';
-import type { MedicationUse, RecordIndex } from './record.js';
+import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 import { minimumDailyDoseMg } from './thresholds.js';
 
 export type TrialStatus = 'failed' | 'responded' | 'outcome-unknown' | 'adequacy-unknown' | 'inadequate';
@@ -212,9 +211,8 @@ export function exposures(index: RecordIndex): Exposure[] {
 export function unidentifiedMedications(index: RecordIndex): string[] {
   const at = index.knowledge.thresholds.adequateTrial;
   const episodeStart = addDays(index.now, -at.episodeLookbackMonths.value * 30.44);
-  const rxnorm = (c: fhir4.Coding) => normaliseSystem(c?.system) === SYSTEM.rxnorm && typeof c?.code === 'string';
   return index.medicationUses
-    .filter((use) => isTaken(use.resource) && !(Array.isArray(use.concept?.coding) && use.concept.coding.some(rxnorm)))
+    .filter((use) => isTaken(use.resource) && namesNoCodedDrug(use))
     .filter((use) => {
       const { start, end } = exposurePeriod(use.resource, index.now);
       const last = end ?? start;

@@ -299,6 +299,18 @@ const scenarios: Record<string, Scenario> = {
   'glaucoma-is-information-only': { resources: candidate({}, icd('H40.9')), expect: { 'RC-10': 'met' }, verdicts: { 'iv-ketamine': 'clear' } },
   'interstitial-cystitis-is-information-only': { resources: candidate({}, icd('N30.10')), expect: { 'RC-11': 'met' } },
   'dissociative-disorder-is-a-caution': { resources: candidate({}, icd('F44.81')), expect: { 'RC-12': 'met' } },
+  'current-free-text-medication-keeps-cns-depressants-unknown': {
+    resources: candidate({}, { ...medStatement('6470', { startDaysAgo: 10 }), medicationCodeableConcept: { text: 'sleeping tablet from home' } } as fhir4.MedicationStatement),
+    expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
+  },
+  'current-medication-under-an-ndc-code-keeps-cns-depressants-unknown': {
+    resources: candidate({}, { ...medRequest('6470', { authoredDaysAgo: 10 }), medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0591-0240-01' }] } } as fhir4.MedicationRequest),
+    expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
+  },
+  'stopped-free-text-medication-does-not-hold-cns-depressants-open': {
+    resources: candidate({}, { ...medStatement('6470', { startDaysAgo: 100, endDaysAgo: 60 }), medicationCodeableConcept: { text: 'sleeping tablet from home' } } as fhir4.MedicationStatement),
+    expect: { 'RC-3': 'not-met', 'RC-4': 'not-met' },
+  },
   'medication-orders-unavailable-make-cns-depressants-unknown': { resources: candidate(), unknown: ['medicationRequests'], expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' } },
   // ---- whole record unavailable ----
   'every-resource-type-unavailable-nothing-is-clear': {

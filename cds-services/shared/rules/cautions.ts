@@ -2,7 +2,7 @@ import { VS } from '../concepts.js';
 import { met, notMet, unknown, type Outcome } from '../findings.js';
 import { withinDays } from '../fhir-read.js';
 import { latestBloodPressure } from '../observations.js';
-import type { IndexedCondition, MedicationUse, RecordIndex } from '../record.js';
+import { namesNoCodedDrug, type IndexedCondition, type MedicationUse, type RecordIndex } from '../record.js';
 import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
@@ -18,7 +18,14 @@ function fromConditions(index: RecordIndex, found: IndexedCondition[], note: str
 function fromCurrentMedications(index: RecordIndex, found: MedicationUse[], note: string): Outcome {
   if (found.length) return met(refs(found), note);
   const r = index.record;
-  return unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests }) ?? notMet();
+  const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
+  if (gap) return gap;
+  // A current medication that names no coded drug could be one of these: not evidence that none is taken.
+  const unidentified = index.medicationUses.filter((m) => m.current && namesNoCodedDrug(m));
+  if (unidentified.length) {
+    return unknown([`the drug of ${refs(unidentified).join(', ')} (coded, or its Medication resource)`], refs(unidentified), 'A current medication names no coded drug.');
+  }
+  return notMet();
 }
 
 /** A caution met by any active condition in one concept. */
@@ -55,7 +62,11 @@ export const RC2 = defineRule({
     ),
 });
 
-/** RC-3 Concurrent CNS depressants (benzodiazepines, opioids, hypnotics): sedation and respiratory depression. Current statements or orders. Source: Spravato 5.1; Ketalar W&P. */
+/**
+ * RC-3 Concurrent CNS depressants (benzodiazepines, opioids, hypnotics): sedation and respiratory depression.
+ * Inclusion: current statements or orders. Unknown when a current one names no coded drug, or the lists are unavailable.
+ * Source: Spravato 5.1; Ketalar W&P.
+ */
 export const RC3 = defineRule({
   id: 'RC-3',
   title: 'Concurrent CNS depressant',
@@ -65,7 +76,7 @@ export const RC3 = defineRule({
   evaluate: ({ index }) => fromCurrentMedications(index, index.currentMedications(VS.cnsDepressantIngredients), 'A CNS depressant is currently prescribed: sedation and respiratory depression risk.'),
 });
 
-/** RC-4 Psychostimulants or MAOIs: blood-pressure interaction. Current statements or orders. Source: Spravato 5.6. */
+/** RC-4 Psychostimulants or MAOIs: blood-pressure interaction. Current statements or orders; unknown as RC-3. Source: Spravato 5.6. */
 export const RC4 = defineRule({
   id: 'RC-4',
   title: 'Psychostimulant or MAOI (blood-pressure interaction)',
