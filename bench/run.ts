@@ -218,7 +218,9 @@ async function main(): Promise<void> {
           ['orderSelectAlone', { ...cases.orderSelect!, name: 'order-select, full prefetch, 1 connection', connections: 1 }],
         ]);
     for (const r of results) console.log(`  ${r.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, RSS ${r.rssMb} MB`);
-    for (const r of results) r.ofFloor = Math.round((r.rps / results[0]!.rps) * 100) / 100;
+    // The ratios need the floor of the same run (a --cases list without it gets none).
+    const floorRps = results.find((r) => r.name === cases.floor!.name)?.rps;
+    if (floorRps) for (const r of results) r.ofFloor = Math.round((r.rps / floorRps) * 100) / 100;
     for (const r of alone) console.log(`  ${r.name}: p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`);
     for (const s of [trd, trdFetching, floor, fhir]) s.child.kill();
     if (ONLY) {
@@ -229,7 +231,7 @@ async function main(): Promise<void> {
     const markdown = table([...results, ...alone], engine);
     const targets = checkTargets(results, alone, engine);
     writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify({ machine, connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, results, oneConnection: alone, engine, targets }, null, 2)}\n`);
-    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${machine.nodeFlags.join(" ")}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
+    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${machine.nodeFlags.join(' ')}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
     writeFileSync(join(projectRoot, 'bench', 'results.md'), md);
     console.log(`\n${md}`);
     if ([...results, ...alone].some((r) => r.errors > 0)) process.exitCode = 1;

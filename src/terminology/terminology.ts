@@ -1,4 +1,3 @@
-import { memoByStringPair } from '../memo.js';
 import { codingKey } from './normalise.js';
 import { EXT } from './systems.js';
 
@@ -118,13 +117,6 @@ export class Terminology {
     }
   }
 
-  private conceptsOfKey(key: string | undefined): ReadonlySet<string> {
-    return (key && this.setsByKey.get(key)) || NO_CONCEPTS;
-  }
-
-  /** The ValueSets holding one system and code, looked up once per pair (records repeat a few codes). */
-  private readonly conceptsOfCode = memoByStringPair((system, code) => this.conceptsOfKey(codingKey(system, code)));
-
   private set(url: string): IndexedValueSet {
     const set = this.sets.get(url);
     // A rule naming a ValueSet that was not loaded is a programming error caught at start-up.
@@ -164,7 +156,7 @@ export class Terminology {
   conceptsOf(value: Codeish, matchText = true): ReadonlySet<string> {
     // The common case, one coding and no text, allocates nothing: the shared set is returned.
     const sole = soleCoding(value, !matchText || this.textSets.length === 0);
-    if (sole) return typeof sole.system === 'string' && typeof sole.code === 'string' ? this.conceptsOfCode(sole.system, sole.code) : this.conceptsOfKey(codingKey(sole.system, sole.code));
+    if (sole) return this.setsByKey.get(codingKey(sole.system, sole.code) ?? '') ?? NO_CONCEPTS;
     const found = new Set<string>();
     someCoding(value, (coding) => {
       const urls = this.setsByKey.get(codingKey(coding.system, coding.code) ?? '');

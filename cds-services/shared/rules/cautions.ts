@@ -6,7 +6,7 @@ import { namesNoCodedDrug, type IndexedCondition, type MedicationUse, type Recor
 import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
-import { ALL, KETAMINES, unknownBecause } from './common.js';
+import { ALL, KETAMINES, drugOf, unknownBecause } from './common.js';
 
 const refs = (list: { ref: string }[]) => list.map((x) => x.ref);
 
@@ -23,7 +23,7 @@ function fromCurrentMedications(index: RecordIndex, found: MedicationUse[], note
   // A current medication that names no coded drug could be one of these: not evidence that none is taken.
   const unidentified = index.medicationUses.filter((m) => m.current && namesNoCodedDrug(m));
   if (unidentified.length) {
-    return unknown([`the drug of ${refs(unidentified).join(', ')} (coded, or its Medication resource)`], refs(unidentified), 'A current medication names no coded drug.');
+    return unknown([drugOf(refs(unidentified))], refs(unidentified), 'A current medication names no coded drug.');
   }
   return notMet();
 }

@@ -13,4 +13,7 @@ export function unknownBecause(sections: Record<string, Section<unknown>>): Outc
   return missing.length ? unknown(missing) : undefined;
 }
 
+/** What would settle medication records that name no coded drug (see namesNoCodedDrug). */
+export const drugOf = (refs: readonly string[]): string => `the drug of ${refs.join(', ')} (coded, or its Medication resource)`;
+
 export const isoDate = (d: Date | undefined): string => (d ? d.toISOString().slice(0, 10) : 'undated');

@@ -4,7 +4,7 @@ import { ageInYears } from '../fhir-read.js';
 import { latestBloodPressure, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, isoDate, unknownBecause } from './common.js';
+import { ALL, drugOf, isoDate, unknownBecause } from './common.js';
 import { priorCourses } from './prior-courses.js';
 import { unidentifiedMedications } from '../trials.js';
 
@@ -84,7 +84,7 @@ export const EL2 = defineRule({
     const unidentified = unidentifiedMedications(index);
     if (unidentified.length > 0 && failed.length + undecided.length + unidentified.length >= needed) {
       return unknown(
-        [`the drug of ${unidentified.join(', ')} (coded, or its Medication resource)`],
+        [drugOf(unidentified)],
         [...failed.flatMap((t) => t.evidence), ...unidentified],
         `${failed.length} failed adequate trial(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
         data,
