@@ -7,8 +7,8 @@ import type { Config } from './config.js';
 import { loadProfiles } from './knowledge/load-profiles.js';
 import type { Logger } from './logger.js';
 import { createServices } from '../cds-services/index.js';
-import { trdKnowledge } from '../cds-services/shared/knowledge.js';
-import { loadThresholds } from '../cds-services/shared/thresholds.js';
+import { trdKnowledge } from '../cds-services/knowledge.js';
+import { loadThresholds } from '../cds-services/assessment/thresholds.js';
 
 export interface Runtime {
   appDeps: Omit<AppDeps, 'config' | 'logger'>;

@@ -1,5 +1,5 @@
-import type { TrdKnowledge } from '../shared/knowledge.js';
-import { orderReviewService } from '../shared/order-service.js';
+import type { TrdKnowledge } from '../knowledge.js';
+import { orderReviewService } from '../order-review/service.js';
 
 /** order-select: checks a ketamine, esketamine or TMS order as the clinician picks it. */
 export const orderSelectService = (knowledge: TrdKnowledge) =>

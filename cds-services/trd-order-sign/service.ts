@@ -1,5 +1,5 @@
-import type { TrdKnowledge } from '../shared/knowledge.js';
-import { orderReviewService } from '../shared/order-service.js';
+import type { TrdKnowledge } from '../knowledge.js';
+import { orderReviewService } from '../order-review/service.js';
 
 /** order-sign: the last check of ketamine, esketamine and TMS orders before they are signed. */
 export const orderSignService = (knowledge: TrdKnowledge) =>

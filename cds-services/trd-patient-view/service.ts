@@ -1,9 +1,9 @@
 import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
-import type { Assessment } from '../shared/assess.js';
-import { patientViewCards } from '../shared/cards/patient-view.js';
-import type { TrdKnowledge } from '../shared/knowledge.js';
-import { REQUIRED_KEYS, trdPrefetch } from '../shared/prefetch.js';
-import { assessCall, presentContext, respond } from '../shared/service-kit.js';
+import type { Assessment } from '../assessment/assess.js';
+import { patientViewCards } from './cards.js';
+import type { TrdKnowledge } from '../knowledge.js';
+import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
+import { assessCall, presentContext, respond } from '../service-kit.js';
 
 /** patient-view: is this patient a TRD candidate, and which treatments are contraindicated or need caution? */
 export function patientViewService(knowledge: TrdKnowledge): CdsServiceDefinition<'patient-view', Assessment> {

@@ -3,8 +3,8 @@
  * transaction Bundle (`npx tsx scripts/make-fixtures.ts`) that loads the test FHIR server and
  * feeds the prefetch tests, so one record can arrive both ways.
  */
-import type { Verdict } from '../../cds-services/shared/assess.js';
-import type { Modality, Status } from '../../cds-services/shared/findings.js';
+import type { Verdict } from '../../cds-services/assessment/assess.js';
+import type { Modality, Status } from '../../cds-services/assessment/findings.js';
 import { RX, SYS, allergy, device, icd, medAdministration, medDispense, medRequest, obs, patient } from './fhir.js';
 import { candidate } from './scenarios.js';
 import { syntheticPatient } from './synthetic-patient.js';

@@ -1,4 +1,4 @@
-import { KEY_TYPES } from '../../cds-services/shared/prefetch.js';
+import { KEY_TYPES } from '../../cds-services/assessment/prefetch.js';
 
 export const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../../cds-services/shared/assess.js';
-import type { Modality, Status } from '../../cds-services/shared/findings.js';
+import type { Verdict } from '../../cds-services/assessment/assess.js';
+import type { Modality, Status } from '../../cds-services/assessment/findings.js';
 import {
   RX,
   SYS,

@@ -1,5 +1,5 @@
 import { loadProfiles, type Profiles } from '../../src/knowledge/load-profiles.js';
-import { loadThresholds, type Thresholds } from '../../cds-services/shared/thresholds.js';
+import { loadThresholds, type Thresholds } from '../../cds-services/assessment/thresholds.js';
 
 let cached: (Profiles & { thresholds: Thresholds }) | undefined;
 
@@ -10,7 +10,7 @@ export function knowledge(): Profiles & { thresholds: Thresholds } {
 }
 
 import { createServices } from '../../cds-services/index.js';
-import { trdKnowledge, type TrdKnowledge } from '../../cds-services/shared/knowledge.js';
+import { trdKnowledge, type TrdKnowledge } from '../../cds-services/knowledge.js';
 import type { AnyCdsService } from '../../src/cds-hooks/service.js';
 
 let trd: TrdKnowledge | undefined;

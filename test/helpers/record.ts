@@ -1,6 +1,6 @@
-import { assess } from '../../cds-services/shared/assess.js';
-import { KEY_TYPES } from '../../cds-services/shared/prefetch.js';
-import { buildRecord, type PatientRecord } from '../../cds-services/shared/record.js';
+import { assess } from '../../cds-services/assessment/assess.js';
+import { KEY_TYPES } from '../../cds-services/assessment/prefetch.js';
+import { buildRecord, type PatientRecord } from '../../cds-services/assessment/record.js';
 import type { GatheredData } from '../../src/fhir/gather.js';
 import { NOW } from '../builders/fhir.js';
 import { knowledge } from './knowledge.js';

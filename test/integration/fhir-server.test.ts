@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, inject, it } from 'vitest';
 import type { CdsResponse } from '../../src/cds-hooks/protocol.js';
-import { KEY_TYPES } from '../../cds-services/shared/prefetch.js';
+import { KEY_TYPES } from '../../cds-services/assessment/prefetch.js';
 import { FIXTURE_SCENARIOS, toTransactionBundle } from '../builders/fixture-scenarios.js';
 import { ketamineDraft } from '../builders/drafts.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadThresholds, minimumDailyDoseMg } from '../../cds-services/shared/thresholds.js';
+import { loadThresholds, minimumDailyDoseMg } from '../../cds-services/assessment/thresholds.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { loadProfiles } from '../../src/knowledge/load-profiles.js';
 import { fhirProfilesDir } from '../../src/paths.js';

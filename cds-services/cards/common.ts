@@ -1,6 +1,6 @@
-import type { Action } from '../../../src/cds-hooks/protocol.js';
-import type { Assessment } from '../assess.js';
-import { MODALITY_NAMES, type Finding, type Modality, type SettlingOrder } from '../findings.js';
+import type { Action } from '../../src/cds-hooks/protocol.js';
+import type { Assessment } from '../assessment/assess.js';
+import { MODALITY_NAMES, type Finding, type Modality, type SettlingOrder } from '../assessment/findings.js';
 import type { OrderTemplateName, TrdKnowledge } from '../knowledge.js';
 import { createAction } from './card.js';
 

@@ -1,4 +1,4 @@
-import { SYSTEM } from '../../../src/terminology/systems.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
 
 export const ORDER_ORIGIN_TAG = { system: SYSTEM.orderOrigin, code: 'trd-cds-suggestion' } as const;
 
@@ -43,4 +43,12 @@ export class OrderTemplates {
 /** True for a draft that carries trd-cds's own origin tag (it came from one of our suggestions). */
 export function isOwnSuggestion(resource: fhir4.Resource): boolean {
   return (resource.meta?.tag ?? []).some((t) => t?.system === ORDER_ORIGIN_TAG.system && t.code === ORDER_ORIGIN_TAG.code);
+}
+
+/** Sets the dose (mg) of a ketamine-infusion template draft: its doseQuantity and the {{dose}} in its text. */
+export function setKetamineDose(r: fhir4.MedicationRequest, mg: number): void {
+  const dosage = r.dosageInstruction?.[0];
+  const dose = dosage?.doseAndRate?.[0]?.doseQuantity;
+  if (dose) dose.value = mg;
+  if (dosage?.text) dosage.text = dosage.text.replace('{{dose}}', String(mg));
 }

@@ -1,11 +1,11 @@
-import { ConfigurationError } from '../../src/errors.js';
-import type { Profiles } from '../../src/knowledge/load-profiles.js';
-import { SYSTEM } from '../../src/terminology/systems.js';
-import type { Coding } from '../../src/cds-hooks/protocol.js';
-import { checkConcepts } from './assess.js';
+import { ConfigurationError } from '../src/errors.js';
+import type { Profiles } from '../src/knowledge/load-profiles.js';
+import { SYSTEM } from '../src/terminology/systems.js';
+import type { Coding } from '../src/cds-hooks/protocol.js';
+import { checkConcepts } from './assessment/assess.js';
 import { OrderTemplates } from './cards/orders.js';
-import type { Knowledge } from './record.js';
-import type { Thresholds } from './thresholds.js';
+import type { Knowledge } from './assessment/record.js';
+import type { Thresholds } from './assessment/thresholds.js';
 
 export const ORDER_TEMPLATE_NAMES = [
   'tms-initial',

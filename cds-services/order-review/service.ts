@@ -1,10 +1,10 @@
 import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
-import type { Assessment } from './assess.js';
-import { trdDrafts } from './cards/draft-orders.js';
-import { orderReviewCards } from './cards/orders-review.js';
-import type { TrdKnowledge } from './knowledge.js';
-import { REQUIRED_KEYS, trdPrefetch } from './prefetch.js';
-import { assessCall, presentContext, respond } from './service-kit.js';
+import type { Assessment } from '../assessment/assess.js';
+import { trdDrafts } from './drafts.js';
+import { orderReviewCards } from './cards.js';
+import type { TrdKnowledge } from '../knowledge.js';
+import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
+import { assessCall, presentContext, respond } from '../service-kit.js';
 
 /** order-select and order-sign share one review; order-select looks only at the selected drafts. */
 export function orderReviewService<H extends 'order-select' | 'order-sign'>(

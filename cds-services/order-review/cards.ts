@@ -1,13 +1,13 @@
-import { SYSTEM } from '../../../src/terminology/systems.js';
-import type { Card } from '../../../src/cds-hooks/protocol.js';
-import type { Assessment } from '../assess.js';
-import { MODALITY_NAMES, type Finding } from '../findings.js';
-import { massInMg } from '../fhir-read.js';
-import { SOURCES } from '../sources.js';
-import { byIndicator, findingsTable, makeCard } from './card.js';
-import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from './common.js';
-import type { TrdDraft } from './draft-orders.js';
-import { setKetamineDose } from './patient-view.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
+import type { Card } from '../../src/cds-hooks/protocol.js';
+import type { Assessment } from '../assessment/assess.js';
+import { MODALITY_NAMES, type Finding } from '../assessment/findings.js';
+import { massInMg } from '../assessment/fhir-read.js';
+import { SOURCES } from '../assessment/sources.js';
+import { byIndicator, findingsTable, makeCard } from '../cards/card.js';
+import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
+import type { TrdDraft } from './drafts.js';
+import { setKetamineDose } from '../cards/orders.js';
 
 function contraindicated(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   const name = MODALITY_NAMES[d.modality];

@@ -1,10 +1,10 @@
-import type { CdsResponse } from '../../src/cds-hooks/protocol.js';
-import type { HookCall } from '../../src/cds-hooks/service.js';
-import { assess, assessmentExtension, type Assessment } from './assess.js';
+import type { CdsResponse } from '../src/cds-hooks/protocol.js';
+import type { HookCall } from '../src/cds-hooks/service.js';
+import { assess, assessmentExtension, type Assessment } from './assessment/assess.js';
 import type { PresentContext } from './cards/common.js';
 import type { TrdKnowledge } from './knowledge.js';
-import { KEY_TYPES } from './prefetch.js';
-import { buildRecord } from './record.js';
+import { KEY_TYPES } from './assessment/prefetch.js';
+import { buildRecord } from './assessment/record.js';
 
 export const ASSESSMENT_EXTENSION = 'org.trdcds.assessment';
 

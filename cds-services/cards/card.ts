@@ -1,5 +1,5 @@
-import type { Action, Card, Coding, Indicator, Suggestion } from '../../../src/cds-hooks/protocol.js';
-import type { Finding, RuleSource } from '../findings.js';
+import type { Action, Card, Coding, Indicator, Suggestion } from '../../src/cds-hooks/protocol.js';
+import type { Finding, RuleSource } from '../assessment/findings.js';
 
 export const SUMMARY_MAX = 139;
 

@@ -1,8 +1,8 @@
-import type { Terminology } from '../../../src/terminology/terminology.js';
-import { VS } from '../concepts.js';
-import type { Modality } from '../findings.js';
-import { medicationConcept } from '../fhir-read.js';
-import { isOwnSuggestion } from './orders.js';
+import type { Terminology } from '../../src/terminology/terminology.js';
+import { VS } from '../assessment/concepts.js';
+import type { Modality } from '../assessment/findings.js';
+import { medicationConcept } from '../assessment/fhir-read.js';
+import { isOwnSuggestion } from '../cards/orders.js';
 
 export interface TrdDraft {
   resource: fhir4.Resource;

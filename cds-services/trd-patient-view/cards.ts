@@ -1,9 +1,10 @@
-import type { Card, Suggestion } from '../../../src/cds-hooks/protocol.js';
-import type { Assessment } from '../assess.js';
-import { MODALITIES, MODALITY_NAMES, type Finding } from '../findings.js';
-import { SOURCES } from '../sources.js';
-import { byIndicator, evidenceText, findingsTable, makeCard, table } from './card.js';
-import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from './common.js';
+import type { Card, Suggestion } from '../../src/cds-hooks/protocol.js';
+import type { Assessment } from '../assessment/assess.js';
+import { MODALITIES, MODALITY_NAMES, type Finding } from '../assessment/findings.js';
+import { SOURCES } from '../assessment/sources.js';
+import { byIndicator, evidenceText, findingsTable, makeCard, table } from '../cards/card.js';
+import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
+import { setKetamineDose } from '../cards/orders.js';
 
 const VERDICT_WORD = { contraindicated: 'contraindicated', caution: 'caution', clear: 'no contraindication found' } as const;
 
@@ -50,13 +51,6 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
     });
   }
   return suggestions;
-}
-
-export function setKetamineDose(r: fhir4.MedicationRequest, mg: number): void {
-  const dosage = r.dosageInstruction?.[0];
-  const dose = dosage?.doseAndRate?.[0]?.doseQuantity;
-  if (dose) dose.value = mg;
-  if (dosage?.text) dosage.text = dosage.text.replace('{{dose}}', String(mg));
 }
 
 function trdCard(a: Assessment, ctx: PresentContext): Card {
