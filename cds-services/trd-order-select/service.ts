@@ -1,3 +1,5 @@
+// trd-order-select: the discovery entry of the order-select service; the review itself is order-review/.
+// May import order-review/, knowledge.ts and src/ protocol types; never another service folder.
 import type { TrdKnowledge } from '../knowledge.js';
 import { orderReviewService } from '../order-review/service.js';
 

@@ -1,3 +1,5 @@
+// patient-view cards: the TRD card, contraindication, caution and missing-data cards, and the suggested orders.
+
 import type { Card, Suggestion } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
 import { MODALITIES, MODALITY_NAMES, type Finding } from '../assessment/findings.js';

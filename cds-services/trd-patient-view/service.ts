@@ -1,3 +1,5 @@
+// trd-patient-view: the discovery entry and prefetch of the patient-view service; its cards are in ./cards.ts.
+// May import assessment/, cards/, knowledge.ts, service-kit.ts and src/ protocol types; never another service folder.
 import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
 import type { Assessment } from '../assessment/assess.js';
 import { patientViewCards } from './cards.js';
