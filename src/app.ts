@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { InvalidRequest, NotFound, UnsupportedMediaType } from './errors.js';
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
-import { FeedbackRequest } from './cds-hooks/protocol.js';
+import { FeedbackRequest, missingAuthorizationMembers } from './cds-hooks/protocol.js';
 import { createFhirReader, type FhirReader } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
 import { errorHandler } from './http/errors.js';
@@ -136,6 +136,11 @@ export function createApp(deps: AppDeps): express.Express {
     const request = parseHookRequest(req.body, service.hook);
     res.locals['hook'] = request.hook;
     res.locals['hookInstance'] = request.hookInstance;
+    const authGaps = missingAuthorizationMembers(request.fhirAuthorization);
+    if (authGaps.length) {
+      // Tolerated (the token alone is enough to read), but the EHR should know: names of members only, never the token.
+      logger.warn({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: request.hookInstance, missing: authGaps }, 'fhirAuthorization lacks members CDS Hooks requires');
+    }
 
     const gathered = await gatherData(
       {

@@ -22,19 +22,33 @@ export const DraftOrdersBundle = z.looseObject({
   entry: z.array(z.looseObject({ resource: ResourceEnvelope.optional() })).optional(),
 });
 
+/** A member sent as `null` means absent: real clients send `"encounterId": null` and the like. */
+const absentIfNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+
+/**
+ * CDS Hooks 2.0 lists expires_in, scope and subject as required, but clients omit them (the EHR's
+ * token works without them), so only what a FHIR read needs is required: the token and its type.
+ * The members a client left out are named by `missingAuthorizationMembers` for a warning log line.
+ */
 const FhirAuthorization = z.looseObject({
   access_token: nonEmpty,
   token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', "must be 'Bearer'"),
-  expires_in: z.number().int().nonnegative(),
-  scope: z.string(),
-  subject: nonEmpty,
-  patient: z.string().optional(),
+  expires_in: absentIfNull(z.number().int().nonnegative()),
+  scope: absentIfNull(z.string()),
+  subject: absentIfNull(z.string()),
+  patient: absentIfNull(z.string()),
 });
+
+/** The members CDS Hooks 2.0 requires of fhirAuthorization that this call left out (for the log; never the token). */
+export function missingAuthorizationMembers(auth: z.infer<typeof FhirAuthorization> | undefined): string[] {
+  if (!auth) return [];
+  return (['expires_in', 'scope', 'subject'] as const).filter((m) => auth[m] === undefined || auth[m] === '');
+}
 
 const baseContext = {
   userId: nonEmpty,
   patientId: nonEmpty,
-  encounterId: z.string().optional(),
+  encounterId: absentIfNull(z.string()),
 };
 
 export const HookContexts = {
@@ -43,11 +57,11 @@ export const HookContexts = {
     ...baseContext,
     selections: z.array(nonEmpty),
     // The sandbox sometimes fires order-select before any order exists; answer, do not reject.
-    draftOrders: DraftOrdersBundle.optional(),
+    draftOrders: absentIfNull(DraftOrdersBundle),
   }),
   'order-sign': z.looseObject({
     ...baseContext,
-    draftOrders: DraftOrdersBundle.optional(),
+    draftOrders: absentIfNull(DraftOrdersBundle),
   }),
 } satisfies Record<HookName, z.ZodType>;
 
@@ -58,8 +72,8 @@ export type AnyHookContext = HookContext<'patient-view'> & Partial<HookContext<'
 export const HookRequestEnvelope = z.looseObject({
   hook: nonEmpty,
   hookInstance: nonEmpty,
-  fhirServer: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-  fhirAuthorization: FhirAuthorization.optional(),
+  fhirServer: absentIfNull(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' })),
+  fhirAuthorization: absentIfNull(FhirAuthorization),
   context: z.looseObject({}),
   prefetch: z.record(z.string(), z.unknown()).nullable().optional(),
 });

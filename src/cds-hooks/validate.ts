@@ -21,10 +21,13 @@ export function parseHookRequest(body: unknown, expectedHook: HookName): HookReq
     issues.push({ field: 'hook', message: `this service answers '${expectedHook}', not '${hook}'` });
   }
   const rawContext = (body as { context?: unknown }).context;
+  let context: Record<string, unknown> | undefined;
   if (typeof rawContext === 'object' && rawContext !== null && !Array.isArray(rawContext)) {
-    const context = HookContexts[expectedHook].safeParse(rawContext);
-    if (!context.success) issues.push(...issuesOf(context.error, ['context']));
+    const parsed = HookContexts[expectedHook].safeParse(rawContext);
+    if (parsed.success) context = parsed.data;
+    else issues.push(...issuesOf(parsed.error, ['context']));
   }
   if (issues.length > 0 || !envelope.success) throw new InvalidRequest('Invalid hook request', issues);
-  return envelope.data as HookRequest;
+  // The parsed context, so that members sent as null arrive as absent.
+  return { ...envelope.data, context } as HookRequest;
 }

@@ -1,0 +1,71 @@
+/**
+ * What real clients send: optional members as null, fhirAuthorization with only the token and its type.
+ * Each is tolerated with complete prefetch; a member that matters, when wrong, still gets a 400 naming it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp } from '../helpers/app.js';
+import { realServices } from '../helpers/knowledge.js';
+
+const services = realServices();
+const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as Record<string, unknown> & { context: Record<string, unknown> };
+const patientView = fixture('sandbox-01-patient-view.request.json');
+const orderSign = fixture('sandbox-05-order-sign.request.json');
+// The captures name a loopback FHIR server; with complete prefetch nothing is fetched, so drop it.
+const { fhirServer: _pvServer, ...pvComplete } = patientView;
+// The order-sign capture carries no prefetch (the sandbox fetched nothing): give it the required keys.
+const { fhirServer: _osServer, ...osRest } = orderSign;
+const osComplete = { ...osRest, prefetch: { patient: { resourceType: 'Patient', id: orderSign.context['patientId'] }, conditions: null } };
+const fullAuthorization = { access_token: 'tok-secret-123', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'trd-cds' };
+
+describe('optional members sent as null mean absent', () => {
+  const { app } = buildTestApp({ services });
+  it.each<[string, string, Record<string, unknown>]>([
+    ['patient-view with "fhirServer": null', 'trd-patient-view', { ...pvComplete, fhirServer: null }],
+    ['patient-view with "fhirAuthorization": null', 'trd-patient-view', { ...pvComplete, fhirAuthorization: null }],
+    ['patient-view with "encounterId": null', 'trd-patient-view', { ...pvComplete, context: { ...pvComplete.context, encounterId: null } }],
+    ['patient-view with "prefetch" members null (searched, none)', 'trd-patient-view', { ...pvComplete, prefetch: { ...(pvComplete.prefetch as object), medicationRequests: null } }],
+    ['order-sign with "draftOrders": null', 'trd-order-sign', { ...osComplete, context: { ...osComplete.context, draftOrders: null } }],
+    ['order-sign with every optional member null', 'trd-order-sign', { ...osComplete, fhirServer: null, fhirAuthorization: null, context: { ...osComplete.context, encounterId: null, draftOrders: null } }],
+  ])('%s gets a 200', async (_label, id, body) => {
+    const res = await request(app).post(`/cds-services/${id}`).send(body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(Array.isArray(res.body.cards)).toBe(true);
+  });
+});
+
+describe('fhirAuthorization needs only access_token and token_type', () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ['all members', fullAuthorization, []],
+    ['without expires_in', { ...fullAuthorization, expires_in: undefined }, ['expires_in']],
+    ['without subject', { ...fullAuthorization, subject: undefined }, ['subject']],
+    ['with only the token and its type', { access_token: 'tok-secret-123', token_type: 'bearer' }, ['expires_in', 'scope', 'subject']],
+    ['with members sent as null', { ...fullAuthorization, scope: null, subject: null }, ['scope', 'subject']],
+  ])('%s: 200, a warning naming the missing members, never the token', async (_label, fhirAuthorization, missing) => {
+    const { app, logs } = buildTestApp({ services });
+    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirAuthorization });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const warning = logs.records.find((r) => r['msg'] === 'fhirAuthorization lacks members CDS Hooks requires');
+    if (missing.length) expect(warning?.['missing']).toEqual(missing);
+    else expect(warning).toBeUndefined();
+    expect(logs.text).not.toContain('tok-secret-123');
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no access_token', { token_type: 'Bearer' }, 'fhirAuthorization.access_token'],
+    ['a token type that is not Bearer', { access_token: 'x', token_type: 'MAC' }, 'fhirAuthorization.token_type'],
+    ['not an object', 'a-token' as never, 'fhirAuthorization'],
+  ])('%s: 400 naming the field', async (_label, fhirAuthorization, field) => {
+    const { app } = buildTestApp({ services });
+    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirAuthorization }).expect(400);
+    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(field);
+  });
+
+  it('a fhirServer that is not a URL still gets a 400 naming it', async () => {
+    const { app } = buildTestApp({ services });
+    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirServer: 'not a url' }).expect(400);
+    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain('fhirServer');
+  });
+});
