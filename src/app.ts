@@ -79,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
           jti: l['caller']?.jti,
           authFailure: l['authFailure'],
           fhirFetches: l['fhirFetches'],
+          otherPatientResources: l['otherPatientResources'],
         },
         'request',
       );
@@ -159,6 +160,8 @@ export function createApp(deps: AppDeps): express.Express {
       },
     );
     if (gathered.fetched.length) res.locals['fhirFetches'] = gathered.fetched;
+    // Another patient's resources were sent or found: counted per key and type, never ids or content.
+    if (gathered.otherPatient.length) res.locals['otherPatientResources'] = gathered.otherPatient;
 
     const call: HookCall = {
       hook: request.hook,

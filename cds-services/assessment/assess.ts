@@ -30,6 +30,8 @@ export interface Assessment {
   byRule: Map<string, Finding>;
   /** Anything of depression on record at all: a diagnosis or an antidepressant. */
   isDepressionPatient: boolean;
+  /** Resources left out of the record because they named another patient (count and types, no ids). */
+  otherPatient: { count: number; types: string[] };
 }
 
 const RANK: Record<Verdict, number> = { clear: 0, caution: 1, contraindicated: 2 };
@@ -102,6 +104,7 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
     byRule,
     // Unknown conditions could hide a diagnosis, so such a patient is treated as one.
     isDepressionPatient: el1.evidence.length > 0 || allTrials.length > 0 || !record.conditions.known,
+    otherPatient: record.otherPatient,
   };
 }
 
@@ -117,5 +120,7 @@ export function assessmentExtension(a: Assessment) {
     findings: a.findings
       .filter((f) => f.status !== 'not-met')
       .map((f) => ({ rule: f.rule, status: f.status, evidence: f.evidence, missing: f.missing, modalities: f.modalities, indicator: f.indicator })),
+    // Named only when it happened: the EHR sent or served another patient's data, which no rule read.
+    ...(a.otherPatient.count > 0 ? { excluded: { otherPatient: a.otherPatient } } : {}),
   };
 }

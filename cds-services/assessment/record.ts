@@ -50,9 +50,11 @@ export interface PatientRecord {
   allergies: Section<fhir4.AllergyIntolerance>;
   /** Medication resources that other resources reference (`Medication/x`). */
   medications: Map<string, fhir4.Medication>;
+  /** Resources sent or found that named another patient than the one in context: left out, counted by type. */
+  otherPatient: { count: number; types: string[] };
 }
 
-const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications'>> = {
+const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications' | 'otherPatient'>> = {
   Patient: 'patient',
   Condition: 'conditions',
   MedicationStatement: 'medicationStatements',
@@ -73,7 +75,9 @@ const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications'>> =
 export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string, readonly RecordType[]>>): PatientRecord {
   const record = {
     medications: new Map<string, fhir4.Medication>(),
-  } as PatientRecord;
+    otherPatient: { count: 0, types: [] },
+  } as unknown as PatientRecord;
+  const otherTypes = new Set<string>();
   for (const type of RECORD_TYPES) record[SECTION_OF[type]] = { known: false, items: [], reason: 'not requested' } as never;
   const supplied = new Map<RecordType, { known: boolean; reasons: string[] }>();
   for (const [key, types] of Object.entries(keyTypes)) {
@@ -87,6 +91,10 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       supplied.set(t, s);
     }
     if (!d?.known) continue;
+    if (d.otherPatient) {
+      record.otherPatient.count += d.otherPatient.count;
+      for (const t of d.otherPatient.types) otherTypes.add(t);
+    }
     // A key's resources are mostly of one type: its list is looked up again only when the type changes.
     let lastType: string | undefined;
     let items: fhir4.Resource[] | undefined;
@@ -104,6 +112,7 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       items?.push(resource);
     }
   }
+  record.otherPatient.types = [...otherTypes].sort();
   for (const [type, s] of supplied) {
     const section = record[SECTION_OF[type]];
     section.known = s.known;

@@ -3,6 +3,7 @@ import { InvalidRequest, PreconditionFailed } from '../errors.js';
 import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink } from './bundle.js';
 import { FhirRequestError, type FhirReader } from './client.js';
+import { keepContextPatient, patientAliases } from './patient-compartment.js';
 import { isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
 
 export type DataSource = 'prefetch' | 'fhir' | 'none';
@@ -12,7 +13,13 @@ export type DataSource = 'prefetch' | 'fhir' | 'none';
  * `unknown` means the data could not be had, which rules must never read as "absent".
  */
 export type KeyData =
-  | { readonly known: true; readonly resources: readonly fhir4.Resource[]; readonly source: DataSource }
+  | {
+      readonly known: true;
+      readonly resources: readonly fhir4.Resource[];
+      readonly source: DataSource;
+      /** Resources of this key that named another patient than the one in context, left out. */
+      readonly otherPatient?: { readonly count: number; readonly types: readonly string[] };
+    }
   | { readonly known: false; readonly reason: string; readonly source: DataSource };
 
 export type GatheredData = Readonly<Record<string, KeyData>>;
@@ -40,6 +47,8 @@ export interface GatherResult {
   timings: { prefetchMs: number; fhirMs: number };
   /** Keys fetched from the FHIR server, with the failure kind where a fetch failed (ids only, for logs). */
   fetched: { key: string; outcome: string }[];
+  /** Per key, how many resources of another patient were left out and of which types (no ids, for logs). */
+  otherPatient: { key: string; count: number; types: readonly string[] }[];
 }
 
 export interface GatherDeps {
@@ -150,5 +159,26 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
       );
     }
   }
-  return { data, timings: { prefetchMs, fhirMs: toFetch.length ? performance.now() - fhirStarted : 0 }, fetched };
+  const fhirMs = toFetch.length ? performance.now() - fhirStarted : 0;
+  return { data, timings: { prefetchMs, fhirMs }, fetched, otherPatient: keepOnlyContextPatient(data, input) };
+}
+
+/**
+ * Only the patient in context: every resource, prefetched or fetched, whose own patient reference
+ * names someone else is left out here, before anything reads it, and counted per key.
+ */
+function keepOnlyContextPatient(data: Record<string, KeyData>, input: GatherInput): GatherResult['otherPatient'] {
+  const patientId = input.context['patientId'];
+  const out: GatherResult['otherPatient'] = [];
+  if (typeof patientId !== 'string') return out;
+  for (const [key, d] of Object.entries(data)) {
+    if (!d.known || d.resources.length === 0) continue;
+    const value = input.prefetch?.[key];
+    const aliases = isResource(value) && value.resourceType === 'Bundle' ? patientAliases(value as fhir4.Bundle, patientId) : undefined;
+    const { kept, otherPatient, otherPatientTypes } = keepContextPatient(d.resources, patientId, aliases);
+    if (otherPatient === 0) continue;
+    data[key] = { ...d, resources: kept, otherPatient: { count: otherPatient, types: otherPatientTypes } };
+    out.push({ key, count: otherPatient, types: otherPatientTypes });
+  }
+  return out;
 }

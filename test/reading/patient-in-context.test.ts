@@ -1,0 +1,108 @@
+/**
+ * Only the patient in context: a resource naming another patient never reaches a rule, whether the
+ * EHR prefetched it or the FHIR server returned it. It is counted, logged without ids, and named in
+ * the assessment extension.
+ */
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import type { FhirReader } from '../../src/fhir/client.js';
+import { belongingOf, keepContextPatient } from '../../src/fhir/patient-compartment.js';
+import { buildTestApp } from '../helpers/app.js';
+import { realServices } from '../helpers/knowledge.js';
+
+const services = realServices();
+const schizophrenia = { coding: [{ system: 'http://snomed.info/sct', code: '58214004', display: 'Schizophrenia' }] };
+const active = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] };
+const condition = (id: string, subject: unknown) => ({ resourceType: 'Condition', id, clinicalStatus: active, code: schizophrenia, ...(subject === undefined ? {} : { subject }) });
+
+describe('whose resource it is', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['relative reference to the context patient', condition('c', { reference: 'Patient/p1' }), 'context-patient'],
+    ['absolute reference on the server', condition('c', { reference: 'https://ehr.example.org/fhir/Patient/p1' }), 'context-patient'],
+    ['versioned reference', condition('c', { reference: 'Patient/p1/_history/3' }), 'context-patient'],
+    ['another patient', condition('c', { reference: 'Patient/p2' }), 'other-patient'],
+    ['an id that only starts like the context patient', condition('c', { reference: 'Patient/p10' }), 'other-patient'],
+    ['a Group as subject', condition('c', { reference: 'Group/ward-3' }), 'other-patient'],
+    ['a urn:uuid the Bundle does not alias to the patient', condition('c', { reference: 'urn:uuid:2b1c' }), 'other-patient'],
+    ['a urn:uuid the Bundle aliases to the patient', condition('c', { reference: 'urn:uuid:9f00' }), 'context-patient'],
+    ['an identifier-only subject (cannot be told: kept)', condition('c', { identifier: { value: 'MRN1' } }), 'unattributed'],
+    ['no subject at all (kept)', condition('c', undefined), 'unattributed'],
+    ['the Patient resource of another id', { resourceType: 'Patient', id: 'p2' }, 'other-patient'],
+    ['the context Patient', { resourceType: 'Patient', id: 'p1' }, 'context-patient'],
+    ['a Medication (about no patient)', { resourceType: 'Medication', id: 'm1' }, 'unattributed'],
+    ['a Device naming another patient', { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p2' } }, 'other-patient'],
+    ['an AllergyIntolerance naming another patient', { resourceType: 'AllergyIntolerance', id: 'a', patient: { reference: 'Patient/p2' } }, 'other-patient'],
+  ])('%s', (_label, resource, expected) => {
+    expect(belongingOf(resource as unknown as fhir4.Resource, 'p1', new Set(['urn:uuid:9f00']))).toBe(expected);
+  });
+
+  it('counts what it leaves out by type, keeping the order of the rest', () => {
+    const list = [condition('a', { reference: 'Patient/p1' }), condition('b', { reference: 'Patient/p2' }), { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p3' } }, condition('c', undefined)];
+    const r = keepContextPatient(list as fhir4.Resource[], 'p1');
+    expect(r.kept.map((x) => x.id)).toEqual(['a', 'c']);
+    expect(r).toMatchObject({ otherPatient: 2, otherPatientTypes: ['Condition', 'Device'] });
+  });
+});
+
+const patientView = (extra: Record<string, unknown>) => ({
+  hook: 'patient-view',
+  hookInstance: '5b7c1a52-8f0e-4c6b-9d0e-1f2a3b4c5d6e',
+  context: { userId: 'Practitioner/1', patientId: 'p1' },
+  ...extra,
+});
+const patient = { resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1974-05-01' };
+const searchset = (resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+
+describe("another patient's psychosis in the data (the sandbox case)", () => {
+  // The smallest input that showed the bug: one Condition of patient p2 in p1's prefetch.
+  it('another-patients-psychosis-in-prefetch-is-left-out', async () => {
+    const { app, logs } = buildTestApp({ services });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(patientView({ prefetch: { patient, conditions: searchset([condition('theirs', { reference: 'Patient/p2' })]) } }))
+      .expect(200);
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-2')).toBeUndefined(); // not met, not unknown
+    expect(JSON.stringify(res.body)).not.toContain('Condition/theirs');
+    expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Condition'] } });
+    const line = logs.records.find((r) => r['msg'] === 'request')!;
+    expect(line['otherPatientResources']).toEqual([{ key: 'conditions', count: 1, types: ['Condition'] }]);
+    expect(logs.text).not.toContain('p2');
+    expect(logs.text).not.toContain('theirs');
+  });
+
+  it("the patient's own psychosis is still read beside another patient's", async () => {
+    const { app } = buildTestApp({ services });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(patientView({ prefetch: { patient, conditions: searchset([condition('theirs', { reference: 'Patient/p2' }), condition('mine', { reference: 'Patient/p1' })]) } }))
+      .expect(200);
+    const ci2 = res.body.extension['org.trdcds.assessment'].findings.find((f: { rule: string }) => f.rule === 'CI-2');
+    expect(ci2).toMatchObject({ status: 'met', evidence: ['Condition/mine'] });
+  });
+
+  it('another patient answered by the FHIR server is left out too', async () => {
+    const readerFor = (): FhirReader => ({
+      read: async (url) => {
+        if (url.startsWith('Patient/')) return patient as fhir4.Resource;
+        if (url.startsWith('Condition')) return searchset([condition('theirs', { reference: 'Patient/p2' })]) as fhir4.Resource;
+        return searchset([]) as fhir4.Resource;
+      },
+    });
+    const { app } = buildTestApp({ services, readerFor });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(patientView({ fhirServer: 'http://127.0.0.1:9/fhir' })).expect(200);
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-2')).toBeUndefined();
+    expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Condition'] } });
+  });
+
+  it('a prefetched Patient of another id is left out, so the required patient is unknown, not theirs', async () => {
+    const { app } = buildTestApp({ services });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(patientView({ prefetch: { patient: { ...patient, id: 'p2', birthDate: '2015-01-01' }, conditions: null } }))
+      .expect(200);
+    const el6 = res.body.extension['org.trdcds.assessment'].criteria.find((f: { rule: string }) => f.rule === 'EL-6');
+    expect(el6.status).toBe('unknown');
+  });
+});
