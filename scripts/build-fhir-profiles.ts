@@ -10,8 +10,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
+import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS, type SafetyDef } from './profiles/safety-revision2.js';
 
-const clinical = join(projectRoot, '..', 'shared', 'clinical');
+// CLINICAL_DIR when the reference is not beside the checkout (a worktree elsewhere).
+const clinical = process.env.CLINICAL_DIR ?? join(projectRoot, '..', 'shared', 'clinical');
 const out = join(projectRoot, 'fhir-profiles');
 const VERSION = '2026.11.0';
 const DATE = '2026-11-21';
@@ -67,6 +69,8 @@ interface Def {
   codes: Code[];
   /** Words matched in CodeableConcept.text / display where the reference says codes alone miss real data. */
   textMatch?: string[];
+  icdFamilies?: SafetyDef['icdFamilies'];
+  exclude?: SafetyDef['exclude'];
 }
 
 const LA = SYSTEM.loinc;
@@ -293,8 +297,8 @@ const defs: Def[] = [
     slug: 'aneurysm-avm-ich',
     title: 'Aneurysmal vascular disease, AVM, intracerebral haemorrhage',
     purpose: 'CI-5 (history counts)',
-    source: 'rules.md 2.8; codes.json aneurysm_avm_ich',
-    codes: refs('aneurysm_avm_ich'),
+    source: 'rules.md 2.8; codes.json aneurysm_avm_ich; revision-2.md CI-5 (I77.0, acquired AV fistula, removed: not an AVM, and it includes dialysis access)',
+    codes: refs('aneurysm_avm_ich', notIn('I77.0')),
   },
   {
     slug: 'cardiac-recent-mi',
@@ -576,6 +580,17 @@ const defs: Def[] = [
   { slug: 'body-weight', title: 'Body weight', purpose: 'EL-7, MO-1', source: 'rules.md 4.2', codes: refs('vitals', codeIn('29463-7', '3141-9')) },
 ];
 
+// Revision 2 (sections 6 and 7): its ValueSets replace the rules.md ones of the same slug. The
+// ICD-10-CM substance-use codes come from codes.json by their sud_type, as DS-3 asks.
+const sud = (keep: (c: RefCode) => boolean) => refs('substance_use_disorders', (c) => c.system !== SCT && c.in_remission !== true && keep(c));
+const SAFETY_ICD: Record<string, Code[]> = {
+  'substance-dependence': sud((c) => c.sud_type === 'dependence'),
+  'substance-use-any-level-absolute': sud((c) => /^F1[36]/.test(c.code!)),
+  'substance-abuse-or-unspecified-use': sud((c) => c.sud_type === 'abuse' || c.sud_type === 'use_unspecified'),
+};
+for (let i = defs.length - 1; i >= 0; i--) if (REPLACED_SLUGS.has(defs[i]!.slug)) defs.splice(i, 1);
+for (const d of SAFETY_DEFS) defs.push({ ...d, codes: [...(SAFETY_ICD[d.slug] ?? []), ...d.codes] });
+
 function valueSet(def: Def): fhir4.ValueSet {
   const bySystem = new Map<string, fhir4.ValueSetComposeIncludeConcept[]>();
   const seen = new Set<string>();
@@ -605,7 +620,21 @@ function valueSet(def: Def): fhir4.ValueSet {
     publisher: 'trd-cds',
     description: `${def.purpose} Source: ${def.source}.`,
     ...(def.textMatch ? { extension: def.textMatch.map((w) => ({ url: EXT.textMatch, valueString: w })) } : {}),
-    compose: { include: [...bySystem].map(([system, concept]) => ({ system, concept })) },
+    compose: {
+      include: [
+        ...[...bySystem].map(([system, concept]) => ({ system, concept })),
+        // ICD-10-CM families: the hierarchy is the code prefix, so `is-a` matches every subdivision.
+        ...(def.icdFamilies ?? []).map((f) => ({
+          system: SYSTEM.icd10cm,
+          filter: [{ property: 'concept', op: 'is-a' as const, value: f.code }],
+          extension: [
+            ...(f.verification !== 'verified' ? [{ url: EXT.codeVerification, valueCode: f.verification }] : []),
+            { url: EXT.codeSource, valueString: `${def.source}: ${f.code} ${f.display}` },
+          ],
+        })),
+      ],
+      ...(def.exclude?.length ? { exclude: def.exclude.map((e) => ({ system: e.system, concept: [{ code: e.code }] })) } : {}),
+    },
   };
 }
 
@@ -629,6 +658,7 @@ const codeSystem: fhir4.CodeSystem = {
     { code: 'hamd17-total', display: 'HAM-D 17 total score', definition: 'Hamilton Depression Rating Scale, 17 items, total (0-52).' },
     { code: 'qids-sr16-total', display: 'QIDS-SR16 total score', definition: 'Quick Inventory of Depressive Symptomatology, self-report, 16 items, total (0-27).' },
     { code: 'cgi-s', display: 'CGI-S', definition: 'Clinical Global Impression - Severity (1-7).' },
+    ...LOCAL_CODES,
   ],
 };
 
@@ -651,8 +681,10 @@ writeFileSync(
 const rows = defs.map((d) => {
   const vs = valueSet(d);
   const concepts = vs.compose!.include.flatMap((i) => i.concept ?? []);
-  const flagged = concepts.filter((c) => c.extension?.some((e) => e.url === EXT.codeVerification)).length;
-  return `| \`${d.slug}\` | ${d.title} | ${vs.url} | ${concepts.length} | ${flagged} | ${d.source} |`;
+  const families = vs.compose!.include.filter((i) => i.filter?.length);
+  const flagged = concepts.filter((c) => c.extension?.some((e) => e.url === EXT.codeVerification)).length + families.filter((i) => i.extension?.some((e) => e.url === EXT.codeVerification)).length;
+  const count = families.length ? `${concepts.length} + ${families.length} families` : `${concepts.length}`;
+  return `| \`${d.slug}\` | ${d.title} | ${vs.url} | ${count} | ${flagged} | ${d.source} |`;
 });
 writeFileSync(
   join(out, 'README.md'),

@@ -1,5 +1,6 @@
-import { codingKey } from './normalise.js';
-import { EXT } from './systems.js';
+import { memoByString } from '../memo.js';
+import { codingKey, normaliseCode, normaliseSystem } from './normalise.js';
+import { EXT, SYSTEM } from './systems.js';
 
 /** Anything a FHIR element may hold where a code is expected; malformed input is tolerated. */
 export type Codeish = fhir4.CodeableConcept | fhir4.Coding | readonly fhir4.CodeableConcept[] | null | undefined;
@@ -80,6 +81,10 @@ export class Terminology {
   /** Reverse index: normalised system|code to the ValueSets that contain it. */
   private readonly setsByKey = new Map<string, Set<string>>();
   private readonly textSets: IndexedValueSet[] = [];
+  /** ICD-10-CM `is-a` filters: a code prefix (normalised, with its dot) to the ValueSets that include its family. */
+  private readonly icdFamilies = new Map<string, Set<string>>();
+  /** Codes a ValueSet excludes from its families (normalised key to ValueSet urls). */
+  private readonly excluded = new Map<string, Set<string>>();
 
   constructor(valueSets: readonly fhir4.ValueSet[]) {
     for (const vs of valueSets) {
@@ -100,6 +105,27 @@ export class Terminology {
           });
         }
       }
+      for (const include of vs.compose?.include ?? []) {
+        for (const f of include.filter ?? []) {
+          // The ICD-10-CM hierarchy is its code prefix: "I63" is every cerebral infarction code.
+          if (normaliseSystem(include.system) !== SYSTEM.icd10cm || f.op !== 'is-a' || f.property !== 'concept') {
+            throw new Error(`ValueSet ${vs.url}: only ICD-10-CM is-a filters are supported`);
+          }
+          const prefix = normaliseCode(SYSTEM.icd10cm, f.value)!;
+          const urls = this.icdFamilies.get(prefix) ?? new Set<string>();
+          urls.add(vs.url);
+          this.icdFamilies.set(prefix, urls);
+        }
+      }
+      for (const exclude of vs.compose?.exclude ?? []) {
+        for (const concept of exclude.concept ?? []) {
+          const key = codingKey(exclude.system, concept.code);
+          if (!key) continue;
+          const urls = this.excluded.get(key) ?? new Set<string>();
+          urls.add(vs.url);
+          this.excluded.set(key, urls);
+        }
+      }
       const words = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => escapeRegExp(e.valueString!));
       const indexed: IndexedValueSet = {
         url: vs.url,
@@ -115,6 +141,28 @@ export class Terminology {
         this.setsByKey.set(key, urls);
       }
     }
+  }
+
+  private readonly icdKeyPrefix = `${SYSTEM.icd10cm}|`;
+
+  /** The ValueSets an ICD-10-CM key is in through a family, with the exact ones; worked out once per key. */
+  private readonly withFamilies = memoByString((key: string): ReadonlySet<string> => {
+    const exact = this.setsByKey.get(key);
+    const code = key.slice(this.icdKeyPrefix.length);
+    let found: Set<string> | undefined;
+    for (let end = 3; end <= code.length; end++) {
+      const urls = this.icdFamilies.get(code.slice(0, end));
+      if (!urls) continue;
+      for (const u of urls) if (!this.excluded.get(key)?.has(u)) (found ??= new Set(exact)).add(u);
+    }
+    return found ?? exact ?? NO_CONCEPTS;
+  });
+
+  /** ValueSets containing a normalised key: exact codes, and ICD-10-CM families when any are loaded. */
+  private setsOf(key: string | undefined): ReadonlySet<string> | undefined {
+    if (!key) return undefined;
+    if (this.icdFamilies.size === 0 || !key.startsWith(this.icdKeyPrefix)) return this.setsByKey.get(key);
+    return this.withFamilies(key);
   }
 
   private set(url: string): IndexedValueSet {
@@ -134,7 +182,7 @@ export class Terminology {
     let found: fhir4.Coding | undefined;
     someCoding(value, (coding) => {
       const key = codingKey(coding.system, coding.code);
-      if (key && set.keys.has(key)) found = coding;
+      if (key && (set.keys.has(key) || this.setsOf(key)?.has(url))) found = coding;
       return found !== undefined;
     });
     return found;
@@ -143,7 +191,14 @@ export class Terminology {
   /** True when a coding is in the concept, or (for ValueSets that declare words) the text names it. */
   inConcept(value: Codeish, url: string): boolean {
     const set = this.set(url);
-    if (someCoding(value, (coding) => set.keys.has(codingKey(coding.system, coding.code) ?? ''))) return true;
+    if (
+      someCoding(value, (coding) => {
+        const key = codingKey(coding.system, coding.code);
+        return key !== undefined && (set.keys.has(key) || this.setsOf(key)?.has(url) === true);
+      })
+    ) {
+      return true;
+    }
     const text = set.text;
     return text ? someText(value, (t) => text.test(t)) : false;
   }
@@ -156,10 +211,10 @@ export class Terminology {
   conceptsOf(value: Codeish, matchText = true): ReadonlySet<string> {
     // The common case, one coding and no text, allocates nothing: the shared set is returned.
     const sole = soleCoding(value, !matchText || this.textSets.length === 0);
-    if (sole) return this.setsByKey.get(codingKey(sole.system, sole.code) ?? '') ?? NO_CONCEPTS;
+    if (sole) return this.setsOf(codingKey(sole.system, sole.code)) ?? NO_CONCEPTS;
     const found = new Set<string>();
     someCoding(value, (coding) => {
-      const urls = this.setsByKey.get(codingKey(coding.system, coding.code) ?? '');
+      const urls = this.setsOf(codingKey(coding.system, coding.code));
       if (urls) for (const u of urls) found.add(u);
       return false;
     });

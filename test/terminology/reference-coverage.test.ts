@@ -28,6 +28,7 @@ const NOT_USED_BY_RULES: Record<string, string> = {
   '93299-6': 'C-SSRS lifetime wish to be dead: CI-1 looks at the past month',
   '9279-1': 'respiratory rate: no rule in section 5 reads it',
   '28439': 'lamotrigine: EL-2 excludes it through the catalogue flag "not an antidepressant (mood stabilizer)"',
+  'I77.0': 'acquired arteriovenous fistula: revision-2 CI-5 removes it (not an AVM, and it includes dialysis access)',
 };
 
 const hcpcsRef = 'urn:oid:2.16.840.1.113883.6.285';
