@@ -1,24 +1,21 @@
 import type { Action, Card, Coding, Indicator, Suggestion } from '../../src/cds-hooks/protocol.js';
+import { joinMarkdown, Markdown, markdownTable, plainText } from '../../src/cds-hooks/markdown.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
+
+export { escapeMarkdown, joinMarkdown, Markdown, md } from '../../src/cds-hooks/markdown.js';
 
 export const SUMMARY_MAX = 139;
 
 /** CDS Hooks: summary under 140 characters. Cut at a word boundary with an ellipsis. */
-export function summaryOf(text: string): string {
+export function summaryOf(summary: string): string {
+  const text = plainText(summary);
   if (text.length <= SUMMARY_MAX) return text;
   const cut = text.slice(0, SUMMARY_MAX - 1);
   return `${cut.slice(0, cut.lastIndexOf(' ') > 80 ? cut.lastIndexOf(' ') : cut.length)}…`;
 }
 
-/** Markdown-safe cell text: no pipes, no raw HTML, no line breaks. */
-export function cell(text: string): string {
-  if (!/[|<>\n]/.test(text)) return text;
-  return text.replace(/[|]/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\s*\n\s*/g, ' ');
-}
-
-export function table(header: string[], rows: string[][]): string {
-  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
-}
+/** A Markdown table: every cell that is not already `Markdown` is escaped as plain text (resource ids, notes). */
+export const table = markdownTable;
 
 const STATUS_WORD = { met: 'met', 'not-met': 'not met', unknown: 'unknown' } as const;
 
@@ -30,7 +27,7 @@ export function evidenceText(refs: readonly string[], shown = 3): string {
 }
 
 /** The criteria behind a card: rule, status, what was found, the resources, what is missing. */
-export function findingsTable(findings: Finding[]): string {
+export function findingsTable(findings: Finding[]): Markdown {
   return table(
     ['Rule', 'Criterion', 'Status', 'Found', 'Evidence', 'Needed'],
     findings.map((f) => [f.rule, f.title, STATUS_WORD[f.status], f.note ?? '', evidenceText(f.evidence), f.missing.join('; ') || '—']),
@@ -41,7 +38,8 @@ export interface CardSpec {
   summary: string;
   indicator: Indicator;
   source: RuleSource;
-  detail?: string;
+  /** Markdown built with `md`/`table` (text from resources and requests escaped), or paragraphs of it. */
+  detail?: Markdown | readonly (Markdown | undefined | false)[];
   suggestions?: Omit<Suggestion, 'uuid'>[];
   /** 'at-most-one' where suggestions are alternatives (one modality), 'any' where they add up. */
   selectionBehavior?: 'at-most-one' | 'any';
@@ -50,13 +48,14 @@ export interface CardSpec {
 
 /** A card with every CDS Hooks 2.0 invariant: uuids, a sourced label and url, selectionBehavior with suggestions. */
 export function makeCard(spec: CardSpec, newId: () => string): Card {
+  const detail = spec.detail instanceof Markdown ? spec.detail.text : spec.detail ? joinMarkdown(spec.detail).text : '';
   const suggestions = (spec.suggestions ?? []).filter((s) => s.actions.length > 0).map((s) => ({ ...s, uuid: newId() }));
   return {
     uuid: newId(),
     summary: summaryOf(spec.summary),
     indicator: spec.indicator,
     source: { label: spec.source.label, url: spec.source.url },
-    ...(spec.detail ? { detail: spec.detail } : {}),
+    ...(detail ? { detail } : {}),
     ...(suggestions.length ? { suggestions, selectionBehavior: spec.selectionBehavior ?? 'any' } : {}),
     ...(spec.overrideReasons?.length ? { overrideReasons: spec.overrideReasons } : {}),
   };

@@ -4,7 +4,7 @@ import type { Assessment } from '../assessment/assess.js';
 import { MODALITY_NAMES, type Finding } from '../assessment/findings.js';
 import { massInMg } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
-import { byIndicator, findingsTable, makeCard } from '../cards/card.js';
+import { byIndicator, findingsTable, makeCard, md } from '../cards/card.js';
 import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import type { TrdDraft } from './drafts.js';
 import { setKetamineDose } from '../cards/orders.js';
@@ -16,7 +16,7 @@ function contraindicated(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
       summary: `Do not order ${name}: ${f.title.toLowerCase()} (${f.rule})`,
       indicator: 'critical',
       source: f.source,
-      detail: [f.note, `${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])].filter(Boolean).join('\n\n'),
+      detail: [md`${f.note}`, md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])],
       suggestions: [{ label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: d.ref }] }],
       selectionBehavior: 'at-most-one',
       overrideReasons: ctx.knowledge.overrideReasons,
@@ -33,7 +33,7 @@ function caution(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
       summary: f.status === 'unknown' ? `Before ${name}: ${f.title.toLowerCase()} not excluded (${f.rule})` : `Caution with ${name}: ${f.title.toLowerCase()} (${f.rule})`,
       indicator: 'warning',
       source: f.source,
-      detail: [f.note, findingsTable([f])].filter(Boolean).join('\n\n'),
+      detail: [md`${f.note}`, findingsTable([f])],
       suggestions: settle.map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
       selectionBehavior: 'any',
       overrideReasons: ctx.knowledge.overrideReasons,
@@ -82,7 +82,7 @@ function doseCheck(d: TrdDraft, a: Assessment, ctx: PresentContext): Card | unde
       summary: `IV ketamine dose ${off} 0.5 mg/kg (${expected} mg for ${mo1.data!['weightKg']} kg) (MO-1)`,
       indicator: 'warning',
       source: mo1.source,
-      detail: `${mo1.note}\n\n${findingsTable([mo1])}`,
+      detail: [md`${mo1.note}`, findingsTable([mo1])],
       suggestions: [{ label: `Change the dose to ${expected} mg`, isRecommended: true, actions: [{ type: 'update', description: `Set the ketamine dose to ${expected} mg (0.5 mg/kg)`, resource: corrected }] }],
       selectionBehavior: 'at-most-one',
       overrideReasons: ctx.knowledge.overrideReasons,
@@ -100,7 +100,7 @@ function monitoringCard(d: TrdDraft, a: Assessment, ctx: PresentContext): Card {
         summary: 'Spravato REMS: certified setting, BP before and ~40 min after the dose, observe 2 hours (EL-8, MO-3)',
         indicator: 'info',
         source: SOURCES.spravatoRems,
-        detail: [mo3.note, mo6.note, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])].join('\n\n'),
+        detail: [md`${mo3.note}`, md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])],
         suggestions: [{ label: 'Order BP monitoring around each dose', actions: [orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose')] }],
         selectionBehavior: 'any',
       },
@@ -113,7 +113,7 @@ function monitoringCard(d: TrdDraft, a: Assessment, ctx: PresentContext): Card {
       summary: 'IV ketamine monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)',
       indicator: 'info',
       source: mo2.source,
-      detail: [mo2.note, 'Resuscitation equipment immediately available.', findingsTable([mo2])].join('\n\n'),
+      detail: [md`${mo2.note}`, md`Resuscitation equipment immediately available.`, findingsTable([mo2])],
       suggestions: [
         { label: 'Order BP and HR every 15 minutes', actions: [orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion')] },
         { label: 'Order continuous pulse oximetry', actions: [orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion')] },
@@ -134,7 +134,7 @@ function combinationCards(a: Assessment, ctx: PresentContext): Card[] {
         summary: `Ketamine + TMS: ${minutes}-minute infusion during the 30-minute TMS session, 3 times a week (RC-15)`,
         indicator: 'info',
         source: rc15.source,
-        detail: [`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`, rc15.note, findingsTable([rc15, a.byRule.get('EL-3')!])].join('\n\n'),
+        detail: [md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`, md`${rc15.note}`, findingsTable([rc15, a.byRule.get('EL-3')!])],
       },
       ctx.newId,
     ),

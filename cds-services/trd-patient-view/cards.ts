@@ -4,7 +4,7 @@ import type { Card, Suggestion } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
 import { MODALITIES, MODALITY_NAMES, type Finding } from '../assessment/findings.js';
 import { SOURCES } from '../assessment/sources.js';
-import { byIndicator, evidenceText, findingsTable, makeCard, table } from '../cards/card.js';
+import { byIndicator, evidenceText, findingsTable, makeCard, md, table } from '../cards/card.js';
 import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { setKetamineDose } from '../cards/orders.js';
 
@@ -17,7 +17,7 @@ function contraindicationCard(f: Finding, ctx: PresentContext): Card {
       summary: `${capitalise(modalityList(f.absoluteFor))} contraindicated: ${f.title.toLowerCase()} (${f.rule})`,
       indicator: 'critical',
       source: f.source,
-      detail: [f.note, also.length ? `Caution for ${modalityList(also)}.` : '', findingsTable([f])].filter(Boolean).join('\n\n'),
+      detail: [md`${f.note}`, also.length > 0 && md`Caution for ${modalityList(also)}.`, findingsTable([f])],
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
@@ -72,13 +72,13 @@ function trdCard(a: Assessment, ctx: PresentContext): Card {
   );
   const trials = a.trials.length
     ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]))
-    : 'No antidepressant trial in the episode look-back.';
+    : md`No antidepressant trial in the episode look-back.`;
   return makeCard(
     {
       summary,
       indicator: a.trd.status === 'met' && el('EL-1').status === 'met' ? 'info' : 'warning',
       source: SOURCES.trdDefinition,
-      detail: [`**Treatments**\n\n${verdicts}`, `**Eligibility**\n\n${findingsTable(a.criteria)}`, `**Antidepressant trials**\n\n${trials}`].join('\n\n'),
+      detail: [md`**Treatments**\n\n${verdicts}`, md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`],
       suggestions: candidate ? candidateOrders(a, ctx) : [],
       selectionBehavior: 'at-most-one',
     },
