@@ -1,6 +1,7 @@
 import { join, relative } from 'node:path';
 import { assertMatchesSchema, readJsonFile } from '../../src/knowledge/json-data.js';
 import { fhirProfilesDir, projectRoot } from '../../src/paths.js';
+import type { PlausibleRange } from '../../src/knowledge/plausible.js';
 
 interface Setting<T> {
   value: T;
@@ -57,6 +58,21 @@ export interface Thresholds {
     | 'priorCourse'
   >;
   pregnancyPotential: Settings<'minimumAge' | 'maximumAge'>;
+  /** Values outside these are not facts: named on the card, never used (src/knowledge/plausible.ts). */
+  plausibleRanges: Record<
+    | 'weightKg'
+    | 'heightCm'
+    | 'systolicBp'
+    | 'diastolicBp'
+    | 'heartRate'
+    | 'spo2Percent'
+    | 'phq9Total'
+    | 'phq9Item9'
+    | 'madrsTotal'
+    | 'gad7Total'
+    | 'cssrsIdeationSeverity',
+    PlausibleRange
+  >;
   dosing: Settings<
     | 'ketamineMgPerKg'
     | 'ketamineDoseTolerancePercent'

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkPlausible, formatMeasured } from '../../src/knowledge/plausible.js';
+import { loadThresholds } from '../../cds-services/shared/thresholds.js';
+
+const ranges = loadThresholds().plausibleRanges;
+
+describe('plausible ranges (data in fhir-profiles/thresholds, with sources)', () => {
+  it('every range is ordered, sourced and says what settles it', () => {
+    for (const [name, r] of Object.entries(ranges)) {
+      expect(r.min, name).toBeLessThan(r.max);
+      expect(r.source.length, name).toBeGreaterThan(10);
+      expect(r.remedy, name).toMatch(/^re-/);
+    }
+  });
+
+  it.each([
+    ['weight of 80,000 kg (the reproducer)', 'weightKg', 80_000, 'weight 80,000 kg is implausible: re-weigh'],
+    ['weight of 0.0001 kg (the reproducer)', 'weightKg', 0.0001, 'weight 0.0001 kg is implausible: re-weigh'],
+    ['weight of 1e308 kg (the reproducer)', 'weightKg', 1e308, 'weight 1.00e+308 kg is implausible: re-weigh'],
+    ['weight that is not a number', 'weightKg', Number.NaN, 'weight is not a number: re-weigh'],
+    ['systolic of 1,200 mmHg', 'systolicBp', 1200, 'systolic BP 1,200 mmHg is implausible: re-measure'],
+    ['SpO2 of 140 %', 'spo2Percent', 140, 'SpO2 140 % is implausible: re-measure'],
+    ['PHQ-9 total of 31', 'phq9Total', 31, 'PHQ-9 total 31 points is implausible: re-score'],
+    ['PHQ-9 total of -1', 'phq9Total', -1, 'PHQ-9 total -1 points is implausible: re-score'],
+  ] as const)('%s is implausible, named with its remedy', (_name, fact, value, message) => {
+    expect(checkPlausible(ranges[fact], value)).toEqual({ plausible: false, message });
+  });
+
+  it.each([
+    ['weightKg', 80],
+    ['weightKg', 20],
+    ['systolicBp', 128],
+    ['heartRate', 72],
+    ['spo2Percent', 100],
+    ['phq9Total', 0],
+    ['phq9Total', 27],
+    ['madrsTotal', 60],
+  ] as const)('%s %d is plausible', (fact, value) => {
+    expect(checkPlausible(ranges[fact], value)).toEqual({ plausible: true });
+  });
+
+  it('formats numbers as a card shows them', () => {
+    expect(formatMeasured(1234.5678)).toBe('1,234.57');
+    expect(formatMeasured(Number.POSITIVE_INFINITY)).toBe('not a number');
+  });
+});
