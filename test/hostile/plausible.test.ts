@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlausible, formatMeasured } from '../../src/knowledge/plausible.js';
-import { loadThresholds } from '../../cds-services/shared/thresholds.js';
+import { loadThresholds } from '../../cds-services/assessment/thresholds.js';
 
 const ranges = loadThresholds().plausibleRanges;
 
