@@ -8,7 +8,7 @@ import { InvalidRequest, NotFound, UnsupportedMediaType } from './errors.js';
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
 import { FeedbackRequest, missingAuthorizationMembers } from './cds-hooks/protocol.js';
-import { createFhirReader, type FhirReader } from './fhir/client.js';
+import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
 import { errorHandler } from './http/errors.js';
 import type { Logger } from './logger.js';
@@ -30,7 +30,7 @@ export interface AppDeps {
   isReady?: () => boolean;
   /** Verifies the EHR's JWT; resolves to the caller or throws Unauthorized. Absent: JWT not required. */
   authenticate?: (req: Request) => Promise<CallerIdentity>;
-  readerFor?: (baseUrl: string, accessToken?: string) => FhirReader;
+  readerFor?: (baseUrl: string, accessToken?: string, limits?: ReaderLimits) => FhirReader;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];

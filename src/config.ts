@@ -44,6 +44,9 @@ export const EnvSchema = z.object({
   FHIR_QUERY_TIMEOUT_MS: positiveInt.default(2000),
   FHIR_CALL_BUDGET_MS: positiveInt.default(4000),
   FHIR_MAX_PAGES: positiveInt.default(10),
+  FHIR_MAX_RESPONSE_BYTES: byteSize.default(20 * 1024 ** 2),
+  FHIR_MAX_DECODED_BYTES: byteSize.default(20 * 1024 ** 2),
+  FHIR_MAX_CALL_BYTES: byteSize.default(50 * 1024 ** 2),
   THRESHOLDS_FILE: z.string().min(1).optional(),
 });
 
@@ -72,6 +75,10 @@ export interface Config {
     queryTimeoutMs: number;
     callBudgetMs: number;
     maxPages: number;
+    /** Caps on FHIR answers: per response on the wire, per response decompressed, per hook call. */
+    maxResponseBytes: number;
+    maxDecodedBytes: number;
+    maxCallBytes: number;
   };
   thresholdsFile?: string;
 }
@@ -115,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queryTimeoutMs: e.FHIR_QUERY_TIMEOUT_MS,
       callBudgetMs: e.FHIR_CALL_BUDGET_MS,
       maxPages: e.FHIR_MAX_PAGES,
+      maxResponseBytes: e.FHIR_MAX_RESPONSE_BYTES,
+      maxDecodedBytes: e.FHIR_MAX_DECODED_BYTES,
+      maxCallBytes: e.FHIR_MAX_CALL_BYTES,
     },
     thresholdsFile: e.THRESHOLDS_FILE,
   };

@@ -1,6 +1,7 @@
 import { Client } from 'fhir-kit-client';
 import { memoByString } from '../memo.js';
 import { isResource } from './bundle.js';
+import { OutboundPolicy, OutboundRefused, type OutboundLimits } from './outbound.js';
 
 /** Why a FHIR read failed, as a class a card can name ("the FHIR server refused the token"). */
 export type FhirFailureKind =
@@ -13,7 +14,13 @@ export type FhirFailureKind =
   | 'timeout'
   | 'unreachable'
   | 'malformed-response'
-  | 'unexpected-resource';
+  | 'unexpected-resource'
+  /** The server answered with a redirect: not followed (the allowlist is not re-decided by a server). */
+  | 'redirect'
+  /** A request (a page, a hop) would have left the allowed base: refused before it was sent. */
+  | 'off-allowlist'
+  /** The response was larger than the cap, on the wire or decompressed. */
+  | 'too-large';
 
 /** The one error the adapter throws; fhir-kit-client throws plain objects, never this. */
 export class FhirRequestError extends Error {
@@ -27,9 +34,25 @@ export class FhirRequestError extends Error {
 }
 
 export interface FhirReader {
-  /** GET a relative (`Condition?patient=1`) or absolute URL on the server; returns a resource. */
+  /**
+   * GET a relative (`Condition?patient=1`) or absolute URL on the server; returns a resource.
+   * The whole exchange, body included, ends within the reader's per-query timeout or when `signal`
+   * (the call's budget) aborts, whichever is first. Throws FhirRequestError only.
+   */
   read(url: string, signal: AbortSignal): Promise<fhir4.Resource>;
 }
+
+/** What one call's reads are held to (src/config.ts, FHIR_*). */
+export interface ReaderLimits extends OutboundLimits {
+  queryTimeoutMs: number;
+}
+
+export const DEFAULT_READER_LIMITS: ReaderLimits = {
+  queryTimeoutMs: 2000,
+  maxResponseBytes: 20 * 1024 ** 2,
+  maxDecodedBytes: 20 * 1024 ** 2,
+  maxCallBytes: 50 * 1024 ** 2,
+};
 
 function classifyStatus(status: number): FhirFailureKind {
   if (status === 401) return 'unauthorized';
@@ -40,12 +63,25 @@ function classifyStatus(status: number): FhirFailureKind {
   return 'http-error';
 }
 
+/** The policy's refusal, wherever fetch put it (fetch wraps dispatcher errors as `cause`). */
+function refusalIn(err: unknown): OutboundRefused | undefined {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof OutboundRefused) return e;
+  }
+  return undefined;
+}
+
+const REFUSAL_KIND = { 'off-allowlist': 'off-allowlist', 'too-large': 'too-large', 'bad-encoding': 'malformed-response' } as const;
+
 function toFhirError(err: unknown, signal: AbortSignal): FhirRequestError {
   if (err instanceof FhirRequestError) return err;
+  const refused = refusalIn(err);
+  if (refused) return new FhirRequestError(REFUSAL_KIND[refused.refusal]);
   if (signal.aborted) return new FhirRequestError('timeout');
   const thrown = err as { response?: { status?: unknown; data?: unknown }; name?: string } | null;
   const status = thrown?.response?.status;
   if (typeof status === 'number') {
+    if ((status >= 300 && status < 400) || status === 0) return new FhirRequestError('redirect', status || undefined);
     // fhir-kit-client reports unparseable JSON as a response error carrying the raw text.
     if (status < 400 && typeof thrown?.response?.data === 'string') return new FhirRequestError('malformed-response', status);
     return new FhirRequestError(classifyStatus(status), status);
@@ -61,17 +97,30 @@ const clientFor = memoByString((baseUrl) => new Client({ baseUrl }), 100);
 /**
  * Reads from one FHIR server for one hook call. The EHR's access token goes on each request's own
  * headers, never onto the shared client, so no call can send another call's token; it is never logged.
+ * Every request goes through the call's OutboundPolicy (only under `baseUrl`, capped sizes);
+ * redirects are not followed, so the token never travels anywhere a server points it.
  */
-export function createFhirReader(baseUrl: string, accessToken?: string): FhirReader {
+export function createFhirReader(baseUrl: string, accessToken?: string, limits: ReaderLimits = DEFAULT_READER_LIMITS): FhirReader {
   const client = clientFor(baseUrl);
   const headers = { accept: 'application/fhir+json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
+  const dispatcher = new OutboundPolicy(baseUrl, limits);
   return {
     async read(url, signal) {
+      // The per-query deadline is a plain timer held until the read settles: AbortSignal.timeout's
+      // timer is weakly held and can be collected (never firing) while a body is still streaming.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new FhirRequestError('timeout')), limits.queryTimeoutMs);
+      const onCallAbort = () => deadline.abort(signal.reason);
+      if (signal.aborted) onCallAbort();
+      else signal.addEventListener('abort', onCallAbort, { once: true });
       let result: unknown;
       try {
-        result = await client.request(url, { options: { signal, headers } });
+        result = await client.request(url, { options: { signal: deadline.signal, headers, dispatcher, redirect: 'manual' } as never });
       } catch (err) {
-        throw toFhirError(err, signal);
+        throw toFhirError(err, deadline.signal);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onCallAbort);
       }
       if (!isResource(result)) throw new FhirRequestError('malformed-response');
       return result;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { InvalidRequest, PreconditionFailed } from '../errors.js';
 import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink } from './bundle.js';
-import { FhirRequestError, type FhirReader } from './client.js';
+import { DEFAULT_READER_LIMITS, FhirRequestError, type FhirReader, type ReaderLimits } from './client.js';
 import { keepContextPatient, patientAliases } from './patient-compartment.js';
 import { isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
 
@@ -30,6 +30,10 @@ export interface GatherSettings {
   queryTimeoutMs: number;
   callBudgetMs: number;
   maxPages: number;
+  /** Per-response, decompressed and per-call byte caps (FHIR_MAX_*); defaults in client.ts. */
+  maxResponseBytes?: number;
+  maxDecodedBytes?: number;
+  maxCallBytes?: number;
 }
 
 export interface GatherInput {
@@ -53,7 +57,7 @@ export interface GatherResult {
 
 export interface GatherDeps {
   settings: GatherSettings;
-  readerFor: (baseUrl: string, accessToken?: string) => FhirReader;
+  readerFor: (baseUrl: string, accessToken?: string, limits?: ReaderLimits) => FhirReader;
   onRefusedServer?: (fhirServer: string) => void;
 }
 
@@ -82,7 +86,6 @@ async function readAllPages(
   base: string,
   maxPages: number,
   signal: AbortSignal,
-  timeoutMs: number,
 ): Promise<fhir4.Resource[]> {
   if (first.resourceType === 'OperationOutcome') throw new FhirRequestError('unexpected-resource');
   if (first.resourceType !== 'Bundle') return [first];
@@ -93,11 +96,36 @@ async function readAllPages(
     if (!next) return resources;
     // A truncated list could hide a contraindication: past the cap the data is unknown, not partial.
     if (pages >= maxPages || !isUnderBase(next, base)) throw new FhirRequestError('unexpected-resource');
-    const fetched = await reader.read(next, AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]));
+    const fetched = await reader.read(next, signal);
     if (fetched.resourceType !== 'Bundle') throw new FhirRequestError('unexpected-resource');
     page = fetched as fhir4.Bundle;
     resources.push(...bundleResources(page));
   }
+}
+
+const MB = 1024 ** 2;
+
+/** The reason a card shows for data that could not be read ("observations (FHIR server: ...)"). */
+function failureReason(kind: string, s: GatherSettings): string {
+  switch (kind) {
+    case 'too-large':
+      return `FHIR server: answer too large (over the ${Math.round((s.maxResponseBytes ?? DEFAULT_READER_LIMITS.maxResponseBytes) / MB)} MB cap)`;
+    case 'redirect':
+      return 'FHIR server: redirect not followed';
+    case 'off-allowlist':
+      return 'FHIR server: link outside the allowed server refused';
+    default:
+      return `FHIR server: ${kind}`;
+  }
+}
+
+function readerLimits(s: GatherSettings): ReaderLimits {
+  return {
+    queryTimeoutMs: s.queryTimeoutMs,
+    maxResponseBytes: s.maxResponseBytes ?? DEFAULT_READER_LIMITS.maxResponseBytes,
+    maxDecodedBytes: s.maxDecodedBytes ?? DEFAULT_READER_LIMITS.maxDecodedBytes,
+    maxCallBytes: s.maxCallBytes ?? DEFAULT_READER_LIMITS.maxCallBytes,
+  };
 }
 
 /**
@@ -136,27 +164,35 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
         { field: 'fhirServer', message: 'this service does not fetch from that FHIR server (not in FHIR_SERVER_ALLOWLIST); send the data as prefetch' },
       ]);
     } else {
-      const reader = deps.readerFor(server, input.accessToken);
-      const budget = AbortSignal.timeout(settings.callBudgetMs);
-      await Promise.all(
-        toFetch.map(async ([key, plan]) => {
-          const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
-          try {
-            if (!plan.pending && url === undefined) {
-              data[key] = { known: false, reason: 'the hook context lacks a value this query needs', source: 'none' };
-              return;
+      const reader = deps.readerFor(server, input.accessToken, readerLimits(settings));
+      // The call's budget is a plain timer, held until every fetch settles (AbortSignal.timeout's timer
+      // can be collected early); each read adds its own per-query deadline.
+      const budgetController = new AbortController();
+      const budget = budgetController.signal;
+      const budgetTimer = setTimeout(() => budgetController.abort(new FhirRequestError('timeout')), settings.callBudgetMs);
+      try {
+        await Promise.all(
+          toFetch.map(async ([key, plan]) => {
+            const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
+            try {
+              if (!plan.pending && url === undefined) {
+                data[key] = { known: false, reason: 'the hook context lacks a value this query needs', source: 'none' };
+                return;
+              }
+              const first = plan.pending ?? (await reader.read(url!, budget));
+              const resources = await readAllPages(reader, first, server, settings.maxPages, budget);
+              data[key] = { known: true, resources, source: 'fhir' };
+              fetched.push({ key, outcome: 'ok' });
+            } catch (err) {
+              const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
+              data[key] = { known: false, reason: failureReason(kind, settings), source: 'fhir' };
+              fetched.push({ key, outcome: kind });
             }
-            const first = plan.pending ?? (await reader.read(url!, AbortSignal.any([budget, AbortSignal.timeout(settings.queryTimeoutMs)])));
-            const resources = await readAllPages(reader, first, server, settings.maxPages, budget, settings.queryTimeoutMs);
-            data[key] = { known: true, resources, source: 'fhir' };
-            fetched.push({ key, outcome: 'ok' });
-          } catch (err) {
-            const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
-            data[key] = { known: false, reason: `FHIR server: ${kind}`, source: 'fhir' };
-            fetched.push({ key, outcome: kind });
-          }
-        }),
-      );
+          }),
+        );
+      } finally {
+        clearTimeout(budgetTimer);
+      }
     }
   }
   const fhirMs = toFetch.length ? performance.now() - fhirStarted : 0;

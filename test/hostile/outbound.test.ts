@@ -1,0 +1,117 @@
+/**
+ * Outbound requests under one policy (issue 20), against the FHIR fault server: redirects are not
+ * followed and never reach another host, every hop is checked, answers are capped on the wire and
+ * after decompression, and the per-query timeout covers the whole body. Each fault makes that key's
+ * data unknown with the reason named; the other keys are unaffected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetch as undiciFetch } from 'undici';
+import { createFhirReader, DEFAULT_READER_LIMITS, FhirRequestError } from '../../src/fhir/client.js';
+import { gatherData, type GatherSettings } from '../../src/fhir/gather.js';
+import { OutboundPolicy, OutboundRefused } from '../../src/fhir/outbound.js';
+import { startFaultServer, type Fault, type FaultServer } from '../helpers/fhir-fault-server.js';
+
+let faults: FaultServer;
+beforeAll(async () => {
+  faults = await startFaultServer({ bombBytes: 64 * 1024 * 1024 });
+}, 60_000);
+afterAll(() => faults.close());
+
+const condition = { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' }, code: { text: 'x' } } as fhir4.Condition;
+const patient = { resourceType: 'Patient', id: 'p1' } as fhir4.Patient;
+const templates = { patient: 'Patient/{{context.patientId}}', conditions: 'Condition?patient={{context.patientId}}' };
+const settings: GatherSettings = {
+  serverAllowlist: [],
+  production: false,
+  queryTimeoutMs: 1500,
+  callBudgetMs: 3000,
+  maxPages: 3,
+  maxResponseBytes: 2 * 1024 ** 2,
+  maxDecodedBytes: 2 * 1024 ** 2,
+  maxCallBytes: 4 * 1024 ** 2,
+};
+
+async function gatherWith(fault: Fault | undefined, o: { token?: string } = {}) {
+  const s = faults.scenario([patient, condition], fault ? { Condition: fault } : {});
+  const before = faults.elsewhere.requests.length;
+  const started = Date.now();
+  const result = await gatherData(
+    { templates, required: ['patient'], prefetch: undefined, context: { patientId: 'p1' }, fhirServer: s.base, accessToken: o.token ?? 'secret-token' },
+    { settings, readerFor: createFhirReader },
+  );
+  return { ...result, s, elapsedMs: Date.now() - started, elsewhereRequests: faults.elsewhere.requests.length - before };
+}
+
+describe('outbound FHIR requests under one policy', () => {
+  it('a well-behaved server (plain and gzip) is read as before', async () => {
+    for (const fault of [undefined, 'gzip-ok'] as const) {
+      const { data } = await gatherWith(fault);
+      expect(data['patient']).toMatchObject({ known: true });
+      expect(data['conditions']).toMatchObject({ known: true, resources: [{ id: 'c1' }] });
+    }
+  });
+
+  it.each([
+    ['redirect-offsite', 'FHIR server: redirect not followed'],
+    ['redirect-outside-base', 'FHIR server: redirect not followed'],
+    ['redirect-within-base', 'FHIR server: redirect not followed'],
+  ] as const)('a %s answer is not followed: the data is unknown and no other request is made', async (fault, reason) => {
+    const { data, s, elsewhereRequests } = await gatherWith(fault);
+    expect(data['conditions']).toEqual({ known: false, reason, source: 'fhir' });
+    expect(data['patient']).toMatchObject({ known: true });
+    expect(elsewhereRequests).toBe(0);
+    expect(s.requests.filter((r) => r.startsWith('/Condition'))).toHaveLength(1);
+  });
+
+  it('even a fetch that follows redirects makes zero requests to another host through the policy, and sends no token there', async () => {
+    const s = faults.scenario([condition], { Condition: 'redirect-offsite' });
+    const before = faults.elsewhere.requests.length;
+    const policy = new OutboundPolicy(s.base, DEFAULT_READER_LIMITS);
+    const err = await undiciFetch(`${s.base}/Condition?patient=p1`, { dispatcher: policy, redirect: 'follow', headers: { authorization: 'Bearer t' } }).catch((e: unknown) => e);
+    expect((err as { cause?: unknown }).cause).toBeInstanceOf(OutboundRefused);
+    expect(faults.elsewhere.requests.length - before).toBe(0);
+    expect(faults.elsewhere.authorizations).not.toContain('Bearer t');
+  });
+
+  it('a request outside the base (a crafted path) is refused before it is sent', async () => {
+    const s = faults.scenario([patient]);
+    const reader = createFhirReader(s.base, 'tok', { ...DEFAULT_READER_LIMITS, queryTimeoutMs: 1000 });
+    const err = await reader.read('../../elsewhere/Patient/p1', new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FhirRequestError);
+    expect((err as FhirRequestError).kind).toBe('off-allowlist');
+    expect(s.requests).toEqual([]);
+  });
+
+  it.each([
+    ['endless', 'FHIR server: answer too large (over the 2 MB cap)'],
+    ['gzip-bomb', 'FHIR server: answer too large (over the 2 MB cap)'],
+    ['declared-huge', 'FHIR server: answer too large (over the 2 MB cap)'],
+    ['not-gzip', 'FHIR server: malformed-response'],
+    ['invalid-json', 'FHIR server: malformed-response'],
+    ['slow-body', 'FHIR server: timeout'],
+    ['hang', 'FHIR server: timeout'],
+  ] as const)('%s: that data is unknown (%s), the call answers within its budget', async (fault, reason) => {
+    const { data, elapsedMs } = await gatherWith(fault);
+    expect(data['conditions']).toEqual({ known: false, reason, source: 'fhir' });
+    expect(data['patient']).toMatchObject({ known: true });
+    expect(elapsedMs).toBeLessThan(settings.callBudgetMs + 1000);
+  });
+
+  it('the per-query timeout covers the whole body, not only the headers', async () => {
+    const s = faults.scenario([condition], { Condition: 'slow-body' });
+    const reader = createFhirReader(s.base, undefined, { ...DEFAULT_READER_LIMITS, queryTimeoutMs: 300 });
+    const started = Date.now();
+    const err = await reader.read('Condition?patient=p1', new AbortController().signal).catch((e: unknown) => e);
+    expect((err as FhirRequestError).kind).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('the call budget stops every read still running', async () => {
+    const s = faults.scenario([condition], { Condition: 'hang' });
+    const reader = createFhirReader(s.base, undefined, { ...DEFAULT_READER_LIMITS, queryTimeoutMs: 60_000 });
+    const budget = new AbortController();
+    setTimeout(() => budget.abort(), 200);
+    const err = await reader.read('Condition?patient=p1', budget.signal).catch((e: unknown) => e);
+    expect((err as FhirRequestError).kind).toBe('timeout');
+  });
+});
