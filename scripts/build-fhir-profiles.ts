@@ -82,6 +82,33 @@ const KNOWLEDGE = 'general RxNorm knowledge; not in the shared reference — con
 const isFlag = (flag: string, value: unknown = true) => (c: RefCode) => c[flag] === value;
 const notFlag = (flag: string) => (c: RefCode) => !c[flag];
 
+const ICD = SYSTEM.icd10cm;
+const REV2 = 'shared/clinical/revision-2.md';
+const REV2_UNTRACED = 'shared/clinical/revision-2.md; marked (V) there but not traced to codes.json or verification.md (Appendix C)';
+const POSTPARTUM = [
+  extra(ICD, 'F53.0', 'Postpartum depression', 'verified', REV2),
+  extra(SCT, '58703003', 'Postpartum depression (disorder)', 'verified', REV2),
+];
+const MANIA_ICD = [
+  ...['F30.10', 'F30.11', 'F30.12', 'F30.13', 'F30.2', 'F30.8', 'F30.9'].map((c) =>
+    extra(ICD, c, { 'F30.10': 'Manic episode without psychotic symptoms, unspecified', 'F30.11': 'Manic episode without psychotic symptoms, mild', 'F30.12': 'Manic episode without psychotic symptoms, moderate', 'F30.13': 'Manic episode, severe, without psychotic symptoms', 'F30.2': 'Manic episode, severe with psychotic symptoms', 'F30.8': 'Other manic episodes', 'F30.9': 'Manic episode, unspecified' }[c]!, 'verified', REV2),
+  ),
+  ...refs('bipolar', codeIn('F31.0', 'F31.10', 'F31.11', 'F31.12', 'F31.13', 'F31.2', 'F31.60', 'F31.61', 'F31.62', 'F31.63', 'F31.64')),
+];
+const MANIA_SNOMED = [
+  extra(SCT, '231494001', 'Mania (disorder)', 'unverified', REV2_UNTRACED),
+  extra(SCT, '231496004', 'Hypomania (disorder)', 'unverified', REV2_UNTRACED),
+  ...['191618007', '192362008', '767632000', '767633005', '767635003', '31446002', '48937005', '16506000', '191636007'].map((c) =>
+    extra(SCT, c, 'Manic, hypomanic or mixed episode (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED),
+  ),
+  // "every SNOMED bipolar concept whose display names a manic ... current or most-recent episode"
+  ...refs('bipolar', codeIn('68569003')),
+];
+const BIPOLAR_PSYCHOTIC_SNOMED = [
+  '4441000', '26530004', '70546001', '28663008', '78640000', '33380008', '41832009', '13581000', '86058007', '10981006', '64731001',
+  '10875004', '59617007', '54761006', '26203008', '30520009', '19300006', '20960007', '191586008', '191595000', '191641004',
+].map((c) => extra(SCT, c, 'Bipolar or manic disorder with psychotic features (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED));
+
 const acuteHeartFailure = ['I50.21', 'I50.23', 'I50.31', 'I50.33', 'I50.41', 'I50.43', 'I50.811', 'I50.813'];
 
 const defs: Def[] = [
@@ -95,7 +122,15 @@ const defs: Def[] = [
       ...refs('mdd_index_qualifying', notFlag('in_remission')),
       ...refs('mdd_snomed', notIn('35489007')),
       extra(SCT, '1153570009', 'Treatment resistant depression (disorder)', 'verified'),
+      ...POSTPARTUM,
     ],
+  },
+  {
+    slug: 'postpartum-depression',
+    title: 'Postpartum depression (MDD with peripartum onset)',
+    purpose: 'EL-1 (revision 2): meets as MDD; the TRD card adds the postpartum line (lactation and pregnancy rules apply).',
+    source: 'revision-2.md EL-1 and Appendix B (mdd_index_qualifying / mdd_snomed)',
+    codes: POSTPARTUM,
   },
   {
     slug: 'mdd-in-remission',
@@ -108,8 +143,20 @@ const defs: Def[] = [
     slug: 'depression-needs-confirmation',
     title: 'Depression that needs confirmation as MDD',
     purpose: 'EL-1: codes that do not by themselves establish MDD; the card asks the clinician to confirm.',
-    source: 'rules.md 2.1; codes.json depression_non_mdd_or_ambiguous; SNOMED 35489007 from mdd_snomed',
-    codes: [...refs('depression_non_mdd_or_ambiguous'), ...refs('mdd_snomed', codeIn('35489007'))],
+    source: 'rules.md 2.1; codes.json depression_non_mdd_or_ambiguous; SNOMED 35489007 from mdd_snomed; revision-2.md EL-1 and Appendix B (O90.6, O99.34x; F32.81 PMDD is not a depressive episode)',
+    codes: [
+      ...refs('depression_non_mdd_or_ambiguous', notIn('F32.81')),
+      ...refs('mdd_snomed', codeIn('35489007')),
+      extra(ICD, 'O90.6', 'Postpartum mood disturbance', 'verified', REV2),
+      extra(ICD, 'O99.340', 'Other mental disorders complicating pregnancy, unspecified trimester', 'verified', REV2),
+      extra(ICD, 'O99.341', 'Other mental disorders complicating pregnancy, first trimester', 'unverified', REV2),
+      extra(ICD, 'O99.342', 'Other mental disorders complicating pregnancy, second trimester', 'unverified', REV2),
+      extra(ICD, 'O99.343', 'Other mental disorders complicating pregnancy, third trimester', 'unverified', REV2),
+      extra(ICD, 'O99.344', 'Other mental disorders complicating childbirth', 'unverified', REV2),
+      extra(ICD, 'O99.345', 'Other mental disorders complicating the puerperium', 'verified', REV2),
+    ],
+    // DS-6: a problem written only as text that names depression is "confirm" for EL-1 (coded problems match by code only).
+    textMatch: ['depression', 'depressive', 'depressed mood'],
   },
   {
     slug: 'treatment-resistant-depression',
@@ -119,13 +166,68 @@ const defs: Def[] = [
     codes: [extra(SCT, '1153570009', 'Treatment resistant depression (disorder)', 'verified')],
   },
   // ---- Psychiatric exclusions and cautions ----
-  { slug: 'bipolar-disorder', title: 'Bipolar disorder', purpose: 'RC-1', source: 'rules.md 2.2; codes.json bipolar', codes: refs('bipolar') },
+  {
+    slug: 'bipolar-disorder',
+    title: 'Bipolar disorder',
+    purpose: 'RC-1 and EL-9 (revision 2): every bipolar and manic code; RC-1 itself leaves out those in mania-current-episode (CI-12) and psychotic-disorders (CI-2).',
+    source: 'rules.md 2.2; codes.json bipolar; revision-2.md EL-9 (F30.x), CI-2 and CI-12 (SNOMED bipolar concepts)',
+    codes: [...refs('bipolar'), ...MANIA_ICD, ...MANIA_SNOMED, ...BIPOLAR_PSYCHOTIC_SNOMED],
+    textMatch: ['bipolar', 'manic depression', 'manic-depressive'],
+  },
+  {
+    slug: 'bipolar-depression',
+    title: 'Bipolar depression (current or most recent episode depressed; bipolar II)',
+    purpose: 'EL-1 (revision 2): bipolar depression without an MDD code does not meet EL-1; the card says why.',
+    source: 'revision-2.md EL-1 (F31.30-F31.32, F31.4, F31.5, F31.81; SNOMED bipolar II)',
+    codes: [
+      ...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003')),
+    ],
+  },
+  {
+    slug: 'mania-current-episode',
+    title: 'Current manic, hypomanic or mixed episode',
+    purpose: 'CI-12 (revision 2): do not start IV ketamine, esketamine or TMS during the episode.',
+    source: 'revision-2.md CI-12 and Appendix B (mania_current_episode); SNOMED list not traced to codes.json (Appendix C)',
+    codes: [...MANIA_ICD, ...MANIA_SNOMED],
+    textMatch: ['mania', 'manic episode', 'hypomania', 'hypomanic', 'mixed episode'],
+  },
+  {
+    slug: 'schizophrenia-spectrum',
+    title: 'Schizophrenia or schizoaffective disorder',
+    purpose: 'EL-9 (revision 2): an MDD code together with one of these is a conflict to resolve.',
+    source: 'revision-2.md EL-9 (F20.x, F25.x); codes.json psychotic_disorders',
+    codes: refs('psychotic_disorders', (c) => /^F2[05]/.test(c.code!) || (c.system === SCT && /schizo/i.test(c.display))),
+  },
+  {
+    slug: 'mdd-psychotic-features',
+    title: 'Major depression with psychotic features',
+    purpose: 'EL-12 (revision 2): ECT is named as the alternative; MSM severity 5 (EL-11).',
+    source: 'revision-2.md EL-12 (F32.3, F33.3 and the SNOMED equivalents); codes.json mdd_index_qualifying, mdd_snomed',
+    codes: [...refs('mdd_index_qualifying', codeIn('F32.3', 'F33.3')), ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001'))],
+  },
+  {
+    slug: 'catatonia',
+    title: 'Catatonia',
+    purpose: 'EL-12 (revision 2): ECT is named as the alternative.',
+    source: 'revision-2.md EL-12 and Appendix B (catatonia); SNOMED concepts not traced to codes.json (Appendix C)',
+    codes: [
+      extra(ICD, 'F06.1', 'Catatonic disorder due to known physiological condition', 'verified', REV2),
+      ...['21900002', '22407005', '17782008', '73471000', '231442003'].map((c) => extra(SCT, c, 'Catatonia or catatonic features (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED)),
+    ],
+  },
   {
     slug: 'psychotic-disorders',
     title: 'Psychotic disorders (active psychosis)',
-    purpose: 'CI-2. Includes MDD with psychotic features and substance-induced psychosis. F21 is in psychosis-spectrum-confirm instead.',
-    source: 'rules.md 2.3; codes.json psychotic_disorders; SNOMED MDD-with-psychotic-features from mdd_snomed',
-    codes: [...refs('psychotic_disorders', notIn('F21')), ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001'))],
+    purpose: 'CI-2. Includes MDD with psychotic features, substance-induced psychosis and (revision 2) every bipolar and manic code with psychotic features. F21 is in psychosis-spectrum-confirm instead.',
+    source: 'rules.md 2.3; codes.json psychotic_disorders; SNOMED MDD-with-psychotic-features from mdd_snomed; revision-2.md CI-2',
+    codes: [
+      ...refs('psychotic_disorders', notIn('F21')),
+      ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001')),
+      ...refs('bipolar', codeIn('F31.2', 'F31.5', 'F31.64')),
+      extra(ICD, 'F30.2', 'Manic episode, severe with psychotic symptoms', 'verified', REV2),
+      ...BIPOLAR_PSYCHOTIC_SNOMED,
+    ],
+    textMatch: ['psychosis', 'psychotic', 'schizophrenia', 'schizoaffective'],
   },
   {
     slug: 'psychosis-spectrum-confirm',
@@ -378,7 +480,8 @@ const defs: Def[] = [
     purpose: 'EL-2: ingredients whose adequate trial counts. Non-counting products are flagged in the catalogue.',
     source: 'rules.md 3.1; verification.md 1 (ingredient RxCUIs)',
     codes: [
-      ...refs('antidepressant_ingredients', (c) => /^(SSRI|SNRI|TCA|atypical)/.test(String(c.ingredient_class))),
+      // Milnacipran is labelled for fibromyalgia only in the US: never an antidepressant trial (revision-2.md EL-2.4).
+      ...refs('antidepressant_ingredients', (c) => /^(SSRI|SNRI|TCA|atypical)/.test(String(c.ingredient_class)) && c.code !== '588250'),
       // Auvelity (dextromethorphan-bupropion) is labelled for MDD; with no dose threshold its trial stays unknown.
       ...refs('antidepressant_ingredients', codeIn('3289')),
       extra(RX, '42355', 'fluvoxamine', 'verified'),
@@ -406,7 +509,49 @@ const defs: Def[] = [
       ...refs('antidepressant_ingredients', (c) => String(c.ingredient_class).startsWith('augmentation')),
       extra(RX, '1658314', 'brexpiprazole', 'verified'),
       extra(RX, '10814', 'liothyronine (Triiodothyronine)', 'verified'),
+      extra(RX, '1667655', 'cariprazine', 'unverified', `revision-2.md EL-2.6 (IN U); ${KNOWLEDGE}`),
     ],
+  },
+  {
+    slug: 'mood-stabiliser-ingredients',
+    title: 'Mood stabilisers and antimanic agents',
+    purpose: 'RC-1 (revision 2): whether a mood stabiliser or antimanic agent is active in bipolar disorder.',
+    source: 'revision-2.md RC-1 item 1',
+    codes: [
+      extra(RX, '6448', 'lithium', 'verified', REV2),
+      extra(RX, '42351', 'lithium carbonate', 'verified', REV2),
+      extra(RX, '40254', 'valproate', 'verified', REV2),
+      extra(RX, '28439', 'lamotrigine', 'verified', REV2),
+      extra(RX, '2002', 'carbamazepine', 'verified', REV2),
+      extra(RX, '51272', 'quetiapine', 'verified', REV2),
+      extra(RX, '1040028', 'lurasidone', 'verified', REV2),
+      extra(RX, '61381', 'olanzapine', 'verified', REV2),
+      extra(RX, '89013', 'aripiprazole', 'verified', REV2),
+      extra(RX, '1667655', 'cariprazine', 'unverified', `revision-2.md RC-1 (IN U); ${KNOWLEDGE}`),
+    ],
+    textMatch: ['lithium', 'lithobid', 'valproate', 'valproic acid', 'divalproex', 'depakote', 'lamotrigine', 'lamictal', 'carbamazepine', 'tegretol', 'quetiapine', 'seroquel', 'lurasidone', 'latuda', 'olanzapine', 'zyprexa', 'aripiprazole', 'abilify', 'cariprazine', 'vraylar'],
+  },
+  {
+    slug: 'lithium-level',
+    title: 'Serum lithium level',
+    purpose: 'EL-2.6 (revision 2): a lithium augmentation is adequate by level (mmol/L; mass concentration divided by 6.94).',
+    source: 'revision-2.md EL-2.6; verification.md 4 (14334-7)',
+    codes: [
+      extra(LA, '14334-7', 'Lithium [Moles/volume] in Serum or Plasma', 'verified'),
+      extra(LA, '74806-1', 'Lithium [Moles/volume] in Serum or Plasma --trough', 'secondary', REV2),
+      extra(LA, '3719-2', 'Lithium [Mass/volume] in Serum or Plasma', 'secondary', REV2),
+    ],
+  },
+  {
+    slug: 'ect-procedures',
+    title: 'Electroconvulsive therapy',
+    purpose: 'EL-11 (revision 2): ECT in the episode adds one point to the Maudsley staging.',
+    source: 'revision-2.md EL-11 and Appendix B (CPT 90870 U; an ECT procedure concept U)',
+    codes: [
+      extra(SYSTEM.cpt, '90870', 'Electroconvulsive therapy (includes necessary monitoring)', 'unverified', REV2),
+      extra(SCT, '23835007', 'Electroconvulsive therapy (procedure)', 'unverified', `revision-2.md Appendix C (an ECT procedure concept U); ${'SNOMED CT general knowledge'}`),
+    ],
+    textMatch: ['electroconvulsive', 'ECT'],
   },
   {
     slug: 'maoi-ingredients',

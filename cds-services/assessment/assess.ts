@@ -9,6 +9,9 @@ import { CONTRAINDICATION_RULES } from './rules/contraindications.js';
 import { ELIGIBILITY_RULES } from './rules/eligibility.js';
 import { MONITORING_RULES } from './rules/monitoring.js';
 import { assessTrials, type Trial } from './trials.js';
+import { diagnoses } from './diagnoses.js';
+import { parseFhirDate, withinDays } from './fhir-read.js';
+import type { Thresholds } from './thresholds.js';
 
 export const RULES: readonly Rule[] = [...ELIGIBILITY_RULES, ...CONTRAINDICATION_RULES, ...CAUTION_RULES, ...MONITORING_RULES];
 
@@ -22,16 +25,26 @@ export interface ModalityVerdict {
 
 export interface Assessment {
   now: Date;
+  /** The whole TRD definition: a current MDD episode (EL-1) and the failed attempts (EL-2), three-valued. */
   trd: { status: Status; adequateTrials: number; failedTrials: number; unknownTrials: number; evidence: string[] };
   trials: Trial[];
   criteria: Finding[];
   findings: Finding[];
   modalities: Record<Modality, ModalityVerdict>;
   byRule: Map<string, Finding>;
-  /** Anything of depression on record at all: a diagnosis or an antidepressant. */
+  /** EL-10: whether patient-view shows TRD cards for this chart, and why. */
   isDepressionPatient: boolean;
   /** Resources left out of the record because they named another patient (count and types, no ids). */
   otherPatient: { count: number; types: string[] };
+  chart: ChartScope;
+  /** Modalities whose start is not to be suggested, with the rule that withholds it (RC-1 bipolar, MO-9 course). */
+  withheldSuggestions: Partial<Record<Modality, string>>;
+}
+
+/** EL-10: which charts get patient-view TRD cards, and the reason in words. */
+export interface ChartScope {
+  show: boolean;
+  because: 'deceased' | 'depressive-condition' | 'recent-score' | 'antidepressant' | 'conditions-unavailable' | 'nothing-depressive';
 }
 
 const RANK: Record<Verdict, number> = { clear: 0, caution: 1, contraindicated: 2 };
@@ -72,6 +85,35 @@ export function checkConcepts(terminology: Terminology): void {
   if (missing.length) throw new ConfigurationError('Rules name ValueSets that were not loaded', missing.map(([n, u]) => `${n}: ${u}`));
 }
 
+/** Three-valued AND: not met if either is, met only if both are. */
+function both(a: Status, b: Status): Status {
+  if (a === 'not-met' || b === 'not-met') return 'not-met';
+  return a === 'met' && b === 'met' ? 'met' : 'unknown';
+}
+
+/**
+ * EL-10 Which charts get patient-view TRD cards (revision-2 section 3; local).
+ * None for a deceased patient (DS-8). Otherwise shown for an active or confirm-status depressive
+ * condition (EL-1 sets, remission, bipolar depression), a PHQ-9 >= 10 or MADRS >= 20 within
+ * PV_SCORE_TRIGGER_DAYS, an antidepressant attempt in the episode, or conditions that could not be read.
+ */
+function chartScope(index: RecordIndex, trials: Trial[], thresholds: Thresholds): ChartScope {
+  const patient = index.record.patient.items[0];
+  const died = parseFhirDate(patient?.deceasedDateTime);
+  if (patient?.deceasedBoolean === true || (died && died.getTime() <= index.now.getTime())) return { show: false, because: 'deceased' };
+  if (!index.record.conditions.known) return { show: true, because: 'conditions-unavailable' };
+  const dx = diagnoses(index);
+  const depressive = [dx.mdd, dx.ambiguous, dx.remission, dx.bipolarDepression];
+  if (depressive.some((g) => g.active.length || g.confirm.length)) return { show: true, because: 'depressive-condition' };
+  const days = thresholds.diagnoses.patientViewScoreTriggerDays.value;
+  const high = (url: string, cut: number) => index.observations(url).some((o) => o.value !== undefined && o.value >= cut && withinDays(o.date, index.now, days));
+  if (high(VS.phq9Total, thresholds.failure.phq9StillDepressedAtLeast.value) || high(VS.madrsTotal, thresholds.failure.madrsStillDepressedAtLeast.value)) {
+    return { show: true, because: 'recent-score' };
+  }
+  if (trials.length > 0) return { show: true, because: 'antidepressant' };
+  return { show: false, because: 'nothing-depressive' };
+}
+
 /** Assesses one patient record: pure, given the record, the knowledge and the clock's now. */
 export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): Assessment {
   const index = new RecordIndex(record, knowledge, now);
@@ -88,10 +130,14 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
   const data = (el2.data ?? {}) as { adequateTrials?: number; failedTrials?: number; unknownTrials?: number };
   const allTrials = ctx.trials();
   const el1 = byRule.get('EL-1')!;
+  const chart = chartScope(index, allTrials, knowledge.thresholds);
+  const withheldSuggestions: Partial<Record<Modality, string>> = {};
+  const rc1 = byRule.get('RC-1');
+  if (rc1?.status === 'met' && rc1.data?.['suggestEsketamine'] === false) withheldSuggestions.esketamine = 'RC-1';
   return {
     now,
     trd: {
-      status: el2.status,
+      status: both(el1.status, el2.status),
       adequateTrials: data.adequateTrials ?? 0,
       failedTrials: data.failedTrials ?? 0,
       unknownTrials: data.unknownTrials ?? 0,
@@ -102,8 +148,9 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
     findings,
     modalities,
     byRule,
-    // Unknown conditions could hide a diagnosis, so such a patient is treated as one.
-    isDepressionPatient: el1.evidence.length > 0 || allTrials.length > 0 || !record.conditions.known,
+    isDepressionPatient: chart.show,
+    chart,
+    withheldSuggestions,
     otherPatient: record.otherPatient,
   };
 }
@@ -113,7 +160,9 @@ export function assessmentExtension(a: Assessment) {
   const slim = (f: Finding) => ({ rule: f.rule, status: f.status, evidence: f.evidence, missing: f.missing });
   return {
     // The TRD status's evidence is EL-2's, in `criteria`: not repeated here.
-    version: '2',
+    // Version 3: trd.status is the whole TRD definition (EL-1 and EL-2), and `chart` says why cards show (EL-10).
+    version: '3',
+    chart: a.chart,
     trd: { status: a.trd.status, adequateTrials: a.trd.adequateTrials, failedTrials: a.trd.failedTrials, unknownTrials: a.trd.unknownTrials },
     modalities: Object.fromEntries(MODALITIES.map((m) => [m, { status: a.modalities[m].status }])),
     criteria: a.criteria.map(slim),

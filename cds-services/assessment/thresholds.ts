@@ -16,6 +16,17 @@ export interface DoseThreshold {
   source: string;
 }
 
+/** A multi-ingredient product that counts as one attempt with its own adequate dose (EL-2.7). */
+export interface ProductRule {
+  product: string;
+  minimumUnitsPerDay: number;
+  /** The ingredient RxCUI the attempt is named and counted by. */
+  countsAs: string;
+  /** Ingredients of the product whose own thresholds are not applied. */
+  ignoreIngredients: string[];
+  source: string;
+}
+
 /** Shape of fhir-profiles/thresholds/trd-thresholds.json (checked by its JSON Schema at start-up). */
 export interface Thresholds {
   version: string;
@@ -72,6 +83,52 @@ export interface Thresholds {
     | 'gad7Total'
     | 'cssrsIdeationSeverity',
     PlausibleRange
+  >;
+  /** revision-2 section 3 (EL-1, EL-10, RC-1). */
+  diagnoses: Settings<'statuslessActiveDays' | 'patientViewScoreTriggerDays'> & { bipolarSuggestEsketamine: Setting<boolean> };
+  /** revision-2 section 4 (EL-2.1 to EL-2.14). */
+  attempts: Settings<
+    | 'concurrentStartDays'
+    | 'switchInferenceMaxDays'
+    | 'stoppedOrderMaxDays'
+    | 'activeOrderStaleDays'
+    | 'episodeRemissionMinDays'
+    | 'baselineBeforeDays'
+    | 'baselineAfterDays'
+    | 'nextAttemptGraceDays'
+    | 'augmentationMinimumDays'
+    | 'lithiumLevelAfterDays'
+    | 'lithiumMinimumDoseMg'
+  > & {
+    countBasis: Setting<'attempts' | 'antidepressants'>;
+    countUnexplainedSwitchAsFailure: Setting<boolean>;
+    countIntoleranceAsFailure: Setting<boolean>;
+    countOtherIndications: Setting<boolean>;
+    lithiumMinimumLevelMmolL: DoseThreshold;
+    /** Ingredient RxCUI -> daily dose (mg) below which it is hypnotic or low-dose co-medication. */
+    coMedicationBelowMg: Record<string, { ingredient: string; value: number; source: string }>;
+    /** Product RxCUI -> how a multi-ingredient product counts (EL-2.7). */
+    products: Record<string, ProductRule>;
+    /** Ingredients that count only inside a product row, never as an attempt of their own. */
+    productOnlyIngredients: Record<string, { ingredient: string; source: string }>;
+  };
+  /** revision-2 section 5 (MO-7 to MO-10). */
+  courses: Settings<
+    | 'tmsActiveDays'
+    | 'ketamineActiveDays'
+    | 'esketamineActiveDays'
+    | 'tmsGapDays'
+    | 'ketamineGapDays'
+    | 'esketamineGapDays'
+    | 'tmsPlannedSessions'
+    | 'ketaminePlannedSessions'
+    | 'esketaminePlannedSessions'
+    | 'baselineWindowDays'
+    | 'outcomeWindowDays'
+    | 'partialResponsePercent'
+    | 'madrsRemissionAtMost'
+    | 'relapsePhq9AtLeast'
+    | 'relapseMadrsAtLeast'
   >;
   dosing: Settings<
     | 'ketamineMgPerKg'

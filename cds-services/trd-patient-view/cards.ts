@@ -7,6 +7,7 @@ import { SOURCES } from '../assessment/sources.js';
 import { byIndicator, evidenceText, findingsTable, makeCard, md, table } from '../cards/card.js';
 import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { setKetamineDose } from '../cards/orders.js';
+import { trdSummary } from './trd-summary.js';
 
 const VERDICT_WORD = { contraindicated: 'contraindicated', caution: 'caution', clear: 'no contraindication found' } as const;
 
@@ -27,14 +28,14 @@ function contraindicationCard(f: Finding, ctx: PresentContext): Card {
 function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, 'uuid'>[] {
   const suggestions: Omit<Suggestion, 'uuid'>[] = [];
   const measure = () => orderAction(ctx, 'phq9-each-session', 'PHQ-9 before each session');
-  if (a.modalities.tms.status !== 'contraindicated') {
+  if (a.modalities.tms.status !== 'contraindicated' && !a.withheldSuggestions.tms) {
     suggestions.push({
       label: 'Order a TMS course: 5 sessions a week for 6 weeks',
       actions: [orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
     });
   }
   const dose = a.byRule.get('MO-1')!;
-  if (a.modalities['iv-ketamine'].status !== 'contraindicated' && dose.status === 'met') {
+  if (a.modalities['iv-ketamine'].status !== 'contraindicated' && !a.withheldSuggestions['iv-ketamine'] && dose.status === 'met') {
     const mg = dose.data!['doseMg'] as number;
     suggestions.push({
       label: `Order IV ketamine ${mg} mg (0.5 mg/kg) 3 times a week for 2 weeks`,
@@ -46,7 +47,7 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
       ],
     });
   }
-  if (a.modalities.esketamine.status !== 'contraindicated') {
+  if (a.modalities.esketamine.status !== 'contraindicated' && !a.withheldSuggestions.esketamine) {
     suggestions.push({
       label: 'Order esketamine (Spravato) 56 mg twice weekly for 4 weeks',
       actions: [orderAction(ctx, 'esketamine-induction', 'Spravato 56 mg intranasal twice a week, weeks 1-4'), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
@@ -57,15 +58,14 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
 
 function trdCard(a: Assessment, ctx: PresentContext): Card {
   const el = (id: string) => a.byRule.get(id)!;
-  const failed = a.trials.filter((t) => t.status === 'failed').map((t) => t.ingredient);
   const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
-  const summary =
-    a.trd.status === 'met'
-      ? `TRD criteria met: ${failed.length} failed adequate trials (${failed.join(', ')})`
-      : a.trd.status === 'not-met'
-        ? `TRD not documented: ${a.trd.failedTrials} of ${needed} failed adequate trials needed`
-        : `TRD status unknown: ${a.trd.failedTrials} failed adequate trial(s), ${a.trd.unknownTrials} undecided`;
-  const candidate = a.trd.status === 'met' && el('EL-1').status === 'met' && el('EL-6').status !== 'not-met';
+  const summary = trdSummary(a, needed);
+  // trd.status is the whole definition (EL-1 and EL-2); a current manic episode (CI-12) starts nothing.
+  const candidate = a.trd.status === 'met' && el('EL-6').status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met';
+  const el1 = el('EL-1').data as { postpartum?: boolean } | undefined;
+  const postpartum = el1?.postpartum
+    ? 'Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).'
+    : '';
   const verdicts = table(
     ['Treatment', 'Verdict', 'Because of'],
     MODALITIES.map((m) => [MODALITY_NAMES[m], VERDICT_WORD[a.modalities[m].status], a.modalities[m].because.join(', ') || '—']),
@@ -76,9 +76,9 @@ function trdCard(a: Assessment, ctx: PresentContext): Card {
   return makeCard(
     {
       summary,
-      indicator: a.trd.status === 'met' && el('EL-1').status === 'met' ? 'info' : 'warning',
+      indicator: a.trd.status === 'met' ? 'info' : 'warning',
       source: SOURCES.trdDefinition,
-      detail: [md`**Treatments**\n\n${verdicts}`, md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`],
+      detail: [...(postpartum ? [md`${postpartum}`] : []), md`**Treatments**\n\n${verdicts}`, md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`],
       suggestions: candidate ? candidateOrders(a, ctx) : [],
       selectionBehavior: 'at-most-one',
     },

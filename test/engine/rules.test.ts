@@ -47,7 +47,8 @@ const scenarios: Record<string, Scenario> = {
     verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'clear', 'ketamine-tms-combination': 'caution' },
   },
   // ---- EL-1 ----
-  'mdd-in-remission-only-is-not-a-current-episode': { resources: candidate({ mdd: icd('F33.41') }), expect: { 'EL-1': 'not-met' } },
+  // mdd-in-remission-only-is-not-a-current-episode moved to diagnoses.test.ts: with revision 2 a remission
+  // code followed by a PHQ-9 >= 10 (the candidate's 18) asks to confirm a new episode instead.
   'ambiguous-depression-code-needs-confirmation': { resources: candidate({ mdd: icd('F32.A') }), expect: { 'EL-1': 'unknown' } },
   'icd-code-without-its-dot-is-recognised': { resources: candidate({ mdd: icd('F332') }), expect: { 'EL-1': 'met' } },
   'entered-in-error-diagnosis-is-ignored': { resources: candidate({ mdd: icd('F33.2', { verification: 'entered-in-error' }) }), expect: { 'EL-1': 'not-met' } },
@@ -370,8 +371,8 @@ describe('evidence and derived values', () => {
   it('every rule id of rules.md section 5 is evaluated', () => {
     const ids = [...assessResources(candidate()).byRule.keys()];
     const expected = [
-      ...Array.from({ length: 8 }, (_, i) => `EL-${i + 1}`),
-      ...Array.from({ length: 11 }, (_, i) => `CI-${i + 1}`),
+      ...Array.from({ length: 9 }, (_, i) => `EL-${i + 1}`),
+      ...Array.from({ length: 12 }, (_, i) => `CI-${i + 1}`),
       ...Array.from({ length: 16 }, (_, i) => `RC-${i + 1}`),
       ...Array.from({ length: 6 }, (_, i) => `MO-${i + 1}`),
     ];

@@ -10,6 +10,13 @@ import { testApp } from '../helpers/hooks.js';
 
 const rulesOf = (cards: Card[], indicator: Card['indicator']) => cards.filter((c) => c.indicator === indicator).map((c) => /\(([A-Z]{2}-\d+)/.exec(c.summary)?.[1]);
 const woman = (age = 30) => patient({ gender: 'female', age });
+/** The TRD status card: the one carrying the antidepressant-trials table (its summary says why, in words). */
+function trdCard(cards: Card[], summaryStart?: string): Card {
+  const card = cards.find((c) => c.detail?.includes('**Antidepressant trials**'));
+  if (!card) throw new Error('no TRD card');
+  if (summaryStart) expect(card.summary.startsWith(summaryStart)).toBe(true);
+  return card;
+}
 
 /** One scenario per absolute contraindication: the record, and a draft of a treatment it forbids. */
 const contraindications: Record<string, { rule: string; resources: fhir4.Resource[]; draft: () => fhir4.Resource }> = {
@@ -123,7 +130,7 @@ describe('monitoring, REMS and the combination', () => {
 
   it('an accepted suggestion does not raise the same cards again at order-sign (loop guard)', async () => {
     const pv = await callHook('patient-view', candidate());
-    const trd = pv.cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    const trd = trdCard(pv.cards);
     const ketamine = trd.suggestions!.find((s) => s.label.includes('ketamine'))!;
     const drafts = ketamine.actions.map((a) => (a as { resource: fhir4.Resource }).resource);
     const { cards } = await callHook('order-sign', candidate(), { drafts });
@@ -152,7 +159,7 @@ describe('what gets no cards', () => {
 describe('patient-view for a clean candidate', () => {
   it('shows TRD met with the next orders, one per treatment, choose at most one', async () => {
     const { cards } = await callHook('patient-view', candidate());
-    const trd = cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    const trd = trdCard(cards, 'TRD: 2 failed treatment attempts');
     expect(trd.indicator).toBe('info');
     expect(trd.selectionBehavior).toBe('at-most-one');
     expect(trd.suggestions!.map((s) => s.label)).toEqual([
@@ -165,7 +172,7 @@ describe('patient-view for a clean candidate', () => {
 
   it('suggests nothing for a contraindicated treatment', async () => {
     const { cards } = await callHook('patient-view', candidate({}, icd('G40.919')));
-    const trd = cards.find((c) => c.summary.startsWith('TRD criteria met'))!;
+    const trd = trdCard(cards, 'TRD: 2 failed treatment attempts');
     expect(trd.suggestions!.some((s) => s.label.includes('TMS'))).toBe(false);
   });
 
@@ -200,6 +207,8 @@ describe('patient-view for a clean candidate', () => {
 
 describe('the assessment extension', () => {
   it('is the same from every hook for the same record', async () => {
+    // MDD beside bipolar II is a conflict (EL-9): EL-1 asks to confirm, so the whole TRD definition is
+    // unknown (version 3: trd.status is EL-1 and EL-2 together; it was EL-2 alone, 'met', in version 2).
     const record = candidate({}, icd('F31.81'), procedure(SYS.cpt, '90868', { daysAgo: 100 }));
     const views = await Promise.all([
       callHook('patient-view', record),
@@ -209,7 +218,7 @@ describe('the assessment extension', () => {
     const [a, b, c] = views.map((v) => v.extension!['org.trdcds.assessment']);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    expect(a).toMatchObject({ version: '2', trd: { status: 'met', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
+    expect(a).toMatchObject({ version: '3', trd: { status: 'unknown', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
     const { trd, criteria } = a as { trd: object; criteria: { rule: string; evidence: string[] }[] };
     expect(trd).not.toHaveProperty('evidence'); // EL-2's, below
     expect(criteria.find((f) => f.rule === 'EL-2')?.evidence.length).toBeGreaterThanOrEqual(2);
@@ -229,7 +238,7 @@ describe('the sandbox\'s own request shapes', () => {
     const prefetch = { patient: { resourceType: 'Patient', id: 'pat-1' }, ...(capture.request['prefetch'] as object), conditions: null };
     const res = await request(testApp).post(`/cds-services/trd-${capture.request.hook}`).send({ ...capture.request, fhirServer: undefined, prefetch });
     expect(res.status).toBe(200);
-    expect(res.body.extension['org.trdcds.assessment'].version).toBe('2');
+    expect(res.body.extension['org.trdcds.assessment'].version).toBe('3');
   });
 });
 
@@ -237,7 +246,7 @@ describe('cards stay readable for a long record', () => {
   it('long-record-lists-three-references-per-criterion-and-counts-the-rest', async () => {
     const { syntheticPatient } = await import('../builders/synthetic-patient.js');
     const { cards, extension } = await callHook('patient-view', syntheticPatient(300));
-    const trd = cards.find((c) => c.summary.startsWith('TRD status'))!;
+    const trd = trdCard(cards);
     const el2 = (extension!['org.trdcds.assessment'] as { criteria: { rule: string; evidence: string[] }[] }).criteria.find((c) => c.rule === 'EL-2')!;
     expect(el2.evidence.length).toBeGreaterThan(3); // the machine-readable assessment keeps every reference
     const row = trd.detail!.split('\n').find((l) => l.startsWith('| EL-2 '))!;

@@ -29,6 +29,8 @@ const NOT_USED_BY_RULES: Record<string, string> = {
   '9279-1': 'respiratory rate: no rule in section 5 reads it',
   '28439': 'lamotrigine: EL-2 excludes it through the catalogue flag "not an antidepressant (mood stabilizer)"',
   'I77.0': 'acquired arteriovenous fistula: revision-2 CI-5 removes it (not an AVM, and it includes dialysis access)',
+  'F32.81': 'premenstrual dysphoric disorder: not a depressive episode (revision-2 EL-1 leaves it out of the ambiguous codes; EL-2.3 names it a non-depressive indication)',
+  '588250': 'milnacipran: never an antidepressant trial (revision-2 EL-2.4; labelled for fibromyalgia only in the US)',
 };
 
 const hcpcsRef = 'urn:oid:2.16.840.1.113883.6.285';

@@ -7,6 +7,7 @@ import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
 import { ALL, KETAMINES, drugOf, unknownBecause } from './common.js';
+import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
 
 const refs = (list: { ref: string }[]) => list.map((x) => x.ref);
 
@@ -40,8 +41,88 @@ function conditionCaution(id: string, title: string, url: string, source: RuleSo
   });
 }
 
-/** RC-1 Bipolar disorder: manic switch risk; intensified monitoring; mood stabiliser. Active Condition in bipolar-disorder. Source: source docs; CMS159 excludes bipolar. */
-export const RC1 = conditionCaution('RC-1', 'Bipolar disorder', VS.bipolar, SOURCES.combinationProtocol, { cautionFor: ALL });
+/**
+ * RC-1 Bipolar disorder: the bipolar pathway (revision-2 section 3)
+ * Trigger: any hook. Inclusion: an active bipolar code that is not a current manic, hypomanic or
+ * mixed episode (CI-12) and has no psychotic features (CI-2).
+ * Outcome: met, stating whether a mood stabiliser or antimanic agent is active (or that the
+ * medication list could not be read), mania checks at each session (YMRS or a note), and the
+ * labelling line; `data.suggestEsketamine` is BIPOLAR_SUGGEST_ESKETAMINE (false: no esketamine
+ * suggestion). Unknown when only a text-only or old status-less bipolar problem is recorded.
+ * Source: S1 (intensified monitoring for manic switch); S4 (bipolar caution); PI 1 (MDD only).
+ */
+export const RC1 = defineRule({
+  id: 'RC-1',
+  title: 'Bipolar disorder',
+  kind: 'relative',
+  cautionFor: ALL,
+  source: SOURCES.combinationProtocol,
+  evaluate: ({ index, thresholds }) => {
+    const dx = diagnoses(index);
+    const elsewhere = new Set([...dx.mania.active, ...dx.psychotic.active].map((d) => d.ref));
+    const bipolar = dx.bipolar.active.filter((d) => !elsewhere.has(d.ref));
+    const suggestEsketamine = thresholds.diagnoses.bipolarSuggestEsketamine.value;
+    if (bipolar.length) {
+      const r = index.record;
+      const stabilisers = index.currentMedications(VS.moodStabilisers);
+      const medsKnown = r.medicationStatements.known && r.medicationRequests.known;
+      const stabiliser = stabilisers.length
+        ? `Mood stabiliser or antimanic agent active: ${[...new Set(stabilisers.map((m) => m.concept?.text ?? m.concept?.coding?.find((c) => c?.display)?.display ?? m.ref))].join(', ')}.`
+        : medsKnown
+          ? 'No mood stabiliser recorded.'
+          : 'Mood stabiliser: the medication list could not be read.';
+      return met(
+        [...refsOf(bipolar), ...refs(stabilisers)],
+        `Bipolar disorder (${bipolar.map(diagnosisLabel).join(', ')}). ${stabiliser} Check for mania at each session (YMRS or a clinical note). Esketamine is labelled for MDD only; IV ketamine in bipolar depression is off-label; TMS needs caution.`,
+        { suggestEsketamine, moodStabiliser: stabilisers.length > 0 ? 'active' : medsKnown ? 'none' : 'unknown' },
+      );
+    }
+    const gap = unknownBecause({ conditions: index.record.conditions });
+    if (gap) return gap;
+    const confirm = dx.bipolar.confirm.filter((d) => !elsewhere.has(d.ref));
+    if (confirm.length) {
+      return unknown([`confirmation whether bipolar disorder (${confirm.map((d) => d.display).join(', ')}) is current`], refsOf(confirm), 'A bipolar diagnosis needs confirming.', { suggestEsketamine });
+    }
+    return notMet();
+  },
+});
+
+/**
+ * EL-9 Conflicting active diagnoses (revision-2 section 3)
+ * Trigger: any hook. Inclusion (active conditions): an MDD or unipolar depression code with a
+ * bipolar or manic code; a current-episode MDD code with an MDD remission code; an MDD code with a
+ * schizophrenia-spectrum or schizoaffective code.
+ * Outcome: met (a warning listing the codes with their dates, asking the clinician to confirm); the
+ * more restrictive reading applies meanwhile (RC-1 and no esketamine suggestion for bipolar; CI-2
+ * for a psychotic disorder; EL-1 asks to confirm the episode). Not-met otherwise.
+ * Source: local (revision-2 EL-9); S1 (bipolar needs intensified monitoring); PI 1.
+ */
+export const EL9 = defineRule({
+  id: 'EL-9',
+  title: 'Conflicting active diagnoses',
+  kind: 'relative',
+  cautionFor: ALL,
+  source: SOURCES.trdDefinition,
+  evaluate: ({ index }) => {
+    const gap = unknownBecause({ conditions: index.record.conditions });
+    if (gap) return gap;
+    const dx = diagnoses(index);
+    const unipolar = [...dx.mdd.active, ...dx.ambiguous.active];
+    const conflicts: [string, Diagnosis[], Diagnosis[]][] = [
+      ['MDD and bipolar disorder', unipolar, dx.bipolar.active],
+      ['MDD current episode and MDD in remission', dx.mdd.active, dx.remission.active],
+      ['MDD and a schizophrenia-spectrum disorder', dx.mdd.active, dx.schizophrenia.active],
+    ];
+    const found = conflicts.filter(([, a, b]) => a.length && b.length);
+    if (!found.length) return notMet();
+    const listed = found.map(([name, a, b]) => `${name}: ${[...a, ...b].map(diagnosisLabel).join(', ')}`);
+    return met(
+      found.flatMap(([, a, b]) => refsOf([...a, ...b])),
+      `Conflicting active diagnoses (${listed.join('; ')}): confirm which is current. The more restrictive reading applies until then.`,
+      { conflicts: found.map(([name]) => name) },
+    );
+  },
+});
 
 /**
  * RC-2 History of substance misuse (in remission)
@@ -218,4 +299,4 @@ export const RC16 = defineRule({
     ),
 });
 
-export const CAUTION_RULES = [RC1, RC2, RC3, RC4, RC5, RC6, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15, RC16];
+export const CAUTION_RULES = [EL9, RC1, RC2, RC3, RC4, RC5, RC6, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15, RC16];

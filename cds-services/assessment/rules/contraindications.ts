@@ -6,6 +6,7 @@ import { latestBloodPressure } from '../observations.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, KETAMINES, unknownBecause } from './common.js';
+import { diagnoses, diagnosisLabel, refsOf } from '../diagnoses.js';
 
 const refs = (list: { ref: string }[]) => list.map((x) => x.ref);
 
@@ -64,11 +65,12 @@ export const CI1 = defineRule({
 });
 
 /**
- * CI-2 Active psychosis
+ * CI-2 Active psychosis (revision-2 section 3)
  * Trigger: any hook. Inclusion: an active Condition in psychotic-disorders (schizophrenia spectrum,
- * MDD with psychotic features, substance-induced psychosis). Outcome: met; unknown when only
- * schizotypal disorder is active (confirm no active psychosis); else not-met.
- * Source: source docs; Medicare LCD L34998 (TMS: payer exclusion, so a warning for TMS).
+ * MDD with psychotic features, substance-induced psychosis, and every bipolar and manic code with
+ * psychotic features). Outcome: met; unknown (confirm) when only schizotypal disorder, a text-only
+ * psychosis problem or an old status-less psychotic diagnosis is recorded; else not-met.
+ * Source: rules.md 2.3; PI 5.2 (assess psychosis before esketamine); Medicare LCD L34998 (TMS: a warning).
  */
 export const CI2 = defineRule({
   id: 'CI-2',
@@ -78,13 +80,46 @@ export const CI2 = defineRule({
   cautionFor: ['tms'],
   source: SOURCES.ketamineConsensus,
   evaluate: ({ index }) => {
-    const found = index.activeConditions(VS.psychoticDisorders);
-    if (found.length) return met(refs(found), 'An active psychotic disorder is recorded.');
+    const dx = diagnoses(index);
+    const found = dx.psychotic.active;
+    if (found.length) return met(refsOf(found), `An active psychotic disorder is recorded (${found.map(diagnosisLabel).join(', ')}).`);
     const gap = unknownBecause({ conditions: index.record.conditions });
     if (gap) return gap;
+    const confirm = dx.psychotic.confirm;
+    if (confirm.length) {
+      return unknown([`confirmation whether the psychotic disorder recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`], refsOf(confirm), 'A psychotic disorder is recorded without a current status.');
+    }
     const spectrum = index.activeConditions(VS.psychosisSpectrumConfirm);
     if (spectrum.length) return unknown(['confirmation that there is no active psychosis'], refs(spectrum), 'Schizotypal disorder is recorded.');
     return notMet('No active psychotic disorder is recorded.');
+  },
+});
+
+/**
+ * CI-12 Current manic, hypomanic or mixed episode (revision-2 section 3)
+ * Trigger: any hook. Inclusion: an active Condition in mania-current-episode (F30.x, F31.0-F31.2,
+ * F31.6x, SNOMED mania, hypomania and mixed-episode concepts), not in remission.
+ * Outcome: met (critical: do not start IV ketamine, esketamine or TMS during the episode); unknown
+ * (confirm) for a text-only or old status-less manic episode; else not-met.
+ * Source: S1 (manic switch); S4 (mood destabilisation); blocking all three modalities is local.
+ */
+export const CI12 = defineRule({
+  id: 'CI-12',
+  title: 'Current manic, hypomanic or mixed episode',
+  kind: 'absolute',
+  absoluteFor: ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'],
+  source: SOURCES.combinationProtocol,
+  evaluate: ({ index }) => {
+    const dx = diagnoses(index);
+    const found = dx.mania.active;
+    if (found.length) return met(refsOf(found), `Do not start during a manic, hypomanic or mixed episode (${found.map(diagnosisLabel).join(', ')}).`);
+    const gap = unknownBecause({ conditions: index.record.conditions });
+    if (gap) return gap;
+    const confirm = dx.mania.confirm;
+    if (confirm.length) {
+      return unknown([`confirmation whether the episode recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`], refsOf(confirm), 'A manic, hypomanic or mixed episode is recorded without a current status.');
+    }
+    return notMet('No current manic, hypomanic or mixed episode is recorded.');
   },
 });
 
@@ -343,4 +378,4 @@ export const CI11 = defineRule({
   evaluate: ({ index }) => byConditions(index, index.activeConditions(VS.raisedIcp), 'Raised intracranial pressure is recorded.', 'No raised intracranial pressure is recorded.'),
 });
 
-export const CONTRAINDICATION_RULES = [CI1, CI2, CI3, CI4, CI5, CI6, CI7, CI8, CI9, CI10, CI11];
+export const CONTRAINDICATION_RULES = [CI1, CI2, CI3, CI4, CI5, CI6, CI7, CI8, CI9, CI10, CI11, CI12];

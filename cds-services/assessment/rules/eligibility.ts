@@ -7,14 +7,20 @@ import { SOURCES } from '../sources.js';
 import { ALL, drugOf, isoDate, unknownBecause } from './common.js';
 import { priorCourses } from './prior-courses.js';
 import { unidentifiedMedications } from '../trials.js';
+import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
+import type { RecordIndex } from '../record.js';
 
 /**
- * EL-1 Diagnosis of MDD (current episode)
- * Trigger: any hook. Inclusion: an active Condition in mdd-current-episode or
- * treatment-resistant-depression. Exclusion: refuted / entered-in-error; abated.
- * Outcome: met; unknown when only an ambiguous depression code is active (confirm MDD);
- * not-met when only remission codes, or nothing, is active.
- * Source: source docs; CMS159 "Major Depression Including Remission".
+ * EL-1 Major depressive disorder, current episode (revision-2 section 3)
+ * Trigger: any hook. Inclusion: an active MDD current-episode condition (rules.md 2.1 list, SNOMED
+ * MDD, postpartum depression F53.0/58703003, TRD 1153570009). Exclusion: refuted / entered-in-error;
+ * abated or inactive.
+ * Outcome: met; unknown (confirm) for an ambiguous depression code, a text-only or old status-less
+ * depression problem, MDD coded beside a bipolar code or an unsuperseded remission code (EL-9), or a
+ * remission code followed by a PHQ-9 >= 10 / MADRS >= 20; not-met for remission only, bipolar
+ * depression only (MDD-based criteria and the esketamine labelling do not apply), or nothing depressive.
+ * `data.reason` names the case for the TRD card summary.
+ * Source: rules.md 2.1; CMS159; PI 1 (indications are MDD); verification.md 5; revision-2 EL-1.
  */
 export const EL1 = defineRule({
   id: 'EL-1',
@@ -22,21 +28,86 @@ export const EL1 = defineRule({
   kind: 'eligibility',
   infoFor: ALL,
   source: SOURCES.trdDefinition,
-  evaluate: ({ index }) => {
-    const { conditions } = index.record;
-    const mdd = [...index.activeConditions(VS.mddCurrentEpisode), ...index.activeConditions(VS.treatmentResistantDepression)];
-    if (mdd.length) return met(mdd.map((c) => c.ref), 'Active major depressive disorder is recorded.');
-    const gap = unknownBecause({ conditions });
-    if (gap) return gap;
-    const ambiguous = index.activeConditions(VS.depressionNeedsConfirmation);
-    if (ambiguous.length) {
-      return unknown(['confirmation that the depression diagnosis is major depressive disorder'], ambiguous.map((c) => c.ref), 'Depression is recorded with a code that does not establish MDD.');
+  evaluate: ({ index, thresholds }) => {
+    const gap = unknownBecause({ conditions: index.record.conditions });
+    if (gap) return { ...gap, data: { reason: 'conditions-unavailable' } };
+    const dx = diagnoses(index);
+    const mdd = dx.mdd.active;
+    const flags = { postpartum: dx.postpartum.active.length > 0, trdCoded: dx.trdCoded.active.length > 0 };
+    const newest = (list: readonly Diagnosis[]) => list.reduce<Diagnosis | undefined>((n, d) => (!n || (d.date?.getTime() ?? -Infinity) > (n.date?.getTime() ?? -Infinity) ? d : n), undefined);
+    if (mdd.length) {
+      // EL-9: MDD beside bipolar, or beside a remission code it does not supersede, is a conflict to resolve first.
+      if (dx.bipolar.active.length) {
+        return unknown(
+          ['confirmation of the diagnosis: MDD and bipolar disorder are both active'],
+          refsOf([...mdd, ...dx.bipolar.active]),
+          `MDD and bipolar disorder are both active (${[...mdd, ...dx.bipolar.active].map(diagnosisLabel).join(', ')}).`,
+          { reason: 'mdd-and-bipolar', ...flags },
+        );
+      }
+      const remission = newest(dx.remission.active);
+      const current = newest(mdd)!;
+      if (remission && !((current.date?.getTime() ?? -Infinity) > (remission.date?.getTime() ?? Infinity))) {
+        return unknown(
+          ['confirmation of a current episode: MDD is coded both as current and in remission'],
+          refsOf([...mdd, ...dx.remission.active]),
+          `MDD is coded both as current (${diagnosisLabel(current)}) and in remission (${diagnosisLabel(remission)}).`,
+          { reason: 'mdd-and-remission', ...flags },
+        );
+      }
+      const kind = flags.trdCoded ? 'Treatment-resistant depression' : flags.postpartum ? 'Postpartum depression (MDD with peripartum onset)' : 'Major depressive disorder';
+      return met(refsOf(mdd), `${kind} is recorded (${mdd.map(diagnosisLabel).join(', ')}).`, { reason: 'mdd', ...flags });
     }
-    const remission = index.activeConditions(VS.mddInRemission);
-    if (remission.length) return notMet('MDD is recorded as in remission: no current episode.', undefined, [], remission.map((c) => c.ref));
-    return notMet('No active major depressive disorder is recorded.', undefined, ['an active MDD diagnosis']);
+    const confirmMdd = [...dx.mdd.confirm, ...dx.ambiguous.active, ...dx.ambiguous.confirm];
+    if (confirmMdd.length) {
+      const d = confirmMdd[0]!;
+      const reason = d.why === 'text only' ? 'text-only' : d.why === 'no status' ? 'status-less' : d.why === 'unconfirmed' ? 'unconfirmed' : 'ambiguous';
+      const missing =
+        reason === 'text-only'
+          ? `confirmation that the problem recorded as text ('${d.display}') is MDD, and a code for it`
+          : reason === 'status-less'
+            ? `confirmation that the depression recorded ${d.date ? `on ${isoDate(d.date)} ` : ''}with no status is current`
+            : reason === 'unconfirmed'
+              ? 'confirmation of the provisional depression diagnosis'
+              : 'confirmation that the depression diagnosis is major depressive disorder';
+      return unknown([missing], refsOf(confirmMdd), `Depression is recorded as ${d.display} (${d.code}): it needs confirming as a current MDD episode.`, { reason, diagnosis: diagnosisLabel(d), text: d.display });
+    }
+    const remission = newest(dx.remission.active);
+    if (remission) {
+      const since = remission.date?.getTime() ?? -Infinity;
+      const later = [...laterScores(index, VS.phq9Total, thresholds.failure.phq9StillDepressedAtLeast.value, since), ...laterScores(index, VS.madrsTotal, thresholds.failure.madrsStillDepressedAtLeast.value, since)];
+      if (later.length) {
+        const s = later[0]!;
+        return unknown(
+          [`confirmation of a new episode: coded in remission, but ${s.instrument} ${s.value} on ${isoDate(s.date)}`],
+          [remission.ref, s.ref],
+          `Coded in remission (${diagnosisLabel(remission)}), but ${s.instrument} ${s.value} on ${isoDate(s.date)}.`,
+          { reason: 'remission-then-depressed', diagnosis: diagnosisLabel(remission), instrument: s.instrument, score: s.value, scoreDate: isoDate(s.date) },
+        );
+      }
+      return notMet(`MDD in remission (${diagnosisLabel(remission)}): not a current episode.`, { reason: 'remission', diagnosis: diagnosisLabel(remission) }, [], [remission.ref]);
+    }
+    const bipolarDepression = dx.bipolarDepression.active;
+    if (bipolarDepression.length) {
+      return notMet(
+        `Bipolar depression (${bipolarDepression.map(diagnosisLabel).join(', ')}): MDD-based TRD criteria and the esketamine labelling do not apply.`,
+        { reason: 'bipolar-depression' },
+        [],
+        refsOf(bipolarDepression),
+      );
+    }
+    return notMet('No active major depressive disorder is recorded.', { reason: 'no-mdd' }, ['an active MDD diagnosis']);
   },
 });
+
+/** Scores of one instrument at or above a cut, recorded after a time, newest first. */
+function laterScores(index: RecordIndex, url: string, atLeast: number, afterMs: number) {
+  const instrument = url === VS.phq9Total ? 'PHQ-9' : 'MADRS';
+  return index
+    .observations(url)
+    .filter((o) => o.date && o.value !== undefined && o.value >= atLeast && o.date.getTime() > afterMs)
+    .map((o) => ({ ref: o.ref, date: o.date!, value: o.value!, instrument }));
+}
 
 /**
  * EL-2 Two or more adequate antidepressant trials failed in the current episode

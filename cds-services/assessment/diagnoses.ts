@@ -1,0 +1,131 @@
+/**
+ * Diagnoses as the rules read them (revision-2 section 3, DS-6): each depressive, bipolar, manic
+ * and psychotic condition of the record with its state, read once per call.
+ *
+ * State (DS-6): `active`; `confirm` when the record holds it but a clinician must say whether it is
+ * current (verification provisional, differential or unconfirmed; no clinicalStatus and older than
+ * STATUSLESS_ACTIVE_DAYS or undated; a problem written only as text); inactive ones are left out.
+ */
+import { VS } from './concepts.js';
+import { withinDays } from './fhir-read.js';
+import type { IndexedCondition, RecordIndex } from './record.js';
+
+export type ConditionState = 'active' | 'confirm';
+
+export interface Diagnosis {
+  ref: string;
+  /** The code as recorded (first coding with a code), or the text of a text-only problem. */
+  code: string;
+  display: string;
+  date?: Date;
+  state: ConditionState;
+  /** For `confirm`: why the clinician must confirm, in words. */
+  why?: 'unconfirmed' | 'no status' | 'text only';
+}
+
+/** The diagnoses of one concept, split by state. */
+export interface DiagnosisGroup {
+  active: Diagnosis[];
+  confirm: Diagnosis[];
+}
+
+export interface DiagnosisFacts {
+  /** MDD current episode (rules.md 2.1 list, SNOMED MDD, TRD 1153570009, postpartum F53.0/58703003). */
+  mdd: DiagnosisGroup;
+  trdCoded: DiagnosisGroup;
+  postpartum: DiagnosisGroup;
+  remission: DiagnosisGroup;
+  ambiguous: DiagnosisGroup;
+  bipolar: DiagnosisGroup;
+  bipolarDepression: DiagnosisGroup;
+  mania: DiagnosisGroup;
+  psychotic: DiagnosisGroup;
+  schizophrenia: DiagnosisGroup;
+  mddPsychotic: DiagnosisGroup;
+  catatonia: DiagnosisGroup;
+}
+
+const codeOf = (cc: fhir4.CodeableConcept | undefined): string | undefined => {
+  const c = (Array.isArray(cc?.coding) ? cc!.coding : []).find((x) => typeof x?.code === 'string');
+  return c?.code;
+};
+const statusCode = (cc: fhir4.CodeableConcept | undefined) => codeOf(cc)?.trim().toLowerCase();
+const UNCONFIRMED = new Set(['provisional', 'differential', 'unconfirmed']);
+
+function displayOf(c: fhir4.Condition): string {
+  const coding = (Array.isArray(c.code?.coding) ? c.code!.coding : []).find((x) => typeof x?.code === 'string');
+  return (typeof c.code?.text === 'string' && c.code.text) || coding?.display || coding?.code || 'condition';
+}
+
+/**
+ * The state of an indexed (coded) condition: active, confirm, or undefined when inactive.
+ * A condition with no clinicalStatus is active only when recorded within `statuslessDays` (DS-6).
+ */
+export function conditionState(c: IndexedCondition, now: Date, statuslessDays: number): { state: ConditionState; why?: Diagnosis['why'] } | undefined {
+  if (!c.active) return undefined;
+  if (UNCONFIRMED.has(statusCode(c.resource.verificationStatus) ?? '')) return { state: 'confirm', why: 'unconfirmed' };
+  if (statusCode(c.resource.clinicalStatus) === undefined && !(c.date && withinDays(c.date, now, statuslessDays))) return { state: 'confirm', why: 'no status' };
+  return { state: 'active' };
+}
+
+function group(index: RecordIndex, url: string, statuslessDays: number, textOnly: readonly Diagnosis[]): DiagnosisGroup {
+  const out: DiagnosisGroup = { active: [], confirm: [] };
+  for (const c of index.conditions(url)) {
+    const s = conditionState(c, index.now, statuslessDays);
+    if (!s) continue;
+    const d: Diagnosis = { ref: c.ref, code: codeOf(c.resource.code) ?? '', display: displayOf(c.resource), date: c.date, state: s.state, ...(s.why ? { why: s.why } : {}) };
+    out[s.state].push(d);
+  }
+  for (const d of textOnly) out.confirm.push(d);
+  return out;
+}
+
+/** Problems recorded with no code at all, whose text names a concept (DS-6): each is "confirm" for it. */
+function textOnlyConditions(index: RecordIndex, urls: readonly string[]): Map<string, Diagnosis[]> {
+  const t = index.knowledge.terminology;
+  const out = new Map<string, Diagnosis[]>();
+  if (!index.record.conditions.known) return out;
+  for (const c of index.record.conditions.items) {
+    if (codeOf(c.code) !== undefined || typeof c.code?.text !== 'string') continue;
+    const v = statusCode(c.verificationStatus);
+    if (v === 'refuted' || v === 'entered-in-error') continue;
+    const clinical = statusCode(c.clinicalStatus);
+    if (clinical !== undefined && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
+    for (const url of urls) {
+      if (!t.inConcept({ text: c.code.text }, url)) continue;
+      const d: Diagnosis = { ref: `Condition/${c.id ?? 'unidentified'}`, code: c.code.text, display: c.code.text, state: 'confirm', why: 'text only' };
+      out.set(url, [...(out.get(url) ?? []), d]);
+    }
+  }
+  return out;
+}
+
+/** The diagnostic facts of the record, read once per call. */
+export function diagnoses(index: RecordIndex): DiagnosisFacts {
+  return index.once('diagnoses', () => {
+    const days = index.knowledge.thresholds.diagnoses.statuslessActiveDays.value;
+    // Text-only problems name a concept by words (the ValueSet's text-match list); coded ones by code.
+    const text = textOnlyConditions(index, [VS.depressionNeedsConfirmation, VS.bipolar, VS.maniaCurrentEpisode, VS.psychoticDisorders]);
+    const g = (url: string) => group(index, url, days, text.get(url) ?? []);
+    return {
+      mdd: g(VS.mddCurrentEpisode),
+      trdCoded: g(VS.treatmentResistantDepression),
+      postpartum: g(VS.postpartumDepression),
+      remission: g(VS.mddInRemission),
+      ambiguous: g(VS.depressionNeedsConfirmation),
+      bipolar: g(VS.bipolar),
+      bipolarDepression: g(VS.bipolarDepression),
+      mania: g(VS.maniaCurrentEpisode),
+      psychotic: g(VS.psychoticDisorders),
+      schizophrenia: g(VS.schizophreniaSpectrum),
+      mddPsychotic: g(VS.mddPsychoticFeatures),
+      catatonia: g(VS.catatonia),
+    };
+  });
+}
+
+/** "F33.42 (2026-03-01)": a diagnosis as a clinician reads it in a summary. */
+export const diagnosisLabel = (d: Diagnosis): string => `${d.code}${d.date ? ` (${d.date.toISOString().slice(0, 10)})` : ''}`;
+
+/** Resources of diagnoses, for evidence. */
+export const refsOf = (list: readonly Diagnosis[]): string[] => list.map((d) => d.ref);

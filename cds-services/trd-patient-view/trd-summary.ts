@@ -1,0 +1,73 @@
+/**
+ * The TRD card's summary: why the patient is or is not a candidate, in words a clinician reads in
+ * a second (revision-2 CD-3 order: CI-12 mania, CI-1 safety, EL-1 diagnosis, an active course,
+ * then the EL-2 verdict with counts; then age under 18). At most 139 characters (cut by makeCard).
+ */
+import type { Assessment } from '../assessment/assess.js';
+import type { Finding } from '../assessment/findings.js';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The first clause: the most decisive reason, or undefined when the TRD verdict itself leads. */
+function leadingReason(a: Assessment): string | undefined {
+  const f = (id: string): Finding | undefined => a.byRule.get(id);
+  if (f('CI-12')?.status === 'met') return 'Current manic, hypomanic or mixed episode: do not start IV ketamine, esketamine or TMS (CI-12)';
+  if (f('CI-1')?.status === 'met') return 'Acute suicide risk: same-day evaluation before any TRD treatment (CI-1)';
+  const el1 = f('EL-1');
+  const d = (el1?.data ?? {}) as Record<string, string | number | undefined>;
+  switch (d['reason']) {
+    case 'remission':
+      return `MDD in remission (${d['diagnosis']}): not a current episode`;
+    case 'remission-then-depressed':
+      return `Coded in remission, but ${d['instrument']} ${d['score']} on ${d['scoreDate']}: confirm a new episode`;
+    case 'bipolar-depression':
+      return 'Bipolar depression: MDD-based TRD criteria and esketamine labelling do not apply';
+    case 'mdd-and-bipolar':
+      return 'MDD and bipolar disorder both active: confirm the diagnosis (EL-9)';
+    case 'mdd-and-remission':
+      return 'MDD coded both current and in remission: confirm a current episode (EL-9)';
+    case 'ambiguous':
+      return `Confirm that the depression (${d['diagnosis']}) is MDD`;
+    case 'unconfirmed':
+      return `Depression recorded as provisional (${d['diagnosis']}): confirm the diagnosis`;
+    case 'status-less':
+      return `Depression (${d['diagnosis']}) recorded with no status: confirm it is current`;
+    case 'text-only':
+      return `A problem recorded as text ('${String(d['text']).slice(0, 40)}') may be MDD: confirm and code it`;
+    case 'no-mdd':
+      return 'No current MDD diagnosis recorded: TRD criteria need one';
+    case 'conditions-unavailable':
+      return 'Diagnoses could not be read: TRD status unknown';
+    default:
+      return undefined;
+  }
+}
+
+/** The EL-2 clause: counts of failed and undecided attempts. */
+function attemptsClause(a: Assessment, needed: number): string {
+  const { failedTrials: failed, unknownTrials: undecided } = a.trd;
+  const el2 = a.byRule.get('EL-2');
+  const coded = (a.byRule.get('EL-1')?.data as { trdCoded?: boolean } | undefined)?.trdCoded;
+  if (el2?.status === 'met') return `${plural(failed, 'failed treatment attempt')}`;
+  if (el2?.status === 'not-met') {
+    return coded ? `TRD is coded but the record shows ${failed} of ${needed} failed attempts` : `TRD not documented: ${failed} of ${needed} failed adequate attempts`;
+  }
+  const why = (el2?.data as { summaryReason?: string } | undefined)?.summaryReason;
+  return `TRD unknown: ${plural(failed, 'failed attempt')}, ${undecided} undecided${why ? ` (${why})` : ''}`;
+}
+
+export function trdSummary(a: Assessment, needed: number): string {
+  const parts: string[] = [];
+  const lead = leadingReason(a);
+  const course = (a.byRule.get('MO-7')?.data as { line?: string; active?: boolean } | undefined) ?? undefined;
+  if (lead) parts.push(lead);
+  else if (course?.active && course.line) parts.push(course.line);
+  if (!lead) {
+    const clause = attemptsClause(a, needed);
+    const msm = (a.byRule.get('EL-11')?.data as { band?: string; total?: string } | undefined) ?? undefined;
+    parts.push(a.trd.status === 'met' ? `TRD: ${clause}${msm?.band ? `, Maudsley stage ${msm.band}` : ''}` : clause);
+  }
+  const age = (a.byRule.get('EL-6')?.data as { age?: number } | undefined)?.age;
+  if (age !== undefined && age < 18) parts.push(`age ${age}`);
+  return parts.join('; ');
+}
