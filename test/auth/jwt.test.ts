@@ -89,7 +89,10 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const s of [jwksServer, slowServer, trapServer]) s.closeAllConnections?.(), s.close();
+  for (const s of [jwksServer, slowServer, trapServer]) {
+    s.closeAllConnections?.();
+    s.close();
+  }
 });
 
 const body = { hook: 'patient-view', hookInstance: 'f0e1d2c3-b4a5-4697-8877-665544332211', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null } };

@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
 
-/** The real requests captured from the public CDS Hooks sandbox, shipped beside the project. */
-export const sandboxDir = join(projectRoot, '..', 'shared', 'sandbox');
+/** The real requests captured from the public CDS Hooks sandbox, vendored as fixtures (see its README). */
+export const sandboxDir = join(projectRoot, 'test', 'fixtures', 'sandbox');
 
 export interface SandboxCapture {
   name: string;

@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { codingKey } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import { knowledge } from '../helpers/knowledge.js';
-import { sandboxDir } from '../helpers/sandbox.js';
+import { clinicalReferenceDir as clinicalDir } from '../helpers/reference.js';
 
-const clinicalDir = join(sandboxDir, '..', 'clinical');
 const { terminology } = knowledge();
 const loaded = new Set(
   terminology.valueSetUrls().flatMap((url) => terminology.codes(url).map((c) => codingKey(c.system, c.code)!)),
