@@ -21,6 +21,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY fhir-profiles ./fhir-profiles
+COPY cds-services/try-page ./cds-services/try-page
 COPY config ./config
 USER 1000:1000
 EXPOSE 8080

@@ -31,6 +31,8 @@ export interface AppDeps {
   /** Verifies the EHR's JWT; resolves to the caller or throws Unauthorized. Absent: JWT not required. */
   authenticate?: (req: Request) => Promise<CallerIdentity>;
   readerFor?: (baseUrl: string, accessToken?: string, limits?: ReaderLimits) => FhirReader;
+  /** Extra pages (the try-it page), mounted after the CDS Hooks routes. */
+  pages?: readonly express.Router[];
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -201,6 +203,8 @@ export function createApp(deps: AppDeps): express.Express {
     }
     res.status(200).json({});
   });
+
+  for (const page of deps.pages ?? []) app.use(page);
 
   app.use((req, _res, next) => {
     next(new NotFound('Not found', [{ field: 'path', message: `no route ${req.method} ${req.path}` }]));

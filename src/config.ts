@@ -48,6 +48,7 @@ export const EnvSchema = z.object({
   FHIR_MAX_DECODED_BYTES: byteSize.default(20 * 1024 ** 2),
   FHIR_MAX_CALL_BYTES: byteSize.default(50 * 1024 ** 2),
   THRESHOLDS_FILE: z.string().min(1).optional(),
+  TRY_PAGE: booleanFlag.optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -81,6 +82,8 @@ export interface Config {
     maxCallBytes: number;
   };
   thresholdsFile?: string;
+  /** Serve the try-it page (GET /try, synthetic data only): on outside production unless TRY_PAGE=false. */
+  tryPage: boolean;
 }
 
 /** Validates the whole environment at once so that every problem is listed, not just the first. */
@@ -127,5 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCallBytes: e.FHIR_MAX_CALL_BYTES,
     },
     thresholdsFile: e.THRESHOLDS_FILE,
+    tryPage: e.TRY_PAGE ?? e.NODE_ENV !== 'production',
   };
 }

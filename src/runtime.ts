@@ -7,6 +7,10 @@ import type { Config } from './config.js';
 import { loadProfiles } from './knowledge/load-profiles.js';
 import type { Logger } from './logger.js';
 import { createServices } from '../cds-services/index.js';
+import { CARD_CSS, renderCards } from '../cds-services/cards/render-html.js';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
+import { tryPageRouter } from './http/try-page.js';
 import { trdKnowledge } from '../cds-services/knowledge.js';
 import { loadThresholds } from '../cds-services/assessment/thresholds.js';
 
@@ -31,7 +35,19 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   );
   const services = createServices(knowledge);
   const authenticate = config.auth.requireJwt ? jwtAuthenticator(config) : undefined;
-  return { appDeps: { services, isReady: () => true, ...(authenticate ? { authenticate } : {}) } };
+  const pages = config.tryPage ? [tryPage(config)] : [];
+  if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
+  return { appDeps: { services, isReady: () => true, pages, ...(authenticate ? { authenticate } : {}) } };
+}
+
+/** The try-it page with its files from cds-services/try-page/ and the one card renderer. */
+export function tryPage(config: Config) {
+  return tryPageRouter({
+    assetsDir: join(projectRoot, 'cds-services', 'try-page'),
+    renderCards: (cards) => renderCards(cards, { interactive: true }),
+    cardCss: CARD_CSS,
+    maxBodyBytes: config.maxBodyBytes,
+  });
 }
 
 /** Verifies the EHR's JWT against the trusted issuers in TRUSTED_ISSUERS_FILE. */

@@ -56,11 +56,18 @@ const markdown = (() => {
     tokens[idx]!.attrSet('rel', 'noopener noreferrer');
     return defaultLinkOpen(tokens, idx, options, env, self);
   };
+  // Long references (Observation/…, uuids) may wrap after a slash or underscore, and any run of 20
+  // characters without a break may wrap, so a table cell never widens the card.
+  md.renderer.rules.text = (tokens, idx) => breakable(escapeHtml(tokens[idx]!.content));
   // A wide table scrolls inside the card instead of widening it.
   md.renderer.rules.table_open = () => '<div class="cds-table"><table>\n';
   md.renderer.rules.table_close = () => '</table></div>\n';
   return md;
 })();
+
+function breakable(escaped: string): string {
+  return escaped.replace(/([/_])(?=[^\s])/g, '$1<wbr>').replace(/[^\s/_\-&;<>]{20}(?=[^\s&;<>])/g, '$&<wbr>');
+}
 
 /**
  * Card detail Markdown (GitHub-flavoured subset: tables included) to safe HTML. Raw HTML in the
@@ -162,7 +169,7 @@ export const CARD_CSS = `
 .cds-card__detail pre{overflow-x:auto;background:#f1f3f6;padding:6px}
 .cds-table{max-width:100%;overflow-x:auto;margin:6px 0}
 .cds-table table{border-collapse:collapse;font-size:12px;width:100%}
-.cds-table th,.cds-table td{border:1px solid #d0d5dd;padding:3px 5px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.cds-table th,.cds-table td{border:1px solid #d0d5dd;padding:3px 5px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 .cds-table th{background:#f1f3f6}
 .cds-card__suggestions{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:8px}
 .cds-suggestion{font:inherit;font-size:13px;padding:4px 10px;border:1px solid #1565c0;border-radius:4px;background:#fff;color:#0d47a1;cursor:pointer;max-width:100%;text-align:left}

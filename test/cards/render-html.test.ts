@@ -28,6 +28,11 @@ describe('renderMarkdown: only the subset cards use, never raw HTML', () => {
     expect(html).toContain('<th>Rule</th>');
     expect(html).toContain('<td>a | b</td>');
   });
+
+  it('lets long references wrap after a slash, and long unbroken runs wrap, without splitting escapes', () => {
+    const html = renderMarkdown('MedicationStatement/eM5CWtq15N0WJeuCet5bJlQ3abc & <b>');
+    expect(html).toContain('MedicationStatement/<wbr>eM5CWtq15N0WJeuCet5b<wbr>JlQ3abc &amp; &lt;b&gt;');
+  });
 });
 
 describe('safeUrl', () => {
