@@ -4,6 +4,7 @@
  */
 
 import { memoByString } from '../../src/memo.js';
+import { resolveMedication, type MedicationHolder } from './medications.js';
 
 const DAY_MS = 86_400_000;
 
@@ -138,19 +139,12 @@ export function durationInDays(d: fhir4.Duration | undefined): number | undefine
   return factor === undefined ? undefined : d.value * factor;
 }
 
-/** The medication concept of a medication resource, following a contained Medication reference. */
-export function medicationConcept(
-  r: { medicationCodeableConcept?: fhir4.CodeableConcept; medicationReference?: fhir4.Reference; contained?: fhir4.Resource[] },
-  medications?: ReadonlyMap<string, fhir4.Medication>,
-): fhir4.CodeableConcept | undefined {
-  if (r.medicationCodeableConcept) return r.medicationCodeableConcept;
-  const reference = r.medicationReference?.reference;
-  if (typeof reference !== 'string') return undefined;
-  if (reference.startsWith('#')) {
-    const contained = (Array.isArray(r.contained) ? r.contained : []).find((c) => c?.resourceType === 'Medication' && c.id === reference.slice(1));
-    return (contained as fhir4.Medication | undefined)?.code;
-  }
-  return medications?.get(reference)?.code;
+/**
+ * The medication concept of a medication resource or draft, following its reference (contained,
+ * the record's Medications, or only the reference's display). See medications.ts for every form.
+ */
+export function medicationConcept(r: MedicationHolder, medications?: ReadonlyMap<string, fhir4.Medication>): fhir4.CodeableConcept | undefined {
+  return resolveMedication(r, { medications }).concept;
 }
 
 export function ageInYears(birthDate: unknown, now: Date): number | undefined {

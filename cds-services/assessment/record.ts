@@ -1,15 +1,14 @@
 import type { GatheredData } from '../../src/fhir/gather.js';
 import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { memoByStringPair } from '../../src/memo.js';
-import { normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
+import { identifyConcept, resolveMedication, type Identification, type MedicationHolder } from './medications.js';
 import {
   conditionDate,
   conditionIsActive,
   conditionIsRecorded,
-  medicationConcept,
   numericValue,
   observationDate,
   observationIsFinal,
@@ -150,16 +149,19 @@ export interface MedicationUse {
   concepts: ReadonlySet<string>;
   /** In use now: an active statement or an active order (not a dispense or administration). */
   current: boolean;
+  /** How the drug was identified (revision-2 DS-4): by catalogued code, by name, as not catalogued, or not at all. */
+  identification: Identification;
+  /** The drug's name text (display or text), when it has one: for cards. */
+  text?: string;
 }
 
-const isRxNormCoding = (c: fhir4.Coding | null | undefined) => normaliseSystem(c?.system) === SYSTEM.rxnorm && typeof c?.code === 'string';
-
 /**
- * A medication record whose drug cannot be told: no RxNorm code (free text only, another code system
- * such as NDC, or a reference to a Medication resource the record does not hold). It could be any drug.
+ * A medication record whose drug cannot be told (DS-4 "unidentified"): nothing names it, neither a
+ * catalogued code, nor a code in a medication ValueSet, nor a name text (a code the catalogue does not
+ * hold with no display; a reference to a Medication no one could read). It could be any drug.
  */
 export function namesNoCodedDrug(use: MedicationUse): boolean {
-  return !(Array.isArray(use.concept?.coding) && use.concept.coding.some(isRxNormCoding));
+  return use.identification === 'unidentified';
 }
 
 /** The knowledge every rule reads, besides the record. */
@@ -288,12 +290,27 @@ export class RecordIndex {
     this.medicationUses = uses
       .filter((r) => r.status !== 'entered-in-error')
       .map((r) => {
-        const concept = medicationConcept(r as never, record.medications);
-        const { match, concepts } = meaningOf(concept, knowledge);
+        const resolved = resolveMedication(r as MedicationHolder, { medications: record.medications });
+        const concept = resolved.concept;
+        let { match, concepts } = meaningOf(concept, knowledge);
+        let identification: Identification = 'code';
+        let text: string | undefined;
+        if (!match) {
+          // Outside the catalogue: identified by an ingredient or brand name in its text, if any (DS-4).
+          const identified = identifyConcept(resolved, knowledge);
+          identification = identified.identification;
+          text = identified.text;
+          if (identified.match?.kind === 'ingredient') {
+            match = identified.match;
+            const withIngredient = new Set(concepts);
+            for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code: identified.match.ingredientRxcui })) withIngredient.add(u);
+            concepts = withIngredient;
+          }
+        }
         const current =
           (r.resourceType === 'MedicationStatement' && r.status === 'active') ||
           (r.resourceType === 'MedicationRequest' && r.status === 'active' && (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
-        return { resource: r, ref: ref(r), concept, match, concepts, current };
+        return { resource: r, ref: ref(r), concept, match, concepts, current, identification, ...(text ? { text } : {}) };
       });
   }
 

@@ -1,6 +1,6 @@
 import { codingKey } from './normalise.js';
 import { SYSTEM } from './systems.js';
-import type { Codeish } from './terminology.js';
+import { escapeRegExp, type Codeish } from './terminology.js';
 
 export interface CatalogueIngredient {
   name: string;
@@ -27,6 +27,10 @@ export interface CatalogueFile {
   products: CatalogueProduct[];
 }
 
+/** Brand names (lower case) to the catalogue ingredient name they stand for. */
+export type BrandNames = Readonly<Record<string, string>>;
+
+
 /** What a medication code resolves to: a catalogued product, or an ingredient code itself. */
 export type MedicationMatch =
   | { kind: 'product'; product: CatalogueProduct }
@@ -39,12 +43,26 @@ export type MedicationMatch =
 export class MedicationCatalogue {
   private readonly products = new Map<string, CatalogueProduct>();
   private readonly ingredientNames = new Map<string, string>();
+  /** Ingredient or brand name (lower case) to the ingredient it names. */
+  private readonly byName = new Map<string, { ingredientRxcui: string; name: string }>();
+  private readonly namePattern: RegExp | undefined;
 
-  constructor(file: CatalogueFile) {
+  constructor(file: CatalogueFile, brands: BrandNames = {}) {
     for (const p of file.products) {
       this.products.set(p.rxcui, p);
-      for (const i of p.ingredients) if (i.ingredientRxcui) this.ingredientNames.set(i.ingredientRxcui, i.name);
+      for (const i of p.ingredients) {
+        if (!i.ingredientRxcui) continue;
+        this.ingredientNames.set(i.ingredientRxcui, i.name);
+        this.byName.set(i.name.toLowerCase(), { ingredientRxcui: i.ingredientRxcui, name: i.name });
+      }
     }
+    for (const [brand, ingredient] of Object.entries(brands)) {
+      const found = this.byName.get(ingredient.toLowerCase());
+      if (found) this.byName.set(brand.toLowerCase(), found);
+    }
+    // Longest first, so "lithium carbonate" wins over a shorter name inside it.
+    const names = [...this.byName.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.namePattern = names.length ? new RegExp(`(?<![A-Za-z])(${names.join('|')})(?![A-Za-z])`, 'gi') : undefined;
   }
 
   get size(): number {
@@ -73,5 +91,20 @@ export class MedicationCatalogue {
       if (name && !ingredient) ingredient = { kind: 'ingredient', ingredientRxcui: rxcui, name };
     }
     return ingredient;
+  }
+
+  /**
+   * The catalogue ingredients a medication's name text names (revision-2 DS-4): ingredient or brand
+   * names, whole word, any case ("FLUoxetine 20 MG Oral Capsule", "Zoloft 50mg"). Each ingredient once,
+   * in order of appearance; empty when the text names none.
+   */
+  ingredientsNamedIn(text: string | undefined): { ingredientRxcui: string; name: string }[] {
+    if (!text || !this.namePattern) return [];
+    const out: { ingredientRxcui: string; name: string }[] = [];
+    for (const m of text.matchAll(this.namePattern)) {
+      const found = this.byName.get(m[1]!.toLowerCase());
+      if (found && !out.some((o) => o.ingredientRxcui === found.ingredientRxcui)) out.push(found);
+    }
+    return out;
   }
 }

@@ -68,7 +68,7 @@ function soleCoding(value: Codeish, ignoreText: boolean): fhir4.Coding | undefin
 
 const NO_CONCEPTS: ReadonlySet<string> = new Set();
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The one way the engine asks "is this coding in that concept?". ValueSets are indexed once at

@@ -1,0 +1,142 @@
+/**
+ * One resolver for what drug a medication resource or draft order names (revision-2 DS-4, DS-5),
+ * used for the record's MedicationStatement/Request/Dispense/Administration and for draft orders.
+ *
+ * The drug's concept is found, in order: `medicationCodeableConcept`; a contained Medication (`#id`);
+ * a Medication in the same Bundle (draftOrders) whose `fullUrl` equals the reference; a Medication
+ * of the gathered record with the same type and id (relative, absolute or versioned reference, or a
+ * `urn:uuid:` whose uuid is the Medication's id, as Synthea writes them); else only the reference's
+ * `display`. The drug is then identified by code (the catalogue), by ingredient or brand name in the
+ * text, or not at all.
+ */
+import type { MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import type { Knowledge } from './record.js';
+
+/** What a resource carries to name its drug: MedicationRequest/Statement/Dispense/Administration or a draft. */
+export interface MedicationHolder {
+  medicationCodeableConcept?: fhir4.CodeableConcept;
+  medicationReference?: fhir4.Reference;
+  contained?: fhir4.Resource[];
+}
+
+/** Medications a reference may point at: the record's, and a Bundle's (draftOrders) by fullUrl. */
+export interface MedicationSources {
+  /** Medications by `Medication/<id>` (the record's `medications`). */
+  readonly medications?: ReadonlyMap<string, fhir4.Medication>;
+  /** A Bundle the holder came in (draftOrders): its Medication entries match by `fullUrl` or type and id. */
+  readonly bundle?: { entry?: { fullUrl?: string; resource?: fhir4.Resource }[] } | null;
+}
+
+export type MedicationVia = 'codeable-concept' | 'contained' | 'bundle' | 'record' | 'display' | 'none';
+
+export interface ResolvedMedication {
+  /** The drug's concept, when one was found (from the holder or the Medication it references). */
+  concept?: fhir4.CodeableConcept;
+  /** Where the concept came from; `display` means only `medicationReference.display` names it. */
+  via: MedicationVia;
+  /** The reference that could not be followed (for "the drug of ..." wording), when unresolved. */
+  unresolvedReference?: string;
+}
+
+/**
+ * How a medication was identified (DS-4): by a catalogued code; by an ingredient or brand name in its
+ * text; as a drug the catalogue does not hold (a name or code that names no catalogued ingredient:
+ * not an antidepressant or augmenter); or not at all (nothing names it: unknown, never "absent").
+ */
+export type Identification = 'code' | 'name' | 'not-catalogued' | 'unidentified';
+
+export interface IdentifiedMedication extends ResolvedMedication {
+  /** The catalogued product or ingredient; for a name match, the (first) named ingredient. */
+  match?: MedicationMatch;
+  identification: Identification;
+  /** The name text the drug carries (display or text), for cards; may be absent. */
+  text?: string;
+}
+
+const MEDICATION_REFERENCE = /(?:^|\/)Medication\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
+
+/** `Medication/<id>` for any reference form naming a Medication by type and id; undefined otherwise. */
+export function medicationKey(reference: string): string | undefined {
+  const m = MEDICATION_REFERENCE.exec(reference.split(/[?#]/)[0]!);
+  if (m) return `Medication/${m[1]}`;
+  const uuid = /^urn:uuid:([A-Za-z0-9\-.]{1,64})$/i.exec(reference);
+  return uuid ? `Medication/${uuid[1]}` : undefined;
+}
+
+const isMedication = (r: unknown): r is fhir4.Medication => (r as fhir4.Resource | undefined)?.resourceType === 'Medication';
+
+/**
+ * The concept a medication resource or draft names, following its reference (DS-5 steps 1-3 and 5;
+ * step 4, the read from fhirServer, happens when data is gathered, so its Medications are in `sources`).
+ * Total: odd shapes give `via: 'none'`.
+ */
+export function resolveMedication(holder: MedicationHolder, sources: MedicationSources = {}): ResolvedMedication {
+  const cc = holder.medicationCodeableConcept;
+  if (cc && typeof cc === 'object') return { concept: cc, via: 'codeable-concept' };
+  const ref = holder.medicationReference;
+  const reference = typeof ref?.reference === 'string' ? ref.reference.trim() : undefined;
+  if (reference) {
+    if (reference.startsWith('#')) {
+      const contained = (Array.isArray(holder.contained) ? holder.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1));
+      if (isMedication(contained) && contained.code) return { concept: contained.code, via: 'contained' };
+    } else {
+      const entries = Array.isArray(sources.bundle?.entry) ? sources.bundle!.entry : [];
+      const byFullUrl = entries.find((e) => e?.fullUrl === reference && isMedication(e.resource))?.resource as fhir4.Medication | undefined;
+      if (byFullUrl?.code) return { concept: byFullUrl.code, via: 'bundle' };
+      const key = medicationKey(reference);
+      if (key) {
+        const inBundle = entries.find((e) => isMedication(e?.resource) && `Medication/${e!.resource!.id}` === key)?.resource as fhir4.Medication | undefined;
+        if (inBundle?.code) return { concept: inBundle.code, via: 'bundle' };
+        const inRecord = sources.medications?.get(key);
+        if (inRecord?.code) return { concept: inRecord.code, via: 'record' };
+      }
+    }
+  }
+  const display = typeof ref?.display === 'string' && ref.display.trim() ? ref.display.trim() : undefined;
+  if (display) return { concept: { text: display }, via: 'display', ...(reference ? { unresolvedReference: reference } : {}) };
+  return { via: 'none', ...(reference ? { unresolvedReference: reference } : {}) };
+}
+
+/** Words that say "some antidepressant" without naming one: such text identifies nothing. */
+const CLASS_ONLY = /\b(antidepressants?|ssris?|snris?|maois?|tricyclics?|tcas?)\b/i;
+
+/** The name texts of a concept: its text and every coding's display. */
+export function medicationText(concept: fhir4.CodeableConcept | undefined): string | undefined {
+  if (!concept) return undefined;
+  const parts: string[] = [];
+  if (typeof concept.text === 'string' && concept.text.trim()) parts.push(concept.text.trim());
+  for (const c of Array.isArray(concept.coding) ? concept.coding : []) {
+    if (typeof c?.display === 'string' && c.display.trim() && !parts.includes(c.display.trim())) parts.push(c.display.trim());
+  }
+  return parts.length ? parts.join(' / ') : undefined;
+}
+
+/**
+ * Which drug it is (DS-4): a catalogued RxNorm code; else an ingredient or brand name in the text;
+ * else `not-catalogued` when a ValueSet names it (an ingredient list such as the CNS depressants) or a
+ * coding carries a code with its display (a coded drug named in the code system's own words, which
+ * would have named a catalogued ingredient if it were one); else `unidentified`. Free text alone
+ * ("sleeping tablet from home"), a class word ("SSRI"), a code with no display (no RxNorm roll-up
+ * here) or an unfollowed reference says nothing certain, so it is unidentified.
+ */
+export function identifyConcept(resolved: ResolvedMedication, knowledge: Pick<Knowledge, 'catalogue' | 'terminology'>): IdentifiedMedication {
+  const { concept } = resolved;
+  const text = medicationText(concept);
+  const byCode = knowledge.catalogue.resolve(concept);
+  if (byCode) return { ...resolved, match: byCode, identification: 'code', ...(text ? { text } : {}) };
+  const named = knowledge.catalogue.ingredientsNamedIn(text);
+  if (named.length) {
+    const [first] = named;
+    return { ...resolved, match: { kind: 'ingredient', ingredientRxcui: first!.ingredientRxcui, name: first!.name }, identification: 'name', text };
+  }
+  const namedCoding = (Array.isArray(concept?.coding) ? concept!.coding : []).some(
+    (c) => typeof c?.code === 'string' && typeof c.display === 'string' && c.display.trim() !== '' && !CLASS_ONLY.test(c.display),
+  );
+  const saysWhichDrug = namedCoding || knowledge.terminology.conceptsOf(concept).size > 0;
+  return { ...resolved, identification: saysWhichDrug ? 'not-catalogued' : 'unidentified', ...(text ? { text } : {}) };
+}
+
+/** Resolve and identify in one step: the function order review calls on a draft (with the draftOrders Bundle). */
+export function identifyMedication(holder: MedicationHolder, sources: MedicationSources, knowledge: Pick<Knowledge, 'catalogue' | 'terminology'>): IdentifiedMedication {
+  return identifyConcept(resolveMedication(holder, sources), knowledge);
+}
