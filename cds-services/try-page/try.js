@@ -2,6 +2,7 @@
 // service's own hooks as an EHR would, shows the cards (rendered by the service's one card renderer),
 // applies accepted suggestions to the draft, sends feedback and calls the hook again.
 // Plain browser JavaScript, no build step. Synthetic data only: it never sends fhirServer or a token.
+/* global document, location, CSS -- a browser script: these are the page's globals */
 
 const DAY = 86_400_000;
 const PATIENT = 'p1';
