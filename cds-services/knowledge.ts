@@ -22,6 +22,10 @@ export const ORDER_TEMPLATE_NAMES = [
   'order-weight',
   'order-pregnancy-test',
   'order-cssrs',
+  'order-suicide-risk-evaluation',
+  'order-tms-safety-screen',
+  'order-pdmp-review',
+  'order-urine-drug-screen',
 ] as const;
 export type OrderTemplateName = (typeof ORDER_TEMPLATE_NAMES)[number];
 

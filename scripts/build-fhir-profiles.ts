@@ -693,8 +693,9 @@ const defs: Def[] = [
     purpose: 'CI-1',
     source: 'rules.md 4.4 (answer list LL5434-7)',
     codes: [
-      extra(LA, 'LA30373-7', 'Active suicidal ideation with some intent to act, without specific plan', 'verified', 'rules.md 4.4'),
-      extra(LA, 'LA30374-5', 'Active suicidal ideation with specific plan and intent', 'verified', 'rules.md 4.4'),
+      // The ordinal is the C-SSRS ideation type the card names ("C-SSRS type 5").
+      { ...extra(LA, 'LA30373-7', 'Active suicidal ideation with some intent to act, without specific plan', 'verified', 'rules.md 4.4'), ordinal: 4 },
+      { ...extra(LA, 'LA30374-5', 'Active suicidal ideation with specific plan and intent', 'verified', 'rules.md 4.4'), ordinal: 5 },
     ],
   },
   {

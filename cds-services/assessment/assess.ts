@@ -8,19 +8,50 @@ import { CAUTION_RULES } from './rules/cautions.js';
 import { CONTRAINDICATION_RULES } from './rules/contraindications.js';
 import { ELIGIBILITY_RULES } from './rules/eligibility.js';
 import { MONITORING_RULES } from './rules/monitoring.js';
+import { BLOOD_PRESSURE_RULES } from './rules/blood-pressure.js';
+import { BREATHING_AND_COGNITION_RULES } from './rules/breathing-and-cognition.js';
+import { CARDIOVASCULAR_RULES } from './rules/cardiovascular.js';
+import { MEDICINE_RULES } from './rules/medicines.js';
+import { PREGNANCY_RULES } from './rules/pregnancy.js';
+import { SUBSTANCE_USE_RULES } from './rules/substance-use.js';
+import { SUICIDE_RISK_RULES } from './rules/suicide-risk.js';
+import { TMS_SAFETY_RULES } from './rules/tms-safety.js';
 import { assessTrials, type Trial } from './trials.js';
 import { diagnoses } from './diagnoses.js';
 import { parseFhirDate, withinDays } from './fhir-read.js';
 import type { Thresholds } from './thresholds.js';
 
-export const RULES: readonly Rule[] = [...ELIGIBILITY_RULES, ...CONTRAINDICATION_RULES, ...CAUTION_RULES, ...MONITORING_RULES];
+export const RULES: readonly Rule[] = [
+  ...ELIGIBILITY_RULES,
+  // Safety (revision-2 section 6), by family, then the rules.md contraindications and cautions it leaves in place.
+  ...SUICIDE_RISK_RULES,
+  ...SUBSTANCE_USE_RULES,
+  ...PREGNANCY_RULES,
+  ...BLOOD_PRESSURE_RULES,
+  ...CARDIOVASCULAR_RULES,
+  ...TMS_SAFETY_RULES,
+  ...BREATHING_AND_COGNITION_RULES,
+  ...MEDICINE_RULES,
+  ...CONTRAINDICATION_RULES,
+  ...CAUTION_RULES,
+  ...MONITORING_RULES,
+];
 
-export type Verdict = 'contraindicated' | 'caution' | 'clear';
+/**
+ * One verdict per treatment (revision-2 1.3): contraindicated (an absolute rule found), deferred
+ * (start waits for a same-day evaluation, CI-1), caution, or clear ("no contraindication found").
+ */
+export type Verdict = 'contraindicated' | 'deferred' | 'caution' | 'clear';
 
 export interface ModalityVerdict {
   status: Verdict;
   /** Rule ids behind the verdict. */
   because: string[];
+  /**
+   * Absolute rules for this treatment that could not be evaluated (CD-4): a "clear" verdict with
+   * any of these reads "no contraindication found in the checks that could be run".
+   */
+  notChecked: string[];
 }
 
 export interface Assessment {
@@ -47,7 +78,7 @@ export interface ChartScope {
   because: 'deceased' | 'depressive-condition' | 'recent-score' | 'antidepressant' | 'conditions-unavailable' | 'nothing-depressive';
 }
 
-const RANK: Record<Verdict, number> = { clear: 0, caution: 1, contraindicated: 2 };
+const RANK: Record<Verdict, number> = { clear: 0, caution: 1, deferred: 2, contraindicated: 3 };
 
 /** The combination carries the risks of both of its parts. */
 const CONSIDERED: Record<Modality, readonly Modality[]> = {
@@ -62,6 +93,7 @@ function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
   const touches = (list: readonly Modality[]) => list.some((m) => considered.includes(m));
   let status: Verdict = 'clear';
   const because: string[] = [];
+  const notChecked: string[] = [];
   const raise = (v: Verdict, rule: string) => {
     if (RANK[v] > RANK[status]) {
       status = v;
@@ -70,13 +102,23 @@ function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
     if (v === status && v !== 'clear' && !because.includes(rule)) because.push(rule);
   };
   for (const f of findings) {
-    // Only absolute and relative rules decide a verdict, and only for the modalities they name as such.
+    // Only absolute, deferring and relative rules decide a verdict, and only for the modalities they name as such.
     const absolute = touches(f.absoluteFor);
-    if (!absolute && !touches(f.cautionFor)) continue;
-    if (f.status === 'met') raise(absolute ? 'contraindicated' : 'caution', f.rule);
-    else if (f.status === 'unknown' && absolute) raise('caution', f.rule);
+    const defers = touches(f.deferFor);
+    if (!absolute && !defers && !touches(f.cautionFor)) continue;
+    if (f.status === 'met') {
+      // An information-level outcome (controlled hypertension, a history of substance use) is no caution.
+      if (absolute) raise('contraindicated', f.rule);
+      else if (defers) raise('deferred', f.rule);
+      else if (f.indicator !== 'info') raise('caution', f.rule);
+    } else if (f.status === 'unknown') {
+      // CD-4: what could not be checked is named beside the verdict. An absolute rule that could not
+      // be checked still keeps the verdict from "clear": missing data is never evidence of absence.
+      notChecked.push(f.rule);
+      if (absolute || defers) raise('caution', f.rule);
+    }
   }
-  return { status, because };
+  return { status, because, notChecked };
 }
 
 /** Checks at start-up that every concept the rules name was loaded. */
@@ -164,7 +206,9 @@ export function assessmentExtension(a: Assessment) {
     version: '3',
     chart: a.chart,
     trd: { status: a.trd.status, adequateTrials: a.trd.adequateTrials, failedTrials: a.trd.failedTrials, unknownTrials: a.trd.unknownTrials },
-    modalities: Object.fromEntries(MODALITIES.map((m) => [m, { status: a.modalities[m].status }])),
+    modalities: Object.fromEntries(
+      MODALITIES.map((m) => [m, a.modalities[m].notChecked.length ? { status: a.modalities[m].status, notChecked: a.modalities[m].notChecked } : { status: a.modalities[m].status }]),
+    ),
     criteria: a.criteria.map(slim),
     findings: a.findings
       .filter((f) => f.status !== 'not-met')

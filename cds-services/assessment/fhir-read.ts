@@ -62,6 +62,21 @@ export function conditionDate(c: fhir4.Condition): Date | undefined {
   return parseFhirDate(c.onsetDateTime) ?? parseFhirDate(c.onsetPeriod?.start) ?? parseFhirDate(c.recordedDate);
 }
 
+/**
+ * When the condition's event happened: onset (dateTime, period or age) or, failing that, abatement.
+ * Never recordedDate, which for a history code (Z91.5, I25.2) is when it was charted, not the event.
+ */
+export function onsetDate(c: fhir4.Condition, birthDate?: unknown): Date | undefined {
+  const onset = parseFhirDate(c.onsetDateTime) ?? parseFhirDate(c.onsetPeriod?.start ?? c.onsetPeriod?.end);
+  if (onset) return onset;
+  const born = parseFhirDate(birthDate);
+  const years = c.onsetAge?.value;
+  if (born && typeof years === 'number' && (c.onsetAge?.code === 'a' || c.onsetAge?.unit?.startsWith('year'))) {
+    return new Date(Date.UTC(born.getUTCFullYear() + Math.floor(years), born.getUTCMonth(), born.getUTCDate()));
+  }
+  return parseFhirDate(c.abatementDateTime) ?? parseFhirDate(c.abatementPeriod?.start ?? c.abatementPeriod?.end);
+}
+
 // ---- Observation ----
 
 export function observationIsFinal(o: fhir4.Observation): boolean {

@@ -32,13 +32,34 @@ export interface Outcome {
   data?: Record<string, unknown>;
   /** Orders that would settle what is missing (suggested on the missing-data card). */
   settledBy?: SettlingOrder[];
+  /**
+   * Where one rule's outcomes differ in weight (RC-16 recent attempt vs history, RC-2 abuse vs
+   * remission, RC-5 above 140/90 vs controlled): the indicator of this outcome, instead of the rule's.
+   * An `info` outcome never makes a treatment's verdict "caution".
+   */
+  indicator?: Indicator;
+  /** Where a configured policy decides (CI-5 for IV ketamine, CI-3 levels): the modalities this outcome contraindicates. */
+  absoluteFor?: readonly Modality[];
 }
 
 /** The order templates (fhir-profiles/order-templates/) that record a missing measurement. */
-export type SettlingOrder = 'order-phq9' | 'order-blood-pressure' | 'order-heart-rate' | 'order-weight' | 'order-pregnancy-test' | 'order-cssrs';
+export type SettlingOrder =
+  | 'order-phq9'
+  | 'order-blood-pressure'
+  | 'order-heart-rate'
+  | 'order-weight'
+  | 'order-pregnancy-test'
+  | 'order-cssrs'
+  | 'order-suicide-risk-evaluation'
+  | 'order-tms-safety-screen'
+  | 'order-pdmp-review'
+  | 'order-urine-drug-screen';
 
 /** The outcome, saying which orders would settle what it lacks. */
 export const settledBy = (outcome: Outcome, ...orders: SettlingOrder[]): Outcome => (orders.length ? { ...outcome, settledBy: orders } : outcome);
+
+/** The outcome at a given indicator (see Outcome.indicator). */
+export const asIndicator = (outcome: Outcome, indicator: Indicator): Outcome => ({ ...outcome, indicator });
 
 export interface Finding extends Outcome {
   rule: string;
@@ -49,6 +70,8 @@ export interface Finding extends Outcome {
   absoluteFor: readonly Modality[];
   /** Modalities for which this rule, when met, is a caution. */
   cautionFor: readonly Modality[];
+  /** Modalities whose start waits for a same-day evaluation when this rule is met (CI-1). */
+  deferFor: readonly Modality[];
   indicator: Indicator;
   source: RuleSource;
 }

@@ -74,3 +74,51 @@ export function latestWeight(index: RecordIndex, days: number): Weight | undefin
 export function latestScore(index: RecordIndex, url: string, days: number): IndexedObservation | undefined {
   return index.observations(url).find((o) => o.value !== undefined && withinDays(o.date, index.now, days));
 }
+
+/** One blood pressure reading: a panel, or a systolic and a diastolic taken together; a missing part is undefined, never 0. */
+export type BloodPressureReading = BloodPressure;
+
+const PAIR_WINDOW_MS = 5 * 60_000; // DS-1 BP_PAIR_WINDOW_MIN
+
+/**
+ * Every blood pressure reading within the look-back, newest first (CI-6 needs more than the newest):
+ * panels with their components, and standalone parts paired with the nearest other part within
+ * 5 minutes (DS-1); a part with no partner is a partial reading.
+ */
+export function bloodPressureReadings(index: RecordIndex, days: number): BloodPressureReading[] {
+  return index.once(`blood-pressure-readings-${days}`, () => {
+    const t = index.knowledge.terminology;
+    const out: BloodPressureReading[] = [];
+    for (const o of index.observations(VS.bloodPressurePanel)) {
+      if (!o.date || !withinDays(o.date, index.now, days)) continue;
+      const components = Array.isArray(o.resource.component) ? o.resource.component : [];
+      const part = (url: string) => {
+        const c = components.find((x) => t.inConcept(x?.code, url));
+        return c ? numericValue(c) : undefined;
+      };
+      const systolic = part(VS.systolicBp);
+      const diastolic = part(VS.diastolicBp);
+      if (systolic !== undefined || diastolic !== undefined) out.push({ systolic, diastolic, date: o.date, evidence: [o.ref] });
+    }
+    const standalone = (url: string) =>
+      index.observations(url).filter((o) => o.date && o.value !== undefined && withinDays(o.date, index.now, days) && !t.inConcept(o.resource.code, VS.bloodPressurePanel));
+    const diastolics = standalone(VS.diastolicBp);
+    const paired = new Set<IndexedObservation>();
+    for (const s of standalone(VS.systolicBp)) {
+      let best: IndexedObservation | undefined;
+      for (const d of diastolics) {
+        const gap = Math.abs(d.date!.getTime() - s.date!.getTime());
+        if (!paired.has(d) && gap <= PAIR_WINDOW_MS && (!best || gap < Math.abs(best.date!.getTime() - s.date!.getTime()))) best = d;
+      }
+      if (best) paired.add(best);
+      out.push({ systolic: s.value, diastolic: best?.value, date: s.date!, evidence: best ? [s.ref, best.ref] : [s.ref] });
+    }
+    for (const d of diastolics) if (!paired.has(d)) out.push({ diastolic: d.value, date: d.date!, evidence: [d.ref] });
+    return out.sort((a, b) => b.date.getTime() - a.date.getTime());
+  });
+}
+
+/** The newest numeric observation in a concept within a window given in minutes (same-session vital signs). */
+export function latestWithinMinutes(index: RecordIndex, url: string, minutes: number): IndexedObservation | undefined {
+  return index.observations(url).find((o) => o.value !== undefined && o.date !== undefined && o.date.getTime() <= index.now.getTime() && index.now.getTime() - o.date.getTime() <= minutes * 60_000);
+}

@@ -18,6 +18,10 @@ const OBSERVATION_CONCEPTS = [
   VS.bodyWeight,
   VS.pregnancyStatusObservation,
   VS.hcgTests,
+  VS.cssrsAssessments,
+  VS.suicideRiskAssessment,
+  VS.tmsSafetyScreen,
+  VS.lactation,
 ];
 
 /**

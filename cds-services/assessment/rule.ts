@@ -22,6 +22,8 @@ export interface Rule {
   cautionFor?: Modality[];
   /** Modalities for which the rule is information only. */
   infoFor?: Modality[];
+  /** Modalities whose start waits for a same-day evaluation when the rule is met (CI-1): verdict "deferred". */
+  deferFor?: Modality[];
   source: RuleSource;
   evaluate(ctx: RuleContext): Outcome;
 }
@@ -29,9 +31,10 @@ export interface Rule {
 export const defineRule = (rule: Rule): Rule => rule;
 
 function indicatorOf(rule: Rule, outcome: Outcome): Indicator {
+  if (outcome.indicator) return outcome.indicator;
   if (rule.kind === 'monitoring') return 'info';
   if (rule.kind === 'eligibility') return outcome.status === 'met' ? 'info' : 'warning';
-  if (rule.kind === 'absolute' && outcome.status === 'met' && rule.absoluteFor?.length) return 'critical';
+  if (rule.kind === 'absolute' && outcome.status === 'met' && (outcome.absoluteFor ?? rule.absoluteFor)?.length) return 'critical';
   if (!rule.absoluteFor?.length && !rule.cautionFor?.length) return 'info';
   return 'warning';
 }
@@ -41,7 +44,7 @@ const modalitiesOfRule = new WeakMap<Rule, readonly Modality[]>();
 
 function modalitiesOf(rule: Rule): readonly Modality[] {
   let list = modalitiesOfRule.get(rule);
-  if (!list) modalitiesOfRule.set(rule, (list = [...new Set([...(rule.absoluteFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])]));
+  if (!list) modalitiesOfRule.set(rule, (list = [...new Set([...(rule.absoluteFor ?? []), ...(rule.deferFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])]));
   return list;
 }
 
@@ -54,6 +57,11 @@ function distinct(refs: string[]): string[] {
   return set.size === refs.length ? refs : [...set];
 }
 
+/** A rule whose outcome narrows its absolute modalities (a configured policy) keeps the others as cautions. */
+function cautionsBesides(rule: Rule, absolute: readonly Modality[]): readonly Modality[] {
+  return [...new Set([...(rule.cautionFor ?? []), ...(rule.absoluteFor ?? []).filter((m) => !absolute.includes(m))])];
+}
+
 export function runRule(rule: Rule, ctx: RuleContext): Finding {
   const outcome = rule.evaluate(ctx);
   return {
@@ -61,8 +69,9 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     title: rule.title,
     kind: rule.kind,
     modalities: modalitiesOf(rule),
-    absoluteFor: rule.absoluteFor ?? NONE,
-    cautionFor: rule.cautionFor ?? NONE,
+    deferFor: rule.deferFor ?? NONE,
+    absoluteFor: outcome.absoluteFor ?? rule.absoluteFor ?? NONE,
+    cautionFor: outcome.absoluteFor ? cautionsBesides(rule, outcome.absoluteFor) : (rule.cautionFor ?? NONE),
     indicator: indicatorOf(rule, outcome),
     source: rule.source,
     status: outcome.status,

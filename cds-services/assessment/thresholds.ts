@@ -3,7 +3,7 @@ import { assertMatchesSchema, readJsonFile } from '../../src/knowledge/json-data
 import { fhirProfilesDir, projectRoot } from '../../src/paths.js';
 import type { PlausibleRange } from '../../src/knowledge/plausible.js';
 
-interface Setting<T> {
+export interface Setting<T> {
   value: T;
   source: string;
 }
@@ -130,6 +130,42 @@ export interface Thresholds {
     | 'relapsePhq9AtLeast'
     | 'relapseMadrsAtLeast'
   >;
+  /** revision-2 section 6 and Appendix A (safety). */
+  safety: Settings<
+    | 'cssrsLookbackDays'
+    | 'siCodeLookbackDays'
+    | 'phq9Item9LookbackDays'
+    | 'attemptRecentDays'
+    | 'attemptHistoryWindowDays'
+    | 'pregnancyMaxDays'
+    | 'hcgInitiationDays'
+    | 'hcgCourseRetestDays'
+    | 'lactationLookbackDays'
+    | 'bpConfirmReadings'
+    | 'bpCrisisLookbackDays'
+    | 'bpEligibilityLookbackDays'
+    | 'heartRateMaximum'
+    | 'spo2Minimum'
+    | 'sessionVitalsWindowMinutes'
+    | 'cardiacRecentDays'
+    | 'seizureLookbackDays'
+    | 'benzodiazepineStoppedDays'
+    | 'tmsScreenValidDays'
+    | 'deliriumRecentDays'
+  > & {
+    sudAbsoluteLevel: Setting<'dependence' | 'any' | 'none'>;
+    tubalLigationSettles: Setting<boolean>;
+    ci5KetamineIndicator: Setting<'critical' | 'warning'>;
+    includeRelativeSeizureHazard: Setting<boolean>;
+    tmsScreenQuestionnaires: Setting<string[]>;
+    /** Empty: no crisis pathway link on the safety card. */
+    crisisPathwayUrl: Setting<string>;
+  };
+  /** revision-2 section 7 and Appendix A (monitoring and suggested orders). */
+  monitoring: Settings<'postInfusionObservationMinutes' | 'dischargeMoaasMinimum' | 'misuseReviewDays'> & {
+    tmsProtocol: Setting<'10Hz-rTMS' | 'iTBS' | 'deepTMS-H1'>;
+    suggestionIntent: Setting<'order' | 'proposal'>;
+  };
   dosing: Settings<
     | 'ketamineMgPerKg'
     | 'ketamineDoseTolerancePercent'

@@ -1,4 +1,4 @@
-import type { Action, Card, Coding, Indicator, Suggestion } from '../../src/cds-hooks/protocol.js';
+import type { Action, Card, Coding, Indicator, Link, Suggestion } from '../../src/cds-hooks/protocol.js';
 import { joinMarkdown, Markdown, markdownTable, plainText } from '../../src/cds-hooks/markdown.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
 
@@ -44,6 +44,8 @@ export interface CardSpec {
   /** 'at-most-one' where suggestions are alternatives (one modality), 'any' where they add up. */
   selectionBehavior?: 'at-most-one' | 'any';
   overrideReasons?: Coding[];
+  /** Absolute links (the explanation page, a crisis pathway): never SMART links, never PHI in the URL. */
+  links?: Link[];
 }
 
 /** A card with every CDS Hooks 2.0 invariant: uuids, a sourced label and url, selectionBehavior with suggestions. */
@@ -58,6 +60,7 @@ export function makeCard(spec: CardSpec, newId: () => string): Card {
     ...(detail ? { detail } : {}),
     ...(suggestions.length ? { suggestions, selectionBehavior: spec.selectionBehavior ?? 'any' } : {}),
     ...(spec.overrideReasons?.length ? { overrideReasons: spec.overrideReasons } : {}),
+    ...(spec.links?.length ? { links: spec.links } : {}),
   };
 }
 

@@ -30,6 +30,10 @@ const SETTLING_ORDER_LABELS: Record<SettlingOrder, string> = {
   'order-weight': 'Record a body weight',
   'order-pregnancy-test': 'Order a pregnancy test (hCG)',
   'order-cssrs': 'Complete a C-SSRS today',
+  'order-suicide-risk-evaluation': 'Order a same-day suicide risk evaluation',
+  'order-tms-safety-screen': 'Complete a TMS safety screen',
+  'order-pdmp-review': 'Review the prescription drug monitoring program',
+  'order-urine-drug-screen': 'Order a urine drug screen',
 };
 
 /** Orders that would settle a missing criterion: the ones its rule names. */

@@ -6,14 +6,35 @@ import { massInMg } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { byIndicator, findingsTable, makeCard, md } from '../cards/card.js';
 import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
+import { findingSentence, inSentence } from '../cards/problems.js';
 import type { TrdDraft } from './drafts.js';
 import { setKetamineDose } from '../cards/orders.js';
+
+/** CI-1 found: the draft waits for a same-day suicide risk evaluation (deferred, not contraindicated). */
+function deferred(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
+  const name = MODALITY_NAMES[d.modality];
+  return makeCard(
+    {
+      summary: `Start ${name} only after a same-day suicide risk evaluation (${f.rule})`,
+      indicator: 'critical',
+      source: f.source,
+      detail: [md`${f.note} ${capitalise(name)} is deferred until the evaluation is documented.`, findingsTable([f])],
+      suggestions: [
+        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: d.ref }] },
+        ...ordersForMissing(f).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
+      ],
+      selectionBehavior: 'any',
+      overrideReasons: ctx.knowledge.overrideReasons,
+    },
+    ctx.newId,
+  );
+}
 
 function contraindicated(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   const name = MODALITY_NAMES[d.modality];
   return makeCard(
     {
-      summary: `Do not order ${name}: ${f.title.toLowerCase()} (${f.rule})`,
+      summary: `Do not order ${name}: ${inSentence(f.title)} (${f.rule})`,
       indicator: 'critical',
       source: f.source,
       detail: [md`${f.note}`, md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])],
@@ -30,8 +51,9 @@ function caution(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   const settle = f.status === 'unknown' ? ordersForMissing(f) : [];
   return makeCard(
     {
-      summary: f.status === 'unknown' ? `Before ${name}: ${f.title.toLowerCase()} not excluded (${f.rule})` : `Caution with ${name}: ${f.title.toLowerCase()} (${f.rule})`,
-      indicator: 'warning',
+      // CD-3: a gap is worded as a gap, never as "not excluded"; information stays information.
+      summary: f.status === 'unknown' ? `Before ${name}: ${inSentence(findingSentence(f))} (${f.rule})` : `Caution with ${name}: ${inSentence(f.title)} (${f.rule})`,
+      indicator: f.status === 'met' && f.indicator === 'info' ? 'info' : 'warning',
       source: f.source,
       detail: [md`${f.note}`, findingsTable([f])],
       suggestions: settle.map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
@@ -156,6 +178,9 @@ export function orderReviewCards(a: Assessment, drafts: TrdDraft[], ctx: Present
   for (const d of drafts) {
     const absolute = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.includes(d.modality));
     cards.push(...absolute.map((f) => contraindicated(d, f, ctx)));
+    const defers = a.findings.filter((f) => f.status === 'met' && f.deferFor.includes(d.modality));
+    cards.push(...defers.map((f) => deferred(d, f, ctx)));
+    if (defers.length) continue;
     if (d.own || absolute.length) continue;
     cards.push(...cautionsFor(a, d.modality).map((f) => caution(d, f, ctx)));
     if (d.modality === 'iv-ketamine') {

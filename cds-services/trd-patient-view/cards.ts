@@ -1,41 +1,148 @@
-// patient-view cards: the TRD card, contraindication, caution and missing-data cards, and the suggested orders.
+// patient-view cards (revision-2 CD-1 to CD-9): at most four, never two on one problem, most decisive first:
+// the suicide-risk safety card, the contraindications, the TRD card with the next step, the cautions to
+// settle before starting (each problem once, with its settling order), and the residual data gaps.
 
-import type { Card, Suggestion } from '../../src/cds-hooks/protocol.js';
-import type { Assessment } from '../assessment/assess.js';
-import { MODALITIES, MODALITY_NAMES, type Finding } from '../assessment/findings.js';
+import type { Card, Link, Suggestion } from '../../src/cds-hooks/protocol.js';
+import type { Assessment, ModalityVerdict } from '../assessment/assess.js';
+import { MODALITIES, MODALITY_NAMES, type Finding, type Modality } from '../assessment/findings.js';
 import { SOURCES } from '../assessment/sources.js';
-import { byIndicator, evidenceText, findingsTable, makeCard, md, table } from '../cards/card.js';
-import { capitalise, cautionsFor, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
+import { byIndicator, evidenceText, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
+import { capitalise, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { setKetamineDose } from '../cards/orders.js';
+import {
+  PROBLEM_NAMES,
+  clause,
+  findingSentence,
+  groupByProblem,
+  highestIndicator,
+  inSentence,
+  problemOf,
+  ruleIds,
+  sentenceCase,
+  type Problem,
+} from '../cards/problems.js';
 import { trdSummary } from './trd-summary.js';
 
-const VERDICT_WORD = { contraindicated: 'contraindicated', caution: 'caution', clear: 'no contraindication found' } as const;
+/** The card budget of patient-view (issue 17): at most this many cards. */
+export const PATIENT_VIEW_MAX_CARDS = 4;
 
-function contraindicationCard(f: Finding, ctx: PresentContext): Card {
-  const also = f.cautionFor.filter((m) => m !== 'ketamine-tms-combination');
+/** Rule ids to the words a verdict uses for "not checked" (CD-4). */
+function notCheckedWords(rules: readonly string[], a: Assessment): string {
+  const words = new Set<string>();
+  for (const id of rules) {
+    const f = a.byRule.get(id);
+    if (!f) continue;
+    if (id === 'CI-10' && f.evidence.length === 0) words.add('TMS safety screen');
+    else if (id === 'CI-4') words.add('pregnancy test');
+    else if (problemOf(f) === 'interaction') words.add('medication list (interactions)');
+    else words.add(PROBLEM_NAMES[problemOf(f)]);
+  }
+  return [...words].join(', ');
+}
+
+const problemsOf = (rules: readonly string[], a: Assessment) =>
+  [...new Set(rules.map((id) => a.byRule.get(id)).filter((f): f is Finding => !!f).map((f) => PROBLEM_NAMES[problemOf(f)]))].join(', ');
+
+/** One treatment's verdict in words (revision-2 1.3, CD-4): what decided it and what could not be checked. */
+function verdictLine(m: Modality, v: ModalityVerdict, a: Assessment): string {
+  const unchecked = v.notChecked.length ? `; not checked: ${notCheckedWords(v.notChecked, a)}` : '';
+  if (v.status === 'contraindicated') return `contraindicated: ${problemsOf(v.because, a)}`;
+  if (v.status === 'deferred') return 'deferred: start after the same-day suicide risk evaluation is documented';
+  if (m === 'esketamine' && a.byRule.get('CI-1')?.status === 'met') {
+    return 'labelled for MDD with acute suicidal ideation or behaviour (84 mg twice weekly with an oral antidepressant, certified setting); it does not replace hospitalisation';
+  }
+  if (v.status === 'caution') {
+    const cautions = v.because.filter((id) => !v.notChecked.includes(id));
+    return cautions.length ? `caution: ${problemsOf(cautions, a)}${unchecked}` : `no contraindication found in the checks that could be run${unchecked}`;
+  }
+  return unchecked ? `no contraindication found in the checks that could be run${unchecked}` : 'no contraindication found';
+}
+
+/** CI-1 found, or evaluated since: the suicide-risk safety card (a safety problem, not a contraindication). */
+function safetyCard(a: Assessment, ctx: PresentContext): Card | undefined {
+  const ci1 = a.byRule.get('CI-1')!;
+  const evaluated = ci1.data?.['evaluated'];
+  if (ci1.status !== 'met' && !evaluated) return undefined;
+  const crisis = ctx.knowledge.thresholds.safety.crisisPathwayUrl.value;
+  const links: Link[] = crisis ? [{ label: 'Local crisis pathway', url: crisis, type: 'absolute' }] : [];
+  if (ci1.status !== 'met') {
+    return makeCard({ summary: `${clause(ci1.note!)} (CI-1)`, indicator: 'info', source: ci1.source, detail: md`Suicide risk was evaluated after the trigger; treatment may be considered.` }, ctx.newId);
+  }
+  const suggestions = ordersForMissing(ci1).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
   return makeCard(
     {
-      summary: `${capitalise(modalityList(f.absoluteFor))} contraindicated: ${f.title.toLowerCase()} (${f.rule})`,
+      summary: `${clause(ci1.note!)} (CI-1)`,
       indicator: 'critical',
-      source: f.source,
-      detail: [md`${f.note}`, also.length > 0 && md`Caution for ${modalityList(also)}.`, findingsTable([f])],
+      source: ci1.source,
+      detail: joinMarkdown(
+        [
+          md`**${clause(ci1.note!)}.** Evaluate today, before any treatment starts.`,
+          md`- IV ketamine, TMS and ketamine with TMS: deferred until the evaluation is documented.`,
+          md`- Esketamine (SPRAVATO): labelled for depressive symptoms in adults with MDD with acute suicidal ideation or behaviour (84 mg twice weekly with an oral antidepressant, in a certified setting); it does not replace hospitalisation when that is needed.`,
+          md`- ECT may be considered among the options after the evaluation.`,
+        ],
+        '\n',
+      ),
+      suggestions,
+      selectionBehavior: 'any',
+      ...(links.length ? { links } : {}),
+    },
+    ctx.newId,
+  );
+}
+
+/** Every found contraindication on one critical card, a line per problem (CD-1). */
+function contraindicationsCard(found: Finding[], ctx: PresentContext): Card | undefined {
+  if (!found.length) return undefined;
+  const byProblem = [...groupByProblem(found)];
+  const line = ([problem, fs]: [Problem, Finding[]]): Markdown => {
+    const modalities = [...new Set(fs.flatMap((f) => f.absoluteFor))];
+    return md`**${capitalise(modalityList(modalities))} contraindicated** (${PROBLEM_NAMES[problem]}): ${fs.map(findingSentence).join('; ')} ${ruleIds(fs)}.`;
+  };
+  const [first] = byProblem;
+  const firstModalities = [...new Set(first![1].flatMap((f) => f.absoluteFor))];
+  const summary =
+    byProblem.length === 1
+      ? `${capitalise(modalityList(firstModalities))} contraindicated: ${PROBLEM_NAMES[first![0]]} ${ruleIds(first![1])}`
+      : `Contraindicated: ${byProblem.map(([p, fs]) => `${modalityList([...new Set(fs.flatMap((f) => f.absoluteFor))])} (${PROBLEM_NAMES[p]})`).join('; ')} ${ruleIds(found)}`;
+  return makeCard(
+    {
+      summary,
+      indicator: 'critical',
+      source: found[0]!.source,
+      detail: byProblem.map(line),
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
   );
 }
 
+/** OR-12 on patient-view: which treatments may be suggested now, and why not the others. */
+function suggestable(a: Assessment, m: Exclude<Modality, 'ketamine-tms-combination'>): boolean {
+  const v = a.modalities[m];
+  if (v.status === 'contraindicated' || v.status === 'deferred' || a.withheldSuggestions[m]) return false;
+  if (a.byRule.get('CI-1')?.status === 'met') return false;
+  // An absolute contraindication that is unknown withholds the suggestion, except a TMS safety screen
+  // that is missing: TMS may be offered together with the screen.
+  return v.notChecked.every((id) => {
+    const f = a.byRule.get(id)!;
+    if (!f.absoluteFor.includes(m)) return true;
+    return m === 'tms' && id === 'CI-10' && f.settledBy?.includes('order-tms-safety-screen') === true && f.evidence.length === 0;
+  });
+}
+
 function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, 'uuid'>[] {
   const suggestions: Omit<Suggestion, 'uuid'>[] = [];
   const measure = () => orderAction(ctx, 'phq9-each-session', 'PHQ-9 before each session');
-  if (a.modalities.tms.status !== 'contraindicated' && !a.withheldSuggestions.tms) {
+  if (suggestable(a, 'tms')) {
+    const screen = a.modalities.tms.notChecked.includes('CI-10') ? [orderAction(ctx, 'order-tms-safety-screen', 'TMS safety screen before the first session')] : [];
     suggestions.push({
-      label: 'Order a TMS course: 5 sessions a week for 6 weeks',
-      actions: [orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
+      label: `Order a TMS course: 5 sessions a week for 6 weeks${screen.length ? ', with the safety screen' : ''}`,
+      actions: [...screen, orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
     });
   }
   const dose = a.byRule.get('MO-1')!;
-  if (a.modalities['iv-ketamine'].status !== 'contraindicated' && !a.withheldSuggestions['iv-ketamine'] && dose.status === 'met') {
+  if (suggestable(a, 'iv-ketamine') && dose.status === 'met') {
     const mg = dose.data!['doseMg'] as number;
     suggestions.push({
       label: `Order IV ketamine ${mg} mg (0.5 mg/kg) 3 times a week for 2 weeks`,
@@ -47,76 +154,101 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
       ],
     });
   }
-  if (a.modalities.esketamine.status !== 'contraindicated' && !a.withheldSuggestions.esketamine) {
+  if (suggestable(a, 'esketamine')) {
     suggestions.push({
-      label: 'Order esketamine (Spravato) 56 mg twice weekly for 4 weeks',
-      actions: [orderAction(ctx, 'esketamine-induction', 'Spravato 56 mg intranasal twice a week, weeks 1-4'), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
+      label: 'Order esketamine (SPRAVATO) 56 mg twice weekly for 4 weeks',
+      actions: [orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4'), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
     });
   }
   return suggestions;
 }
 
-function trdCard(a: Assessment, ctx: PresentContext): Card {
+/** The TRD card's next step, in one line (CD-3: the decision and the next step come first). */
+function nextStep(a: Assessment, candidate: boolean, suggestions: number): string {
+  if (a.byRule.get('CI-1')?.status === 'met') return 'Same-day suicide risk evaluation first; start a treatment only after it is documented.';
+  if (candidate && suggestions) return 'Choose a treatment below; each suggestion carries its monitoring orders.';
+  if (candidate) return 'No treatment can be suggested until the checks below are settled.';
+  if (a.trd.status === 'not-met') return 'Document further adequate antidepressant trials, or the reason they could not be given.';
+  const el2 = a.byRule.get('EL-2');
+  return `Settle what is missing: ${el2?.missing.slice(0, 2).join('; ') || 'see the eligibility table'}.`;
+}
+
+function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card {
   const el = (id: string) => a.byRule.get(id)!;
   const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
-  const summary = trdSummary(a, needed);
   // trd.status is the whole definition (EL-1 and EL-2); a current manic episode (CI-12) starts nothing.
   const candidate = a.trd.status === 'met' && el('EL-6').status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met';
   const el1 = el('EL-1').data as { postpartum?: boolean } | undefined;
   const postpartum = el1?.postpartum
-    ? 'Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).'
-    : '';
-  const verdicts = table(
-    ['Treatment', 'Verdict', 'Because of'],
-    MODALITIES.map((m) => [MODALITY_NAMES[m], VERDICT_WORD[a.modalities[m].status], a.modalities[m].because.join(', ') || '—']),
-  );
+    ? md`Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).`
+    : undefined;
+  const suggestions = candidate ? candidateOrders(a, ctx) : [];
+  const verdicts = MODALITIES.filter((m) => m !== 'ketamine-tms-combination').map((m) => md`- ${capitalise(MODALITY_NAMES[m])}: ${verdictLine(m, a.modalities[m], a)}.`);
   const trials = a.trials.length
     ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]))
     : md`No antidepressant trial in the episode look-back.`;
+  const noted = alsoNoted.length ? md`Also noted: ${alsoNoted.map((f) => `${inSentence(findingSentence(f))} (${f.rule})`).join('; ')}.` : undefined;
   return makeCard(
     {
-      summary,
+      summary: trdSummary(a, needed),
       indicator: a.trd.status === 'met' ? 'info' : 'warning',
       source: SOURCES.trdDefinition,
-      detail: [...(postpartum ? [md`${postpartum}`] : []), md`**Treatments**\n\n${verdicts}`, md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`],
-      suggestions: candidate ? candidateOrders(a, ctx) : [],
+      detail: [
+        md`**Next step:** ${nextStep(a, candidate, suggestions.length)}`,
+        joinMarkdown(verdicts, '\n'),
+        noted,
+        postpartum,
+        md`**Eligibility**\n\n${findingsTable(a.criteria)}`,
+        md`**Antidepressant trials**\n\n${trials}`,
+      ],
+      suggestions,
       selectionBehavior: 'at-most-one',
     },
     ctx.newId,
   );
 }
 
-function cautionsCard(cautions: Finding[], ctx: PresentContext): Card {
-  const phrase = (f: Finding) => (f.status === 'unknown' ? `${f.title.toLowerCase()} not excluded` : f.title.toLowerCase());
+/** What to settle before starting: each problem once, with every order that settles its gaps (CD-1). */
+function beforeStartingCard(findings: Finding[], ctx: PresentContext): Card | undefined {
+  if (!findings.length) return undefined;
+  const groups = [...groupByProblem(findings)];
+  const lines = groups.map(([p, fs]) => md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`);
+  const seen = new Set<string>();
+  const suggestions = findings
+    .flatMap(ordersForMissing)
+    .filter((o) => !seen.has(o.template) && seen.add(o.template))
+    .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
+  const firstFindings = groups[0]![1];
+  const lead = firstFindings.find((f) => f.indicator !== 'info') ?? firstFindings[0]!;
+  const others = groups.slice(1).map(([p]) => PROBLEM_NAMES[p]);
+  const summary = `${findingSentence(lead)} ${ruleIds(firstFindings)}${others.length ? `; also ${others.join(', ')}` : ''}`;
   return makeCard(
     {
-      summary: `Cautions: ${cautions.map((f) => `${phrase(f)} (${f.rule})`).join('; ')}`,
-      indicator: 'warning',
-      source: cautions[0]!.source,
-      detail: findingsTable(cautions),
+      summary,
+      indicator: highestIndicator(findings),
+      source: lead.source,
+      detail: joinMarkdown(lines, '\n'),
+      suggestions,
+      selectionBehavior: 'any',
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
   );
 }
 
-function missingDataCard(a: Assessment, ctx: PresentContext): Card | undefined {
-  // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering, not to opening a chart.
-  const gaps = [...a.criteria, ...a.findings].filter(
-    (f) => f.missing.length && f.rule !== 'EL-3' && f.rule !== 'EL-8' && (f.status === 'unknown' || (f.kind === 'eligibility' && f.status === 'not-met')),
-  );
+/** Eligibility data gaps no other card carries (CD-1: a residual card, each gap once). */
+function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: ReadonlySet<string>): Card | undefined {
   if (!gaps.length) return undefined;
-  const seen = new Set<string>();
+  const seen = new Set(alreadyOrdered);
   const suggestions = gaps
     .flatMap(ordersForMissing)
     .filter((o) => !seen.has(o.template) && seen.add(o.template))
     .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
-  const urgent = gaps.some((f) => f.status === 'unknown' && f.absoluteFor.length > 0);
   const items = [...new Set(gaps.flatMap((f) => f.missing))];
   return makeCard(
     {
       summary: `Missing data: ${items.join('; ')}`,
-      indicator: urgent ? 'warning' : 'info',
+      indicator: 'info',
       source: gaps[0]!.source,
       detail: table(['Rule', 'Criterion', 'Would be settled by'], gaps.map((f) => [f.rule, f.title, f.missing.join('; ')])),
       suggestions,
@@ -126,16 +258,39 @@ function missingDataCard(a: Assessment, ctx: PresentContext): Card | undefined {
   );
 }
 
+/** Safety findings a clinician must settle or weigh before starting: warnings found, and checks that could not be made. */
+function toSettle(a: Assessment): { settle: Finding[]; noted: Finding[] } {
+  const settle: Finding[] = [];
+  const noted: Finding[] = [];
+  for (const f of a.findings) {
+    if (f.kind === 'monitoring' || f.rule === 'CI-1' || f.rule === 'RC-13' || f.rule === 'RC-14' || f.rule === 'RC-15') continue;
+    if (f.status === 'met' && f.absoluteFor.length) continue; // the contraindications card
+    // A missing TMS safety screen travels with the TMS suggestion, not as a problem of its own (OR-12).
+    if (f.rule === 'CI-10' && f.status === 'unknown' && f.evidence.length === 0 && f.settledBy?.includes('order-tms-safety-screen')) continue;
+    if (f.status === 'met' && f.indicator === 'info') noted.push(f);
+    else if (f.status === 'met' || f.status === 'unknown') settle.push(f);
+  }
+  // An information line joins a problem that is already on the card (RC-22 with RC-3).
+  const problems = new Set(settle.map(problemOf));
+  return { settle: [...settle, ...noted.filter((f) => problems.has(problemOf(f)))], noted: noted.filter((f) => !problems.has(problemOf(f))) };
+}
+
 /**
- * patient-view: a critical card per met absolute contraindication, the TRD status card (with the
- * next orders for a candidate), a cautions card, and a missing-data card; most important first.
- * A patient with no depression diagnosis and no antidepressant history gets no cards.
+ * patient-view: the suicide-risk safety card, the contraindications, the TRD card (the decision, the
+ * next step and the suggested orders), what to settle before starting, and residual data gaps; most
+ * important first, at most four, no problem on two cards. A patient with no depression diagnosis and
+ * no antidepressant history gets no cards.
  */
 export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   if (!a.isDepressionPatient) return [];
-  const criticals = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.length).map((f) => contraindicationCard(f, ctx));
-  // RC-13 (not first-line) is what the TRD card says already.
-  const cautions = cautionsFor(a).filter((f) => f.rule !== 'RC-13');
-  const cards = [...criticals, trdCard(a, ctx), ...(cautions.length ? [cautionsCard(cautions, ctx)] : []), missingDataCard(a, ctx)].filter((c): c is Card => !!c);
-  return cards.sort(byIndicator);
+  const contraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.length);
+  const { settle, noted } = toSettle(a);
+  // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering; EL-2 is the TRD card's own line.
+  const gaps = a.criteria.filter((f) => f.missing.length && !['EL-2', 'EL-3', 'EL-8'].includes(f.rule) && f.status !== 'met');
+  const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
+  const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted)].filter((c): c is Card => !!c);
+  // Over budget, the residual gaps join the card of what to settle before starting.
+  const separate = leading.length + (settle.length ? 1 : 0) + (gaps.length ? 1 : 0) <= PATIENT_VIEW_MAX_CARDS;
+  const tail = separate ? [beforeStartingCard(settle, ctx), missingDataCard(gaps, ctx, ordered)] : [beforeStartingCard([...settle, ...gaps], ctx)];
+  return [...leading, ...tail.filter((c): c is Card => !!c)].sort(byIndicator);
 }

@@ -402,6 +402,7 @@ export const LOCAL_CODES: fhir4.CodeSystemConcept[] = [
   { code: 'needs-review', display: 'TMS safety screen: needs review', definition: 'An item answered yes that calls for a risk-benefit judgement (IFCN 2011).' },
   { code: 'contraindication-present', display: 'TMS safety screen: contraindication present', definition: 'The screen found a contraindication to TMS.' },
   { code: 'suicide-risk-high', display: 'High suicide risk', definition: 'A suicide risk level of high (C-SSRS risk level or evaluation).' },
+  { code: 'urine-drug-screen', display: 'Urine drug screen', definition: 'Order placeholder for a urine drug screen (SO-11); a deployment maps it to its local order code from the CDC urine drug screening tests value set.' },
   { code: 'cadss-total', display: 'CADSS total score', definition: 'Clinician-Administered Dissociative States Scale total (MO-11).' },
   { code: 'moaas', display: 'MOAA/S score', definition: 'Modified Observer\'s Assessment of Alertness/Sedation (0-5) (MO-11).' },
   { code: 'rass', display: 'RASS score', definition: 'Richmond Agitation-Sedation Scale (-5 to +4) (MO-11).' },

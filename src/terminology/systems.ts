@@ -53,3 +53,6 @@ export const EXT = {
 } as const;
 
 export const valueSetUrl = (slug: string): string => `${CANONICAL_BASE}/ValueSet/${slug}`;
+
+/** US Core birth sex (CI-4 child-bearing potential reads it before administrative gender). */
+export const EXT_US_CORE_BIRTH_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex';

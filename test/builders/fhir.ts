@@ -34,7 +34,7 @@ export function patient(p: { gender?: fhir4.Patient['gender']; age?: number; bir
 export function condition(
   system: string,
   code: string,
-  o: { status?: string; verification?: string; onsetDaysAgo?: number; abatedDaysAgo?: number; id?: string } = {},
+  o: { status?: string; verification?: string; onsetDaysAgo?: number; abatedDaysAgo?: number; recordedDaysAgo?: number; id?: string } = {},
 ): fhir4.Condition {
   return {
     resourceType: 'Condition',
@@ -45,6 +45,7 @@ export function condition(
     ...(o.verification ? { verificationStatus: cc('http://terminology.hl7.org/CodeSystem/condition-ver-status', o.verification) } : {}),
     ...(o.onsetDaysAgo !== undefined ? { onsetDateTime: daysAgo(o.onsetDaysAgo) } : {}),
     ...(o.abatedDaysAgo !== undefined ? { abatementDateTime: daysAgo(o.abatedDaysAgo) } : {}),
+    ...(o.recordedDaysAgo !== undefined ? { recordedDate: daysAgo(o.recordedDaysAgo) } : {}),
   };
 }
 export const icd = (code: string, o?: Parameters<typeof condition>[2]) => condition(SYS.icd, code, o);
@@ -77,6 +78,15 @@ export const obs = {
   hcg: (result: 'positive' | 'negative', days = 5) =>
     observation(cc(SYS.loinc, '2106-3'), days, { valueCodeableConcept: cc(SYS.sct, result === 'positive' ? '10828004' : '260385009') }),
   pregnancyStatus: (answer: string, days = 5) => observation(cc(SYS.loinc, '82810-3'), days, { valueCodeableConcept: cc(SYS.sct, answer) }),
+  spo2: (value: number, days = 2) => observation(cc(SYS.loinc, '59408-5'), days, { valueQuantity: { value, system: SYS.ucum, code: '%' } }),
+  /** A C-SSRS screener item (93249-1 intent, 93250-9 plan, 93269-9 behaviour) answered yes or no. */
+  cssrsScreener: (item: string, yes: boolean, days = 1) => observation(cc(SYS.loinc, item), days, { valueCodeableConcept: cc(SYS.loinc, yes ? 'LA33-6' : 'LA32-8') }),
+  cssrsRiskLevel: (level: 'high' | 'moderate' | 'low', days = 1) => observation(cc(SYS.loinc, '93374-7'), days, { valueCodeableConcept: { text: `${level} risk` } }),
+  suicideRiskEvaluation: (days = 0.1, level?: 'high' | 'low') =>
+    observation(cc(SYS.sct, '225337009'), days, level ? { valueCodeableConcept: { text: `${level} risk` } } : {}),
+  /** A TMS safety screen Observation (revision-2 CI-10): the result, and one component per item answered yes. */
+  tmsScreen: (result: 'no-contraindication' | 'needs-review' | 'contraindication-present', days = 3) =>
+    observation(cc(SYS.local, 'tms-safety-screen'), days, { valueCodeableConcept: cc(SYS.local, result) }),
 };
 
 export interface DoseSpec {

@@ -20,7 +20,8 @@ const woman = () => patient({ gender: 'female', age: 32 });
 export const FIXTURE_SCENARIOS: Record<string, FixtureScenario> = {
   'clean-trd-candidate': {
     build: () => candidate(),
-    expect: { rules: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met' }, verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'clear' } },
+    // TMS: no safety screen on file, so implants could not be checked (revision-2 CI-10).
+    expect: { rules: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met', 'CI-10': 'unknown' }, verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution' } },
   },
   'pregnant-woman-with-trd': {
     build: () => candidate({ patient: woman() }, obs.hcg('positive', 3)),
@@ -39,8 +40,9 @@ export const FIXTURE_SCENARIOS: Record<string, FixtureScenario> = {
     expect: { rules: { 'EL-2': 'met', 'EL-4': 'not-met' } },
   },
   'trd-with-uncontrolled-hypertension': {
-    build: () => candidate({ bp: obs.bpPanel(182, 96) }),
-    expect: { rules: { 'CI-6': 'met', 'RC-5': 'met' }, verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated' } },
+    // Two readings at or above 180/100 on different days (revision-2 CI-6: one non-crisis reading only asks for a repeat).
+    build: () => candidate({ bp: [obs.bpPanel(182, 96), obs.bpPanel(184, 102, 6)] }),
+    expect: { rules: { 'CI-6': 'met', 'RC-5': 'not-met' }, verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated' } },
   },
   'trd-with-cochlear-implant-and-ketamine-allergy': {
     build: () => candidate({}, device('Cochlear implant'), allergy(SYS.rx, RX.ketamineIngredient)),

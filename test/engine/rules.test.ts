@@ -39,12 +39,14 @@ const scenarios: Record<string, Scenario> = {
     resources: candidate(),
     expect: {
       'EL-1': 'met', 'EL-2': 'met', 'EL-3': 'not-met', 'EL-4': 'met', 'EL-5': 'met', 'EL-6': 'met', 'EL-7': 'met', 'EL-8': 'unknown',
-      ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`CI-${i + 1}`, 'not-met'])),
-      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16].map((n) => [`RC-${n}`, 'not-met'])),
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13].map((n) => [`CI-${n}`, 'not-met'])),
+      // No TMS safety screen on file: implants are not absent, they are unknown (revision-2 CI-10).
+      'CI-10': 'unknown',
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21, 22].map((n) => [`RC-${n}`, 'not-met'])),
       'RC-14': 'met', 'RC-15': 'met',
       'MO-1': 'met', 'MO-2': 'met', 'MO-3': 'met', 'MO-4': 'met', 'MO-5': 'met', 'MO-6': 'met',
     },
-    verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'clear', 'ketamine-tms-combination': 'caution' },
+    verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution', 'ketamine-tms-combination': 'caution' },
   },
   // ---- EL-1 ----
   // mdd-in-remission-only-is-not-a-current-episode moved to diagnoses.test.ts: with revision 2 a remission
@@ -169,20 +171,6 @@ const scenarios: Record<string, Scenario> = {
   'no-birth-date-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: null }) }), expect: { 'EL-6': 'unknown' } },
   'no-recent-weight-means-no-weight-based-dose': { resources: candidate({ weight: obs.weight(80, 'kg', 60) }), expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' } },
   'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
-  // ---- CI-1 and RC-16 ----
-  'acute-suicidal-ideation-contraindicates-everything': {
-    resources: candidate({}, icd('R45.851', { onsetDaysAgo: 4 })),
-    expect: { 'CI-1': 'met' },
-    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'contraindicated' },
-  },
-  'cssrs-active-ideation-with-plan-is-acute': { resources: candidate({}, obs.cssrsIdeation('LA30374-5', 2)), expect: { 'CI-1': 'met' } },
-  'positive-phq9-item9-needs-a-cssrs': {
-    resources: candidate({}, obs.phq9Item9('LA6569-3', 1)),
-    expect: { 'CI-1': 'unknown' },
-    verdicts: { 'iv-ketamine': 'caution' },
-  },
-  'old-suicidal-ideation-is-not-acute': { resources: candidate({}, icd('R45.851', { onsetDaysAgo: 200 })), expect: { 'CI-1': 'not-met' } },
-  'suicide-attempt-within-a-year-is-a-caution': { resources: candidate({}, icd('T14.91XD', { onsetDaysAgo: 100 })), expect: { 'RC-16': 'met' } },
   // ---- CI-2 ----
   'schizophrenia-contraindicates-ketamine-and-cautions-tms': {
     resources: candidate({}, icd('F20.9')),
@@ -190,112 +178,23 @@ const scenarios: Record<string, Scenario> = {
     verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution', 'ketamine-tms-combination': 'contraindicated' },
   },
   'schizotypal-disorder-asks-to-confirm-no-psychosis': { resources: candidate({}, icd('F21')), expect: { 'CI-2': 'unknown' } },
-  // ---- CI-3 and RC-2 ----
-  'active-alcohol-dependence-contraindicates-ketamine': {
-    resources: candidate({}, icd('F10.20')),
-    expect: { 'CI-3': 'met', 'RC-2': 'not-met' },
-    verdicts: { esketamine: 'contraindicated', tms: 'clear' },
-  },
-  'substance-use-in-remission-is-a-caution': { resources: candidate({}, icd('F11.21')), expect: { 'CI-3': 'not-met', 'RC-2': 'met' }, verdicts: { 'iv-ketamine': 'caution' } },
-  // ---- CI-4 ----
-  'pregnant-patient-cannot-have-ketamine': {
-    resources: candidate({ patient: woman() }, icd('Z33.1', { onsetDaysAgo: 60 })),
-    expect: { 'CI-4': 'met' },
-    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution' },
-  },
-  'positive-hcg-is-pregnancy': { resources: candidate({ patient: woman() }, obs.hcg('positive', 3)), expect: { 'CI-4': 'met' } },
-  'pregnancy-status-observation-is-pregnancy': { resources: candidate({ patient: woman() }, obs.pregnancyStatus('77386006', 10)), expect: { 'CI-4': 'met' } },
-  'negative-hcg-settles-pregnancy': { resources: candidate({ patient: woman() }, obs.hcg('negative', 3)), expect: { 'CI-4': 'not-met' } },
-  'woman-of-childbearing-age-without-a-test-is-unknown': {
-    resources: candidate({ patient: woman() }),
-    expect: { 'CI-4': 'unknown' },
-    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution' },
-  },
-  'woman-past-childbearing-age-needs-no-test': { resources: candidate({ patient: woman(62) }), expect: { 'CI-4': 'not-met' } },
-  // ---- CI-5 ----
+  // ---- CI-5 (the other safety rules of revision-2 section 6 are in safety-rules.test.ts) ----
   'resolved-cerebral-aneurysm-still-contraindicates-esketamine': {
     resources: candidate({}, icd('I67.1', { status: 'resolved' })),
     expect: { 'CI-5': 'met' },
-    verdicts: { esketamine: 'contraindicated', tms: 'clear' },
+    verdicts: { esketamine: 'contraindicated', tms: 'caution' }, // TMS: no safety screen on file (CI-10 unknown)
   },
-  // ---- CI-6 and RC-5 ----
-  'blood-pressure-at-180-100-is-uncontrolled': { resources: candidate({ bp: obs.bpPanel(182, 96) }), expect: { 'CI-6': 'met', 'RC-5': 'met' } },
-  'separate-systolic-and-diastolic-observations-are-read': { resources: candidate({ bp: obs.bpSeparate(150, 102) }), expect: { 'CI-6': 'met' } },
-  'newest-blood-pressure-counts-when-the-server-sends-oldest-first': {
-    resources: candidate({ bp: [obs.bpPanel(182, 96, 9), obs.bpPanel(150, 102, 5), obs.bpPanel(128, 82, 1)] }),
-    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
-  },
-  'newest-blood-pressure-counts-when-the-server-sends-newest-first': {
-    resources: candidate({ bp: [obs.bpPanel(128, 82, 1), obs.bpPanel(150, 102, 5), obs.bpPanel(182, 96, 9)] }),
-    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
-  },
-  'newest-blood-pressure-counts-when-the-server-sends-no-order': {
-    resources: candidate({ bp: [obs.bpPanel(150, 102, 5), obs.bpPanel(182, 96, 1), obs.bpPanel(128, 82, 9)] }),
-    expect: { 'CI-6': 'met', 'RC-5': 'met' },
-  },
-  'newer-separate-readings-outweigh-an-older-panel': {
-    resources: candidate({ bp: [obs.bpPanel(182, 96, 5), ...obs.bpSeparate(128, 82, 1)] }),
-    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
-  },
-  'newer-panel-outweighs-older-separate-readings': {
-    resources: candidate({ bp: [obs.bpPanel(128, 82, 1), ...obs.bpSeparate(150, 102, 5)] }),
-    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
-  },
-  'newest-separate-reading-outweighs-older-separate-ones': {
-    resources: candidate({ bp: [...obs.bpSeparate(128, 82, 1), ...obs.bpSeparate(150, 102, 5)] }),
-    expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' },
-  },
-  'newer-separate-readings-than-the-panel-are-read': {
-    resources: candidate({ bp: [obs.bpPanel(128, 82, 5), ...obs.bpSeparate(150, 102, 1)] }),
-    expect: { 'CI-6': 'met', 'RC-5': 'met' },
-  },
-  'blood-pressure-above-140-90-is-a-caution': { resources: candidate({ bp: obs.bpPanel(146, 88) }), expect: { 'CI-6': 'not-met', 'RC-5': 'met' }, verdicts: { esketamine: 'caution' } },
-  'no-recent-blood-pressure-leaves-hypertension-unknown': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }), expect: { 'CI-6': 'unknown' }, verdicts: { 'iv-ketamine': 'caution' } },
-  'hypertensive-crisis-recorded-this-week-is-uncontrolled': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 5 })), expect: { 'CI-6': 'met' } },
-  'hypertensive-crisis-months-ago-with-normal-bp-is-not': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 120 })), expect: { 'CI-6': 'not-met' } },
-  'preliminary-blood-pressure-is-ignored': {
-    resources: candidate({ bp: [obs.bpPanel(128, 82, 3), { ...obs.bpPanel(200, 110, 1), status: 'preliminary' } as fhir4.Observation] }),
-    expect: { 'CI-6': 'not-met' },
-  },
-  // ---- CI-7 ----
-  'recent-myocardial-infarction-contraindicates-ketamine': { resources: candidate({}, icd('I21.4', { onsetDaysAgo: 30 })), expect: { 'CI-7': 'met' } },
-  'old-myocardial-infarction-is-not-recent': { resources: candidate({}, icd('I21.4', { onsetDaysAgo: 400, status: 'resolved' })), expect: { 'CI-7': 'not-met' } },
-  'heart-failure-of-unstated-acuity-needs-confirmation': { resources: candidate({}, icd('I50.9')), expect: { 'CI-7': 'unknown' } },
   // ---- CI-8 ----
   'ketamine-allergy-contraindicates-both-ketamines': {
     resources: candidate({}, allergy(SYS.rx, RX.ketamineIngredient)),
     expect: { 'CI-8': 'met' },
-    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'clear' },
+    verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution' }, // TMS: no safety screen (CI-10 unknown)
   },
   'allergies-unavailable-make-hypersensitivity-unknown': { resources: candidate(), unknown: ['allergies'], expect: { 'CI-8': 'unknown' } },
-  // ---- CI-9 and RC-6 ----
-  'intractable-epilepsy-contraindicates-tms': {
-    resources: candidate({}, icd('G40.919')),
-    expect: { 'CI-9': 'met' },
-    verdicts: { tms: 'contraindicated', 'iv-ketamine': 'clear', 'ketamine-tms-combination': 'contraindicated' },
-  },
-  'controlled-epilepsy-is-a-tms-caution': { resources: candidate({}, icd('G40.909')), expect: { 'CI-9': 'not-met', 'RC-6': 'met' }, verdicts: { tms: 'caution' } },
-  'epilepsy-with-recent-convulsions-is-uncontrolled': { resources: candidate({}, icd('G40.909'), icd('R56.9', { onsetDaysAgo: 60 })), expect: { 'CI-9': 'met' } },
-  'current-bupropion-lowers-the-seizure-threshold': {
-    resources: candidate({}, medStatement(RX.bupropionIngredient, { startDaysAgo: 20, dose: { mg: 300 } })),
-    expect: { 'RC-6': 'met' },
-  },
-  // ---- CI-10 and RC-7 ----
-  'cochlear-implant-device-contraindicates-tms': { resources: candidate({}, device('Cochlear implant')), expect: { 'CI-10': 'met' }, verdicts: { tms: 'contraindicated' } },
-  'aneurysm-clipping-procedure-contraindicates-tms': { resources: candidate({}, procedure(SYS.sct, '230898002')), expect: { 'CI-10': 'met' } },
-  'neurostimulator-of-unknown-site-needs-confirmation': { resources: candidate({}, icd('Z96.82')), expect: { 'CI-10': 'unknown' }, verdicts: { tms: 'caution' } },
-  'pacemaker-is-a-tms-caution': { resources: candidate({}, icd('Z95.0')), expect: { 'RC-7': 'met', 'CI-10': 'not-met' } },
-  'devices-unavailable-make-implants-unknown': { resources: candidate(), unknown: ['devices'], expect: { 'CI-10': 'unknown' } },
   // ---- CI-11 ----
   'raised-intracranial-pressure-contraindicates-ketamine': { resources: candidate({}, icd('G93.2')), expect: { 'CI-11': 'met' }, verdicts: { tms: 'caution', esketamine: 'contraindicated' } },
   // ---- other cautions ----
   'bipolar-disorder-is-a-caution-for-all': { resources: candidate({}, icd('F31.81')), expect: { 'RC-1': 'met' }, verdicts: { tms: 'caution', esketamine: 'caution' } },
-  'concurrent-benzodiazepine-is-a-caution': {
-    resources: candidate({}, medRequest('6470', { authoredDaysAgo: 10, text: 'lorazepam 1 mg tablet' })),
-    expect: { 'RC-3': 'met' },
-  },
-  'current-mao-inhibitor-is-a-caution': { resources: candidate({}, medStatement('8123', { startDaysAgo: 10 })), expect: { 'RC-4': 'met' } },
-  'cirrhosis-is-a-caution': { resources: candidate({}, icd('K74.60')), expect: { 'RC-8': 'met' } },
   'thyrotoxicosis-is-a-caution': { resources: candidate({}, icd('E05.00')), expect: { 'RC-9': 'met' } },
   'glaucoma-is-information-only': { resources: candidate({}, icd('H40.9')), expect: { 'RC-10': 'met' }, verdicts: { 'iv-ketamine': 'clear' } },
   'interstitial-cystitis-is-information-only': { resources: candidate({}, icd('N30.10')), expect: { 'RC-11': 'met' } },
@@ -320,8 +219,8 @@ const scenarios: Record<string, Scenario> = {
     expect: {
       'EL-1': 'unknown', 'EL-2': 'unknown', 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-6': 'unknown', 'EL-7': 'unknown',
       'CI-1': 'unknown', 'CI-2': 'unknown', 'CI-3': 'unknown', 'CI-4': 'unknown', 'CI-5': 'unknown', 'CI-6': 'unknown',
-      'CI-7': 'unknown', 'CI-8': 'unknown', 'CI-9': 'unknown', 'CI-10': 'unknown', 'CI-11': 'unknown', 'MO-1': 'unknown',
-      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16].map((n) => [`RC-${n}`, 'unknown'])),
+      'CI-7': 'unknown', 'CI-8': 'unknown', 'CI-9': 'unknown', 'CI-10': 'unknown', 'CI-11': 'unknown', 'CI-13': 'unknown', 'MO-1': 'unknown',
+      ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21].map((n) => [`RC-${n}`, 'unknown'])),
     },
     verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution', 'ketamine-tms-combination': 'caution' },
   },
@@ -368,12 +267,12 @@ describe('evidence and derived values', () => {
     ]);
   });
 
-  it('every rule id of rules.md section 5 is evaluated', () => {
+  it('every rule id of rules.md section 5 and revision-2 section 6 is evaluated', () => {
     const ids = [...assessResources(candidate()).byRule.keys()];
     const expected = [
       ...Array.from({ length: 9 }, (_, i) => `EL-${i + 1}`),
-      ...Array.from({ length: 12 }, (_, i) => `CI-${i + 1}`),
-      ...Array.from({ length: 16 }, (_, i) => `RC-${i + 1}`),
+      ...Array.from({ length: 13 }, (_, i) => `CI-${i + 1}`),
+      ...Array.from({ length: 22 }, (_, i) => `RC-${i + 1}`),
       ...Array.from({ length: 6 }, (_, i) => `MO-${i + 1}`),
     ];
     expect(ids.sort()).toEqual(expected.sort());

@@ -20,12 +20,12 @@ function trdCard(cards: Card[], summaryStart?: string): Card {
 
 /** One scenario per absolute contraindication: the record, and a draft of a treatment it forbids. */
 const contraindications: Record<string, { rule: string; resources: fhir4.Resource[]; draft: () => fhir4.Resource }> = {
-  'suicidal-patient-orders-tms': { rule: 'CI-1', resources: candidate({}, icd('R45.851', { onsetDaysAgo: 2 })), draft: tmsDraft },
+  'suicidal-patient-orders-tms': { rule: 'CI-1', resources: candidate({}, obs.cssrsIdeation('LA30374-5', 2)), draft: tmsDraft },
   'psychotic-patient-orders-esketamine': { rule: 'CI-2', resources: candidate({}, icd('F20.9')), draft: esketamineDraft },
   'patient-with-active-sud-orders-ketamine': { rule: 'CI-3', resources: candidate({}, icd('F14.20')), draft: () => ketamineDraft(40) },
   'pregnant-patient-orders-ketamine': { rule: 'CI-4', resources: candidate({ patient: woman() }, obs.hcg('positive', 2)), draft: () => ketamineDraft(40) },
   'patient-with-aneurysm-orders-esketamine': { rule: 'CI-5', resources: candidate({}, icd('I67.1')), draft: esketamineDraft },
-  'hypertensive-patient-orders-ketamine': { rule: 'CI-6', resources: candidate({ bp: obs.bpPanel(184, 104, 1) }), draft: () => ketamineDraft(40) },
+  'hypertensive-patient-orders-ketamine': { rule: 'CI-6', resources: candidate({ bp: [obs.bpPanel(184, 104, 1), obs.bpPanel(182, 101, 6)] }), draft: () => ketamineDraft(40) },
   'patient-after-recent-mi-orders-esketamine': { rule: 'CI-7', resources: candidate({}, icd('I21.4', { onsetDaysAgo: 20 })), draft: esketamineDraft },
   'ketamine-allergic-patient-orders-ketamine': { rule: 'CI-8', resources: candidate({}, allergy(SYS.rx, '6130')), draft: () => ketamineDraft(40) },
   'patient-with-intractable-epilepsy-orders-tms': { rule: 'CI-9', resources: candidate({}, icd('G40.919')), draft: tmsDraft },
@@ -55,7 +55,7 @@ describe('absolute contraindications on every hook', () => {
 describe('cautions at order-sign', () => {
   it.each([
     ['bipolar-patient-orders-tms', 'RC-1', candidate({}, icd('F31.81')), tmsDraft()],
-    ['patient-in-sud-remission-orders-esketamine', 'RC-2', candidate({}, icd('F10.21')), esketamineDraft()],
+    ['patient-with-alcohol-abuse-orders-esketamine', 'RC-2', candidate({}, icd('F10.10')), esketamineDraft()],
     ['patient-on-lorazepam-orders-ketamine', 'RC-3', candidate({}, medStatement('6470', { startDaysAgo: 30 })), ketamineDraft(40)],
     ['patient-on-phenelzine-orders-esketamine', 'RC-4', candidate({}, medStatement('8123', { startDaysAgo: 30 })), esketamineDraft()],
     ['patient-with-bp-146-90-orders-esketamine', 'RC-5', candidate({ bp: obs.bpPanel(146, 90, 1) }), esketamineDraft()],
@@ -65,7 +65,7 @@ describe('cautions at order-sign', () => {
     ['patient-with-thyrotoxicosis-orders-ketamine', 'RC-9', candidate({}, icd('E05.00')), ketamineDraft(40)],
     ['patient-with-dissociative-disorder-orders-ketamine', 'RC-12', candidate({}, icd('F44.81')), ketamineDraft(40)],
     ['patient-with-one-trial-orders-tms', 'RC-13', candidate({ escitalopram: null }), tmsDraft()],
-    ['patient-with-recent-attempt-orders-tms', 'RC-16', candidate({}, icd('T14.91XD', { onsetDaysAgo: 90 })), tmsDraft()],
+    ['patient-with-attempt-five-months-ago-orders-tms', 'RC-16', candidate({}, icd('T14.91XD', { onsetDaysAgo: 150 })), tmsDraft()],
   ])('%s gets a %s warning', async (_name, rule, resources, draft) => {
     const { cards } = await callHook('order-sign', resources, { drafts: [draft] });
     expect(rulesOf(cards, 'warning')).toContain(rule);
@@ -183,10 +183,11 @@ describe('patient-view for a clean candidate', () => {
     ['woman-of-childbearing-age-without-a-test', candidate({ patient: woman() }), ['Order a pregnancy test (hCG)']],
     ['self-harm-thoughts-without-a-c-ssrs', candidate({}, obs.phq9Item9('LA6569-3', 0)), ['Complete a C-SSRS today']],
     ['complete-record', candidate(), []],
-  ])('%s: the missing-data card suggests the settling orders', async (_scenario, resources, labels) => {
+  ])('%s: each settling order is suggested once, on the card of its problem or the missing-data card', async (_scenario, resources, labels) => {
     const { cards } = await callHook('patient-view', resources);
-    const missing = cards.find((c) => c.summary.startsWith('Missing data'));
-    expect((missing?.suggestions ?? []).map((s) => s.label).sort()).toEqual([...labels].sort());
+    // The TRD card's suggestions are treatments; every other suggestion settles a gap (CD-1: each gap once).
+    const settling = cards.filter((c) => !c.summary.startsWith('TRD')).flatMap((c) => (c.suggestions ?? []).map((s) => s.label));
+    expect(settling.sort()).toEqual([...labels].sort());
   });
 
   it('suggests no order for observations that could not be read', async () => {

@@ -1,32 +1,15 @@
 import { VS } from '../concepts.js';
 import { met, notMet, unknown, type Outcome } from '../findings.js';
-import { withinDays } from '../fhir-read.js';
-import { latestBloodPressure } from '../observations.js';
-import { namesNoCodedDrug, type IndexedCondition, type MedicationUse, type RecordIndex } from '../record.js';
+import type { IndexedCondition, RecordIndex } from '../record.js';
 import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
-import { ALL, KETAMINES, drugOf, unknownBecause } from './common.js';
+import { ALL, KETAMINES, refs, unknownBecause } from './common.js';
 import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
-
-const refs = (list: { ref: string }[]) => list.map((x) => x.ref);
 
 function fromConditions(index: RecordIndex, found: IndexedCondition[], note: string): Outcome {
   if (found.length) return met(refs(found), note);
   return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
-}
-
-function fromCurrentMedications(index: RecordIndex, found: MedicationUse[], note: string): Outcome {
-  if (found.length) return met(refs(found), note);
-  const r = index.record;
-  const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
-  if (gap) return gap;
-  // A current medication that names no coded drug could be one of these: not evidence that none is taken.
-  const unidentified = index.medicationUses.filter((m) => m.current && namesNoCodedDrug(m));
-  if (unidentified.length) {
-    return unknown([drugOf(refs(unidentified))], refs(unidentified), 'A current medication names no coded drug.');
-  }
-  return notMet();
 }
 
 /** A caution met by any active condition in one concept. */
@@ -124,94 +107,6 @@ export const EL9 = defineRule({
   },
 });
 
-/**
- * RC-2 History of substance misuse (in remission)
- * Inclusion: any SUD Condition coded in remission, or an SUD Condition no longer active.
- * Source: source docs; Spravato boxed warning.
- */
-export const RC2 = defineRule({
-  id: 'RC-2',
-  title: 'History of substance misuse',
-  kind: 'relative',
-  cautionFor: KETAMINES,
-  source: SOURCES.spravatoLabel,
-  evaluate: ({ index }) =>
-    fromConditions(
-      index,
-      [...index.conditions(VS.substanceUseInRemission), ...index.conditions(VS.substanceUseActive).filter((c) => !c.active)],
-      'A substance use disorder in remission is recorded.',
-    ),
-});
-
-/**
- * RC-3 Concurrent CNS depressants (benzodiazepines, opioids, hypnotics): sedation and respiratory depression.
- * Inclusion: current statements or orders. Unknown when a current one names no coded drug, or the lists are unavailable.
- * Source: Spravato 5.1; Ketalar W&P.
- */
-export const RC3 = defineRule({
-  id: 'RC-3',
-  title: 'Concurrent CNS depressant',
-  kind: 'relative',
-  cautionFor: KETAMINES,
-  source: SOURCES.spravatoLabel,
-  evaluate: ({ index }) => fromCurrentMedications(index, index.currentMedications(VS.cnsDepressantIngredients), 'A CNS depressant is currently prescribed: sedation and respiratory depression risk.'),
-});
-
-/** RC-4 Psychostimulants or MAOIs: blood-pressure interaction. Current statements or orders; unknown as RC-3. Source: Spravato 5.6. */
-export const RC4 = defineRule({
-  id: 'RC-4',
-  title: 'Psychostimulant or MAOI (blood-pressure interaction)',
-  kind: 'relative',
-  cautionFor: KETAMINES,
-  source: SOURCES.spravatoLabel,
-  evaluate: ({ index }) =>
-    fromCurrentMedications(
-      index,
-      [...index.currentMedications(VS.psychostimulantIngredients), ...index.currentMedications(VS.maoiIngredients)],
-      'A psychostimulant or MAOI is current: monitor blood pressure closely.',
-    ),
-});
-
-/**
- * RC-5 Controlled hypertension or BP in the caution band
- * Inclusion: active hypertension; hypertensive encephalopathy ever; latest BP within 30 days above
- * 140/90 (BP_PRE_CAUTION). Source: Spravato 5.6 ("as a general guide: >140/90").
- */
-export const RC5 = defineRule({
-  id: 'RC-5',
-  title: 'Hypertension or blood pressure above 140/90',
-  kind: 'relative',
-  cautionFor: KETAMINES,
-  source: SOURCES.spravatoLabel,
-  evaluate: ({ index, thresholds }) => {
-    const v = thresholds.vitals;
-    const bp = latestBloodPressure(index, thresholds.lookbackDays.bloodPressure.value);
-    const high = bp && ((bp.systolic ?? 0) > v.bpCautionSystolicAbove.value || (bp.diastolic ?? 0) > v.bpCautionDiastolicAbove.value);
-    const found = [...refs(index.activeConditions(VS.hypertension)), ...refs(index.conditions(VS.hypertensiveEncephalopathy)), ...(high ? bp!.evidence : [])];
-    if (found.length) return met(found, high ? `BP ${bp!.systolic}/${bp!.diastolic} mmHg is above 140/90: consider delaying and re-checking.` : 'Hypertension is recorded.');
-    return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
-  },
-});
-
-/**
- * RC-6 Controlled epilepsy or seizure-threshold-lowering medicines (TMS)
- * Inclusion: an active seizure disorder (not intractable); current bupropion or a tricyclic.
- * Source: 21 CFR 882.5805 seizure labeling.
- */
-export const RC6 = defineRule({
-  id: 'RC-6',
-  title: 'Seizure risk (controlled epilepsy or seizure-threshold-lowering medicine)',
-  kind: 'relative',
-  cautionFor: ['tms', 'ketamine-tms-combination'],
-  source: SOURCES.tmsDeviceRule,
-  evaluate: ({ index }) => {
-    const found = [...refs(index.activeConditions(VS.seizureDisorder)), ...refs(index.currentMedications(VS.seizureThresholdLowering))];
-    if (found.length) return met(found, 'Seizure risk: controlled epilepsy or a medicine that lowers the seizure threshold.');
-    const r = index.record;
-    return unknownBecause({ conditions: r.conditions, 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests }) ?? notMet();
-  },
-});
-
 /** RC-7 Pacemaker, ICD or other implanted cardiac electronics (away from the head). Conditions or devices. Source: device IFU (use with caution). */
 export const RC7 = defineRule({
   id: 'RC-7',
@@ -226,8 +121,30 @@ export const RC7 = defineRule({
   },
 });
 
-/** RC-8 Hepatic impairment: longer monitoring; avoid esketamine if severe. Source: Spravato label (secondary); Ketalar DILI. */
-export const RC8 = conditionCaution('RC-8', 'Hepatic impairment', VS.hepaticImpairment, SOURCES.spravatoLabel, { cautionFor: KETAMINES });
+/**
+ * RC-8 Hepatic impairment
+ * Trigger: any hook.
+ * Inclusion: hepatic failure (K72.1x, K72.9x; severe, Child-Pugh C) -> warning: esketamine not
+ * recommended; other hepatic impairment or cirrhosis with no grade -> caution for IV ketamine, and for
+ * esketamine "grade the severity" (moderate, Child-Pugh B: monitor longer after dosing).
+ * Source: SPRAVATO PI 8.6; Ketalar (drug-induced liver injury with recurrent use).
+ */
+export const RC8 = defineRule({
+  id: 'RC-8',
+  title: 'Hepatic impairment',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index }) => {
+    const failure = index.activeConditions(VS.hepaticFailure);
+    if (failure.length) return met(refs(failure), 'Severe hepatic impairment (hepatic failure): esketamine is not recommended; IV ketamine with caution.');
+    return fromConditions(
+      index,
+      index.activeConditions(VS.hepaticImpairment),
+      'Hepatic impairment: grade the severity (esketamine: monitor longer if moderate, not recommended if severe); IV ketamine with caution.',
+    );
+  },
+});
 /** RC-9 Hyperthyroidism (untreated is a contraindication in the Swiss ketamine label). Source: Swissmedic label. */
 export const RC9 = conditionCaution('RC-9', 'Hyperthyroidism', VS.hyperthyroidism, SOURCES.swissmedicKetamine, { cautionFor: KETAMINES });
 /** RC-10 Glaucoma or raised intraocular pressure (information). Source: Ketalar adverse reactions. */
@@ -280,23 +197,4 @@ export const RC15 = defineRule({
   evaluate: () => met([], 'Ketamine infused during TMS is off-label for both; document informed consent.'),
 });
 
-/**
- * RC-16 Recent suicide attempt (not acute)
- * Inclusion: a suicide-attempt or self-harm history Condition recorded within 12 months (undated
- * ones count: recency cannot be excluded). Source: source docs.
- */
-export const RC16 = defineRule({
-  id: 'RC-16',
-  title: 'Suicide attempt or self-harm within 12 months',
-  kind: 'relative',
-  cautionFor: ALL,
-  source: SOURCES.cssrs,
-  evaluate: ({ index, thresholds }) =>
-    fromConditions(
-      index,
-      index.conditions(VS.suicideAttemptHistory).filter((c) => !c.date || withinDays(c.date, index.now, thresholds.lookbackDays.suicideAttemptHistory.value)),
-      'A suicide attempt or self-harm within 12 months is recorded: intensify monitoring.',
-    ),
-});
-
-export const CAUTION_RULES = [EL9, RC1, RC2, RC3, RC4, RC5, RC6, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15, RC16];
+export const CAUTION_RULES = [EL9, RC1, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15];

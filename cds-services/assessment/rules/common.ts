@@ -1,6 +1,28 @@
 import type { Outcome } from '../findings.js';
-import { unknown } from '../findings.js';
-import type { Section } from '../record.js';
+import { met, notMet, unknown } from '../findings.js';
+import { withinDays } from '../fhir-read.js';
+import type { IndexedCondition, RecordIndex, Section } from '../record.js';
+
+/** The references of indexed resources, for a finding's evidence. */
+export const refs = (list: readonly { ref: string }[]): string[] => list.map((x) => x.ref);
+
+/** Active conditions in a concept; with a window, dated within it (undated active ones count). */
+export function activeWithin(index: RecordIndex, url: string, days?: number): IndexedCondition[] {
+  return index.activeConditions(url).filter((c) => days === undefined || !c.date || withinDays(c.date, index.now, days));
+}
+
+/** A condition rule: found for the given conditions, else unknown when conditions could not be read, else not found. */
+export function byConditions(index: RecordIndex, found: IndexedCondition[], note: string, absent?: string): Outcome {
+  if (found.length) return met(refs(found), note);
+  return unknownBecause({ conditions: index.record.conditions }) ?? notMet(absent);
+}
+
+/** A condition's display for a card: its text, else its first coding's display, else its code. */
+export function conditionName(c: IndexedCondition): string {
+  const code = c.resource.code;
+  const coding = Array.isArray(code?.coding) ? code.coding.find((x) => x && (x.display || x.code)) : undefined;
+  return (typeof code?.text === 'string' && code.text) || coding?.display || coding?.code || 'condition';
+}
 
 export const ALL: ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'] = ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'];
 export const KETAMINES: ['iv-ketamine', 'esketamine'] = ['iv-ketamine', 'esketamine'];

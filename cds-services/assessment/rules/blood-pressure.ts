@@ -1,0 +1,127 @@
+/**
+ * Blood pressure (revision-2 section 6): CI-6 uncontrolled hypertension is never decided by one stale
+ * non-crisis reading; RC-5 the caution band. Every comparison is three-valued (DS-1): one known part
+ * at or above a threshold is enough to find it, a lone normal part is not enough to clear it.
+ */
+import { VS } from '../concepts.js';
+import { asIndicator, met, notMet, settledBy, unknown } from '../findings.js';
+import { bloodPressureReadings, type BloodPressureReading } from '../observations.js';
+import { defineRule } from '../rule.js';
+import { SOURCES } from '../sources.js';
+import type { Thresholds } from '../thresholds.js';
+import { KETAMINES, activeWithin, isoDate, refs, unknownBecause } from './common.js';
+
+type Tri = 'yes' | 'no' | 'unknown';
+
+/** Three-valued "SBP >= s or DBP >= d" (or ">" with strict). */
+function atOrAbove(r: BloodPressureReading, s: number, d: number, strict = false): Tri {
+  const test = (v: number | undefined, limit: number) => (v === undefined ? undefined : strict ? v > limit : v >= limit);
+  const a = test(r.systolic, s);
+  const b = test(r.diastolic, d);
+  if (a === true || b === true) return 'yes';
+  return a === false && b === false ? 'no' : 'unknown';
+}
+
+const reading = (r: BloodPressureReading) => `${r.systolic ?? '?'}/${r.diastolic ?? '?'} mmHg on ${isoDate(r.date)}`;
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+
+function levels(t: Thresholds) {
+  const v = t.vitals;
+  return {
+    crisis: (r: BloodPressureReading) => atOrAbove(r, v.bpCrisisSystolicAbove.value, v.bpCrisisDiastolicAbove.value, true),
+    block: (r: BloodPressureReading) => atOrAbove(r, v.bpBlockSystolicAtLeast.value, v.bpBlockDiastolicAtLeast.value),
+    caution: (r: BloodPressureReading) => atOrAbove(r, v.bpCautionSystolicAbove.value, v.bpCautionDiastolicAbove.value, true),
+    blockWords: `${v.bpBlockSystolicAtLeast.value}/${v.bpBlockDiastolicAtLeast.value}`,
+  };
+}
+
+/**
+ * CI-6 Uncontrolled hypertension
+ * Trigger: any hook.
+ * Inclusion: an active hypertensive urgency, emergency or crisis code (I16.x) within 30 days; a
+ * crisis-level reading (SBP > 180 or DBP > 120) within 7 days with no later reading below 180/100;
+ * at least 2 readings on different days within 30 days at or above 180/100, none of them followed by
+ * a complete reading below it.
+ * Exclusion: the newest complete reading below 180/100 clears older elevated readings.
+ * Outcome: found -> IV ketamine, esketamine and the combination contraindicated. One non-crisis
+ * reading at or above 180/100 -> unknown, "repeat the BP", with the BP order; no reading in 30 days
+ * -> unknown (no data), with the BP order. At order-sign the same-session reading is OR-10's.
+ * Source: Swissmedic ketamine label (> 180/100 at rest); SPRAVATO PI 5.6; ACC/AHA 2017 (crisis).
+ * Requiring two readings is local.
+ */
+export const CI6 = defineRule({
+  id: 'CI-6',
+  title: 'Uncontrolled hypertension',
+  kind: 'absolute',
+  absoluteFor: [...KETAMINES, 'ketamine-tms-combination'],
+  source: SOURCES.swissmedicKetamine,
+  evaluate: ({ index, thresholds }) => {
+    const s = thresholds.safety;
+    const crisisCodes = activeWithin(index, VS.hypertensiveCrisis, s.bpEligibilityLookbackDays.value);
+    if (crisisCodes.length) return met(refs(crisisCodes), 'A hypertensive crisis is recorded.', { crisis: true });
+    const gap = unknownBecause({ observations: index.record.observations });
+    if (gap) return settledBy(gap, 'order-blood-pressure');
+    const L = levels(thresholds);
+    const all = bloodPressureReadings(index, s.bpEligibilityLookbackDays.value);
+    if (!all.length) return settledBy(unknown([`a blood pressure within ${s.bpEligibilityLookbackDays.value} days`], [], `No BP recorded in the last ${s.bpEligibilityLookbackDays.value} days.`), 'order-blood-pressure');
+    // Readings since the newest complete one below the block level: an older high reading is past.
+    const controlledAt = all.findIndex((r) => L.block(r) === 'no');
+    const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
+    const crisis = current.find((r) => L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value);
+    if (crisis) return met(crisis.evidence, `Hypertensive crisis: BP ${reading(crisis)}; refer for emergency evaluation.`, { crisis: true });
+    const high = current.filter((r) => L.block(r) === 'yes');
+    const days = new Set(high.map((r) => dayOf(r.date)));
+    if (days.size >= s.bpConfirmReadings.value) {
+      return met(high.flatMap((r) => r.evidence), `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`);
+    }
+    if (high.length) {
+      return settledBy(
+        unknown(['a repeat blood pressure'], high[0]!.evidence, `One reading of ${reading(high[0]!)}: repeat the BP before deciding.`, { repeat: true }),
+        'order-blood-pressure',
+      );
+    }
+    if (controlledAt === -1) {
+      return settledBy(unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${reading(all[0]!)}).`), 'order-blood-pressure');
+    }
+    return notMet(`Latest BP ${reading(all[0]!)}.`, { systolic: all[0]!.systolic, diastolic: all[0]!.diastolic }, [], all[0]!.evidence);
+  },
+});
+
+/**
+ * RC-5 Hypertension and the caution band
+ * Trigger: any hook.
+ * Inclusion: the latest reading within 30 days (a known part is enough) above 140/90 and below the
+ * CI-6 level -> warning, "consider delaying; re-check"; hypertensive encephalopathy history (I67.4)
+ * -> warning, "more intensive BP monitoring"; a hypertension code with the latest reading at or below
+ * 140/90 -> information.
+ * Exclusion: readings CI-6 decides. A hypertension code with no reading in 30 days is the BP data gap
+ * (unknown), asked for once with CI-6's.
+ * Source: SPRAVATO PI 5.6.
+ */
+export const RC5 = defineRule({
+  id: 'RC-5',
+  title: 'Hypertension or blood pressure above 140/90',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index, thresholds }) => {
+    const L = levels(thresholds);
+    const days = thresholds.safety.bpEligibilityLookbackDays.value;
+    const latest = bloodPressureReadings(index, days)[0];
+    const encephalopathy = index.conditions(VS.hypertensiveEncephalopathy);
+    const hypertension = index.activeConditions(VS.hypertension);
+    if (latest && L.caution(latest) === 'yes' && L.block(latest) !== 'yes') {
+      return met([...latest.evidence, ...refs(hypertension)], `BP ${reading(latest)} is above 140/90: consider delaying and re-check.`);
+    }
+    if (encephalopathy.length) return met(refs(encephalopathy), 'Hypertensive encephalopathy in the past: more intensive BP monitoring.');
+    if (hypertension.length && latest && L.caution(latest) === 'no') {
+      return asIndicator(met([...refs(hypertension), ...latest.evidence], `Hypertension; last BP ${reading(latest)}.`), 'info');
+    }
+    if (hypertension.length && !latest) {
+      return settledBy(unknown([`a blood pressure within ${days} days`], refs(hypertension), `Hypertension with no BP in the last ${days} days.`), 'order-blood-pressure');
+    }
+    return unknownBecause({ conditions: index.record.conditions, observations: index.record.observations }) ?? notMet();
+  },
+});
+
+export const BLOOD_PRESSURE_RULES = [CI6, RC5];

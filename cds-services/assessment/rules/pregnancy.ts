@@ -1,0 +1,160 @@
+/**
+ * Pregnancy and lactation (revision-2 section 6): CI-4 reads a timeline of evidence, newest first,
+ * so a positive test stands until an outcome or a newer negative; RC-18 lactation.
+ */
+import { EXT_US_CORE_BIRTH_SEX } from '../../../src/terminology/systems.js';
+import { VS } from '../concepts.js';
+import { met, notMet, settledBy, unknown } from '../findings.js';
+import { ageInYears, parseFhirDate, withinDays } from '../fhir-read.js';
+import type { RecordIndex } from '../record.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { SOURCES } from '../sources.js';
+import { KETAMINES, isoDate, refs, unknownBecause } from './common.js';
+
+type Meaning = 'pregnant' | 'not-pregnant' | 'ended';
+interface PregnancyEvidence {
+  meaning: Meaning;
+  /** An active pregnancy condition with no date is dated now: it stands. */
+  date: Date;
+  ref: string;
+  words: string;
+}
+
+/** An hCG result read as positive, negative, or neither (DS-10). */
+function hcgMeaning(index: RecordIndex, o: fhir4.Observation, value: number | undefined): boolean | undefined {
+  const t = index.knowledge.terminology;
+  if (t.inConcept(o.valueCodeableConcept, VS.hcgPositive) || t.inConcept(o.interpretation, VS.interpretationPositive)) return true;
+  if (t.inConcept(o.valueCodeableConcept, VS.hcgNegative) || t.inConcept(o.interpretation, VS.interpretationNegative)) return false;
+  const high = Array.isArray(o.referenceRange) ? o.referenceRange[0]?.high?.value : undefined;
+  return value !== undefined && typeof high === 'number' ? value > high : undefined;
+}
+
+/** All pregnancy evidence within PREGNANCY_MAX_DAYS, newest first (the CI-4 timeline). */
+function timeline(ctx: RuleContext): PregnancyEvidence[] {
+  const { index, thresholds } = ctx;
+  const t = index.knowledge.terminology;
+  const days = thresholds.safety.pregnancyMaxDays.value;
+  const inWindow = (d: Date | undefined): d is Date => d !== undefined && withinDays(d, index.now, days);
+  const out: PregnancyEvidence[] = [];
+  for (const o of index.observations(VS.hcgTests)) {
+    if (!inWindow(o.date)) continue;
+    const positive = hcgMeaning(index, o.resource, o.value);
+    if (positive === undefined) continue;
+    out.push({ meaning: positive ? 'pregnant' : 'not-pregnant', date: o.date, ref: o.ref, words: `${positive ? 'positive' : 'negative'} hCG on ${isoDate(o.date)}` });
+  }
+  for (const o of index.observations(VS.pregnancyStatusObservation)) {
+    if (!inWindow(o.date)) continue;
+    const v = o.resource.valueCodeableConcept;
+    if (t.inConcept(v, VS.pregnancyStatusPregnant)) out.push({ meaning: 'pregnant', date: o.date, ref: o.ref, words: `pregnancy status "pregnant" on ${isoDate(o.date)}` });
+    else if (t.inConcept(v, VS.pregnancyStatusNotPregnant)) out.push({ meaning: 'not-pregnant', date: o.date, ref: o.ref, words: `pregnancy status "not pregnant" on ${isoDate(o.date)}` });
+  }
+  for (const c of index.conditions(VS.pregnancyConditions)) {
+    const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
+    if (abated && inWindow(abated)) out.push({ meaning: 'ended', date: abated, ref: c.ref, words: `pregnancy ended on ${isoDate(abated)}` });
+    if (!c.active) continue;
+    // An active pregnancy condition with no date is current: it is not allowed to lapse.
+    const date = c.date ?? index.now;
+    if (inWindow(date)) out.push({ meaning: 'pregnant', date, ref: c.ref, words: `pregnancy recorded ${c.date ? `on ${isoDate(c.date)}` : '(undated)'}` });
+  }
+  for (const c of index.conditions(VS.pregnancyOutcome)) {
+    if (inWindow(c.date)) out.push({ meaning: 'ended', date: c.date, ref: c.ref, words: `pregnancy outcome on ${isoDate(c.date)}` });
+  }
+  // Newest first; on the same day an ending or a negative result is read after a positive one.
+  const weight: Record<Meaning, number> = { pregnant: 0, 'not-pregnant': 1, ended: 1 };
+  return out.sort((a, b) => b.date.getTime() - a.date.getTime() || weight[b.meaning] - weight[a.meaning]);
+}
+
+/** Why the patient cannot become pregnant, if the record says so. */
+function notOfChildbearingPotential(ctx: RuleContext): { why: string; evidence: string[] } | undefined {
+  const { index, thresholds } = ctx;
+  const patient = index.record.patient.items[0];
+  if (index.record.patient.known && patient) {
+    const birthSex = patient.extension?.find((e) => e?.url === EXT_US_CORE_BIRTH_SEX)?.valueCode;
+    // US Core birth sex when present, otherwise administrative gender.
+    if (birthSex === 'M' || (birthSex === undefined && patient.gender === 'male')) return { why: birthSex ? 'birth sex male' : 'sex male', evidence: [] };
+    const age = ageInYears(patient.birthDate, index.now);
+    const pp = thresholds.pregnancyPotential;
+    if (age !== undefined && (age < pp.minimumAge.value || age > pp.maximumAge.value)) return { why: `age ${age}`, evidence: [] };
+  }
+  const settling = [...index.conditions(VS.notChildbearingPotential), ...(thresholds.safety.tubalLigationSettles.value ? index.conditions(VS.tubalLigation) : [])];
+  if (settling.length) return { why: 'hysterectomy, bilateral oophorectomy or menopause recorded', evidence: refs(settling) };
+  return undefined;
+}
+
+/**
+ * CI-4 Pregnancy
+ * Trigger: any hook.
+ * Inclusion: the newest pregnancy evidence within 280 days is a positive hCG, an active pregnancy
+ * condition or a "pregnant" status, with no later outcome (delivery, abortion; not O07), negative
+ * test or "not pregnant" status. A positive test does not lapse after 30 days.
+ * Exclusion (start of a course): a negative hCG or "not pregnant" status within 7 days; or not of
+ * child-bearing potential (birth sex or sex male, age outside 12-55, hysterectomy Z90.710/Z90.711,
+ * bilateral oophorectomy Z90.722, menopause Z78.0; tubal ligation only when configured; N95.1 never).
+ * Outcome: found -> IV ketamine and esketamine contraindicated, TMS caution. Otherwise unknown, with
+ * the hCG order, which also gates the ketamine and esketamine suggestions.
+ * Source: SPRAVATO PI 8.1; non-US label (contraception); rules.md 2.5 (280 days). 7 and 30 days are local.
+ */
+export const CI4 = defineRule({
+  id: 'CI-4',
+  title: 'Pregnancy',
+  kind: 'absolute',
+  absoluteFor: KETAMINES,
+  cautionFor: ['tms'],
+  source: SOURCES.spravatoLabel,
+  evaluate: (ctx) => {
+    const { index, thresholds } = ctx;
+    const events = timeline(ctx);
+    const newest = events[0];
+    if (newest?.meaning === 'pregnant') {
+      return met(refs(events.filter((e) => e.meaning === 'pregnant')), `Pregnant: ${newest.words}, with no later outcome or negative test.`);
+    }
+    const potential = notOfChildbearingPotential(ctx);
+    if (potential) return notMet(`Not of child-bearing potential (${potential.why}).`, undefined, [], potential.evidence);
+    const days = thresholds.safety.hcgInitiationDays.value;
+    const negative = events.find((e) => e.meaning === 'not-pregnant');
+    if (negative && withinDays(negative.date, index.now, days)) return notMet(`Not pregnant: ${negative.words}.`, undefined, [], [negative.ref]);
+    const gap = unknownBecause({ patient: index.record.patient, conditions: index.record.conditions, observations: index.record.observations });
+    const last = negative ? `Last ${negative.words}; ` : '';
+    return settledBy(
+      unknown(
+        gap?.missing ?? [`a pregnancy test (hCG) within ${days} days before the first session`],
+        negative ? [negative.ref] : [],
+        `${last}no pregnancy test in the last ${days} days.`,
+      ),
+      'order-pregnancy-test',
+    );
+  },
+});
+
+/**
+ * RC-18 Lactation
+ * Trigger: any hook.
+ * Inclusion: Z39.1 or a breastfeeding finding within 365 days. Unknown ("ask about breastfeeding"):
+ * a delivery or postpartum depression (F53.0) within 365 days with no feeding record.
+ * Outcome: esketamine warning (not recommended; passes into milk); IV ketamine warning (limited data;
+ * avoid repeated dosing or monitor the infant). Nothing for TMS.
+ * Source: SPRAVATO PI 8.2; LactMed (esketamine).
+ */
+export const RC18 = defineRule({
+  id: 'RC-18',
+  title: 'Breastfeeding',
+  kind: 'relative',
+  cautionFor: KETAMINES,
+  source: SOURCES.spravatoLabel,
+  evaluate: ({ index, thresholds }) => {
+    const days = thresholds.safety.lactationLookbackDays.value;
+    const recent = (d: Date | undefined) => d !== undefined && withinDays(d, index.now, days);
+    const feeding = [...index.conditions(VS.lactation).filter((c) => recent(c.date)), ...index.observations(VS.lactation).filter((o) => recent(o.date))];
+    if (feeding.length) {
+      return met(
+        refs(feeding),
+        'Breastfeeding: esketamine is not recommended (it passes into milk); for IV ketamine data are limited, so avoid repeated dosing or monitor the infant.',
+      );
+    }
+    const delivery = index.conditions(VS.deliveryOrPostpartum).filter((c) => recent(c.date));
+    if (delivery.length) return unknown(['whether the patient is breastfeeding'], refs(delivery), 'A delivery or postpartum depression in the last year: ask about breastfeeding.');
+    return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
+  },
+});
+
+export const PREGNANCY_RULES = [CI4, RC18];

@@ -1,0 +1,167 @@
+/**
+ * Card rules CD-1, CD-3 and CD-5 of revision 2: findings are grouped under the clinical problem they
+ * are about before any card is built (one card per problem, never two cards on one problem), and
+ * worded for a clinician: human words, acronyms in their case, data gaps phrased as gaps, the rule id
+ * only at the end in parentheses, and no engine words ("met", "not excluded") for a safety check.
+ */
+import type { Indicator } from '../../src/cds-hooks/protocol.js';
+import type { Finding } from '../assessment/findings.js';
+
+/** The problems of CD-1 (and the few other ones the rules.md cautions are about). */
+export type Problem =
+  | 'suicidality'
+  | 'psychosis'
+  | 'bipolar'
+  | 'substance-use'
+  | 'pregnancy'
+  | 'blood-pressure'
+  | 'cardiovascular'
+  | 'brain-vessels'
+  | 'seizure'
+  | 'implant'
+  | 'respiratory'
+  | 'cognition'
+  | 'interaction'
+  | 'liver'
+  | 'allergy'
+  | 'intracranial-pressure'
+  | 'thyroid'
+  | 'eyes'
+  | 'bladder'
+  | 'dissociation'
+  | 'trd-status'
+  | 'course'
+  | 'payer'
+  | 'monitoring'
+  | 'data';
+
+/** Which problem each rule is about. A rule not listed is about the TRD status (EL) or is monitoring (MO). */
+const PROBLEM_OF: Readonly<Record<string, Problem>> = {
+  'CI-1': 'suicidality',
+  'RC-16': 'suicidality',
+  'RC-17': 'suicidality',
+  'CI-2': 'psychosis',
+  'CI-12': 'bipolar',
+  'RC-1': 'bipolar',
+  'CI-3': 'substance-use',
+  'RC-2': 'substance-use',
+  'MO-13': 'substance-use',
+  'CI-4': 'pregnancy',
+  'RC-18': 'pregnancy',
+  'CI-5': 'brain-vessels',
+  'CI-6': 'blood-pressure',
+  'RC-5': 'blood-pressure',
+  'CI-7': 'cardiovascular',
+  'RC-19': 'cardiovascular',
+  'CI-8': 'allergy',
+  'CI-9': 'seizure',
+  'RC-6': 'seizure',
+  'CI-10': 'implant',
+  'RC-7': 'implant',
+  'CI-11': 'intracranial-pressure',
+  'CI-13': 'respiratory',
+  'RC-20': 'respiratory',
+  'RC-21': 'cognition',
+  'RC-3': 'interaction',
+  'RC-4': 'interaction',
+  'RC-22': 'interaction',
+  'RC-8': 'liver',
+  'RC-9': 'thyroid',
+  'RC-10': 'eyes',
+  'RC-11': 'bladder',
+  'RC-12': 'dissociation',
+  'RC-13': 'trd-status',
+  'RC-14': 'payer',
+  'RC-15': 'course',
+};
+
+export function problemOf(f: Pick<Finding, 'rule' | 'kind'>): Problem {
+  return PROBLEM_OF[f.rule] ?? (f.kind === 'monitoring' ? 'monitoring' : f.kind === 'eligibility' ? 'trd-status' : 'data');
+}
+
+/** How a card names each problem, in clinical words with acronyms in their case. */
+export const PROBLEM_NAMES: Readonly<Record<Problem, string>> = {
+  suicidality: 'suicide risk',
+  psychosis: 'psychosis',
+  bipolar: 'bipolar disorder or mania',
+  'substance-use': 'substance use',
+  pregnancy: 'pregnancy or breastfeeding',
+  'blood-pressure': 'BP',
+  cardiovascular: 'heart or brain-vessel disease',
+  'brain-vessels': 'aneurysm, AVM or brain haemorrhage',
+  seizure: 'seizure risk',
+  implant: 'implant near the TMS coil',
+  respiratory: 'breathing and SpO2',
+  cognition: 'delirium or cognitive impairment',
+  interaction: 'interacting medicines',
+  liver: 'liver disease',
+  allergy: 'ketamine allergy',
+  'intracranial-pressure': 'raised intracranial pressure',
+  thyroid: 'hyperthyroidism',
+  eyes: 'glaucoma',
+  bladder: 'bladder symptoms',
+  dissociation: 'dissociative disorder',
+  'trd-status': 'TRD status',
+  course: 'treatment course',
+  payer: 'coverage',
+  monitoring: 'monitoring',
+  data: 'missing data',
+};
+
+/** Findings grouped by problem, in first-seen order. */
+export function groupByProblem(findings: readonly Finding[]): Map<Problem, Finding[]> {
+  const out = new Map<Problem, Finding[]>();
+  for (const f of findings) {
+    const p = problemOf(f);
+    const list = out.get(p);
+    if (list) list.push(f);
+    else out.set(p, [f]);
+  }
+  return out;
+}
+
+const RANK: Record<Indicator, number> = { critical: 0, warning: 1, info: 2 };
+/** The highest indicator among findings (CD-1: CI-6 and RC-5 on one reading make one card at the higher one). */
+export function highestIndicator(findings: readonly Pick<Finding, 'indicator'>[]): Indicator {
+  return findings.reduce<Indicator>((best, f) => (RANK[f.indicator] < RANK[best] ? f.indicator : best), 'info');
+}
+
+/** Words kept in their case when a sentence is lower-cased at its start (CD-3). */
+const ACRONYM = /^(BP|HR|SpO2|MI|CNS|MAOI|TMS|ECT|PHQ-9|MADRS|C-SSRS|hCG|REMS|SPRAVATO|TRD|MDD|AVM|TIA|COPD|IV|PDMP|SUD)\b/;
+
+/** A title as it reads inside a sentence: the first letter lower-cased unless it starts an acronym or a name. */
+export function inSentence(text: string): string {
+  if (!text || ACRONYM.test(text) || /^[A-Z]{2}/.test(text)) return text;
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** A sentence for a card's first words: its first letter upper-cased. */
+export const sentenceCase = (text: string): string => (text ? text.charAt(0).toUpperCase() + text.slice(1) : text);
+
+/** Removes a trailing full stop, so a finding's note can sit inside a longer sentence. */
+export const clause = (text: string): string => text.replace(/\.\s*$/, '');
+
+/**
+ * What a card says of one finding (CD-3): the rule's own sentence when it wrote one (its notes name
+ * what was found, or the gap as a gap: "No BP recorded in the last 30 days"); otherwise the check
+ * and what is missing.
+ */
+export function findingSentence(f: Finding): string {
+  if (f.note) return clause(f.note);
+  if (f.status === 'unknown') return `${sentenceCase(inSentence(f.title))} could not be checked: ${f.missing.join('; ') || 'data unavailable'}`;
+  return sentenceCase(inSentence(f.title));
+}
+
+/**
+ * CD-5 status words. Eligibility: meets / does not meet / unknown (what is needed). Contraindications
+ * and cautions: found / not found / could not check (what is missing). Never "met" for a safety check.
+ */
+export function statusWords(f: Finding): string {
+  const missing = f.missing.length ? ` (${f.missing.join('; ')})` : '';
+  if (f.kind === 'eligibility') return f.status === 'met' ? 'meets' : f.status === 'not-met' ? 'does not meet' : `unknown${missing}`;
+  if (f.kind === 'monitoring') return f.status === 'met' ? 'to do' : f.status === 'not-met' ? 'done' : `unknown${missing}`;
+  return f.status === 'met' ? 'found' : f.status === 'not-met' ? 'not found' : `could not check${missing}`;
+}
+
+/** "(CI-4)", or "(CI-6, RC-5)": the rule ids at the end of a summary. */
+export const ruleIds = (findings: readonly Pick<Finding, 'rule'>[]): string => `(${[...new Set(findings.map((f) => f.rule))].join(', ')})`;
