@@ -41,9 +41,12 @@ describe('Markdown escaping of text from resources and requests', () => {
     expect(markdownTable(['Rule', 'Evidence'], [['EL-1', 'Condition/a|b\n**x**']]).text).toBe('| Rule | Evidence |\n|---|---|\n| EL-1 | Condition/a\\|b \\*\\*x\\*\\* |');
   });
 
-  it('a resource id that is a Markdown link reaches the card as text, never as a link (reproducer)', async () => {
-    const psychosis = icd('F20.0', { id: LINK_ID, onsetDaysAgo: 100 });
-    const res = await callHook('patient-view', candidate({}, psychosis));
+  it('text from a resource that is a Markdown link reaches the card as text, never as a link (reproducer)', async () => {
+    // Cards name conditions by their text and keep resource ids to the assessment extension (CD-6), so
+    // the hostile text rides in both the id and the condition's text.
+    const base = icd('I21.4', { id: LINK_ID, onsetDaysAgo: 30 });
+    const infarction = { ...base, code: { ...base.code, text: LINK_ID } };
+    const res = await callHook('patient-view', candidate({}, infarction));
     const details = res.cards.map((c) => c.detail ?? '').join('\n');
     expect(details).toContain('\\[Open results\\](https://evil.example/x) \\*\\*URGENT\\*\\*');
     expect(details).not.toContain(LINK_ID);
