@@ -8,7 +8,7 @@ import { met, notMet, unknown } from '../findings.js';
 import { allergyIsActive } from '../fhir-read.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, KETAMINES, byConditions, refs, unknownBecause } from './common.js';
+import { KETAMINES, byConditions, refs, unknownBecause } from './common.js';
 import { diagnoses, diagnosisLabel, refsOf } from '../diagnoses.js';
 
 /**
