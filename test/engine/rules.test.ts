@@ -5,7 +5,6 @@ import {
   RX,
   SYS,
   allergy,
-  device,
   icd,
   medDispense,
   medRequest,
@@ -25,7 +24,6 @@ interface Scenario {
   verdicts?: Partial<Record<Modality, Verdict>>;
 }
 
-const woman = (age = 32) => patient({ gender: 'female', age });
 /** The same medication record naming its drug only by a reference to a Medication resource. */
 const byReference = (r: fhir4.MedicationStatement, reference: string): fhir4.MedicationStatement => {
   const { medicationCodeableConcept: _coded, ...rest } = r;
