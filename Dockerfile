@@ -13,7 +13,10 @@ COPY cds-services ./cds-services
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${BASE_IMAGE} AS runtime
-ENV NODE_ENV=production \
+# The commit the image is built from, for the start-up log line (docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD)).
+ARG GIT_COMMIT=""
+ENV GIT_COMMIT=${GIT_COMMIT} \
+    NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0
 WORKDIR /app
@@ -22,6 +25,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY fhir-profiles ./fhir-profiles
 COPY cds-services/try-page ./cds-services/try-page
+# config/ without the sandbox issuer file (.dockerignore): its private key is public.
 COPY config ./config
 USER 1000:1000
 EXPOSE 8080

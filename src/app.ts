@@ -11,7 +11,12 @@ import { FeedbackRequest, missingAuthorizationMembers } from './cds-hooks/protoc
 import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
 import { errorHandler } from './http/errors.js';
-import type { Logger } from './logger.js';
+import { metricsHandler } from './http/metrics-endpoint.js';
+import { requestLog, traceOf } from './http/request-log.js';
+import { outgoingTraceHeaders } from './http/trace.js';
+import { instrumentedReader } from './fhir/instrumented-reader.js';
+import { cut, type Logger } from './logger.js';
+import { countCards, countFeedback, countFhirServerRefusal } from './metrics.js';
 
 /** Who signed a call, for the log line (never the token itself). */
 export interface CallerIdentity {
@@ -30,9 +35,18 @@ export interface AppDeps {
   isReady?: () => boolean;
   /** Verifies the EHR's JWT; resolves to the caller or throws Unauthorized. Absent: JWT not required. */
   authenticate?: (req: Request) => Promise<CallerIdentity>;
-  readerFor?: (baseUrl: string, accessToken?: string, limits?: ReaderLimits) => FhirReader;
+  readerFor?: (baseUrl: string, accessToken?: string, limits?: ReaderLimits, traceHeaders?: Readonly<Record<string, string>>) => FhirReader;
   /** Extra pages (the try-it page), mounted after the CDS Hooks routes. */
   pages?: readonly express.Router[];
+}
+
+/** The origin of a refused fhirServer, for the error line (cut; never a path, which could carry ids). */
+function originOf(url: string): string | undefined {
+  try {
+    return cut(new URL(url).origin, 200);
+  } catch {
+    return 'unparseable URL';
+  }
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -59,43 +73,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', false);
 
   // One log line per request, with ids and timings only: never a token, a body or a resource.
-  app.use((req, res, next) => {
-    const started = performance.now();
-    const reqId = newId();
-    res.locals['reqId'] = reqId;
-    res.setHeader('X-Request-Id', reqId);
-    res.on('finish', () => {
-      const l = res.locals;
-      logger.info(
-        {
-          reqId,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-          serviceId: l['serviceId'],
-          hook: l['hook'],
-          hookInstance: l['hookInstance'],
-          iss: l['caller']?.iss,
-          tenant: l['caller']?.tenant,
-          jti: l['caller']?.jti,
-          authFailure: l['authFailure'],
-          fhirFetches: l['fhirFetches'],
-          otherPatientResources: l['otherPatientResources'],
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  app.use(requestLog(logger, newId));
 
   const allowedOrigins = config.corsOrigins.includes('*') ? '*' : config.corsOrigins;
   app.use(
     cors({
       origin: allowedOrigins,
       methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['authorization', 'content-type'],
-      exposedHeaders: ['Server-Timing', 'X-Request-Id'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'traceparent'],
+      exposedHeaders: ['Server-Timing', 'X-Request-Id', 'traceparent'],
       maxAge: 600,
     }),
   );
@@ -105,8 +91,9 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', (_req, res) => {
     const ready = deps.isReady ? deps.isReady() : true;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
+  if (config.metrics.port === undefined) app.get('/metrics', metricsHandler(config));
 
   const authenticate: RequestHandler = async (req, res, next) => {
     if (!deps.authenticate) return next();
@@ -142,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
     const authGaps = missingAuthorizationMembers(request.fhirAuthorization);
     if (authGaps.length) {
       // Tolerated (the token alone is enough to read), but the EHR should know: names of members only, never the token.
-      logger.warn({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: request.hookInstance, missing: authGaps }, 'fhirAuthorization lacks members CDS Hooks requires');
+      logger.warn({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), missing: authGaps }, 'fhirAuthorization lacks members CDS Hooks requires');
     }
 
     const gathered = await gatherData(
@@ -156,9 +143,14 @@ export function createApp(deps: AppDeps): express.Express {
       },
       {
         settings: { ...config.fhir, production: config.nodeEnv === 'production' },
-        readerFor,
-        onRefusedServer: () =>
-          logger.error({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: request.hookInstance }, 'fhirServer refused: not in FHIR_SERVER_ALLOWLIST'),
+        readerFor: (base, token, limits) => instrumentedReader(readerFor(base, token, limits, outgoingTraceHeaders(traceOf(res)))),
+        onRefusedServer: (fhirServer) => {
+          countFhirServerRefusal();
+          logger.error(
+            { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), origin: originOf(fhirServer) },
+            'fhirServer refused: not in FHIR_SERVER_ALLOWLIST',
+          );
+        },
       },
     );
     if (gathered.fetched.length) res.locals['fhirFetches'] = gathered.fetched;
@@ -182,6 +174,7 @@ export function createApp(deps: AppDeps): express.Express {
       'Server-Timing',
       serverTiming({ prefetch: gathered.timings.prefetchMs, fhir: gathered.timings.fhirMs, decide: t1 - t0, present: t2 - t1 }),
     );
+    countCards(service.id, response.cards);
     res.json(response);
   });
 
@@ -194,13 +187,17 @@ export function createApp(deps: AppDeps): express.Express {
         parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
       );
     }
-    // Feedback is logged by card id and outcome only: enough to measure acceptance, nothing clinical.
+    // One line per feedback request with counts only (never per item: a client can send thousands).
+    const outcomes: Record<string, number> = {};
+    let acceptedSuggestions = 0;
+    let overrideReasons = 0;
     for (const f of parsed.data.feedback) {
-      logger.info(
-        { reqId: res.locals['reqId'], serviceId: service.id, card: f.card, outcome: f.outcome, overrideReason: f.overrideReason?.reason?.code, accepted: f.acceptedSuggestions?.length ?? 0 },
-        'feedback',
-      );
+      outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
+      acceptedSuggestions += f.acceptedSuggestions?.length ?? 0;
+      if (f.overrideReason?.reason?.code) overrideReasons++;
     }
+    for (const [outcome, n] of Object.entries(outcomes)) countFeedback(service.id, outcome, n);
+    res.locals['logFields'] = { feedback: { items: parsed.data.feedback.length, outcomes, acceptedSuggestions, overrideReasons } };
     res.status(200).json({});
   });
 

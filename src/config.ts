@@ -31,6 +31,11 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: commaList.default(['*']),
   MAX_BODY: byteSize.default(5 * 1024 ** 2),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(5000),
+  DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ALLOW_SANDBOX_ISSUER: booleanFlag.default(false),
+  GIT_COMMIT: z.string().regex(/^[0-9a-f]{7,40}$/i, 'must be a git commit hash').optional(),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REQUIRE_JWT: booleanFlag.optional(),
   TRUSTED_ISSUERS_FILE: z.string().min(1).optional(),
@@ -61,6 +66,17 @@ export interface Config {
   corsOrigins: string[];
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long /readyz answers 503 while calls are still served (load balancers stop routing). */
+  drainDelayMs: number;
+  metrics: {
+    /** Serve /metrics on this port only (not on the service port). */
+    port?: number;
+    /** Bearer token /metrics requires; without one (and without a port) production does not serve /metrics. */
+    token?: string;
+  };
+  /** Production accepts the public sandbox's issuer (its private key is public) only when this is set. */
+  allowSandboxIssuer: boolean;
+  gitCommit?: string;
   publicBaseUrl?: string;
   auth: {
     requireJwt: boolean;
@@ -111,6 +127,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS,
     maxBodyBytes: e.MAX_BODY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    drainDelayMs: e.DRAIN_DELAY_MS ?? (e.NODE_ENV === 'production' ? 5000 : 0),
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
+    allowSandboxIssuer: e.ALLOW_SANDBOX_ISSUER,
+    gitCommit: e.GIT_COMMIT,
     publicBaseUrl: e.PUBLIC_BASE_URL,
     auth: {
       requireJwt,

@@ -1,9 +1,12 @@
 import { createApp } from './app.js';
+import { buildInfo } from './build-info.js';
 import { loadConfig } from './config.js';
 import { ConfigurationError } from './errors.js';
-import { createLogger } from './logger.js';
+import { listen } from './http/lifecycle.js';
+import { metricsServer } from './http/metrics-endpoint.js';
+import { cut, createLogger } from './logger.js';
+import { collectProcessMetrics } from './metrics.js';
 import { buildRuntime } from './runtime.js';
-import { closeGracefully } from './http/shutdown.js';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -25,28 +28,58 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = createApp({ config, logger, ...runtime.appDeps });
-  const server = app.listen(config.port, config.host, () => {
-    const address = server.address();
-    logger.info(
-      { port: typeof address === 'object' && address ? address.port : config.port, host: config.host, readyMs: Math.round(performance.now() - startedAt) },
-      'trd-cds listening',
-    );
-  });
-  server.keepAliveTimeout = 65_000;
+  collectProcessMetrics();
+  const production = config.nodeEnv === 'production';
+  for (const prefix of config.fhir.serverAllowlist.filter((p) => p.startsWith('http:'))) {
+    if (production) logger.warn({ prefix: cut(prefix, 256) }, 'FHIR_SERVER_ALLOWLIST names a plain http:// server: the EHR access token travels unencrypted to it');
+  }
+  if (production && config.metrics.port === undefined && !config.metrics.token) {
+    logger.warn('/metrics is off: set METRICS_PORT (a port kept off the public network) or METRICS_TOKEN');
+  }
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void closeGracefully(server, config.shutdownTimeoutMs).then(() => {
-      logger.info('stopped');
-      process.exit(0);
+  // Ready once loaded (runtime) and until the first shutdown signal (lifecycle).
+  const server: { accepting: () => boolean } = { accepting: () => false };
+  const isReady = runtime.appDeps.isReady ?? (() => true);
+  const app = createApp({ config, logger, ...runtime.appDeps, isReady: () => isReady() && server.accepting() });
+
+  const metrics = config.metrics.port === undefined ? undefined : metricsServer(config);
+  if (metrics) {
+    metrics.on('error', (err: NodeJS.ErrnoException) => {
+      logger.fatal({ errorCode: err.code, port: config.metrics.port }, `cannot listen for /metrics on port ${config.metrics.port}: ${err.code ?? err.name}`);
+      process.exit(1);
     });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    metrics.listen(config.metrics.port, config.host);
+  }
+
+  const build = buildInfo(config.gitCommit);
+  server.accepting = listen(app, {
+    port: config.port,
+    host: config.host,
+    drainDelayMs: config.drainDelayMs,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    logger,
+    alsoClose: metrics ? [metrics] : [],
+    onListening: (port) =>
+      logger.info(
+        {
+          version: build.version,
+          commit: build.commit,
+          nodeEnv: config.nodeEnv,
+          host: config.host,
+          port,
+          metrics: config.metrics.port !== undefined ? `port ${config.metrics.port}` : config.metrics.token ? 'bearer token' : production ? 'off' : 'open',
+          thresholdsFile: runtime.startup.thresholdsFile,
+          thresholdsSha256: runtime.startup.thresholdsSha256,
+          jwt: config.auth.requireJwt ? 'required' : 'off',
+          trustedIssuers: runtime.startup.trustedIssuers,
+          fhirServerAllowlist: config.fhir.serverAllowlist,
+          drainDelayMs: config.drainDelayMs,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+          readyMs: Math.round(performance.now() - startedAt),
+        },
+        'trd-cds listening',
+      ),
+  }).accepting;
 }
 
 await main();

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AppDeps } from './app.js';
 import { loadTrustedIssuers } from './auth/trusted-issuers.js';
@@ -12,11 +15,19 @@ import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 import { tryPageRouter } from './http/try-page.js';
 import { trdKnowledge } from '../cds-services/knowledge.js';
-import { loadThresholds } from '../cds-services/assessment/thresholds.js';
+import { DEFAULTS_FILE as THRESHOLD_DEFAULTS, loadThresholds } from '../cds-services/assessment/thresholds.js';
+import { ConfigurationError } from './errors.js';
 
 export interface Runtime {
   appDeps: Omit<AppDeps, 'config' | 'logger'>;
+  /** What the start-up line reports about the configuration in force. */
+  startup: { thresholdsFile: string; thresholdsSha256: string; trustedIssuers: number };
 }
+
+/** The public CDS Hooks sandbox signs with a key whose private half is published: never trust it in production by default. */
+export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
+
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Loads and validates everything the service needs before it may report ready. */
 export async function buildRuntime(config: Config, logger: Logger): Promise<Runtime> {
@@ -34,10 +45,18 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     'clinical knowledge loaded',
   );
   const services = createServices(knowledge);
-  const authenticate = config.auth.requireJwt ? jwtAuthenticator(config) : undefined;
+  const authenticate = config.auth.requireJwt ? jwtAuthenticator(config, systemClock, logger) : undefined;
   const pages = config.tryPage ? [tryPage(config)] : [];
   if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
-  return { appDeps: { services, isReady: () => true, pages, ...(authenticate ? { authenticate } : {}) } };
+  const thresholdsFile = config.thresholdsFile ?? THRESHOLD_DEFAULTS;
+  return {
+    appDeps: { services, isReady: () => true, pages, ...(authenticate ? { authenticate } : {}) },
+    startup: {
+      thresholdsFile: config.thresholdsFile ?? relative(projectRoot, THRESHOLD_DEFAULTS),
+      thresholdsSha256: sha256Of(thresholdsFile),
+      trustedIssuers: config.auth.requireJwt ? loadTrustedIssuers(config.auth.trustedIssuersFile!).length : 0,
+    },
+  };
 }
 
 /** The try-it page with its files from cds-services/try-page/ and the one card renderer. */
@@ -50,15 +69,36 @@ export function tryPage(config: Config) {
   });
 }
 
-/** Verifies the EHR's JWT against the trusted issuers in TRUSTED_ISSUERS_FILE. */
-export function jwtAuthenticator(config: Config, clock: Clock = systemClock): NonNullable<AppDeps['authenticate']> {
-  const verifier = new JwtVerifier(loadTrustedIssuers(config.auth.trustedIssuersFile!), {
+/**
+ * Verifies the EHR's JWT against the trusted issuers in TRUSTED_ISSUERS_FILE. In production the
+ * public sandbox's issuer is refused at start-up unless ALLOW_SANDBOX_ISSUER is set, and then each
+ * call it signs is logged at warn. Unreachable key sets are logged at warn with issuer, URL and cause.
+ */
+export function jwtAuthenticator(config: Config, clock: Clock = systemClock, logger?: Logger): NonNullable<AppDeps['authenticate']> {
+  const file = config.auth.trustedIssuersFile!;
+  const issuers = loadTrustedIssuers(file);
+  const production = config.nodeEnv === 'production';
+  const hasSandbox = issuers.some((i) => i.iss === SANDBOX_ISSUER);
+  if (production && hasSandbox && !config.allowSandboxIssuer) {
+    throw new ConfigurationError('Invalid configuration', [
+      `${file}: trusts the public CDS Hooks sandbox (${SANDBOX_ISSUER}), whose private key is public; remove it, or set ALLOW_SANDBOX_ISSUER=true for a test deployment`,
+    ]);
+  }
+  const warnSandbox = production && hasSandbox;
+  if (warnSandbox) logger?.warn({ iss: SANDBOX_ISSUER }, 'ALLOW_SANDBOX_ISSUER is on: tokens signed with the public sandbox key are accepted (test deployments only)');
+  const verifier = new JwtVerifier(issuers, {
     algorithms: config.auth.algorithms,
     clockSkewSeconds: config.auth.clockSkewSeconds,
     jwksTimeoutMs: config.auth.jwksTimeoutMs,
     jwksCooldownMs: config.auth.jwksCooldownMs,
     publicBaseUrl: config.publicBaseUrl,
     clock,
+    onKeysUnavailable: (f) => logger?.warn({ iss: f.iss, jwksUri: f.jwksUri, cause: f.cause }, 'JWKS unavailable: tokens of this issuer are refused until its keys can be fetched'),
   });
-  return (req) => verifier.verify(req);
+  if (!warnSandbox) return (req) => verifier.verify(req);
+  return async (req) => {
+    const caller = await verifier.verify(req);
+    if (caller.iss === SANDBOX_ISSUER) logger?.warn({ iss: caller.iss, jti: caller.jti.slice(0, 64) }, 'call signed by the public sandbox issuer accepted (ALLOW_SANDBOX_ISSUER)');
+    return caller;
+  };
 }

@@ -181,7 +181,7 @@ export interface Thresholds {
   >;
 }
 
-const DEFAULTS_FILE = join(fhirProfilesDir, 'thresholds', 'trd-thresholds.json');
+export const DEFAULTS_FILE = join(fhirProfilesDir, 'thresholds', 'trd-thresholds.json');
 const SCHEMA_FILE = join(fhirProfilesDir, 'schemas', 'trd-thresholds.schema.json');
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

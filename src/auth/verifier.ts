@@ -23,6 +23,46 @@ export interface VerifierOptions {
   /** The base URL clients call (behind proxies); otherwise taken from the request. */
   publicBaseUrl?: string;
   clock: Clock;
+  /** Told when an issuer's key set could not be had (for a warn line naming issuer, URL and cause). */
+  onKeysUnavailable?: (failure: KeysFailure) => void;
+}
+
+/** Why an issuer's keys were unavailable: never a token, only where the keys were sought and what failed. */
+export interface KeysFailure {
+  iss: string;
+  jwksUri?: string;
+  /** The error class and, for network failures, the system code (ECONNREFUSED, ENOTFOUND, ...). */
+  cause: string;
+}
+
+/** The remote key set could not be fetched or used; carries the cause for the log line. */
+class KeysUnavailable extends Error {
+  constructor(readonly causeText: string) {
+    super('keys unavailable');
+  }
+}
+
+/** A short, value-free description of why fetching keys failed: error class, system code, jose's message. */
+function describeCause(err: unknown): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+  const parts = [e?.name ?? 'Error', e?.code, e?.cause?.code ?? e?.cause?.message, e instanceof errors.JOSEError ? e.message : undefined];
+  return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(': ').slice(0, 200);
+}
+
+/**
+ * A remote key set whose failures to fetch (network, timeout, a non-200 answer, an invalid set) are
+ * told apart from the token's own faults: no matching kid stays a refusal of the token.
+ */
+function remoteKeys(url: URL, timeoutMs: number, cooldownMs: number): JWTVerifyGetKey {
+  const keys = createRemoteJWKSet(url, { timeoutDuration: timeoutMs, cooldownDuration: cooldownMs, cacheMaxAge: 10 * 60_000 });
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+      throw new KeysUnavailable(describeCause(err));
+    }
+  };
 }
 
 interface IssuerKeys {
@@ -50,11 +90,7 @@ export class JwtVerifier {
     for (const issuer of issuers) {
       const keys = issuer.jwks
         ? createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0])
-        : createRemoteJWKSet(new URL(issuer.jwks_uri!), {
-            timeoutDuration: options.jwksTimeoutMs,
-            cooldownDuration: options.jwksCooldownMs ?? 30_000,
-            cacheMaxAge: 10 * 60_000,
-          });
+        : remoteKeys(new URL(issuer.jwks_uri!), options.jwksTimeoutMs, options.jwksCooldownMs ?? 30_000);
       this.issuers.set(issuer.iss, { issuer, keys });
     }
   }
@@ -103,6 +139,10 @@ export class JwtVerifier {
         requiredClaims: ['exp', 'iat'],
       });
     } catch (err) {
+      if (err instanceof KeysUnavailable) {
+        this.options.onKeysUnavailable?.({ iss: entry.issuer.iss, jwksUri: entry.issuer.jwks_uri, cause: err.causeText });
+        throw reject('keys-unavailable', 'The issuer key set could not be fetched or used');
+      }
       throw reject(...this.classify(err));
     }
     const skewMs = this.options.clockSkewSeconds * 1000;

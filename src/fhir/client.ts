@@ -99,10 +99,16 @@ const clientFor = memoByString((baseUrl) => new Client({ baseUrl }), 100);
  * headers, never onto the shared client, so no call can send another call's token; it is never logged.
  * Every request goes through the call's OutboundPolicy (only under `baseUrl`, capped sizes);
  * redirects are not followed, so the token never travels anywhere a server points it.
+ * `traceHeaders` (X-Request-Id, traceparent) let the FHIR server's logs be joined to this call's.
  */
-export function createFhirReader(baseUrl: string, accessToken?: string, limits: ReaderLimits = DEFAULT_READER_LIMITS): FhirReader {
+export function createFhirReader(
+  baseUrl: string,
+  accessToken?: string,
+  limits: ReaderLimits = DEFAULT_READER_LIMITS,
+  traceHeaders?: Readonly<Record<string, string>>,
+): FhirReader {
   const client = clientFor(baseUrl);
-  const headers = { accept: 'application/fhir+json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
+  const headers = { accept: 'application/fhir+json', ...traceHeaders, ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
   const dispatcher = new OutboundPolicy(baseUrl, limits);
   return {
     async read(url, signal) {

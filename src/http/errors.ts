@@ -1,6 +1,18 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { PayloadTooLarge, Problem, Unauthorized, UnsupportedMediaType, InvalidRequest } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { cut, type Logger } from '../logger.js';
+import { countJwtRefusal } from '../metrics.js';
+
+/** A problem's reason code for logs and metrics: its class in kebab case (InvalidRequest -> invalid-request). */
+export function problemCode(problem: Problem): string {
+  return problem.name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** The names of the fields a problem is about (never their values), bounded for the log line. */
+function problemFields(problem: Problem): string[] | undefined {
+  const fields = problem.issues.flatMap((i) => (i.field ? [cut(i.field)!] : []));
+  return fields.length ? fields.slice(0, 20) : undefined;
+}
 
 export function operationOutcome(problem: Problem): fhir4.OperationOutcome {
   const issues = problem.issues.length > 0 ? problem.issues : [{ message: problem.message }];
@@ -47,11 +59,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (problem instanceof Unauthorized) {
         res.locals['authFailure'] = problem.reason;
         res.locals['caller'] = { iss: problem.iss, jti: problem.jti };
+        countJwtRefusal(problem.reason);
       }
+      res.locals['problem'] = { code: problemCode(problem), fields: problemFields(problem) };
       sendProblem(res, problem);
       return;
     }
-    logger.error({ reqId: res.locals['reqId'], err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unhandled error');
+    // The code and class only: a message can quote the value that was wrong, and a stack is for debugging.
+    const e = err as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown } | null;
+    res.locals['problem'] = { code: 'internal-error' };
+    logger.error({ reqId: res.locals['reqId'], errorCode: cut(e?.code), errorType: cut(e?.name) }, 'unhandled error');
+    logger.debug({ reqId: res.locals['reqId'], message: cut(e?.message, 256), stack: cut(e?.stack, 2000) }, 'unhandled error detail');
     res.status(500).json({
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'fatal', code: 'exception', diagnostics: `internal error; reference ${res.locals['reqId'] ?? req.headers['x-request-id'] ?? ''}` }],
