@@ -72,19 +72,23 @@ export function observeRequest(service: string | undefined, hook: string | undef
   requestDuration.observe({ service: service ?? 'none', hook: hook ?? 'none', status: String(status) }, seconds);
 }
 
-const RULE_ID = /\(([A-Z]{2,3}-\d{1,2}(?:\.\d{1,2})?)\)\s*$/;
+const RULE_ID = /\b([A-Z]{2,3}-\d{1,2}(?:\.\d{1,2})?)\b/;
+const TRAILING_RULE_ID = /\(([A-Z]{2,3}-\d{1,2}(?:\.\d{1,2})?)\)\s*$/;
 
 interface CardLike {
   indicator: string;
   summary: string;
-  source?: { topic?: { code?: string } };
+  source?: { label?: string; topic?: { code?: string } };
 }
 
-/** The rule a card is about: its `source.topic.code` if it has one, else a trailing "(CI-4)" in the summary. */
+/**
+ * The rule a card is about, for the `rule` label: its `source.topic.code`, else the first rule id in
+ * `source.label`, else a trailing "(CI-4)" in the summary, else `none`.
+ */
 export function ruleOfCard(card: CardLike): string {
   const topic = card.source?.topic?.code;
-  if (topic && /^[A-Z]{2,3}-[\d.]{1,5}$/.test(topic)) return topic;
-  return RULE_ID.exec(card.summary)?.[1] ?? 'none';
+  if (topic && /^[A-Z]{2,3}-\d{1,2}(?:\.\d{1,2})?$/.test(topic)) return topic;
+  return RULE_ID.exec(card.source?.label ?? '')?.[1] ?? TRAILING_RULE_ID.exec(card.summary)?.[1] ?? 'none';
 }
 
 export function countCards(service: string, list: readonly CardLike[]): void {

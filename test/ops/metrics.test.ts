@@ -41,6 +41,7 @@ describe('GET /metrics (prom-client)', () => {
   it('counts a card under the rule its summary or source.topic names', () => {
     expect(ruleOfCard({ indicator: 'warning', summary: 'Cautions: pregnancy not excluded (CI-4)' })).toBe('CI-4');
     expect(ruleOfCard({ indicator: 'info', summary: 'Monitoring (MO-2)', source: { topic: { code: 'MO-11' } } })).toBe('MO-11');
+    expect(ruleOfCard({ indicator: 'info', summary: 'Dose check', source: { label: 'OR-4: SPRAVATO prescribing information' } })).toBe('OR-4');
     expect(ruleOfCard({ indicator: 'info', summary: 'TRD criteria met: 2 failed trials' })).toBe('none');
   });
 
