@@ -4,13 +4,14 @@ import cors from 'cors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { InvalidRequest, NotFound, UnsupportedMediaType } from './errors.js';
+import { InvalidRequest, NotFound, PayloadTooLarge, RequestTimeout, UnsupportedMediaType } from './errors.js';
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
+import { outOfBounds } from './cds-hooks/bounds.js';
 import { FeedbackRequest, missingAuthorizationMembers } from './cds-hooks/protocol.js';
 import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
-import { errorHandler } from './http/errors.js';
+import { errorHandler, sendProblem } from './http/errors.js';
 import { metricsHandler } from './http/metrics-endpoint.js';
 import { requestLog, traceOf } from './http/request-log.js';
 import { outgoingTraceHeaders } from './http/trace.js';
@@ -108,6 +109,31 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   };
   const parseJson = express.json({ limit: config.maxBodyBytes, type: JSON_TYPES, strict: true });
+  // A body declared larger than MAX_BODY is refused from its headers, before a byte of it is read
+  // (and before token checks); a body still arriving after BODY_TIMEOUT_MS is refused with 408. Either
+  // way the connection is closed rather than drained: a slow sender holds nothing for long.
+  const guardBody: RequestHandler = (req, res, next) => {
+    const closeAfter = () => res.on('finish', () => req.socket.destroySoon());
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
+      res.setHeader('Connection', 'close');
+      closeAfter();
+      throw new PayloadTooLarge('Request body too large', [{ field: 'content-length', message: `exceeds MAX_BODY (${config.maxBodyBytes} bytes)` }]);
+    }
+    if (!req.complete) {
+      const timer = setTimeout(() => {
+        if (req.complete || res.headersSent) return;
+        res.setHeader('Connection', 'close');
+        closeAfter();
+        sendProblem(res, new RequestTimeout('Request body too slow', [{ field: '(body)', message: `not received within ${config.bodyTimeoutMs} ms` }]));
+      }, config.bodyTimeoutMs);
+      const clear = () => clearTimeout(timer);
+      req.once('end', clear);
+      req.once('close', clear);
+      res.once('finish', clear);
+    }
+    next();
+  };
 
   app.get('/cds-services', authenticate, (_req, res) => {
     res.json(discovery);
@@ -121,7 +147,7 @@ export function createApp(deps: AppDeps): express.Express {
     return service;
   };
 
-  app.post('/cds-services/:id', authenticate, requireJson, parseJson, async (req, res) => {
+  app.post('/cds-services/:id', guardBody, authenticate, requireJson, parseJson, async (req, res) => {
     const service = serviceFor(req, res);
     const request = parseHookRequest(req.body, service.hook);
     res.locals['hook'] = request.hook;
@@ -178,8 +204,10 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(response);
   });
 
-  app.post('/cds-services/:id/feedback', authenticate, requireJson, parseJson, (req, res) => {
+  app.post('/cds-services/:id/feedback', guardBody, authenticate, requireJson, parseJson, (req, res) => {
     const service = serviceFor(req, res);
+    const tooBig = outOfBounds(req.body);
+    if (tooBig) throw new InvalidRequest('Feedback out of bounds', [tooBig]);
     const parsed = FeedbackRequest.safeParse(req.body);
     if (!parsed.success) {
       throw new InvalidRequest(

@@ -30,6 +30,7 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: commaList.default(['*']),
   MAX_BODY: byteSize.default(5 * 1024 ** 2),
+  BODY_TIMEOUT_MS: positiveInt.default(10_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(5000),
   DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -65,6 +66,8 @@ export interface Config {
   logLevel: string;
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** A request body not fully received within this is refused with 408 and the connection closed. */
+  bodyTimeoutMs: number;
   shutdownTimeoutMs: number;
   /** After SIGTERM, how long /readyz answers 503 while calls are still served (load balancers stop routing). */
   drainDelayMs: number;
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
     maxBodyBytes: e.MAX_BODY,
+    bodyTimeoutMs: e.BODY_TIMEOUT_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     drainDelayMs: e.DRAIN_DELAY_MS ?? (e.NODE_ENV === 'production' ? 5000 : 0),
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },

@@ -38,6 +38,12 @@ export class PayloadTooLarge extends Problem {
   readonly issueCode = 'too-costly' as const;
 }
 
+/** The body did not arrive within BODY_TIMEOUT_MS (a slow or stalled upload). */
+export class RequestTimeout extends Problem {
+  readonly status = 408;
+  readonly issueCode = 'timeout' as const;
+}
+
 export class UnsupportedMediaType extends Problem {
   readonly status = 415;
   readonly issueCode = 'not-supported' as const;

@@ -93,12 +93,22 @@ export function numericValue(x: { valueQuantity?: fhir4.Quantity; valueInteger?:
   return typeof x.valueInteger === 'number' && Number.isFinite(x.valueInteger) ? x.valueInteger : undefined;
 }
 
+/**
+ * The unit of a Quantity or Duration (UCUM `code`, else the human `unit`), trimmed and lower-cased;
+ * '' when there is none. EHR data carries numbers, arrays and objects here: such a unit is
+ * unreadable (undefined, which no unit comparison matches), so the value is too, never a throw.
+ */
+export function unitOf(q: { code?: unknown; unit?: unknown } | undefined): string | undefined {
+  const unit = q?.code !== undefined ? q.code : q?.unit !== undefined ? q.unit : '';
+  return typeof unit === 'string' ? unit.trim().toLowerCase() : undefined;
+}
+
 const POUNDS_TO_KG = 0.45359237;
 
 /** Body weight in kg from kg, g or pounds (UCUM `[lb_av]`); other units give undefined. */
 export function weightInKg(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value <= 0) return undefined;
-  const unit = (q.code ?? q.unit ?? '').trim().toLowerCase();
+  const unit = unitOf(q);
   if (unit === 'kg' || unit === 'kilogram' || unit === 'kilograms') return q.value;
   if (unit === 'g') return q.value / 1000;
   if (unit === '[lb_av]' || unit === 'lb' || unit === 'lbs' || unit === 'pound' || unit === 'pounds') return q.value * POUNDS_TO_KG;
@@ -110,7 +120,7 @@ export function weightInKg(q: fhir4.Quantity | undefined): number | undefined {
 /** Daily amount in mg of a dose quantity in mg, g or micrograms; undefined for other units. */
 export function massInMg(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
-  const unit = (q.code ?? q.unit ?? '').trim().toLowerCase();
+  const unit = unitOf(q);
   if (unit === 'mg' || unit === 'milligram' || unit === 'milligrams') return q.value;
   if (unit === 'g' || unit === 'gram') return q.value * 1000;
   if (unit === 'ug' || unit === 'mcg' || unit === 'microgram') return q.value / 1000;
@@ -122,13 +132,13 @@ const UNIT_DOSE_UNITS = new Set(['{tbl}', 'tbl', 'tab', 'tablet', 'tablets', '{t
 /** A dose counted in units (tablets, capsules, patches), or undefined if not a unit count. */
 export function unitCount(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
-  const unit = (q.code ?? q.unit ?? '').trim().toLowerCase();
-  return unit === '' || UNIT_DOSE_UNITS.has(unit) ? q.value : undefined;
+  const unit = unitOf(q);
+  return unit !== undefined && (unit === '' || UNIT_DOSE_UNITS.has(unit)) ? q.value : undefined;
 }
 
 export function volumeInMl(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
-  const unit = (q.code ?? q.unit ?? '').trim().toLowerCase();
+  const unit = unitOf(q);
   return unit === 'ml' ? q.value : undefined;
 }
 
@@ -140,7 +150,7 @@ export function administrationsPerDay(timing: fhir4.Timing | undefined): number 
   if (!r) return undefined;
   const frequency = typeof r.frequency === 'number' ? (typeof r.frequencyMax === 'number' ? r.frequencyMax : r.frequency) : 1;
   const period = typeof r.period === 'number' && r.period > 0 ? r.period : undefined;
-  const unitDays = r.periodUnit ? PERIOD_DAYS[r.periodUnit] : undefined;
+  const unitDays = typeof r.periodUnit === 'string' && Object.hasOwn(PERIOD_DAYS, r.periodUnit) ? PERIOD_DAYS[r.periodUnit] : undefined;
   if (period === undefined || unitDays === undefined) return undefined;
   return frequency / (period * unitDays);
 }
@@ -148,9 +158,9 @@ export function administrationsPerDay(timing: fhir4.Timing | undefined): number 
 const DURATION_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30, a: 365, h: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
 
 export function durationInDays(d: fhir4.Duration | undefined): number | undefined {
-  if (typeof d?.value !== 'number' || d.value < 0) return undefined;
-  const unit = (d.code ?? d.unit ?? '').trim().toLowerCase();
-  const factor = DURATION_DAYS[unit];
+  if (typeof d?.value !== 'number' || !Number.isFinite(d.value) || d.value < 0) return undefined;
+  const unit = unitOf(d);
+  const factor = unit !== undefined && Object.hasOwn(DURATION_DAYS, unit) ? DURATION_DAYS[unit] : undefined;
   return factor === undefined ? undefined : d.value * factor;
 }
 

@@ -2,7 +2,7 @@ import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Card } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
 import { MODALITY_NAMES, type Finding } from '../assessment/findings.js';
-import { massInMg } from '../assessment/fhir-read.js';
+import { massInMg, unitOf } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { byIndicator, findingsTable, makeCard, md } from '../cards/card.js';
 import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
@@ -64,10 +64,12 @@ function caution(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   );
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** The draft's dose in mg: a mg dose, or a mg/kg dose times the weight. */
 function orderedMg(r: fhir4.MedicationRequest, weightKg: number | undefined): number | undefined {
   const q = r.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
-  const unit = (q?.code ?? q?.unit ?? '').toLowerCase();
+  const unit = unitOf(q);
   if (unit === 'mg/kg' && typeof q?.value === 'number') return weightKg === undefined ? undefined : q.value * weightKg;
   return massInMg(q);
 }
@@ -94,9 +96,13 @@ function doseCheck(d: TrdDraft, a: Assessment, ctx: PresentContext): Card | unde
   const tolerance = ctx.knowledge.thresholds.dosing.ketamineDoseTolerancePercent.value;
   if (ordered !== undefined && Math.abs(ordered - expected) <= (expected * tolerance) / 100) return undefined;
   const corrected = structuredClone(draft);
-  corrected.dosageInstruction = corrected.dosageInstruction?.length ? corrected.dosageInstruction : [{}];
-  const dosage = corrected.dosageInstruction[0]!;
-  dosage.doseAndRate = [{ ...(dosage.doseAndRate?.[0] ?? {}), doseQuantity: { value: expected, unit: 'mg', system: SYSTEM.ucum, code: 'mg' } }];
+  // A draft's dosage may be any shape (a string, an array of numbers): the correction keeps what is an
+  // object and replaces the rest, never writing into a non-object.
+  const instructions: unknown[] = Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction : [];
+  const dosage = (isObject(instructions[0]) ? instructions[0] : {}) as fhir4.Dosage;
+  corrected.dosageInstruction = [dosage, ...(instructions.slice(1) as fhir4.Dosage[])];
+  const rate = Array.isArray(dosage.doseAndRate) && isObject(dosage.doseAndRate[0]) ? dosage.doseAndRate[0] : {};
+  dosage.doseAndRate = [{ ...rate, doseQuantity: { value: expected, unit: 'mg', system: SYSTEM.ucum, code: 'mg' } }];
   setKetamineDose(corrected, expected);
   const off = ordered === undefined ? 'has no structured dose' : `is ${Math.round(ordered * 10) / 10} mg, ${Math.round((Math.abs(ordered - expected) / expected) * 100)}% from`;
   return makeCard(

@@ -22,8 +22,11 @@ export class Markdown {
 // autolinks and HTML, entities, tables, strikethrough. A backslash before ASCII punctuation is
 // always a literal in CommonMark, so escaping never changes what a reader sees.
 const INLINE_SPECIAL = /[\\`*_[\]<>&|~!#]/g;
-// At the start of a line these open a block (list, heading underline, quote, ordered list).
-const BLOCK_START = /^(\s*)([-+=>]|\d{1,9}[.)])/;
+// HTML's own characters become entities: renderers that skip backslash escapes still show them as text.
+const HTML_ENTITY: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+// At the start of a line these open a block (list, heading underline, ordered list); a quote's
+// `>` is already an entity.
+const BLOCK_START = /^(\s*)([-+=]|\d{1,9}[.)])/;
 // Line breaks (and the Unicode ones) would let text start a block of its own; control characters
 // have no business on a screen.
 // eslint-disable-next-line no-control-regex
@@ -51,7 +54,10 @@ export function escapeMarkdown(value: unknown): string {
   const text = asText(value);
   // Most text (rule ids, statuses, dates) has nothing to escape: one test instead of three replaces.
   if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.replace(BREAKS_AND_CONTROLS, ' ').replace(INLINE_SPECIAL, '\\$&').replace(BLOCK_START, '$1\\$2');
+  return text
+    .replace(BREAKS_AND_CONTROLS, ' ')
+    .replace(INLINE_SPECIAL, (c) => HTML_ENTITY[c] ?? `\\${c}`)
+    .replace(BLOCK_START, '$1\\$2');
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidRequest, type ProblemIssue } from '../errors.js';
+import { outOfBounds } from './bounds.js';
 import { HookContexts, HookRequestEnvelope, type HookName, type HookRequest } from './protocol.js';
 
 function issuesOf(error: z.ZodError, prefix: string[] = []): ProblemIssue[] {
@@ -14,6 +15,9 @@ export function parseHookRequest(body: unknown, expectedHook: HookName): HookReq
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequest('Invalid hook request', [{ field: '(body)', message: 'must be a JSON object' }]);
   }
+  // Depth, string and array bounds first: nothing below may walk an unbounded shape.
+  const tooBig = outOfBounds(body);
+  if (tooBig) throw new InvalidRequest('Hook request out of bounds', [tooBig]);
   const envelope = HookRequestEnvelope.safeParse(body);
   const issues: ProblemIssue[] = envelope.success ? [] : issuesOf(envelope.error);
   const hook = (body as { hook?: unknown }).hook;

@@ -36,25 +36,48 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type('application/json').json(operationOutcome(problem));
 }
 
-/** body-parser errors carry a `type`; map them to our problems so there is one path to HTTP. */
-function fromBodyParser(err: { type?: string; status?: number }): Problem | undefined {
-  switch (err.type) {
+/**
+ * Errors express and its body parser raise themselves, mapped to our problems so there is one path
+ * to HTTP. Their messages can quote the request (a path segment, a body fragment): never reused.
+ */
+function fromExpress(err: unknown): Problem | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown; code?: unknown; errno?: unknown };
+  switch (e.type) {
     case 'entity.too.large':
       return new PayloadTooLarge('Request body too large', [{ field: '(body)', message: 'exceeds MAX_BODY' }]);
     case 'entity.parse.failed':
       return new InvalidRequest('Invalid JSON', [{ field: '(body)', message: 'is not valid JSON' }]);
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new UnsupportedMediaType('Unsupported encoding', [{ field: 'content-type', message: 'unsupported charset or encoding' }]);
+      return new UnsupportedMediaType('Unsupported encoding', [{ field: 'content-encoding', message: 'unsupported charset or content-encoding (identity, gzip, deflate or br)' }]);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new InvalidRequest('Incomplete request body', [{ field: '(body)', message: 'ended before its declared length' }]);
+    case 'parameters.too.many':
+      return new PayloadTooLarge('Too many parameters', [{ field: '(body)', message: 'has too many parameters' }]);
     default:
-      return undefined;
+      break;
   }
+  // A body labelled gzip/deflate/br that does not decompress (zlib's Z_DATA_ERROR and friends).
+  if (typeof e.code === 'string' && /^(Z_|ERR_BROTLI|ERR_ZLIB)/.test(e.code)) {
+    return new InvalidRequest('Unreadable request body', [{ field: 'content-encoding', message: 'the body does not decompress as its content-encoding says' }]);
+  }
+  // The router's own refusals: bad percent-encoding in the path (URIError, status 400).
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (err instanceof URIError) return new InvalidRequest('Malformed request', [{ field: 'path', message: 'is not valid percent-encoding' }]);
+  if (status === 413) return new PayloadTooLarge('Request too large', [{ field: '(body)', message: 'exceeds MAX_BODY' }]);
+  if (status === 415) return new UnsupportedMediaType('Unsupported media type', [{ field: 'content-type', message: 'must be application/json' }]);
+  if (status !== undefined && status >= 400 && status < 500) return new InvalidRequest('Bad request', [{ message: 'the request could not be read' }]);
+  return undefined;
 }
 
 /** The one place an error becomes an HTTP answer. Never a stack trace on the wire. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const problem = err instanceof Problem ? err : fromBodyParser(err as { type?: string });
+    // Already answered (a body refused while it was still arriving): nothing more to send.
+    if (res.headersSent) return;
+    const problem = err instanceof Problem ? err : fromExpress(err);
     if (problem) {
       if (problem instanceof Unauthorized) {
         res.locals['authFailure'] = problem.reason;

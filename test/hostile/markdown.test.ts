@@ -9,8 +9,8 @@ const LINK_ID = '[Open results](https://evil.example/x) **URGENT**';
 describe('Markdown escaping of text from resources and requests', () => {
   it.each([
     ['a link with emphasis', LINK_ID, '\\[Open results\\](https://evil.example/x) \\*\\*URGENT\\*\\*'],
-    ['raw HTML', '<img src=x onerror=alert(1)>', '\\<img src=x onerror=alert(1)\\>'],
-    ['an entity', '&lt;b&gt;', '\\&lt;b\\&gt;'],
+    ['raw HTML', '<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
+    ['an entity', '&lt;b&gt;', '&amp;lt;b&amp;gt;'],
     ['a heading after a line break', 'ok\n# Heading', 'ok \\# Heading'],
     ['a list marker at the start', '- item', '\\- item'],
     ['an ordered list marker at the start', '1. item', '\\1. item'],
