@@ -11,7 +11,7 @@ import { buildTestApp } from '../helpers/app.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
 import { candidate } from '../builders/scenarios.js';
 import { ketamineDraft, tmsDraft } from '../builders/drafts.js';
-import { icd, medDispense, medRequest, obs, procedure, allergy, device, RX, SYS } from '../builders/fhir.js';
+import { icd, medDispense, medRequest, procedure, allergy, device, RX, SYS } from '../builders/fhir.js';
 import { fuzzParams, hostileValue, mutationPaths, withValueAt } from './fuzz.js';
 
 const { app, logs } = buildTestApp({ services: realServices() });
