@@ -116,6 +116,8 @@ describe('the try-it page in headless Chromium', () => {
     const page = await openExample('readme-order-select');
     const update = page.locator('#cards button.cds-suggestion[data-actions~="update"]');
     expect(await update.count()).toBe(1);
+    const cardUuid = await update.getAttribute('data-card-uuid');
+    const suggestionUuid = await update.getAttribute('data-suggestion-uuid');
     const before = await calls(page);
     await update.click();
     await waitForCall(page, before + 1);
@@ -125,9 +127,12 @@ describe('the try-it page in headless Chromium', () => {
     expect(Number(await page.inputValue('#draft-mg'))).toBeLessThan(60);
     expect(await page.textContent('#drafts')).toContain('changed by a suggestion');
     await page.screenshot({ path: join(artefactDir('try'), 'readme-order-select-dose-accepted.png'), fullPage: true });
-    // The feedback the service logged: the card and the accepted suggestion, nothing clinical.
-    const logged = logs.records.filter((r) => r['msg'] === 'feedback');
-    expect(logged.at(-1)).toMatchObject({ outcome: 'accepted', accepted: 1 });
+    // CDS Hooks 2.0 feedback for that card and suggestion, accepted by the service.
+    const feedback = (await page.textContent('#feedback-log')) ?? '';
+    expect(feedback).toContain('-> HTTP 200');
+    expect(feedback).toContain(`"card": "${cardUuid}"`);
+    expect(feedback).toContain(`"id": "${suggestionUuid}"`);
+    expect(feedback).toContain('"outcome": "accepted"');
     await page.close();
   }, 60_000);
 
