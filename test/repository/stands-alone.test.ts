@@ -33,4 +33,10 @@ describe('the repository stands alone', () => {
     const sha256 = (f: string) => createHash('sha256').update(readFileSync(join(projectRoot, dir, f))).digest('hex');
     expect(Object.fromEntries(Object.keys(snapshot.files).map((f) => [f, sha256(f)]))).toEqual(snapshot.files);
   });
+
+  it('the vendored FHIR R4 JSON Schema is the file its README names (SHA-256)', () => {
+    const dir = join(projectRoot, 'fhir-profiles', 'schemas', 'fhir-r4');
+    const named = /SHA-256: `([0-9a-f]{64})`/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1];
+    expect(createHash('sha256').update(readFileSync(join(dir, 'fhir.schema.json'))).digest('hex')).toBe(named);
+  });
 });
