@@ -1,6 +1,9 @@
 /**
  * Memoised pure functions of strings. Caches are bounded because their keys come from request data
  * (codes, dates): when full they start again, so memory stays flat under any input.
+ * Not lru-cache, on purpose: these sit on the engine's hottest path (every coding and date of a
+ * record), where an lru-cache hit measured 2-3 times a Map hit and the 300-resource assessment
+ * about 50% slower (median ~530 -> ~800 µs). Caches off that path use lru-cache (src/fhir/client.ts).
  */
 const MAX_ENTRIES = 50_000;
 

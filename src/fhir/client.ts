@@ -1,5 +1,5 @@
 import { Client } from 'fhir-kit-client';
-import { memoByString } from '../memo.js';
+import { LRUCache } from 'lru-cache';
 import { isResource } from './bundle.js';
 import { OutboundPolicy, OutboundRefused, type OutboundLimits } from './outbound.js';
 
@@ -92,7 +92,12 @@ function toFhirError(err: unknown, signal: AbortSignal): FhirRequestError {
 
 // One fhir-kit-client per server, reused across calls: a client per call cost a keep-alive agent
 // and its maps each time. Servers are few (production allows only the allowlist); the cache is bounded anyway.
-const clientFor = memoByString((baseUrl) => new Client({ baseUrl }), 100);
+const clients = new LRUCache<string, Client>({ max: 100 });
+function clientFor(baseUrl: string): Client {
+  let client = clients.get(baseUrl);
+  if (!client) clients.set(baseUrl, (client = new Client({ baseUrl })));
+  return client;
+}
 
 /**
  * Reads from one FHIR server for one hook call. The EHR's access token goes on each request's own
