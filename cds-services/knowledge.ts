@@ -3,6 +3,7 @@ import type { Profiles } from '../src/knowledge/load-profiles.js';
 import { SYSTEM } from '../src/terminology/systems.js';
 import type { Coding } from '../src/cds-hooks/protocol.js';
 import { checkConcepts } from './assessment/assess.js';
+import { attemptThresholdProblems } from './assessment/attempts.js';
 import { OrderTemplates } from './cards/orders.js';
 import type { Knowledge } from './assessment/record.js';
 import type { Thresholds } from './assessment/thresholds.js';
@@ -41,6 +42,7 @@ export function trdKnowledge(profiles: Profiles, thresholds: Thresholds): TrdKno
   const problems = orders.requireAll(ORDER_TEMPLATE_NAMES);
   const reasons = profiles.codeSystems.get(SYSTEM.cardOverrideReason);
   if (!reasons?.concept?.length) problems.push(`CodeSystem ${SYSTEM.cardOverrideReason} is missing`);
+  problems.push(...attemptThresholdProblems(profiles.terminology, profiles.catalogue, thresholds));
   if (problems.length) throw new ConfigurationError('Invalid TRD knowledge', problems);
   profiles.fhirValidator.warm(['ServiceRequest', 'MedicationRequest']);
   return {

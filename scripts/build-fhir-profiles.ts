@@ -532,6 +532,13 @@ const defs: Def[] = [
     textMatch: ['lithium', 'lithobid', 'valproate', 'valproic acid', 'divalproex', 'depakote', 'lamotrigine', 'lamictal', 'carbamazepine', 'tegretol', 'quetiapine', 'seroquel', 'lurasidone', 'latuda', 'olanzapine', 'zyprexa', 'aripiprazole', 'abilify', 'cariprazine', 'vraylar'],
   },
   {
+    slug: 'lithium-ingredients',
+    title: 'Lithium',
+    purpose: 'EL-2.6 (revision 2): a lithium augmentation is judged by serum level, or failing that by the lithium carbonate dose, not by an ingredient dose row.',
+    source: 'revision-2.md EL-2.6; verification.md 1',
+    codes: [extra(RX, '6448', 'lithium', 'verified', REV2), extra(RX, '42351', 'lithium carbonate', 'verified', REV2)],
+  },
+  {
     slug: 'lithium-level',
     title: 'Serum lithium level',
     purpose: 'EL-2.6 (revision 2): a lithium augmentation is adequate by level (mmol/L; mass concentration divided by 6.94).',

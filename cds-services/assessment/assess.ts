@@ -16,7 +16,7 @@ import { PREGNANCY_RULES } from './rules/pregnancy.js';
 import { SUBSTANCE_USE_RULES } from './rules/substance-use.js';
 import { SUICIDE_RISK_RULES } from './rules/suicide-risk.js';
 import { TMS_SAFETY_RULES } from './rules/tms-safety.js';
-import { assessTrials, type Trial } from './trials.js';
+import { assessTrials, type Trial } from './attempts.js';
 import { diagnoses } from './diagnoses.js';
 import { parseFhirDate, withinDays } from './fhir-read.js';
 import type { Thresholds } from './thresholds.js';

@@ -18,6 +18,7 @@ export const VS = {
   catatonia: valueSetUrl('catatonia'),
   moodStabilisers: valueSetUrl('mood-stabiliser-ingredients'),
   lithiumLevel: valueSetUrl('lithium-level'),
+  lithiumIngredients: valueSetUrl('lithium-ingredients'),
   ectProcedures: valueSetUrl('ect-procedures'),
   psychoticDisorders: valueSetUrl('psychotic-disorders'),
   psychosisSpectrumConfirm: valueSetUrl('psychosis-spectrum-confirm'),

@@ -2,7 +2,7 @@ import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import type { Finding, Modality, Outcome, RuleKind, RuleSource } from './findings.js';
 import type { RecordIndex } from './record.js';
 import type { Thresholds } from './thresholds.js';
-import type { Trial } from './trials.js';
+import type { Trial } from './attempts.js';
 
 /** What every rule reads: the indexed record, the clock's "now", thresholds, and the trials. */
 export interface RuleContext {

@@ -111,6 +111,8 @@ export interface Thresholds {
     products: Record<string, ProductRule>;
     /** Ingredients that count only inside a product row, never as an attempt of their own. */
     productOnlyIngredients: Record<string, { ingredient: string; source: string }>;
+    /** Augmenting ingredient RxCUI -> the antidepressant it counts with only (olanzapine with fluoxetine). */
+    augmentationOnlyWith: Record<string, { ingredient: string; with: string; source: string }>;
   };
   /** revision-2 section 5 (MO-7 to MO-10). */
   courses: Settings<

@@ -1,11 +1,7 @@
 /**
- * Adequate antidepressant trials (rules.md EL-2, 3.4).
- *
- * A trial is one distinct ingredient in the current episode (a dose change within an ingredient is
- * the same trial). It is adequate when the daily dose stays at or above the ingredient's minimum
- * for the minimum duration; it failed when the patient was still depressed after it (a later
- * PHQ-9 or MADRS at or above the failure threshold) or was switched to another antidepressant.
- * Where dose, duration or outcome cannot be derived, the trial is unknown, never inadequate.
+ * Exposures to antidepressants and augmenting agents (revision-2 EL-2.1): one per counting
+ * ingredient per medication record, with its interval, daily dose, units per day, and the reason
+ * it was stopped. The treatment attempts built from them are in attempts.ts.
  */
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
@@ -23,19 +19,6 @@ import {
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 import { minimumDailyDoseMg } from './thresholds.js';
 
-export type TrialStatus = 'failed' | 'responded' | 'outcome-unknown' | 'adequacy-unknown' | 'inadequate';
-
-export interface Trial {
-  ingredientRxcui: string;
-  ingredient: string;
-  role: 'antidepressant' | 'augmentation';
-  status: TrialStatus;
-  /** Resources that make up the trial (medication records, and the score or switch that shows failure). */
-  evidence: string[];
-  missing: string[];
-  adequateFrom?: Date;
-}
-
 export interface Exposure {
   ingredientRxcui: string;
   ingredient: string;
@@ -44,7 +27,54 @@ export interface Exposure {
   end?: Date;
   dailyMg?: number;
   role: 'antidepressant' | 'augmentation';
+  /** The catalogued product the record names, when it names one. */
+  productRxcui?: string;
+  /** Units (tablets, capsules) a day, from structured dosage or dispensed supply. */
+  unitsPerDay?: number;
+  /** Stopped or completed (a switch or stop), not still taken. */
+  ended: boolean;
+  /** Why it was stopped, when the record says (EL-2.11): not effective, or not tolerated. */
+  stopReason?: 'ineffective' | 'intolerance';
 }
+
+const INEFFECTIVE = /\b(ineffective|not effective|no response|non-?response|lack of (efficacy|effect|response)|did not work|didn't work|no benefit|no improvement)\b/i;
+const INTOLERANCE = /\b(side[- ]effects?|adverse|intoleran|not tolerated|allerg)/i;
+
+/** EL-2.11: the stop reason a medication record carries (statusReason codes or text). */
+function stopReasonOf(r: Resource): Exposure['stopReason'] {
+  const reasons: fhir4.CodeableConcept[] =
+    r.resourceType === 'MedicationStatement'
+      ? Array.isArray(r.statusReason) ? r.statusReason : []
+      : r.resourceType === 'MedicationRequest'
+        ? r.statusReason && !Array.isArray(r.statusReason) ? [r.statusReason] : []
+        : r.resourceType === 'MedicationDispense' && r.statusReasonCodeableConcept ? [r.statusReasonCodeableConcept] : [];
+  for (const reason of reasons) {
+    const codes = (Array.isArray(reason?.coding) ? reason.coding : []).map((c) => (typeof c?.code === 'string' ? c.code.toLowerCase() : ''));
+    // medicationrequest-status-reason: sintol (side intolerance), salg (allergy); altchoice alone says nothing.
+    if (codes.includes('sintol') || codes.includes('salg')) return 'intolerance';
+    const words = [reason?.text, ...(Array.isArray(reason?.coding) ? reason.coding.map((c) => c?.display) : [])].filter((w): w is string => typeof w === 'string').join(' ');
+    if (INTOLERANCE.test(words)) return 'intolerance';
+    if (INEFFECTIVE.test(words)) return 'ineffective';
+  }
+  return undefined;
+}
+
+/** Units a day from structured dosage (tablets x frequency), or a dispense's quantity over its days supplied. */
+function unitsPerDayOf(r: Resource): number | undefined {
+  const dosage = dosageOf(r);
+  const dr = Array.isArray(dosage?.doseAndRate) ? dosage!.doseAndRate[0] : undefined;
+  const units = unitCount(dr?.doseQuantity);
+  const perDay = administrationsPerDay(dosage?.timing);
+  if (units !== undefined && perDay !== undefined) return units * perDay;
+  if (r.resourceType === 'MedicationDispense') {
+    const days = durationInDays(r.daysSupply);
+    const quantity = unitCount(r.quantity);
+    if (days && quantity !== undefined) return quantity / days;
+  }
+  return undefined;
+}
+
+const ENDED = new Set(['stopped', 'completed']);
 
 type Resource = MedicationUse['resource'];
 
@@ -197,6 +227,10 @@ export function exposures(index: RecordIndex): Exposure[] {
         end: end && end.getTime() > index.now.getTime() ? index.now : end,
         dailyMg: dailyDoseMg(use.resource, product, ingredient.rxcui, ingredients.length === 1),
         role,
+        ...(product ? { productRxcui: product.rxcui } : {}),
+        unitsPerDay: unitsPerDayOf(use.resource),
+        ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
+        stopReason: stopReasonOf(use.resource),
       });
     }
   }
@@ -221,119 +255,3 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
     .map((use) => use.ref);
 }
 
-/** Taken over a known period that does not end before it starts. */
-const isDated = (e: Exposure): e is Exposure & { start: Date; end: Date } => !!e.start && !!e.end && e.end.getTime() >= e.start.getTime();
-
-interface Span {
-  start: Date;
-  end: Date;
-  refs: string[];
-}
-
-function mergeSpans(items: { start: Date; end: Date; ref: string }[], gapDays: number): Span[] {
-  const sorted = [...items].sort((a, b) => a.start.getTime() - b.start.getTime());
-  const spans: Span[] = [];
-  for (const i of sorted) {
-    const last = spans[spans.length - 1];
-    if (last && daysBetween(last.end, i.start) <= gapDays) {
-      if (i.end.getTime() > last.end.getTime()) last.end = i.end;
-      last.refs.push(i.ref);
-    } else spans.push({ start: i.start, end: i.end, refs: [i.ref] });
-  }
-  return spans;
-}
-
-interface Score {
-  ref: string;
-  date: Date;
-  depressed: boolean;
-}
-
-function depressionScores(index: RecordIndex): Score[] {
-  const f = index.knowledge.thresholds.failure;
-  const scores: Score[] = [];
-  for (const [url, cut] of [
-    [VS.phq9Total, f.phq9StillDepressedAtLeast.value],
-    [VS.madrsTotal, f.madrsStillDepressedAtLeast.value],
-  ] as const) {
-    for (const o of index.observations(url)) {
-      if (o.date && o.value !== undefined) scores.push({ ref: o.ref, date: o.date, depressed: o.value >= cut });
-    }
-  }
-  return scores.sort((a, b) => a.date.getTime() - b.date.getTime());
-}
-
-/** Every trial of the current episode, with its adequacy and outcome. */
-export function assessTrials(index: RecordIndex): Trial[] {
-  const { thresholds } = index.knowledge;
-  const at = thresholds.adequateTrial;
-  const minDays = at.minimumDurationDays.value;
-  const episodeStart = addDays(index.now, -at.episodeLookbackMonths.value * 30.44);
-  const all = exposures(index).filter((e) => !e.end || e.end.getTime() >= episodeStart.getTime());
-  const scores = index.record.observations.known ? depressionScores(index) : undefined;
-
-  const byIngredient = new Map<string, Exposure[]>();
-  for (const e of all) {
-    const list = byIngredient.get(e.ingredientRxcui);
-    if (list) list.push(e);
-    else byIngredient.set(e.ingredientRxcui, [e]);
-  }
-
-  const trials: Trial[] = [];
-  for (const [rxcui, list] of byIngredient) {
-    const name = list[0]!.ingredient;
-    const minMg = minimumDailyDoseMg(thresholds, rxcui);
-    const clip = (e: Exposure) => ({ start: e.start!.getTime() < episodeStart.getTime() ? episodeStart : e.start!, end: e.end!, ref: e.ref });
-    const dated = list.filter(isDated);
-    const adequateSpans = minMg === undefined ? [] : mergeSpans(dated.filter((e) => e.dailyMg !== undefined && e.dailyMg >= minMg).map(clip), at.gapToleranceDays.value);
-    const longest = adequateSpans.find((s) => daysBetween(s.start, s.end) >= minDays);
-    const base = { ingredientRxcui: rxcui, ingredient: name, role: list[0]!.role };
-
-    if (!longest) {
-      const possiblyAdequate = (e: Exposure) => minMg === undefined || e.dailyMg === undefined || e.dailyMg >= minMg;
-      const candidates = list.filter(possiblyAdequate);
-      const couldReach =
-        candidates.some((e) => !e.start || !e.end) ||
-        mergeSpans(candidates.filter(isDated).map(clip), at.gapToleranceDays.value).some(
-          (s) => daysBetween(s.start, s.end) >= minDays,
-        );
-      if (couldReach) {
-        const missing: string[] = [];
-        if (minMg === undefined) missing.push(`a minimum adequate dose for ${name} in the thresholds`);
-        if (candidates.some((e) => e.dailyMg === undefined)) missing.push(`the daily dose of ${name} (structured dosage or product strength)`);
-        if (candidates.some((e) => !e.start || !e.end)) missing.push(`how long ${name} was taken (start and end dates or days supplied)`);
-        trials.push({ ...base, status: 'adequacy-unknown', evidence: candidates.map((e) => e.ref), missing });
-      } else {
-        trials.push({ ...base, status: 'inadequate', evidence: list.map((e) => e.ref), missing: [] });
-      }
-      continue;
-    }
-
-    const adequateFrom = addDays(longest.start, minDays);
-    const otherStart = all
-      .filter((e) => e.ingredientRxcui !== rxcui && e.role === 'antidepressant' && e.start && e.start.getTime() >= adequateFrom.getTime())
-      .sort((a, b) => a.start!.getTime() - b.start!.getTime())[0];
-    // A score shows this trial's outcome until the next antidepressant starts (or the window closes).
-    let windowEnd = addDays(longest.end, thresholds.failure.scoreWindowAfterTrialDays.value);
-    if (otherStart?.start && otherStart.start.getTime() < windowEnd.getTime()) windowEnd = otherStart.start;
-    const inWindow = (scores ?? []).filter((s) => s.date.getTime() >= adequateFrom.getTime() && s.date.getTime() <= windowEnd.getTime());
-    const stillDepressed = inWindow.find((s) => s.depressed);
-    // A documented response outweighs a later switch (which may have been for side effects).
-    if (stillDepressed) {
-      trials.push({ ...base, status: 'failed', evidence: [...longest.refs, stillDepressed.ref], missing: [], adequateFrom });
-    } else if (inWindow.length > 0) {
-      trials.push({ ...base, status: 'responded', evidence: [...longest.refs, ...inWindow.map((s) => s.ref)], missing: [], adequateFrom });
-    } else if (otherStart) {
-      trials.push({ ...base, status: 'failed', evidence: [...longest.refs, otherStart.ref], missing: [], adequateFrom });
-    } else {
-      trials.push({
-        ...base,
-        status: 'outcome-unknown',
-        evidence: longest.refs,
-        missing: [scores ? `a PHQ-9 or MADRS after ${adequateFrom.toISOString().slice(0, 10)} showing the response to ${name}` : 'depression scores (observations could not be retrieved)'],
-        adequateFrom,
-      });
-    }
-  }
-  return trials.sort((a, b) => a.ingredient.localeCompare(b.ingredient));
-}

@@ -65,6 +65,11 @@ export class MedicationCatalogue {
     this.namePattern = names.length ? new RegExp(`(?<![A-Za-z])(${names.join('|')})(?![A-Za-z])`, 'gi') : undefined;
   }
 
+  /** Every catalogued product (for start-up checks of the configuration against the catalogue). */
+  allProducts(): IterableIterator<CatalogueProduct> {
+    return this.products.values();
+  }
+
   get size(): number {
     return this.products.size;
   }

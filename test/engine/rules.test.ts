@@ -107,9 +107,10 @@ const scenarios: Record<string, Scenario> = {
     resources: candidate({ phq9Recent: null }),
     expect: { 'EL-2': 'unknown' },
   },
-  'switching-antidepressant-shows-the-first-trial-failed': {
+  // Revision 2 (EL-2.11): a switch with no score is not evidence of nonresponse; it was 'met' before.
+  'switch-with-no-score-leaves-the-first-attempt-undecided': {
     resources: candidate({ phq9AfterSertraline: null }),
-    expect: { 'EL-2': 'met' },
+    expect: { 'EL-2': 'unknown' },
   },
   'response-to-a-trial-means-it-did-not-fail': {
     resources: candidate({ phq9AfterSertraline: obs.phq9(4, 195), phq9Recent: obs.phq9(3, 3) }),
@@ -251,17 +252,18 @@ describe('evidence and derived values', () => {
   it('counts adequate and failed trials for the assessment', () => {
     const a = assessResources(candidate());
     expect(a.trd).toMatchObject({ status: 'met', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 });
+    // Attempts are listed in the order they started (revision 2), no longer by name.
     expect(a.trials.map((t) => [t.ingredient, t.status])).toEqual([
-      ['escitalopram', 'failed'],
       ['sertraline', 'failed'],
+      ['escitalopram', 'failed'],
     ]);
   });
 
   it('a documented response is not a failure even when the drug was later switched', () => {
     const a = assessResources(candidate({ phq9AfterSertraline: obs.phq9(4, 195), phq9Recent: obs.phq9(3, 3) }));
     expect(a.trials.map((t) => [t.ingredient, t.status])).toEqual([
-      ['escitalopram', 'responded'],
       ['sertraline', 'responded'],
+      ['escitalopram', 'responded'],
     ]);
   });
 

@@ -110,58 +110,71 @@ function laterScores(index: RecordIndex, url: string, atLeast: number, afterMs: 
 }
 
 /**
- * EL-2 Two or more adequate antidepressant trials failed in the current episode
- * Trigger: any hook. Inclusion: medication statements, requests, dispenses and administrations of
- * antidepressant ingredients in the episode look-back (24 months). Exclusion: products flagged as
- * not an antidepressant trial; augmentation unless configured.
- * Outcome: met with >= 2 failed adequate trials; not-met when the medication record is complete and
- * even the undecided trials and the medication records naming no coded drug could not reach 2;
- * unknown otherwise.
- * Source: rules.md 3.4; TRD consensus (Depress Anxiety 2021); Spravato TRD indication.
+ * EL-2 Failed adequate treatment attempts in the current episode (revision-2 section 4)
+ * Trigger: any hook. Inclusion: the treatment attempts of attempts.ts (monotherapies, combinations
+ * started together, augmentations; multi-ingredient products by their own rows) in the episode
+ * look-back. Exclusion: products that never form a trial; co-medication; intolerance (reported apart).
+ * Outcome: met with >= EL2_MIN_FAILED failed attempts (or distinct antidepressants, EL2_COUNT_BASIS);
+ * not-met when the medication record is complete and failures plus undecided attempts plus records
+ * naming no coded drug could not reach it; unknown otherwise, saying why in clinical words.
+ * `data.distinctAntidepressantsFailed` feeds the esketamine label line (two oral antidepressants).
+ * Source: TRD-def (Depress Anxiety 2021;38:456: < 50 % reduction is nonresponse); PI 1; ATRQ; rules.md 3.4.
  */
 export const EL2 = defineRule({
   id: 'EL-2',
-  title: 'Two or more adequate antidepressant trials failed',
+  title: 'Two or more adequate treatment attempts failed',
   kind: 'eligibility',
   infoFor: ALL,
   source: SOURCES.trdDefinition,
   evaluate: ({ index, trials, thresholds }) => {
     const all = trials();
-    const failed = all.filter((t) => t.status === 'failed');
+    const at = thresholds.attempts;
+    const intolerant = all.filter((t) => t.status === 'intolerant');
+    const failedAttempts = all.filter((t) => t.status === 'failed' || (at.countIntoleranceAsFailure.value && t.status === 'intolerant'));
     const adequate = all.filter((t) => t.status === 'failed' || t.status === 'responded' || t.status === 'outcome-unknown');
-    const undecided = all.filter((t) => t.status === 'adequacy-unknown' || t.status === 'outcome-unknown');
+    const undecidedAttempts = all.filter((t) => t.status === 'adequacy-unknown' || t.status === 'outcome-unknown');
+    const distinct = (list: typeof all) => new Set(list.flatMap((t) => t.antidepressants));
+    const failedAds = distinct(failedAttempts);
+    // Counting basis: attempts (default), or distinct antidepressant ingredients.
+    const byIngredient = at.countBasis.value === 'antidepressants';
+    const failed = byIngredient ? failedAds.size : failedAttempts.length;
+    const undecided = byIngredient ? [...distinct(undecidedAttempts)].filter((k) => !failedAds.has(k)).length : undecidedAttempts.length;
     const needed = thresholds.adequateTrial.minimumTrialsForTrd.value;
     const data = {
-      failedTrials: failed.length,
+      failedTrials: failed,
       adequateTrials: adequate.length,
-      unknownTrials: undecided.length,
-      trials: all.map((t) => ({ ingredient: t.ingredient, status: t.status, evidence: t.evidence, missing: t.missing })),
+      unknownTrials: undecided,
+      intolerantTrials: intolerant.length,
+      distinctAntidepressantsFailed: failedAds.size,
+      countBasis: at.countBasis.value,
+      summaryReason: undecidedAttempts.find((t) => t.short)?.short,
+      trials: all.map((t) => ({ ingredient: t.ingredient, kind: t.kind, status: t.status, ...(t.note ? { note: t.note } : {}), evidence: t.evidence, missing: t.missing })),
     };
     const names = (list: typeof all) => list.map((t) => t.ingredient).join(', ');
-    if (failed.length >= needed) {
-      return met(failed.flatMap((t) => t.evidence), `${failed.length} failed adequate trials: ${names(failed)}.`, data);
+    if (failed >= needed) {
+      return met(failedAttempts.flatMap((t) => t.evidence), `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`, data);
     }
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
-    if (gap) return { ...gap, data, note: `${failed.length} failed adequate trial(s) found; the medication history is incomplete.` };
-    if (failed.length + undecided.length >= needed) {
+    if (gap) return { ...gap, data: { ...data, summaryReason: 'the medication list was not available' }, note: `${failed} failed adequate attempt(s) found; the medication history is incomplete.` };
+    if (failed + undecided >= needed) {
       return unknown(
-        undecided.flatMap((t) => t.missing),
-        [...failed, ...undecided].flatMap((t) => t.evidence),
-        `${failed.length} failed adequate trial(s); ${undecided.length} more could count (${names(undecided)}).`,
+        undecidedAttempts.flatMap((t) => t.missing),
+        [...failedAttempts, ...undecidedAttempts].flatMap((t) => t.evidence),
+        `${failed} failed adequate attempt(s); ${undecided} more could count (${names(undecidedAttempts)}).`,
         data,
       );
     }
     const unidentified = unidentifiedMedications(index);
-    if (unidentified.length > 0 && failed.length + undecided.length + unidentified.length >= needed) {
+    if (unidentified.length > 0 && failed + undecided + unidentified.length >= needed) {
       return unknown(
         [drugOf(unidentified)],
-        [...failed.flatMap((t) => t.evidence), ...unidentified],
-        `${failed.length} failed adequate trial(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
-        data,
+        [...failedAttempts.flatMap((t) => t.evidence), ...unidentified],
+        `${failed} failed adequate attempt(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
+        { ...data, summaryReason: `${unidentified.length} antidepressant record(s) could not be identified` },
       );
     }
-    return notMet(`${failed.length} failed adequate trial(s) in the episode; ${needed} are needed.`, data, [], adequate.flatMap((t) => t.evidence));
+    return notMet(`${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`, data, [], adequate.flatMap((t) => t.evidence));
   },
 });
 
