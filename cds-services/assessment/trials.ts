@@ -9,7 +9,6 @@ import { VS } from './concepts.js';
 import {
   addDays,
   administrationsPerDay,
-  daysBetween,
   durationInDays,
   massInMg,
   parseFhirDate,
@@ -17,7 +16,6 @@ import {
   volumeInMl,
 } from './fhir-read.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
-import { minimumDailyDoseMg } from './thresholds.js';
 
 export interface Exposure {
   ingredientRxcui: string;
