@@ -21,3 +21,8 @@ export function presentContext(call: HookCall, knowledge: TrdKnowledge, now: Dat
 export function respond(cards: CdsResponse['cards'], a: Assessment): CdsResponse {
   return { cards, extension: { [ASSESSMENT_EXTENSION]: assessmentExtension(a) } };
 }
+
+/** As `respond`, with more for machines in the same extension (order review: why each draft was in or out of scope). */
+export function respondWith(cards: CdsResponse['cards'], a: Assessment, more: Record<string, unknown>): CdsResponse {
+  return { cards, extension: { [ASSESSMENT_EXTENSION]: { ...assessmentExtension(a), ...more } } };
+}

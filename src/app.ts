@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
 
     const gathered = await gatherData(
       {
-        templates: service.prefetch,
+        templates: service.contextReads ? { ...service.prefetch, ...service.contextReads(request.context, request.fhirServer) } : service.prefetch,
         required: service.requiredData,
         prefetch: request.prefetch as Record<string, unknown> | null | undefined,
         context: request.context,
@@ -190,6 +190,7 @@ export function createApp(deps: AppDeps): express.Express {
       data: gathered.data,
       clock,
       newId,
+      ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}),
     };
     const t0 = performance.now();
     const decision = service.decide(call);

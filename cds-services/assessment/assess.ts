@@ -70,6 +70,8 @@ export interface Assessment {
   chart: ChartScope;
   /** Modalities whose start is not to be suggested, with the rule that withholds it (RC-1 bipolar, MO-9 course). */
   withheldSuggestions: Partial<Record<Modality, string>>;
+  /** The indexed record the rules read, for order review (OR-*), which reads it per draft. */
+  index: RecordIndex;
 }
 
 /** EL-10: which charts get patient-view TRD cards, and the reason in words. */
@@ -194,6 +196,7 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
     chart,
     withheldSuggestions,
     otherPatient: record.otherPatient,
+    index,
   };
 }
 

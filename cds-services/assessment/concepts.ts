@@ -118,6 +118,14 @@ export const VS = {
   muscleRelaxantIngredients: valueSetUrl('muscle-relaxant-ingredients'),
   sedatingAntihistamineIngredients: valueSetUrl('sedating-antihistamine-ingredients'),
   lamotrigineIngredient: valueSetUrl('lamotrigine-ingredient'),
+  bodyHeight: valueSetUrl('body-height'),
+  bodyMassIndex: valueSetUrl('body-mass-index'),
+  routeIntravenous: valueSetUrl('route-intravenous'),
+  routeIntramuscular: valueSetUrl('route-intramuscular'),
+  routeOral: valueSetUrl('route-oral'),
+  routeNasal: valueSetUrl('route-nasal'),
+  routeSubcutaneous: valueSetUrl('route-subcutaneous'),
+  routeSublingual: valueSetUrl('route-sublingual'),
 } as const;
 
 export type ConceptName = keyof typeof VS;

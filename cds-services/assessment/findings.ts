@@ -53,7 +53,8 @@ export type SettlingOrder =
   | 'order-suicide-risk-evaluation'
   | 'order-tms-safety-screen'
   | 'order-pdmp-review'
-  | 'order-urine-drug-screen';
+  | 'order-urine-drug-screen'
+  | 'pulse-oximetry';
 
 /** The outcome, saying which orders would settle what it lacks. */
 export const settledBy = (outcome: Outcome, ...orders: SettlingOrder[]): Outcome => (orders.length ? { ...outcome, settledBy: orders } : outcome);

@@ -16,6 +16,8 @@ const OBSERVATION_CONCEPTS = [
   VS.heartRate,
   VS.oxygenSaturation,
   VS.bodyWeight,
+  VS.bodyHeight,
+  VS.bodyMassIndex,
   VS.pregnancyStatusObservation,
   VS.hcgTests,
   VS.cssrsAssessments,

@@ -181,7 +181,47 @@ export interface Thresholds {
     | 'esketamineInductionWeeks'
     | 'esketamineInductionDoseMg'
   >;
+  /** Order review, OR-2..OR-11 (revision-2 Appendix A, "Order review"). */
+  orderReview: Settings<OrderReviewNumber> & {
+    ketamineWeightBasis: Setting<'actual' | 'adjusted' | 'ideal' | 'capped'>;
+    esketamineLabelJurisdiction: Setting<string>;
+    trdOrderSetCanonicals: Setting<string[]>;
+  };
 }
+
+export type OrderReviewNumber =
+  | 'ketamineTargetMgPerKg'
+  | 'ketamineDoseTolerancePercent'
+  | 'ketamineEscalationMaxMgPerKg'
+  | 'ketamineTrdCeilingMgPerKg'
+  | 'ketamineTrdMaxMgNoWeight'
+  | 'ketamineObesityBmi'
+  | 'ketamineObesityFlagBmi'
+  | 'ketamineMaxDosingWeightKg'
+  | 'adjustedBodyWeightFactor'
+  | 'weightLookbackDays'
+  | 'ketamineMinInfusionMinutes'
+  | 'ketamineCombinationMinInfusionMinutes'
+  | 'ketamineMaxSessionsPer7Days'
+  | 'ketamineMaxSessionsPerDay'
+  | 'ketamineSessionsPerWeek'
+  | 'ketamineInductionSessions'
+  | 'esketamineDeviceMg'
+  | 'esketamineMaxDoseMg'
+  | 'esketamineDay1DoseMg'
+  | 'esketamineGeriatricAge'
+  | 'esketamineGeriatricDay1DoseMg'
+  | 'esketamineNewCourseGapDays'
+  | 'esketamineInductionWeeks'
+  | 'esketamineInductionMaxPer7Days'
+  | 'esketamineSiDoseMg'
+  | 'esketamineSiWeeks'
+  | 'adultAge'
+  | 'tmsMinAgeAdjunct'
+  | 'sessionVitalsWindowMinutes'
+  | 'heartRateMax'
+  | 'supplyDaysFinding'
+  | 'loopGuardHours';
 
 export const DEFAULTS_FILE = join(fhirProfilesDir, 'thresholds', 'trd-thresholds.json');
 const SCHEMA_FILE = join(fhirProfilesDir, 'schemas', 'trd-thresholds.schema.json');

@@ -34,6 +34,7 @@ const SETTLING_ORDER_LABELS: Record<SettlingOrder, string> = {
   'order-tms-safety-screen': 'Complete a TMS safety screen',
   'order-pdmp-review': 'Review the prescription drug monitoring program',
   'order-urine-drug-screen': 'Order a urine drug screen',
+  'pulse-oximetry': 'Record SpO2 (pulse oximetry)',
 };
 
 /** Orders that would settle a missing criterion: the ones its rule names. */

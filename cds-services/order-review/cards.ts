@@ -1,18 +1,69 @@
-import { SYSTEM } from '../../src/terminology/systems.js';
-import type { Card } from '../../src/cds-hooks/protocol.js';
+/**
+ * order-select / order-sign cards from an order review: for each in-scope draft, a critical card
+ * per absolute contraindication (cancel offered), a warning per unknown absolute contraindication
+ * with the order that settles it, the cautions the loop guard lets through, one card for the
+ * order's dosing (OR-3 .. OR-7) carrying the complete protocol order as its update, the age,
+ * overlap, same-session vital signs and TMS-parameter cards, and the monitoring card. A draft
+ * out of scope gets nothing; scope unknown gets one info card; unidentified drafts one card per call.
+ * Every summary names the product and the route actually ordered (CD-3).
+ */
+import type { Card, Indicator } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
-import { MODALITY_NAMES, type Finding } from '../assessment/findings.js';
-import { massInMg, unitOf } from '../assessment/fhir-read.js';
+import type { Finding, RuleSource } from '../assessment/findings.js';
+import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
-import { byIndicator, findingsTable, makeCard, md } from '../cards/card.js';
-import { capitalise, cautionsFor, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
+import { INDICATOR_RANK, byIndicator, findingsTable, makeCard, md, table, type Markdown } from '../cards/card.js';
+import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { findingSentence, inSentence } from '../cards/problems.js';
-import type { TrdDraft } from './drafts.js';
-import { setKetamineDose } from '../cards/orders.js';
+import { ROUTE_WORD } from './dosage.js';
+import type { OrderCheck } from './checks.js';
+import type { DraftReview, OrderReview } from './review.js';
+
+const DOSING_RULES = new Set(['OR-3', 'OR-4', 'OR-5', 'OR-6', 'OR-7']);
+
+const SOURCE_OF: Record<string, RuleSource> = {
+  'OR-1': SOURCES.ketamineConsensus,
+  'OR-2': SOURCES.ketalarLabel,
+  'OR-3': SOURCES.ketamineConsensus,
+  'OR-4': SOURCES.ketamineConsensus,
+  'OR-5': SOURCES.ketamineConsensus,
+  'OR-6': SOURCES.spravatoLabel,
+  'OR-7': SOURCES.spravatoLabel,
+  'OR-8': SOURCES.spravatoLabel,
+  'OR-9': SOURCES.spravatoLabel,
+  'OR-10': SOURCES.spravatoLabel,
+  'OR-13': SOURCES.medicareTmsLcd,
+};
+
+/** The treatment as ordered: product and route ("IM ketamine", "intranasal esketamine (SPRAVATO)", "TMS"). */
+export function treatmentName(r: DraftReview): string {
+  if (r.draft.drug === 'tms') return 'TMS';
+  const route = r.dosage?.route ?? 'unknown';
+  if (r.draft.drug === 'esketamine') {
+    if (route === 'nasal' || route === 'unknown' || route === 'other') return 'intranasal esketamine (SPRAVATO)';
+    return `${ROUTE_WORD[route]} esketamine`;
+  }
+  const word = ROUTE_WORD[route];
+  return word ? `${word} ketamine` : 'ketamine';
+}
+
+/** How a draft is named in a detail: its product words, else its position (never its id, OR-1). */
+const draftWords = (r: DraftReview) => (r.draft.label ? `"${r.draft.label}"` : `draft order ${r.draft.position}`);
+
+const STATUS_WORDS: Record<OrderCheck['status'], string> = { 'as-ordered': 'fits', differs: 'differs', unknown: 'unknown' };
+
+function checksTable(checks: OrderCheck[]): Markdown {
+  return table(
+    ['Check', 'Ordered', 'Expected', 'Result'],
+    checks.map((c) => [c.rule, c.ordered, c.expected, c.status === 'unknown' ? `unknown: needs ${c.needed ?? 'more data'}` : c.status === 'differs' ? `${STATUS_WORDS[c.status]}: ${c.phrase}` : STATUS_WORDS[c.status]]),
+  );
+}
+
+const worst = (checks: OrderCheck[]): OrderCheck => [...checks].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator])[0]!;
 
 /** CI-1 found: the draft waits for a same-day suicide risk evaluation (deferred, not contraindicated). */
-function deferred(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
-  const name = MODALITY_NAMES[d.modality];
+function deferredCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
+  const name = treatmentName(r);
   return makeCard(
     {
       summary: `Start ${name} only after a same-day suicide risk evaluation (${f.rule})`,
@@ -20,7 +71,7 @@ function deferred(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
       source: f.source,
       detail: [md`${f.note} ${capitalise(name)} is deferred until the evaluation is documented.`, findingsTable([f])],
       suggestions: [
-        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: d.ref }] },
+        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] },
         ...ordersForMissing(f).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
       ],
       selectionBehavior: 'any',
@@ -30,15 +81,15 @@ function deferred(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   );
 }
 
-function contraindicated(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
-  const name = MODALITY_NAMES[d.modality];
+function contraindicationCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
+  const name = treatmentName(r);
   return makeCard(
     {
       summary: `Do not order ${name}: ${inSentence(f.title)} (${f.rule})`,
       indicator: 'critical',
       source: f.source,
-      detail: [md`${f.note}`, md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])],
-      suggestions: [{ label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: d.ref }] }],
+      detail: [f.note ? md`${f.note}` : undefined, md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])],
+      suggestions: [{ label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] }],
       selectionBehavior: 'at-most-one',
       overrideReasons: ctx.knowledge.overrideReasons,
     },
@@ -46,16 +97,18 @@ function contraindicated(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   );
 }
 
-function caution(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
-  const name = MODALITY_NAMES[d.modality];
-  const settle = f.status === 'unknown' ? ordersForMissing(f) : [];
+/** An absolute contraindication that could not be ruled out: the gap, and the order that settles it (CD-1). */
+function unknownContraindicationCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
+  const name = treatmentName(r);
+  const settle = ordersForMissing(f);
+  const gap = f.missing[0] ?? 'more data';
   return makeCard(
     {
-      // CD-3: a gap is worded as a gap, never as "not excluded"; information stays information.
-      summary: f.status === 'unknown' ? `Before ${name}: ${inSentence(findingSentence(f))} (${f.rule})` : `Caution with ${name}: ${inSentence(f.title)} (${f.rule})`,
-      indicator: f.status === 'met' && f.indicator === 'info' ? 'info' : 'warning',
+      // CD-3: a gap is worded as a gap, never as "not excluded".
+      summary: `Before ${name}: ${inSentence(findingSentence(f))} (${f.rule})`,
+      indicator: 'warning',
       source: f.source,
-      detail: [md`${f.note}`, findingsTable([f])],
+      detail: [f.note ? md`${f.note}` : undefined, md`Settle this before ${name} is given: ${f.missing.join('; ') || gap}.`, findingsTable([f])],
       suggestions: settle.map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
       selectionBehavior: 'any',
       overrideReasons: ctx.knowledge.overrideReasons,
@@ -64,68 +117,70 @@ function caution(d: TrdDraft, f: Finding, ctx: PresentContext): Card {
   );
 }
 
-const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The draft's dose in mg: a mg dose, or a mg/kg dose times the weight. */
-function orderedMg(r: fhir4.MedicationRequest, weightKg: number | undefined): number | undefined {
-  const q = r.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
-  const unit = unitOf(q);
-  if (unit === 'mg/kg' && typeof q?.value === 'number') return weightKg === undefined ? undefined : q.value * weightKg;
-  return massInMg(q);
-}
-
-/** MO-1: the IV ketamine dose against 0.5 mg/kg of the latest weight (within +/- 10 %). */
-function doseCheck(d: TrdDraft, a: Assessment, ctx: PresentContext): Card | undefined {
-  const mo1 = a.byRule.get('MO-1')!;
-  const draft = d.resource as fhir4.MedicationRequest;
-  if (mo1.status !== 'met') {
-    return makeCard(
-      {
-        summary: 'IV ketamine: no weight within 30 days, so the 0.5 mg/kg dose cannot be checked (MO-1)',
-        indicator: 'warning',
-        source: mo1.source,
-        detail: findingsTable([mo1]),
-        suggestions: [{ label: 'Record a body weight', actions: [orderAction(ctx, 'order-weight', 'Body weight for mg/kg dosing')] }],
-        selectionBehavior: 'any',
-      },
-      ctx.newId,
-    );
-  }
-  const expected = mo1.data!['doseMg'] as number;
-  const ordered = orderedMg(draft, mo1.data!['weightKg'] as number);
-  const tolerance = ctx.knowledge.thresholds.dosing.ketamineDoseTolerancePercent.value;
-  if (ordered !== undefined && Math.abs(ordered - expected) <= (expected * tolerance) / 100) return undefined;
-  const corrected = structuredClone(draft);
-  // A draft's dosage may be any shape (a string, an array of numbers): the correction keeps what is an
-  // object and replaces the rest, never writing into a non-object.
-  const instructions: unknown[] = Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction : [];
-  const dosage = (isObject(instructions[0]) ? instructions[0] : {}) as fhir4.Dosage;
-  corrected.dosageInstruction = [dosage, ...(instructions.slice(1) as fhir4.Dosage[])];
-  const rate = Array.isArray(dosage.doseAndRate) && isObject(dosage.doseAndRate[0]) ? dosage.doseAndRate[0] : {};
-  dosage.doseAndRate = [{ ...rate, doseQuantity: { value: expected, unit: 'mg', system: SYSTEM.ucum, code: 'mg' } }];
-  setKetamineDose(corrected, expected);
-  const off = ordered === undefined ? 'has no structured dose' : `is ${Math.round(ordered * 10) / 10} mg, ${Math.round((Math.abs(ordered - expected) / expected) * 100)}% from`;
+function cautionCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
+  const name = treatmentName(r);
   return makeCard(
     {
-      summary: `IV ketamine dose ${off} 0.5 mg/kg (${expected} mg for ${mo1.data!['weightKg']} kg) (MO-1)`,
-      indicator: 'warning',
-      source: mo1.source,
-      detail: [md`${mo1.note}`, findingsTable([mo1])],
-      suggestions: [{ label: `Change the dose to ${expected} mg`, isRecommended: true, actions: [{ type: 'update', description: `Set the ketamine dose to ${expected} mg (0.5 mg/kg)`, resource: corrected }] }],
-      selectionBehavior: 'at-most-one',
+      summary: `Caution with ${name}: ${inSentence(f.title)} (${f.rule})`,
+      indicator: f.indicator === 'info' ? 'info' : 'warning',
+      source: f.source,
+      detail: [f.note ? md`${f.note}` : undefined, findingsTable([f])],
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
   );
 }
 
-function monitoringCard(d: TrdDraft, a: Assessment, ctx: PresentContext): Card {
-  if (d.modality === 'esketamine') {
+/** One card for a group of checks on the order, with the update (complete protocol order) and settling orders. */
+function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, withUpdate: boolean): Card {
+  const name = treatmentName(r);
+  const problems = checks.filter((c) => c.status !== 'as-ordered');
+  const top = worst(problems.length ? problems : checks);
+  const others = problems.filter((c) => c !== top);
+  const dose = r.dosage?.dose?.text;
+  const lead = DOSING_RULES.has(top.rule) && dose ? `${capitalise(name)} ${dose}` : capitalise(name);
+  const also = others.length ? `; also ${[...new Set(others.map((c) => c.rule))].join(', ')}` : '';
+  const settle = [...new Set(checks.flatMap((c) => (c.status !== 'as-ordered' ? (c.settledBy ?? []) : [])))];
+  const suggestions = [
+    ...(withUpdate && r.update
+      ? [{ label: `Change to the protocol order: ${r.update.dosageInstruction?.[0]?.text ?? ''}`.slice(0, 200), actions: [{ type: 'update' as const, description: `Replace the draft's dosing with the complete protocol order`, resource: r.update }] }]
+      : []),
+    ...settle.map((template) => ({ label: ordersForMissing({ settledBy: [template] } as Finding)[0]!.label, actions: [orderAction(ctx, template, ordersForMissing({ settledBy: [template] } as Finding)[0]!.label)] })),
+  ];
+  const recommend = suggestions.length === 1 && withUpdate && !!r.update && top.indicator !== 'info';
+  return makeCard(
+    {
+      summary: `${lead}: ${top.phrase}${also} (${top.rule})`,
+      indicator: top.indicator,
+      source: SOURCE_OF[top.rule] ?? SOURCES.ketamineConsensus,
+      detail: [
+        md`Checks of ${draftWords(r)} against the ${r.draft.drug === 'esketamine' ? 'label' : 'protocol'}:`,
+        checksTable(checks),
+        ...checks.filter((c) => c.detail).map((c) => md`${c.detail}`),
+        r.weight && DOSING_RULES.has(top.rule)
+          ? md`Dosing weight ${Math.round(r.weight.kg * 10) / 10} kg (${r.weight.basis}${r.weight.fellBack ? ': height or sex missing, so actual weight was used' : ''}) from ${r.weight.date.toISOString().slice(0, 10)}${r.weight.bmi !== undefined ? `; BMI ${r.weight.bmi}` : ''}.`
+          : undefined,
+      ],
+      suggestions: recommend ? suggestions.map((s) => ({ ...s, isRecommended: true })) : suggestions,
+      selectionBehavior: recommend ? 'at-most-one' : 'any',
+      ...(checks.some((c) => c.override) || top.indicator !== 'info' ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
+    },
+    ctx.newId,
+  );
+}
+
+function infoCard(summary: string, detail: Markdown, ctx: PresentContext, indicator: Indicator = 'info', source: RuleSource = SOURCES.ketamineConsensus): Card {
+  return makeCard({ summary, indicator, source, detail }, ctx.newId);
+}
+
+/** IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft. */
+function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Card {
+  if (r.draft.drug === 'esketamine') {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
     return makeCard(
       {
-        summary: 'Spravato REMS: certified setting, BP before and ~40 min after the dose, observe 2 hours (EL-8, MO-3)',
+        summary: 'SPRAVATO REMS: certified setting, BP before and ~40 min after the dose, observe 2 hours (EL-8, MO-3)',
         indicator: 'info',
         source: SOURCES.spravatoRems,
         detail: [md`${mo3.note}`, md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])],
@@ -138,7 +193,7 @@ function monitoringCard(d: TrdDraft, a: Assessment, ctx: PresentContext): Card {
   const mo2 = a.byRule.get('MO-2')!;
   return makeCard(
     {
-      summary: 'IV ketamine monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)',
+      summary: `${capitalise(treatmentName(r))} monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)`,
       indicator: 'info',
       source: mo2.source,
       detail: [md`${mo2.note}`, md`Resuscitation equipment immediately available.`, findingsTable([mo2])],
@@ -155,7 +210,7 @@ function monitoringCard(d: TrdDraft, a: Assessment, ctx: PresentContext): Card {
 function combinationCards(a: Assessment, ctx: PresentContext): Card[] {
   const rc14 = a.byRule.get('RC-14')!;
   const rc15 = a.byRule.get('RC-15')!;
-  const minutes = ctx.knowledge.thresholds.dosing.ketamineCombinationInfusionMinutes.value;
+  const minutes = ctx.knowledge.thresholds.orderReview.ketamineCombinationMinInfusionMinutes.value;
   return [
     makeCard(
       {
@@ -173,29 +228,82 @@ function combinationCards(a: Assessment, ctx: PresentContext): Card[] {
   ];
 }
 
-/**
- * order-select / order-sign: for each ketamine, esketamine or TMS draft, a critical card per
- * absolute contraindication (with a delete suggestion), warnings for cautions, the dose check,
- * monitoring and REMS facts; the combination protocol when ketamine and TMS are drafted together.
- * A draft that came from this service's own suggestion raises only contraindications again.
- */
-export function orderReviewCards(a: Assessment, drafts: TrdDraft[], ctx: PresentContext): Card[] {
-  const cards: Card[] = [];
-  for (const d of drafts) {
-    const absolute = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.includes(d.modality));
-    cards.push(...absolute.map((f) => contraindicated(d, f, ctx)));
-    const defers = a.findings.filter((f) => f.status === 'met' && f.deferFor.includes(d.modality));
-    cards.push(...defers.map((f) => deferred(d, f, ctx)));
-    if (defers.length) continue;
-    if (d.own || absolute.length) continue;
-    cards.push(...cautionsFor(a, d.modality).map((f) => caution(d, f, ctx)));
-    if (d.modality === 'iv-ketamine') {
-      const dose = doseCheck(d, a, ctx);
-      if (dose) cards.push(dose);
-    }
-    if (d.modality !== 'tms') cards.push(monitoringCard(d, a, ctx));
+function isDeceased(a: Assessment): boolean {
+  const p = a.index.record.patient.items[0];
+  if (!p) return false;
+  if (p.deceasedBoolean === true) return true;
+  const died = parseFhirDate(p.deceasedDateTime);
+  return died !== undefined && died.getTime() <= a.now.getTime();
+}
+
+function cardsForDraft(r: DraftReview, a: Assessment, ctx: PresentContext): Card[] {
+  const scope = r.scope;
+  if (!scope || scope.status === 'out') return [];
+  const name = treatmentName(r);
+  if (scope.status === 'unknown') {
+    return [infoCard(`If this ${name} order is for depression, add the indication to get the TRD checks (OR-2)`, md`${capitalise(draftWords(r))}: ${scope.reason}. With a depressive indication (reasonCode or reasonReference) this order gets the TRD safety, dose and monitoring checks; ketamine for anaesthesia, analgesia or sedation gets none.`, ctx, 'info', SOURCES.ketalarLabel)];
   }
-  const fresh = drafts.filter((d) => !d.own);
-  if (fresh.some((d) => d.modality === 'tms') && fresh.some((d) => d.modality === 'iv-ketamine')) cards.push(...combinationCards(a, ctx));
+  const cards: Card[] = [];
+  cards.push(...r.contraindications.map((f) => contraindicationCard(r, f, ctx)));
+  cards.push(...r.deferrals.map((f) => deferredCard(r, f, ctx)));
+  cards.push(...r.unknownContraindications.map((f) => unknownContraindicationCard(r, f, ctx)));
+  const problems = r.checks.filter((c) => c.status !== 'as-ordered');
+  // Safety checks that are their own problem: age, overlap, same-session vital signs.
+  for (const rule of ['OR-8', 'OR-9', 'OR-10']) {
+    const mine = problems.filter((c) => c.rule === rule);
+    if (mine.length) cards.push(checksCard(r, mine, ctx, false));
+  }
+  // With a contraindication found the order should not proceed: no cautions, dosing or monitoring cards on top.
+  if (r.contraindications.length || r.deferrals.length) return cards;
+  cards.push(...r.cautions.map((f) => cautionCard(r, f, ctx)));
+  const dosing = r.checks.filter((c) => DOSING_RULES.has(c.rule));
+  if (dosing.some((c) => c.status !== 'as-ordered')) cards.push(checksCard(r, dosing, ctx, true));
+  const tms = problems.filter((c) => c.rule === 'OR-13');
+  if (tms.length) cards.push(checksCard(r, tms, ctx, false));
+  if (scope.nonProtocolRoute) {
+    cards.push(infoCard(`${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`, md`${capitalise(draftWords(r))} is ${name}. The patient-level contraindications and cautions above apply by any route; no dose change is suggested.`, ctx));
+  }
+  if (r.monitoring && r.draft.drug !== 'tms') cards.push(monitoringCard(r, a, ctx));
+  return cards;
+}
+
+/**
+ * The cards of an order review. A deceased patient gets none (CD-9). An unidentified draft gives
+ * one card per call, a warning when something in it suggests ketamine or esketamine (OR-1).
+ */
+export function orderReviewCards(a: Assessment, review: OrderReview, ctx: PresentContext): Card[] {
+  if (isDeceased(a)) return [];
+  const cards = review.drafts.flatMap((r) => cardsForDraft(r, a, ctx));
+  const unidentified = review.drafts.filter((r) => r.draft.drug === 'unidentified' && (r.draft.suggestsKetamine || a.isDepressionPatient));
+  if (unidentified.length) {
+    const hinted = unidentified.some((r) => r.draft.suggestsKetamine);
+    const count = unidentified.length === 1 ? 'one draft order' : `${unidentified.length} draft orders`;
+    cards.push(
+      infoCard(
+        hinted
+          ? `The drug in ${count} could not be identified but may be ketamine or esketamine; no ketamine or esketamine checks were run (OR-1)`
+          : `The drug in ${count} could not be identified, so ketamine and esketamine checks were not run on it (OR-1)`,
+        md`Not identified: ${unidentified.map(draftWords).join(', ')}. Code the medication (RxNorm or NDC) or name it, or send its Medication resource with the order.`,
+        ctx,
+        hinted ? 'warning' : 'info',
+      ),
+    );
+  }
+  if (review.combination) cards.push(...combinationCards(a, ctx));
   return cards.sort(byIndicator);
+}
+
+/** Why each draft was in or out of scope and what its checks found, for the assessment extension. */
+export function orderReviewExtension(review: OrderReview) {
+  return review.drafts.map((r) => ({
+    position: r.draft.position,
+    drug: r.draft.drug,
+    identifiedBy: r.draft.identifiedBy,
+    ...(r.draft.medicationFrom ? { medicationFrom: r.draft.medicationFrom } : {}),
+    ...(r.dosage ? { route: r.dosage.route } : {}),
+    ...(r.scope ? { scope: r.scope.status, scopeReason: r.scope.reason } : {}),
+    ...(r.draft.own ? { ownSuggestion: true } : {}),
+    checks: r.checks.map((c) => ({ rule: c.rule, status: c.status, indicator: c.indicator, ...(c.needed ? { needed: c.needed } : {}) })),
+    ...(r.suppressed.length ? { suppressedByLoopGuard: r.suppressed } : {}),
+  }));
 }

@@ -1,25 +1,64 @@
-import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
+import type { CdsServiceDefinition, HookCall } from '../../src/cds-hooks/service.js';
 import type { Assessment } from '../assessment/assess.js';
-import { trdDrafts } from './drafts.js';
-import { orderReviewCards } from './cards.js';
 import type { TrdKnowledge } from '../knowledge.js';
 import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
-import { assessCall, presentContext, respond } from '../service-kit.js';
+import { assessCall, presentContext, respondWith } from '../service-kit.js';
+import { orderReviewCards, orderReviewExtension } from './cards.js';
+import { draftMedicationReads } from './medication-resolver.js';
+import { reviewOrders, type OrderReview } from './review.js';
+
+/** Keys of the extra reads for drafts' Medications (`draftMedication0`, ...), gathered with the rest of the call. */
+const DRAFT_MEDICATION_KEY = 'draftMedication';
+
+interface OrderContext {
+  draftOrders?: { entry?: { fullUrl?: string; resource?: fhir4.Resource }[] } | null;
+  selections?: string[];
+}
+
+export interface OrderDecision {
+  assessment: Assessment;
+  review: OrderReview;
+}
+
+/** The Medications fetched for the drafts, keyed `Medication/<id>`. */
+function fetchedMedications(call: HookCall): Map<string, fhir4.Medication> {
+  const out = new Map<string, fhir4.Medication>();
+  for (const [key, d] of Object.entries(call.data)) {
+    if (!key.startsWith(DRAFT_MEDICATION_KEY) || !d.known) continue;
+    for (const r of d.resources) if (r.resourceType === 'Medication' && r.id) out.set(`Medication/${r.id}`, r as fhir4.Medication);
+  }
+  return out;
+}
 
 /** order-select and order-sign share one review; order-select looks only at the selected drafts. */
 export function orderReviewService<H extends 'order-select' | 'order-sign'>(
   knowledge: TrdKnowledge,
   entry: { id: string; hook: H; title: string; description: string },
-): CdsServiceDefinition<H, Assessment> {
+): CdsServiceDefinition<H, OrderDecision> {
   return {
     ...entry,
     prefetch: trdPrefetch(knowledge.terminology),
     requiredData: REQUIRED_KEYS,
-    decide: (call) => assessCall(call, knowledge),
-    present: (a, call) => {
-      const context = call.context as { draftOrders?: { entry?: { resource?: fhir4.Resource }[] }; selections?: string[] };
-      const drafts = trdDrafts(context.draftOrders, knowledge.terminology, call.hook === 'order-select' ? (context.selections ?? []) : undefined);
-      return respond(orderReviewCards(a, drafts, presentContext(call, knowledge, a.now)), a);
+    contextReads: (context, fhirServer) =>
+      Object.fromEntries(draftMedicationReads((context as OrderContext).draftOrders, fhirServer).map((read, i) => [`${DRAFT_MEDICATION_KEY}${i}`, read])),
+    decide: (call) => {
+      const assessment = assessCall(call, knowledge);
+      const context = call.context as OrderContext;
+      const entries = Array.isArray(context.draftOrders?.entry) ? context.draftOrders.entry : [];
+      const review = reviewOrders(
+        assessment,
+        {
+          hook: call.hook as H,
+          entries,
+          ...(call.hook === 'order-select' ? { selections: context.selections ?? [] } : {}),
+          fetched: fetchedMedications(call),
+          ...(call.fhirServer ? { fhirServer: call.fhirServer } : {}),
+        },
+        knowledge,
+      );
+      return { assessment, review };
     },
+    present: ({ assessment, review }, call) =>
+      respondWith(orderReviewCards(assessment, review, presentContext(call, knowledge, assessment.now)), assessment, { orders: orderReviewExtension(review) }),
   };
 }

@@ -22,6 +22,8 @@ import {
   type Problem,
 } from '../cards/problems.js';
 import { trdSummary } from './trd-summary.js';
+import { dosingWeight, protocolDoseMg } from '../order-review/checks.js';
+import { SHOWN_FINDINGS_EXTENSION, patientFindings, shownFindingsValue } from '../order-review/review.js';
 
 /** The card budget of patient-view (issue 17): at most this many cards. */
 export const PATIENT_VIEW_MAX_CARDS = 4;
@@ -141,13 +143,21 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
       actions: [...screen, orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
     });
   }
-  const dose = a.byRule.get('MO-1')!;
-  if (suggestable(a, 'iv-ketamine') && dose.status === 'met') {
-    const mg = dose.data!['doseMg'] as number;
+  // The cautions shown with a suggestion ride on it, so the loop guard (OR-11) can tell repeats from news.
+  const shown = (modality: Modality) => (r: fhir4.Resource) => {
+    (r as fhir4.DomainResource).extension = [{ url: SHOWN_FINDINGS_EXTENSION, valueString: `${shownFindingsValue(patientFindings(a, modality, false).cautions)} monitoring=shown`.trim() }];
+  };
+  // SO-1 dose: 0.5 mg/kg of the OR-3 dosing weight (MO-1 is retired by revision-2).
+  const weight = dosingWeight(a.index, ctx.knowledge.thresholds.orderReview);
+  if (suggestable(a, 'iv-ketamine') && weight) {
+    const mg = protocolDoseMg(weight, ctx.knowledge.thresholds.orderReview);
     suggestions.push({
       label: `Order IV ketamine ${mg} mg (0.5 mg/kg) 3 times a week for 2 weeks`,
       actions: [
-        orderAction(ctx, 'ketamine-infusion', `Ketamine ${mg} mg IV over 40 minutes`, (r) => setKetamineDose(r as fhir4.MedicationRequest, mg)),
+        orderAction(ctx, 'ketamine-infusion', `Ketamine ${mg} mg IV over 40 minutes`, (r) => {
+          setKetamineDose(r as fhir4.MedicationRequest, mg);
+          shown('iv-ketamine')(r);
+        }),
         orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion'),
         orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion'),
         measure(),
@@ -157,7 +167,7 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
   if (suggestable(a, 'esketamine')) {
     suggestions.push({
       label: 'Order esketamine (SPRAVATO) 56 mg twice weekly for 4 weeks',
-      actions: [orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4'), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
+      actions: [orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4', shown('esketamine')), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
     });
   }
   return suggestions;

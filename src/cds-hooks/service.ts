@@ -12,6 +12,8 @@ export interface HookCall<H extends HookName = HookName> {
   readonly data: GatheredData;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** The EHR's FHIR base for this call, if it gave one (to resolve absolute references under it). */
+  readonly fhirServer?: string;
 }
 
 /**
@@ -27,6 +29,11 @@ export interface CdsServiceDefinition<H extends HookName = HookName, Decision = 
   readonly usageRequirements?: string;
   /** Prefetch keys without which no answer is possible: unobtainable ones give HTTP 412. */
   readonly requiredData: readonly string[];
+  /**
+   * Reads this call needs besides its prefetch templates, named by key (e.g. the Medication a draft
+   * order references): fetched from fhirServer in parallel with the rest, never required.
+   */
+  contextReads?(context: HookContext<H>, fhirServer: string | undefined): Record<string, string>;
   decide(call: HookCall<H>): Decision;
   present(decision: Decision, call: HookCall<H>): CdsResponse;
 }

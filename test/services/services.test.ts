@@ -64,7 +64,6 @@ describe('cautions at order-sign', () => {
     ['patient-with-cirrhosis-orders-esketamine', 'RC-8', candidate({}, icd('K74.60')), esketamineDraft()],
     ['patient-with-thyrotoxicosis-orders-ketamine', 'RC-9', candidate({}, icd('E05.00')), ketamineDraft(40)],
     ['patient-with-dissociative-disorder-orders-ketamine', 'RC-12', candidate({}, icd('F44.81')), ketamineDraft(40)],
-    ['patient-with-one-trial-orders-tms', 'RC-13', candidate({ escitalopram: null }), tmsDraft()],
     ['patient-with-attempt-five-months-ago-orders-tms', 'RC-16', candidate({}, icd('T14.91XD', { onsetDaysAgo: 150 })), tmsDraft()],
   ])('%s gets a %s warning', async (_name, rule, resources, draft) => {
     const { cards } = await callHook('order-sign', resources, { drafts: [draft] });
@@ -77,33 +76,6 @@ describe('cautions at order-sign', () => {
     const card = cards.find((c) => c.summary.includes('CI-4'))!;
     expect(card.indicator).toBe('warning');
     expect(card.suggestions![0]!.label).toMatch(/pregnancy test/i);
-  });
-});
-
-describe('IV ketamine dose check (MO-1)', () => {
-  it('a dose more than 10 % from 0.5 mg/kg gets an update carrying the whole corrected order', async () => {
-    const draft = ketamineDraft(60);
-    const { cards } = await callHook('order-select', candidate(), { drafts: [draft] });
-    const card = cards.find((c) => c.summary.includes('MO-1'))!;
-    expect(card.indicator).toBe('warning');
-    const action = card.suggestions![0]!.actions[0]!;
-    expect(action.type).toBe('update');
-    const corrected = (action as unknown as { resource: fhir4.MedicationRequest }).resource;
-    expect(corrected.id).toBe(draft.id);
-    expect(corrected.medicationCodeableConcept).toEqual(draft.medicationCodeableConcept);
-    expect(corrected.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 40, code: 'mg' });
-  });
-
-  it('a dose within 10 % raises no dose card', async () => {
-    const { cards } = await callHook('order-select', candidate(), { drafts: [ketamineDraft(42)] });
-    expect(cards.some((c) => c.summary.includes('MO-1'))).toBe(false);
-  });
-
-  it('without a recent weight asks for one', async () => {
-    const { cards } = await callHook('order-select', candidate({ weight: null }), { drafts: [ketamineDraft(40)] });
-    const card = cards.find((c) => c.summary.includes('MO-1'))!;
-    expect(card.summary).toMatch(/no weight/i);
-    expect(card.suggestions![0]!.label).toMatch(/weight/i);
   });
 });
 
@@ -128,14 +100,6 @@ describe('monitoring, REMS and the combination', () => {
     expect(rulesOf(cards, 'warning')).toContain('RC-14');
   });
 
-  it('an accepted suggestion does not raise the same cards again at order-sign (loop guard)', async () => {
-    const pv = await callHook('patient-view', candidate());
-    const trd = trdCard(pv.cards);
-    const ketamine = trd.suggestions!.find((s) => s.label.includes('ketamine'))!;
-    const drafts = ketamine.actions.map((a) => (a as { resource: fhir4.Resource }).resource);
-    const { cards } = await callHook('order-sign', candidate(), { drafts });
-    expect(cards).toEqual([]);
-  });
 });
 
 describe('what gets no cards', () => {
@@ -216,11 +180,12 @@ describe('the assessment extension', () => {
       callHook('order-select', record, { drafts: [ketamineDraft(40)] }),
       callHook('order-sign', record, { drafts: [tmsDraft()] }),
     ]);
-    const [a, b, c] = views.map((v) => v.extension!['org.trdcds.assessment']);
+    // Order hooks add why each draft was in or out of scope (`orders`); the rest is the same assessment.
+    const [a, b, c] = views.map((v) => ({ ...(v.extension!['org.trdcds.assessment'] as object), orders: undefined }));
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     expect(a).toMatchObject({ version: '3', trd: { status: 'unknown', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
-    const { trd, criteria } = a as { trd: object; criteria: { rule: string; evidence: string[] }[] };
+    const { trd, criteria } = a as unknown as { trd: object; criteria: { rule: string; evidence: string[] }[] };
     expect(trd).not.toHaveProperty('evidence'); // EL-2's, below
     expect(criteria.find((f) => f.rule === 'EL-2')?.evidence.length).toBeGreaterThanOrEqual(2);
   });

@@ -1,0 +1,347 @@
+/**
+ * Checks on the order itself (revision-2 OR-3 .. OR-10, OR-13). Each is a pure function of the
+ * draft's structured dosage, the indexed record, the configuration and the clock, and returns one
+ * `OrderCheck`: as ordered, differs (with its indicator), or unknown (with what would settle it).
+ * A check that cannot be made is never "fine".
+ */
+import type { Indicator } from '../../src/cds-hooks/protocol.js';
+import { VS } from '../assessment/concepts.js';
+import { ageInYears, parseFhirDate, unitOf, withinDays } from '../assessment/fhir-read.js';
+import type { SettlingOrder } from '../assessment/findings.js';
+import { latestBloodPressure, latestWeight } from '../assessment/observations.js';
+import type { RecordIndex } from '../assessment/record.js';
+import type { Thresholds } from '../assessment/thresholds.js';
+import type { DraftDosage } from './dosage.js';
+
+export type CheckStatus = 'as-ordered' | 'differs' | 'unknown';
+
+export interface OrderCheck {
+  rule: string;
+  status: CheckStatus;
+  /** For differs / unknown: how much it matters. As-ordered checks are info. */
+  indicator: Indicator;
+  /** A clinical phrase for the card summary ("infusion over 2 min; the protocol is 40 min"). */
+  phrase: string;
+  /** What the order says, in words. */
+  ordered: string;
+  /** What the protocol or label expects. */
+  expected: string;
+  /** For unknown: what would settle it. */
+  needed?: string;
+  /** More for the card's detail (e.g. the other course's sessions, OR-9). */
+  detail?: string;
+  settledBy?: SettlingOrder[];
+  /** This check asks for the complete protocol update of the order. */
+  wantsUpdate?: boolean;
+  /** A critical dose check offers override reasons. */
+  override?: boolean;
+}
+
+type OR = Thresholds['orderReview'];
+const v = <K extends keyof OR>(c: OR, k: K): OR[K]['value'] => c[k].value;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const HALF_MG = (mg: number) => Math.round(mg * 2) / 2;
+
+// ---------------------------------------------------------------------------------------------
+// Dosing weight (OR-3)
+
+export interface DosingWeight {
+  kg: number;
+  actualKg: number;
+  basis: 'actual' | 'adjusted' | 'ideal' | 'capped';
+  date: Date;
+  ref: string;
+  bmi?: number;
+  /** The configured basis could not be applied (height or sex missing): actual weight was used. */
+  fellBack?: boolean;
+}
+
+function latestHeightCm(index: RecordIndex): number | undefined {
+  for (const o of index.observations(VS.bodyHeight)) {
+    const q = o.resource.valueQuantity;
+    if (typeof q?.value !== 'number' || q.value <= 0) continue;
+    const unit = unitOf(q);
+    if (unit === 'cm') return q.value;
+    if (unit === 'm') return q.value * 100;
+    if (unit === '[in_i]' || unit === 'in') return q.value * 2.54;
+  }
+  return undefined;
+}
+
+/**
+ * The weight OR-3 doses by: the latest weight within the look-back, adjusted as configured.
+ * Source: revision-2 OR-3 (Devine IBW, ABW factor 0.4 [not re-read]; the policy is [local]).
+ */
+export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefined {
+  const w = latestWeight(index, v(c, 'weightLookbackDays'));
+  if (!w) return undefined;
+  const heightCm = latestHeightCm(index);
+  const recordedBmi = index.observations(VS.bodyMassIndex).find((o) => o.value !== undefined && withinDays(o.date, index.now, v(c, 'weightLookbackDays')))?.value;
+  const bmi = recordedBmi ?? (heightCm ? w.kg / (heightCm / 100) ** 2 : undefined);
+  const basis = v(c, 'ketamineWeightBasis');
+  const base = { actualKg: w.kg, date: w.date, ref: w.ref, ...(bmi !== undefined ? { bmi: round1(bmi) } : {}) };
+  if (basis === 'actual') return { ...base, kg: w.kg, basis };
+  if (basis === 'capped') return { ...base, kg: Math.min(w.kg, v(c, 'ketamineMaxDosingWeightKg')), basis };
+  if (bmi === undefined || bmi < v(c, 'ketamineObesityBmi')) return { ...base, kg: w.kg, basis: 'actual' };
+  const gender = index.record.patient.items[0]?.gender;
+  if (!heightCm || (gender !== 'male' && gender !== 'female')) return { ...base, kg: w.kg, basis: 'actual', fellBack: true };
+  const ibw = (gender === 'male' ? 50 : 45.5) + 2.3 * Math.max(0, heightCm / 2.54 - 60);
+  const kg = basis === 'ideal' ? ibw : ibw + v(c, 'adjustedBodyWeightFactor') * (w.kg - ibw);
+  return { ...base, kg: Math.min(kg, w.kg), basis };
+}
+
+// ---------------------------------------------------------------------------------------------
+// IV ketamine (OR-3, OR-4, OR-5)
+
+export interface KetamineContext {
+  dosage: DraftDosage;
+  weight?: DosingWeight;
+  /** A TMS draft in the same call, or an active TMS course: the 20-minute combination infusion is accepted. */
+  combination: boolean;
+  c: OR;
+}
+
+/** The protocol dose in mg for the dosing weight, rounded to 0.5 mg as pumps are set. */
+export const protocolDoseMg = (weight: DosingWeight, c: OR): number => HALF_MG(weight.kg * v(c, 'ketamineTargetMgPerKg'));
+
+/** OR-3 IV ketamine dose per kg of dosing weight. Source: S0, S1 (0.5 mg/kg); escalation and ceiling [local]. */
+export function checkKetamineDose({ dosage, weight, c }: KetamineContext): OrderCheck {
+  const target = v(c, 'ketamineTargetMgPerKg');
+  const tolerance = v(c, 'ketamineDoseTolerancePercent') / 100;
+  const ordered = dosage.dose?.text ?? 'no dose';
+  const expected = weight ? `${target} mg/kg = ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${weight.basis === 'actual' ? '' : ` (${weight.basis} weight)`}` : `${target} mg/kg`;
+  const rule = 'OR-3';
+  const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
+  if (dosage.dose?.mg === undefined && dosage.dose?.mgPerKg === undefined) {
+    return weight
+      ? { rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`, ordered, expected, needed: 'a dose in mg or mg/kg', wantsUpdate: true }
+      : { rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg and no recent weight for the ${target} mg/kg dose`, ordered, expected, needed: `a dose in mg and a body weight within ${v(c, 'weightLookbackDays')} days`, settledBy: ['order-weight'] };
+  }
+  if (perKg === undefined) {
+    return { rule, status: 'unknown', indicator: 'warning', phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`, ordered, expected, needed: `a body weight within ${v(c, 'weightLookbackDays')} days`, settledBy: ['order-weight'] };
+  }
+  const perKgText = `${Math.round(perKg * 100) / 100} mg/kg`;
+  const withPerKg = dosage.dose?.mgPerKg === undefined ? `${ordered} (${perKgText})` : ordered;
+  if (Math.abs(perKg - target) <= target * tolerance + 1e-9) return { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
+  if (perKg < target) return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is below the ${target} mg/kg protocol dose`, ordered: withPerKg, expected };
+  if (perKg <= v(c, 'ketamineEscalationMaxMgPerKg') + 1e-9) {
+    return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is above the protocol dose; escalation to ${v(c, 'ketamineEscalationMaxMgPerKg')} mg/kg is reported after inadequate response`, ordered: withPerKg, expected };
+  }
+  if (perKg <= v(c, 'ketamineTrdCeilingMgPerKg') + 1e-9) {
+    return { rule, status: 'differs', indicator: 'warning', phrase: `dose ${perKgText} is above the ${target} mg/kg protocol dose`, ordered: withPerKg, expected, wantsUpdate: true };
+  }
+  return { rule, status: 'differs', indicator: 'critical', phrase: `dose ${perKgText} is above any TRD protocol dose: anaesthetic range`, ordered: withPerKg, expected, wantsUpdate: true, override: true };
+}
+
+/** OR-4 IV ketamine infusion duration. Source: S1 (40-60 min); S0, S1 (20 min only during TMS). */
+export function checkInfusionTime({ dosage, combination, c }: KetamineContext): OrderCheck {
+  const rule = 'OR-4';
+  const min = v(c, 'ketamineMinInfusionMinutes');
+  const combo = v(c, 'ketamineCombinationMinInfusionMinutes');
+  const expected = combination ? `over ${min} min (${combo} min during TMS in the combination)` : `over ${min} min`;
+  const m = dosage.infusionMinutes;
+  if (m === undefined) return { rule, status: 'unknown', indicator: 'warning', phrase: `no infusion duration; the protocol gives the dose over ${min} min`, ordered: 'no duration or rate', expected, needed: 'an infusion duration or rate', wantsUpdate: true };
+  const ordered = dosage.infusionFrom === 'push' ? 'IV push or bolus' : `over ${round1(m)} min${dosage.infusionFrom === 'rate' ? ' (dose / rate)' : ''}`;
+  if (m >= min) return { rule, status: 'as-ordered', indicator: 'info', phrase: `infusion over ${round1(m)} min`, ordered, expected };
+  if (combination && m >= combo) return { rule, status: 'as-ordered', indicator: 'info', phrase: `${round1(m)}-min infusion, accepted only during TMS in the combination`, ordered, expected };
+  const what = dosage.infusionFrom === 'push' ? 'given as a push or bolus' : `infused over ${round1(m)} min`;
+  return { rule, status: 'differs', indicator: 'warning', phrase: `${what}; the protocol infuses over ${min} min`, ordered, expected, wantsUpdate: true };
+}
+
+/** A daily repeat, or a take-home supply, of ketamine or esketamine (OR-5, OR-7). */
+function supplyOrDaily(dosage: DraftDosage, c: OR): string | undefined {
+  if (dosage.daily) return 'repeats daily';
+  if ((dosage.supplyDays ?? 0) >= v(c, 'supplyDaysFinding')) return `carries a ${Math.round(dosage.supplyDays!)}-day supply`;
+  if ((dosage.refills ?? 0) > 0) return `carries ${dosage.refills} refill(s)`;
+  return undefined;
+}
+
+function scheduleText(d: DraftDosage): string {
+  if (d.single) return 'one dose';
+  if (d.per7Days === undefined) return 'no schedule';
+  const per = d.daily ? `${round1(d.perDay!)} a day` : `${round1(d.per7Days)} in 7 days`;
+  return d.count !== undefined ? `${per}, ${d.count} doses` : per;
+}
+
+/** OR-5 IV ketamine frequency. Source: S1, S3 (3 a week, 6 sessions); ELEKT-D (twice weekly) [not re-read]. */
+export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderCheck {
+  const rule = 'OR-5';
+  const expected = `up to ${v(c, 'ketamineMaxSessionsPer7Days')} sessions in 7 days (${v(c, 'ketamineSessionsPerWeek')} a week for ${v(c, 'ketamineInductionSessions')} sessions), one a day at most`;
+  const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
+  const supply = supplyOrDaily(dosage, c);
+  if (supply) return { rule, status: 'differs', indicator: 'warning', phrase: `the order ${supply}; the protocol is ${v(c, 'ketamineSessionsPerWeek')} sessions a week in clinic`, ordered, expected, wantsUpdate: true };
+  if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
+  if (dosage.per7Days === undefined) return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency and number of sessions' };
+  if ((dosage.perDay ?? 0) > v(c, 'ketamineMaxSessionsPerDay') || dosage.per7Days > v(c, 'ketamineMaxSessionsPer7Days')) {
+    return { rule, status: 'differs', indicator: 'warning', phrase: `${round1(dosage.per7Days)} sessions in 7 days; the protocol allows ${v(c, 'ketamineMaxSessionsPer7Days')}`, ordered, expected, wantsUpdate: true };
+  }
+  return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Esketamine (OR-6, OR-7)
+
+export interface EsketamineContext {
+  dosage: DraftDosage;
+  age?: number;
+  /** No esketamine session within the new-course gap and no active esketamine order. */
+  day1: boolean;
+  /** Days since the current course's first session, when a course is under way. */
+  courseDay?: number;
+  acuteSuicidality: boolean;
+  onOralAntidepressant: boolean;
+  c: OR;
+}
+
+/** The dose a session should have, for the update: day 1 and the geriatric start per label and jurisdiction. */
+export function esketamineExpectedDose({ dosage, age, day1, acuteSuicidality, c }: EsketamineContext): number {
+  const device = v(c, 'esketamineDeviceMg');
+  if (acuteSuicidality) return dosage.dose?.mg !== undefined && dosage.dose.mg >= 2 * device && dosage.dose.mg <= v(c, 'esketamineSiDoseMg') && dosage.dose.mg % device === 0 ? dosage.dose.mg : v(c, 'esketamineSiDoseMg');
+  const us = v(c, 'esketamineLabelJurisdiction') === 'US';
+  if (day1) return !us && age !== undefined && age >= v(c, 'esketamineGeriatricAge') ? v(c, 'esketamineGeriatricDay1DoseMg') : v(c, 'esketamineDay1DoseMg');
+  const mg = dosage.dose?.mg;
+  if (mg === undefined) return v(c, 'esketamineDay1DoseMg');
+  return Math.max(device, Math.min(v(c, 'esketamineMaxDoseMg'), Math.floor(mg / device) * device));
+}
+
+/** OR-6 Esketamine dose per session. Source: PI section 2; HCP (84 mg only after 56 mg); non-US label (65+). */
+export function checkEsketamineDose(e: EsketamineContext): OrderCheck[] {
+  const { dosage, age, day1, acuteSuicidality, c } = e;
+  const rule = 'OR-6';
+  const mg = dosage.dose?.mg;
+  const device = v(c, 'esketamineDeviceMg');
+  const max = v(c, 'esketamineMaxDoseMg');
+  const us = v(c, 'esketamineLabelJurisdiction') === 'US';
+  const geriatric = age !== undefined && age >= v(c, 'esketamineGeriatricAge');
+  const expected = acuteSuicidality
+    ? `${v(c, 'esketamineSiDoseMg')} mg twice weekly (56 mg for tolerability)`
+    : day1
+      ? `day 1: ${!us && geriatric ? v(c, 'esketamineGeriatricDay1DoseMg') : v(c, 'esketamineDay1DoseMg')} mg`
+      : `${device}-mg steps up to ${max} mg`;
+  const ordered = dosage.dose?.text ?? 'no dose';
+  const out: OrderCheck[] = [];
+  if (mg === undefined) return [{ rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg; esketamine is given as ${device}, ${2 * device} or ${max} mg`, ordered, expected, needed: 'a dose in mg', wantsUpdate: true }];
+  if (mg > max) return [{ rule, status: 'differs', indicator: 'critical', phrase: `above the labelled maximum of ${max} mg per session`, ordered, expected, wantsUpdate: true, override: true }];
+  if (mg % device !== 0) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `not a multiple of the ${device}-mg device`, ordered, expected, wantsUpdate: true });
+  if (acuteSuicidality) {
+    if (mg !== v(c, 'esketamineSiDoseMg') && mg !== 2 * device) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `${mg} mg; for acute suicidal ideation the label gives ${v(c, 'esketamineSiDoseMg')} mg (56 mg for tolerability)`, ordered, expected, wantsUpdate: true });
+    if (!e.onOralAntidepressant) out.push({ rule, status: 'differs', indicator: 'warning', phrase: 'for acute suicidal ideation the label requires an oral antidepressant; none is current', ordered: 'no current oral antidepressant', expected: 'with an oral antidepressant (MO-6)' });
+    if (e.courseDay !== undefined && e.courseDay >= v(c, 'esketamineSiWeeks') * 7) out.push({ rule, status: 'differs', indicator: 'info', phrase: `no systematic data support use past ${v(c, 'esketamineSiWeeks')} weeks for acute suicidal ideation`, ordered: `week ${Math.floor(e.courseDay / 7) + 1}`, expected: `${v(c, 'esketamineSiWeeks')} weeks` });
+    return out.length ? out : [{ rule, status: 'as-ordered', indicator: 'info', phrase: `${mg} mg`, ordered, expected }];
+  }
+  if (day1 && us) {
+    if (mg > v(c, 'esketamineDay1DoseMg')) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `start at ${v(c, 'esketamineDay1DoseMg')} mg; ${mg} mg only after a ${v(c, 'esketamineDay1DoseMg')} mg first dose`, ordered, expected, wantsUpdate: true });
+    else if (mg < v(c, 'esketamineDay1DoseMg')) out.push({ rule, status: 'differs', indicator: 'info', phrase: 'below the labelled adult dose on day 1', ordered, expected });
+    if (geriatric) out.push({ rule, status: 'differs', indicator: 'info', phrase: `non-US labels start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg at ${v(c, 'esketamineGeriatricAge')} or older`, ordered, expected });
+  } else if (day1 && geriatric && mg !== v(c, 'esketamineGeriatricDay1DoseMg')) {
+    out.push({ rule, status: 'differs', indicator: 'warning', phrase: `at ${v(c, 'esketamineGeriatricAge')} or older, start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg`, ordered, expected, wantsUpdate: true });
+  } else if (day1 && !geriatric && mg !== v(c, 'esketamineDay1DoseMg')) {
+    out.push({ rule, status: 'differs', indicator: mg > v(c, 'esketamineDay1DoseMg') ? 'warning' : 'info', phrase: `day 1 is ${v(c, 'esketamineDay1DoseMg')} mg`, ordered, expected, wantsUpdate: mg > v(c, 'esketamineDay1DoseMg') });
+  } else if (!day1 && us && (age === undefined || age < v(c, 'esketamineGeriatricAge')) && mg === device) {
+    out.push({ rule, status: 'differs', indicator: 'info', phrase: `${device} mg is not a labelled adult US dose`, ordered, expected });
+  }
+  if (age === undefined && day1) out.push({ rule, status: 'unknown', indicator: 'info', phrase: 'age unknown, so the 65-and-over start could not be checked', ordered, expected, needed: "the patient's date of birth" });
+  return out.length ? out : [{ rule, status: 'as-ordered', indicator: 'info', phrase: `${mg} mg`, ordered, expected }];
+}
+
+/** OR-7 Esketamine schedule by phase of the course. Source: PI section 2; REMS (no home use); S3. */
+export function checkEsketamineSchedule(e: EsketamineContext): OrderCheck {
+  const { dosage, c, acuteSuicidality } = e;
+  const rule = 'OR-7';
+  const week = e.day1 || e.courseDay === undefined ? 1 : Math.floor(e.courseDay / 7) + 1;
+  const induction = week <= v(c, 'esketamineInductionWeeks') || (acuteSuicidality && week <= v(c, 'esketamineSiWeeks'));
+  const limit = induction ? v(c, 'esketamineInductionMaxPer7Days') : 1;
+  const expected = induction ? `at most ${limit} sessions in 7 days (weeks 1-${v(c, 'esketamineInductionWeeks')})` : 'at most 1 session in 7 days (from week 5)';
+  const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
+  const supply = supplyOrDaily(dosage, c);
+  if (supply) return { rule, status: 'differs', indicator: 'warning', phrase: `the order ${supply}; esketamine is given in a certified setting, at most twice weekly`, ordered, expected, wantsUpdate: true };
+  if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
+  if (dosage.per7Days === undefined) return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency (twice weekly in weeks 1-4, then weekly)' };
+  if (dosage.per7Days > limit) return { rule, status: 'differs', indicator: 'warning', phrase: `${round1(dosage.per7Days)} sessions in 7 days in week ${week}; the label allows ${limit}`, ordered, expected, wantsUpdate: true };
+  return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
+}
+
+// ---------------------------------------------------------------------------------------------
+// OR-8 Age, OR-10 same-session vital signs, OR-13 TMS parameters
+
+/** Age on the order date (or at death, DS-8). */
+export function ageAtOrder(index: RecordIndex, orderDate: Date): number | undefined {
+  const p = index.record.patient.items[0];
+  if (!p) return undefined;
+  const death = parseFhirDate(p.deceasedDateTime);
+  return ageInYears(p.birthDate, death && death.getTime() < orderDate.getTime() ? death : orderDate);
+}
+
+/** OR-8 Age at order time. Source: PI 8.4 and boxed warning; TMS-510k; K < 18 [local]. */
+export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', age: number | undefined, onAntidepressant: boolean, c: OR): OrderCheck | undefined {
+  const rule = 'OR-8';
+  const adult = v(c, 'adultAge');
+  const expected = drug === 'tms' ? `${v(c, 'tmsMinAgeAdjunct')} or older (adjunct under ${adult})` : `${adult} or older`;
+  if (age === undefined) return { rule, status: 'unknown', indicator: drug === 'esketamine' ? 'warning' : 'info', phrase: 'no date of birth, so age could not be checked', ordered: 'age unknown', expected, needed: "the patient's date of birth" };
+  const ordered = `age ${age}`;
+  if (age >= adult) return undefined;
+  if (drug === 'esketamine') return { rule, status: 'differs', indicator: 'critical', phrase: `age ${age}: esketamine is not approved under ${adult}; safety and effectiveness are not established`, ordered, expected, override: true };
+  if (drug === 'ketamine') return { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: ketamine for depression under ${adult} is off-label, with limited evidence`, ordered, expected };
+  if (age < v(c, 'tmsMinAgeAdjunct')) return { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: no TMS device is cleared for depression under ${v(c, 'tmsMinAgeAdjunct')}`, ordered, expected };
+  return onAntidepressant
+    ? { rule, status: 'differs', indicator: 'info', phrase: `age ${age}: adolescent clearance is as an adjunct and device-specific; confirm the device`, ordered, expected }
+    : { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: the adolescent TMS clearance is for adjunctive use; no antidepressant is current`, ordered, expected };
+}
+
+/**
+ * OR-10 Pre-dose BP, HR and SpO2 within the session window before now, at order-sign, for a
+ * session today (first occurrence today, or none given). Present values feed the same-session
+ * thresholds: BP >= 180/100 and SpO2 <= 93 % critical; BP > 140/90 and HR > 110 warning.
+ * Source: PI 5.6; S1; S0 (SpO2 > 93 %); rules.md 4.5.
+ */
+export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | undefined, t: Thresholds, now: Date): OrderCheck | undefined {
+  const c = t.orderReview;
+  const rule = 'OR-10';
+  const start = dosage?.start;
+  if (start && start.toISOString().slice(0, 10) > now.toISOString().slice(0, 10)) return undefined;
+  const windowMin = v(c, 'sessionVitalsWindowMinutes');
+  const days = windowMin / 1440;
+  const recent = (d: Date | undefined) => d !== undefined && d.getTime() <= now.getTime() + 5 * 60_000 && now.getTime() - d.getTime() <= windowMin * 60_000;
+  const bp = latestBloodPressure(index, days);
+  const bpNow = bp && recent(bp.date) && bp.systolic !== undefined && bp.diastolic !== undefined ? bp : undefined;
+  const hr = index.observations(VS.heartRate).find((o) => o.value !== undefined && recent(o.date));
+  const spo2 = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && recent(o.date));
+  const missing: string[] = [];
+  const settledBy: SettlingOrder[] = [];
+  const lacking: [boolean, string, SettlingOrder][] = [
+    [!bpNow, 'BP', 'order-blood-pressure'],
+    [!hr, 'HR', 'order-heart-rate'],
+    [!spo2, 'SpO2', 'pulse-oximetry'],
+  ];
+  for (const [absent, name, order] of lacking) {
+    if (!absent) continue;
+    missing.push(name);
+    settledBy.push(order);
+  }
+  const ordered = [bpNow ? `BP ${bpNow.systolic}/${bpNow.diastolic}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') || 'none recorded';
+  const v4 = t.vitals;
+  const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
+  const problems: { indicator: Indicator; phrase: string }[] = [];
+  if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value)) problems.push({ indicator: 'critical', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}` });
+  else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value)) problems.push({ indicator: 'warning', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}` });
+  if (spo2 && spo2.value! <= v4.spo2MinimumPercent.value) problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${v4.spo2MinimumPercent.value} %` });
+  if (hr && hr.value! > v(c, 'heartRateMax')) problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${v(c, 'heartRateMax')}` });
+  if (problems.length) {
+    const worst = problems.find((p) => p.indicator === 'critical') ?? problems[0]!;
+    return { rule, status: 'differs', indicator: worst.indicator, phrase: problems.map((p) => p.phrase).join('; '), ordered, expected, override: worst.indicator === 'critical', ...(missing.length ? { needed: missing.join(', '), settledBy } : {}) };
+  }
+  if (missing.length) return { rule, status: 'unknown', indicator: 'warning', phrase: `no ${missing.join(', ')} in the ${windowMin} min before the dose`, ordered, expected, needed: missing.join(', '), settledBy };
+  return { rule, status: 'as-ordered', indicator: 'info', phrase: ordered, ordered, expected };
+}
+
+/** OR-13 A TMS draft names its stimulation parameters (protocol, % motor threshold, pulses, target). Source: LCD. */
+export function checkTmsParameters(draft: fhir4.ServiceRequest): OrderCheck {
+  const rule = 'OR-13';
+  const words = [
+    ...(Array.isArray(draft.orderDetail) ? draft.orderDetail.flatMap((d) => [d?.text, ...(Array.isArray(d?.coding) ? d.coding.map((x) => x?.display) : [])]) : []),
+    ...(Array.isArray(draft.note) ? draft.note.map((n) => n?.text) : []),
+  ].filter((w): w is string => typeof w === 'string' && w.trim() !== '');
+  const expected = 'protocol, % of motor threshold, pulses per session, target';
+  if (words.length) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'stimulation parameters given', ordered: words.join('; ').slice(0, 200), expected };
+  return { rule, status: 'unknown', indicator: 'info', phrase: 'add the stimulation parameters (protocol, % motor threshold, pulses, target)', ordered: 'no parameters', expected, needed: 'the stimulation parameters in orderDetail or note' };
+}

@@ -1,0 +1,189 @@
+/**
+ * What a draft MedicationRequest orders, read from its structured dosage (the first
+ * `dosageInstruction`): route, dose, infusion time, how often and for how long, and the supply.
+ * Every reader is total: an absent or unreadable element is undefined (unknown), never a default.
+ * Units per revision-2 DS-11: dose in `mg` or `mg/kg`; rate in `mg/min`, `mg/h` (`mL/h` is not read:
+ * no product concentration is known for a draft).
+ */
+import type { Terminology } from '../../src/terminology/terminology.js';
+import { VS } from '../assessment/concepts.js';
+import { massInMg, parseFhirDate, unitOf } from '../assessment/fhir-read.js';
+
+export type RouteClass = 'iv' | 'nasal' | 'im' | 'oral' | 'sc' | 'sublingual' | 'other' | 'unknown';
+
+/** How each route is named on a card (CD-3: the route actually ordered). */
+export const ROUTE_WORD: Record<RouteClass, string> = {
+  iv: 'IV',
+  nasal: 'intranasal',
+  im: 'IM',
+  oral: 'oral',
+  sc: 'subcutaneous',
+  sublingual: 'sublingual',
+  other: '',
+  unknown: '',
+};
+
+const ROUTE_SETS: [RouteClass, string][] = [
+  ['iv', VS.routeIntravenous],
+  ['nasal', VS.routeNasal],
+  ['im', VS.routeIntramuscular],
+  ['oral', VS.routeOral],
+  ['sc', VS.routeSubcutaneous],
+  ['sublingual', VS.routeSublingual],
+];
+
+export interface OrderedDose {
+  /** The dose in mg, when ordered in mass units. */
+  mg?: number;
+  /** The dose in mg/kg, when ordered per kg. */
+  mgPerKg?: number;
+  /** What was ordered, in words ("160 mg", "2 mL"), for the card. */
+  text?: string;
+}
+
+export interface DraftDosage {
+  route: RouteClass;
+  /** No route was given; an infusion rate or duration made it IV (OR-2 step 1). */
+  routeInferred: boolean;
+  dose?: OrderedDose;
+  /** Minutes over which each dose runs: `timing.repeat.duration`, or dose / rate; 0 for push or bolus. */
+  infusionMinutes?: number;
+  /** How the infusion time was found (for the card). */
+  infusionFrom?: 'duration' | 'rate' | 'push';
+  /** Doses a day and doses in any 7 days, from `timing.repeat` (frequency, period, count, bounds) or `timing.code`. */
+  perDay?: number;
+  per7Days?: number;
+  /** Repeats daily or more often. */
+  daily: boolean;
+  /** Total number of doses, when bounded (`count`, or frequency x `boundsDuration`/`boundsPeriod`). */
+  count?: number;
+  /** A take-home supply: expected supply duration in days, or refills. */
+  supplyDays?: number;
+  refills?: number;
+  /** First occurrence: `boundsPeriod.start` or the first `timing.event`. */
+  start?: Date;
+  /** A single dose (count 1, or one event), so frequency is settled. */
+  single: boolean;
+  /** The dosage's own words, for the card only (never used to identify the drug). */
+  text?: string;
+}
+
+const MINUTES: Record<string, number> = { s: 1 / 60, min: 1, h: 60, d: 1440, wk: 10080, mo: 43200, a: 525600 };
+
+function minutesOf(value: unknown, unit: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || typeof unit !== 'string') return undefined;
+  const factor = Object.hasOwn(MINUTES, unit.trim()) ? MINUTES[unit.trim()] : undefined;
+  return factor === undefined ? undefined : value * factor;
+}
+
+function durationMinutes(d: fhir4.Duration | undefined): number | undefined {
+  return d ? minutesOf(d.value, d.code ?? d.unit) : undefined;
+}
+
+/** The route class of a dosage: its coded route, else its route text. */
+export function routeOf(route: fhir4.CodeableConcept | undefined, t: Terminology): RouteClass {
+  if (!route || typeof route !== 'object') return 'unknown';
+  for (const [cls, url] of ROUTE_SETS) if (t.matchingCoding(route, url)) return cls;
+  for (const [cls, url] of ROUTE_SETS) if (t.inConcept(route, url)) return cls;
+  const anything = (Array.isArray(route.coding) && route.coding.length > 0) || typeof route.text === 'string';
+  return anything ? 'other' : 'unknown';
+}
+
+function doseOf(q: fhir4.Quantity | undefined): OrderedDose | undefined {
+  if (!q || typeof q !== 'object') return undefined;
+  const unit = unitOf(q);
+  const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
+  const unitWords = typeof q.unit === 'string' ? q.unit : typeof q.code === 'string' ? q.code : '';
+  const text = value !== undefined ? `${value} ${unitWords}`.trim() : undefined;
+  if (value === undefined) return { text };
+  if (unit === 'mg/kg') return { mgPerKg: value, text };
+  const mg = massInMg(q);
+  return mg !== undefined ? { mg, text } : { text };
+}
+
+/** mg per minute from `rateQuantity` (mg/min, mg/h) or `rateRatio` (mg per min or h). */
+function rateMgPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
+  const q = dr?.rateQuantity;
+  if (q && typeof q.value === 'number' && q.value > 0) {
+    const unit = unitOf(q);
+    if (unit === 'mg/min') return q.value;
+    if (unit === 'mg/h' || unit === 'mg/hr') return q.value / 60;
+    return undefined;
+  }
+  const r = dr?.rateRatio;
+  const mg = massInMg(r?.numerator);
+  const per = minutesOf(r?.denominator?.value ?? 1, r?.denominator?.code ?? r?.denominator?.unit);
+  return mg !== undefined && per ? mg / per : undefined;
+}
+
+/** `timing.code` abbreviations (v3 GTSAbbreviation) as doses a day. */
+const TIMING_CODE_PER_DAY: Record<string, number> = { QD: 1, BID: 2, TID: 3, QID: 4, AM: 1, PM: 1, QOD: 0.5, Q4H: 6, Q6H: 4, Q8H: 3 };
+
+const PUSH = /\b(push|bolus|stat dose|slow iv injection)\b/i;
+
+/** Reads the first dosage instruction of a draft MedicationRequest. */
+export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology): DraftDosage {
+  const d = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
+  const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
+  const repeat = d?.timing?.repeat;
+  const text = typeof d?.text === 'string' ? d.text : undefined;
+  const dose = doseOf(dr?.doseQuantity);
+
+  let infusionMinutes: number | undefined = minutesOf(repeat?.duration, repeat?.durationUnit);
+  let infusionFrom: DraftDosage['infusionFrom'] = infusionMinutes !== undefined ? 'duration' : undefined;
+  const rate = rateMgPerMin(dr);
+  if (infusionMinutes === undefined && rate !== undefined && dose?.mg !== undefined) {
+    infusionMinutes = dose.mg / rate;
+    infusionFrom = 'rate';
+  }
+  if (infusionMinutes === undefined && text && PUSH.test(text)) {
+    infusionMinutes = 0;
+    infusionFrom = 'push';
+  }
+
+  const periodMin = minutesOf(repeat?.period, repeat?.periodUnit);
+  const frequency = typeof repeat?.frequencyMax === 'number' ? repeat.frequencyMax : typeof repeat?.frequency === 'number' ? repeat.frequency : periodMin !== undefined ? 1 : undefined;
+  let perDay = periodMin && frequency !== undefined ? (frequency * 1440) / periodMin : undefined;
+  const codings = d?.timing?.code?.coding;
+  const code = (Array.isArray(codings) ? codings : []).find((c) => typeof c?.code === 'string')?.code?.toUpperCase();
+  if (perDay === undefined && code && Object.hasOwn(TIMING_CODE_PER_DAY, code)) perDay = TIMING_CODE_PER_DAY[code];
+  const events = Array.isArray(d?.timing?.event) ? d.timing.event.map(parseFhirDate).filter((x): x is Date => !!x) : [];
+  const boundsMin = durationMinutes(repeat?.boundsDuration) ?? periodLengthMinutes(repeat?.boundsPeriod);
+  const count =
+    typeof repeat?.count === 'number' ? (typeof repeat.countMax === 'number' ? repeat.countMax : repeat.count)
+    : events.length > 0 && !repeat ? events.length
+    : perDay !== undefined && boundsMin !== undefined ? Math.round((perDay * boundsMin) / 1440) : undefined;
+  const single = count === 1;
+  // Doses in any 7 days: the rate over a week, but never more than the whole order holds.
+  let per7Days = perDay !== undefined ? perDay * 7 : undefined;
+  if (count !== undefined) per7Days = per7Days === undefined ? (single ? 1 : undefined) : Math.min(per7Days, count);
+
+  const supply = r.dispenseRequest?.expectedSupplyDuration;
+  const supplyDays = supply ? minutesOf(supply.value, supply.code ?? supply.unit) : undefined;
+  const refills = typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : undefined;
+  // OR-2 step 1: with no route given, an infusion rate or duration means IV.
+  const coded = routeOf(d?.route, t);
+  const route = coded === 'unknown' && (infusionFrom === 'duration' || infusionFrom === 'rate') ? 'iv' : coded;
+  return {
+    route,
+    routeInferred: route !== coded,
+    dose,
+    infusionMinutes,
+    infusionFrom,
+    perDay: single ? undefined : perDay,
+    per7Days,
+    daily: !single && perDay !== undefined && perDay >= 1,
+    count,
+    supplyDays: supplyDays !== undefined ? supplyDays / 1440 : undefined,
+    refills,
+    start: parseFhirDate(repeat?.boundsPeriod?.start) ?? events[0],
+    single,
+    text,
+  };
+}
+
+function periodLengthMinutes(p: fhir4.Period | undefined): number | undefined {
+  const start = parseFhirDate(p?.start);
+  const end = parseFhirDate(p?.end);
+  return start && end && end.getTime() >= start.getTime() ? (end.getTime() - start.getTime()) / 60000 : undefined;
+}

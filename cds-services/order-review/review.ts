@@ -1,0 +1,340 @@
+/**
+ * Order review (revision-2 section 2): each draft of the call identified (OR-1), put in or out of
+ * TRD scope (OR-2), checked (OR-3 .. OR-10, OR-13), and given the patient-level findings that
+ * reach it, with the loop guard (OR-11). Pure: the assessment, the drafts, the knowledge and now.
+ */
+import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
+import type { Assessment } from '../assessment/assess.js';
+import { VS } from '../assessment/concepts.js';
+import { parseFhirDate } from '../assessment/fhir-read.js';
+import type { Finding, Modality } from '../assessment/findings.js';
+import { priorCourses } from '../assessment/rules/prior-courses.js';
+import type { RecordIndex, Knowledge } from '../assessment/record.js';
+import {
+  ageAtOrder,
+  checkAge,
+  checkEsketamineDose,
+  checkEsketamineSchedule,
+  checkInfusionTime,
+  checkKetamineDose,
+  checkKetamineFrequency,
+  checkSessionVitals,
+  checkTmsParameters,
+  dosingWeight,
+  esketamineExpectedDose,
+  protocolDoseMg,
+  type DosingWeight,
+  type EsketamineContext,
+  type KetamineContext,
+  type OrderCheck,
+} from './checks.js';
+import { readDraftDosage, type DraftDosage } from './dosage.js';
+import { identifyDraft, type IdentifiedDraft } from './identify.js';
+import type { DraftMedicationSources } from './medication-resolver.js';
+import { decideScope, type Scope } from './scope.js';
+
+/** The extension on a suggested treatment order listing the caution findings shown beside it (OR-11). */
+export const SHOWN_FINDINGS_EXTENSION = `${CANONICAL_BASE}/StructureDefinition/shown-findings`;
+
+export interface DraftReview {
+  draft: IdentifiedDraft;
+  /** The modality whose patient-level findings apply (ketamine by any route reads the IV ketamine rules). */
+  modality?: Extract<Modality, 'iv-ketamine' | 'esketamine' | 'tms'>;
+  dosage?: DraftDosage;
+  scope?: Scope;
+  weight?: DosingWeight;
+  checks: OrderCheck[];
+  /** The complete protocol order offered as an update, when a check asks for one. */
+  update?: fhir4.MedicationRequest;
+  /** Patient-level findings that reach this draft. */
+  contraindications: Finding[];
+  /** CI-1 found: the treatment waits for a same-day evaluation (deferred, not contraindicated). */
+  deferrals: Finding[];
+  unknownContraindications: Finding[];
+  cautions: Finding[];
+  /** Rule ids the loop guard kept back (shown, unchanged, with our own suggestion). */
+  suppressed: string[];
+  /** Show the session monitoring card (MO-2 / MO-3). */
+  monitoring: boolean;
+}
+
+export interface OrderReview {
+  /** Every draft of the call that order review looked at, in draftOrders order. */
+  drafts: DraftReview[];
+  /** K and E drafts in one call, or one drafted while the other is active (OR-9). */
+  overlap: { ketamine: boolean; esketamine: boolean; detail: string };
+  /** Ketamine and TMS drafted together, in scope: the combination context (OR-4, RC-14, RC-15). */
+  combination: boolean;
+}
+
+export interface ReviewInput {
+  hook: 'order-select' | 'order-sign';
+  entries: readonly { fullUrl?: string; resource?: fhir4.Resource }[];
+  /** order-select: the drafts the clinician selected (`Type/id`); order-sign: all. */
+  selections?: readonly string[];
+  fetched: ReadonlyMap<string, fhir4.Medication>;
+  fhirServer?: string;
+}
+
+const DRUG_MODALITY = { ketamine: 'iv-ketamine', esketamine: 'esketamine', tms: 'tms' } as const;
+const DEVICE_SAFETY_RULES = new Set(['CI-9', 'CI-10', 'RC-6', 'RC-7']);
+const DAY_MS = 86_400_000;
+
+/** Ketamine or esketamine sessions (administrations, procedures) and active orders, newest session first. */
+function treatmentActivity(index: RecordIndex, drug: 'ketamine' | 'esketamine'): { lastSession?: Date; activeOrder: boolean; sessions: number } {
+  const url = drug === 'esketamine' ? VS.esketamineProducts : VS.ketamineProducts;
+  let lastSession: Date | undefined;
+  let sessions = 0;
+  let activeOrder = false;
+  for (const m of index.medicationUses) {
+    const isDrug = m.concepts.has(url) && (drug === 'esketamine' || !m.concepts.has(VS.esketamineProducts));
+    if (!isDrug) continue;
+    if (m.resource.resourceType === 'MedicationRequest') {
+      if (m.current) activeOrder = true;
+      continue;
+    }
+    const r = m.resource as { effectiveDateTime?: string; effectivePeriod?: fhir4.Period; whenHandedOver?: string };
+    const date = parseFhirDate(r.effectiveDateTime) ?? parseFhirDate(r.effectivePeriod?.start) ?? parseFhirDate(r.whenHandedOver);
+    if (!date) continue;
+    sessions++;
+    if (!lastSession || date.getTime() > lastSession.getTime()) lastSession = date;
+  }
+  if (drug === 'esketamine') {
+    for (const p of index.procedures(VS.esketamineProcedures)) {
+      const date = parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.start);
+      if (!date || p.status !== 'completed') continue;
+      sessions++;
+      if (!lastSession || date.getTime() > lastSession.getTime()) lastSession = date;
+    }
+  }
+  return { lastSession, activeOrder, sessions };
+}
+
+/** Days since the first session of the current course (sessions with no gap longer than the new-course gap). */
+function courseDay(index: RecordIndex, knowledge: Knowledge, now: Date, drug: 'ketamine' | 'esketamine'): number | undefined {
+  const modality = drug === 'esketamine' ? 'esketamine' : 'ketamine';
+  const ctx = { index, now, thresholds: knowledge.thresholds, trials: () => [] };
+  const course = priorCourses(ctx).find((c) => c.modality === modality);
+  if (!course) return undefined;
+  if ((now.getTime() - course.end.getTime()) / DAY_MS > knowledge.thresholds.orderReview.esketamineNewCourseGapDays.value) return undefined;
+  return Math.floor((now.getTime() - course.start.getTime()) / DAY_MS);
+}
+
+function shownFindings(resource: fhir4.Resource): Map<string, string> | undefined {
+  const extensions = (resource as fhir4.DomainResource).extension;
+  const ext = (Array.isArray(extensions) ? extensions : []).find((e) => e?.url === SHOWN_FINDINGS_EXTENSION);
+  if (typeof ext?.valueString !== 'string') return undefined;
+  return new Map(ext.valueString.split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
+}
+
+/** `RC-3=met RC-5=met`: the caution findings a suggestion was shown with, for the loop guard. */
+export function shownFindingsValue(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.rule}=${f.status}`).join(' ');
+}
+
+/**
+ * OR-11: an own draft suppresses a caution or monitoring card only when the suggestion that made
+ * it was shown with the same finding, unchanged, within the loop-guard hours. Contraindications,
+ * unknown contraindications, OR-6, OR-7, OR-8 and OR-10 are never suppressed.
+ */
+function loopGuard(draft: IdentifiedDraft, cautions: Finding[], knowledge: Knowledge, now: Date): { kept: Finding[]; suppressed: string[]; monitoringShown: boolean } {
+  const shown = draft.own ? shownFindings(draft.resource) : undefined;
+  const authored = parseFhirDate((draft.resource as fhir4.MedicationRequest).authoredOn ?? (draft.resource as fhir4.ServiceRequest).authoredOn);
+  const hours = knowledge.thresholds.orderReview.loopGuardHours.value;
+  const fresh = authored !== undefined && now.getTime() - authored.getTime() <= hours * 3_600_000 + DAY_MS; // authoredOn is a date: allow its whole day
+  if (!shown || !fresh) return { kept: cautions, suppressed: [], monitoringShown: false };
+  const kept = cautions.filter((f) => shown.get(f.rule) !== f.status);
+  return { kept, suppressed: cautions.filter((f) => !kept.includes(f)).map((f) => f.rule), monitoringShown: shown.has('monitoring') };
+}
+
+/** The patient-level findings for a modality: found and unknown absolutes, found cautions. */
+export function patientFindings(a: Assessment, modality: Modality, deviceSafetyOnly: boolean) {
+  const keep = (f: Finding) => !deviceSafetyOnly || DEVICE_SAFETY_RULES.has(f.rule);
+  const contraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.includes(modality) && keep(f));
+  const deferrals = a.findings.filter((f) => f.status === 'met' && f.deferFor.includes(modality) && keep(f));
+  const unknownContraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'unknown' && f.absoluteFor.includes(modality) && keep(f));
+  const cautions = a.findings.filter(
+    (f) =>
+      f.status === 'met' &&
+      f.kind !== 'monitoring' &&
+      f.rule !== 'RC-14' &&
+      f.rule !== 'RC-15' &&
+      f.rule !== 'RC-13' &&
+      f.cautionFor.includes(modality) &&
+      !f.absoluteFor.includes(modality) &&
+      keep(f),
+  );
+  return { contraindications, deferrals, unknownContraindications, cautions };
+}
+
+function routeCoding(knowledge: Knowledge, url: string): fhir4.CodeableConcept {
+  const c = knowledge.terminology.codes(url)[0]!;
+  return { coding: [{ system: c.system, code: c.code, ...(c.display ? { display: c.display } : {}) }] };
+}
+
+const UCUM = SYSTEM.ucum;
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+const mgQuantity = (mg: number): fhir4.Quantity => ({ value: mg, unit: 'mg', system: UCUM, code: 'mg' });
+const mgPerKgQuantity = (v: number): fhir4.Quantity => ({ value: v, unit: 'mg/kg', system: UCUM, code: 'mg/kg' });
+
+/**
+ * OR-3 update content: the whole dosing instruction in the protocol shape. IV route (the
+ * clinician's IV coding kept), the mg dose for the dosing weight, infusion over the minimum, the
+ * protocol frequency and number of sessions (or the order's own, when they were within protocol), no
+ * daily repeat and no take-home supply.
+ */
+function ketamineUpdate(draft: fhir4.MedicationRequest, k: KetamineContext, checks: OrderCheck[], knowledge: Knowledge): fhir4.MedicationRequest {
+  const c = knowledge.thresholds.orderReview;
+  const updated = structuredClone(draft);
+  const first: unknown = Array.isArray(updated.dosageInstruction) ? updated.dosageInstruction[0] : undefined;
+  const old = isObject(first) ? (first as fhir4.Dosage) : undefined;
+  const dose = k.weight ? mgQuantity(protocolDoseMg(k.weight, c)) : k.dosage.dose?.mgPerKg !== undefined ? mgPerKgQuantity(c.ketamineTargetMgPerKg.value) : k.dosage.dose?.mg !== undefined ? mgQuantity(k.dosage.dose.mg) : undefined;
+  const minutes = c.ketamineMinInfusionMinutes.value;
+  const frequencyOk = checks.find((x) => x.rule === 'OR-5')?.status === 'as-ordered';
+  const sessions = c.ketamineInductionSessions.value;
+  const perWeek = c.ketamineSessionsPerWeek.value;
+  const ownRepeat = old?.timing?.repeat;
+  const repeat: fhir4.TimingRepeat = frequencyOk && isObject(ownRepeat) ? structuredClone(ownRepeat) : { frequency: perWeek, period: 1, periodUnit: 'wk', count: sessions, boundsDuration: { value: sessions / perWeek, unit: 'wk', system: UCUM, code: 'wk' } };
+  repeat.duration = minutes;
+  repeat.durationUnit = 'min';
+  const schedule = frequencyOk && k.dosage.single ? 'one session' : frequencyOk ? 'on the ordered schedule' : `${perWeek} times a week, ${sessions} sessions`;
+  const doseText = dose ? `${dose.value} ${dose.unit}${dose.unit === 'mg' && k.weight ? ` (${c.ketamineTargetMgPerKg.value} mg/kg for ${Math.round(k.weight.kg * 10) / 10} kg)` : ''}` : 'dose as ordered';
+  updated.dosageInstruction = [
+    {
+      ...(old?.sequence !== undefined ? { sequence: old.sequence } : {}),
+      text: `Ketamine ${doseText} IV over ${minutes} minutes, ${schedule}`,
+      timing: { repeat },
+      route: k.dosage.route === 'iv' && old?.route ? old.route : routeCoding(knowledge, VS.routeIntravenous),
+      ...(dose ? { doseAndRate: [{ doseQuantity: dose }] } : {}),
+    },
+  ];
+  delete updated.dispenseRequest;
+  return updated;
+}
+
+/** The esketamine order in its labelled shape: the expected dose, by nose, at most twice weekly in induction, no take-home supply. */
+function esketamineUpdate(draft: fhir4.MedicationRequest, e: EsketamineContext, knowledge: Knowledge): fhir4.MedicationRequest {
+  const c = knowledge.thresholds.orderReview;
+  const updated = structuredClone(draft);
+  const first: unknown = Array.isArray(updated.dosageInstruction) ? updated.dosageInstruction[0] : undefined;
+  const old = isObject(first) ? (first as fhir4.Dosage) : undefined;
+  const mg = esketamineExpectedDose(e);
+  const week = e.day1 || e.courseDay === undefined ? 1 : Math.floor(e.courseDay / 7) + 1;
+  const inductionWeeks = e.acuteSuicidality ? c.esketamineSiWeeks.value : c.esketamineInductionWeeks.value;
+  const induction = week <= inductionWeeks;
+  const weeksLeft = induction ? inductionWeeks - week + 1 : 4;
+  const perWeek = induction ? c.esketamineInductionMaxPer7Days.value : 1;
+  const repeat: fhir4.TimingRepeat = { frequency: perWeek, period: 1, periodUnit: 'wk', count: perWeek * weeksLeft, boundsDuration: { value: weeksLeft, unit: 'wk', system: UCUM, code: 'wk' } };
+  updated.dosageInstruction = [
+    {
+      ...(old?.sequence !== undefined ? { sequence: old.sequence } : {}),
+      text: `Esketamine ${mg} mg intranasally, ${perWeek === 1 ? 'once' : `${perWeek} times`} a week for ${weeksLeft} weeks, in a REMS-certified setting`,
+      timing: { repeat },
+      route: e.dosage.route === 'nasal' && old?.route ? old.route : routeCoding(knowledge, VS.routeNasal),
+      doseAndRate: [{ doseQuantity: mgQuantity(mg) }],
+    },
+  ];
+  delete updated.dispenseRequest;
+  return updated;
+}
+
+/** Reviews every draft of the call (order-select: the selected ones) against the assessment. */
+export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowledge): OrderReview {
+  const now = a.now;
+  const t = knowledge.terminology;
+  const c = knowledge.thresholds.orderReview;
+  const index = a.index;
+  const sources: DraftMedicationSources = { entries: input.entries, recordMedications: index.record.medications, fetched: input.fetched, fhirServer: input.fhirServer };
+  const all = input.entries
+    .map((e, i) => (e?.resource && typeof e.resource.resourceType === 'string' ? identifyDraft(e.resource, i + 1, sources, t) : undefined))
+    .filter((d): d is IdentifiedDraft => d !== undefined);
+  const selected = input.selections ? all.filter((d) => input.selections!.includes(d.ref)) : all;
+
+  const weight = dosingWeight(index, c);
+  const dosages = new Map(all.filter((d) => d.resource.resourceType === 'MedicationRequest' && (d.drug === 'ketamine' || d.drug === 'esketamine')).map((d) => [d, readDraftDosage(d.resource as fhir4.MedicationRequest, t)]));
+  const scopes = new Map<IdentifiedDraft, Scope>();
+  for (const d of all) {
+    if (d.drug !== 'ketamine' && d.drug !== 'esketamine' && d.drug !== 'tms') continue;
+    scopes.set(d, decideScope({ draft: d, dosage: dosages.get(d), weightKg: weight?.kg, a, t, orderSetCanonicals: c.trdOrderSetCanonicals.value, ceilingMgPerKg: c.ketamineTrdCeilingMgPerKg.value, maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value }));
+  }
+  const inScope = (drug: string) => all.some((d) => d.drug === drug && scopes.get(d)?.status === 'in');
+  const ketamineActivity = treatmentActivity(index, 'ketamine');
+  const esketamineActivity = treatmentActivity(index, 'esketamine');
+  const recentSession = (last: Date | undefined, days: number) => last !== undefined && (now.getTime() - last.getTime()) / DAY_MS <= days;
+  const tmsCourse = priorCourses({ index, now, thresholds: knowledge.thresholds, trials: () => [] }).find((x) => x.modality === 'TMS');
+  const combination = inScope('tms') || (tmsCourse !== undefined && (now.getTime() - tmsCourse.end.getTime()) / DAY_MS <= knowledge.thresholds.courses.tmsActiveDays.value);
+  const esketamineActive = esketamineActivity.activeOrder || recentSession(esketamineActivity.lastSession, knowledge.thresholds.courses.esketamineActiveDays.value);
+  const ketamineActive = ketamineActivity.activeOrder || recentSession(ketamineActivity.lastSession, knowledge.thresholds.courses.ketamineActiveDays.value);
+  const overlap = {
+    ketamine: inScope('ketamine') && (inScope('esketamine') || esketamineActive),
+    esketamine: inScope('esketamine') && (inScope('ketamine') || ketamineActive),
+    detail: [
+      esketamineActivity.sessions ? `esketamine: ${esketamineActivity.sessions} session(s), last ${esketamineActivity.lastSession!.toISOString().slice(0, 10)}` : esketamineActivity.activeOrder ? 'esketamine: an active order' : '',
+      ketamineActivity.sessions ? `ketamine: ${ketamineActivity.sessions} session(s), last ${ketamineActivity.lastSession!.toISOString().slice(0, 10)}` : ketamineActivity.activeOrder ? 'ketamine: an active order' : '',
+    ].filter(Boolean).join('; '),
+  };
+  const onAntidepressant = index.currentMedications(VS.antidepressantIngredients).length > 0;
+
+  const drafts = selected.map((draft): DraftReview => {
+    const review: DraftReview = { draft, checks: [], contraindications: [], deferrals: [], unknownContraindications: [], cautions: [], suppressed: [], monitoring: false };
+    const scope = scopes.get(draft);
+    if (!scope) return review;
+    const drug = draft.drug as 'ketamine' | 'esketamine' | 'tms';
+    const dosage = dosages.get(draft);
+    Object.assign(review, { scope, dosage, modality: DRUG_MODALITY[drug] });
+    if (scope.status !== 'in') return review;
+
+    const orderDate = parseFhirDate((draft.resource as fhir4.MedicationRequest).authoredOn) ?? now;
+    const age = ageAtOrder(index, orderDate);
+    const found = patientFindings(a, DRUG_MODALITY[drug], scope.deviceSafetyOnly === true);
+    const guard = loopGuard(draft, found.cautions, knowledge, now);
+    Object.assign(review, { contraindications: found.contraindications, deferrals: found.deferrals, unknownContraindications: found.unknownContraindications, cautions: guard.kept, suppressed: guard.suppressed });
+
+    const ageCheck = checkAge(drug, age, onAntidepressant, c);
+    if (ageCheck) review.checks.push(ageCheck);
+    if (drug === 'tms') {
+      if (!scope.deviceSafetyOnly) review.checks.push(checkTmsParameters(draft.resource as fhir4.ServiceRequest));
+      return review;
+    }
+    if (input.hook === 'order-sign') {
+      const vitals = checkSessionVitals(index, dosage, knowledge.thresholds, now);
+      if (vitals) review.checks.push(vitals);
+    }
+    if (drug === 'ketamine' && overlap.ketamine) review.checks.push(overlapCheck('ketamine', overlap.detail));
+    if (drug === 'esketamine' && overlap.esketamine) review.checks.push(overlapCheck('esketamine', overlap.detail));
+    review.monitoring = !guard.monitoringShown;
+    if (!dosage || draft.resource.resourceType !== 'MedicationRequest') return review;
+
+    if (drug === 'ketamine' && !scope.nonProtocolRoute) {
+      review.weight = weight;
+      const k: KetamineContext = { dosage, weight, combination, c };
+      const checks = [checkKetamineDose(k), checkInfusionTime(k), checkKetamineFrequency(k)];
+      review.checks.push(...checks);
+      if (checks.some((x) => x.wantsUpdate)) review.update = ketamineUpdate(draft.resource as fhir4.MedicationRequest, k, checks, knowledge);
+    }
+    if (drug === 'esketamine' && !scope.nonProtocolRoute) {
+      const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
+      const e: EsketamineContext = { dosage, age, day1, courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'), acuteSuicidality: scope.acuteSuicidality === true, onOralAntidepressant: onAntidepressant, c };
+      const checks = [...checkEsketamineDose(e), checkEsketamineSchedule(e)];
+      review.checks.push(...checks);
+      if (checks.some((x) => x.wantsUpdate)) review.update = esketamineUpdate(draft.resource as fhir4.MedicationRequest, e, knowledge);
+    }
+    return review;
+  });
+  return { drafts, overlap, combination: combination && inScope('ketamine') };
+}
+
+/** OR-9 Ketamine + esketamine would overlap. Source: [local]; PI 5.1-5.3 (sedation, dissociation, misuse add up). */
+function overlapCheck(drug: 'ketamine' | 'esketamine', detail: string): OrderCheck {
+  return {
+    rule: 'OR-9',
+    status: 'differs',
+    indicator: 'warning',
+    phrase: 'ketamine and esketamine would overlap: both act on NMDA receptors; choose one',
+    ordered: drug === 'ketamine' ? 'ketamine, with esketamine drafted or active' : 'esketamine, with ketamine drafted or active',
+    expected: 'one NMDA-receptor antagonist treatment at a time',
+    ...(detail ? { detail } : {}),
+  };
+}
+
+export type { DosingWeight, OrderCheck };

@@ -1,0 +1,133 @@
+/**
+ * OR-2 TRD scope of a draft order
+ * Trigger: a draft identified (OR-1) as ketamine, esketamine or TMS.
+ * Inclusion (ketamine, and esketamine given by injection): a depressive reason, a TRD order-set
+ * canonical or this service's own tag (a TRD marker); or no reason, a depressive disorder on record
+ * (EL-1 met or confirm), the IV route and a dose within the TRD ceiling.
+ * Exclusion: a reason that is not depression (anaesthesia, analgesia, agitation, sedation); a dose
+ * above the TRD ceiling (1.0 mg/kg, or 100 mg with no weight) without a TRD marker.
+ * Outcome: in scope (with the flag non-protocol route for oral, IM, SC, sublingual, nasal racemic);
+ * scope unknown (a depressive disorder on record but nothing says this order is for it: one info
+ * card); out of scope (no TRD card at all). Esketamine by nose or as SPRAVATO is always in scope;
+ * TMS is in scope with a depressive or absent reason, device-safety only with another reason.
+ * The setting step (emergency, theatre, ICU) is not applied: the service reads no Encounter, and
+ * OR-2 makes a setting that cannot be read inapplicable.
+ * Source: revision-2 OR-2; Ketalar (anaesthetic range); S0, S1 (0.5 mg/kg); PI section 1. Steps 3-4 [local].
+ */
+import type { Terminology } from '../../src/terminology/terminology.js';
+import type { Assessment } from '../assessment/assess.js';
+import { VS } from '../assessment/concepts.js';
+import type { RecordIndex } from '../assessment/record.js';
+import type { DraftDosage } from './dosage.js';
+import type { IdentifiedDraft } from './identify.js';
+
+export type ScopeStatus = 'in' | 'out' | 'unknown';
+
+export interface Scope {
+  status: ScopeStatus;
+  /** Why, in words, for the assessment extension and the card detail. */
+  reason: string;
+  /** In scope by a route outside the IV protocol: patient-level findings only, no dose checks or updates. */
+  nonProtocolRoute?: boolean;
+  /** TMS for a non-depressive reason: only the device-safety rules (CI-9, CI-10, RC-6, RC-7, OR-8). */
+  deviceSafetyOnly?: boolean;
+  /** The draft's reason is suicidal ideation (esketamine's acute-SI indication, OR-6). */
+  acuteSuicidality?: boolean;
+}
+
+export type ReasonKind = 'depressive' | 'suicidality' | 'other' | 'unreadable';
+
+const DEPRESSIVE_SETS = [VS.mddCurrentEpisode, VS.treatmentResistantDepression, VS.depressionNeedsConfirmation, VS.mddInRemission, VS.bipolar];
+const DEPRESSIVE_WORDS = /\b(depress\w*|MDD|TRD)\b/i;
+
+function kindOfConcept(cc: fhir4.CodeableConcept | undefined, t: Terminology): ReasonKind {
+  if (!cc || typeof cc !== 'object') return 'unreadable';
+  if (DEPRESSIVE_SETS.some((url) => t.matchingCoding(cc, url))) return 'depressive';
+  if (t.matchingCoding(cc, VS.suicidalityAcute)) return 'suicidality';
+  const words = [cc.text, ...(Array.isArray(cc.coding) ? cc.coding.map((c) => c?.display) : [])].filter((w): w is string => typeof w === 'string');
+  if (words.some((w) => DEPRESSIVE_WORDS.test(w))) return 'depressive';
+  if (words.some((w) => /suicid/i.test(w))) return 'suicidality';
+  const coded = Array.isArray(cc.coding) && cc.coding.some((c) => typeof c?.code === 'string');
+  return coded || words.length ? 'other' : 'unreadable';
+}
+
+/** The kinds of the draft's reasons: `reasonCode`, and `reasonReference` to a Condition in the record or contained. */
+export function reasonKinds(draft: fhir4.Resource & { reasonCode?: fhir4.CodeableConcept[]; reasonReference?: fhir4.Reference[]; contained?: fhir4.Resource[] }, index: RecordIndex, t: Terminology): ReasonKind[] {
+  const kinds: ReasonKind[] = [];
+  for (const cc of Array.isArray(draft.reasonCode) ? draft.reasonCode : []) kinds.push(kindOfConcept(cc, t));
+  for (const r of Array.isArray(draft.reasonReference) ? draft.reasonReference : []) {
+    const reference = r?.reference;
+    const condition =
+      typeof reference === 'string' && reference.startsWith('#')
+        ? (draft.contained ?? []).find((c) => c?.resourceType === 'Condition' && c.id === reference.slice(1))
+        : index.record.conditions.items.find((c) => typeof reference === 'string' && (reference === `Condition/${c.id}` || reference.endsWith(`/Condition/${c.id}`)));
+    const kind = condition ? kindOfConcept((condition as fhir4.Condition).code, t) : 'unreadable';
+    // A reference we cannot read may still say what it is in its display.
+    kinds.push(kind === 'unreadable' && r?.display ? kindOfConcept({ text: r.display }, t) : kind);
+  }
+  return kinds;
+}
+
+/** EL-1 met, or unknown with a depression code to confirm; 'unknown' when conditions could not be read. */
+function depressiveDisorderOnRecord(a: Assessment): boolean | 'unknown' {
+  const el1 = a.byRule.get('EL-1');
+  if (!el1) return 'unknown';
+  if (el1.status === 'met') return true;
+  if (el1.status === 'unknown') return el1.evidence.length > 0 ? true : 'unknown';
+  return false;
+}
+
+export interface ScopeInput {
+  draft: IdentifiedDraft;
+  dosage?: DraftDosage;
+  /** Dosing weight in kg, when one is recorded within the window. */
+  weightKg?: number;
+  a: Assessment;
+  t: Terminology;
+  orderSetCanonicals: readonly string[];
+  ceilingMgPerKg: number;
+  maxMgNoWeight: number;
+}
+
+/** Decides OR-2 for one identified ketamine, esketamine or TMS draft. */
+export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals, ceilingMgPerKg, maxMgNoWeight }: ScopeInput): Scope {
+  const resource = draft.resource as fhir4.MedicationRequest & { instantiatesCanonical?: string[] };
+  const kinds = reasonKinds(resource, a.index, t);
+  const depressiveReason = kinds.includes('depressive');
+  const acuteSuicidality = kinds.includes('suicidality');
+  const onRecord = depressiveDisorderOnRecord(a);
+
+  if (draft.drug === 'tms') {
+    if (kinds.includes('other') && !depressiveReason) return { status: 'in', deviceSafetyOnly: true, reason: 'TMS for a reason other than depression: device safety checks only' };
+    return { status: 'in', reason: depressiveReason ? 'TMS with a depressive indication' : 'TMS with no indication given' };
+  }
+
+  const route = dosage?.route ?? 'unknown';
+  // Esketamine is labelled only for depressive disorders; an injection (a non-US anaesthetic product) is judged like ketamine.
+  if (draft.drug === 'esketamine' && route !== 'iv' && route !== 'im' && route !== 'sc') {
+    return { status: 'in', reason: 'esketamine (SPRAVATO) is labelled only for depressive disorders', acuteSuicidality };
+  }
+
+  const canonicals = Array.isArray(resource.instantiatesCanonical) ? resource.instantiatesCanonical : [];
+  const orderSet = canonicals.some((c) => orderSetCanonicals.includes(c));
+  const marker = depressiveReason || orderSet || draft.own;
+  const nonIv = route !== 'iv' && route !== 'unknown';
+  const inScope = (reason: string): Scope => ({ status: 'in', reason, ...(nonIv ? { nonProtocolRoute: true } : {}), ...(acuteSuicidality ? { acuteSuicidality } : {}) });
+
+  // Step 2: an indication that is not depression.
+  if (!depressiveReason && kinds.includes('other')) return { status: 'out', reason: 'indication is not depression' };
+  // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression.
+  if (!marker && dosage?.dose) {
+    const perKg = dosage.dose.mgPerKg ?? (dosage.dose.mg !== undefined && weightKg ? dosage.dose.mg / weightKg : undefined);
+    const above = perKg !== undefined ? perKg > ceilingMgPerKg : weightKg === undefined && dosage.dose.mg !== undefined && dosage.dose.mg > maxMgNoWeight;
+    if (above) return { status: 'out', reason: 'anaesthetic or procedural dose' };
+  }
+  // Step 5: inclusion.
+  if (depressiveReason) return inScope('depressive indication');
+  if (orderSet) return inScope('TRD order set');
+  if (draft.own) return inScope('suggested by this service for TRD');
+  if (kinds.length === 0 && onRecord === true && route === 'iv') return inScope('IV order, no indication given, depressive disorder on record');
+  // Step 6.
+  if (onRecord !== false) return { status: 'unknown', reason: onRecord === true ? 'depressive disorder on record, but the order gives no depressive indication' : 'conditions could not be read, and the order gives no indication' };
+  return { status: 'out', reason: 'no depressive disorder and no TRD indication' };
+}

@@ -1,0 +1,634 @@
+/**
+ * Order review (revision-2 OR-1 .. OR-13) as scenarios: each runs with the record in prefetch and
+ * again fetched from the test FHIR server (Medplum's engine in memory), and must conclude the same.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import request from 'supertest';
+import type { Card, CdsResponse } from '../../src/cds-hooks/protocol.js';
+import { SYS, daysAgo, icd, medAdministration, medStatement, obs, patient } from '../builders/fhir.js';
+import {
+  ESKETAMINE_KIT,
+  KETAMINE_CODED,
+  REASON,
+  ROUTE,
+  esketamineDraft,
+  ketamineDraft,
+  medication,
+  referencedDraft,
+  tmsDraft,
+  unrelatedDraft,
+} from '../builders/drafts.js';
+import { prefetchFor } from '../builders/prefetch.js';
+import { candidate } from '../builders/scenarios.js';
+import { toTransactionBundle } from '../builders/fixture-scenarios.js';
+import { buildTestApp } from '../helpers/app.js';
+import { expectValidCards } from '../helpers/card-invariants.js';
+import { fhirBase } from '../helpers/fhir-test-server.js';
+import { realServices } from '../helpers/knowledge.js';
+
+const origin = inject('fhirServerOrigin');
+const { app } = buildTestApp({ services: realServices(), env: { FHIR_QUERY_TIMEOUT_MS: '8000', FHIR_CALL_BUDGET_MS: '15000' } });
+
+type Hook = 'order-select' | 'order-sign';
+type Entry = { fullUrl?: string; resource: fhir4.Resource };
+type Mode = 'prefetch' | 'fhir';
+
+interface OrderOut {
+  drug: string;
+  scope?: string;
+  scopeReason?: string;
+  identifiedBy: string;
+  medicationFrom?: string;
+  checks: { rule: string; status: string; indicator: string }[];
+  suppressedByLoopGuard?: string[];
+}
+
+interface Result {
+  cards: Card[];
+  orders: OrderOut[];
+  summaries: string[];
+}
+
+interface Scenario {
+  record: fhir4.Resource[];
+  /** draftOrders: resources, or entries with a fullUrl. */
+  drafts: (fhir4.Resource | Entry)[];
+  hook?: Hook;
+  /** Resources only the FHIR server holds (a Medication the draft references). */
+  server?: fhir4.Resource[];
+  /** Modes to run in; both by default. */
+  modes?: Mode[];
+  /** Cards that must be there: [indicator, summary pattern]. */
+  cards?: [Card['indicator'], RegExp][];
+  /** No other cards than those listed. */
+  only?: boolean;
+  /** Summary patterns no card may match. */
+  never?: RegExp[];
+  /** The first draft's scope in the assessment extension: status and reason pattern. */
+  scope?: [string, RegExp?];
+  check?: (r: Result) => void;
+}
+
+const asEntry = (d: fhir4.Resource | Entry): Entry => ('resource' in d && !('resourceType' in d) ? d : { resource: d as fhir4.Resource });
+
+async function loadServer(name: string, scenario: Scenario): Promise<string> {
+  const bundle = toTransactionBundle(name, scenario.record);
+  for (const r of scenario.server ?? []) bundle.entry!.push({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });
+  const res = await fetch(fhirBase(origin), { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle) });
+  expect(res.ok).toBe(true);
+  return name;
+}
+
+async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
+  const hook = s.hook ?? 'order-select';
+  const patientId = mode === 'fhir' ? await loadServer(name, s) : 'p1';
+  const entries = s.drafts.map(asEntry);
+  const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: entries } };
+  if (hook === 'order-select') context['selections'] = entries.filter((e) => e.resource.resourceType !== 'Medication').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+  const body: Record<string, unknown> = { hook, hookInstance: '0f8c2b4e-3a7d-4e1f-9b6c-5d4a3e2f1b0c', context };
+  if (mode === 'prefetch') body['prefetch'] = prefetchFor(s.record);
+  if (mode === 'fhir' || s.server) {
+    if (mode === 'prefetch' && s.server) await loadServer(name, { ...s, record: [] });
+    body['fhirServer'] = fhirBase(origin);
+  }
+  const res = await request(app).post(`/cds-services/trd-${hook}`).send(body);
+  expect(res.status, JSON.stringify(res.body).slice(0, 400)).toBe(200);
+  const out = res.body as CdsResponse;
+  expectValidCards(out.cards);
+  const assessment = out.extension!['org.trdcds.assessment'] as { orders: OrderOut[] };
+  return { cards: out.cards, orders: assessment.orders, summaries: out.cards.map((c) => c.summary) };
+}
+
+function verify(s: Scenario, r: Result): void {
+  for (const [indicator, pattern] of s.cards ?? []) {
+    expect(r.cards.some((c) => c.indicator === indicator && pattern.test(c.summary)), `${indicator} ${pattern} in ${JSON.stringify(r.summaries)}`).toBe(true);
+  }
+  if (s.only) expect(r.cards.length, JSON.stringify(r.summaries)).toBe((s.cards ?? []).length);
+  for (const pattern of s.never ?? []) expect(r.summaries.filter((x) => pattern.test(x))).toEqual([]);
+  if (s.scope) {
+    expect(r.orders[0]?.scope).toBe(s.scope[0]);
+    if (s.scope[1]) expect(r.orders[0]?.scopeReason).toMatch(s.scope[1]);
+  }
+  s.check?.(r);
+}
+
+/** A FHIR id (at most 64 characters) for a scenario's patient on the shared test server. */
+function shortId(name: string): string {
+  let h = 5381;
+  for (const ch of name) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
+  return `or-${h.toString(36)}`;
+}
+
+function table(title: string, scenarios: Record<string, Scenario>): void {
+  describe(title, () => {
+    for (const [name, s] of Object.entries(scenarios)) {
+      for (const mode of s.modes ?? (['prefetch', 'fhir'] as Mode[])) {
+        it(`${name} (${mode})`, async () => verify(s, await run(shortId(name), s, mode)));
+      }
+    }
+  });
+}
+
+/** The update action a card offers, if any. */
+function updateOf(r: Result): fhir4.MedicationRequest | undefined {
+  for (const c of r.cards) for (const s of c.suggestions ?? []) for (const a of s.actions) if (a.type === 'update') return a.resource as fhir4.MedicationRequest;
+  return undefined;
+}
+const checkOf = (r: Result, rule: string) => r.orders[0]!.checks.find((c) => c.rule === rule);
+
+const woman = (age = 30) => patient({ gender: 'female', age });
+const schizophrenia = icd('F20.9', { onsetDaysAgo: 900 });
+const spo2 = (value: number, minutesAgo: number): fhir4.Observation => ({
+  resourceType: 'Observation',
+  id: `spo2-${value}-${minutesAgo}`,
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  code: { coding: [{ system: SYS.loinc, code: '59408-5' }] },
+  effectiveDateTime: daysAgo(minutesAgo / 1440),
+  valueQuantity: { value, unit: '%', system: SYS.ucum, code: '%' },
+});
+const minutes = (m: number) => m / 1440;
+/** BP, HR and SpO2 recorded `m` minutes before now. */
+const sessionVitals = (m = 10, bp: [number, number] = [128, 80], hr = 72, o2 = 97) => [obs.bpPanel(bp[0], bp[1], minutes(m)), obs.heartRate(hr, minutes(m)), spo2(o2, m)];
+
+// ------------------------------------------------------------------------------------------------
+table('OR-1: the drug is identified however the draft names it (esketamine for a patient with schizophrenia)', {
+  'esketamine-named-by-rxnorm-coding': { record: candidate({}, schizophrenia), drafts: [esketamineDraft()], cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): active psychosis \(CI-2\)/]] },
+  'esketamine-named-by-a-contained-medication': {
+    record: candidate({}, schizophrenia),
+    drafts: [referencedDraft('#kit', 'd-contained', {}, { contained: [medication('kit', ESKETAMINE_KIT)] })],
+    cards: [['critical', /Do not order intranasal esketamine.*\(CI-2\)/]],
+    check: (r) => expect(r.orders[0]).toMatchObject({ drug: 'esketamine', identifiedBy: 'code', medicationFrom: 'contained' }),
+  },
+  'esketamine-named-by-a-medication-in-the-draft-bundle': {
+    record: candidate({}, schizophrenia),
+    drafts: [referencedDraft('Medication/kit-b', 'd-bundle'), medication('kit-b', ESKETAMINE_KIT)],
+    cards: [['critical', /\(CI-2\)/]],
+    check: (r) => expect(r.orders[0]).toMatchObject({ drug: 'esketamine', medicationFrom: 'draftOrders' }),
+  },
+  'esketamine-named-by-an-absolute-url-matched-by-full-url': {
+    record: candidate({}, schizophrenia),
+    drafts: [
+      { fullUrl: 'https://ehr.example.org/fhir/MedicationRequest/d-abs', resource: referencedDraft('https://ehr.example.org/fhir/Medication/kit-a', 'd-abs') },
+      { fullUrl: 'https://ehr.example.org/fhir/Medication/kit-a', resource: medication('kit-a', ESKETAMINE_KIT) },
+    ],
+    cards: [['critical', /\(CI-2\)/]],
+  },
+  'esketamine-named-by-a-relative-reference-resolved-against-the-entry-full-url': {
+    record: candidate({}, schizophrenia),
+    drafts: [
+      { fullUrl: 'https://ehr.example.org/fhir/MedicationRequest/d-rel', resource: referencedDraft('Medication/kit-r', 'd-rel') },
+      { fullUrl: 'https://ehr.example.org/fhir/Medication/kit-r', resource: { ...medication('kit-r', ESKETAMINE_KIT), id: 'other-id' } as fhir4.Medication },
+    ],
+    cards: [['critical', /\(CI-2\)/]],
+  },
+  'esketamine-named-by-a-urn-uuid-reference': {
+    record: candidate({}, schizophrenia),
+    drafts: [
+      referencedDraft('urn:uuid:6f0c1d2e-8b7a-4c3d-9e1f-2a3b4c5d6e7f', 'd-urn'),
+      { fullUrl: 'urn:uuid:6f0c1d2e-8b7a-4c3d-9e1f-2a3b4c5d6e7f', resource: medication('kit-u', ESKETAMINE_KIT) },
+    ],
+    cards: [['critical', /\(CI-2\)/]],
+  },
+  'esketamine-named-by-a-medication-sent-in-prefetch': {
+    record: [...candidate({}, schizophrenia), medication('kit-pf', ESKETAMINE_KIT)],
+    drafts: [referencedDraft('Medication/kit-pf', 'd-pf')],
+    modes: ['prefetch'],
+    cards: [['critical', /\(CI-2\)/]],
+    check: (r) => expect(r.orders[0]).toMatchObject({ medicationFrom: 'record' }),
+  },
+  'esketamine-named-by-a-medication-read-from-the-fhir-server': {
+    record: candidate({}, schizophrenia),
+    drafts: [referencedDraft('Medication/or-kit-fetched', 'd-fetched')],
+    server: [medication('or-kit-fetched', ESKETAMINE_KIT)],
+    cards: [['critical', /Do not order intranasal esketamine.*\(CI-2\)/]],
+    check: (r) => expect(r.orders[0]).toMatchObject({ drug: 'esketamine', medicationFrom: 'fhirServer' }),
+  },
+  'esketamine-named-by-an-absolute-url-under-the-fhir-server-read-from-it': {
+    record: candidate({}, schizophrenia),
+    drafts: [referencedDraft(`${fhirBase(origin)}/Medication/or-kit-abs`, 'd-fetched-abs')],
+    server: [medication('or-kit-abs', ESKETAMINE_KIT)],
+    cards: [['critical', /\(CI-2\)/]],
+  },
+  'esketamine-named-only-in-text': {
+    record: candidate({}, schizophrenia),
+    drafts: [{ ...esketamineDraft('d-text'), medicationCodeableConcept: { text: 'Spravato 56 mg nasal spray kit' } } as fhir4.MedicationRequest],
+    cards: [['critical', /\(CI-2\)/]],
+    check: (r) => expect(r.orders[0]).toMatchObject({ drug: 'esketamine', identifiedBy: 'text' }),
+  },
+  'esketamine-named-only-by-the-reference-display': {
+    record: candidate({}, schizophrenia),
+    drafts: [referencedDraft('Medication/not-sent', 'd-display', {}, { medicationReference: { reference: 'Medication/not-sent', display: 'esketamine 28 mg nasal device' } })],
+    modes: ['prefetch'],
+    cards: [['critical', /\(CI-2\)/]],
+  },
+  'ketamine-ingredient-of-a-referenced-medication-identifies-it': {
+    record: candidate({}, schizophrenia),
+    drafts: [
+      referencedDraft('#mix', 'd-ingredient', { route: ROUTE.iv, mg: 40, minutes: 40, reason: REASON.mdd }, { contained: [{ resourceType: 'Medication', id: 'mix', ingredient: [{ itemCodeableConcept: KETAMINE_CODED }] } as fhir4.Medication] }),
+    ],
+    cards: [['critical', /Do not order IV ketamine: active psychosis \(CI-2\)/]],
+  },
+  'a-draft-whose-drug-cannot-be-identified-says-so': {
+    record: candidate(),
+    drafts: [referencedDraft('Medication/nowhere', 'd-unknown')],
+    modes: ['prefetch'],
+    cards: [['info', /could not be identified.*\(OR-1\)/]],
+    only: true,
+    check: (r) => expect(r.orders[0]).toMatchObject({ drug: 'unidentified' }),
+  },
+  'an-unidentified-draft-that-mentions-ketamine-is-a-warning': {
+    record: candidate(),
+    drafts: [referencedDraft('Medication/ketamine-premix', 'd-hint', { text: 'ketamine 0.5 mg/kg over 40 min' })],
+    modes: ['prefetch'],
+    cards: [['warning', /may be ketamine or esketamine.*\(OR-1\)/]],
+    only: true,
+  },
+  'another-drug-gets-no-card': { record: candidate({}, schizophrenia), drafts: [unrelatedDraft()], cards: [], only: true },
+});
+
+// ------------------------------------------------------------------------------------------------
+const surgicalPatient = () => [patient({ age: 52 }), obs.weight(80)];
+table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 mg/kg correction', {
+  'anaesthesia-induction-160-mg-for-a-surgical-patient': {
+    record: surgicalPatient(),
+    drafts: [ketamineDraft(160, 'd-induction', { minutes: undefined, frequency: undefined, count: 1, reason: REASON.anaesthesia, text: '2 mg/kg IV push for induction' })],
+    cards: [],
+    only: true,
+    scope: ['out', /indication is not depression/],
+  },
+  'anaesthesia-dose-without-a-reason-is-out-by-dose-even-with-depression': {
+    record: candidate(),
+    drafts: [ketamineDraft(160, 'd-induction-2', { minutes: undefined, frequency: undefined, count: 1, reason: undefined })],
+    cards: [],
+    only: true,
+    scope: ['out', /anaesthetic or procedural dose/],
+  },
+  'analgesic-infusion-for-postoperative-pain': {
+    record: candidate(),
+    drafts: [ketamineDraft(10, 'd-analgesia', { minutes: undefined, frequency: undefined, count: undefined, rateMgPerMin: 0.2, reason: REASON.postoperativePain })],
+    cards: [],
+    only: true,
+    scope: ['out', /not depression/],
+  },
+  'im-ketamine-for-agitation-in-schizophrenia': {
+    record: candidate({}, schizophrenia),
+    drafts: [ketamineDraft(300, 'd-agitation', { route: ROUTE.im, minutes: undefined, frequency: undefined, count: 1, reason: REASON.agitation })],
+    cards: [],
+    only: true,
+    scope: ['out', /not depression/],
+  },
+  'oral-ketamine-without-an-indication-asks-for-one': {
+    record: candidate(),
+    drafts: [ketamineDraft(50, 'd-oral', { route: ROUTE.oral, minutes: undefined, reason: undefined })],
+    cards: [['info', /If this oral ketamine order is for depression, add the indication/]],
+    only: true,
+    scope: ['unknown'],
+  },
+  'oral-ketamine-for-depression-is-off-label-with-no-dose-update': {
+    record: candidate(),
+    drafts: [ketamineDraft(50, 'd-oral-mdd', { route: ROUTE.oral, minutes: undefined })],
+    cards: [['info', /Oral ketamine is off-label for depression; dose and infusion checks cover only the IV 0\.5 mg\/kg protocol/]],
+    never: [/\bIV ketamine\b/, /OR-3/],
+    scope: ['in', /depressive/],
+    check: (r) => {
+      expect(updateOf(r)).toBeUndefined();
+      expect(r.orders[0]!.checks.map((c) => c.rule)).not.toContain('OR-3');
+    },
+  },
+  'im-ketamine-for-depression-in-schizophrenia-names-the-route': {
+    record: candidate({}, schizophrenia),
+    drafts: [ketamineDraft(40, 'd-im-mdd', { route: ROUTE.im, minutes: undefined })],
+    cards: [['critical', /Do not order IM ketamine: active psychosis \(CI-2\)/]],
+    never: [/\bIV ketamine\b/],
+  },
+  'iv-ketamine-without-a-reason-for-a-patient-with-mdd-is-in-scope': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-no-reason', { reason: undefined })],
+    scope: ['in', /depressive disorder on record/],
+    cards: [['info', /IV ketamine monitoring/]],
+  },
+  'iv-ketamine-without-a-reason-for-a-patient-without-depression-is-silent': {
+    record: surgicalPatient(),
+    drafts: [ketamineDraft(40, 'd-no-depression', { reason: undefined })],
+    cards: [],
+    only: true,
+    scope: ['out', /no depressive disorder/],
+  },
+  'a-high-dose-with-a-depressive-reason-stays-in-scope-and-is-critical': {
+    record: candidate(),
+    drafts: [ketamineDraft(100, 'd-high-mdd')],
+    cards: [['critical', /IV ketamine 100 mg: dose 1\.25 mg\/kg is above any TRD protocol dose: anaesthetic range \(OR-3\)/]],
+    scope: ['in'],
+  },
+  'tms-for-ocd-gets-only-device-safety-checks': {
+    record: candidate({ escitalopram: null }, icd('G40.909')),
+    drafts: [tmsDraft('d-tms-ocd', { reasonCode: [{ coding: [{ system: SYS.icd, code: 'F42.2' }] }] })],
+    cards: [['warning', /Caution with TMS/]],
+    never: [/OR-13/],
+    scope: ['in', /device safety/],
+  },
+});
+
+// ------------------------------------------------------------------------------------------------
+// The candidate weighs 80 kg: 0.5 mg/kg is 40 mg.
+table('OR-3: IV ketamine dose per kg of the dosing weight', {
+  'dose-at-0.5-mg-per-kg-fits': { record: candidate(), drafts: [ketamineDraft(40)], never: [/OR-3/], check: (r) => expect(checkOf(r, 'OR-3')?.status).toBe('as-ordered') },
+  'dose-in-mg-per-kg-fits': { record: candidate(), drafts: [ketamineDraft(undefined, 'd-perkg', { mgPerKg: 0.5 })], never: [/OR-3/] },
+  'dose-below-protocol-is-information-without-update': {
+    record: candidate(),
+    drafts: [ketamineDraft(30)],
+    cards: [['info', /IV ketamine 30 mg: dose 0\.38 mg\/kg is below the 0\.5 mg\/kg protocol dose \(OR-3\)/]],
+    check: (r) => expect(updateOf(r)).toBeUndefined(),
+  },
+  'dose-within-escalation-is-information-without-update': {
+    record: candidate(),
+    drafts: [ketamineDraft(60)],
+    cards: [['info', /0\.75 mg\/kg is above the protocol dose; escalation/]],
+    check: (r) => expect(updateOf(r)).toBeUndefined(),
+  },
+  'dose-above-escalation-is-a-warning-with-the-complete-protocol-order': {
+    record: candidate(),
+    drafts: [ketamineDraft(70, 'd-70', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
+    cards: [['warning', /IV ketamine 70 mg: dose 0\.88 mg\/kg is above the 0\.5 mg\/kg protocol dose; also OR-5 \(OR-3\)/]],
+    check: (r) => {
+      const u = updateOf(r)!;
+      expect(u.id).toBe('d-70');
+      const d = u.dosageInstruction![0]!;
+      expect(d.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 40, code: 'mg' });
+      expect(d.route!.coding![0]!.code).toBe('47625008');
+      expect(d.timing!.repeat).toMatchObject({ duration: 40, durationUnit: 'min', frequency: 3, period: 1, periodUnit: 'wk', count: 6 });
+      expect(u.dispenseRequest).toBeUndefined();
+      expect(d.text).toBe('Ketamine 40 mg (0.5 mg/kg for 80 kg) IV over 40 minutes, 3 times a week, 6 sessions');
+    },
+  },
+  'no-recent-weight-asks-for-one-and-offers-no-update': {
+    record: candidate({ weight: null }),
+    drafts: [ketamineDraft(40)],
+    cards: [['warning', /no body weight in 30 days to check the 0\.5 mg\/kg dose \(OR-3\)/]],
+    check: (r) => {
+      expect(checkOf(r, 'OR-3')?.status).toBe('unknown');
+      expect(updateOf(r)).toBeUndefined();
+      expect(r.cards.flatMap((c) => c.suggestions ?? []).some((s) => /body weight/i.test(s.label))).toBe(true);
+    },
+  },
+  'dose-in-ml-is-unknown-and-shows-the-protocol-dose': {
+    record: candidate(),
+    drafts: [{ ...ketamineDraft(40, 'd-ml'), dosageInstruction: [{ ...ketamineDraft(40).dosageInstruction![0]!, doseAndRate: [{ doseQuantity: { value: 4, unit: 'mL', system: SYS.ucum, code: 'mL' } }] }] } as fhir4.MedicationRequest],
+    cards: [['warning', /IV ketamine 4 mL: no dose in mg; 0\.5 mg\/kg is 40 mg for 80 kg \(OR-3\)/]],
+    check: (r) => expect(updateOf(r)!.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity!.value).toBe(40),
+  },
+  'weight-in-pounds-is-converted': {
+    record: candidate({ weight: obs.weight(176.4, '[lb_av]') }),
+    drafts: [ketamineDraft(40)],
+    never: [/OR-3/],
+  },
+});
+
+table('OR-4: IV ketamine infusion duration', {
+  'forty-minutes-fits': { record: candidate(), drafts: [ketamineDraft(40)], check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered') },
+  'duration-from-the-rate-fits': { record: candidate(), drafts: [ketamineDraft(40, 'd-rate', { minutes: undefined, rateMgPerMin: 1 })], check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered') },
+  'a-two-minute-push-is-a-warning-with-a-forty-minute-update': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-push', { minutes: 2 })],
+    cards: [['warning', /IV ketamine 40 mg: infused over 2 min; the protocol infuses over 40 min \(OR-4\)/]],
+    check: (r) => expect(updateOf(r)!.dosageInstruction![0]!.timing!.repeat).toMatchObject({ duration: 40, durationUnit: 'min', frequency: 3, count: 6 }),
+  },
+  'push-in-the-dosage-text-means-no-infusion': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-push-text', { minutes: undefined, text: 'IV push over 1 minute' })],
+    cards: [['warning', /given as a push or bolus/]],
+  },
+  'a-fast-rate-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-fast', { minutes: undefined, rateMgPerMin: 4 })], cards: [['warning', /infused over 10 min/]] },
+  'no-duration-or-rate-is-unknown-with-the-protocol-update': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-no-time', { minutes: undefined })],
+    cards: [['warning', /no infusion duration; the protocol gives the dose over 40 min \(OR-4\)/]],
+    check: (r) => expect(updateOf(r)!.dosageInstruction![0]!.timing!.repeat!.duration).toBe(40),
+  },
+  'twenty-minutes-alone-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-20', { minutes: 20 })], cards: [['warning', /over 20 min/]] },
+  'twenty-minutes-with-a-tms-draft-is-the-combination': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-20-tms', { minutes: 20 }), tmsDraft('d-tms-combo', { orderDetail: [{ text: '10 Hz rTMS, 120 % rMT, 3000 pulses, left DLPFC' }] })],
+    cards: [['info', /RC-15/]],
+    check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered'),
+  },
+});
+
+table('OR-5: IV ketamine frequency', {
+  'three-a-week-for-six-sessions-fits': { record: candidate(), drafts: [ketamineDraft(40)], check: (r) => expect(checkOf(r, 'OR-5')?.status).toBe('as-ordered') },
+  'daily-for-thirty-days-is-itself-a-finding': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-daily', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
+    cards: [['warning', /IV ketamine 40 mg: the order repeats daily; the protocol is 3 sessions a week in clinic \(OR-5\)/]],
+    check: (r) => {
+      const u = updateOf(r)!;
+      expect(u.dosageInstruction![0]!.timing!.repeat).toMatchObject({ frequency: 3, periodUnit: 'wk', count: 6 });
+      expect(u.dispenseRequest).toBeUndefined();
+    },
+  },
+  'a-thirty-day-supply-is-a-finding': { record: candidate(), drafts: [ketamineDraft(40, 'd-supply', { supplyDays: 30 })], cards: [['warning', /30-day supply/]] },
+  'five-a-week-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-five', { frequency: 5 })], cards: [['warning', /5 sessions in 7 days; the protocol allows 3 \(OR-5\)/]] },
+  'no-schedule-is-unknown-information': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-no-schedule', { frequency: undefined, count: undefined })],
+    cards: [['info', /no schedule given \(OR-5\)/]],
+    check: (r) => expect(checkOf(r, 'OR-5')?.status).toBe('unknown'),
+  },
+  'a-single-session-fits': { record: candidate(), drafts: [ketamineDraft(40, 'd-once', { frequency: undefined, count: 1 })], never: [/OR-5/] },
+});
+
+// ------------------------------------------------------------------------------------------------
+const esketamineSessions = (daysAgoList: number[]) => daysAgoList.map((d) => medAdministration('2201625', { daysAgo: d, mg: 56 }));
+table('OR-6: esketamine dose per session', {
+  'fifty-six-on-day-one-fits': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-6/], check: (r) => expect(checkOf(r, 'OR-6')?.status).toBe('as-ordered') },
+  'eighty-four-on-day-one-is-a-warning-with-a-fifty-six-update': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-84', { mg: 84 })],
+    cards: [['warning', /Intranasal esketamine \(SPRAVATO\) 84 mg: start at 56 mg; 84 mg only after a 56 mg first dose \(OR-6\)/]],
+    check: (r) => {
+      const d = updateOf(r)!.dosageInstruction![0]!;
+      expect(d.doseAndRate![0]!.doseQuantity!.value).toBe(56);
+      expect(d.route!.coding![0]!.code).toBe('46713006');
+      expect(d.timing!.repeat).toMatchObject({ frequency: 2, periodUnit: 'wk', count: 8 });
+    },
+  },
+  'one-hundred-twelve-is-critical': { record: candidate(), drafts: [esketamineDraft('d-112', { mg: 112, frequency: 3 })], cards: [['critical', /SPRAVATO\) 112 mg: above the labelled maximum of 84 mg per session.*\(OR-6\)/]] },
+  'a-dose-off-the-device-steps-is-a-warning': { record: candidate(), drafts: [esketamineDraft('d-70', { mg: 70 })], cards: [['warning', /70 mg: not a multiple of the 28-mg device/]] },
+  'twenty-eight-on-day-one-is-below-the-adult-dose': { record: candidate(), drafts: [esketamineDraft('d-28', { mg: 28 })], cards: [['info', /28 mg: below the labelled adult dose on day 1/]] },
+  'eighty-four-at-seventy-six-on-day-one': {
+    record: candidate({ patient: patient({ age: 76 }) }),
+    drafts: [esketamineDraft('d-84-76', { mg: 84 })],
+    cards: [['warning', /start at 56 mg; 84 mg only after/]],
+    check: (r) => expect(r.cards.some((c) => /non-US labels start at 28 mg at 65 or older/.test(c.detail ?? ''))).toBe(true),
+  },
+  'eighty-four-after-day-one-fits': { record: candidate({}, esketamineSessions([3, 7])), drafts: [esketamineDraft('d-84-later', { mg: 84 })], never: [/OR-6/] },
+  'acute-suicidal-ideation-at-eighty-four-fits-on-day-one': {
+    record: candidate({}, medStatement('321988', { startDaysAgo: 30 })),
+    drafts: [esketamineDraft('d-si', { mg: 84, reason: REASON.suicidalIdeation })],
+    never: [/OR-6/],
+  },
+  'acute-suicidal-ideation-without-an-oral-antidepressant': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-si-alone', { mg: 84, reason: REASON.suicidalIdeation })],
+    cards: [['warning', /requires an oral antidepressant/]],
+  },
+  'no-dose-is-unknown': { record: candidate(), drafts: [esketamineDraft('d-no-dose', { mg: undefined })], cards: [['warning', /no dose in mg; esketamine is given as 28, 56 or 84 mg \(OR-6\)/]] },
+});
+
+table('OR-7: esketamine schedule by phase', {
+  'twice-weekly-in-induction-fits': { record: candidate(), drafts: [esketamineDraft()], check: (r) => expect(checkOf(r, 'OR-7')?.status).toBe('as-ordered') },
+  'three-a-week-in-induction-is-a-warning': { record: candidate(), drafts: [esketamineDraft('d-3wk', { frequency: 3 })], cards: [['warning', /3 sessions in 7 days in week 1; the label allows 2 \(OR-7\)/]] },
+  'daily-esketamine-is-a-warning': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-esk-daily', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
+    cards: [['warning', /repeats daily; esketamine is given in a certified setting, at most twice weekly \(OR-7\)/]],
+  },
+  'twice-weekly-in-week-seven-is-a-warning': {
+    record: candidate({}, esketamineSessions([45, 41, 38, 34, 31, 27, 24, 20, 13, 6])),
+    drafts: [esketamineDraft('d-week7', { mg: 84 })],
+    cards: [['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/]],
+  },
+  'no-schedule-is-unknown': { record: candidate(), drafts: [esketamineDraft('d-esk-nosched', { frequency: undefined, count: undefined })], cards: [['info', /no schedule given \(OR-7\)/]] },
+});
+
+// ------------------------------------------------------------------------------------------------
+table('OR-8: age at order time', {
+  'esketamine-at-sixteen-is-critical': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [esketamineDraft()], cards: [['critical', /age 16: esketamine is not approved under 18.*\(OR-8\)/]] },
+  'iv-ketamine-at-sixteen-is-a-warning': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [ketamineDraft(40)], cards: [['warning', /IV ketamine: age 16: ketamine for depression under 18 is off-label/]] },
+  'tms-at-fourteen-is-a-warning': { record: candidate({ patient: patient({ age: 14 }) }), drafts: [tmsDraft()], cards: [['warning', /no TMS device is cleared for depression under 15/]] },
+  'tms-at-sixteen-on-an-antidepressant-is-information': {
+    record: candidate({ patient: patient({ age: 16 }) }, medStatement('321988', { startDaysAgo: 30 })),
+    drafts: [tmsDraft()],
+    cards: [['info', /adolescent clearance is as an adjunct/]],
+  },
+  'tms-at-sixteen-without-an-antidepressant-is-a-warning': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [tmsDraft()], cards: [['warning', /adolescent TMS clearance is for adjunctive use/]] },
+  'an-adult-gets-no-age-card': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-8/] },
+  'no-date-of-birth-is-unknown': { record: candidate({ patient: patient({ birthDate: null }) }), drafts: [esketamineDraft()], cards: [['warning', /no date of birth, so age could not be checked \(OR-8\)/]] },
+});
+
+table('OR-9: ketamine and esketamine together', {
+  'both-drafted-in-one-call-warn-on-each': {
+    record: candidate(),
+    drafts: [ketamineDraft(40), esketamineDraft()],
+    check: (r) => expect(r.cards.filter((c) => c.indicator === 'warning' && /would overlap.*\(OR-9\)/.test(c.summary)).length).toBe(2),
+  },
+  'esketamine-while-ketamine-was-given-last-week': {
+    record: candidate({}, medAdministration('6130', { daysAgo: 6, mg: 40 })),
+    drafts: [esketamineDraft()],
+    cards: [['warning', /would overlap.*\(OR-9\)/]],
+  },
+  'esketamine-alone-does-not-overlap': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-9/] },
+});
+
+table('OR-10: same-session vital signs at order-sign', {
+  'none-in-the-last-hour-asks-for-each': {
+    record: candidate(),
+    drafts: [ketamineDraft(40)],
+    hook: 'order-sign',
+    cards: [['warning', /IV ketamine: no BP, HR, SpO2 in the 60 min before the dose \(OR-10\)/]],
+    check: (r) => {
+      const card = r.cards.find((c) => c.summary.includes('OR-10'))!;
+      expect(card.suggestions!.map((s) => s.label)).toEqual(['Record a blood pressure', 'Record a heart rate', 'Record SpO2 (pulse oximetry)']);
+    },
+  },
+  'present-and-normal-gives-no-card': { record: candidate({}, sessionVitals()), drafts: [ketamineDraft(40)], hook: 'order-sign', never: [/OR-10/] },
+  'low-oxygen-saturation-is-critical': { record: candidate({}, sessionVitals(10, [128, 80], 72, 91)), drafts: [esketamineDraft()], hook: 'order-sign', cards: [['critical', /pre-dose SpO2 91 % is at or below 93 % \(OR-10\)/]] },
+  'raised-pre-dose-bp-is-a-warning': { record: candidate({}, sessionVitals(10, [150, 95])), drafts: [ketamineDraft(40)], hook: 'order-sign', cards: [['warning', /pre-dose BP 150\/95 is above 140\/90/]] },
+  'only-heart-rate-missing-names-only-it': {
+    record: candidate({ heartRate: null }, [obs.bpPanel(128, 80, minutes(5)), spo2(97, 5)]),
+    drafts: [esketamineDraft()],
+    hook: 'order-sign',
+    cards: [['warning', /no HR in the 60 min before the dose \(OR-10\)/]],
+  },
+  'not-checked-at-order-select': { record: candidate(), drafts: [ketamineDraft(40)], never: [/OR-10/] },
+});
+
+table('OR-13: TMS drafts', {
+  'no-stimulation-parameters-asks-for-them': { record: candidate(), drafts: [tmsDraft()], cards: [['info', /TMS: add the stimulation parameters.*\(OR-13\)/]] },
+  'parameters-in-order-detail-are-enough': { record: candidate(), drafts: [tmsDraft('d-tms-p', { orderDetail: [{ text: 'iTBS 600 pulses, 120 % rMT, left DLPFC' }] })], never: [/OR-13/] },
+});
+
+// ------------------------------------------------------------------------------------------------
+function suggestedDrafts(pv: CdsResponse, label: RegExp): fhir4.Resource[] {
+  const s = pv.cards.flatMap((c) => c.suggestions ?? []).find((x) => label.test(x.label));
+  return s ? s.actions.map((a) => (a as { resource: fhir4.Resource }).resource) : [];
+}
+async function patientView(record: fhir4.Resource[]): Promise<CdsResponse> {
+  const res = await request(app)
+    .post('/cds-services/trd-patient-view')
+    .send({ hook: 'patient-view', hookInstance: '1a2b3c4d-0000-4000-8000-000000000001', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(record) });
+  expect(res.status).toBe(200);
+  expectValidCards((res.body as CdsResponse).cards);
+  return res.body as CdsResponse;
+}
+async function sign(record: fhir4.Resource[], drafts: fhir4.Resource[]): Promise<Result> {
+  return run('loop', { record, drafts, hook: 'order-sign' }, 'prefetch');
+}
+
+describe('OR-11 and OR-12: our own suggestions', () => {
+  it('patient-view never suggests ketamine or esketamine while pregnancy is unknown, and offers the hCG', async () => {
+    const pv = await patientView(candidate({ patient: woman() }));
+    const labels = pv.cards.flatMap((c) => c.suggestions ?? []).map((s) => s.label);
+    expect(labels.filter((l) => /^Order (IV ketamine|esketamine)/.test(l))).toEqual([]);
+    expect(labels.some((l) => /pregnancy test \(hCG\)/.test(l))).toBe(true);
+    expect(labels.some((l) => /TMS course/.test(l))).toBe(true);
+  });
+
+  it('a suggested ketamine order signed unchanged gets only the same-session vital signs, not the cautions again', async () => {
+    const record = candidate({}, medStatement('6470', { startDaysAgo: 30 })); // lorazepam: RC-3
+    const pv = await patientView(record);
+    const drafts = suggestedDrafts(pv, /^Order IV ketamine/);
+    expect(drafts.length).toBeGreaterThan(0);
+    const r = await sign(record, drafts);
+    expect(r.summaries.filter((s) => /RC-3/.test(s))).toEqual([]);
+    expect(r.orders[0]!.suppressedByLoopGuard).toEqual(['RC-3']);
+    expect(r.summaries.some((s) => /OR-10/.test(s))).toBe(true);
+    expect(r.summaries.filter((s) => /OR-3|OR-4|OR-5/.test(s))).toEqual([]);
+  });
+
+  it('a caution that is new since the suggestion is shown', async () => {
+    const pv = await patientView(candidate());
+    const drafts = suggestedDrafts(pv, /^Order IV ketamine/);
+    const r = await sign(candidate({}, medStatement('6470', { startDaysAgo: 1 }), sessionVitals()), drafts);
+    expect(r.cards.some((c) => c.indicator === 'warning' && /Caution with IV ketamine.*\(RC-3\)/.test(c.summary))).toBe(true);
+  });
+
+  it('an own-tagged draft still gets every unknown absolute contraindication (pregnancy not yet tested)', async () => {
+    const own = { ...ketamineDraft(40, 'd-own'), meta: { tag: [{ system: 'https://trd-cds.org/fhir/CodeSystem/order-origin', code: 'trd-cds-suggestion' }] } };
+    const r = await sign(candidate({ patient: woman() }), [own]);
+    const card = r.cards.find((c) => c.summary.includes('CI-4'))!;
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toMatch(/^Before IV ketamine: .*pregnancy/);
+    expect(card.suggestions!.some((s) => /pregnancy test/i.test(s.label))).toBe(true);
+  });
+
+  it('an own-tagged draft still gets every found contraindication, and its edited dose is checked', async () => {
+    const own = { ...esketamineDraft('d-own-esk', { mg: 112 }), meta: { tag: [{ system: 'https://trd-cds.org/fhir/CodeSystem/order-origin', code: 'trd-cds-suggestion' }] } };
+    const r = await sign(candidate({}, schizophrenia, sessionVitals()), [own]);
+    expect(r.cards.some((c) => c.indicator === 'critical' && /CI-2/.test(c.summary))).toBe(true);
+    const r2 = await sign(candidate({}, sessionVitals()), [own]);
+    expect(r2.cards.some((c) => c.indicator === 'critical' && /112 mg.*\(OR-6\)/.test(c.summary))).toBe(true);
+  });
+
+  it('the same draft typed by hand gets the cautions', async () => {
+    const r = await sign(candidate({}, medStatement('6470', { startDaysAgo: 30 }), sessionVitals()), [ketamineDraft(40)]);
+    expect(r.summaries.some((s) => /Caution with IV ketamine.*\(RC-3\)/.test(s))).toBe(true);
+  });
+});
+
+describe('cards name what was ordered and never call a failed check met', () => {
+  it('the dose card shows what was ordered and the protocol, with no "met" in its table', async () => {
+    const r = await run('wording', { record: candidate(), drafts: [ketamineDraft(70)] }, 'prefetch');
+    const card = r.cards.find((c) => c.summary.includes('OR-3'))!;
+    expect(card.detail).toMatch(/70 mg \(0\.88 mg\/kg\)/);
+    expect(card.detail).toMatch(/0\.5 mg\/kg = 40 mg for 80 kg/);
+    expect(card.detail).not.toMatch(/\|\s*met\s*\|/);
+  });
+
+  it('a deceased patient gets no order cards', async () => {
+    const dead = { ...patient({ age: 50 }), deceasedDateTime: daysAgo(2) } as fhir4.Patient;
+    const r = await run('deceased', { record: candidate({ patient: dead }, schizophrenia), drafts: [esketamineDraft()] }, 'prefetch');
+    expect(r.cards).toEqual([]);
+  });
+});
