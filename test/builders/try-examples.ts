@@ -95,11 +95,11 @@ const SPECS: Record<string, Spec> = {
     facts: woman,
   },
   'readme-order-select': {
-    title: 'README order-select: IV ketamine 60 mg for 80 kg',
-    note: 'The dose is 50 % above 0.5 mg/kg: accept the dose update and the dose card goes away.',
+    title: 'README order-select: IV ketamine 80 mg for 80 kg',
+    note: 'The dose is 1 mg/kg, twice the 0.5 mg/kg protocol dose: accept the complete protocol order and the dose card goes away.',
     group: 'readme',
     hook: 'order-select',
-    draft: ketamine(60),
+    draft: ketamine(80),
   },
   'readme-order-sign': {
     title: 'README order-sign: bipolar II, BP 150/92, ketamine + TMS',
