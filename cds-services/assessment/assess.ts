@@ -178,6 +178,8 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
   const withheldSuggestions: Partial<Record<Modality, string>> = {};
   const rc1 = byRule.get('RC-1');
   if (rc1?.status === 'met' && rc1.data?.['suggestEsketamine'] === false) withheldSuggestions.esketamine = 'RC-1';
+  // MO-9: while any course is active, no new course of any modality is suggested.
+  if (byRule.get('MO-9')?.status === 'met') for (const m of ['iv-ketamine', 'esketamine', 'tms'] as const) withheldSuggestions[m] ??= 'MO-9';
   return {
     now,
     trd: {

@@ -179,11 +179,13 @@ export const EL2 = defineRule({
 });
 
 /**
- * EL-3 Combination only after inadequate response to TMS alone or ketamine alone
- * Trigger: any hook. Inclusion: a TMS course (CPT 90867-90869) or ketamine/esketamine course in
- * the last 24 months. Outcome: met when PHQ-9/MADRS fell by less than 50 % across the course;
- * not-met when no course or a response; unknown when the scores around the course are missing.
- * Source: source docs (combination protocol).
+ * EL-3 Prior inadequate response, for the combination only (revision-2 section 5)
+ * Trigger: any hook (shown where the combination is considered). Inclusion: completed TMS or IV
+ * ketamine courses within 730 days (MO-8). Outcome: met when one ended in partial response or
+ * nonresponse; unknown while a course of either is in progress (never judged mid-course), or when
+ * a completed course has no outcome score; not-met when no course was completed or every completed
+ * course ended in response or remission (a prior response is not an inadequate response).
+ * Source: S1 (strict eligibility: prior inadequate response to either modality alone).
  */
 export const EL3 = defineRule({
   id: 'EL-3',
@@ -192,17 +194,18 @@ export const EL3 = defineRule({
   infoFor: ['ketamine-tms-combination'],
   source: SOURCES.combinationProtocol,
   evaluate: (ctx) => {
-    const courses = priorCourses(ctx);
-    if (courses.length === 0) {
-      const r = ctx.index.record;
-      const gap = unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations, 'medication statements': r.medicationStatements });
-      return gap ?? notMet('No prior TMS or ketamine course is recorded.', undefined, ['a prior TMS or ketamine course with its outcome']);
-    }
-    const inadequate = courses.find((c) => c.response === 'inadequate');
-    if (inadequate) return met(inadequate.evidence, `Inadequate response to a prior ${inadequate.modality} course.`);
-    const undecided = courses.find((c) => c.response === 'unknown');
-    if (undecided) return unknown([`PHQ-9 or MADRS before and after the prior ${undecided.modality} course`], undecided.evidence);
-    return notMet('The prior course was followed by a response (>= 50 % reduction).', undefined, [], courses.flatMap((c) => c.evidence));
+    const courses = priorCourses(ctx).filter((c) => c.modality === 'TMS' || c.modality === 'ketamine');
+    const done = courses.filter((c) => !c.active);
+    const inadequate = done.find((c) => c.outcome === 'partial response' || c.outcome === 'nonresponse');
+    if (inadequate) return met(inadequate.evidence, `Inadequate response (${inadequate.outcome}) to a prior ${inadequate.modality} course ended ${isoDate(inadequate.end)}.`);
+    const active = courses.find((c) => c.active);
+    if (active) return unknown([`the outcome at the end of the ${active.modality} course in progress`], active.evidence, `A ${active.modality} course is in progress: judged at its end.`, { inProgress: true });
+    const undecided = done.find((c) => c.outcome === 'no outcome score');
+    if (undecided) return unknown([`a PHQ-9 or MADRS within 14 days after the ${undecided.modality} course ended on ${isoDate(undecided.end)}`], undecided.evidence);
+    if (done.length) return notMet(`The prior ${done.map((c) => c.modality).join(' and ')} course ended in ${done.map((c) => c.outcome).join(' and ')}.`, undefined, [], done.flatMap((c) => c.evidence));
+    const r = ctx.index.record;
+    const gap = unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations });
+    return gap ?? notMet('No completed TMS or ketamine course is recorded.', undefined, ['a completed TMS or ketamine course with its outcome']);
   },
 });
 

@@ -1,10 +1,11 @@
 import { VS } from '../concepts.js';
-import { met, unknown } from '../findings.js';
+import { met, notMet, unknown } from '../findings.js';
+import { daysBetween } from '../fhir-read.js';
 import { latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, unknownBecause } from './common.js';
-import { priorCourses } from './prior-courses.js';
+import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
 
 /** Weight-based IV ketamine dose, rounded to 0.5 mg as infusion pumps are set. */
 export function ketamineDoseMg(weightKg: number, mgPerKg: number): number {
@@ -114,4 +115,115 @@ export const MO6 = defineRule({
   },
 });
 
-export const MONITORING_RULES = [MO1, MO2, MO3, MO4, MO5, MO6];
+const COURSE_SOURCE = SOURCES.combinationProtocol;
+const ended = (c: Course) => `${c.modality} course ended ${isoDate(c.end)}`;
+
+/**
+ * MO-7 A course in progress: session n of N and the % change (revision-2 section 5)
+ * Trigger: any hook. Inclusion: TMS procedures (CPT 90867-90869), esketamine administrations or
+ * G2082/G2083, IV ketamine administrations; a run with no gap over COURSE_GAP_DAYS is one course,
+ * active while its last session is within COURSE_ACTIVE_DAYS. Outcome: met with the course line
+ * (factual, not a verdict); not-met when no course is active; unknown when procedures or
+ * administrations could not be read. Source: S2 (TMS 30-36 sessions); S1; PI 2; S3; windows local.
+ */
+export const MO7 = defineRule({
+  id: 'MO-7',
+  title: 'Treatment course in progress',
+  kind: 'monitoring',
+  infoFor: ALL,
+  source: COURSE_SOURCE,
+  evaluate: (ctx) => {
+    const active = activeCourses(ctx);
+    if (active.length) {
+      const lines = active.map((c) => courseLine(c, ctx.now));
+      return met(active.flatMap((c) => c.evidence), `${lines.join('; ')}.`, { active: true, line: lines[0], modalities: active.map((c) => c.modality) });
+    }
+    const r = ctx.index.record;
+    return unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations }) ?? notMet('No TMS, ketamine or esketamine course is in progress.');
+  },
+});
+
+/**
+ * MO-8 Course outcome, judged only at course end (revision-2 section 5)
+ * Inclusion: courses in the look-back that have ended (active window lapsed, or N sessions done and
+ * the outcome window passed). Outcome: met listing each ended course's outcome (response >= 50 % fall,
+ * remission PHQ-9 < 5 / MADRS <= 10, partial 25-49 %, nonresponse < 25 %); unknown for an ended
+ * course with no outcome score; not-met when no course has ended. Nothing is judged while active.
+ * Source: S1 (assessment at completion); CMS159; rules.md 4.4.
+ */
+export const MO8 = defineRule({
+  id: 'MO-8',
+  title: 'Outcome of completed treatment courses',
+  kind: 'monitoring',
+  infoFor: ALL,
+  source: COURSE_SOURCE,
+  evaluate: (ctx) => {
+    const done = priorCourses(ctx).filter((c) => !c.active);
+    if (!done.length) return notMet('No completed TMS, ketamine or esketamine course.');
+    const words = done.map((c) => `${ended(c)}: ${c.outcome}${c.baseline && c.outcomeScore ? ` (${c.baseline.instrument} ${c.baseline.value} -> ${c.outcomeScore.value})` : ''}`);
+    const undecided = done.filter((c) => c.outcome === 'no outcome score');
+    if (undecided.length === done.length) return unknown(undecided.map((c) => `a PHQ-9 or MADRS within 14 days after the ${c.modality} course ended on ${isoDate(c.end)}`), done.flatMap((c) => c.evidence), `${words.join('; ')}.`);
+    return met(done.flatMap((c) => c.evidence), `${words.join('; ')}.`, { outcomes: done.map((c) => ({ modality: c.modality, end: isoDate(c.end), outcome: c.outcome })) });
+  },
+});
+
+/**
+ * MO-9 During a course: no re-initiation; maintenance prompts (revision-2 section 5)
+ * Outcome: met while any course is active: no suggestion to start a TMS, ketamine or esketamine
+ * course (the assessment withholds them), and at the esketamine week-4 checkpoint or ketamine
+ * session 6, "decide on maintenance". Not-met otherwise. Source: S1 (maintenance); PI 2.
+ */
+export const MO9 = defineRule({
+  id: 'MO-9',
+  title: 'Course in progress: continue, do not restart',
+  kind: 'monitoring',
+  infoFor: ALL,
+  source: COURSE_SOURCE,
+  evaluate: (ctx) => {
+    const active = activeCourses(ctx);
+    if (!active.length) return notMet();
+    const checkpoint = active.find(
+      (c) => (c.modality === 'esketamine' && (c.sessions >= ctx.thresholds.courses.esketaminePlannedSessions.value || daysBetween(c.start, ctx.now) >= 7 * ctx.thresholds.dosing.esketamineInductionWeeks.value)) || (c.modality === 'ketamine' && c.sessions >= ctx.thresholds.courses.ketaminePlannedSessions.value),
+    );
+    const prompt = checkpoint ? ` ${checkpoint.modality === 'esketamine' ? 'End of esketamine induction' : 'Ketamine session ' + checkpoint.sessions}: evaluate benefit and decide on maintenance.` : '';
+    return met(active.flatMap((c) => c.evidence), `${/^[aeiou]/i.test(active[0]!.modality) ? 'An' : 'A'} ${active.map((c) => c.modality).join(' and ')} course is in progress: no new course is suggested.${prompt}`, {
+      checkpoint: !!checkpoint,
+    });
+  },
+});
+
+/**
+ * MO-10 Relapse after a prior response (revision-2 section 5)
+ * Inclusion: a completed course within PRIOR_COURSE_LOOKBACK_DAYS that ended in response or
+ * remission, and a later PHQ-9 >= 10 or MADRS >= 22. Outcome: met (info) naming the course, its
+ * scores and the relapse score; re-treatment with the same modality may be offered. Not-met otherwise.
+ * Source: S1 (maintenance to prevent relapse); MADRS 22 from the esketamine maintenance trial (not re-read); PHQ-9 local.
+ */
+export const MO10 = defineRule({
+  id: 'MO-10',
+  title: 'Relapse after a prior response',
+  kind: 'monitoring',
+  infoFor: ALL,
+  source: COURSE_SOURCE,
+  evaluate: (ctx) => {
+    const c = ctx.thresholds.courses;
+    for (const course of [...priorCourses(ctx)].reverse()) {
+      if (course.active || (course.outcome !== 'response' && course.outcome !== 'remission') || !course.baseline || !course.outcomeScore) continue;
+      const cut = course.baseline.instrument === 'PHQ-9' ? c.relapsePhq9AtLeast.value : c.relapseMadrsAtLeast.value;
+      const url = course.baseline.instrument === 'PHQ-9' ? VS.phq9Total : VS.madrsTotal;
+      const after = course.outcomeScore.date.getTime();
+      const relapse = ctx.index.observations(url).find((o) => o.date && o.value !== undefined && o.date.getTime() > after && o.value >= cut);
+      if (relapse) {
+        const i = course.baseline.instrument;
+        return met(
+          [...course.evidence, relapse.ref],
+          `Responded to ${course.modality} (course ended ${isoDate(course.end)}; ${i} ${course.baseline.value} -> ${course.outcomeScore.value}); now ${i} ${relapse.value}: relapse after response.`,
+          { modality: course.modality },
+        );
+      }
+    }
+    return notMet();
+  },
+});
+
+export const MONITORING_RULES = [MO1, MO2, MO3, MO4, MO5, MO6, MO7, MO8, MO9, MO10];
