@@ -1,9 +1,11 @@
 import type { AnyCdsService } from '../src/cds-hooks/service.js';
+import type { ExplanationStore } from '../src/cds-hooks/explanations.js';
 import type { TrdKnowledge } from './knowledge.js';
 import { orderSelectService } from './trd-order-select/service.js';
 import { orderSignService } from './trd-order-sign/service.js';
 import { patientViewService } from './trd-patient-view/service.js';
 
-export function createServices(knowledge: TrdKnowledge): AnyCdsService[] {
-  return [patientViewService(knowledge), orderSelectService(knowledge), orderSignService(knowledge)];
+/** The three services; with an explanation store, patient-view keeps each call's full assessment for its TRD card's link. */
+export function createServices(knowledge: TrdKnowledge, options: { explanations?: ExplanationStore } = {}): AnyCdsService[] {
+  return [patientViewService(knowledge, options.explanations), orderSelectService(knowledge), orderSignService(knowledge)];
 }

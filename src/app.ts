@@ -191,6 +191,7 @@ export function createApp(deps: AppDeps): express.Express {
       clock,
       newId,
       ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}),
+      baseUrl: config.publicBaseUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host') ?? `localhost:${config.port}`}`,
     };
     const t0 = performance.now();
     const decision = service.decide(call);

@@ -55,6 +55,9 @@ export const EnvSchema = z.object({
   FHIR_MAX_CALL_BYTES: byteSize.default(50 * 1024 ** 2),
   THRESHOLDS_FILE: z.string().min(1).optional(),
   TRY_PAGE: booleanFlag.optional(),
+  /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
+  EXPLAIN_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
+  EXPLAIN_MAX_ENTRIES: positiveInt.default(2000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -103,6 +106,8 @@ export interface Config {
   thresholdsFile?: string;
   /** Serve the try-it page (GET /try, synthetic data only): on outside production unless TRY_PAGE=false. */
   tryPage: boolean;
+  /** The explanation pages: kept in memory for ttlSeconds (0: off), at most maxEntries. */
+  explain: { ttlSeconds: number; maxEntries: number };
 }
 
 /** Validates the whole environment at once so that every problem is listed, not just the first. */
@@ -155,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     thresholdsFile: e.THRESHOLDS_FILE,
     tryPage: e.TRY_PAGE ?? e.NODE_ENV !== 'production',
+    explain: { ttlSeconds: e.EXPLAIN_TTL_SECONDS, maxEntries: e.EXPLAIN_MAX_ENTRIES },
   };
 }

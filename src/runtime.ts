@@ -10,7 +10,9 @@ import type { Config } from './config.js';
 import { loadProfiles } from './knowledge/load-profiles.js';
 import type { Logger } from './logger.js';
 import { createServices } from '../cds-services/index.js';
-import { CARD_CSS, renderCards } from '../cds-services/cards/render-html.js';
+import { CARD_CSS, escapeHtml, renderCards, renderMarkdown } from '../cds-services/cards/render-html.js';
+import { ExplanationStore } from './cds-hooks/explanations.js';
+import { explainPageRouter } from './http/explain-page.js';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
 import { tryPageRouter } from './http/try-page.js';
@@ -44,9 +46,10 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
     },
     'clinical knowledge loaded',
   );
-  const services = createServices(knowledge);
+  const explanations = new ExplanationStore(config.explain);
+  const services = createServices(knowledge, { explanations });
   const authenticate = config.auth.requireJwt ? jwtAuthenticator(config, systemClock, logger) : undefined;
-  const pages = config.tryPage ? [tryPage(config)] : [];
+  const pages = [...(config.tryPage ? [tryPage(config)] : []), ...(explanations.enabled ? [explainPage(explanations)] : [])];
   if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
   const thresholdsFile = config.thresholdsFile ?? THRESHOLD_DEFAULTS;
   return {
@@ -67,6 +70,11 @@ export function tryPage(config: Config) {
     cardCss: CARD_CSS,
     maxBodyBytes: config.maxBodyBytes,
   });
+}
+
+/** The explanation pages (`GET /explain/{hookInstance}`), rendered with the one card renderer. */
+export function explainPage(store: ExplanationStore) {
+  return explainPageRouter({ store, renderCards: (cards) => renderCards(cards), renderMarkdown, escapeHtml, cardCss: CARD_CSS });
 }
 
 /**

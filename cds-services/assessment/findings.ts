@@ -5,7 +5,7 @@ export type Modality = (typeof MODALITIES)[number];
 
 export const MODALITY_NAMES: Record<Modality, string> = {
   'iv-ketamine': 'IV ketamine',
-  esketamine: 'esketamine (Spravato)',
+  esketamine: 'esketamine (SPRAVATO)',
   tms: 'TMS',
   'ketamine-tms-combination': 'ketamine + TMS',
 };

@@ -9,6 +9,8 @@ export interface PresentContext {
   newId: () => string;
   now: Date;
   knowledge: TrdKnowledge;
+  /** The explanation page of this call (absolute URL), when one is kept: the TRD card links to it instead of carrying its tables. */
+  explainUrl?: string;
 }
 
 export function modalityList(modalities: readonly Modality[]): string {

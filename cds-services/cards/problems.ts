@@ -19,6 +19,7 @@ export type Problem =
   | 'brain-vessels'
   | 'seizure'
   | 'implant'
+  | 'cardiac-device'
   | 'respiratory'
   | 'cognition'
   | 'interaction'
@@ -57,13 +58,14 @@ const PROBLEM_OF: Readonly<Record<string, Problem>> = {
   'CI-9': 'seizure',
   'RC-6': 'seizure',
   'CI-10': 'implant',
-  'RC-7': 'implant',
+  'RC-7': 'cardiac-device',
   'CI-11': 'intracranial-pressure',
   'CI-13': 'respiratory',
   'RC-20': 'respiratory',
   'RC-21': 'cognition',
   'RC-3': 'interaction',
-  'RC-4': 'interaction',
+  // A medicine that raises BP is a blood-pressure problem (it is read beside the BP itself).
+  'RC-4': 'blood-pressure',
   'RC-22': 'interaction',
   'RC-8': 'liver',
   'RC-9': 'thyroid',
@@ -74,6 +76,9 @@ const PROBLEM_OF: Readonly<Record<string, Problem>> = {
   'RC-14': 'payer',
   'RC-15': 'course',
 };
+
+/** The problem a rule id is about, when the rule is one of a problem family (undefined for a rule that is its own problem). */
+export const problemOfRule = (rule: string): Problem | undefined => PROBLEM_OF[rule];
 
 export function problemOf(f: Pick<Finding, 'rule' | 'kind'>): Problem {
   return PROBLEM_OF[f.rule] ?? (f.kind === 'monitoring' ? 'monitoring' : f.kind === 'eligibility' ? 'trd-status' : 'data');
@@ -91,9 +96,10 @@ export const PROBLEM_NAMES: Readonly<Record<Problem, string>> = {
   'brain-vessels': 'aneurysm, AVM or brain haemorrhage',
   seizure: 'seizure risk',
   implant: 'implant near the TMS coil',
+  'cardiac-device': 'pacemaker or implanted cardiac device',
   respiratory: 'breathing and SpO2',
   cognition: 'delirium or cognitive impairment',
-  interaction: 'interacting medicines',
+  interaction: 'sedating medicines',
   liver: 'liver disease',
   allergy: 'ketamine allergy',
   'intracranial-pressure': 'raised intracranial pressure',

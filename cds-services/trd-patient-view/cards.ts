@@ -101,12 +101,13 @@ function contraindicationsCard(found: Finding[], ctx: PresentContext): Card | un
     const modalities = [...new Set(fs.flatMap((f) => f.absoluteFor))];
     return md`**${capitalise(modalityList(modalities))} contraindicated** (${PROBLEM_NAMES[problem]}): ${fs.map(findingSentence).join('; ')} ${ruleIds(fs)}.`;
   };
-  const [first] = byProblem;
-  const firstModalities = [...new Set(first![1].flatMap((f) => f.absoluteFor))];
-  const summary =
-    byProblem.length === 1
-      ? `${capitalise(modalityList(firstModalities))} contraindicated: ${PROBLEM_NAMES[first![0]]} ${ruleIds(first![1])}`
-      : `Contraindicated: ${byProblem.map(([p, fs]) => `${modalityList([...new Set(fs.flatMap((f) => f.absoluteFor))])} (${PROBLEM_NAMES[p]})`).join('; ')} ${ruleIds(found)}`;
+  // The summary groups problems by the treatments they rule out: "IV ketamine and esketamine contraindicated: substance use, stroke".
+  const byTreatments = new Map<string, Problem[]>();
+  for (const [problem, fs] of byProblem) {
+    const key = modalityList([...new Set(fs.flatMap((f) => f.absoluteFor))]);
+    byTreatments.set(key, [...(byTreatments.get(key) ?? []), problem]);
+  }
+  const summary = `${[...byTreatments].map(([treatments, problems]) => `${capitalise(treatments)} contraindicated: ${problems.map((p) => PROBLEM_NAMES[p]).join(', ')}`).join('; ')} ${ruleIds(found)}`;
   return makeCard(
     {
       summary,
@@ -208,11 +209,12 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
         joinMarkdown(verdicts, '\n'),
         noted,
         postpartum,
-        md`**Eligibility**\n\n${findingsTable(a.criteria)}`,
-        md`**Antidepressant trials**\n\n${trials}`,
+        // With an explanation page, the tables live there and the card stays on one screen.
+        ...(ctx.explainUrl ? [] : [md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`]),
       ],
       suggestions,
       selectionBehavior: 'at-most-one',
+      ...(ctx.explainUrl ? { links: [{ label: 'Full assessment: eligibility, safety checks and trials', url: ctx.explainUrl, type: 'absolute' as const }] } : {}),
     },
     ctx.newId,
   );
@@ -231,7 +233,7 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext): Card | un
   const firstFindings = groups[0]![1];
   const lead = firstFindings.find((f) => f.indicator !== 'info') ?? firstFindings[0]!;
   const others = groups.slice(1).map(([p]) => PROBLEM_NAMES[p]);
-  const summary = `${findingSentence(lead)} ${ruleIds(firstFindings)}${others.length ? `; also ${others.join(', ')}` : ''}`;
+  const summary = `${sentenceCase(findingSentence(lead))} ${ruleIds(firstFindings)}${others.length ? `; also ${others.join(', ')}` : ''}`;
   return makeCard(
     {
       summary,

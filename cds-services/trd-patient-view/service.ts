@@ -6,9 +6,11 @@ import { patientViewCards } from './cards.js';
 import type { TrdKnowledge } from '../knowledge.js';
 import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
 import { assessCall, presentContext, respond } from '../service-kit.js';
+import { isHookInstance, type ExplanationStore } from '../../src/cds-hooks/explanations.js';
+import { explanationOf } from './explanation.js';
 
 /** patient-view: is this patient a TRD candidate, and which treatments are contraindicated or need caution? */
-export function patientViewService(knowledge: TrdKnowledge): CdsServiceDefinition<'patient-view', Assessment> {
+export function patientViewService(knowledge: TrdKnowledge, explanations?: ExplanationStore): CdsServiceDefinition<'patient-view', Assessment> {
   return {
     id: 'trd-patient-view',
     hook: 'patient-view',
@@ -18,6 +20,13 @@ export function patientViewService(knowledge: TrdKnowledge): CdsServiceDefinitio
     prefetch: trdPrefetch(knowledge.terminology),
     requiredData: REQUIRED_KEYS,
     decide: (call) => assessCall(call, knowledge),
-    present: (a, call) => respond(patientViewCards(a, presentContext(call, knowledge, a.now)), a),
+    present: (a, call) => {
+      // The TRD card links to the full assessment of this call instead of carrying its tables (CD-3, 900 px).
+      const explained = explanations?.enabled && call.baseUrl && isHookInstance(call.hookInstance);
+      const ctx = { ...presentContext(call, knowledge, a.now), ...(explained ? { explainUrl: `${call.baseUrl}/explain/${call.hookInstance.toLowerCase()}` } : {}) };
+      const cards = patientViewCards(a, ctx);
+      if (explained && cards.length) explanations!.put(call.hookInstance, explanationOf(a, cards));
+      return respond(cards, a);
+    },
   };
 }

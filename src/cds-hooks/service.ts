@@ -14,6 +14,8 @@ export interface HookCall<H extends HookName = HookName> {
   readonly newId: () => string;
   /** The EHR's FHIR base for this call, if it gave one (to resolve absolute references under it). */
   readonly fhirServer?: string;
+  /** This service's own origin as the EHR reaches it (PUBLIC_BASE_URL, else the request's host): for links back to it. */
+  readonly baseUrl?: string;
 }
 
 /**

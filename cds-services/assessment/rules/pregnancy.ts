@@ -114,12 +114,12 @@ export const CI4 = defineRule({
     const negative = events.find((e) => e.meaning === 'not-pregnant');
     if (negative && withinDays(negative.date, index.now, days)) return notMet(`Not pregnant: ${negative.words}.`, undefined, [], [negative.ref]);
     const gap = unknownBecause({ patient: index.record.patient, conditions: index.record.conditions, observations: index.record.observations });
-    const last = negative ? `Last ${negative.words}; ` : '';
+    const last = negative ? `Last ${negative.words}; no` : 'No';
     return settledBy(
       unknown(
         gap?.missing ?? [`a pregnancy test (hCG) within ${days} days before the first session`],
         negative ? [negative.ref] : [],
-        `${last}no pregnancy test in the last ${days} days.`,
+        `${last} pregnancy test in the last ${days} days.`,
       ),
       'order-pregnancy-test',
     );

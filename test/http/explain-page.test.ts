@@ -1,0 +1,91 @@
+/**
+ * The explanation page (issue 17, CD-3): the patient-view TRD card links to /explain/{hookInstance},
+ * served by the service, holding that call's full assessment for a configured time; no PHI in the URL.
+ */
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createServices } from '../../cds-services/index.js';
+import { SOURCES } from '../../cds-services/assessment/sources.js';
+import { ExplanationStore } from '../../src/cds-hooks/explanations.js';
+import type { Card, CdsResponse } from '../../src/cds-hooks/protocol.js';
+import { explainPage } from '../../src/runtime.js';
+import { obs, patient } from '../builders/fhir.js';
+import { prefetchFor } from '../builders/prefetch.js';
+import { candidate } from '../builders/scenarios.js';
+import { buildTestApp } from '../helpers/app.js';
+import { expectValidCards } from '../helpers/card-invariants.js';
+import { testKnowledge } from '../helpers/knowledge.js';
+
+const HOOK_INSTANCE = '7d1c3f7e-2b4a-4f0e-9a55-3c1d2e4f5a6b';
+
+function appWith(store: ExplanationStore, env: Record<string, string> = {}) {
+  return buildTestApp({ services: createServices(testKnowledge(), { explanations: store }), pages: [explainPage(store)], env }).app;
+}
+
+async function patientView(app: ReturnType<typeof appWith>, resources: fhir4.Resource[], hookInstance = HOOK_INSTANCE): Promise<Card[]> {
+  const res = await request(app)
+    .post('/cds-services/trd-patient-view')
+    .send({ hook: 'patient-view', hookInstance, context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(resources) });
+  expect(res.status).toBe(200);
+  const cards = (res.body as CdsResponse).cards;
+  expectValidCards(cards);
+  return cards;
+}
+
+const trdCard = (cards: Card[]) => cards.find((c) => c.source.label === SOURCES.trdDefinition.label)!;
+
+describe('the explanation page', () => {
+  it('the TRD card links to the page of its own call, an absolute URL with no patient data in it', async () => {
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }), { PUBLIC_BASE_URL: 'https://trd.example.org' });
+    const card = trdCard(await patientView(app, candidate()));
+    expect(card.links).toEqual([{ label: expect.stringMatching(/Full assessment/), url: `https://trd.example.org/explain/${HOOK_INSTANCE}`, type: 'absolute' }]);
+    // The card keeps the decision and the next step; the tables moved to the page.
+    expect(card.detail).toMatch(/^\*\*Next step:\*\*/);
+    expect(card.detail).not.toMatch(/\| Rule \|/);
+  });
+
+  it('serves the full assessment of that call: cards, treatments, eligibility, safety checks, trials', async () => {
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }));
+    const cards = await patientView(app, candidate({ patient: patient({ gender: 'female', age: 30 }) }, obs.hcg('positive', 40)));
+    const res = await request(app).get(`/explain/${HOOK_INSTANCE}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    for (const heading of ['Treatments', 'Eligibility', 'Safety checks', 'Antidepressant trials', 'Monitoring']) expect(res.text).toContain(`<h2>${heading}</h2>`);
+    expect(res.text).toContain('Pregnancy');
+    expect(res.text).toContain('found');
+    for (const card of cards) expect(res.text).toContain(card.uuid);
+    // CD-6: resource references stay in the machine-readable extension, not on the page.
+    expect(res.text).not.toMatch(/Observation\/obs-\d+/);
+  });
+
+  it('an unknown or expired call gives a 404 page that says so', async () => {
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }));
+    const res = await request(app).get('/explain/3f8e2a0c-1111-4222-8333-944455556666');
+    expect(res.status).toBe(404);
+    expect(res.text).toMatch(/expired or was never kept/);
+  });
+
+  it('a hookInstance that is not a UUID is neither kept nor linked', async () => {
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 });
+    const app = appWith(store);
+    const card = trdCard(await patientView(app, candidate(), 'not-a-uuid<script>'));
+    expect(card.links).toBeUndefined();
+    expect(card.detail).toMatch(/\*\*Eligibility\*\*/); // without a page, the card keeps its tables
+  });
+
+  it('with EXPLAIN_TTL_SECONDS=0 nothing is kept and the card carries its tables', async () => {
+    const store = new ExplanationStore({ ttlSeconds: 0, maxEntries: 10 });
+    const card = trdCard(await patientView(appWith(store), candidate()));
+    expect(card.links).toBeUndefined();
+    expect(store.get(HOOK_INSTANCE)).toBeUndefined();
+  });
+
+  it('keeps at most the configured number of calls, dropping the oldest', async () => {
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 2 });
+    const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
+    for (const id of ids) store.put(id, { title: id, cards: [], sections: [] });
+    expect(ids.map((id) => store.get(id)?.title)).toEqual([undefined, ids[1], ids[2]]);
+  });
+});
