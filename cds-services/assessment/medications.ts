@@ -66,6 +66,20 @@ export function medicationKey(reference: string): string | undefined {
 const isMedication = (r: unknown): r is fhir4.Medication => (r as fhir4.Resource | undefined)?.resourceType === 'Medication';
 
 /**
+ * The drug a Medication names: its `code`, else its ingredients' codes and texts (revision-2 OR-1
+ * step 2, DS-5: `Medication.code`, then `Medication.ingredient[].itemCodeableConcept`).
+ */
+function drugConcept(m: fhir4.Medication | undefined): fhir4.CodeableConcept | undefined {
+  if (!m) return undefined;
+  if (m.code && typeof m.code === 'object') return m.code;
+  const items = (Array.isArray(m.ingredient) ? m.ingredient : []).map((i) => i?.itemCodeableConcept).filter((c): c is fhir4.CodeableConcept => !!c && typeof c === 'object');
+  if (!items.length) return undefined;
+  const coding = items.flatMap((c) => (Array.isArray(c.coding) ? c.coding : []));
+  const text = items.map((c) => c.text).filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' / ');
+  return { ...(coding.length ? { coding } : {}), ...(text ? { text } : {}) };
+}
+
+/**
  * The concept a medication resource or draft names, following its reference (DS-5 steps 1-3 and 5;
  * step 4, the read from fhirServer, happens when data is gathered, so its Medications are in `sources`).
  * Total: odd shapes give `via: 'none'`.
@@ -78,17 +92,21 @@ export function resolveMedication(holder: MedicationHolder, sources: MedicationS
   if (reference) {
     if (reference.startsWith('#')) {
       const contained = (Array.isArray(holder.contained) ? holder.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1));
-      if (isMedication(contained) && contained.code) return { concept: contained.code, via: 'contained' };
+      const fromContained = isMedication(contained) ? drugConcept(contained) : undefined;
+      if (fromContained) return { concept: fromContained, via: 'contained' };
     } else {
       const entries = Array.isArray(sources.bundle?.entry) ? sources.bundle!.entry : [];
       const byFullUrl = entries.find((e) => e?.fullUrl === reference && isMedication(e.resource))?.resource as fhir4.Medication | undefined;
-      if (byFullUrl?.code) return { concept: byFullUrl.code, via: 'bundle' };
+      const fromFullUrl = drugConcept(byFullUrl);
+      if (fromFullUrl) return { concept: fromFullUrl, via: 'bundle' };
       const key = medicationKey(reference);
       if (key) {
         const inBundle = entries.find((e) => isMedication(e?.resource) && `Medication/${e!.resource!.id}` === key)?.resource as fhir4.Medication | undefined;
-        if (inBundle?.code) return { concept: inBundle.code, via: 'bundle' };
+        const fromBundle = drugConcept(inBundle);
+        if (fromBundle) return { concept: fromBundle, via: 'bundle' };
         const inRecord = sources.medications?.get(key);
-        if (inRecord?.code) return { concept: inRecord.code, via: 'record' };
+        const fromRecord = drugConcept(inRecord);
+        if (fromRecord) return { concept: fromRecord, via: 'record' };
       }
     }
   }

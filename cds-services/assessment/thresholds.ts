@@ -218,8 +218,6 @@ export type OrderReviewNumber =
   | 'esketamineSiWeeks'
   | 'adultAge'
   | 'tmsMinAgeAdjunct'
-  | 'sessionVitalsWindowMinutes'
-  | 'heartRateMax'
   | 'supplyDaysFinding'
   | 'loopGuardHours';
 

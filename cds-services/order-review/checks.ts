@@ -295,11 +295,10 @@ export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', age: number | 
  * Source: PI 5.6; S1; S0 (SpO2 > 93 %); rules.md 4.5.
  */
 export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | undefined, t: Thresholds, now: Date): OrderCheck | undefined {
-  const c = t.orderReview;
   const rule = 'OR-10';
   const start = dosage?.start;
   if (start && start.toISOString().slice(0, 10) > now.toISOString().slice(0, 10)) return undefined;
-  const windowMin = v(c, 'sessionVitalsWindowMinutes');
+  const windowMin = t.safety.sessionVitalsWindowMinutes.value;
   const days = windowMin / 1440;
   const recent = (d: Date | undefined) => d !== undefined && d.getTime() <= now.getTime() + 5 * 60_000 && now.getTime() - d.getTime() <= windowMin * 60_000;
   const bp = latestBloodPressure(index, days);
@@ -324,8 +323,8 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const problems: { indicator: Indicator; phrase: string }[] = [];
   if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value)) problems.push({ indicator: 'critical', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}` });
   else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value)) problems.push({ indicator: 'warning', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}` });
-  if (spo2 && spo2.value! <= v4.spo2MinimumPercent.value) problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${v4.spo2MinimumPercent.value} %` });
-  if (hr && hr.value! > v(c, 'heartRateMax')) problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${v(c, 'heartRateMax')}` });
+  if (spo2 && spo2.value! <= t.safety.spo2Minimum.value) problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${t.safety.spo2Minimum.value} %` });
+  if (hr && hr.value! > t.safety.heartRateMaximum.value) problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${t.safety.heartRateMaximum.value}` });
   if (problems.length) {
     const worst = problems.find((p) => p.indicator === 'critical') ?? problems[0]!;
     return { rule, status: 'differs', indicator: worst.indicator, phrase: problems.map((p) => p.phrase).join('; '), ordered, expected, override: worst.indicator === 'critical', ...(missing.length ? { needed: missing.join(', '), settledBy } : {}) };

@@ -71,13 +71,11 @@ function byText(concepts: (fhir4.CodeableConcept | undefined)[], t: Terminology)
 }
 
 function identifyMedicationRequest(r: OrderLike, sources: DraftMedicationSources, t: Terminology): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> {
-  const medication = r.medicationCodeableConcept ? undefined : resolveDraftMedication(r, sources);
   const own = r.medicationCodeableConcept;
-  const ingredients = (Array.isArray(medication?.resource.ingredient) ? medication.resource.ingredient : []).map((i) => i?.itemCodeableConcept);
-  const display = r.medicationReference?.display ? { text: r.medicationReference.display } : undefined;
-  const concepts = [own, medication?.resource.code, ...ingredients, display];
-  const label = textOf(own) ?? textOf(medication?.resource.code) ?? r.medicationReference?.display;
-  const from = own ? 'medicationCodeableConcept' : medication?.from;
+  const resolved = own ? undefined : resolveDraftMedication(r, sources);
+  const concepts = [own, resolved?.concept];
+  const label = textOf(own) ?? textOf(resolved?.concept);
+  const from = own ? 'medicationCodeableConcept' : resolved?.from;
   const coded = byCode(concepts, t);
   if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label };
   const named = byText(concepts, t);

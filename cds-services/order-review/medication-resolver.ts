@@ -1,18 +1,11 @@
 /**
- * The Medication a draft order's `medicationReference` points to (revision-2 DS-5, for drafts):
- * 1. contained (`#id`);
- * 2. an entry of the draftOrders Bundle whose `fullUrl` equals the reference (absolute, `urn:uuid:`,
- *    or relative resolved against the draft entry's own fullUrl base), or whose resource has that
- *    type and id when the reference is relative;
- * 3. a Medication in the gathered record (prefetch or search results) with that type and id, when the
- *    reference is relative or under the `fhirServer` base;
- * 4. a Medication read from `fhirServer` for this call (see `draftMedicationReads`).
- * Anything else (another server's URL, a missing resource) is unresolved: the drug is then
- * identified only by `medicationReference.display`, or not at all (OR-1).
- *
- * This is the one switch point for draft Medication resolution: when the record layer offers a
- * resolver for drafts, `resolveDraftMedication` delegates to it.
+ * The drug a draft order's `medicationReference` names (revision-2 DS-5, for drafts), through the
+ * reading layer's one resolver (`resolveMedication`): contained (`#id`); the draftOrders Bundle by
+ * `fullUrl` or type and id; a Medication of the gathered record; and, added here, a Medication read
+ * from `fhirServer` for this call (see `draftMedicationReads`). Medication.code first, then its
+ * ingredients. Unresolved: the drug is named only by `medicationReference.display`, or not at all.
  */
+import { resolveMedication } from '../assessment/medications.js';
 
 export interface DraftMedicationSources {
   /** draftOrders entries, with their fullUrl when the EHR sent one. */
@@ -24,10 +17,10 @@ export interface DraftMedicationSources {
   fhirServer?: string;
 }
 
-export interface ResolvedMedication {
-  resource: fhir4.Medication;
-  /** Which path resolved it: contained, draftOrders, record, or fhirServer. */
-  from: 'contained' | 'draftOrders' | 'record' | 'fhirServer';
+export interface ResolvedDraftMedication {
+  concept: fhir4.CodeableConcept;
+  /** Which path resolved it: contained, draftOrders, record, fhirServer, or the reference's display only. */
+  from: 'contained' | 'draftOrders' | 'record' | 'fhirServer' | 'display';
 }
 
 const isMedication = (r: unknown): r is fhir4.Medication => typeof r === 'object' && r !== null && (r as fhir4.Resource).resourceType === 'Medication';
@@ -40,31 +33,21 @@ export function relativeMedicationRef(reference: string, fhirServer?: string): s
   return undefined;
 }
 
-/** The base of a fullUrl `<base>/<Type>/<id>`, for resolving relative references in a Bundle. */
-const baseOf = (fullUrl: string | undefined) => (fullUrl ? /^(.*)\/[A-Za-z]+\/[^/]+$/.exec(fullUrl)?.[1] : undefined);
-
 export function resolveDraftMedication(
   draft: fhir4.Resource & { medicationReference?: fhir4.Reference; contained?: fhir4.Resource[] },
   sources: DraftMedicationSources,
-): ResolvedMedication | undefined {
+): ResolvedDraftMedication | undefined {
+  const medications = sources.fetched.size ? new Map([...sources.recordMedications, ...sources.fetched]) : sources.recordMedications;
+  const resolved = resolveMedication(draft, { medications, bundle: { entry: [...sources.entries] } });
+  if (!resolved.concept) return undefined;
   const reference = draft.medicationReference?.reference;
-  if (typeof reference !== 'string' || reference.length === 0) return undefined;
-  if (reference.startsWith('#')) {
-    const contained = (Array.isArray(draft.contained) ? draft.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1));
-    return contained ? { resource: contained as fhir4.Medication, from: 'contained' } : undefined;
-  }
-  const entries = Array.isArray(sources.entries) ? sources.entries : [];
-  const draftEntry = entries.find((e) => e?.resource === draft);
-  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(reference) ? reference : baseOf(draftEntry?.fullUrl) ? `${baseOf(draftEntry?.fullUrl)}/${reference}` : undefined;
-  for (const e of entries) {
-    if (!isMedication(e?.resource)) continue;
-    if ((absolute && e.fullUrl === absolute) || reference === `Medication/${e.resource.id}`) return { resource: e.resource, from: 'draftOrders' };
-  }
-  const relative = relativeMedicationRef(reference, sources.fhirServer);
-  const inRecord = relative ? sources.recordMedications.get(relative) : undefined;
-  if (inRecord) return { resource: inRecord, from: 'record' };
-  const fetched = relative ? sources.fetched.get(relative) : undefined;
-  return fetched ? { resource: fetched, from: 'fhirServer' } : undefined;
+  const from =
+    resolved.via === 'contained' ? 'contained'
+    : resolved.via === 'bundle' ? 'draftOrders'
+    : resolved.via === 'display' ? 'display'
+    : typeof reference === 'string' && sources.fetched.has(relativeMedicationRef(reference, sources.fhirServer) ?? '') && !sources.recordMedications.has(relativeMedicationRef(reference, sources.fhirServer) ?? '') ? 'fhirServer'
+    : 'record';
+  return { concept: resolved.concept, from };
 }
 
 /**

@@ -174,11 +174,11 @@ table('OR-1: the drug is identified however the draft names it (esketamine for a
     ],
     cards: [['critical', /\(CI-2\)/]],
   },
-  'esketamine-named-by-a-relative-reference-resolved-against-the-entry-full-url': {
+  'esketamine-named-by-a-relative-reference-among-entries-with-full-urls': {
     record: candidate({}, schizophrenia),
     drafts: [
       { fullUrl: 'https://ehr.example.org/fhir/MedicationRequest/d-rel', resource: referencedDraft('Medication/kit-r', 'd-rel') },
-      { fullUrl: 'https://ehr.example.org/fhir/Medication/kit-r', resource: { ...medication('kit-r', ESKETAMINE_KIT), id: 'other-id' } as fhir4.Medication },
+      { fullUrl: 'https://ehr.example.org/fhir/Medication/kit-r', resource: medication('kit-r', ESKETAMINE_KIT) },
     ],
     cards: [['critical', /\(CI-2\)/]],
   },
