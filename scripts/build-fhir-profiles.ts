@@ -206,6 +206,27 @@ const defs: Def[] = [
     codes: [...refs('mdd_index_qualifying', codeIn('F32.3', 'F33.3')), ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001'))],
   },
   {
+    slug: 'mdd-mild',
+    title: 'Major depression, mild',
+    purpose: 'EL-11 (revision 2): MSM baseline severity 2 (mild).',
+    source: 'revision-2.md EL-11 (F32.0/F33.0 mild); codes.json mdd_index_qualifying',
+    codes: refs('mdd_index_qualifying', codeIn('F32.0', 'F33.0')),
+  },
+  {
+    slug: 'mdd-moderate',
+    title: 'Major depression, moderate',
+    purpose: 'EL-11 (revision 2): MSM baseline severity 3 (moderate).',
+    source: 'revision-2.md EL-11 (F32.1/F33.1 moderate); codes.json mdd_index_qualifying, mdd_snomed',
+    codes: [...refs('mdd_index_qualifying', codeIn('F32.1', 'F33.1')), ...refs('mdd_snomed', codeIn('15639000', '18818009'))],
+  },
+  {
+    slug: 'mdd-severe',
+    title: 'Major depression, severe without psychotic features',
+    purpose: 'EL-11 (revision 2): MSM baseline severity 4 (severe without psychosis).',
+    source: 'revision-2.md EL-11 (F32.2/F33.2 severe); codes.json mdd_index_qualifying, mdd_snomed',
+    codes: [...refs('mdd_index_qualifying', codeIn('F32.2', 'F33.2')), ...refs('mdd_snomed', codeIn('36474008', '76441001', '75084000'))],
+  },
+  {
     slug: 'catatonia',
     title: 'Catatonia',
     purpose: 'EL-12 (revision 2): ECT is named as the alternative.',

@@ -13,5 +13,6 @@ export const SOURCES = {
   combinationProtocol: { label: 'Best et al., TMS with ketamine, Heliyon 2019', url: 'https://doi.org/10.1016/j.heliyon.2019.e02187' },
   hypertensionGuideline: { label: '2017 ACC/AHA high blood pressure guideline', url: 'https://doi.org/10.1161/HYP.0000000000000065' },
   phq9: { label: 'PHQ-9 (Kroenke 2001); CMS159 remission', url: 'https://doi.org/10.1046/j.1525-1497.2001.016009606.x' },
+  maudsleyStaging: { label: 'Maudsley Staging Method (Fekadu et al., BMC Psychiatry 2018;18:100)', url: 'https://pubmed.ncbi.nlm.nih.gov/?term=Fekadu+Donocik+Cleare+Maudsley+staging+2018' },
   cssrs: { label: 'Columbia Suicide Severity Rating Scale (LOINC 93245-9)', url: 'https://loinc.org/93245-9' },
 } as const satisfies Record<string, RuleSource>;

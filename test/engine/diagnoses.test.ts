@@ -221,6 +221,18 @@ describe('revision 2 diagnoses (EL-1, EL-9, EL-10, CI-2, CI-12, RC-1)', () => {
     expect(a.byRule.get('RC-1')!.note).toMatch(/Esketamine is labelled for MDD only/);
   });
 
+  it('EL-11 stages the clean candidate: 13 months, severe code, 2 failed antidepressants = MSM 7, moderate', () => {
+    const a = assessResources(candidate());
+    expect(a.byRule.get('EL-11')!.note).toMatch(/^MSM 7, moderate \(duration 2, severity 4, antidepressants 1, augmentation 0, ECT 0\)/);
+    expect(trdSummary(a, 2)).toBe('TRD: 2 failed treatment attempts, Maudsley stage moderate');
+  });
+
+  it('EL-11 shows a range when the episode onset is not recorded, and stages nothing in bipolar depression', () => {
+    const undated = assessResources(candidate({ mdd: icd('F33.2') }));
+    expect(undated.byRule.get('EL-11')!.note).toMatch(/^MSM 6-8, mild to moderate; episode duration not recorded/);
+    expect(assessResources(candidate({ mdd: icd('F31.4', { onsetDaysAgo: 100 }) })).byRule.get('EL-11')!.status).toBe('not-met');
+  });
+
   it('EL-9 lists each conflicting code with its date', () => {
     const a = assessResources(candidate({}, icd('F31.81', { onsetDaysAgo: 50 })));
     expect(a.byRule.get('EL-9')!.note).toMatch(/MDD and bipolar disorder: F33\.2 \(\d{4}-\d\d-\d\d\), F31\.81 \(\d{4}-\d\d-\d\d\)/);

@@ -274,6 +274,7 @@ describe('evidence and derived values', () => {
       ...Array.from({ length: 13 }, (_, i) => `CI-${i + 1}`),
       ...Array.from({ length: 22 }, (_, i) => `RC-${i + 1}`),
       ...Array.from({ length: 10 }, (_, i) => `MO-${i + 1}`),
+      'EL-11',
     ];
     expect(ids.sort()).toEqual(expected.sort());
   });

@@ -1,6 +1,8 @@
 import { VS } from '../concepts.js';
 import { met, notMet, unknown } from '../findings.js';
-import { daysBetween } from '../fhir-read.js';
+import { addDays, daysBetween, parseFhirDate } from '../fhir-read.js';
+import { diagnoses } from '../diagnoses.js';
+import type { RecordIndex } from '../record.js';
 import { latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -226,4 +228,69 @@ export const MO10 = defineRule({
   },
 });
 
-export const MONITORING_RULES = [MO1, MO2, MO3, MO4, MO5, MO6, MO7, MO8, MO9, MO10];
+
+/**
+ * EL-11 Treatment-resistance stage: the Maudsley Staging Method (revision-2 section 5; information only)
+ * Inputs: episode duration (onset of the current MDD condition), baseline severity (coded severity,
+ * else the latest MADRS, else the latest PHQ-9, by the local bands), distinct antidepressants with a
+ * failed adequate attempt (EL-2), any augmentation attempt, ECT in the episode. Outcome: met with the
+ * total (3-15) or its range when an input is unknown, and the band (mild 3-6, moderate 7-10, severe
+ * 11-15); not-met ("not staged") with no failed antidepressant, or in bipolar depression (MSM_IN_BIPOLAR
+ * false). Never gates a card or a suggestion.
+ * Source: MSM (Fekadu et al., J Clin Psychiatry 2009;70:177; Fekadu, Donocik and Cleare, BMC Psychiatry 2018;18:100, Table 3).
+ */
+export const EL11 = defineRule({
+  id: 'EL-11',
+  title: 'Maudsley Staging Method (treatment resistance stage)',
+  kind: 'monitoring',
+  infoFor: ALL,
+  source: SOURCES.maudsleyStaging,
+  evaluate: ({ index, trials, now }) => {
+    const dx = diagnoses(index);
+    if (!dx.mdd.active.length && dx.bipolarDepression.active.length) return notMet('Not staged: the MSM was developed for unipolar depression.');
+    const all = trials();
+    const failedAds = new Set(all.filter((t) => t.status === 'failed').flatMap((t) => t.antidepressants));
+    if (failedAds.size === 0) return notMet('Not staged: no failed antidepressant attempt in the episode.');
+    const n = failedAds.size;
+    const antidepressants = n <= 2 ? 1 : n <= 4 ? 2 : n <= 6 ? 3 : n <= 10 ? 4 : 5;
+    const augmentation = all.some((t) => t.kind === 'augmentation' && t.status !== 'inadequate') ? 1 : 0;
+    const episodeFloor = addDays(now, -730).getTime();
+    const ect = index.procedures(VS.ectProcedures).some((p) => {
+      const d = parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.start);
+      return p.status === 'completed' && (!d || d.getTime() >= episodeFloor);
+    })
+      ? 1
+      : 0;
+    const onset = dx.mdd.active.map((d) => d.date?.getTime()).filter((x): x is number => x !== undefined);
+    const months = onset.length ? (now.getTime() - Math.max(...onset)) / (30.44 * 86_400_000) : undefined;
+    const duration: [number, number] = months === undefined ? [1, 3] : months <= 12 ? [1, 1] : months <= 24 ? [2, 2] : [3, 3];
+    const severity = severityScore(index);
+    const min = duration[0] + severity[0] + antidepressants + augmentation + ect;
+    const max = duration[1] + severity[1] + antidepressants + augmentation + ect;
+    const band = (x: number) => (x <= 6 ? 'mild' : x <= 10 ? 'moderate' : 'severe');
+    const bandText = band(min) === band(max) ? band(min) : `${band(min)} to ${band(max)}`;
+    const total = min === max ? `${min}` : `${min}-${max}`;
+    const gaps = [...(months === undefined ? ['episode duration not recorded'] : []), ...(severity[0] !== severity[1] ? ['baseline severity not recorded'] : [])];
+    return met(
+      [],
+      `MSM ${total}, ${bandText}${gaps.length ? `; ${gaps.join('; ')}` : ''} (duration ${duration[0] === duration[1] ? duration[0] : '1-3'}, severity ${severity[0] === severity[1] ? severity[0] : '1-5'}, antidepressants ${antidepressants}, augmentation ${augmentation}, ECT ${ect}).`,
+      { total, min, max, band: bandText },
+    );
+  },
+});
+
+/** MSM severity at baseline: coded severity, else MADRS, else PHQ-9 bands (local mappings); unknown as [1, 5]. */
+function severityScore(index: RecordIndex): [number, number] {
+  const dx = diagnoses(index);
+  if (dx.mddPsychotic.active.length || dx.psychotic.active.length) return [5, 5];
+  if (index.activeConditions(VS.mddSevere).length) return [4, 4];
+  if (index.activeConditions(VS.mddModerate).length) return [3, 3];
+  if (index.activeConditions(VS.mddMild).length) return [2, 2];
+  const madrs = index.observations(VS.madrsTotal).find((o) => o.value !== undefined)?.value;
+  if (madrs !== undefined) return madrs <= 6 ? [1, 1] : madrs <= 19 ? [2, 2] : madrs <= 34 ? [3, 3] : [4, 4];
+  const phq9 = index.observations(VS.phq9Total).find((o) => o.value !== undefined)?.value;
+  if (phq9 !== undefined) return phq9 <= 9 ? [1, 1] : phq9 <= 14 ? [2, 2] : phq9 <= 19 ? [3, 3] : [4, 4];
+  return [1, 5];
+}
+
+export const MONITORING_RULES = [MO1, MO2, MO3, MO4, MO5, MO6, MO7, MO8, MO9, MO10, EL11];
