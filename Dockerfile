@@ -27,6 +27,9 @@ COPY fhir-profiles ./fhir-profiles
 COPY cds-services/try-page ./cds-services/try-page
 # config/ without the sandbox issuer file (.dockerignore): its private key is public.
 COPY config ./config
+# The embedded database (PGlite) keeps its files here unless DATABASE_URL names a Postgres server.
+RUN mkdir -p /app/data && chown 1000:1000 /app/data
+ENV DATA_DIR=/app/data
 USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

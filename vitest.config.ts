@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/global-fhir-server.ts'],
+    globalSetup: ['test/setup/global-fhir-server.ts', 'test/setup/global-postgres.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -4,20 +4,23 @@ import cors from 'cors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { InvalidRequest, NotFound, PayloadTooLarge, RequestTimeout, UnsupportedMediaType } from './errors.js';
+import { InvalidRequest, NotFound, PayloadTooLarge, RequestTimeout, ServiceUnavailable, UnsupportedMediaType } from './errors.js';
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
 import { outOfBounds } from './cds-hooks/bounds.js';
-import { FeedbackRequest, missingAuthorizationMembers } from './cds-hooks/protocol.js';
+import { missingAuthorizationMembers } from './cds-hooks/protocol.js';
 import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
+import { analyticsRoutes } from './http/analytics.js';
 import { errorHandler, sendProblem } from './http/errors.js';
+import { parseFeedback } from './http/feedback.js';
 import { metricsHandler } from './http/metrics-endpoint.js';
 import { requestLog, traceOf } from './http/request-log.js';
 import { outgoingTraceHeaders } from './http/trace.js';
 import { instrumentedReader } from './fhir/instrumented-reader.js';
 import { cut, type Logger } from './logger.js';
 import { countCards, countFeedback, countFhirServerRefusal } from './metrics.js';
+import type { CdsStore } from './store/index.js';
 
 /** Who signed a call, for the log line (never the token itself). */
 export interface CallerIdentity {
@@ -39,6 +42,8 @@ export interface AppDeps {
   readerFor?: (baseUrl: string, accessToken?: string, limits?: ReaderLimits, traceHeaders?: Readonly<Record<string, string>>) => FhirReader;
   /** Extra pages (the try-it page), mounted after the CDS Hooks routes. */
   pages?: readonly express.Router[];
+  /** Card ledger, feedback, snooze, analytics (src/store/). Absent: nothing is kept. */
+  store?: CdsStore;
 }
 
 /** The origin of a refused fhirServer, for the error line (cut; never a path, which could carry ids). */
@@ -54,8 +59,9 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 const ms = (n: number) => Math.round(n * 10) / 10;
 
-function serverTiming(t: { prefetch: number; fhir: number; decide: number; present: number }): string {
-  return `prefetch;dur=${ms(t.prefetch)}, fhir;dur=${ms(t.fhir)}, decide;dur=${ms(t.decide)}, present;dur=${ms(t.present)}`;
+function serverTiming(t: { prefetch: number; fhir: number; decide: number; present: number; snooze?: number }): string {
+  const base = `prefetch;dur=${ms(t.prefetch)}, fhir;dur=${ms(t.fhir)}, decide;dur=${ms(t.decide)}, present;dur=${ms(t.present)}`;
+  return t.snooze === undefined ? base : `${base}, snooze;dur=${ms(t.snooze)}`;
 }
 
 /** Builds the HTTP app without listening, so tests drive it in-process. */
@@ -157,6 +163,15 @@ export function createApp(deps: AppDeps): express.Express {
       // Tolerated (the token alone is enough to read), but the EHR should know: names of members only, never the token.
       logger.warn({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), missing: authGaps }, 'fhirAuthorization lacks members CDS Hooks requires');
     }
+    // The snooze look-up (cached) runs while the data is gathered.
+    const record = deps.store?.beginCall({
+      service: service.id,
+      hook: request.hook,
+      hookInstance: request.hookInstance,
+      patientId: request.context.patientId,
+      userId: request.context.userId,
+      fhirServer: request.fhirServer,
+    });
 
     const gathered = await gatherData(
       {
@@ -196,42 +211,43 @@ export function createApp(deps: AppDeps): express.Express {
     const t0 = performance.now();
     const decision = service.decide(call);
     const t1 = performance.now();
-    const response = service.present(decision, call);
+    const presented = service.present(decision, call);
     const t2 = performance.now();
+    // Snoozed cards are hidden and every card shown is queued for the ledger (written later).
+    const settled = record ? await deps.store!.settle(record, presented, service.extensionKey) : undefined;
     res.setHeader(
       'Server-Timing',
-      serverTiming({ prefetch: gathered.timings.prefetchMs, fhir: gathered.timings.fhirMs, decide: t1 - t0, present: t2 - t1 }),
+      serverTiming({ prefetch: gathered.timings.prefetchMs, fhir: gathered.timings.fhirMs, decide: t1 - t0, present: t2 - t1, snooze: settled?.snoozeWaitMs }),
     );
-    countCards(service.id, response.cards);
-    res.json(response);
+    countCards(service.id, settled ? settled.response.cards : presented.cards);
+    res.json(settled ? settled.response : presented);
   });
 
-  app.post('/cds-services/:id/feedback', guardBody, authenticate, requireJson, parseJson, (req, res) => {
+  app.post('/cds-services/:id/feedback', guardBody, authenticate, requireJson, parseJson, async (req, res) => {
     const service = serviceFor(req, res);
     const tooBig = outOfBounds(req.body);
     if (tooBig) throw new InvalidRequest('Feedback out of bounds', [tooBig]);
-    const parsed = FeedbackRequest.safeParse(req.body);
-    if (!parsed.success) {
-      throw new InvalidRequest(
-        'Invalid feedback',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message })),
-      );
-    }
+    const items = parseFeedback(req.body);
     // One line per feedback request with counts only (never per item: a client can send thousands).
     const outcomes: Record<string, number> = {};
     let acceptedSuggestions = 0;
     let overrideReasons = 0;
-    for (const f of parsed.data.feedback) {
+    for (const f of items) {
       outcomes[f.outcome] = (outcomes[f.outcome] ?? 0) + 1;
-      acceptedSuggestions += f.acceptedSuggestions?.length ?? 0;
-      if (f.overrideReason?.reason?.code) overrideReasons++;
+      acceptedSuggestions += f.acceptedSuggestions.length;
+      if (f.overrideReason?.code) overrideReasons++;
     }
     for (const [outcome, n] of Object.entries(outcomes)) countFeedback(service.id, outcome, n);
-    res.locals['logFields'] = { feedback: { items: parsed.data.feedback.length, outcomes, acceptedSuggestions, overrideReasons } };
+    const stored = deps.store ? await deps.store.feedback(service.id, items).catch(() => undefined) : undefined;
+    res.locals['logFields'] = {
+      feedback: { items: items.length, outcomes, acceptedSuggestions, overrideReasons, ...(stored ? { unmatched: stored.unmatched, snoozed: stored.snoozed } : {}) },
+    };
+    if (deps.store && !stored) throw new ServiceUnavailable('Feedback could not be stored; retry later');
     res.status(200).json({});
   });
 
   for (const page of deps.pages ?? []) app.use(page);
+  if (deps.store) app.use(analyticsRoutes(deps.store, config.store.analyticsToken));
 
   app.use((req, _res, next) => {
     next(new NotFound('Not found', [{ field: 'path', message: `no route ${req.method} ${req.path}` }]));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './errors.js';
+import { StoreEnv, storeConfig, type StoreConfig } from './store/config.js';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -58,6 +59,7 @@ export const EnvSchema = z.object({
   /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
   EXPLAIN_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   EXPLAIN_MAX_ENTRIES: positiveInt.default(2000),
+  ...StoreEnv,
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -108,6 +110,7 @@ export interface Config {
   tryPage: boolean;
   /** The explanation pages: kept in memory for ttlSeconds (0: off), at most maxEntries. */
   explain: { ttlSeconds: number; maxEntries: number };
+  store: StoreConfig;
 }
 
 /** Validates the whole environment at once so that every problem is listed, not just the first. */
@@ -161,5 +164,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     thresholdsFile: e.THRESHOLDS_FILE,
     tryPage: e.TRY_PAGE ?? e.NODE_ENV !== 'production',
     explain: { ttlSeconds: e.EXPLAIN_TTL_SECONDS, maxEntries: e.EXPLAIN_MAX_ENTRIES },
+    store: storeConfig(e),
   };
 }

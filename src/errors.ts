@@ -86,6 +86,12 @@ export class Unauthorized extends Problem {
   }
 }
 
+/** A dependency (the database) cannot take the request now; the client may retry. */
+export class ServiceUnavailable extends Problem {
+  readonly status = 503;
+  readonly issueCode = 'transient' as const;
+}
+
 /** Start-up configuration or content is broken: the process must not serve. */
 export class ConfigurationError extends Error {
   constructor(

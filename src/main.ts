@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     logger,
     alsoClose: metrics ? [metrics] : [],
+    // After the port closed and calls finished: the ledger's last rows are written, the database closed.
+    onClosed: () => runtime.close(),
     onListening: (port) =>
       logger.info(
         {

@@ -9,6 +9,9 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { loadProfiles } from './knowledge/load-profiles.js';
 import type { Logger } from './logger.js';
+import { CdsStore } from './store/index.js';
+import type { SharedReplayGuard } from './store/replay.js';
+import { SYSTEM } from './terminology/systems.js';
 import { createServices } from '../cds-services/index.js';
 import { CARD_CSS, escapeHtml, renderCards, renderMarkdown } from '../cds-services/cards/render-html.js';
 import { ExplanationStore } from './cds-hooks/explanations.js';
@@ -24,6 +27,8 @@ export interface Runtime {
   appDeps: Omit<AppDeps, 'config' | 'logger'>;
   /** What the start-up line reports about the configuration in force. */
   startup: { thresholdsFile: string; thresholdsSha256: string; trustedIssuers: number };
+  /** Writes what the ledger still holds and closes the database (after the server stopped). */
+  close(): Promise<void>;
 }
 
 /** The public CDS Hooks sandbox signs with a key whose private half is published: never trust it in production by default. */
@@ -48,12 +53,15 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   );
   const explanations = new ExplanationStore(config.explain);
   const services = createServices(knowledge, { explanations });
-  const authenticate = config.auth.requireJwt ? jwtAuthenticator(config, systemClock, logger) : undefined;
+  const store = CdsStore.start(config.store, { logger, clock: systemClock, overrideReasonSystem: SYSTEM.cardOverrideReason });
+  const authenticate = config.auth.requireJwt ? jwtAuthenticator(config, systemClock, logger, store.replay) : undefined;
+  if (config.auth.requireJwt && !store.replay) logger.info('JWT replay check is per instance (embedded database); set DATABASE_URL to share it across replicas');
   const pages = [...(config.tryPage ? [tryPage(config)] : []), ...(explanations.enabled ? [explainPage(explanations)] : [])];
   if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
   const thresholdsFile = config.thresholdsFile ?? THRESHOLD_DEFAULTS;
   return {
-    appDeps: { services, isReady: () => true, pages, ...(authenticate ? { authenticate } : {}) },
+    appDeps: { services, isReady: () => true, pages, store, ...(authenticate ? { authenticate } : {}) },
+    close: () => store.close(),
     startup: {
       thresholdsFile: config.thresholdsFile ?? relative(projectRoot, THRESHOLD_DEFAULTS),
       thresholdsSha256: sha256Of(thresholdsFile),
@@ -82,7 +90,7 @@ export function explainPage(store: ExplanationStore) {
  * public sandbox's issuer is refused at start-up unless ALLOW_SANDBOX_ISSUER is set, and then each
  * call it signs is logged at warn. Unreachable key sets are logged at warn with issuer, URL and cause.
  */
-export function jwtAuthenticator(config: Config, clock: Clock = systemClock, logger?: Logger): NonNullable<AppDeps['authenticate']> {
+export function jwtAuthenticator(config: Config, clock: Clock = systemClock, logger?: Logger, sharedReplay?: SharedReplayGuard): NonNullable<AppDeps['authenticate']> {
   const file = config.auth.trustedIssuersFile!;
   const issuers = loadTrustedIssuers(file);
   const production = config.nodeEnv === 'production';
@@ -102,6 +110,7 @@ export function jwtAuthenticator(config: Config, clock: Clock = systemClock, log
     publicBaseUrl: config.publicBaseUrl,
     clock,
     onKeysUnavailable: (f) => logger?.warn({ iss: f.iss, jwksUri: f.jwksUri, cause: f.cause }, 'JWKS unavailable: tokens of this issuer are refused until its keys can be fetched'),
+    ...(sharedReplay ? { sharedReplay } : {}),
   });
   if (!warnSandbox) return (req) => verifier.verify(req);
   return async (req) => {

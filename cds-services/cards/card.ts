@@ -1,4 +1,5 @@
 import type { Action, Card, Coding, Indicator, Link, Suggestion } from '../../src/cds-hooks/protocol.js';
+import { tagCardRules } from '../../src/cds-hooks/card-provenance.js';
 import { joinMarkdown, Markdown, markdownTable, plainText } from '../../src/cds-hooks/markdown.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
 
@@ -46,13 +47,15 @@ export interface CardSpec {
   overrideReasons?: Coding[];
   /** Absolute links (the explanation page, a crisis pathway): never SMART links, never PHI in the URL. */
   links?: Link[];
+  /** The rules the card reports, for the card ledger, analytics and snooze (never sent); default: those its summary names. */
+  rules?: readonly string[];
 }
 
 /** A card with every CDS Hooks 2.0 invariant: uuids, a sourced label and url, selectionBehavior with suggestions. */
 export function makeCard(spec: CardSpec, newId: () => string): Card {
   const detail = spec.detail instanceof Markdown ? spec.detail.text : spec.detail ? joinMarkdown(spec.detail).text : '';
   const suggestions = (spec.suggestions ?? []).filter((s) => s.actions.length > 0).map((s) => ({ ...s, uuid: newId() }));
-  return {
+  const card: Card = {
     uuid: newId(),
     summary: summaryOf(spec.summary),
     indicator: spec.indicator,
@@ -62,6 +65,7 @@ export function makeCard(spec: CardSpec, newId: () => string): Card {
     ...(spec.overrideReasons?.length ? { overrideReasons: spec.overrideReasons } : {}),
     ...(spec.links?.length ? { links: spec.links } : {}),
   };
+  return spec.rules ? tagCardRules(card, spec.rules) : card;
 }
 
 export const createAction = (resource: fhir4.Resource, description: string): Action => ({ type: 'create', description, resource });

@@ -204,6 +204,8 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
       summary: trdSummary(a, needed),
       indicator: a.trd.status === 'met' ? 'info' : 'warning',
       source: SOURCES.trdDefinition,
+      // The TRD status is EL-2's verdict; the ledger and snooze count this card under it.
+      rules: ['EL-2'],
       detail: [
         md`**Next step:** ${nextStep(a, candidate, suggestions.length)}`,
         joinMarkdown(verdicts, '\n'),
@@ -262,6 +264,7 @@ function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: R
       summary: `Missing data: ${items.join('; ')}`,
       indicator: 'info',
       source: gaps[0]!.source,
+      rules: gaps.map((f) => f.rule),
       detail: table(['Rule', 'Criterion', 'Would be settled by'], gaps.map((f) => [f.rule, f.title, f.missing.join('; ')])),
       suggestions,
       selectionBehavior: 'any',

@@ -25,6 +25,11 @@ export interface VerifierOptions {
   clock: Clock;
   /** Told when an issuer's key set could not be had (for a warn line naming issuer, URL and cause). */
   onKeysUnavailable?: (failure: KeysFailure) => void;
+  /**
+   * Replay check shared by replicas (Postgres): true = first use, false = replay, undefined = could
+   * not tell (this instance's own memory decides). Absent: this instance's memory only.
+   */
+  sharedReplay?: { claim(tokenId: string, expiresAt: Date, now: Date): Promise<boolean | undefined> };
 }
 
 /** Why an issuer's keys were unavailable: never a token, only where the keys were sought and what failed. */
@@ -148,7 +153,12 @@ export class JwtVerifier {
     const skewMs = this.options.clockSkewSeconds * 1000;
     if ((claims.iat ?? 0) * 1000 > now.getTime() + skewMs) throw reject('issued-in-future', 'The token was issued in the future');
     if (!who.jti) throw reject('missing-jti', 'The token has no jti');
-    this.rememberOrRefuse(`${who.iss}|${who.jti}`, (claims.exp ?? 0) * 1000 + skewMs, now.getTime(), reject);
+    const tokenId = `${who.iss}|${who.jti}`;
+    const expiresAt = (claims.exp ?? 0) * 1000 + skewMs;
+    this.rememberOrRefuse(tokenId, expiresAt, now.getTime(), reject);
+    if (this.options.sharedReplay && (await this.options.sharedReplay.claim(tokenId, new Date(expiresAt), now)) === false) {
+      throw reject('replay', 'The token (jti) was already used');
+    }
     return { iss: who.iss!, jti: who.jti, ...(typeof claims['tenant'] === 'string' ? { tenant: claims['tenant'] } : {}) };
   }
 

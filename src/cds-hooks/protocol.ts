@@ -80,25 +80,6 @@ export const HookRequestEnvelope = z.looseObject({
 
 export type HookRequest = z.infer<typeof HookRequestEnvelope> & { hook: HookName; context: AnyHookContext };
 
-export const FeedbackRequest = z.object({
-  feedback: z
-    .array(
-      z.looseObject({
-        card: nonEmpty,
-        outcome: z.enum(['accepted', 'overridden']),
-        acceptedSuggestions: z.array(z.looseObject({ id: nonEmpty })).optional(),
-        overrideReason: z
-          .looseObject({
-            reason: z.looseObject({ code: z.string().optional(), system: z.string().optional() }).optional(),
-            userComment: z.string().optional(),
-          })
-          .optional(),
-        outcomeTimestamp: nonEmpty,
-      }),
-    )
-    .min(1),
-});
-
 // ---- Response types (CDS Hooks 2.0 §CDS Service Response) ----
 
 export type Indicator = 'info' | 'warning' | 'critical';

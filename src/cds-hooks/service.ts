@@ -36,6 +36,8 @@ export interface CdsServiceDefinition<H extends HookName = HookName, Decision = 
    * order references): fetched from fhirServer in parallel with the rest, never required.
    */
   contextReads?(context: HookContext<H>, fhirServer: string | undefined): Record<string, string>;
+  /** The response extension that describes the call; the engine lists snoozed cards in it. */
+  readonly extensionKey?: string;
   decide(call: HookCall<H>): Decision;
   present(decision: Decision, call: HookCall<H>): CdsResponse;
 }

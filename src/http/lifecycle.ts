@@ -14,6 +14,8 @@ export interface LifecycleOptions {
   logger: Logger;
   /** Other servers to close with this one (the metrics port). */
   alsoClose?: Server[];
+  /** Called after the port closed and calls in flight finished (the ledger's last writes, the database). */
+  onClosed?: () => Promise<void>;
   /** Called once listening, with the bound port. */
   onListening?: (port: number) => void;
 }
@@ -91,6 +93,7 @@ export function listen(handler: RequestListener, options: LifecycleOptions): Lif
     },
     onSignal: async () => {
       await Promise.all((options.alsoClose ?? []).map((s) => new Promise((resolve) => s.close(resolve))));
+      await options.onClosed?.().catch((err: unknown) => logger.warn({ errorType: (err as Error)?.name }, 'closing the database failed'));
     },
     onShutdown: async () => {
       logger.info('stopped');

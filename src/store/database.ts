@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+export interface DatabaseSettings {
+  /** Postgres server (pg); absent: embedded PGlite under dataDir. */
+  url?: string;
+  /** Folder for the embedded database; 'memory://' keeps it in memory (tests). */
+  dataDir: string;
+  /** Pool size per process for Postgres. */
+  poolMax?: number;
+  /** Milliseconds before a Postgres statement is cancelled. */
+  statementTimeoutMs?: number;
+}
+
+/** Postgres returns bigint as text and timestamptz as Date; counts come back as numbers here. */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Makes the database handle without touching the database: Kysely connects (and PGlite loads) on
+ * first use, so the service can listen while its database starts. Run `migrate` before any other
+ * query. Embedded PGlite by default, so `npm start` needs nothing installed; Postgres with a URL,
+ * which is what several replicas must share.
+ */
+export function createDatabase(settings: DatabaseSettings): Store {
+  let db: Kysely<Database>;
+  let kind: DatabaseKind;
+  if (settings.url) {
+    const pool = new pg.Pool({
+      connectionString: settings.url,
+      max: settings.poolMax ?? 5,
+      connectionTimeoutMillis: 3000,
+      statement_timeout: settings.statementTimeoutMs ?? 5000,
+      application_name: 'trd-cds',
+    });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    kind = 'postgres';
+  } else {
+    const dir = settings.dataDir === 'memory://' ? undefined : resolve(settings.dataDir, 'pglite');
+    const pglite = async () => {
+      if (dir) mkdirSync(dir, { recursive: true });
+      return dir ? PGlite.create(dir) : PGlite.create();
+    };
+    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    kind = 'pglite';
+  }
+  return { db, kind, close: () => db.destroy() };
+}
+
+/** Opens the database and brings its schema up to date (Kysely migrations, the same on both). Throws when it cannot. */
+export async function openDatabase(settings: DatabaseSettings): Promise<Store> {
+  const store = createDatabase(settings);
+  try {
+    await migrate(store.db);
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+  return store;
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
