@@ -17,7 +17,7 @@ export const ANALYTICS_PAGE = `<!doctype html>
   input, button { font: inherit; padding: .3rem .5rem; }
   table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
   th, td { border-bottom: 1px solid #d0d7de; padding: .35rem .5rem; text-align: right; }
-  th:first-child, td:first-child, th:nth-child(2), td:nth-child(2), td.reasons { text-align: left; }
+  th:first-child, td:first-child, th:nth-child(2), td:nth-child(2), th:last-child, td.reasons { text-align: left; }
   .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
   .chart { position: relative; height: 320px; }
   #status { color: #57606a; }

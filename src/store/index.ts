@@ -129,8 +129,14 @@ export class CdsStore {
     return { response: out, snoozeWaitMs };
   }
 
-  feedback(service: string, items: readonly FeedbackItem[]): Promise<FeedbackSummary> {
-    if (!this.gate.ready) return Promise.reject(new ServiceUnavailable('The database is starting; retry later'));
+  /** Waits (at most `ms`) for a database that is still opening; false if it is not ready by then. */
+  private async readyWithin(ms: number): Promise<boolean> {
+    if (!this.gate.ready) await Promise.race([this.ready.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+    return this.gate.ready;
+  }
+
+  async feedback(service: string, items: readonly FeedbackItem[]): Promise<FeedbackSummary> {
+    if (!(await this.readyWithin(5000))) throw new ServiceUnavailable('The database is not available; retry later');
     return storeFeedback(
       { db: this.store.db, ledger: this.ledger, snoozes: this.snoozes, overrideReasonSystem: this.overrideReasonSystem, logger: this.logger },
       service,
@@ -139,8 +145,8 @@ export class CdsStore {
     );
   }
 
-  overrides(from: Date, to: Date): Promise<OverrideReport> {
-    if (!this.gate.ready) return Promise.reject(new ServiceUnavailable('The database is starting; retry later'));
+  async overrides(from: Date, to: Date): Promise<OverrideReport> {
+    if (!(await this.readyWithin(5000))) throw new ServiceUnavailable('The database is not available; retry later');
     return overrideReport(this.store.db, from, to);
   }
 

@@ -22,7 +22,8 @@ export class LogCapture extends Writable {
 export const TEST_NOW = '2026-11-21T12:00:00Z';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...env });
+  // The embedded database in memory: a test never leaves a data folder behind.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: 'memory://', ...env });
 }
 
 let counter = 0;

@@ -12,7 +12,7 @@ let store: CdsStore;
 
 beforeAll(async () => {
   ({ store } = await openTestStore({ clock }));
-});
+}, 120_000);
 afterAll(() => store.close());
 beforeEach(() => truncateAll(store));
 

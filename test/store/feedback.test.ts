@@ -15,7 +15,7 @@ let logs: ReturnType<typeof storeApp>['logs'];
 beforeAll(async () => {
   ({ store } = await openTestStore({ clock }));
   ({ app, logs } = storeApp(store, clock));
-});
+}, 120_000);
 afterAll(() => store.close());
 beforeEach(() => truncateAll(store));
 

@@ -16,7 +16,7 @@ let logs: Awaited<ReturnType<typeof openTestStore>>['logs'];
 
 beforeAll(async () => {
   ({ store, logs } = await openTestStore({ clock }));
-});
+}, 120_000);
 afterAll(() => store.close());
 beforeEach(() => truncateAll(store));
 

@@ -33,6 +33,6 @@ describe('migrations run at start-up, the same on both databases', () => {
         opened.push(again);
         expect(await tables(again)).toEqual(TABLES);
       }
-    });
+    }, 120_000);
   }
 });

@@ -71,12 +71,12 @@ describe('JWT replay across replicas sharing one Postgres', () => {
     const rows = await stores[0]!.store.db.selectFrom('jwt_replay').selectAll().execute();
     expect(rows).toHaveLength(3);
     expect(JSON.stringify(rows)).not.toMatch(/jti-|ehr\.replicas/);
-  });
+  }, 60_000);
 
   it('the embedded database has no shared replay guard: the check stays per instance', async () => {
     const store = CdsStore.start(testConfig({ DATA_DIR: 'memory://' }).store, { logger: createLogger('silent'), clock, overrideReasonSystem: 'x' });
     stores.push(store);
     expect(store.kind).toBe('pglite');
     expect(store.replay).toBeUndefined();
-  });
+  }, 60_000);
 });
