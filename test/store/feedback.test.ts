@@ -21,6 +21,8 @@ beforeEach(() => truncateAll(store));
 
 const candidate = readFixture('trd-with-uncontrolled-hypertension');
 const post = (service: string, body: unknown) => request(app).post(`/cds-services/${service}/feedback`).send(body as object);
+/** The counts the request's one log line carries for feedback. */
+const feedbackLine = () => logs.records.filter((r) => r['msg'] === 'request' && r['feedback']).at(-1)!['feedback'] as Record<string, unknown>;
 const rows = () => store.store.db.selectFrom('feedback').selectAll().orderBy('id').execute();
 
 describe('feedback stored and joined to the ledger', () => {
@@ -44,8 +46,8 @@ describe('feedback stored and joined to the ledger', () => {
     expect(new Date(stored[1]!.outcome_at).toISOString()).toBe('2026-11-21T11:02:00.000Z');
     expect(JSON.stringify(stored)).not.toContain('Jane');
     // One log line for the request, with counts: no card id, no reason, no comment.
-    const line = logs.records.filter((r) => r['msg'] === 'feedback').at(-1)!;
-    expect(line).toMatchObject({ items: 2, accepted: 1, overridden: 1, unmatched: 0 });
+    const line = feedbackLine();
+    expect(line).toMatchObject({ items: 2, outcomes: { accepted: 1, overridden: 1 }, unmatched: 0 });
     expect(JSON.stringify(line)).not.toMatch(new RegExp(`${other.uuid}|benefit|Jane`));
   });
 
@@ -63,7 +65,7 @@ describe('feedback stored and joined to the ledger', () => {
       [false, 'other-service', 'trd-order-sign'],
       [false, 'unknown-card', 'trd-order-sign'],
     ]);
-    expect(logs.records.filter((r) => r['msg'] === 'feedback').at(-1)).toMatchObject({ items: 2, unmatched: 2, snoozed: 0 });
+    expect(feedbackLine()).toMatchObject({ items: 2, unmatched: 2, snoozed: 0 });
     expect(await store.store.db.selectFrom('snooze').selectAll().execute()).toEqual([]);
   });
 
