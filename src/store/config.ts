@@ -37,8 +37,7 @@ export interface StoreConfig {
   analyticsToken?: string;
 }
 
-const StoreEnvSchema = z.object(StoreEnv);
-type StoreEnvValues = z.output<typeof StoreEnvSchema>;
+type StoreEnvValues = z.output<ReturnType<typeof z.object<typeof StoreEnv>>>;
 
 export function storeConfig(e: StoreEnvValues): StoreConfig {
   // Replicas sharing a database must agree on pseudonyms: none may invent its own key.

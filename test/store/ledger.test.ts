@@ -12,10 +12,9 @@ import { prefetchFor } from '../builders/prefetch.js';
 
 const clock = movableClock(TEST_NOW);
 let store: CdsStore;
-let logs: Awaited<ReturnType<typeof openTestStore>>['logs'];
 
 beforeAll(async () => {
-  ({ store, logs } = await openTestStore({ clock }));
+  ({ store } = await openTestStore({ clock }));
 }, 120_000);
 afterAll(() => store.close());
 beforeEach(() => truncateAll(store));
