@@ -30,7 +30,7 @@ export const FeedbackBody = z.object({
       }),
     )
     .min(1, 'must hold at least one item')
-    .max(100, 'must hold at most 100 items'),
+    .max(1000, 'must hold at most 1000 items'),
 });
 
 /** Validates a feedback body into items; 400 naming each bad field (e.g. `feedback.0.outcome`). */

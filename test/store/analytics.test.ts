@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_NOW, buildTestApp } from '../helpers/app.js';
 import { movableClock, openTestStore, truncateAll } from '../helpers/store.js';
 import type { CdsStore } from '../../src/store/index.js';
+import { reportTable } from '../../src/store/report-cli.js';
 import { tagCardRules } from '../../src/cds-hooks/card-provenance.js';
 import type { Card } from '../../src/cds-hooks/protocol.js';
 
@@ -85,6 +86,12 @@ describe('override analytics', () => {
         weeks: [{ week: '2026-11-16', shown: 2, accepted: 1, overridden: 0, ignored: 1, overrideRate: 0 }],
       },
     ]);
+    // npm run report prints the same figures as a table.
+    const table = reportTable(report).split('\n');
+    expect(table[0]).toBe('Override analytics 2026-11-01 to 2026-12-01 (to exclusive)');
+    expect(table[2]).toMatch(/^CI-6\s+critical\s+5\s+1\s+3\s+1\s+60\.0%\s+-\s+benefit-outweighs-risk \(2\), specialist-approved \(1\)$/);
+    expect(table[3]).toMatch(/^RC-5\s+warning\s+2\s+1\s+0\s+1\s+0\.0%\s+1\/4\s+-$/);
+    expect(table.at(-1)).toBe('unmatched feedback: 1');
     // The range is half-open: the second week alone.
     const late = await store.overrides(new Date('2026-11-23T00:00:00Z'), new Date('2026-11-30T00:00:00Z'));
     expect(late.rules.map((r) => [r.ruleId, r.shown])).toEqual([['CI-6', 1]]);
