@@ -696,6 +696,32 @@ const defs: Def[] = [
   },
   { slug: 'phq9-item9', title: 'PHQ-9 item 9', purpose: 'CI-1', source: 'rules.md 4.1', codes: refs('assessment_instruments', codeIn('44260-8')) },
   {
+    slug: 'phq9-panel',
+    title: 'PHQ-9 panel',
+    purpose: 'DS-2: a panel whose total is a 44261-6 component or member, or the sum of its nine items',
+    source: 'revision-2 DS-2',
+    codes: [extra(LA, '44249-1', 'PHQ-9 quick depression assessment panel', 'verified', 'shared/clinical/revision-2.md DS-2')],
+  },
+  {
+    slug: 'phq9-items',
+    title: 'PHQ-9 items 1 to 9',
+    purpose: 'DS-2: the total is the sum of all nine answers when no total is recorded',
+    source: 'revision-2 DS-2',
+    codes: (
+      [
+        ['44250-9', 'Little interest or pleasure in doing things'],
+        ['44255-8', 'Feeling down, depressed, or hopeless'],
+        ['44259-0', 'Trouble falling or staying asleep, or sleeping too much'],
+        ['44254-1', 'Feeling tired or having little energy'],
+        ['44251-7', 'Poor appetite or overeating'],
+        ['44258-2', 'Feeling bad about yourself'],
+        ['44252-5', 'Trouble concentrating on things'],
+        ['44253-3', 'Moving or speaking so slowly ... or the opposite'],
+        ['44260-8', 'Thoughts that you would be better off dead, or of hurting yourself'],
+      ] as const
+    ).map(([code, display]) => extra(LA, code, display, 'verified', 'shared/clinical/revision-2.md DS-2')),
+  },
+  {
     slug: 'phq9-item9-answers',
     title: 'PHQ-9 item 9 answers with their scores',
     purpose: 'CI-1: any answer scoring 1 or more prompts a C-SSRS assessment.',
@@ -746,7 +772,13 @@ const defs: Def[] = [
     codes: [{ system: LOCAL, code: 'madrs-total', display: 'MADRS total score', source: 'local CodeSystem trd-assessment', verification: 'verified' }],
   },
   // ---- Vital signs (rules.md 4.2) ----
-  { slug: 'blood-pressure-panel', title: 'Blood pressure panel', purpose: 'CI-6, RC-5, EL-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('85354-9')) },
+  {
+    slug: 'blood-pressure-panel',
+    title: 'Blood pressure panel',
+    purpose: 'CI-6, RC-5, EL-5 (DS-1: both panels, with 8480-6/8462-4 components)',
+    source: 'rules.md 4.2; revision-2 DS-1',
+    codes: [...refs('vitals', codeIn('85354-9')), extra(LA, '55284-4', 'Blood pressure systolic and diastolic', 'secondary', 'shared/clinical/revision-2.md DS-1 (public FHIR implementation data: every Synthea BP)')],
+  },
   { slug: 'systolic-blood-pressure', title: 'Systolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8480-6')) },
   { slug: 'diastolic-blood-pressure', title: 'Diastolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8462-4')) },
   { slug: 'heart-rate', title: 'Heart rate', purpose: 'EL-5, MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8867-4')) },

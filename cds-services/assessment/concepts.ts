@@ -71,6 +71,8 @@ export const VS = {
   tmsProcedures: valueSetUrl('tms-procedures'),
   phq9Total: valueSetUrl('phq9-total'),
   phq9Item9: valueSetUrl('phq9-item9'),
+  phq9Panel: valueSetUrl('phq9-panel'),
+  phq9Items: valueSetUrl('phq9-items'),
   phq9Item9Answers: valueSetUrl('phq9-item9-answers'),
   gad7Total: valueSetUrl('gad7-total'),
   cssrsIdeationSeverity: valueSetUrl('cssrs-ideation-severity'),

@@ -4,6 +4,7 @@
  */
 
 import { memoByString } from '../../src/memo.js';
+import { EXT } from '../../src/terminology/systems.js';
 import { resolveMedication, type MedicationHolder } from './medications.js';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +18,59 @@ const parseDateText = memoByString((value): Date | undefined => {
 /** A FHIR date or dateTime as a Date, or undefined. The Date is shared between calls: never mutate it. */
 export function parseFhirDate(value: unknown): Date | undefined {
   return typeof value === 'string' ? parseDateText(value) : undefined;
+}
+
+/** A time known only to lie between two instants (a partial date, a zone-less day): revision-2 EL-2.2, DS-7. */
+export interface DateInterval {
+  earliest: Date;
+  latest: Date;
+}
+
+const LAST_MS = (y: number, m: number) => Date.UTC(y, m + 1, 1) - 1; // last millisecond of month m (0-based)
+
+const parseIntervalText = memoByString((value): DateInterval | undefined => {
+  const partial = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(value);
+  if (partial) {
+    const y = Number(partial[1]);
+    if (partial[2] === undefined) return { earliest: new Date(Date.UTC(y, 0, 1)), latest: new Date(LAST_MS(y, 11)) };
+    const m = Number(partial[2]) - 1;
+    if (m < 0 || m > 11) return undefined;
+    if (partial[3] === undefined) return { earliest: new Date(Date.UTC(y, m, 1)), latest: new Date(LAST_MS(y, m)) };
+    const d = Number(partial[3]);
+    const start = Date.UTC(y, m, d);
+    if (Number.isNaN(start) || new Date(start).getUTCDate() !== d) return undefined;
+    // A date without a time is a calendar day somewhere: the UTC day, widened by the zones' reach (-12 h to +14 h).
+    return { earliest: new Date(start - 14 * 3_600_000), latest: new Date(start + 86_400_000 - 1 + 12 * 3_600_000) };
+  }
+  const at = parseFhirDate(value);
+  if (!at) return undefined;
+  // A dateTime with no zone is that local time somewhere: as wide as the zones reach.
+  if (!/(Z|[+-]\d{2}:\d{2})$/.test(value)) return { earliest: new Date(at.getTime() - 14 * 3_600_000), latest: new Date(at.getTime() + 12 * 3_600_000) };
+  return { earliest: at, latest: at };
+});
+
+/** A FHIR date or dateTime as the interval it names (a year, a month, a day, or an instant). Shared: never mutate. */
+export function parseFhirInterval(value: unknown): DateInterval | undefined {
+  return typeof value === 'string' ? parseIntervalText(value) : undefined;
+}
+
+/**
+ * Three-valued "within the last `days` days of now" on an interval: true when every instant it
+ * could be is within, false when none is, undefined when the bounds disagree (EL-2.2).
+ */
+export function withinDaysOf(i: DateInterval | undefined, now: Date, days: number): boolean | undefined {
+  if (!i) return undefined;
+  const yes = (d: Date) => d.getTime() <= now.getTime() + DAY_MS && daysBetween(d, now) <= days;
+  // What was recorded happened by now: the part of an interval after now (a month still running) is cut off.
+  const cap = (d: Date) => (d.getTime() > now.getTime() ? now : d);
+  const early = yes(cap(i.earliest));
+  const late = yes(cap(i.latest));
+  return early === late ? early : undefined;
+}
+
+/** Least and greatest whole span in days between two intervals (for durations: EL-2.2). */
+export function spanDays(from: DateInterval, to: DateInterval): { min: number; max: number } {
+  return { min: Math.max(0, daysBetween(from.latest, to.earliest)), max: Math.max(0, daysBetween(from.earliest, to.latest)) };
 }
 
 export const daysBetween = (from: Date, to: Date): number => (to.getTime() - from.getTime()) / DAY_MS;
@@ -83,14 +137,79 @@ export function observationIsFinal(o: fhir4.Observation): boolean {
   return o.status === 'final' || o.status === 'amended' || o.status === 'corrected';
 }
 
+/** When an observation was made, as an interval (a partial effective date is not its first day). */
+export function observationInterval(o: fhir4.Observation): DateInterval | undefined {
+  const p = o.effectivePeriod;
+  if (o.effectiveDateTime !== undefined) return parseFhirInterval(o.effectiveDateTime);
+  if (o.effectiveInstant !== undefined) return parseFhirInterval(o.effectiveInstant);
+  const start = parseFhirInterval(p?.start);
+  const end = parseFhirInterval(p?.end);
+  if (start || end) return { earliest: (start ?? end)!.earliest, latest: (end ?? start)!.latest };
+  return parseFhirInterval(o.issued);
+}
+
 export function observationDate(o: fhir4.Observation): Date | undefined {
   return parseFhirDate(o.effectiveDateTime) ?? parseFhirDate(o.effectiveInstant) ?? parseFhirDate(o.effectivePeriod?.end ?? o.effectivePeriod?.start) ?? parseFhirDate(o.issued);
 }
 
-export function numericValue(x: { valueQuantity?: fhir4.Quantity; valueInteger?: number }): number | undefined {
+/** Anything that carries a FHIR value[x]: an Observation, a component, a QuestionnaireResponse answer. */
+export interface ValueCarrier {
+  valueQuantity?: fhir4.Quantity;
+  valueInteger?: number;
+  valueDecimal?: number;
+  valueString?: string;
+  valueCodeableConcept?: fhir4.CodeableConcept;
+  valueCoding?: fhir4.Coding;
+  dataAbsentReason?: fhir4.CodeableConcept;
+}
+
+const NUMBER_TEXT = /^\s*[+-]?\d+(\.\d+)?\s*$/;
+const ORDINAL_EXTENSIONS = new Set([EXT.ordinalValue, 'http://hl7.org/fhir/StructureDefinition/itemWeight']);
+
+/** The ordinal a coding carries itself (the `ordinalValue` or `itemWeight` extension), if any. */
+export function codingOrdinal(coding: fhir4.Coding | undefined): number | undefined {
+  for (const e of Array.isArray(coding?.extension) ? coding!.extension : []) {
+    if (ORDINAL_EXTENSIONS.has(e?.url) && typeof e.valueDecimal === 'number' && Number.isFinite(e.valueDecimal)) return e.valueDecimal;
+  }
+  return undefined;
+}
+
+/**
+ * The number a value carries, in every shape real data uses (revision-2 DS-2): `valueQuantity.value`,
+ * `valueInteger`, `valueDecimal`, a `valueString` that is a number ("12", trimmed), a
+ * `valueCodeableConcept`/`valueCoding` whose coding carries an ordinal, or whose text is a number.
+ * A value with `dataAbsentReason`, or none of these, is undefined: never 0.
+ */
+export function numericValue(x: ValueCarrier | null | undefined): number | undefined {
+  if (!x || x.dataAbsentReason) return undefined;
   const q = x.valueQuantity?.value;
   if (typeof q === 'number' && Number.isFinite(q)) return q;
-  return typeof x.valueInteger === 'number' && Number.isFinite(x.valueInteger) ? x.valueInteger : undefined;
+  if (typeof x.valueInteger === 'number' && Number.isFinite(x.valueInteger)) return x.valueInteger;
+  if (typeof x.valueDecimal === 'number' && Number.isFinite(x.valueDecimal)) return x.valueDecimal;
+  if (typeof x.valueString === 'string' && NUMBER_TEXT.test(x.valueString)) return Number(x.valueString);
+  const coded = x.valueCodeableConcept;
+  if (coded) {
+    for (const c of Array.isArray(coded.coding) ? coded.coding : []) {
+      const n = codingOrdinal(c);
+      if (n !== undefined) return n;
+    }
+    if (typeof coded.text === 'string' && NUMBER_TEXT.test(coded.text)) return Number(coded.text);
+  }
+  return codingOrdinal(x.valueCoding);
+}
+
+/** The coded value (`valueCodeableConcept`, or a `valueCoding` as a concept), for rules that match answers. */
+export function codedValue(x: ValueCarrier | null | undefined): fhir4.CodeableConcept | undefined {
+  if (!x || x.dataAbsentReason) return undefined;
+  if (x.valueCodeableConcept && typeof x.valueCodeableConcept === 'object') return x.valueCodeableConcept;
+  return x.valueCoding && typeof x.valueCoding === 'object' ? { coding: [x.valueCoding] } : undefined;
+}
+
+/** The UCUM code (or unit text) of a quantity value, lower case; undefined for other shapes. */
+export function valueUnit(x: ValueCarrier | null | undefined): string | undefined {
+  const q = x?.valueQuantity;
+  const unit = typeof q?.code === 'string' ? q.code : typeof q?.unit === 'string' ? q.unit : undefined;
+  return unit?.trim().toLowerCase();
 }
 
 /**

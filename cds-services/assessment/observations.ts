@@ -1,58 +1,93 @@
 /** Clinical readings built from Observations the way real data carries them. */
 import { VS } from './concepts.js';
-import { numericValue, weightInKg, withinDays } from './fhir-read.js';
+import { numericValue, valueUnit, weightInKg, withinDays, type ValueCarrier } from './fhir-read.js';
 import type { IndexedObservation, RecordIndex } from './record.js';
 
 export interface BloodPressure {
+  /** mmHg; undefined when that part is missing, absent (dataAbsentReason) or in another unit: never 0. */
   systolic?: number;
   diastolic?: number;
   date: Date;
   evidence: string[];
+  /** One part only: a standalone systolic or diastolic with no partner within BP_PAIR_WINDOW_MIN. */
+  partial: boolean;
+}
+
+const MMHG = new Set(['mm[hg]', 'mmhg', 'mm hg']);
+
+/** A BP part in mmHg, or undefined (DS-1: units must be mm[Hg]; a missing part is unknown, never 0). */
+function mmHg(x: ValueCarrier | undefined): number | undefined {
+  const v = numericValue(x);
+  return v !== undefined && MMHG.has(valueUnit(x) ?? '') ? v : undefined;
+}
+
+const encounterOf = (o: IndexedObservation) => (typeof o.resource.encounter?.reference === 'string' ? o.resource.encounter.reference : undefined);
+
+/**
+ * Every blood pressure reading of the record, newest first (revision-2 DS-1): panels (85354-9 and
+ * 55284-4) with systolic/diastolic components, and standalone 8480-6 / 8462-4 Observations paired
+ * when their times differ by at most BP_PAIR_WINDOW_MIN and they share the encounter when both
+ * carry one (the nearest partner first). A part without a partner is a partial reading.
+ */
+export function bloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
+  return index.once('blood-pressure-readings', () => {
+    const t = index.knowledge.terminology;
+    const readings: BloodPressure[] = [];
+    for (const o of index.observations(VS.bloodPressurePanel)) {
+      if (!o.date) continue;
+      const components = Array.isArray(o.resource.component) ? o.resource.component : [];
+      const part = (url: string) => mmHg(components.find((x) => t.inConcept(x?.code, url)));
+      const systolic = part(VS.systolicBp);
+      const diastolic = part(VS.diastolicBp);
+      if (systolic === undefined && diastolic === undefined) continue;
+      readings.push({ systolic, diastolic, date: o.date, evidence: [o.ref], partial: systolic === undefined || diastolic === undefined });
+    }
+    const standalone = (url: string) => index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
+    const systolics = standalone(VS.systolicBp);
+    const diastolics = standalone(VS.diastolicBp);
+    const windowMs = index.knowledge.thresholds.reading.bpPairWindowMinutes.value * 60_000;
+    const paired = new Set<IndexedObservation>();
+    for (const s of systolics) {
+      let best: IndexedObservation | undefined;
+      let bestGap = Infinity;
+      for (const d of diastolics) {
+        if (paired.has(d)) continue;
+        const gap = Math.abs(d.date!.getTime() - s.date!.getTime());
+        const se = encounterOf(s);
+        const de = encounterOf(d);
+        if (gap <= windowMs && gap < bestGap && !(se && de && se !== de)) {
+          best = d;
+          bestGap = gap;
+        }
+      }
+      if (best) paired.add(best);
+      const date = best && best.date!.getTime() > s.date!.getTime() ? best.date! : s.date!;
+      readings.push({ systolic: mmHg(s.resource), diastolic: best ? mmHg(best.resource) : undefined, date, evidence: best ? [s.ref, best.ref] : [s.ref], partial: !best });
+    }
+    for (const d of diastolics) if (!paired.has(d)) readings.push({ diastolic: mmHg(d.resource), date: d.date!, evidence: [d.ref], partial: true });
+    // Newest first; at the same time a full reading before a partial one.
+    return readings.sort((a, b) => b.date.getTime() - a.date.getTime() || Number(a.partial) - Number(b.partial));
+  });
+}
+
+/** The newest blood pressure reading within the look-back (possibly partial), or undefined. */
+export function latestBloodPressure(index: RecordIndex, days: number): BloodPressure | undefined {
+  const latest = bloodPressureReadings(index)[0];
+  return latest && withinDays(latest.date, index.now, days) ? latest : undefined;
 }
 
 /**
- * The newest blood pressure reading: an 85354-9 panel with 8480-6/8462-4 components, or separate
- * systolic and diastolic observations taken at the same time (a panel wins a tie). Only the newest
- * is ever read, so older readings are not assembled.
+ * Three-valued "systolic >= sys or diastolic >= dia" (DS-1): true if a known part meets its limit;
+ * undefined if the known part does not and the other is missing; false only when both are known and below.
+ * `strict` makes the tests "above" (>) instead of "at least" (>=).
  */
-function newestBloodPressure(index: RecordIndex): BloodPressure | undefined {
-  const t = index.knowledge.terminology;
-  let panel: BloodPressure | undefined;
-  for (const o of index.observations(VS.bloodPressurePanel)) {
-    if (!o.date) continue;
-    const components = Array.isArray(o.resource.component) ? o.resource.component : [];
-    const part = (url: string) => {
-      const c = components.find((x) => t.inConcept(x?.code, url));
-      return c ? numericValue(c) : undefined;
-    };
-    const systolic = part(VS.systolicBp);
-    const diastolic = part(VS.diastolicBp);
-    if (systolic !== undefined || diastolic !== undefined) {
-      panel = { systolic, diastolic, date: o.date, evidence: [o.ref] };
-      break; // observations are newest first
-    }
-  }
-  // A panel also carrying the component code was read above.
-  const separateReadings = (list: IndexedObservation[]) =>
-    list.filter((o) => o.date && o.value !== undefined && !t.inConcept(o.resource.code, VS.bloodPressurePanel));
-  const systolics = separateReadings(index.observations(VS.systolicBp));
-  const diastolics = separateReadings(index.observations(VS.diastolicBp));
-  const newestSeparate = Math.max(systolics[0]?.date!.getTime() ?? -Infinity, diastolics[0]?.date!.getTime() ?? -Infinity);
-  if (newestSeparate === -Infinity || (panel && panel.date.getTime() >= newestSeparate)) return panel;
-  const separate: BloodPressure = { date: new Date(newestSeparate), evidence: [] };
-  for (const [list, field] of [[systolics, 'systolic'], [diastolics, 'diastolic']] as const) {
-    for (const o of list) {
-      if (o.date!.getTime() !== newestSeparate) break;
-      separate[field] = o.value;
-      separate.evidence.push(o.ref);
-    }
-  }
-  return separate;
-}
-
-export function latestBloodPressure(index: RecordIndex, days: number): BloodPressure | undefined {
-  const latest = index.once('newest-blood-pressure', () => newestBloodPressure(index));
-  return latest && withinDays(latest.date, index.now, days) ? latest : undefined;
+export function bpMeets(bp: BloodPressure, sys: number, dia: number, strict = false): boolean | undefined {
+  const over = (v: number | undefined, limit: number) => (v === undefined ? undefined : strict ? v > limit : v >= limit);
+  const s = over(bp.systolic, sys);
+  const d = over(bp.diastolic, dia);
+  if (s === true || d === true) return true;
+  if (s === undefined || d === undefined) return undefined;
+  return false;
 }
 
 export interface Weight {

@@ -6,6 +6,8 @@ import type { RecordType } from './record.js';
 const OBSERVATION_CONCEPTS = [
   VS.phq9Total,
   VS.phq9Item9,
+  VS.phq9Panel,
+  VS.phq9Items,
   VS.madrsTotal,
   VS.gad7Total,
   VS.cssrsIdeationSeverity,
@@ -51,6 +53,7 @@ export function trdPrefetch(terminology: Terminology): Record<string, string> {
     procedures: search('Procedure'),
     devices: search('Device'),
     allergies: search('AllergyIntolerance'),
+    questionnaireResponses: search('QuestionnaireResponse'),
   };
 }
 
@@ -66,6 +69,7 @@ export const KEY_TYPES: Readonly<Record<string, readonly RecordType[]>> = {
   procedures: ['Procedure'],
   devices: ['Device'],
   allergies: ['AllergyIntolerance'],
+  questionnaireResponses: ['QuestionnaireResponse'],
 };
 
 /** Without these the service cannot answer at all: 412 when neither prefetched nor fetchable. */

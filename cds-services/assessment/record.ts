@@ -4,13 +4,19 @@ import { memoByStringPair } from '../../src/memo.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
+import { VS } from './concepts.js';
+import { derivedPhq9 } from './scores.js';
 import { identifyConcept, resolveMedication, type Identification, type MedicationHolder } from './medications.js';
 import {
   conditionDate,
   conditionIsActive,
   conditionIsRecorded,
+  codedValue,
   numericValue,
   observationDate,
+  observationInterval,
+  valueUnit,
+  type DateInterval,
   observationIsFinal,
   ref,
 } from './fhir-read.js';
@@ -26,6 +32,7 @@ export const RECORD_TYPES = [
   'Procedure',
   'Device',
   'AllergyIntolerance',
+  'QuestionnaireResponse',
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
@@ -47,6 +54,8 @@ export interface PatientRecord {
   procedures: Section<fhir4.Procedure>;
   devices: Section<fhir4.Device>;
   allergies: Section<fhir4.AllergyIntolerance>;
+  /** Questionnaire responses (PHQ-9 as a form: DS-2); read into scores, never by rules directly. */
+  questionnaireResponses: Section<fhir4.QuestionnaireResponse>;
   /** Medication resources that other resources reference (`Medication/x`). */
   medications: Map<string, fhir4.Medication>;
   /** Resources sent or found that named another patient than the one in context: left out, counted by type. */
@@ -64,6 +73,7 @@ const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications' | '
   Procedure: 'procedures',
   Device: 'devices',
   AllergyIntolerance: 'allergies',
+  QuestionnaireResponse: 'questionnaireResponses',
 };
 
 /**
@@ -131,11 +141,23 @@ export interface IndexedCondition {
   date?: Date;
 }
 
+/**
+ * An observation as rules read it: its number in whatever shape it came (DS-2), its coded answer,
+ * its unit, and when it was made as an interval (a partial date is not its first day: DS-7).
+ * `date` is the earliest instant it could have been (kept for ordering and simple look-backs);
+ * three-valued tests use `when` (fhir-read `withinDaysOf`). Entries derived from a PHQ-9 panel or a
+ * QuestionnaireResponse carry that resource's ref.
+ */
 export interface IndexedObservation {
   resource: fhir4.Observation;
   ref: string;
   date?: Date;
+  when?: DateInterval;
   value?: number;
+  /** The coded answer (valueCodeableConcept or valueCoding), for answer ValueSets. */
+  coded?: fhir4.CodeableConcept;
+  /** The quantity's UCUM code (or unit text), lower case. */
+  unit?: string;
 }
 
 /** A medication resource of any kind, with its concept resolved once. */
@@ -270,8 +292,17 @@ export class RecordIndex {
       record.observations.items,
       observationIsFinal,
       (o) => t.conceptsOf(o.code, false),
-      (o) => ({ resource: o, ref: ref(o), date: observationDate(o), value: numericValue(o) }),
+      (o) => {
+        const coded = codedValue(o);
+        const unit = valueUnit(o);
+        return { resource: o, ref: ref(o), date: observationDate(o), when: observationInterval(o), value: numericValue(o), ...(coded ? { coded } : {}), ...(unit ? { unit } : {}) };
+      },
     );
+    // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).
+    const derived = derivedPhq9(record.observations.items, record.questionnaireResponses.items, t, knowledge.thresholds.reading.phq9Questionnaires.value);
+    for (const [url, extra] of [[VS.phq9Total, derived.totals], [VS.phq9Item9, derived.item9]] as const) {
+      if (extra.length) this.observationsBy.set(url, [...(this.observationsBy.get(url) ?? []), ...extra]);
+    }
     for (const list of this.observationsBy.values()) sortNewestFirst(list);
     this.proceduresBy = groupByConcept(record.procedures.items, (p) => p.status !== 'entered-in-error' && p.status !== 'not-done', (p) => t.conceptsOf(p.code));
     this.devicesBy = groupByConcept(

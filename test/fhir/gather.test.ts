@@ -198,9 +198,9 @@ describe('through the HTTP app', () => {
       })
       .expect(200);
     expect(res.headers['server-timing']).toMatch(/fhir;dur=/);
-    expect(seen.length).toBe(10);
+    expect(seen.length).toBe(11); // one query per prefetch key
     expect(seen.every((s) => s.authorization === 'Bearer secret-token-123')).toBe(true);
     expect(logs.text).not.toContain('secret-token-123');
-    expect(logs.records.find((r) => r['msg'] === 'request')!['fhirFetches']).toHaveLength(10);
+    expect(logs.records.find((r) => r['msg'] === 'request')!['fhirFetches']).toHaveLength(11);
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * Real value shapes read into typed facts (revision-2 DS-1, DS-2, DS-7): tables of named scenarios.
+ */
+import { describe, expect, it } from 'vitest';
+import { VS } from '../../cds-services/assessment/concepts.js';
+import { parseFhirInterval, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
+import { bpMeets, latestBloodPressure } from '../../cds-services/assessment/observations.js';
+import { RecordIndex } from '../../cds-services/assessment/record.js';
+import { NOW, SYS, daysAgo } from '../builders/fhir.js';
+import { knowledge } from '../helpers/knowledge.js';
+import { recordOf } from '../helpers/record.js';
+
+const indexOf = (resources: object[]) => new RecordIndex(recordOf(resources as fhir4.Resource[]), knowledge(), NOW);
+const cc = (system: string, code: string): fhir4.CodeableConcept => ({ coding: [{ system, code }] });
+const subject = { reference: 'Patient/p1' };
+let n = 0;
+const obs = (code: string, at: string, value: object, extra: object = {}) => ({
+  resourceType: 'Observation', id: `o${++n}`, status: 'final', subject, code: cc(SYS.loinc, code), effectiveDateTime: at, ...value, ...extra,
+});
+const mm = (value: number) => ({ valueQuantity: { value, system: SYS.ucum, code: 'mm[Hg]', unit: 'mm[Hg]' } });
+const at = (minutesAgo: number) => new Date(NOW.getTime() - 2 * 86_400_000 - minutesAgo * 60_000).toISOString();
+const panel = (code: string, when: string, sys?: object, dia?: object) => ({
+  resourceType: 'Observation', id: `p${++n}`, status: 'final', subject, code: cc(SYS.loinc, code), effectiveDateTime: when,
+  component: [...(sys ? [{ code: cc(SYS.loinc, '8480-6'), ...sys }] : []), ...(dia ? [{ code: cc(SYS.loinc, '8462-4'), ...dia }] : [])],
+});
+
+describe('blood pressure (DS-1)', () => {
+  it.each<[string, object[], { systolic?: number; diastolic?: number; partial: boolean } | undefined]>([
+    ['the US Core panel 85354-9', [panel('85354-9', at(0), mm(150), mm(95))], { systolic: 150, diastolic: 95, partial: false }],
+    ['the older panel 55284-4 (every Synthea BP)', [panel('55284-4', at(0), mm(186), mm(114))], { systolic: 186, diastolic: 114, partial: false }],
+    ['separate parts 40 seconds apart are one reading', [obs('8480-6', at(0), mm(172)), obs('8462-4', new Date(new Date(at(0)).getTime() + 40_000).toISOString(), mm(101))], { systolic: 172, diastolic: 101, partial: false }],
+    ['separate parts 20 minutes apart are two partial readings (newest first)', [obs('8480-6', at(20), mm(172)), obs('8462-4', at(0), mm(101))], { diastolic: 101, partial: true }],
+    ['parts in different encounters are not paired', [obs('8480-6', at(0), mm(172), { encounter: { reference: 'Encounter/a' } }), obs('8462-4', at(1), mm(101), { encounter: { reference: 'Encounter/b' } })], { systolic: 172, partial: true }],
+    ['a panel missing its diastolic is partial, never 0', [panel('85354-9', at(0), mm(150))], { systolic: 150, partial: true }],
+    ['a component with dataAbsentReason is unknown, never 0', [panel('85354-9', at(0), mm(150), { dataAbsentReason: cc('http://terminology.hl7.org/CodeSystem/data-absent-reason', 'not-performed') })], { systolic: 150, partial: true }],
+    ['a part in another unit is unknown', [panel('85354-9', at(0), mm(150), { valueQuantity: { value: 12, code: 'kPa' } })], { systolic: 150, partial: true }],
+    ['no BP at all', [], undefined],
+  ])('%s', (_label, resources, expected) => {
+    const bp = latestBloodPressure(indexOf(resources), 30);
+    if (!expected) return expect(bp).toBeUndefined();
+    expect({ systolic: bp?.systolic, diastolic: bp?.diastolic, partial: bp?.partial }).toEqual({ systolic: undefined, diastolic: undefined, ...expected });
+  });
+
+  it.each<[string, number | undefined, number | undefined, boolean | undefined]>([
+    ['systolic alone over the limit is found', 186, undefined, true],
+    ['diastolic alone over the limit is found', undefined, 114, true],
+    ['a known part under the limit with the other missing is unknown', 150, undefined, undefined],
+    ['both known and under is not found', 150, 90, false],
+  ])('three-valued limit test: %s', (_label, systolic, diastolic, expected) => {
+    expect(bpMeets({ systolic, diastolic, date: NOW, evidence: [], partial: true }, 180, 100)).toBe(expected);
+  });
+
+  it('186/114 a week ago in the 55284-4 panel is a contraindication for IV ketamine (CI-6), not "not excluded"', async () => {
+    const { assessResources } = await import('../helpers/record.js');
+    const week = panel('55284-4', daysAgo(7), mm(186), mm(114));
+    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' }, week as fhir4.Resource]);
+    const ci6 = a.byRule.get('CI-6');
+    expect(ci6?.status).not.toBe('not-met');
+    expect(ci6?.evidence).toContain(`Observation/${week.id}`);
+  });
+});
+
+describe('PHQ-9 totals in every shape (DS-2)', () => {
+  const item = (code: string, answer: string) => ({ code: cc(SYS.loinc, code), valueCodeableConcept: cc(SYS.loinc, answer) });
+  const nineItems = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8'];
+  const when = daysAgo(3);
+  it.each<[string, object[], number | undefined]>([
+    ['valueQuantity', [obs('44261-6', when, { valueQuantity: { value: 12, code: '{score}' } })], 12],
+    ['valueInteger', [obs('44261-6', when, { valueInteger: 14 })], 14],
+    ['valueString "12" (the US Core example)', [obs('44261-6', when, { valueString: ' 12 ' })], 12],
+    ['valueString that is not a number', [obs('44261-6', when, { valueString: 'moderate' })], undefined],
+    ['valueCodeableConcept with an ordinalValue', [obs('44261-6', when, { valueCodeableConcept: { coding: [{ system: 'urn:local', code: 'x', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/ordinalValue', valueDecimal: 17 }] }] } })], 17],
+    ['valueCodeableConcept whose text is a number', [obs('44261-6', when, { valueCodeableConcept: { text: '9' } })], 9],
+    ['a 44249-1 panel with a total component', [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 19 }] })], 19],
+    ['a 44249-1 panel with only its nine item answers (summed)', [obs('44249-1', when, { component: nineItems.map((c, i) => item(c, i < 6 ? 'LA6570-1' : 'LA6569-3')) })], 15],
+    ['a 44249-1 panel with eight of nine items (no total)', [obs('44249-1', when, { component: nineItems.slice(1).map((c) => item(c, 'LA6571-9')) })], undefined],
+    ['a panel with a total member', [obs('44249-1', when, { hasMember: [{ reference: 'Observation/member-total' }] }), { ...obs('44261-6', when, { valueInteger: 11 }), id: 'member-total' }], 11],
+    ['a total outside 0-27 from items is impossible; a stated 31 is not read as a panel total', [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 31 }] })], undefined],
+    [
+      'a QuestionnaireResponse with the /44261-6 total as valueDecimal (US Core)',
+      [{ resourceType: 'QuestionnaireResponse', id: 'qr1', status: 'completed', subject, authored: when, questionnaire: 'http://loinc.org/q/44249-1', item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] }],
+      12,
+    ],
+    [
+      'a QuestionnaireResponse with nine coded item answers and no total',
+      [{ resourceType: 'QuestionnaireResponse', id: 'qr2', status: 'completed', subject, authored: when, item: [{ linkId: 'group', item: nineItems.map((c) => ({ linkId: `/${c}`, answer: [{ valueCoding: { system: SYS.loinc, code: 'LA6569-3' } }] })) }] }],
+      9,
+    ],
+    ['an in-progress QuestionnaireResponse is not a score', [{ resourceType: 'QuestionnaireResponse', id: 'qr3', status: 'in-progress', subject, authored: when, item: [{ linkId: '44261-6', answer: [{ valueInteger: 20 }] }] }], undefined],
+  ])('%s', (_label, resources, expected) => {
+    const scores = indexOf(resources).observations(VS.phq9Total).filter((o) => o.value !== undefined);
+    expect(scores[0]?.value).toBe(expected);
+  });
+
+  it('an Observation derived from a QuestionnaireResponse is one score, not two', () => {
+    const qr = { resourceType: 'QuestionnaireResponse', id: 'qr9', status: 'completed', subject, authored: when, item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] };
+    const derived = obs('44261-6', when, { valueInteger: 12 }, { derivedFrom: [{ reference: 'QuestionnaireResponse/qr9' }] });
+    expect(indexOf([qr, derived]).observations(VS.phq9Total)).toHaveLength(1);
+  });
+
+  it('a PHQ-9 of 12 given only as a QuestionnaireResponse three days ago is a baseline (EL-4 met)', async () => {
+    const { assessResources } = await import('../helpers/record.js');
+    const qr = { resourceType: 'QuestionnaireResponse', id: 'qr10', status: 'completed', subject, authored: when, item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] };
+    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' }, qr as fhir4.Resource]);
+    expect(a.byRule.get('EL-4')).toMatchObject({ status: 'met', evidence: ['QuestionnaireResponse/qr10'] });
+  });
+});
+
+describe('partial dates are intervals (DS-7, EL-2.2)', () => {
+  it.each<[string, string, string, string]>([
+    ['a year', '2026', '2026-01-01T00:00:00.000Z', '2026-12-31T23:59:59.999Z'],
+    ['a month', '2026-08', '2026-08-01T00:00:00.000Z', '2026-08-31T23:59:59.999Z'],
+    ['February of a leap year', '2028-02', '2028-02-01T00:00:00.000Z', '2028-02-29T23:59:59.999Z'],
+    ['an instant with a zone', '2026-08-05T10:00:00+02:00', '2026-08-05T08:00:00.000Z', '2026-08-05T08:00:00.000Z'],
+  ])('%s', (_label, text, earliest, latest) => {
+    const i = parseFhirInterval(text)!;
+    expect([i.earliest.toISOString(), i.latest.toISOString()]).toEqual([earliest, latest]);
+  });
+
+  it.each<[string, string, boolean | undefined]>([
+    ['a month wholly inside the look-back', '2026-11', true],
+    ['a month wholly before it', '2026-06', false],
+    ['a year that straddles it decides nothing', '2026', undefined],
+  ])('within the last 60 days of %s: %s', (_label, text, expected) => {
+    expect(withinDaysOf(parseFhirInterval(text), new Date('2026-11-28T00:00:00Z'), 60)).toBe(expected);
+  });
+});
