@@ -53,7 +53,7 @@ describe('blood pressure (DS-1)', () => {
   it('186/114 a week ago in the 55284-4 panel is a contraindication for IV ketamine (CI-6), not "not excluded"', async () => {
     const { assessResources } = await import('../helpers/record.js');
     const week = panel('55284-4', daysAgo(7), mm(186), mm(114));
-    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' }, week as fhir4.Resource]);
+    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' } as fhir4.Patient, week as fhir4.Resource]);
     const ci6 = a.byRule.get('CI-6');
     expect(ci6?.status).not.toBe('not-met');
     expect(ci6?.evidence).toContain(`Observation/${week.id}`);
@@ -101,7 +101,7 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
   it('a PHQ-9 of 12 given only as a QuestionnaireResponse three days ago is a baseline (EL-4 met)', async () => {
     const { assessResources } = await import('../helpers/record.js');
     const qr = { resourceType: 'QuestionnaireResponse', id: 'qr10', status: 'completed', subject, authored: when, item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] };
-    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' }, qr as fhir4.Resource]);
+    const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' } as fhir4.Patient, qr as fhir4.Resource]);
     expect(a.byRule.get('EL-4')).toMatchObject({ status: 'met', evidence: ['QuestionnaireResponse/qr10'] });
   });
 });
