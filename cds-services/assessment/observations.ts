@@ -29,7 +29,7 @@ const encounterOf = (o: IndexedObservation) => (typeof o.resource.encounter?.ref
  * when their times differ by at most BP_PAIR_WINDOW_MIN and they share the encounter when both
  * carry one (the nearest partner first). A part without a partner is a partial reading.
  */
-export function bloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
+function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
   return index.once('blood-pressure-readings', () => {
     const t = index.knowledge.terminology;
     const readings: BloodPressure[] = [];
@@ -70,9 +70,14 @@ export function bloodPressureReadings(index: RecordIndex): readonly BloodPressur
   });
 }
 
+/** Every blood pressure reading within the look-back, newest first (CI-6 needs more than the newest). */
+export function bloodPressureReadings(index: RecordIndex, days: number): BloodPressureReading[] {
+  return index.once(`blood-pressure-readings-${days}`, () => allBloodPressureReadings(index).filter((r) => withinDays(r.date, index.now, days)));
+}
+
 /** The newest blood pressure reading within the look-back (possibly partial), or undefined. */
 export function latestBloodPressure(index: RecordIndex, days: number): BloodPressure | undefined {
-  const latest = bloodPressureReadings(index)[0];
+  const latest = allBloodPressureReadings(index)[0];
   return latest && withinDays(latest.date, index.now, days) ? latest : undefined;
 }
 
@@ -112,46 +117,6 @@ export function latestScore(index: RecordIndex, url: string, days: number): Inde
 
 /** One blood pressure reading: a panel, or a systolic and a diastolic taken together; a missing part is undefined, never 0. */
 export type BloodPressureReading = BloodPressure;
-
-const PAIR_WINDOW_MS = 5 * 60_000; // DS-1 BP_PAIR_WINDOW_MIN
-
-/**
- * Every blood pressure reading within the look-back, newest first (CI-6 needs more than the newest):
- * panels with their components, and standalone parts paired with the nearest other part within
- * 5 minutes (DS-1); a part with no partner is a partial reading.
- */
-export function bloodPressureReadings(index: RecordIndex, days: number): BloodPressureReading[] {
-  return index.once(`blood-pressure-readings-${days}`, () => {
-    const t = index.knowledge.terminology;
-    const out: BloodPressureReading[] = [];
-    for (const o of index.observations(VS.bloodPressurePanel)) {
-      if (!o.date || !withinDays(o.date, index.now, days)) continue;
-      const components = Array.isArray(o.resource.component) ? o.resource.component : [];
-      const part = (url: string) => {
-        const c = components.find((x) => t.inConcept(x?.code, url));
-        return c ? numericValue(c) : undefined;
-      };
-      const systolic = part(VS.systolicBp);
-      const diastolic = part(VS.diastolicBp);
-      if (systolic !== undefined || diastolic !== undefined) out.push({ systolic, diastolic, date: o.date, evidence: [o.ref] });
-    }
-    const standalone = (url: string) =>
-      index.observations(url).filter((o) => o.date && o.value !== undefined && withinDays(o.date, index.now, days) && !t.inConcept(o.resource.code, VS.bloodPressurePanel));
-    const diastolics = standalone(VS.diastolicBp);
-    const paired = new Set<IndexedObservation>();
-    for (const s of standalone(VS.systolicBp)) {
-      let best: IndexedObservation | undefined;
-      for (const d of diastolics) {
-        const gap = Math.abs(d.date!.getTime() - s.date!.getTime());
-        if (!paired.has(d) && gap <= PAIR_WINDOW_MS && (!best || gap < Math.abs(best.date!.getTime() - s.date!.getTime()))) best = d;
-      }
-      if (best) paired.add(best);
-      out.push({ systolic: s.value, diastolic: best?.value, date: s.date!, evidence: best ? [s.ref, best.ref] : [s.ref] });
-    }
-    for (const d of diastolics) if (!paired.has(d)) out.push({ diastolic: d.value, date: d.date!, evidence: [d.ref] });
-    return out.sort((a, b) => b.date.getTime() - a.date.getTime());
-  });
-}
 
 /** The newest numeric observation in a concept within a window given in minutes (same-session vital signs). */
 export function latestWithinMinutes(index: RecordIndex, url: string, minutes: number): IndexedObservation | undefined {

@@ -158,6 +158,8 @@ export interface IndexedObservation {
   coded?: fhir4.CodeableConcept;
   /** The quantity's UCUM code (or unit text), lower case. */
   unit?: string;
+  /** How many components the observation carries (a questionnaire answered item by item). */
+  componentCount?: number;
 }
 
 /** A medication resource of any kind, with its concept resolved once. */
@@ -295,7 +297,17 @@ export class RecordIndex {
       (o) => {
         const coded = codedValue(o);
         const unit = valueUnit(o);
-        return { resource: o, ref: ref(o), date: observationDate(o), when: observationInterval(o), value: numericValue(o), ...(coded ? { coded } : {}), ...(unit ? { unit } : {}) };
+        const componentCount = Array.isArray(o.component) ? o.component.length : 0;
+        return {
+          resource: o,
+          ref: ref(o),
+          date: observationDate(o),
+          when: observationInterval(o),
+          value: numericValue(o),
+          ...(coded ? { coded } : {}),
+          ...(unit ? { unit } : {}),
+          ...(componentCount ? { componentCount } : {}),
+        };
       },
     );
     // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).

@@ -6,7 +6,7 @@ import { EXT_US_CORE_BIRTH_SEX } from '../../../src/terminology/systems.js';
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
 import { ageInYears, parseFhirDate, withinDays } from '../fhir-read.js';
-import type { RecordIndex } from '../record.js';
+import type { IndexedObservation, RecordIndex } from '../record.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { KETAMINES, isoDate, refs, unknownBecause } from './common.js';
@@ -21,10 +21,10 @@ interface PregnancyEvidence {
 }
 
 /** An hCG result read as positive, negative, or neither (DS-10). */
-function hcgMeaning(index: RecordIndex, o: fhir4.Observation, value: number | undefined): boolean | undefined {
+function hcgMeaning(index: RecordIndex, { resource: o, coded, value }: IndexedObservation): boolean | undefined {
   const t = index.knowledge.terminology;
-  if (t.inConcept(o.valueCodeableConcept, VS.hcgPositive) || t.inConcept(o.interpretation, VS.interpretationPositive)) return true;
-  if (t.inConcept(o.valueCodeableConcept, VS.hcgNegative) || t.inConcept(o.interpretation, VS.interpretationNegative)) return false;
+  if (t.inConcept(coded, VS.hcgPositive) || t.inConcept(o.interpretation, VS.interpretationPositive)) return true;
+  if (t.inConcept(coded, VS.hcgNegative) || t.inConcept(o.interpretation, VS.interpretationNegative)) return false;
   const high = Array.isArray(o.referenceRange) ? o.referenceRange[0]?.high?.value : undefined;
   return value !== undefined && typeof high === 'number' ? value > high : undefined;
 }
@@ -38,13 +38,13 @@ function timeline(ctx: RuleContext): PregnancyEvidence[] {
   const out: PregnancyEvidence[] = [];
   for (const o of index.observations(VS.hcgTests)) {
     if (!inWindow(o.date)) continue;
-    const positive = hcgMeaning(index, o.resource, o.value);
+    const positive = hcgMeaning(index, o);
     if (positive === undefined) continue;
     out.push({ meaning: positive ? 'pregnant' : 'not-pregnant', date: o.date, ref: o.ref, words: `${positive ? 'positive' : 'negative'} hCG on ${isoDate(o.date)}` });
   }
   for (const o of index.observations(VS.pregnancyStatusObservation)) {
     if (!inWindow(o.date)) continue;
-    const v = o.resource.valueCodeableConcept;
+    const v = o.coded;
     if (t.inConcept(v, VS.pregnancyStatusPregnant)) out.push({ meaning: 'pregnant', date: o.date, ref: o.ref, words: `pregnancy status "pregnant" on ${isoDate(o.date)}` });
     else if (t.inConcept(v, VS.pregnancyStatusNotPregnant)) out.push({ meaning: 'not-pregnant', date: o.date, ref: o.ref, words: `pregnancy status "not pregnant" on ${isoDate(o.date)}` });
   }

@@ -5,7 +5,7 @@
  */
 import { VS } from '../concepts.js';
 import { asIndicator, met, notMet, settledBy, unknown } from '../findings.js';
-import { numericValue, onsetDate, withinDays } from '../fhir-read.js';
+import { onsetDate, withinDays } from '../fhir-read.js';
 import type { IndexedCondition, IndexedObservation, RecordIndex } from '../record.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -28,15 +28,15 @@ function cssrsTriggers(index: RecordIndex, days: number): RiskEvent[] {
   const recent = (o: IndexedObservation) => o.date !== undefined && withinDays(o.date, index.now, days);
   const out: RiskEvent[] = [];
   for (const o of index.observations(VS.cssrsIdeationSeverity)) {
-    if (!recent(o) || !t.inConcept(o.resource.valueCodeableConcept, VS.cssrsHighRiskIdeation)) continue;
-    const type = t.ordinal(o.resource.valueCodeableConcept, VS.cssrsHighRiskIdeation);
+    if (!recent(o) || !t.inConcept(o.coded, VS.cssrsHighRiskIdeation)) continue;
+    const type = t.ordinal(o.coded, VS.cssrsHighRiskIdeation);
     out.push({ ref: o.ref, date: o.date!, words: `C-SSRS ideation type ${type} on ${isoDate(o.date)}`, cssrs: true });
   }
   for (const o of index.observations(VS.cssrsScreenerHighRiskItems)) {
-    if (recent(o) && t.inConcept(o.resource.valueCodeableConcept, VS.yesAnswers)) out.push({ ref: o.ref, date: o.date!, words: `C-SSRS screener "yes" on ${isoDate(o.date)}`, cssrs: true });
+    if (recent(o) && t.inConcept(o.coded, VS.yesAnswers)) out.push({ ref: o.ref, date: o.date!, words: `C-SSRS screener "yes" on ${isoDate(o.date)}`, cssrs: true });
   }
   for (const o of index.observations(VS.cssrsRiskLevel)) {
-    if (recent(o) && t.inConcept(o.resource.valueCodeableConcept, VS.suicideRiskLevelHigh)) out.push({ ref: o.ref, date: o.date!, words: `high C-SSRS risk level on ${isoDate(o.date)}`, cssrs: true });
+    if (recent(o) && t.inConcept(o.coded, VS.suicideRiskLevelHigh)) out.push({ ref: o.ref, date: o.date!, words: `high C-SSRS risk level on ${isoDate(o.date)}`, cssrs: true });
   }
   return out;
 }
@@ -55,7 +55,7 @@ function evaluationsAfter(index: RecordIndex, after: Date): { ref: string; date:
   const out: { ref: string; date: Date; high: boolean | undefined }[] = [];
   for (const o of [...index.observations(VS.suicideRiskAssessment), ...index.observations(VS.cssrsRiskLevel)]) {
     if (!o.date || o.date.getTime() <= after.getTime()) continue;
-    const value = o.resource.valueCodeableConcept;
+    const value = o.coded;
     out.push({ ref: o.ref, date: o.date, high: value ? t.inConcept(value, VS.suicideRiskLevelHigh) : undefined });
   }
   for (const p of index.procedures(VS.suicideRiskAssessment)) {
@@ -125,7 +125,7 @@ function ungradedIdeation(index: RecordIndex, days: number, item9Days: number): 
   }
   for (const o of index.observations(VS.phq9Item9)) {
     if (!o.date || !withinDays(o.date, index.now, item9Days)) continue;
-    const score = t.ordinal(o.resource.valueCodeableConcept, VS.phq9Item9Answers) ?? numericValue(o.resource);
+    const score = t.ordinal(o.coded, VS.phq9Item9Answers) ?? o.value;
     if (score !== undefined && score >= 1 && !gradedAfter(o.date)) out.push({ ref: o.ref, date: o.date, words: `PHQ-9 item 9 scored ${score} on ${isoDate(o.date)}` });
   }
   return out;
@@ -158,7 +158,7 @@ export const RC17 = defineRule({
     if (gap) return gap;
     const graded = index.observations(VS.cssrsIdeationSeverity).find((o) => withinDays(o.date, index.now, s.siCodeLookbackDays.value));
     const hasIdeation = activeWithin(index, VS.suicidalIdeation, s.siCodeLookbackDays.value).length > 0;
-    if (graded && hasIdeation && !index.knowledge.terminology.inConcept(graded.resource.valueCodeableConcept, VS.cssrsHighRiskIdeation)) {
+    if (graded && hasIdeation && !index.knowledge.terminology.inConcept(graded.coded, VS.cssrsHighRiskIdeation)) {
       return asIndicator(met([graded.ref], `Passive or non-specific suicidal ideation, C-SSRS graded on ${isoDate(graded.date)}.`, { graded: true }), 'info');
     }
     return notMet();

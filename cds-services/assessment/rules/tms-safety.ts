@@ -24,8 +24,8 @@ interface Screen {
 function latestScreen(index: RecordIndex, days: number): Screen | undefined {
   for (const o of index.observations(VS.tmsSafetyScreen)) {
     if (!o.date || !withinDays(o.date, index.now, days)) continue;
-    const codes = (o.resource.valueCodeableConcept?.coding ?? []).map((c) => c?.code);
-    const components = Array.isArray(o.resource.component) ? o.resource.component.length : 0;
+    const codes = (o.coded?.coding ?? []).map((c) => c?.code);
+    const components = o.componentCount ?? 0;
     const result: Screen['result'] | undefined = codes.includes('contraindication-present')
       ? 'contraindication-present'
       : codes.includes('needs-review') || components > 0
