@@ -19,7 +19,7 @@ import type { MedicationCatalogue } from '../../src/terminology/medication-catal
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
-import { addDays, daysBetween, numericValue } from './fhir-read.js';
+import { addDays, daysBetween } from './fhir-read.js';
 import type { RecordIndex } from './record.js';
 import { minimumDailyDoseMg, type Thresholds } from './thresholds.js';
 import { exposures, type Exposure } from './trials.js';
@@ -96,9 +96,9 @@ export function depressionScores(index: RecordIndex): Score[] {
 function lithiumLevels(index: RecordIndex): { ref: string; date: Date; mmolL: number }[] {
   const out: { ref: string; date: Date; mmolL: number }[] = [];
   for (const o of index.observations(VS.lithiumLevel)) {
-    const v = numericValue(o.resource);
+    const v = o.value;
     if (!o.date || v === undefined) continue;
-    const unit = (o.resource.valueQuantity?.code ?? o.resource.valueQuantity?.unit ?? '').trim().toLowerCase();
+    const unit = o.unit ?? '';
     const mmolL = unit === 'mmol/l' || unit === 'meq/l' ? v : unit === 'mg/l' ? v / 6.94 : undefined;
     if (mmolL !== undefined) out.push({ ref: o.ref, date: o.date, mmolL });
   }
