@@ -49,7 +49,8 @@ export function trdPrefetch(terminology: Terminology): Record<string, string> {
     medicationRequests: search('MedicationRequest'),
     medicationDispenses: search('MedicationDispense'),
     medicationAdministrations: search('MedicationAdministration'),
-    observations: search('Observation', `&code=${[...new Set(codes)].join(',')}`),
+    // Newest first: when a long vitals history pages past FHIR_MAX_PAGES, what was read is the recent part.
+    observations: search('Observation', `&code=${[...new Set(codes)].join(',')}&_sort=-date`),
     procedures: search('Procedure'),
     devices: search('Device'),
     allergies: search('AllergyIntolerance'),

@@ -4,7 +4,7 @@ import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink } from './bundle.js';
 import { DEFAULT_READER_LIMITS, FhirRequestError, type FhirReader, type ReaderLimits } from './client.js';
 import { keepContextPatient, patientAliases } from './patient-compartment.js';
-import { isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
+import { absoluteUnderBase, isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
 
 export type DataSource = 'prefetch' | 'fhir' | 'none';
 
@@ -92,10 +92,11 @@ async function readAllPages(
   let page = first as fhir4.Bundle;
   const resources = bundleResources(page);
   for (let pages = 1; ; pages++) {
-    const next = nextLink(page);
-    if (!next) return resources;
+    const link = nextLink(page);
+    if (!link) return resources;
+    const next = absoluteUnderBase(link, base);
     // A truncated list could hide a contraindication: past the cap the data is unknown, not partial.
-    if (pages >= maxPages || !isUnderBase(next, base)) throw new FhirRequestError('unexpected-resource');
+    if (pages >= maxPages || !next || !isUnderBase(next, base)) throw new FhirRequestError('unexpected-resource');
     const fetched = await reader.read(next, signal);
     if (fetched.resourceType !== 'Bundle') throw new FhirRequestError('unexpected-resource');
     page = fetched as fhir4.Bundle;

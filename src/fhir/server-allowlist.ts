@@ -24,11 +24,29 @@ export function isAllowedFhirServer(url: string, allowlist: readonly string[], p
   return allowlist.some((prefix) => candidate.startsWith(withTrailingSlash(new URL(prefix).href)));
 }
 
-/** Paging links come from the server (or the EHR's prefetch); follow them only under the same base. */
+/**
+ * Paging links come from the server (or the EHR's prefetch); follow them only under the same base:
+ * the same origin (scheme, host and port) and the base's path or a path below it. A query on the
+ * base itself is under it: HAPI and the SMART launcher page with `<base>?_getpages=...`.
+ */
 export function isUnderBase(url: string, base: string): boolean {
   try {
-    return withTrailingSlash(new URL(url).href).startsWith(withTrailingSlash(new URL(base).href));
+    const u = new URL(url);
+    const b = new URL(base);
+    if (u.origin !== b.origin || u.username || u.password) return false;
+    const basePath = b.pathname.replace(/\/+$/, '');
+    const path = u.pathname.replace(/\/+$/, '');
+    return path === basePath || u.pathname.startsWith(`${basePath}/`);
   } catch {
     return false;
+  }
+}
+
+/** A paging link as an absolute URL: relative ones are resolved against the FHIR base (`?_getpages=x` onto the base itself). */
+export function absoluteUnderBase(link: string, base: string): string | undefined {
+  try {
+    return new URL(link, link.startsWith('?') ? base.replace(/\/+$/, '') : withTrailingSlash(base)).href;
+  } catch {
+    return undefined;
   }
 }
