@@ -6,7 +6,7 @@
  */
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
-import { ageInYears, parseFhirDate, unitOf, withinDays } from '../assessment/fhir-read.js';
+import { ageInYears, parseFhirDate, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
 import { latestBloodPressure, latestWeight } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
@@ -58,12 +58,12 @@ export interface DosingWeight {
 
 function latestHeightCm(index: RecordIndex): number | undefined {
   for (const o of index.observations(VS.bodyHeight)) {
-    const q = o.resource.valueQuantity;
-    if (typeof q?.value !== 'number' || q.value <= 0) continue;
-    const unit = unitOf(q);
-    if (unit === 'cm') return q.value;
-    if (unit === 'm') return q.value * 100;
-    if (unit === '[in_i]' || unit === 'in') return q.value * 2.54;
+    const value = o.value;
+    if (value === undefined || value <= 0) continue;
+    const unit = o.unit;
+    if (unit === 'cm') return value;
+    if (unit === 'm') return value * 100;
+    if (unit === '[in_i]' || unit === 'in') return value * 2.54;
   }
   return undefined;
 }

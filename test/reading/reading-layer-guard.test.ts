@@ -9,7 +9,8 @@ const READING_LAYER = new Set(
 );
 
 /** A value[x] or component read: `o.valueQuantity`, `x?.valueString`, `r['valueInteger']`, `obs.component`. */
-const VALUE_SHAPE = /(\.|\?\.|\[['"])(value(Quantity|Integer|Decimal|String|CodeableConcept|Coding|Boolean|Range|Ratio|Period|DateTime|Time|SampledData|Attachment)|component)\b/;
+// An extension's own value (`ext.valueString`) is not an observed value: not a shape this guard is about.
+const VALUE_SHAPE = /(?<!\bext\??)(\.|\?\.|\[['"])(value(Quantity|Integer|Decimal|String|CodeableConcept|Coding|Boolean|Range|Ratio|Period|DateTime|Time|SampledData|Attachment)|component)\b/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -38,5 +39,6 @@ describe('values are read through one reading layer', () => {
     expect(VALUE_SHAPE.test('for (const c of obs.component ?? [])')).toBe(true);
     expect(VALUE_SHAPE.test('const v = o.value;')).toBe(false);
     expect(VALUE_SHAPE.test('const c = o.coded;')).toBe(false);
+    expect(VALUE_SHAPE.test("if (typeof ext?.valueString !== 'string') return;")).toBe(false);
   });
 });
