@@ -27,6 +27,8 @@ export class FhirRequestError extends Error {
   constructor(
     readonly kind: FhirFailureKind,
     readonly httpStatus?: number,
+    /** What was wrong with the answer, in words a card can show (never a value from it). */
+    readonly detail?: string,
   ) {
     super(httpStatus ? `FHIR ${kind} (HTTP ${httpStatus})` : `FHIR ${kind}`);
     this.name = 'FhirRequestError';

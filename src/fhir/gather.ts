@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { InvalidRequest, PreconditionFailed } from '../errors.js';
 import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
-import { bundleResources, isResource, nextLink } from './bundle.js';
+import { bundleResources, isResource, nextLink, queriedType, searchsetProblem } from './bundle.js';
 import { DEFAULT_READER_LIMITS, FhirRequestError, type FhirReader, type ReaderLimits } from './client.js';
 import { keepContextPatient, patientAliases } from './patient-compartment.js';
 import { absoluteUnderBase, isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
@@ -63,7 +63,7 @@ export interface GatherDeps {
 
 type Plan = { kind: 'done'; data: KeyData } | { kind: 'fetch'; reason: string; pending?: fhir4.Bundle };
 
-function planKey(key: string, value: unknown): Plan {
+function planKey(key: string, value: unknown, template: string | undefined): Plan {
   if (value === undefined) return { kind: 'fetch', reason: 'not prefetched' };
   if (value === null) return { kind: 'done', data: { known: true, resources: [], source: 'prefetch' } };
   if (!isResource(value)) {
@@ -74,6 +74,8 @@ function planKey(key: string, value: unknown): Plan {
   if (value.resourceType === 'OperationOutcome') return { kind: 'fetch', reason: 'the EHR reported its prefetch query failed' };
   if (value.resourceType === 'Bundle') {
     const bundle = value as fhir4.Bundle;
+    const problem = searchsetProblem(bundle, queriedType(template));
+    if (problem) return { kind: 'done', data: { known: false, reason: `prefetch unreadable: ${problem}`, source: 'prefetch' } };
     if (nextLink(bundle)) return { kind: 'fetch', reason: 'prefetch has further pages', pending: bundle };
     return { kind: 'done', data: { known: true, resources: bundleResources(bundle), source: 'prefetch' } };
   }
@@ -86,10 +88,22 @@ async function readAllPages(
   base: string,
   maxPages: number,
   signal: AbortSignal,
+  /** The query (template) this answers: the resource type it asks for is checked. */
+  query?: string,
 ): Promise<fhir4.Resource[]> {
   if (first.resourceType === 'OperationOutcome') throw new FhirRequestError('unexpected-resource');
-  if (first.resourceType !== 'Bundle') return [first];
+  const searched = queriedType(query);
+  if (first.resourceType !== 'Bundle') {
+    // A search answers with a Bundle; a read answers with the resource it names.
+    if (query?.includes('?') || (searched && first.resourceType !== searched)) throw new FhirRequestError('unexpected-resource', undefined, `a ${first.resourceType.slice(0, 64)} in place of the answer`);
+    return [first];
+  }
   let page = first as fhir4.Bundle;
+  const unreadable = (b: fhir4.Bundle) => {
+    const problem = searchsetProblem(b, searched);
+    if (problem) throw new FhirRequestError('malformed-response', undefined, problem);
+  };
+  unreadable(page);
   const resources = bundleResources(page);
   for (let pages = 1; ; pages++) {
     const link = nextLink(page);
@@ -100,6 +114,7 @@ async function readAllPages(
     const fetched = await reader.read(next, signal);
     if (fetched.resourceType !== 'Bundle') throw new FhirRequestError('unexpected-resource');
     page = fetched as fhir4.Bundle;
+    unreadable(page);
     resources.push(...bundleResources(page));
   }
 }
@@ -139,7 +154,7 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
   const started = performance.now();
   const prefetch = input.prefetch ?? {};
   const plans = new Map<string, Plan>();
-  for (const key of Object.keys(input.templates)) plans.set(key, planKey(key, prefetch[key]));
+  for (const key of Object.keys(input.templates)) plans.set(key, planKey(key, prefetch[key], input.templates[key]));
   const prefetchMs = performance.now() - started;
 
   const toFetch = [...plans].filter((entry): entry is [string, Extract<Plan, { kind: 'fetch' }>] => entry[1].kind === 'fetch');
@@ -181,12 +196,13 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
                 return;
               }
               const first = plan.pending ?? (await reader.read(url!, budget));
-              const resources = await readAllPages(reader, first, server, settings.maxPages, budget);
+              const resources = await readAllPages(reader, first, server, settings.maxPages, budget, input.templates[key]);
               data[key] = { known: true, resources, source: 'fhir' };
               fetched.push({ key, outcome: 'ok' });
             } catch (err) {
               const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
-              data[key] = { known: false, reason: failureReason(kind, settings), source: 'fhir' };
+              const detail = err instanceof FhirRequestError && err.detail ? ` (${err.detail})` : '';
+              data[key] = { known: false, reason: `${failureReason(kind, settings)}${detail}`, source: 'fhir' };
               fetched.push({ key, outcome: kind });
             }
           }),

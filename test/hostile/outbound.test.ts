@@ -97,6 +97,17 @@ describe('outbound FHIR requests under one policy', () => {
     expect(elapsedMs).toBeLessThan(settings.callBudgetMs + 1000);
   });
 
+  it.each([
+    ['entry-object', 'FHIR server: malformed-response (the Bundle entry is not a list)'],
+    ['total-without-entries', 'FHIR server: malformed-response (the Bundle says 3 found but holds none)'],
+    ['wrong-type', 'FHIR server: malformed-response (the Bundle holds Basic entries for a Condition search)'],
+    ['only-outcome', 'FHIR server: malformed-response (the server reported an error (OperationOutcome) in place of results)'],
+    ['non-bundle', 'FHIR server: unexpected-resource (a Patient in place of the answer)'],
+  ] as const)('a malformed searchset (%s) is unknown with the reason named, never "none found"', async (fault, reason) => {
+    const { data } = await gatherWith(fault);
+    expect(data['conditions']).toEqual({ known: false, reason, source: 'fhir' });
+  });
+
   it('the per-query timeout covers the whole body, not only the headers', async () => {
     const s = faults.scenario([condition], { Condition: 'slow-body' });
     const reader = createFhirReader(s.base, undefined, { ...DEFAULT_READER_LIMITS, queryTimeoutMs: 300 });
