@@ -125,11 +125,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const requireJwt = e.REQUIRE_JWT ?? e.NODE_ENV === 'production';
-  if (requireJwt && !e.TRUSTED_ISSUERS_FILE) {
-    throw new ConfigurationError('Invalid configuration', [
-      'TRUSTED_ISSUERS_FILE: required when REQUIRE_JWT is true (set REQUIRE_JWT=false for local use only)',
-    ]);
-  }
+  const jwtProblems = [
+    ...(requireJwt && !e.TRUSTED_ISSUERS_FILE ? ['TRUSTED_ISSUERS_FILE: required when REQUIRE_JWT is true (set REQUIRE_JWT=false for local use only)'] : []),
+    // The token's aud must equal the URL the EHR called. In production that URL comes from
+    // configuration, never from the request's own Host header, which the caller chooses.
+    ...(requireJwt && e.NODE_ENV === 'production' && !e.PUBLIC_BASE_URL
+      ? ['PUBLIC_BASE_URL: required in production when REQUIRE_JWT is true (the JWT audience is checked against it, never the request Host)']
+      : []),
+  ];
+  if (jwtProblems.length) throw new ConfigurationError('Invalid configuration', jwtProblems);
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,

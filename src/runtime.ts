@@ -108,6 +108,8 @@ export function jwtAuthenticator(config: Config, clock: Clock = systemClock, log
     jwksTimeoutMs: config.auth.jwksTimeoutMs,
     jwksCooldownMs: config.auth.jwksCooldownMs,
     publicBaseUrl: config.publicBaseUrl,
+    // Never the caller's Host in production (config requires PUBLIC_BASE_URL there).
+    audienceFromHost: !production,
     clock,
     onKeysUnavailable: (f) => logger?.warn({ iss: f.iss, jwksUri: f.jwksUri, cause: f.cause }, 'JWKS unavailable: tokens of this issuer are refused until its keys can be fetched'),
     ...(sharedReplay ? { sharedReplay } : {}),

@@ -20,8 +20,10 @@ export interface VerifierOptions {
   jwksTimeoutMs: number;
   /** Least time between JWKS refetches on an unknown kid (rate limit). */
   jwksCooldownMs?: number;
-  /** The base URL clients call (behind proxies); otherwise taken from the request. */
+  /** The base URL clients call (behind proxies): the JWT audience is this plus the path called. */
   publicBaseUrl?: string;
+  /** Without publicBaseUrl, take the audience's base from the request's Host (development only). */
+  audienceFromHost?: boolean;
   clock: Clock;
   /** Told when an issuer's key set could not be had (for a warn line naming issuer, URL and cause). */
   onKeysUnavailable?: (failure: KeysFailure) => void;
@@ -101,8 +103,10 @@ export class JwtVerifier {
   }
 
   /** The URL the client called, as it sees it: what `aud` must equal. */
-  audienceFor(req: Request): string {
-    const base = this.options.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? ''}`;
+  audienceFor(req: Request): string | undefined {
+    const fromHost = this.options.audienceFromHost ?? !this.options.publicBaseUrl;
+    const base = this.options.publicBaseUrl ?? (fromHost ? `${req.protocol}://${req.get('host') ?? ''}` : undefined);
+    if (base === undefined) return undefined;
     return `${base.replace(/\/+$/, '')}${req.originalUrl.split('?')[0]}`;
   }
 
@@ -134,10 +138,12 @@ export class JwtVerifier {
     }
 
     const now = this.options.clock.now();
+    const audience = this.audienceFor(req);
+    if (audience === undefined) throw reject('bad-audience', 'The service has no PUBLIC_BASE_URL to check the token audience against');
     try {
       await jwtVerify(token, entry.keys, {
         issuer: who.iss,
-        audience: this.audienceFor(req),
+        audience,
         algorithms: this.options.algorithms,
         clockTolerance: this.options.clockSkewSeconds,
         currentDate: now,
