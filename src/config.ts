@@ -53,7 +53,7 @@ export const EnvSchema = z.object({
   FHIR_MAX_PAGES: positiveInt.default(10),
   FHIR_MAX_RESPONSE_BYTES: byteSize.default(20 * 1024 ** 2),
   FHIR_MAX_DECODED_BYTES: byteSize.default(20 * 1024 ** 2),
-  FHIR_MAX_CALL_BYTES: byteSize.default(50 * 1024 ** 2),
+  FHIR_MAX_CALL_BYTES: byteSize.default(32 * 1024 ** 2),
   THRESHOLDS_FILE: z.string().min(1).optional(),
   TRY_PAGE: booleanFlag.optional(),
   /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */

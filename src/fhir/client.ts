@@ -53,7 +53,7 @@ export const DEFAULT_READER_LIMITS: ReaderLimits = {
   queryTimeoutMs: 2000,
   maxResponseBytes: 20 * 1024 ** 2,
   maxDecodedBytes: 20 * 1024 ** 2,
-  maxCallBytes: 50 * 1024 ** 2,
+  maxCallBytes: 32 * 1024 ** 2,
 };
 
 function classifyStatus(status: number): FhirFailureKind {

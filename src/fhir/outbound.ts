@@ -86,7 +86,10 @@ function withoutEncoding(raw: Buffer[] | string[], length: number): Buffer[] {
 type Handler = Dispatcher.DispatchHandlers;
 
 interface CallBudget {
+  /** Bytes delivered to fetch so far in this call. */
   bytes: number;
+  /** Output room promised to decompressions still running: concurrent bombs share the call's cap. */
+  reserved: number;
 }
 
 /**
@@ -174,9 +177,15 @@ class CappedHandler implements Handler {
     const held = this.held;
     const body = Buffer.concat(this.chunks);
     this.chunks = [];
-    const room = Math.min(this.limits.maxDecodedBytes, this.limits.maxCallBytes - this.budget.bytes);
-    decode(this.encoding, body, Math.max(room, 0)).then(
+    const room = Math.min(this.limits.maxDecodedBytes, this.limits.maxCallBytes - this.budget.bytes - this.budget.reserved);
+    if (room <= 0) {
+      this.inner.onError?.(new OutboundRefused('too-large'));
+      return;
+    }
+    this.budget.reserved += room;
+    decode(this.encoding, body, room).then(
       (plain) => {
+        this.budget.reserved -= room;
         if (this.aborted) return;
         this.budget.bytes += plain.length;
         this.inner.onHeaders?.(held.statusCode, withoutEncoding(held.headers, plain.length), held.resume, held.statusText);
@@ -184,6 +193,7 @@ class CappedHandler implements Handler {
         this.inner.onComplete?.(trailers);
       },
       (err: Error) => {
+        this.budget.reserved -= room;
         if (!this.aborted) this.inner.onError?.(err);
       },
     );
@@ -196,7 +206,7 @@ class CappedHandler implements Handler {
  * against the allowlist; anything else is refused before a socket is opened.
  */
 export class OutboundPolicy extends Dispatcher {
-  private readonly budget: CallBudget = { bytes: 0 };
+  private readonly budget: CallBudget = { bytes: 0, reserved: 0 };
 
   constructor(
     private readonly base: string,
