@@ -1,5 +1,6 @@
 /** Clinical readings built from Observations the way real data carries them. */
 import { VS } from './concepts.js';
+import { checkPlausible, type PlausibleRange } from '../../src/knowledge/plausible.js';
 import { numericValue, valueUnit, weightInKg, withinDays, type ValueCarrier } from './fhir-read.js';
 import type { IndexedObservation, RecordIndex } from './record.js';
 
@@ -99,13 +100,22 @@ export interface Weight {
   kg: number;
   date: Date;
   ref: string;
+  /** Set when the newest weight is outside its plausible range: not a fact, nothing is computed from it. */
+  implausible?: string;
 }
 
-/** The newest body weight within the look-back, in kg whatever unit it was recorded in. */
-export function latestWeight(index: RecordIndex, days: number): Weight | undefined {
+/**
+ * The newest body weight within the look-back, in kg whatever unit it was recorded in. With a
+ * plausible range, a newest weight outside it comes back marked `implausible` (with the sentence a
+ * card shows, "weight 80,000 kg is implausible: re-weigh"): callers must not use its `kg`. An older
+ * plausible weight does not stand in for it: the newest measurement says the record needs a re-weigh.
+ */
+export function latestWeight(index: RecordIndex, days: number, range?: PlausibleRange): Weight | undefined {
   for (const o of index.observations(VS.bodyWeight)) {
     const kg = weightInKg(o.resource.valueQuantity);
-    if (kg !== undefined && o.date && withinDays(o.date, index.now, days)) return { kg, date: o.date, ref: o.ref };
+    if (kg === undefined || !o.date || !withinDays(o.date, index.now, days)) continue;
+    const check = range ? checkPlausible(range, kg) : undefined;
+    return { kg, date: o.date, ref: o.ref, ...(check && !check.plausible ? { implausible: check.message } : {}) };
   }
   return undefined;
 }

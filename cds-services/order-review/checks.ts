@@ -73,8 +73,9 @@ function latestHeightCm(index: RecordIndex): number | undefined {
  * Source: revision-2 OR-3 (Devine IBW, ABW factor 0.4 [not re-read]; the policy is [local]).
  */
 export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefined {
-  const w = latestWeight(index, v(c, 'weightLookbackDays'));
-  if (!w) return undefined;
+  const w = latestWeight(index, v(c, 'weightLookbackDays'), index.knowledge.thresholds.plausibleRanges.weightKg);
+  // An implausible newest weight is not a fact: no dose from it (MO-1 names it and asks for a re-weigh).
+  if (!w || w.implausible) return undefined;
   const heightCm = latestHeightCm(index);
   const recordedBmi = index.observations(VS.bodyMassIndex).find((o) => o.value !== undefined && withinDays(o.date, index.now, v(c, 'weightLookbackDays')))?.value;
   const bmi = recordedBmi ?? (heightCm ? w.kg / (heightCm / 100) ** 2 : undefined);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlausible, formatMeasured } from '../../src/knowledge/plausible.js';
 import { loadThresholds } from '../../cds-services/assessment/thresholds.js';
+import { callHook } from '../helpers/hooks.js';
+import { candidate } from '../builders/scenarios.js';
+import { ketamineDraft } from '../builders/drafts.js';
+import { obs } from '../builders/fhir.js';
 
 const ranges = loadThresholds().plausibleRanges;
 
@@ -42,5 +46,26 @@ describe('plausible ranges (data in fhir-profiles/thresholds, with sources)', ()
   it('formats numbers as a card shows them', () => {
     expect(formatMeasured(1234.5678)).toBe('1,234.57');
     expect(formatMeasured(Number.POSITIVE_INFINITY)).toBe('not a number');
+  });
+});
+
+describe('implausible weights are not facts (reproducers)', () => {
+  it.each([
+    ['80,000 kg', 80_000, 'weight 80,000 kg is implausible: re-weigh'],
+    ['0.0001 kg', 0.0001, 'weight 0.0001 kg is implausible: re-weigh'],
+    ['1e308 kg', 1e308, 'weight 1.00e+308 kg is implausible: re-weigh'],
+  ])('a weight of %s: no dose is suggested or corrected, and patient-view names it and asks for a re-weigh', async (_name, kg, message) => {
+    const res = await callHook('order-sign', candidate({ weight: obs.weight(kg) }), { drafts: [ketamineDraft(40)] });
+    const text = JSON.stringify(res.cards);
+    expect(text).not.toMatch(/Change to the protocol order/);
+    expect(text).not.toMatch(/mg\/kg for [\d.,e+]+ kg/);
+    const pv = await callHook('patient-view', candidate({ weight: obs.weight(kg) }));
+    expect(JSON.stringify(pv.cards)).toContain(message);
+    expect(JSON.stringify(pv.cards)).not.toMatch(/Order IV ketamine \d/);
+  });
+
+  it('a plausible weight still gives the 0.5 mg/kg protocol dose', async () => {
+    const res = await callHook('order-sign', candidate({ weight: obs.weight(80) }), { drafts: [ketamineDraft(100)] });
+    expect(JSON.stringify(res.cards)).toMatch(/Ketamine 40 mg \(0.5 mg\/kg for 80 kg\)/);
   });
 });

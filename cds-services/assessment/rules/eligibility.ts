@@ -307,7 +307,8 @@ export const EL7 = defineRule({
   source: SOURCES.ketamineConsensus,
   evaluate: ({ index, thresholds }) => {
     const days = thresholds.lookbackDays.weight.value;
-    const w = latestWeight(index, days);
+    const w = latestWeight(index, days, thresholds.plausibleRanges.weightKg);
+    if (w?.implausible) return settledBy(unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${w.implausible}.`), 'order-weight');
     if (w) return met([w.ref], `Weight ${w.kg.toFixed(1)} kg on ${isoDate(w.date)}.`, { weightKg: w.kg });
     return (
       unknownBecause({ observations: index.record.observations }) ??

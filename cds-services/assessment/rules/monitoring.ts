@@ -1,5 +1,5 @@
 import { VS } from '../concepts.js';
-import { met, notMet, unknown } from '../findings.js';
+import { met, notMet, settledBy, unknown } from '../findings.js';
 import { addDays, daysBetween, parseFhirDate } from '../fhir-read.js';
 import { diagnoses } from '../diagnoses.js';
 import type { RecordIndex } from '../record.js';
@@ -8,6 +8,8 @@ import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, unknownBecause } from './common.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Weight-based IV ketamine dose, rounded to 0.5 mg as infusion pumps are set. */
 export function ketamineDoseMg(weightKg: number, mgPerKg: number): number {
@@ -27,9 +29,11 @@ export const MO1 = defineRule({
   source: SOURCES.ketamineConsensus,
   evaluate: ({ index, thresholds }) => {
     const days = thresholds.lookbackDays.weight.value;
-    const w = latestWeight(index, days);
+    const w = latestWeight(index, days, thresholds.plausibleRanges.weightKg);
     const mgPerKg = thresholds.dosing.ketamineMgPerKg.value;
     if (!w) return unknownBecause({ observations: index.record.observations }) ?? unknown([`a body weight within ${days} days`]);
+    // No dose from an implausible weight (issue 20: 80,000 kg once suggested 40,000 mg).
+    if (w.implausible) return settledBy(unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${capitalise(w.implausible)}.`, { implausible: true }), 'order-weight');
     const doseMg = ketamineDoseMg(w.kg, mgPerKg);
     return met([w.ref], `${mgPerKg} mg/kg x ${w.kg.toFixed(1)} kg = ${doseMg} mg IV over ${thresholds.dosing.ketamineInfusionMinutes.value} minutes.`, {
       weightKg: Math.round(w.kg * 10) / 10,
