@@ -291,13 +291,43 @@ export function medicationConcept(r: MedicationHolder, medications?: ReadonlyMap
   return resolveMedication(r, { medications }).concept;
 }
 
-export function ageInYears(birthDate: unknown, now: Date): number | undefined {
-  const born = parseFhirDate(birthDate);
-  if (!born) return undefined;
+/** Whole years from a calendar day (UTC parts) to `now`. */
+function yearsSince(born: Date, now: Date): number {
   let age = now.getUTCFullYear() - born.getUTCFullYear();
   const m = now.getUTCMonth() - born.getUTCMonth();
   if (m < 0 || (m === 0 && now.getUTCDate() < born.getUTCDate())) age--;
   return age;
+}
+
+/** An age read from a birth date: the least and greatest whole years it could be, or what would settle it. */
+export type AgeReading = { youngest: number; oldest: number; needed?: undefined } | { youngest?: undefined; oldest?: undefined; needed: string };
+
+/**
+ * Age in whole years on `now` from `Patient.birthDate`, read as the interval it names (revision-2
+ * DS-7): the ages on the last (`youngest`) and first (`oldest`) day the birth date could be. They
+ * agree for a full date; for a year or year-month they may not, and a rule whose threshold falls
+ * between them is unknown with "a full birth date". Absent or unreadable: `needed` only.
+ */
+export function readAge(birthDate: unknown, now: Date): AgeReading {
+  const partial = typeof birthDate === 'string' ? /^(\d{4})(?:-(\d{2}))?$/.exec(birthDate) : null;
+  if (partial) {
+    const y = Number(partial[1]);
+    const m = partial[2] === undefined ? undefined : Number(partial[2]) - 1;
+    if (m !== undefined && (m < 0 || m > 11)) return { needed: "the patient's date of birth" };
+    const first = new Date(Date.UTC(y, m ?? 0, 1));
+    const last = new Date(Date.UTC(y, (m ?? 11) + 1, 0)); // day 0 of the next month: the last day of this one
+    return { youngest: yearsSince(last, now), oldest: yearsSince(first, now) };
+  }
+  const born = parseFhirDate(birthDate);
+  if (!born) return { needed: "the patient's date of birth" };
+  const age = yearsSince(born, now);
+  return { youngest: age, oldest: age };
+}
+
+/** Age in whole years on `now`, or undefined when the birth date is absent or too partial to name one age (see readAge). */
+export function ageInYears(birthDate: unknown, now: Date): number | undefined {
+  const r = readAge(birthDate, now);
+  return r.youngest !== undefined && r.youngest === r.oldest ? r.youngest : undefined;
 }
 
 export function allergyIsActive(a: fhir4.AllergyIntolerance): boolean {

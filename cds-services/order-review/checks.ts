@@ -6,7 +6,7 @@
  */
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
-import { ageInYears, parseFhirDate, withinDays } from '../assessment/fhir-read.js';
+import { type AgeReading, parseFhirDate, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
 import { latestBloodPressure, latestWeight } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
@@ -265,20 +265,27 @@ export function checkEsketamineSchedule(e: EsketamineContext): OrderCheck {
 // ---------------------------------------------------------------------------------------------
 // OR-8 Age, OR-10 same-session vital signs, OR-13 TMS parameters
 
-/** Age on the order date (or at death, DS-8). */
-export function ageAtOrder(index: RecordIndex, orderDate: Date): number | undefined {
+/** Age on the order date (or at death, DS-8), or what would settle it (a partial birth date: DS-7). */
+export function ageAtOrder(index: RecordIndex, orderDate: Date): AgeReading {
   const p = index.record.patient.items[0];
-  if (!p) return undefined;
+  if (!p) return { needed: "the patient's date of birth" };
   const death = parseFhirDate(p.deceasedDateTime);
-  return ageInYears(p.birthDate, death && death.getTime() < orderDate.getTime() ? death : orderDate);
+  return readAge(p.birthDate, death && death.getTime() < orderDate.getTime() ? death : orderDate);
 }
 
 /** OR-8 Age at order time. Source: PI 8.4 and boxed warning; TMS-510k; K < 18 [local]. */
-export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', age: number | undefined, onAntidepressant: boolean, c: OR): OrderCheck | undefined {
+export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', reading: AgeReading, onAntidepressant: boolean, c: OR): OrderCheck | undefined {
   const rule = 'OR-8';
   const adult = v(c, 'adultAge');
+  // A partial birth date (DS-7) gives one age only when it is adult throughout or names a single age.
+  const { youngest, oldest } = reading;
+  const age = youngest !== undefined && (youngest === oldest || youngest >= adult) ? youngest : undefined;
+  const needed = reading.needed ?? 'a full birth date';
   const expected = drug === 'tms' ? `${v(c, 'tmsMinAgeAdjunct')} or older (adjunct under ${adult})` : `${adult} or older`;
-  if (age === undefined) return { rule, status: 'unknown', indicator: drug === 'esketamine' ? 'warning' : 'info', phrase: 'no date of birth, so age could not be checked', ordered: 'age unknown', expected, needed: "the patient's date of birth" };
+  if (age === undefined) {
+    const phrase = needed === 'a full birth date' ? 'the birth date is partial, so age could not be checked' : 'no date of birth, so age could not be checked';
+    return { rule, status: 'unknown', indicator: drug === 'esketamine' ? 'warning' : 'info', phrase, ordered: 'age unknown', expected, needed };
+  }
   const ordered = `age ${age}`;
   if (age >= adult) return undefined;
   if (drug === 'esketamine') return { rule, status: 'differs', indicator: 'critical', phrase: `age ${age}: esketamine is not approved under ${adult}; safety and effectiveness are not established`, ordered, expected, override: true };

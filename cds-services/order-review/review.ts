@@ -314,7 +314,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     }
     if (drug === 'esketamine' && !scope.nonProtocolRoute) {
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
-      const e: EsketamineContext = { dosage, age, day1, courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'), acuteSuicidality: scope.acuteSuicidality === true, onOralAntidepressant: onAntidepressant, c };
+      const e: EsketamineContext = { dosage, age: age.youngest === age.oldest ? age.youngest : undefined, day1, courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'), acuteSuicidality: scope.acuteSuicidality === true, onOralAntidepressant: onAntidepressant, c };
       const checks = [...checkEsketamineDose(e), checkEsketamineSchedule(e)];
       review.checks.push(...checks);
       if (checks.some((x) => x.wantsUpdate)) review.update = esketamineUpdate(draft.resource as fhir4.MedicationRequest, e, knowledge);

@@ -168,6 +168,11 @@ const scenarios: Record<string, Scenario> = {
   'missing-heart-rate-fails-medical-clearance': { resources: candidate({ heartRate: null }), expect: { 'EL-5': 'not-met' } },
   'adolescent-is-not-an-adult': { resources: candidate({ patient: patient({ age: 16 }) }), expect: { 'EL-6': 'not-met' } },
   'no-birth-date-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: null }) }), expect: { 'EL-6': 'unknown' } },
+  // DS-7: a partial birth date is an interval; on 2026-11-21 a patient born in 2008 may be 17 or 18.
+  'year-only-birth-date-straddling-18-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: '2008' }) }), expect: { 'EL-6': 'unknown' } },
+  'year-month-birth-date-in-the-18th-birthday-month-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: '2008-11' }) }), expect: { 'EL-6': 'unknown' } },
+  'year-month-birth-date-whose-whole-month-is-18-is-adult': { resources: candidate({ patient: patient({ birthDate: '2008-10' }) }), expect: { 'EL-6': 'met' } },
+  'year-only-birth-date-of-an-older-adult-is-adult': { resources: candidate({ patient: patient({ birthDate: '1980' }) }), expect: { 'EL-6': 'met' } },
   'no-recent-weight-means-no-weight-based-dose': { resources: candidate({ weight: obs.weight(80, 'kg', 60) }), expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' } },
   'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
   // ---- CI-2 ----
@@ -239,6 +244,10 @@ describe('TRD assessment rules', () => {
 });
 
 describe('evidence and derived values', () => {
+  it('a year-only birth date that could be 17 or 18 asks for a full birth date (DS-7)', () => {
+    const el6 = assessResources(candidate({ patient: patient({ birthDate: '2008' }) })).byRule.get('EL-6');
+    expect({ status: el6?.status, missing: el6?.missing }).toEqual({ status: 'unknown', missing: ['a full birth date'] });
+  });
   it('met findings name the resources that decided them', () => {
     const a = assessResources(candidate({}, icd('F20.9', { id: 'schizo' })));
     expect(a.byRule.get('CI-2')!.evidence).toEqual(['Condition/schizo']);

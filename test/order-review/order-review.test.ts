@@ -505,6 +505,7 @@ table('OR-8: age at order time', {
   'tms-at-sixteen-without-an-antidepressant-is-a-warning': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [tmsDraft()], cards: [['warning', /adolescent TMS clearance is for adjunctive use/]] },
   'an-adult-gets-no-age-card': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-8/] },
   'no-date-of-birth-is-unknown': { record: candidate({ patient: patient({ birthDate: null }) }), drafts: [esketamineDraft()], cards: [['warning', /no date of birth, so age could not be checked \(OR-8\)/]] },
+  'year-only-birth-date-straddling-18-is-unknown': { record: candidate({ patient: patient({ birthDate: '2008' }) }), drafts: [esketamineDraft()], cards: [['warning', /the birth date is partial, so age could not be checked \(OR-8\)/]], never: [/Age 18|age 18/] },
 });
 
 table('OR-9: ketamine and esketamine together', {

@@ -1,6 +1,6 @@
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
-import { ageInYears } from '../fhir-read.js';
+import { readAge } from '../fhir-read.js';
 import { latestBloodPressure, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -286,10 +286,14 @@ export const EL6 = defineRule({
     const gap = unknownBecause({ patient: index.record.patient });
     if (gap) return gap;
     const patient = index.record.patient.items[0];
-    const age = ageInYears(patient?.birthDate, now);
-    if (age === undefined) return unknown(['the patient\'s date of birth']);
+    const { youngest, oldest, needed } = readAge(patient?.birthDate, now);
+    if (youngest === undefined) return unknown([needed]);
+    // A partial birth date (DS-7) decides only when every age it allows is on the same side of 18.
+    const age = youngest === oldest ? `${youngest}` : `${youngest}-${oldest}`;
     const evidence = patient ? [`Patient/${patient.id}`] : [];
-    return age >= 18 ? met(evidence, `Age ${age}.`, { age }) : notMet(`Age ${age}: not approved in patients under 18.`, { age }, [], evidence);
+    if (youngest >= 18) return met(evidence, `Age ${age}.`, { age: youngest });
+    if (oldest < 18) return notMet(`Age ${age}: not approved in patients under 18.`, { age: oldest }, [], evidence);
+    return unknown(['a full birth date']);
   },
 });
 
