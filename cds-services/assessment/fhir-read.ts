@@ -205,6 +205,21 @@ export function codedValue(x: ValueCarrier | null | undefined): fhir4.CodeableCo
   return x.valueCoding && typeof x.valueCoding === 'object' ? { coding: [x.valueCoding] } : undefined;
 }
 
+/**
+ * A result given as text only (a lab interface's `valueString: "Positive"`, or a
+ * `valueCodeableConcept` with text and no coding), trimmed; undefined when the value is a number,
+ * is coded, or is absent. Rules match it against ValueSet result texts, and treat text they do not
+ * recognise as a result they could not read (never as no result).
+ */
+export function textValue(x: ValueCarrier | null | undefined): string | undefined {
+  if (!x || x.dataAbsentReason) return undefined;
+  const cc = x.valueCodeableConcept;
+  const coded = cc && typeof cc === 'object' && Array.isArray(cc.coding) && cc.coding.length > 0;
+  const text = typeof x.valueString === 'string' ? x.valueString : !coded && typeof cc?.text === 'string' ? cc.text : undefined;
+  const trimmed = text?.trim();
+  return trimmed && !NUMBER_TEXT.test(trimmed) ? trimmed : undefined;
+}
+
 /** The UCUM code (or unit text) of a quantity value, lower case; undefined for other shapes. */
 export function valueUnit(x: ValueCarrier | null | undefined): string | undefined {
   const q = x?.valueQuantity;

@@ -12,6 +12,7 @@ import {
   conditionIsActive,
   conditionIsRecorded,
   codedValue,
+  textValue,
   numericValue,
   observationDate,
   observationInterval,
@@ -156,6 +157,8 @@ export interface IndexedObservation {
   value?: number;
   /** The coded answer (valueCodeableConcept or valueCoding), for answer ValueSets. */
   coded?: fhir4.CodeableConcept;
+  /** A result given as text only (`valueString`, or uncoded text), trimmed: see fhir-read `textValue`. */
+  text?: string;
   /** The quantity's UCUM code (or unit text), lower case. */
   unit?: string;
   /** How many components the observation carries (a questionnaire answered item by item). */
@@ -296,6 +299,7 @@ export class RecordIndex {
       (o) => t.conceptsOf(o.code, false),
       (o) => {
         const coded = codedValue(o);
+        const text = textValue(o);
         const unit = valueUnit(o);
         const componentCount = Array.isArray(o.component) ? o.component.length : 0;
         return {
@@ -305,6 +309,7 @@ export class RecordIndex {
           when: observationInterval(o),
           value: numericValue(o),
           ...(coded ? { coded } : {}),
+          ...(text ? { text } : {}),
           ...(unit ? { unit } : {}),
           ...(componentCount ? { componentCount } : {}),
         };

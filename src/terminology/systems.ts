@@ -49,6 +49,8 @@ export const EXT = {
   codeVerification: `${CANONICAL_BASE}/StructureDefinition/code-verification`,
   codeSource: `${CANONICAL_BASE}/StructureDefinition/code-source`,
   textMatch: `${CANONICAL_BASE}/StructureDefinition/text-match`,
+  /** A whole result given as text that means this ValueSet's answer ("Positive", "not detected"); matched exactly, case-insensitive. */
+  resultText: `${CANONICAL_BASE}/StructureDefinition/result-text`,
   ordinalValue: 'http://hl7.org/fhir/StructureDefinition/ordinalValue',
 } as const;
 

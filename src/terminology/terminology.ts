@@ -18,7 +18,12 @@ interface IndexedValueSet {
   title: string;
   keys: Map<string, ConceptCode & { ordinal?: number }>;
   text?: RegExp;
+  /** Whole result texts that mean this answer, normalised (`normaliseResultText`). */
+  resultTexts?: Set<string>;
 }
+
+/** A result text as compared: lower case, spaces collapsed, trailing full stop dropped. */
+const normaliseResultText = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
 
 /**
  * Calls `visit` with each coding of `value` until it returns true; allocates nothing, because the
@@ -133,6 +138,8 @@ export class Terminology {
         keys,
         text: words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`, 'i') : undefined,
       };
+      const resultTexts = (vs.extension ?? []).filter((e) => e.url === EXT.resultText && e.valueString).map((e) => normaliseResultText(e.valueString!));
+      if (resultTexts.length) indexed.resultTexts = new Set(resultTexts);
       this.sets.set(vs.url, indexed);
       if (indexed.text) this.textSets.push(indexed);
       for (const key of keys.keys()) {
@@ -222,6 +229,14 @@ export class Terminology {
       for (const s of this.textSets) if (!found.has(s.url) && someText(value, (t) => s.text!.test(t))) found.add(s.url);
     }
     return found.size ? found : NO_CONCEPTS;
+  }
+
+  /**
+   * True when a result given as text ("Positive", " NOT DETECTED ") is, as a whole, one of the texts
+   * the ValueSet declares (`result-text`). Whole text only: "not detected" never reads as "detected".
+   */
+  resultTextIn(text: string | undefined, url: string): boolean {
+    return typeof text === 'string' && this.set(url).resultTexts?.has(normaliseResultText(text)) === true;
   }
 
   /** The ordinal score a ValueSet gives a coding (e.g. PHQ-9 item answers), if any. */

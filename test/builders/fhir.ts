@@ -77,6 +77,8 @@ export const obs = {
   weight: (value: number, unit: 'kg' | '[lb_av]' = 'kg', days = 5) => observation(cc(SYS.loinc, '29463-7'), days, { valueQuantity: { value, system: SYS.ucum, code: unit } }),
   hcg: (result: 'positive' | 'negative', days = 5) =>
     observation(cc(SYS.loinc, '2106-3'), days, { valueCodeableConcept: cc(SYS.sct, result === 'positive' ? '10828004' : '260385009') }),
+  /** A qualitative hCG whose result is text only (`valueString`), as lab interfaces often send it. */
+  hcgText: (valueString: string, days = 1) => observation(cc(SYS.loinc, '2106-3'), days, { valueString }),
   pregnancyStatus: (answer: string, days = 5) => observation(cc(SYS.loinc, '82810-3'), days, { valueCodeableConcept: cc(SYS.sct, answer) }),
   spo2: (value: number, days = 2) => observation(cc(SYS.loinc, '59408-5'), days, { valueQuantity: { value, system: SYS.ucum, code: '%' } }),
   /** A C-SSRS screener item (93249-1 intent, 93250-9 plan, 93269-9 behaviour) answered yes or no. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../cds-services/assessment/assess.js';
 import type { Modality, Status } from '../../cds-services/assessment/findings.js';
-import { RX, SYS, device, icd, medRequest, medStatement, obs, patient, procedure, sct } from '../builders/fhir.js';
+import { RX, SYS, daysAgo, device, icd, medRequest, medStatement, obs, patient, procedure, sct } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { assessResources } from '../helpers/record.js';
 
@@ -180,6 +180,37 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
     'recent-delivery-without-a-feeding-record-asks-about-breastfeeding': {
       resources: candidate({ patient: woman() }, icd('O80', { onsetDaysAgo: 60 }), obs.hcg('negative', 2)),
       expect: { 'RC-18': 'unknown', 'CI-4': 'not-met' },
+    },
+    // Outside tester's reproducers: a text-only hCG result, and an active pregnancy behind a newer negative.
+    'hcg-positive-valuestring-is-pregnancy-not-no-test': {
+      resources: candidate({ patient: woman() }, obs.hcgText('Positive')),
+      expect: { 'CI-4': 'met' },
+      verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', tms: 'caution' },
+    },
+    'hcg-detected-in-capitals-is-pregnancy': { resources: candidate({ patient: woman() }, obs.hcgText(' DETECTED ')), expect: { 'CI-4': 'met' } },
+    'hcg-negative-valuestring-settles-the-start': { resources: candidate({ patient: woman() }, obs.hcgText('negative')), expect: { 'CI-4': 'not-met' } },
+    'hcg-not-detected-valuestring-is-negative-not-detected': { resources: candidate({ patient: woman() }, obs.hcgText('Not detected')), expect: { 'CI-4': 'not-met' } },
+    'hcg-unrecognised-text-could-not-be-read-never-no-test': {
+      resources: candidate({ patient: woman() }, obs.hcgText('see scanned report')),
+      expect: { 'CI-4': 'unknown' },
+      verdicts: { esketamine: 'caution' },
+      note: { 'CI-4': /^hCG on .* could not be read \(text not recognised\): review or repeat/ },
+    },
+    'hcg-unreadable-after-an-older-negative-is-not-settled': {
+      resources: candidate({ patient: woman() }, obs.hcg('negative', 3), obs.hcgText('equivocal', 1)),
+      expect: { 'CI-4': 'unknown' },
+      note: { 'CI-4': /could not be read/ },
+    },
+    'active-pregnancy-condition-silenced-by-older-negative-hcg': {
+      resources: candidate({ patient: woman() }, icd('Z33.1', { onsetDaysAgo: 97 }), obs.hcg('negative', 3)),
+      expect: { 'CI-4': 'unknown' },
+      verdicts: { esketamine: 'caution' },
+      note: { 'CI-4': /^Record conflicts: pregnancy active, negative hCG on .*: confirm/ },
+    },
+    'pregnancy-recorded-after-the-negative-test-is-pregnancy': {
+      resources: candidate({ patient: woman() }, { ...icd('Z33.1', { onsetDaysAgo: 97 }), recordedDate: daysAgo(1) } as fhir4.Condition, obs.hcg('negative', 3)),
+      expect: { 'CI-4': 'met' },
+      verdicts: { esketamine: 'contraindicated' },
     },
     'no-delivery-and-no-feeding-record-is-not-lactation': { resources: candidate({ patient: woman() }), expect: { 'RC-18': 'not-met' } },
   });

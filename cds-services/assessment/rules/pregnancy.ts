@@ -18,28 +18,46 @@ interface PregnancyEvidence {
   date: Date;
   ref: string;
   words: string;
+  /** An active pregnancy condition: the record still says pregnant, whatever came after its date. */
+  activeCondition?: boolean;
 }
 
-/** An hCG result read as positive, negative, or neither (DS-10). */
-function hcgMeaning(index: RecordIndex, { resource: o, coded, value }: IndexedObservation): boolean | undefined {
+/** An hCG test whose result could not be read: it may be positive, so it is never "no test". */
+interface UnreadableTest {
+  date: Date;
+  ref: string;
+  words: string;
+}
+
+/**
+ * An hCG result read as positive, negative, or neither (DS-10): coded answers and interpretations,
+ * a result given as text that is, as a whole, a ValueSet result text ("Positive", "not detected"),
+ * or a quantity above the reference range.
+ */
+function hcgMeaning(index: RecordIndex, { resource: o, coded, text, value }: IndexedObservation): boolean | undefined {
   const t = index.knowledge.terminology;
-  if (t.inConcept(coded, VS.hcgPositive) || t.inConcept(o.interpretation, VS.interpretationPositive)) return true;
-  if (t.inConcept(coded, VS.hcgNegative) || t.inConcept(o.interpretation, VS.interpretationNegative)) return false;
+  if (t.inConcept(coded, VS.hcgPositive) || t.resultTextIn(text, VS.hcgPositive) || t.inConcept(o.interpretation, VS.interpretationPositive)) return true;
+  if (t.inConcept(coded, VS.hcgNegative) || t.resultTextIn(text, VS.hcgNegative) || t.inConcept(o.interpretation, VS.interpretationNegative)) return false;
   const high = Array.isArray(o.referenceRange) ? o.referenceRange[0]?.high?.value : undefined;
   return value !== undefined && typeof high === 'number' ? value > high : undefined;
 }
 
-/** All pregnancy evidence within PREGNANCY_MAX_DAYS, newest first (the CI-4 timeline). */
-function timeline(ctx: RuleContext): PregnancyEvidence[] {
+/** All pregnancy evidence within PREGNANCY_MAX_DAYS, newest first (the CI-4 timeline), and the hCG results no one could read. */
+function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: UnreadableTest[] } {
   const { index, thresholds } = ctx;
   const t = index.knowledge.terminology;
   const days = thresholds.safety.pregnancyMaxDays.value;
   const inWindow = (d: Date | undefined): d is Date => d !== undefined && withinDays(d, index.now, days);
   const out: PregnancyEvidence[] = [];
+  const unreadable: UnreadableTest[] = [];
   for (const o of index.observations(VS.hcgTests)) {
     if (!inWindow(o.date)) continue;
     const positive = hcgMeaning(index, o);
-    if (positive === undefined) continue;
+    if (positive === undefined) {
+      const why = o.text !== undefined ? 'text not recognised' : 'no positive or negative result';
+      unreadable.push({ date: o.date, ref: o.ref, words: `hCG on ${isoDate(o.date)} could not be read (${why})` });
+      continue;
+    }
     out.push({ meaning: positive ? 'pregnant' : 'not-pregnant', date: o.date, ref: o.ref, words: `${positive ? 'positive' : 'negative'} hCG on ${isoDate(o.date)}` });
   }
   for (const o of index.observations(VS.pregnancyStatusObservation)) {
@@ -52,16 +70,18 @@ function timeline(ctx: RuleContext): PregnancyEvidence[] {
     const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
     if (abated && inWindow(abated)) out.push({ meaning: 'ended', date: abated, ref: c.ref, words: `pregnancy ended on ${isoDate(abated)}` });
     if (!c.active) continue;
-    // An active pregnancy condition with no date is current: it is not allowed to lapse.
-    const date = c.date ?? index.now;
-    if (inWindow(date)) out.push({ meaning: 'pregnant', date, ref: c.ref, words: `pregnancy recorded ${c.date ? `on ${isoDate(c.date)}` : '(undated)'}` });
+    // An active pregnancy condition says "pregnant" as of when it was recorded, not only at its onset:
+    // the later of the two dates it carries. With none it is current: it is not allowed to lapse.
+    const recorded = parseFhirDate(c.resource.recordedDate);
+    const date = (recorded && (!c.date || recorded > c.date) ? recorded : c.date) ?? index.now;
+    if (inWindow(date)) out.push({ meaning: 'pregnant', date, ref: c.ref, words: `pregnancy recorded ${c.date || recorded ? `on ${isoDate(date)}` : '(undated)'}`, activeCondition: true });
   }
   for (const c of index.conditions(VS.pregnancyOutcome)) {
     if (inWindow(c.date)) out.push({ meaning: 'ended', date: c.date, ref: c.ref, words: `pregnancy outcome on ${isoDate(c.date)}` });
   }
   // Newest first; on the same day an ending or a negative result is read after a positive one.
   const weight: Record<Meaning, number> = { pregnant: 0, 'not-pregnant': 1, ended: 1 };
-  return out.sort((a, b) => b.date.getTime() - a.date.getTime() || weight[b.meaning] - weight[a.meaning]);
+  return { events: out.sort((a, b) => b.date.getTime() - a.date.getTime() || weight[b.meaning] - weight[a.meaning]), unreadable };
 }
 
 /** Why the patient cannot become pregnant, if the record says so. */
@@ -103,15 +123,31 @@ export const CI4 = defineRule({
   source: SOURCES.spravatoLabel,
   evaluate: (ctx) => {
     const { index, thresholds } = ctx;
-    const events = timeline(ctx);
+    const { events, unreadable } = timeline(ctx);
     const newest = events[0];
     if (newest?.meaning === 'pregnant') {
       return met(refs(events.filter((e) => e.meaning === 'pregnant')), `Pregnant: ${newest.words}, with no later outcome or negative test.`);
+    }
+    // A pregnancy condition still active behind a newer negative, with no outcome between: the record
+    // contradicts itself and the dates cannot say which is current. Never silent: confirm.
+    const active = events.findIndex((e) => e.activeCondition);
+    if (active > 0 && !events.slice(0, active).some((e) => e.meaning === 'ended')) {
+      const pregnancy = events[active]!;
+      const negative = events.slice(0, active).find((e) => e.meaning === 'not-pregnant')!;
+      return settledBy(
+        unknown(['whether the patient is pregnant now (the problem list and the test disagree)'], [pregnancy.ref, negative.ref], `Record conflicts: pregnancy active, ${negative.words}: confirm.`),
+        'order-pregnancy-test',
+      );
     }
     const potential = notOfChildbearingPotential(ctx);
     if (potential) return notMet(`Not of child-bearing potential (${potential.why}).`, undefined, [], potential.evidence);
     const days = thresholds.safety.hcgInitiationDays.value;
     const negative = events.find((e) => e.meaning === 'not-pregnant');
+    // An hCG result no one could read may be positive: newer than the last negative, it is unknown, never "no test".
+    const unread = unreadable.find((u) => !negative || u.date > negative.date);
+    if (unread) {
+      return settledBy(unknown([`a readable pregnancy test (hCG) result`], [unread.ref], `${unread.words}: review or repeat.`), 'order-pregnancy-test');
+    }
     if (negative && withinDays(negative.date, index.now, days)) return notMet(`Not pregnant: ${negative.words}.`, undefined, [], [negative.ref]);
     const gap = unknownBecause({ patient: index.record.patient, conditions: index.record.conditions, observations: index.record.observations });
     const last = negative ? `Last ${negative.words}; no` : 'No';
