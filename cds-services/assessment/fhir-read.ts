@@ -238,13 +238,15 @@ export function unitOf(q: { code?: unknown; unit?: unknown } | undefined): strin
 }
 
 const POUNDS_TO_KG = 0.45359237;
+const OUNCES_TO_KG = POUNDS_TO_KG / 16; // avoirdupois: 16 oz to the pound (UCUM [oz_av], as Epic sends weights)
 
-/** Body weight in kg from kg, g or pounds (UCUM `[lb_av]`); other units give undefined. */
+/** Body weight in kg from kg, g, pounds (UCUM `[lb_av]`) or ounces (`[oz_av]`); other units give undefined. */
 export function weightInKg(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value <= 0) return undefined;
   const unit = unitOf(q);
   if (unit === 'kg' || unit === 'kilogram' || unit === 'kilograms') return q.value;
-  if (unit === 'g') return q.value / 1000;
+  if (unit === 'g' || unit === 'gram' || unit === 'grams') return q.value / 1000;
+  if (unit === '[oz_av]' || unit === 'oz' || unit === 'ounce' || unit === 'ounces') return q.value * OUNCES_TO_KG;
   if (unit === '[lb_av]' || unit === 'lb' || unit === 'lbs' || unit === 'pound' || unit === 'pounds') return q.value * POUNDS_TO_KG;
   return undefined;
 }

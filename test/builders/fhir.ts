@@ -74,7 +74,7 @@ export const obs = {
     observation(cc(SYS.loinc, '8462-4'), days, { valueQuantity: { value: diastolic, system: SYS.ucum, code: 'mm[Hg]' } }),
   ],
   heartRate: (value: number, days = 2) => observation(cc(SYS.loinc, '8867-4'), days, { valueQuantity: { value, system: SYS.ucum, code: '/min' } }),
-  weight: (value: number, unit: 'kg' | '[lb_av]' = 'kg', days = 5) => observation(cc(SYS.loinc, '29463-7'), days, { valueQuantity: { value, system: SYS.ucum, code: unit } }),
+  weight: (value: number, unit: 'kg' | 'g' | '[lb_av]' | '[oz_av]' = 'kg', days = 5) => observation(cc(SYS.loinc, '29463-7'), days, { valueQuantity: { value, system: SYS.ucum, code: unit } }),
   hcg: (result: 'positive' | 'negative', days = 5) =>
     observation(cc(SYS.loinc, '2106-3'), days, { valueCodeableConcept: cc(SYS.sct, result === 'positive' ? '10828004' : '260385009') }),
   /** A qualitative hCG whose result is text only (`valueString`), as lab interfaces often send it. */

@@ -175,6 +175,9 @@ const scenarios: Record<string, Scenario> = {
   'year-only-birth-date-of-an-older-adult-is-adult': { resources: candidate({ patient: patient({ birthDate: '1980' }) }), expect: { 'EL-6': 'met' } },
   'no-recent-weight-means-no-weight-based-dose': { resources: candidate({ weight: obs.weight(80, 'kg', 60) }), expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' } },
   'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
+  // Epic sends body weight in ounces: 2822 [oz_av] is 80 kg, a weight, not a missing one.
+  'epic-weight-in-ounces-is-converted': { resources: candidate({ weight: obs.weight(2822, '[oz_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
+  'weight-in-grams-is-converted': { resources: candidate({ weight: obs.weight(80000, 'g') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
   // ---- CI-2 ----
   'schizophrenia-contraindicates-ketamine-and-cautions-tms': {
     resources: candidate({}, icd('F20.9')),

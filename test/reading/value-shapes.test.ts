@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VS } from '../../cds-services/assessment/concepts.js';
-import { parseFhirInterval, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
+import { parseFhirInterval, weightInKg, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
 import { bpMeets, latestBloodPressure } from '../../cds-services/assessment/observations.js';
 import { RecordIndex } from '../../cds-services/assessment/record.js';
 import { NOW, SYS, daysAgo } from '../builders/fhir.js';
@@ -123,5 +123,19 @@ describe('partial dates are intervals (DS-7, EL-2.2)', () => {
     ['a year that straddles it decides nothing', '2026', undefined],
   ])('within the last 60 days of %s: %s', (_label, text, expected) => {
     expect(withinDaysOf(parseFhirInterval(text), new Date('2026-11-28T00:00:00Z'), 60)).toBe(expected);
+  });
+});
+
+describe('body weight in every mass unit UCUM names (DS-11)', () => {
+  it.each([
+    ['kilograms', { value: 80, system: 'http://unitsofmeasure.org', code: 'kg' }, 80],
+    ['grams', { value: 80000, system: 'http://unitsofmeasure.org', code: 'g' }, 80],
+    ['pounds', { value: 176.37, system: 'http://unitsofmeasure.org', code: '[lb_av]' }, 80],
+    ['ounces, as Epic sends them', { value: 2822, unit: 'oz', system: 'http://unitsofmeasure.org', code: '[oz_av]' }, 80],
+  ] as const)('%s', (_name, quantity, kg) => {
+    expect(weightInKg({ ...quantity })).toBeCloseTo(kg, 0);
+  });
+  it('an unknown unit is no weight, never a guess', () => {
+    expect(weightInKg({ value: 80, code: 'stone' })).toBeUndefined();
   });
 });
