@@ -149,6 +149,9 @@ function readerLimits(s: GatherSettings): ReaderLimits {
  * an OperationOutcome or a missing key is fetched from `fhirServer` when allowed. All fetches of a
  * call run in parallel under a per-query timeout and one budget for the call.
  */
+/** A prefetch template that reads the patient in context itself (`Patient/{{context.patientId}}`). */
+const READS_CONTEXT_PATIENT = /^Patient\/\{\{\s*context\.patientId\s*\}\}$/;
+
 export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<GatherResult> {
   const { settings } = deps;
   const started = performance.now();
@@ -187,6 +190,7 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
       const budget = budgetController.signal;
       const budgetTimer = setTimeout(() => budgetController.abort(new FhirRequestError('timeout')), settings.callBudgetMs);
       try {
+        let contextPatientNotFound = false;
         await Promise.all(
           toFetch.map(async ([key, plan]) => {
             const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
@@ -201,12 +205,20 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
               fetched.push({ key, outcome: 'ok' });
             } catch (err) {
               const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
+              if (kind === 'not-found' && READS_CONTEXT_PATIENT.test(input.templates[key] ?? '')) contextPatientNotFound = true;
               const detail = err instanceof FhirRequestError && err.detail ? ` (${err.detail})` : '';
               data[key] = { known: false, reason: `${failureReason(kind, settings)}${detail}`, source: 'fhir' };
               fetched.push({ key, outcome: kind });
             }
           }),
         );
+        // The server does not know the patient in context: what its searches returned (usually nothing) says
+        // nothing about this patient, so "none found" would be a false all-clear.
+        if (contextPatientNotFound) {
+          for (const [key] of toFetch) {
+            if (data[key]?.known) data[key] = { known: false, reason: 'the patient in context was not found on the FHIR server', source: 'fhir' };
+          }
+        }
       } finally {
         clearTimeout(budgetTimer);
       }

@@ -109,6 +109,15 @@ describe('gathering data per prefetch key', () => {
     expect(timings.fhirMs).toBeGreaterThan(100);
   });
 
+  it('patient-not-found-on-server-makes-every-fetched-key-unknown (not "none found")', async () => {
+    handler = (_req, url) => (url.pathname.includes('/Patient/') ? { status: 404, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] } } : { body: searchset([]) });
+    const { data } = await gather();
+    for (const key of ['patient', 'conditions', 'observations']) {
+      expect(data[key]).toMatchObject({ known: false, source: 'fhir' });
+    }
+    expect(data['conditions']).toMatchObject({ reason: 'the patient in context was not found on the FHIR server' });
+  });
+
   it('uses present keys, reads null as "none", and refetches a key the EHR reported as failed', async () => {
     seen.length = 0;
     handler = () => ({ body: searchset([{ resourceType: 'Observation', id: 'o1', status: 'final' }]) });
