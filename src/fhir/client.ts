@@ -92,6 +92,14 @@ function toFhirError(err: unknown, signal: AbortSignal): FhirRequestError {
   return new FhirRequestError('unreachable');
 }
 
+/** A promise that rejects with the signal's reason when it aborts, and never settles otherwise. */
+function rejectedOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 // One fhir-kit-client per server, reused across calls: a client per call cost a keep-alive agent
 // and its maps each time. Servers are few (production allows only the allowlist); the cache is bounded anyway.
 const clients = new LRUCache<string, Client>({ max: 100 });
@@ -128,7 +136,13 @@ export function createFhirReader(
       else signal.addEventListener('abort', onCallAbort, { once: true });
       let result: unknown;
       try {
-        result = await client.request(url, { options: { signal: deadline.signal, headers, dispatcher, redirect: 'manual' } as never });
+        // Raced with the deadline: the bundled fetch can leave a body read unsettled when the policy aborts a
+        // response while fetch has paused it (seen against a server that streams forever: the call then never
+        // answered). The socket is destroyed by the abort either way; only the promise is left behind.
+        result = await Promise.race([
+          client.request(url, { options: { signal: deadline.signal, headers, dispatcher, redirect: 'manual' } as never }),
+          rejectedOnAbort(deadline.signal),
+        ]);
       } catch (err) {
         throw toFhirError(err, deadline.signal);
       } finally {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { setMaxListeners } from 'node:events';
 import { InvalidRequest, PreconditionFailed } from '../errors.js';
 import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink, queriedType, searchsetProblem } from './bundle.js';
@@ -188,6 +189,8 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
       // can be collected early); each read adds its own per-query deadline.
       const budgetController = new AbortController();
       const budget = budgetController.signal;
+      // Every read of the call (a dozen keys, their pages and Medication reads) listens on this one signal.
+      setMaxListeners(0, budget);
       const budgetTimer = setTimeout(() => budgetController.abort(new FhirRequestError('timeout')), settings.callBudgetMs);
       try {
         let contextPatientNotFound = false;

@@ -117,6 +117,23 @@ describe('outbound FHIR requests under one policy', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  // Reproducer (CI, 2026-11-29): against a server streaming every key forever, about one call in five never
+  // answered: the call-wide byte cap aborted a response while fetch had paused it, and fetch's body read never settled.
+  it('a dozen reads at once from a server streaming forever all settle by their deadline, call after call', async () => {
+    const keys = ['Condition', 'MedicationStatement', 'MedicationRequest', 'MedicationDispense', 'Observation', 'Procedure', 'Device', 'AllergyIntolerance', 'QuestionnaireResponse', 'Encounter', 'Immunization', 'CarePlan'];
+    const many = Object.fromEntries(keys.map((k) => [k, `${k}?patient={{context.patientId}}`]));
+    for (let round = 0; round < 8; round++) {
+      const s = faults.scenario([patient], { '*': 'endless' });
+      const started = Date.now();
+      const { data } = await gatherData(
+        { templates: many, required: [], prefetch: undefined, context: { patientId: 'p1' }, fhirServer: s.base },
+        { settings: { ...settings, queryTimeoutMs: 1000, callBudgetMs: 2000 }, readerFor: createFhirReader },
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+      for (const k of keys) expect(data[k]).toMatchObject({ known: false });
+    }
+  }, 60_000);
+
   it('the call budget stops every read still running', async () => {
     const s = faults.scenario([condition], { Condition: 'hang' });
     const reader = createFhirReader(s.base, undefined, { ...DEFAULT_READER_LIMITS, queryTimeoutMs: 60_000 });
