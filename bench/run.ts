@@ -34,7 +34,10 @@ const CONNECTIONS = flag('connections', 10);
 /** Rounds the measured seconds of each case are split into, interleaved across the cases. */
 const ROUNDS = flag('rounds', 5);
 /** --cases=floor,patientView: run only these (for quick comparisons); the full run is what results.json records. */
-const ONLY = process.argv.find((a) => a.startsWith('--cases='))?.split('=')[1]?.split(',');
+const ONLY = process.argv
+  .find((a) => a.startsWith('--cases='))
+  ?.split('=')[1]
+  ?.split(',');
 
 interface Running {
   child: ChildProcess;
@@ -140,7 +143,10 @@ async function measureInRounds(cases: [string, HttpCase][]): Promise<HttpResult[
 }
 
 /** Proves each case does the work it claims before it is timed: the right answer, not just a 200. */
-async function check(c: HttpCase, expectation: (body: { cards: { summary: string }[]; extension?: Record<string, unknown> }) => string | undefined): Promise<void> {
+async function check(
+  c: HttpCase,
+  expectation: (body: { cards: { summary: string }[]; extension?: Record<string, unknown> }) => string | undefined,
+): Promise<void> {
   const body = Array.isArray(c.body) ? c.body[0] : c.body;
   const res = await fetch(`${c.server.url}${c.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await res.json()) as Parameters<typeof expectation>[0];
@@ -150,7 +156,8 @@ async function check(c: HttpCase, expectation: (body: { cards: { summary: string
 
 function table(results: HttpResult[], engine: { size: number; medianUs: number; p99Us: number }): string {
   const rows = results.map(
-    (r) => `| ${r.name} | ${r.rps} | ${r.ofFloor === undefined ? '—' : `${Math.round(r.ofFloor * 100)}%`} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.rssMb} |`,
+    (r) =>
+      `| ${r.name} | ${r.rps} | ${r.ofFloor === undefined ? '—' : `${Math.round(r.ofFloor * 100)}%`} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.rssMb} |`,
   );
   return [
     '| case | req/s | of floor | p50 ms | p90 ms | p99 ms | errors | server RSS MB |',
@@ -176,7 +183,13 @@ async function main(): Promise<void> {
   const token = { access_token: 'bench-token', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'trd-cds' };
   const draft = { ...ketamineDraft(40), subject: { reference: `Patient/${fixture.patientId}` } };
   const patientView = { hook: 'patient-view', hookInstance: '7d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4d', context, prefetch };
-  const noPrefetch = (fhirServer: string) => ({ hook: 'patient-view', hookInstance: '7d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4e', context, fhirServer, fhirAuthorization: token });
+  const noPrefetch = (fhirServer: string) => ({
+    hook: 'patient-view',
+    hookInstance: '7d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4e',
+    context,
+    fhirServer,
+    fhirAuthorization: token,
+  });
   const orderSelect = {
     hook: 'order-select',
     hookInstance: '7d3c1a2b-4e5f-4a6b-8c7d-9e0f1a2b3c4f',
@@ -192,16 +205,31 @@ async function main(): Promise<void> {
     noPrefetchFast: { name: 'patient-view, no prefetch, FHIR on loopback', server: trdFetching, path: pv, body: noPrefetch(fhirFast) },
   };
 
-  const withPrefetch = await fetch(`${trd.url}${pv}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patientView) }).then((r) => r.json());
+  const withPrefetch = await fetch(`${trd.url}${pv}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(patientView),
+  }).then((r) => r.json());
   const sameAsPrefetch = (b: { extension?: Record<string, unknown> }) =>
-    JSON.stringify(b.extension) === JSON.stringify((withPrefetch as { extension?: unknown }).extension) ? undefined : 'assessment differs from the prefetch one';
+    JSON.stringify(b.extension) === JSON.stringify((withPrefetch as { extension?: unknown }).extension)
+      ? undefined
+      : 'assessment differs from the prefetch one';
   await check(cases.patientView!, (b) => (b.cards.length > 0 ? undefined : 'no cards'));
   await check(cases.orderSelect!, (b) => (b.cards.some((c) => /ketamine/i.test(c.summary)) ? undefined : 'no ketamine card'));
   await check(cases.noPrefetchSlow!, sameAsPrefetch);
   await check(cases.noPrefetchFast!, sameAsPrefetch);
 
-  const machine = { date: new Date().toISOString().slice(0, 10), cpus: cpus().length, cpu: cpus()[0]?.model.trim(), memoryGb: Math.round(totalmem() / 1e9), node: process.version, nodeFlags: PRODUCTION_NODE_FLAGS };
-  console.log(`trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node} ${PRODUCTION_NODE_FLAGS.join(' ')}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s${SOAK ? '' : ` per case in ${PROFILE ? 1 : ROUNDS} interleaved rounds`}`);
+  const machine = {
+    date: new Date().toISOString().slice(0, 10),
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model.trim(),
+    memoryGb: Math.round(totalmem() / 1e9),
+    node: process.version,
+    nodeFlags: PRODUCTION_NODE_FLAGS,
+  };
+  console.log(
+    `trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node} ${PRODUCTION_NODE_FLAGS.join(' ')}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s${SOAK ? '' : ` per case in ${PROFILE ? 1 : ROUNDS} interleaved rounds`}`,
+  );
 
   if (SOAK) {
     await soak({ ...cases.patientView!, name: 'soak: patient-view, alternately with and without prefetch', body: [patientView, noPrefetch(fhirFast)] });
@@ -230,7 +258,10 @@ async function main(): Promise<void> {
     const engine = benchEngine(300);
     const markdown = table([...results, ...alone], engine);
     const targets = checkTargets(results, alone, engine);
-    writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify({ machine, connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, results, oneConnection: alone, engine, targets }, null, 2)}\n`);
+    writeFileSync(
+      join(projectRoot, 'bench', 'results.json'),
+      `${JSON.stringify({ machine, connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, results, oneConnection: alone, engine, targets }, null, 2)}\n`,
+    );
     const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${machine.nodeFlags.join(' ')}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
     writeFileSync(join(projectRoot, 'bench', 'results.md'), md);
     console.log(`\n${md}`);

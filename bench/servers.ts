@@ -58,7 +58,10 @@ process.on('message', (message) => {
   if (message === 'rss') process.send!({ rss: process.memoryUsage().rss });
   if (message === 'profile-start') {
     profiler.connect();
-    void profiler.post('Profiler.enable').then(() => profiler.post('Profiler.start')).then(() => process.send!({ profiling: true }));
+    void profiler
+      .post('Profiler.enable')
+      .then(() => profiler.post('Profiler.start'))
+      .then(() => process.send!({ profiling: true }));
   }
   if (message === 'profile-stop') {
     void profiler.post('Profiler.stop').then(({ profile }) => {

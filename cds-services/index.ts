@@ -9,5 +9,8 @@ import { patientViewService } from './trd-patient-view/service.js';
 /** The three services; with an explanation store, patient-view keeps each call's full assessment for its TRD card's link. */
 export function createServices(knowledge: TrdKnowledge, options: { explanations?: ExplanationStore } = {}): AnyCdsService[] {
   // Every service describes its call in the assessment extension; the engine lists snoozed cards there.
-  return [patientViewService(knowledge, options.explanations), orderSelectService(knowledge), orderSignService(knowledge)].map((s) => ({ ...s, extensionKey: ASSESSMENT_EXTENSION }));
+  return [patientViewService(knowledge, options.explanations), orderSelectService(knowledge), orderSignService(knowledge)].map((s) => ({
+    ...s,
+    extensionKey: ASSESSMENT_EXTENSION,
+  }));
 }

@@ -58,8 +58,14 @@ const extra = (system: string, code: string, display: string, verification: Veri
   source,
   verification,
 });
-const codeIn = (...codes: string[]) => (c: RefCode) => codes.includes(c.code!);
-const notIn = (...codes: string[]) => (c: RefCode) => !codes.includes(c.code!);
+const codeIn =
+  (...codes: string[]) =>
+  (c: RefCode) =>
+    codes.includes(c.code!);
+const notIn =
+  (...codes: string[]) =>
+  (c: RefCode) =>
+    !codes.includes(c.code!);
 
 interface Def {
   slug: string;
@@ -79,7 +85,10 @@ const RX = SYSTEM.rxnorm;
 const LOCAL = `${CANONICAL_BASE}/CodeSystem/trd-assessment`;
 const KNOWLEDGE = 'general RxNorm knowledge; not in the shared reference — confirm on a terminology server';
 
-const isFlag = (flag: string, value: unknown = true) => (c: RefCode) => c[flag] === value;
+const isFlag =
+  (flag: string, value: unknown = true) =>
+  (c: RefCode) =>
+    c[flag] === value;
 const notFlag = (flag: string) => (c: RefCode) => !c[flag];
 
 const ICD = SYSTEM.icd10cm;
@@ -91,7 +100,21 @@ const POSTPARTUM = [
 ];
 const MANIA_ICD = [
   ...['F30.10', 'F30.11', 'F30.12', 'F30.13', 'F30.2', 'F30.8', 'F30.9'].map((c) =>
-    extra(ICD, c, { 'F30.10': 'Manic episode without psychotic symptoms, unspecified', 'F30.11': 'Manic episode without psychotic symptoms, mild', 'F30.12': 'Manic episode without psychotic symptoms, moderate', 'F30.13': 'Manic episode, severe, without psychotic symptoms', 'F30.2': 'Manic episode, severe with psychotic symptoms', 'F30.8': 'Other manic episodes', 'F30.9': 'Manic episode, unspecified' }[c]!, 'verified', REV2),
+    extra(
+      ICD,
+      c,
+      {
+        'F30.10': 'Manic episode without psychotic symptoms, unspecified',
+        'F30.11': 'Manic episode without psychotic symptoms, mild',
+        'F30.12': 'Manic episode without psychotic symptoms, moderate',
+        'F30.13': 'Manic episode, severe, without psychotic symptoms',
+        'F30.2': 'Manic episode, severe with psychotic symptoms',
+        'F30.8': 'Other manic episodes',
+        'F30.9': 'Manic episode, unspecified',
+      }[c]!,
+      'verified',
+      REV2,
+    ),
   ),
   ...refs('bipolar', codeIn('F31.0', 'F31.10', 'F31.11', 'F31.12', 'F31.13', 'F31.2', 'F31.60', 'F31.61', 'F31.62', 'F31.63', 'F31.64')),
 ];
@@ -105,8 +128,27 @@ const MANIA_SNOMED = [
   ...refs('bipolar', codeIn('68569003')),
 ];
 const BIPOLAR_PSYCHOTIC_SNOMED = [
-  '4441000', '26530004', '70546001', '28663008', '78640000', '33380008', '41832009', '13581000', '86058007', '10981006', '64731001',
-  '10875004', '59617007', '54761006', '26203008', '30520009', '19300006', '20960007', '191586008', '191595000', '191641004',
+  '4441000',
+  '26530004',
+  '70546001',
+  '28663008',
+  '78640000',
+  '33380008',
+  '41832009',
+  '13581000',
+  '86058007',
+  '10981006',
+  '64731001',
+  '10875004',
+  '59617007',
+  '54761006',
+  '26203008',
+  '30520009',
+  '19300006',
+  '20960007',
+  '191586008',
+  '191595000',
+  '191641004',
 ].map((c) => extra(SCT, c, 'Bipolar or manic disorder with psychotic features (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED));
 
 const acuteHeartFailure = ['I50.21', 'I50.23', 'I50.31', 'I50.33', 'I50.41', 'I50.43', 'I50.811', 'I50.813'];
@@ -116,7 +158,8 @@ const defs: Def[] = [
   {
     slug: 'mdd-current-episode',
     title: 'Major depressive disorder, current episode',
-    purpose: 'EL-1: MDD that can anchor a TRD work-up (not in remission). SNOMED 35489007 "Depressive disorder" is moved to needs-confirmation: it does not establish MDD.',
+    purpose:
+      'EL-1: MDD that can anchor a TRD work-up (not in remission). SNOMED 35489007 "Depressive disorder" is moved to needs-confirmation: it does not establish MDD.',
     source: 'rules.md 2.1; codes.json mdd_index_qualifying, mdd_snomed; verification.md 5 (TRD 1153570009)',
     codes: [
       ...refs('mdd_index_qualifying', notFlag('in_remission')),
@@ -143,7 +186,8 @@ const defs: Def[] = [
     slug: 'depression-needs-confirmation',
     title: 'Depression that needs confirmation as MDD',
     purpose: 'EL-1: codes that do not by themselves establish MDD; the card asks the clinician to confirm.',
-    source: 'rules.md 2.1; codes.json depression_non_mdd_or_ambiguous; SNOMED 35489007 from mdd_snomed; revision-2.md EL-1 and Appendix B (O90.6, O99.34x; F32.81 PMDD is not a depressive episode)',
+    source:
+      'rules.md 2.1; codes.json depression_non_mdd_or_ambiguous; SNOMED 35489007 from mdd_snomed; revision-2.md EL-1 and Appendix B (O90.6, O99.34x; F32.81 PMDD is not a depressive episode)',
     codes: [
       ...refs('depression_non_mdd_or_ambiguous', notIn('F32.81')),
       ...refs('mdd_snomed', codeIn('35489007')),
@@ -169,7 +213,8 @@ const defs: Def[] = [
   {
     slug: 'bipolar-disorder',
     title: 'Bipolar disorder',
-    purpose: 'RC-1 and EL-9 (revision 2): every bipolar and manic code; RC-1 itself leaves out those in mania-current-episode (CI-12) and psychotic-disorders (CI-2).',
+    purpose:
+      'RC-1 and EL-9 (revision 2): every bipolar and manic code; RC-1 itself leaves out those in mania-current-episode (CI-12) and psychotic-disorders (CI-2).',
     source: 'rules.md 2.2; codes.json bipolar; revision-2.md EL-9 (F30.x), CI-2 and CI-12 (SNOMED bipolar concepts)',
     codes: [...refs('bipolar'), ...MANIA_ICD, ...MANIA_SNOMED, ...BIPOLAR_PSYCHOTIC_SNOMED],
     textMatch: ['bipolar', 'manic depression', 'manic-depressive'],
@@ -179,9 +224,7 @@ const defs: Def[] = [
     title: 'Bipolar depression (current or most recent episode depressed; bipolar II)',
     purpose: 'EL-1 (revision 2): bipolar depression without an MDD code does not meet EL-1; the card says why.',
     source: 'revision-2.md EL-1 (F31.30-F31.32, F31.4, F31.5, F31.81; SNOMED bipolar II)',
-    codes: [
-      ...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003')),
-    ],
+    codes: [...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003'))],
   },
   {
     slug: 'mania-current-episode',
@@ -233,13 +276,16 @@ const defs: Def[] = [
     source: 'revision-2.md EL-12 and Appendix B (catatonia); SNOMED concepts not traced to codes.json (Appendix C)',
     codes: [
       extra(ICD, 'F06.1', 'Catatonic disorder due to known physiological condition', 'verified', REV2),
-      ...['21900002', '22407005', '17782008', '73471000', '231442003'].map((c) => extra(SCT, c, 'Catatonia or catatonic features (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED)),
+      ...['21900002', '22407005', '17782008', '73471000', '231442003'].map((c) =>
+        extra(SCT, c, 'Catatonia or catatonic features (SNOMED CT; display not given in the reference)', 'unverified', REV2_UNTRACED),
+      ),
     ],
   },
   {
     slug: 'psychotic-disorders',
     title: 'Psychotic disorders (active psychosis)',
-    purpose: 'CI-2. Includes MDD with psychotic features, substance-induced psychosis and (revision 2) every bipolar and manic code with psychotic features. F21 is in psychosis-spectrum-confirm instead.',
+    purpose:
+      'CI-2. Includes MDD with psychotic features, substance-induced psychosis and (revision 2) every bipolar and manic code with psychotic features. F21 is in psychosis-spectrum-confirm instead.',
     source: 'rules.md 2.3; codes.json psychotic_disorders; SNOMED MDD-with-psychotic-features from mdd_snomed; revision-2.md CI-2',
     codes: [
       ...refs('psychotic_disorders', notIn('F21')),
@@ -288,7 +334,8 @@ const defs: Def[] = [
   {
     slug: 'suicidality-acute',
     title: 'Acute suicidal ideation or attempt',
-    purpose: 'CI-1 (recorded within 30 days). The reference flags R45.851 and T14.91XA as acute and CI-1 names 6471006, 304594002, 247650009; 267073005, 711561004 and 102911000 are added as findings of current risk.',
+    purpose:
+      'CI-1 (recorded within 30 days). The reference flags R45.851 and T14.91XA as acute and CI-1 names 6471006, 304594002, 247650009; 267073005, 711561004 and 102911000 are added as findings of current risk.',
     source: 'rules.md 2.12 and CI-1; codes.json suicidality',
     codes: refs('suicidality', codeIn('R45.851', 'T14.91XA', '6471006', '304594002', '247650009', '267073005', '711561004', '102911000')),
   },
@@ -300,7 +347,13 @@ const defs: Def[] = [
     codes: refs('suicidality', codeIn('T14.91XD', 'T14.91XS', 'Z91.5', 'Z91.51', 'Z91.52', 'R45.88', '425104003')),
   },
   // ---- Pregnancy (CI-4) ----
-  { slug: 'pregnancy-conditions', title: 'Pregnancy', purpose: 'CI-4 (active, within 280 days)', source: 'rules.md 2.5; codes.json pregnancy', codes: refs('pregnancy') },
+  {
+    slug: 'pregnancy-conditions',
+    title: 'Pregnancy',
+    purpose: 'CI-4 (active, within 280 days)',
+    source: 'rules.md 2.5; codes.json pregnancy',
+    codes: refs('pregnancy'),
+  },
   {
     slug: 'pregnancy-status-observation',
     title: 'Pregnancy status observation',
@@ -468,7 +521,18 @@ const defs: Def[] = [
       extra(SCT, '118425005', 'Cerebral ventricular reservoir device (physical object)', 'secondary'),
       extra(SCT, '102314001', 'Embolization coil, device (physical object)', 'secondary'),
     ],
-    textMatch: ['cochlear implant', 'aneurysm clip', 'deep brain stimulator', 'vagus nerve stimulator', 'vagal nerve stimulator', 'neurostimulator', 'shunt', 'embolization coil', 'bullet fragment', 'shrapnel'],
+    textMatch: [
+      'cochlear implant',
+      'aneurysm clip',
+      'deep brain stimulator',
+      'vagus nerve stimulator',
+      'vagal nerve stimulator',
+      'neurostimulator',
+      'shunt',
+      'embolization coil',
+      'bullet fragment',
+      'shrapnel',
+    ],
   },
   {
     slug: 'tms-implant-needs-confirmation',
@@ -550,12 +614,34 @@ const defs: Def[] = [
       extra(RX, '89013', 'aripiprazole', 'verified', REV2),
       extra(RX, '1667655', 'cariprazine', 'unverified', `revision-2.md RC-1 (IN U); ${KNOWLEDGE}`),
     ],
-    textMatch: ['lithium', 'lithobid', 'valproate', 'valproic acid', 'divalproex', 'depakote', 'lamotrigine', 'lamictal', 'carbamazepine', 'tegretol', 'quetiapine', 'seroquel', 'lurasidone', 'latuda', 'olanzapine', 'zyprexa', 'aripiprazole', 'abilify', 'cariprazine', 'vraylar'],
+    textMatch: [
+      'lithium',
+      'lithobid',
+      'valproate',
+      'valproic acid',
+      'divalproex',
+      'depakote',
+      'lamotrigine',
+      'lamictal',
+      'carbamazepine',
+      'tegretol',
+      'quetiapine',
+      'seroquel',
+      'lurasidone',
+      'latuda',
+      'olanzapine',
+      'zyprexa',
+      'aripiprazole',
+      'abilify',
+      'cariprazine',
+      'vraylar',
+    ],
   },
   {
     slug: 'lithium-ingredients',
     title: 'Lithium',
-    purpose: 'EL-2.6 (revision 2): a lithium augmentation is judged by serum level, or failing that by the lithium carbonate dose, not by an ingredient dose row.',
+    purpose:
+      'EL-2.6 (revision 2): a lithium augmentation is judged by serum level, or failing that by the lithium carbonate dose, not by an ingredient dose row.',
     source: 'revision-2.md EL-2.6; verification.md 1',
     codes: [extra(RX, '6448', 'lithium', 'verified', REV2), extra(RX, '42351', 'lithium carbonate', 'verified', REV2)],
   },
@@ -577,7 +663,13 @@ const defs: Def[] = [
     source: 'revision-2.md EL-11 and Appendix B (CPT 90870 U; an ECT procedure concept U)',
     codes: [
       extra(SYSTEM.cpt, '90870', 'Electroconvulsive therapy (includes necessary monitoring)', 'unverified', REV2),
-      extra(SCT, '23835007', 'Electroconvulsive therapy (procedure)', 'unverified', `revision-2.md Appendix C (an ECT procedure concept U); ${'SNOMED CT general knowledge'}`),
+      extra(
+        SCT,
+        '23835007',
+        'Electroconvulsive therapy (procedure)',
+        'unverified',
+        `revision-2.md Appendix C (an ECT procedure concept U); ${'SNOMED CT general knowledge'}`,
+      ),
     ],
     textMatch: ['electroconvulsive', 'ECT'],
   },
@@ -610,7 +702,8 @@ const defs: Def[] = [
   {
     slug: 'cns-depressant-ingredients',
     title: 'CNS depressants (benzodiazepines, opioids, hypnotics)',
-    purpose: 'RC-3. The reference points at VSAC 2.16.840.1.113762.1.4.1248.134 without listing codes: common ingredients are matched by RxCUI (unverified) and by name.',
+    purpose:
+      'RC-3. The reference points at VSAC 2.16.840.1.113762.1.4.1248.134 without listing codes: common ingredients are matched by RxCUI (unverified) and by name.',
     source: 'rules.md RC-3; codes from general RxNorm knowledge',
     codes: [
       extra(RX, '596', 'alprazolam', 'unverified', KNOWLEDGE),
@@ -625,9 +718,31 @@ const defs: Def[] = [
       extra(RX, '39993', 'zolpidem', 'unverified', KNOWLEDGE),
     ],
     textMatch: [
-      'alprazolam', 'lorazepam', 'clonazepam', 'diazepam', 'temazepam', 'chlordiazepoxide', 'clorazepate', 'oxazepam', 'midazolam',
-      'oxycodone', 'hydrocodone', 'morphine', 'methadone', 'fentanyl', 'hydromorphone', 'oxymorphone', 'codeine', 'tramadol', 'tapentadol', 'buprenorphine',
-      'zolpidem', 'eszopiclone', 'zaleplon', 'phenobarbital', 'butalbital',
+      'alprazolam',
+      'lorazepam',
+      'clonazepam',
+      'diazepam',
+      'temazepam',
+      'chlordiazepoxide',
+      'clorazepate',
+      'oxazepam',
+      'midazolam',
+      'oxycodone',
+      'hydrocodone',
+      'morphine',
+      'methadone',
+      'fentanyl',
+      'hydromorphone',
+      'oxymorphone',
+      'codeine',
+      'tramadol',
+      'tapentadol',
+      'buprenorphine',
+      'zolpidem',
+      'eszopiclone',
+      'zaleplon',
+      'phenobarbital',
+      'butalbital',
     ],
   },
   {
@@ -647,7 +762,8 @@ const defs: Def[] = [
   {
     slug: 'ketamine-products',
     title: 'Ketamine (ingredient and injectable products)',
-    purpose: 'Draft-order detection, CI-8 allergy, EL-3 prior course. SCD/SBD codes are inferred (verification.md 3); the ingredient and the name are the reliable routes.',
+    purpose:
+      'Draft-order detection, CI-8 allergy, EL-3 prior course. SCD/SBD codes are inferred (verification.md 3); the ingredient and the name are the reliable routes.',
     source: 'rules.md 3.2; verification.md 3',
     codes: [
       ...refs('esketamine_ketamine_products', codeIn('6130')),
@@ -777,10 +893,25 @@ const defs: Def[] = [
     title: 'Blood pressure panel',
     purpose: 'CI-6, RC-5, EL-5 (DS-1: both panels, with 8480-6/8462-4 components)',
     source: 'rules.md 4.2; revision-2 DS-1',
-    codes: [...refs('vitals', codeIn('85354-9')), extra(LA, '55284-4', 'Blood pressure systolic and diastolic', 'secondary', 'shared/clinical/revision-2.md DS-1 (public FHIR implementation data: every Synthea BP)')],
+    codes: [
+      ...refs('vitals', codeIn('85354-9')),
+      extra(
+        LA,
+        '55284-4',
+        'Blood pressure systolic and diastolic',
+        'secondary',
+        'shared/clinical/revision-2.md DS-1 (public FHIR implementation data: every Synthea BP)',
+      ),
+    ],
   },
   { slug: 'systolic-blood-pressure', title: 'Systolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8480-6')) },
-  { slug: 'diastolic-blood-pressure', title: 'Diastolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8462-4')) },
+  {
+    slug: 'diastolic-blood-pressure',
+    title: 'Diastolic blood pressure',
+    purpose: 'CI-6, RC-5',
+    source: 'rules.md 4.2',
+    codes: refs('vitals', codeIn('8462-4')),
+  },
   { slug: 'heart-rate', title: 'Heart rate', purpose: 'EL-5, MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8867-4')) },
   { slug: 'oxygen-saturation', title: 'Oxygen saturation', purpose: 'MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('2708-6', '59408-5')) },
   { slug: 'body-weight', title: 'Body weight', purpose: 'EL-7, MO-1', source: 'rules.md 4.2', codes: refs('vitals', codeIn('29463-7', '3141-9')) },
@@ -862,7 +993,11 @@ const codeSystem: fhir4.CodeSystem = {
   concept: [
     { code: 'madrs-total', display: 'MADRS total score', definition: 'Montgomery-Asberg Depression Rating Scale total (0-60).' },
     { code: 'hamd17-total', display: 'HAM-D 17 total score', definition: 'Hamilton Depression Rating Scale, 17 items, total (0-52).' },
-    { code: 'qids-sr16-total', display: 'QIDS-SR16 total score', definition: 'Quick Inventory of Depressive Symptomatology, self-report, 16 items, total (0-27).' },
+    {
+      code: 'qids-sr16-total',
+      display: 'QIDS-SR16 total score',
+      definition: 'Quick Inventory of Depressive Symptomatology, self-report, 16 items, total (0-27).',
+    },
     { code: 'cgi-s', display: 'CGI-S', definition: 'Clinical Global Impression - Severity (1-7).' },
     ...LOCAL_CODES,
   ],
@@ -888,7 +1023,9 @@ const rows = defs.map((d) => {
   const vs = valueSet(d);
   const concepts = vs.compose!.include.flatMap((i) => i.concept ?? []);
   const families = vs.compose!.include.filter((i) => i.filter?.length);
-  const flagged = concepts.filter((c) => c.extension?.some((e) => e.url === EXT.codeVerification)).length + families.filter((i) => i.extension?.some((e) => e.url === EXT.codeVerification)).length;
+  const flagged =
+    concepts.filter((c) => c.extension?.some((e) => e.url === EXT.codeVerification)).length +
+    families.filter((i) => i.extension?.some((e) => e.url === EXT.codeVerification)).length;
   const count = families.length ? `${concepts.length} + ${families.length} families` : `${concepts.length}`;
   return `| \`${d.slug}\` | ${d.title} | ${vs.url} | ${count} | ${flagged} | ${d.source} |`;
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: the lint check, then vitest once, then the plain "N passed, N failed" line CI reads.
+// `npm test`: the lint and format checks, then vitest once, then the plain "N passed, N failed" line CI reads.
 // A test file that fails to load (or fails outside its tests) counts as a failed test, and a failed
-// lint check counts as one failed test, so the exit code and the line always agree. Arguments go to vitest (a targeted run, e.g. `npm test -- test/http`); lint runs only on full runs.
+// lint or format check counts as one failed test, so the exit code and the line always agree. Arguments go to vitest (a targeted run, e.g. `npm test -- test/http`); lint runs only on full runs.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -21,6 +21,7 @@ const run = (label, argv) => {
 let checksFailed = 0;
 if (args.length === 0) {
   if (!run('lint', ['node_modules/eslint/bin/eslint.js', '.'])) checksFailed++;
+  if (!run('format check (npm run format fixes it)', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level=warn', '.'])) checksFailed++;
 }
 
 const vitest = spawnSync(

@@ -161,7 +161,10 @@ export function createApp(deps: AppDeps): express.Express {
     const authGaps = missingAuthorizationMembers(request.fhirAuthorization);
     if (authGaps.length) {
       // Tolerated (the token alone is enough to read), but the EHR should know: names of members only, never the token.
-      logger.warn({ reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), missing: authGaps }, 'fhirAuthorization lacks members CDS Hooks requires');
+      logger.warn(
+        { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), missing: authGaps },
+        'fhirAuthorization lacks members CDS Hooks requires',
+      );
     }
     // The snooze look-up (cached) runs while the data is gathered.
     const record = deps.store?.beginCall({
@@ -240,7 +243,13 @@ export function createApp(deps: AppDeps): express.Express {
     for (const [outcome, n] of Object.entries(outcomes)) countFeedback(service.id, outcome, n);
     const stored = deps.store ? await deps.store.feedback(service.id, items).catch(() => undefined) : undefined;
     res.locals['logFields'] = {
-      feedback: { items: items.length, outcomes, acceptedSuggestions, overrideReasons, ...(stored ? { unmatched: stored.unmatched, snoozed: stored.snoozed } : {}) },
+      feedback: {
+        items: items.length,
+        outcomes,
+        acceptedSuggestions,
+        overrideReasons,
+        ...(stored ? { unmatched: stored.unmatched, snoozed: stored.snoozed } : {}),
+      },
     };
     if (deps.store && !stored) throw new ServiceUnavailable('Feedback could not be stored; retry later');
     res.status(200).json({});

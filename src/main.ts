@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   collectProcessMetrics();
   const production = config.nodeEnv === 'production';
   for (const prefix of config.fhir.serverAllowlist.filter((p) => p.startsWith('http:'))) {
-    if (production) logger.warn({ prefix: cut(prefix, 256) }, 'FHIR_SERVER_ALLOWLIST names a plain http:// server: the EHR access token travels unencrypted to it');
+    if (production)
+      logger.warn({ prefix: cut(prefix, 256) }, 'FHIR_SERVER_ALLOWLIST names a plain http:// server: the EHR access token travels unencrypted to it');
   }
   if (production && config.metrics.port === undefined && !config.metrics.token) {
     logger.warn('/metrics is off: set METRICS_PORT (a port kept off the public network) or METRICS_TOKEN');

@@ -55,7 +55,8 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   const services = createServices(knowledge, { explanations });
   const store = CdsStore.start(config.store, { logger, clock: systemClock, overrideReasonSystem: SYSTEM.cardOverrideReason });
   const authenticate = config.auth.requireJwt ? jwtAuthenticator(config, systemClock, logger, store.replay) : undefined;
-  if (config.auth.requireJwt && !store.replay) logger.info('JWT replay check is per instance (embedded database); set DATABASE_URL to share it across replicas');
+  if (config.auth.requireJwt && !store.replay)
+    logger.info('JWT replay check is per instance (embedded database); set DATABASE_URL to share it across replicas');
   const pages = [...(config.tryPage ? [tryPage(config)] : []), ...(explanations.enabled ? [explainPage(explanations)] : [])];
   if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
   const thresholdsFile = config.thresholdsFile ?? THRESHOLD_DEFAULTS;
@@ -90,7 +91,12 @@ export function explainPage(store: ExplanationStore) {
  * public sandbox's issuer is refused at start-up unless ALLOW_SANDBOX_ISSUER is set, and then each
  * call it signs is logged at warn. Unreachable key sets are logged at warn with issuer, URL and cause.
  */
-export function jwtAuthenticator(config: Config, clock: Clock = systemClock, logger?: Logger, sharedReplay?: SharedReplayGuard): NonNullable<AppDeps['authenticate']> {
+export function jwtAuthenticator(
+  config: Config,
+  clock: Clock = systemClock,
+  logger?: Logger,
+  sharedReplay?: SharedReplayGuard,
+): NonNullable<AppDeps['authenticate']> {
   const file = config.auth.trustedIssuersFile!;
   const issuers = loadTrustedIssuers(file);
   const production = config.nodeEnv === 'production';
@@ -101,7 +107,8 @@ export function jwtAuthenticator(config: Config, clock: Clock = systemClock, log
     ]);
   }
   const warnSandbox = production && hasSandbox;
-  if (warnSandbox) logger?.warn({ iss: SANDBOX_ISSUER }, 'ALLOW_SANDBOX_ISSUER is on: tokens signed with the public sandbox key are accepted (test deployments only)');
+  if (warnSandbox)
+    logger?.warn({ iss: SANDBOX_ISSUER }, 'ALLOW_SANDBOX_ISSUER is on: tokens signed with the public sandbox key are accepted (test deployments only)');
   const verifier = new JwtVerifier(issuers, {
     algorithms: config.auth.algorithms,
     clockSkewSeconds: config.auth.clockSkewSeconds,
@@ -111,13 +118,15 @@ export function jwtAuthenticator(config: Config, clock: Clock = systemClock, log
     // Never the caller's Host in production (config requires PUBLIC_BASE_URL there).
     audienceFromHost: !production,
     clock,
-    onKeysUnavailable: (f) => logger?.warn({ iss: f.iss, jwksUri: f.jwksUri, cause: f.cause }, 'JWKS unavailable: tokens of this issuer are refused until its keys can be fetched'),
+    onKeysUnavailable: (f) =>
+      logger?.warn({ iss: f.iss, jwksUri: f.jwksUri, cause: f.cause }, 'JWKS unavailable: tokens of this issuer are refused until its keys can be fetched'),
     ...(sharedReplay ? { sharedReplay } : {}),
   });
   if (!warnSandbox) return (req) => verifier.verify(req);
   return async (req) => {
     const caller = await verifier.verify(req);
-    if (caller.iss === SANDBOX_ISSUER) logger?.warn({ iss: caller.iss, jti: caller.jti.slice(0, 64) }, 'call signed by the public sandbox issuer accepted (ALLOW_SANDBOX_ISSUER)');
+    if (caller.iss === SANDBOX_ISSUER)
+      logger?.warn({ iss: caller.iss, jti: caller.jti.slice(0, 64) }, 'call signed by the public sandbox issuer accepted (ALLOW_SANDBOX_ISSUER)');
     return caller;
   };
 }

@@ -13,7 +13,11 @@ describe('configuration from the environment', () => {
   it.each([
     ['size in kb', { MAX_BODY: '512kb' }, (c: ReturnType<typeof loadConfig>) => c.maxBodyBytes === 512 * 1024],
     ['comma-separated origins', { CORS_ORIGINS: 'https://a.org, https://b.org' }, (c: ReturnType<typeof loadConfig>) => c.corsOrigins.length === 2],
-    ['JWT required by default in production', { NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json', PUBLIC_BASE_URL: 'https://cds.example.org' }, (c: ReturnType<typeof loadConfig>) => c.auth.requireJwt],
+    [
+      'JWT required by default in production',
+      { NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json', PUBLIC_BASE_URL: 'https://cds.example.org' },
+      (c: ReturnType<typeof loadConfig>) => c.auth.requireJwt,
+    ],
     ['JWT turned off explicitly', { NODE_ENV: 'production', REQUIRE_JWT: 'false' }, (c: ReturnType<typeof loadConfig>) => !c.auth.requireJwt],
   ])('reads %s', (_label, env, check) => {
     expect(check(loadConfig(env))).toBe(true);

@@ -126,7 +126,11 @@ function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
 /** Checks at start-up that every concept the rules name was loaded. */
 export function checkConcepts(terminology: Terminology): void {
   const missing = Object.entries(VS).filter(([, url]) => !terminology.has(url));
-  if (missing.length) throw new ConfigurationError('Rules name ValueSets that were not loaded', missing.map(([n, u]) => `${n}: ${u}`));
+  if (missing.length)
+    throw new ConfigurationError(
+      'Rules name ValueSets that were not loaded',
+      missing.map(([n, u]) => `${n}: ${u}`),
+    );
 }
 
 /** Three-valued AND: not met if either is, met only if both are. */
@@ -150,7 +154,8 @@ function chartScope(index: RecordIndex, trials: Trial[], thresholds: Thresholds)
   const depressive = [dx.mdd, dx.ambiguous, dx.remission, dx.bipolarDepression];
   if (depressive.some((g) => g.active.length || g.confirm.length)) return { show: true, because: 'depressive-condition' };
   const days = thresholds.diagnoses.patientViewScoreTriggerDays.value;
-  const high = (url: string, cut: number) => index.observations(url).some((o) => o.value !== undefined && o.value >= cut && withinDays(o.date, index.now, days));
+  const high = (url: string, cut: number) =>
+    index.observations(url).some((o) => o.value !== undefined && o.value >= cut && withinDays(o.date, index.now, days));
   if (high(VS.phq9Total, thresholds.failure.phq9StillDepressedAtLeast.value) || high(VS.madrsTotal, thresholds.failure.madrsStillDepressedAtLeast.value)) {
     return { show: true, because: 'recent-score' };
   }
@@ -212,7 +217,10 @@ export function assessmentExtension(a: Assessment) {
     chart: a.chart,
     trd: { status: a.trd.status, adequateTrials: a.trd.adequateTrials, failedTrials: a.trd.failedTrials, unknownTrials: a.trd.unknownTrials },
     modalities: Object.fromEntries(
-      MODALITIES.map((m) => [m, a.modalities[m].notChecked.length ? { status: a.modalities[m].status, notChecked: a.modalities[m].notChecked } : { status: a.modalities[m].status }]),
+      MODALITIES.map((m) => [
+        m,
+        a.modalities[m].notChecked.length ? { status: a.modalities[m].status, notChecked: a.modalities[m].notChecked } : { status: a.modalities[m].status },
+      ]),
     ),
     criteria: a.criteria.map(slim),
     findings: a.findings

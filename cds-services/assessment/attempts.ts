@@ -133,7 +133,14 @@ function components(all: Exposure[], th: Thresholds, isLithium: (rxcui: string) 
     if (below !== undefined && e.dailyMg !== undefined && e.dailyMg < below && others.length) continue; // hypnotic or low dose beside another agent
     const c = byKey.get(e.ingredientRxcui);
     if (c) c.exposures.push(e);
-    else byKey.set(e.ingredientRxcui, { key: e.ingredientRxcui, rxcui: e.ingredientRxcui, name: e.ingredient, role: isLithium(e.ingredientRxcui) ? 'augmentation' : e.role, exposures: [e] });
+    else
+      byKey.set(e.ingredientRxcui, {
+        key: e.ingredientRxcui,
+        rxcui: e.ingredientRxcui,
+        name: e.ingredient,
+        role: isLithium(e.ingredientRxcui) ? 'augmentation' : e.role,
+        exposures: [e],
+      });
   }
   for (const c of byKey.values()) Object.assign(c, span(c.exposures));
   return [...byKey.values()].sort((a, b) => (a.start ? t(a.start) : Infinity) - (b.start ? t(b.start) : Infinity));
@@ -166,7 +173,12 @@ function formAttempts(list: Component[], th: Thresholds, now: Date): { attempts:
     }
     // Added after the ongoing attempt reached adequate duration: a new attempt, the earlier one judged up to here.
     const carried = ongoing.components.filter((o) => !o.end || t(o.end) >= t(c.start!));
-    attempts.push({ start: c.start, end: new Date(Math.max(t(end), ...carried.map((o) => t(o.end ?? now)))), components: [...carried, c], kind: c.role === 'augmentation' ? 'augmentation' : 'combination' });
+    attempts.push({
+      start: c.start,
+      end: new Date(Math.max(t(end), ...carried.map((o) => t(o.end ?? now)))),
+      components: [...carried, c],
+      kind: c.role === 'augmentation' ? 'augmentation' : 'combination',
+    });
   }
   for (const a of attempts) {
     const ads = a.components.filter((c) => c.role === 'antidepressant');
@@ -216,7 +228,10 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
   const clip = (e: Exposure) => ({ start: from && t(e.start!) < t(from) ? from : e.start!, end: e.end! });
   const merge = (list: Exposure[]) => {
     const spans: { start: Date; end: Date }[] = [];
-    for (const x of list.filter((e) => e.start && e.end && t(e.end) >= t(e.start)).map(clip).sort((a, b) => t(a.start) - t(b.start))) {
+    for (const x of list
+      .filter((e) => e.start && e.end && t(e.end) >= t(e.start))
+      .map(clip)
+      .sort((a, b) => t(a.start) - t(b.start))) {
       const last = spans[spans.length - 1];
       if (last && daysBetween(last.end, x.start) <= gap) last.end = new Date(Math.max(t(last.end), t(x.end)));
       else spans.push({ ...x });
@@ -273,7 +288,8 @@ export function attemptThresholdProblems(terminology: Terminology, catalogue: Me
   const isLithium = (code: string) => terminology.inConcept(rx(code), VS.lithiumIngredients);
   const judged = (code: string) => !!th.adequateTrial.minimumDailyDoseMg[code] || !!at.productOnlyIngredients[code] || isLithium(code);
   for (const url of [VS.antidepressantIngredients, VS.augmentationIngredients]) {
-    for (const c of terminology.codes(url)) if (!judged(c.code)) problems.push(`no minimum daily dose for ${c.display ?? c.code} (RxNorm ${c.code}) in adequateTrial.minimumDailyDoseMg`);
+    for (const c of terminology.codes(url))
+      if (!judged(c.code)) problems.push(`no minimum daily dose for ${c.display ?? c.code} (RxNorm ${c.code}) in adequateTrial.minimumDailyDoseMg`);
   }
   for (const p of catalogue.allProducts()) {
     if (p.flags?.length || at.products[p.rxcui]) continue;
@@ -283,7 +299,8 @@ export function attemptThresholdProblems(terminology: Terminology, catalogue: Me
   for (const [rxcui, row] of Object.entries(at.products)) {
     const p = catalogue.product(rxcui);
     if (!p) problems.push(`attempts.products names ${row.product} (RxNorm ${rxcui}), which the catalogue does not hold`);
-    else if (!p.ingredients.some((i) => i.ingredientRxcui === row.countsAs)) problems.push(`attempts.products: ${row.product} (RxNorm ${rxcui}) has no ingredient ${row.countsAs}`);
+    else if (!p.ingredients.some((i) => i.ingredientRxcui === row.countsAs))
+      problems.push(`attempts.products: ${row.product} (RxNorm ${rxcui}) has no ingredient ${row.countsAs}`);
   }
   return problems;
 }
@@ -304,7 +321,10 @@ function judgeAttempts(index: RecordIndex): Trial[] {
   const scores = scoresKnown ? depressionScores(index) : [];
   const levels = lithiumLevels(index);
   const { attempts, undated } = formAttempts(components(inEpisode, th, isLithium), th, now);
-  const remissionCodes = index.conditions(VS.mddInRemission).map((c) => c.date).filter((d): d is Date => !!d);
+  const remissionCodes = index
+    .conditions(VS.mddInRemission)
+    .map((c) => c.date)
+    .filter((d): d is Date => !!d);
   const f = th.failure;
   const cut = (s: Score) => (s.instrument === 'PHQ-9' ? f.phq9StillDepressedAtLeast.value : f.madrsStillDepressedAtLeast.value);
   const remitted = (s: Score) => (s.instrument === 'PHQ-9' ? s.value < th.scores.phq9RemissionBelow.value : s.value <= th.courses.madrsRemissionAtMost.value);
@@ -339,7 +359,9 @@ function judgeAttempts(index: RecordIndex): Trial[] {
     if (next) close = Math.min(close, t(addDays(next.start, th.attempts.nextAttemptGraceDays.value)));
     close = Math.min(close, t(now));
     const at = th.attempts;
-    const nearStart = scores.filter((s) => t(s.date) >= t(addDays(a.start, -at.baselineBeforeDays.value)) && t(s.date) <= t(addDays(a.start, at.baselineAfterDays.value)));
+    const nearStart = scores.filter(
+      (s) => t(s.date) >= t(addDays(a.start, -at.baselineBeforeDays.value)) && t(s.date) <= t(addDays(a.start, at.baselineAfterDays.value)),
+    );
     const baseline = nearStart.sort((x, y) => Math.abs(t(x.date) - t(a.start)) - Math.abs(t(y.date) - t(a.start)) || (x.instrument === 'PHQ-9' ? -1 : 1))[0];
     const window = scores.filter((s) => t(s.date) >= t(adequateFrom) && t(s.date) <= close && (!baseline || s.instrument === baseline.instrument));
     const outcome = window[window.length - 1];
@@ -356,7 +378,14 @@ function judgeAttempts(index: RecordIndex): Trial[] {
       return;
     }
     if (ended && next && at.countUnexplainedSwitchAsFailure.value) {
-      out.push({ ...base, status: 'failed', note: 'presumed from switch', evidence: [...refs, ...next.components.flatMap((c) => c.exposures.map((e) => e.ref))], missing: [], adequateFrom });
+      out.push({
+        ...base,
+        status: 'failed',
+        note: 'presumed from switch',
+        evidence: [...refs, ...next.components.flatMap((c) => c.exposures.map((e) => e.ref))],
+        missing: [],
+        adequateFrom,
+      });
       return;
     }
     out.push({
@@ -364,7 +393,9 @@ function judgeAttempts(index: RecordIndex): Trial[] {
       status: 'outcome-unknown',
       note: ended ? 'switched or stopped with no score' : 'no score since it became adequate',
       evidence: refs,
-      missing: [scoresKnown ? `a PHQ-9 or MADRS after ${iso(adequateFrom)} showing the response to ${name}` : 'depression scores (observations could not be retrieved)'],
+      missing: [
+        scoresKnown ? `a PHQ-9 or MADRS after ${iso(adequateFrom)} showing the response to ${name}` : 'depression scores (observations could not be retrieved)',
+      ],
       short: `outcome unknown for ${name}`,
       adequateFrom,
       ...(baseline ? { baselineRef: baseline.ref } : {}),

@@ -64,7 +64,8 @@ function displayOf(c: fhir4.Condition): string {
 export function conditionState(c: IndexedCondition, now: Date, statuslessDays: number): { state: ConditionState; why?: Diagnosis['why'] } | undefined {
   if (!c.active) return undefined;
   if (UNCONFIRMED.has(statusCode(c.resource.verificationStatus) ?? '')) return { state: 'confirm', why: 'unconfirmed' };
-  if (statusCode(c.resource.clinicalStatus) === undefined && !(c.date && withinDays(c.date, now, statuslessDays))) return { state: 'confirm', why: 'no status' };
+  if (statusCode(c.resource.clinicalStatus) === undefined && !(c.date && withinDays(c.date, now, statuslessDays)))
+    return { state: 'confirm', why: 'no status' };
   return { state: 'active' };
 }
 
@@ -73,7 +74,14 @@ function group(index: RecordIndex, url: string, statuslessDays: number, textOnly
   for (const c of index.conditions(url)) {
     const s = conditionState(c, index.now, statuslessDays);
     if (!s) continue;
-    const d: Diagnosis = { ref: c.ref, code: codeOf(c.resource.code) ?? '', display: displayOf(c.resource), date: c.date, state: s.state, ...(s.why ? { why: s.why } : {}) };
+    const d: Diagnosis = {
+      ref: c.ref,
+      code: codeOf(c.resource.code) ?? '',
+      display: displayOf(c.resource),
+      date: c.date,
+      state: s.state,
+      ...(s.why ? { why: s.why } : {}),
+    };
     out[s.state].push(d);
   }
   for (const d of textOnly) out.confirm.push(d);

@@ -149,7 +149,12 @@ export function observationInterval(o: fhir4.Observation): DateInterval | undefi
 }
 
 export function observationDate(o: fhir4.Observation): Date | undefined {
-  return parseFhirDate(o.effectiveDateTime) ?? parseFhirDate(o.effectiveInstant) ?? parseFhirDate(o.effectivePeriod?.end ?? o.effectivePeriod?.start) ?? parseFhirDate(o.issued);
+  return (
+    parseFhirDate(o.effectiveDateTime) ??
+    parseFhirDate(o.effectiveInstant) ??
+    parseFhirDate(o.effectivePeriod?.end ?? o.effectivePeriod?.start) ??
+    parseFhirDate(o.issued)
+  );
 }
 
 /** Anything that carries a FHIR value[x]: an Observation, a component, a QuestionnaireResponse answer. */
@@ -263,7 +268,28 @@ export function massInMg(q: fhir4.Quantity | undefined): number | undefined {
   return undefined;
 }
 
-const UNIT_DOSE_UNITS = new Set(['{tbl}', 'tbl', 'tab', 'tablet', 'tablets', '{tablet}', '{pill}', 'pill', 'cap', 'capsule', 'capsules', '{capsule}', '{cap}', '1', '{patch}', 'patch', '{each}', 'each', 'ea', '{dose}']);
+const UNIT_DOSE_UNITS = new Set([
+  '{tbl}',
+  'tbl',
+  'tab',
+  'tablet',
+  'tablets',
+  '{tablet}',
+  '{pill}',
+  'pill',
+  'cap',
+  'capsule',
+  'capsules',
+  '{capsule}',
+  '{cap}',
+  '1',
+  '{patch}',
+  'patch',
+  '{each}',
+  'each',
+  'ea',
+  '{dose}',
+]);
 
 /** A dose counted in units (tablets, capsules, patches), or undefined if not a unit count. */
 export function unitCount(q: fhir4.Quantity | undefined): number | undefined {
@@ -353,4 +379,3 @@ export function allergyIsActive(a: fhir4.AllergyIntolerance): boolean {
   const c = codeOf(a.clinicalStatus);
   return c === undefined || c === 'active';
 }
-

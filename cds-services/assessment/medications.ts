@@ -72,10 +72,15 @@ const isMedication = (r: unknown): r is fhir4.Medication => (r as fhir4.Resource
 function drugConcept(m: fhir4.Medication | undefined): fhir4.CodeableConcept | undefined {
   if (!m) return undefined;
   if (m.code && typeof m.code === 'object') return m.code;
-  const items = (Array.isArray(m.ingredient) ? m.ingredient : []).map((i) => i?.itemCodeableConcept).filter((c): c is fhir4.CodeableConcept => !!c && typeof c === 'object');
+  const items = (Array.isArray(m.ingredient) ? m.ingredient : [])
+    .map((i) => i?.itemCodeableConcept)
+    .filter((c): c is fhir4.CodeableConcept => !!c && typeof c === 'object');
   if (!items.length) return undefined;
   const coding = items.flatMap((c) => (Array.isArray(c.coding) ? c.coding : []));
-  const text = items.map((c) => c.text).filter((x): x is string => typeof x === 'string' && x.trim() !== '').join(' / ');
+  const text = items
+    .map((c) => c.text)
+    .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+    .join(' / ');
   return { ...(coding.length ? { coding } : {}), ...(text ? { text } : {}) };
 }
 
@@ -155,6 +160,10 @@ export function identifyConcept(resolved: ResolvedMedication, knowledge: Pick<Kn
 }
 
 /** Resolve and identify in one step: the function order review calls on a draft (with the draftOrders Bundle). */
-export function identifyMedication(holder: MedicationHolder, sources: MedicationSources, knowledge: Pick<Knowledge, 'catalogue' | 'terminology'>): IdentifiedMedication {
+export function identifyMedication(
+  holder: MedicationHolder,
+  sources: MedicationSources,
+  knowledge: Pick<Knowledge, 'catalogue' | 'terminology'>,
+): IdentifiedMedication {
   return identifyConcept(resolveMedication(holder, sources), knowledge);
 }

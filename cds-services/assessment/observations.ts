@@ -43,7 +43,8 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       if (systolic === undefined && diastolic === undefined) continue;
       readings.push({ systolic, diastolic, date: o.date, evidence: [o.ref], partial: systolic === undefined || diastolic === undefined });
     }
-    const standalone = (url: string) => index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
+    const standalone = (url: string) =>
+      index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
     const systolics = standalone(VS.systolicBp);
     const diastolics = standalone(VS.diastolicBp);
     const windowMs = index.knowledge.thresholds.reading.bpPairWindowMinutes.value * 60_000;
@@ -63,7 +64,13 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       }
       if (best) paired.add(best);
       const date = best && best.date!.getTime() > s.date!.getTime() ? best.date! : s.date!;
-      readings.push({ systolic: mmHg(s.resource), diastolic: best ? mmHg(best.resource) : undefined, date, evidence: best ? [s.ref, best.ref] : [s.ref], partial: !best });
+      readings.push({
+        systolic: mmHg(s.resource),
+        diastolic: best ? mmHg(best.resource) : undefined,
+        date,
+        evidence: best ? [s.ref, best.ref] : [s.ref],
+        partial: !best,
+      });
     }
     for (const d of diastolics) if (!paired.has(d)) readings.push({ diastolic: mmHg(d.resource), date: d.date!, evidence: [d.ref], partial: true });
     // Newest first; at the same time a full reading before a partial one.
@@ -130,5 +137,10 @@ export type BloodPressureReading = BloodPressure;
 
 /** The newest numeric observation in a concept within a window given in minutes (same-session vital signs). */
 export function latestWithinMinutes(index: RecordIndex, url: string, minutes: number): IndexedObservation | undefined {
-  return index.observations(url).find((o) => o.value !== undefined && o.date !== undefined && o.date.getTime() <= index.now.getTime() && index.now.getTime() - o.date.getTime() <= minutes * 60_000);
+  return index
+    .observations(url)
+    .find(
+      (o) =>
+        o.value !== undefined && o.date !== undefined && o.date.getTime() <= index.now.getTime() && index.now.getTime() - o.date.getTime() <= minutes * 60_000,
+    );
 }

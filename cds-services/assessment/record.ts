@@ -317,17 +317,28 @@ export class RecordIndex {
     );
     // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).
     const derived = derivedPhq9(record.observations.items, record.questionnaireResponses.items, t, knowledge.thresholds.reading.phq9Questionnaires.value);
-    for (const [url, extra] of [[VS.phq9Total, derived.totals], [VS.phq9Item9, derived.item9]] as const) {
+    for (const [url, extra] of [
+      [VS.phq9Total, derived.totals],
+      [VS.phq9Item9, derived.item9],
+    ] as const) {
       if (extra.length) this.observationsBy.set(url, [...(this.observationsBy.get(url) ?? []), ...extra]);
     }
     for (const list of this.observationsBy.values()) sortNewestFirst(list);
-    this.proceduresBy = groupByConcept(record.procedures.items, (p) => p.status !== 'entered-in-error' && p.status !== 'not-done', (p) => t.conceptsOf(p.code));
+    this.proceduresBy = groupByConcept(
+      record.procedures.items,
+      (p) => p.status !== 'entered-in-error' && p.status !== 'not-done',
+      (p) => t.conceptsOf(p.code),
+    );
     this.devicesBy = groupByConcept(
       record.devices.items,
       (d) => d.status !== 'entered-in-error' && d.status !== 'inactive',
       (d) => t.conceptsOf([d.type, ...(Array.isArray(d.deviceName) ? d.deviceName.map((n) => ({ text: n?.name })) : [])] as fhir4.CodeableConcept[]),
     );
-    this.allergiesBy = groupByConcept(record.allergies.items, () => true, (a) => t.conceptsOf(a.code));
+    this.allergiesBy = groupByConcept(
+      record.allergies.items,
+      () => true,
+      (a) => t.conceptsOf(a.code),
+    );
 
     const uses = [
       ...record.medicationStatements.items,
@@ -357,7 +368,9 @@ export class RecordIndex {
         }
         const current =
           (r.resourceType === 'MedicationStatement' && r.status === 'active') ||
-          (r.resourceType === 'MedicationRequest' && r.status === 'active' && (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
+          (r.resourceType === 'MedicationRequest' &&
+            r.status === 'active' &&
+            (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
         return { resource: r, ref: ref(r), concept, match, concepts, current, identification, ...(text ? { text } : {}) };
       });
   }
@@ -398,5 +411,4 @@ export class RecordIndex {
     if (!this.memo.has(key)) this.memo.set(key, derive());
     return this.memo.get(key) as T;
   }
-
 }

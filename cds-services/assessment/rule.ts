@@ -44,7 +44,11 @@ const modalitiesOfRule = new WeakMap<Rule, readonly Modality[]>();
 
 function modalitiesOf(rule: Rule): readonly Modality[] {
   let list = modalitiesOfRule.get(rule);
-  if (!list) modalitiesOfRule.set(rule, (list = [...new Set([...(rule.absoluteFor ?? []), ...(rule.deferFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])]));
+  if (!list)
+    modalitiesOfRule.set(
+      rule,
+      (list = [...new Set([...(rule.absoluteFor ?? []), ...(rule.deferFor ?? []), ...(rule.cautionFor ?? []), ...(rule.infoFor ?? [])])]),
+    );
   return list;
 }
 

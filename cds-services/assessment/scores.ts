@@ -15,7 +15,17 @@
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
-import { codedValue, numericValue, observationDate, observationInterval, observationIsFinal, parseFhirDate, parseFhirInterval, ref, type ValueCarrier } from './fhir-read.js';
+import {
+  codedValue,
+  numericValue,
+  observationDate,
+  observationInterval,
+  observationIsFinal,
+  parseFhirDate,
+  parseFhirInterval,
+  ref,
+  type ValueCarrier,
+} from './fhir-read.js';
 import type { IndexedObservation } from './record.js';
 
 const PHQ9_MAX = 27;
@@ -30,7 +40,10 @@ function answerValue(v: ValueCarrier | undefined, t: Terminology): number | unde
 const validTotal = (n: number | undefined) => (n !== undefined && Number.isInteger(n) && n >= 0 && n <= PHQ9_MAX ? n : undefined);
 
 /** Sum of the nine items, when every one of them is answered; undefined otherwise. */
-function sumOfItems(items: { code: fhir4.CodeableConcept | fhir4.Coding[] | undefined; value: ValueCarrier | undefined }[], t: Terminology): number | undefined {
+function sumOfItems(
+  items: { code: fhir4.CodeableConcept | fhir4.Coding[] | undefined; value: ValueCarrier | undefined }[],
+  t: Terminology,
+): number | undefined {
   const seen = new Map<string, number>();
   for (const i of items) {
     const coding = t.matchingCoding(Array.isArray(i.code) ? { coding: i.code } : i.code, VS.phq9Items);
@@ -60,7 +73,9 @@ function fromPanels(observations: readonly fhir4.Observation[], t: Terminology):
     const members = Array.isArray(o.hasMember) ? o.hasMember : [];
     if (!totalComponent && members.length) {
       byRef ??= new Map(observations.map((x) => [ref(x), x]));
-      const memberObs = members.map((m) => (typeof m?.reference === 'string' ? byRef!.get(m.reference.replace(/^.*\/(Observation\/[^/]+)$/, '$1')) : undefined)).filter((x) => x !== undefined);
+      const memberObs = members
+        .map((m) => (typeof m?.reference === 'string' ? byRef!.get(m.reference.replace(/^.*\/(Observation\/[^/]+)$/, '$1')) : undefined))
+        .filter((x) => x !== undefined);
       // A member coded as the total is indexed on its own: nothing to derive.
       if (memberObs.some((m) => t.inConcept(m.code, VS.phq9Total))) continue;
       parts = [...parts, ...memberObs.map((m) => ({ code: m.code, value: m as ValueCarrier }))];
@@ -109,7 +124,9 @@ function fromResponses(
   if (responses.length === 0) return { totals, item9 };
   // An Observation derived from a response is the same score (DS-2): the response adds nothing.
   const derived = new Set<string>();
-  for (const o of observations) for (const d of Array.isArray(o.derivedFrom) ? o.derivedFrom : []) if (typeof d?.reference === 'string') derived.add(d.reference.replace(/^.*\/(QuestionnaireResponse\/[^/]+)$/, '$1'));
+  for (const o of observations)
+    for (const d of Array.isArray(o.derivedFrom) ? o.derivedFrom : [])
+      if (typeof d?.reference === 'string') derived.add(d.reference.replace(/^.*\/(QuestionnaireResponse\/[^/]+)$/, '$1'));
   for (const qr of responses) {
     if (qr.status !== 'completed' && qr.status !== 'amended') continue;
     const own = ref(qr);
@@ -121,11 +138,24 @@ function fromResponses(
     const when = parseFhirInterval(qr.authored);
     const date = parseFhirDate(qr.authored);
     // The index entry needs an Observation shape: a stand-in carrying the response's date; its ref is the response's.
-    const standIn: fhir4.Observation = { resourceType: 'Observation', id: qr.id, status: 'final', code: { text: 'PHQ-9 (QuestionnaireResponse)' }, ...(typeof qr.authored === 'string' ? { effectiveDateTime: qr.authored } : {}) };
+    const standIn: fhir4.Observation = {
+      resourceType: 'Observation',
+      id: qr.id,
+      status: 'final',
+      code: { text: 'PHQ-9 (QuestionnaireResponse)' },
+      ...(typeof qr.authored === 'string' ? { effectiveDateTime: qr.authored } : {}),
+    };
     const base = { resource: standIn, ref: own, date, when };
     const firstAnswer = (i: QrItem) => (Array.isArray(i.answer) ? i.answer[0] : undefined);
     const totalItem = items.find((i) => t.inConcept({ coding: itemCode(i) }, VS.phq9Total));
-    const total = validTotal(totalItem ? answerValue(firstAnswer(totalItem), t) : sumOfItems(items.map((i) => ({ code: itemCode(i), value: firstAnswer(i) })), t));
+    const total = validTotal(
+      totalItem
+        ? answerValue(firstAnswer(totalItem), t)
+        : sumOfItems(
+            items.map((i) => ({ code: itemCode(i), value: firstAnswer(i) })),
+            t,
+          ),
+    );
     if (total !== undefined && !derived.has(own)) totals.push({ ...base, value: total });
     const nine = items.find((i) => t.inConcept({ coding: itemCode(i) }, VS.phq9Item9));
     const nineAnswer = nine ? firstAnswer(nine) : undefined;

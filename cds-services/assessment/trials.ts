@@ -6,15 +6,7 @@
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
-import {
-  addDays,
-  administrationsPerDay,
-  durationInDays,
-  massInMg,
-  parseFhirDate,
-  unitCount,
-  volumeInMl,
-} from './fhir-read.js';
+import { addDays, administrationsPerDay, durationInDays, massInMg, parseFhirDate, unitCount, volumeInMl } from './fhir-read.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 
 export interface Exposure {
@@ -35,22 +27,31 @@ export interface Exposure {
   stopReason?: 'ineffective' | 'intolerance';
 }
 
-const INEFFECTIVE = /\b(ineffective|not effective|no response|non-?response|lack of (efficacy|effect|response)|did not work|didn't work|no benefit|no improvement)\b/i;
+const INEFFECTIVE =
+  /\b(ineffective|not effective|no response|non-?response|lack of (efficacy|effect|response)|did not work|didn't work|no benefit|no improvement)\b/i;
 const INTOLERANCE = /\b(side[- ]effects?|adverse|intoleran|not tolerated|allerg)/i;
 
 /** EL-2.11: the stop reason a medication record carries (statusReason codes or text). */
 function stopReasonOf(r: Resource): Exposure['stopReason'] {
   const reasons: fhir4.CodeableConcept[] =
     r.resourceType === 'MedicationStatement'
-      ? Array.isArray(r.statusReason) ? r.statusReason : []
+      ? Array.isArray(r.statusReason)
+        ? r.statusReason
+        : []
       : r.resourceType === 'MedicationRequest'
-        ? r.statusReason && !Array.isArray(r.statusReason) ? [r.statusReason] : []
-        : r.resourceType === 'MedicationDispense' && r.statusReasonCodeableConcept ? [r.statusReasonCodeableConcept] : [];
+        ? r.statusReason && !Array.isArray(r.statusReason)
+          ? [r.statusReason]
+          : []
+        : r.resourceType === 'MedicationDispense' && r.statusReasonCodeableConcept
+          ? [r.statusReasonCodeableConcept]
+          : [];
   for (const reason of reasons) {
     const codes = (Array.isArray(reason?.coding) ? reason.coding : []).map((c) => (typeof c?.code === 'string' ? c.code.toLowerCase() : ''));
     // medicationrequest-status-reason: sintol (side intolerance), salg (allergy); altchoice alone says nothing.
     if (codes.includes('sintol') || codes.includes('salg')) return 'intolerance';
-    const words = [reason?.text, ...(Array.isArray(reason?.coding) ? reason.coding.map((c) => c?.display) : [])].filter((w): w is string => typeof w === 'string').join(' ');
+    const words = [reason?.text, ...(Array.isArray(reason?.coding) ? reason.coding.map((c) => c?.display) : [])]
+      .filter((w): w is string => typeof w === 'string')
+      .join(' ');
     if (INTOLERANCE.test(words)) return 'intolerance';
     if (INEFFECTIVE.test(words)) return 'ineffective';
   }
@@ -252,4 +253,3 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
     })
     .map((use) => use.ref);
 }
-

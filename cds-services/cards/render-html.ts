@@ -88,7 +88,10 @@ function suggestionButtons(card: Card, interactive: boolean): string {
   if (!suggestions.length) return '';
   const behaviour = card.selectionBehavior === 'at-most-one' ? 'at-most-one' : 'any';
   const buttons = suggestions.map((s: Suggestion) => {
-    const kinds = (Array.isArray(s.actions) ? s.actions : []).map((a) => a?.type).filter(Boolean).join(' ');
+    const kinds = (Array.isArray(s.actions) ? s.actions : [])
+      .map((a) => a?.type)
+      .filter(Boolean)
+      .join(' ');
     return (
       `<button type="button" class="cds-suggestion${s.isRecommended ? ' cds-suggestion--recommended' : ''}"` +
       ` data-card-uuid="${escapeHtml(card.uuid)}" data-suggestion-uuid="${escapeHtml(s.uuid)}" data-actions="${escapeHtml(kinds)}"` +

@@ -55,7 +55,16 @@ const STATUS_WORDS: Record<OrderCheck['status'], string> = { 'as-ordered': 'fits
 function checksTable(checks: OrderCheck[]): Markdown {
   return table(
     ['Check', 'Ordered', 'Expected', 'Result'],
-    checks.map((c) => [c.rule, c.ordered, c.expected, c.status === 'unknown' ? `unknown: needs ${c.needed ?? 'more data'}` : c.status === 'differs' ? `${STATUS_WORDS[c.status]}: ${c.phrase}` : STATUS_WORDS[c.status]]),
+    checks.map((c) => [
+      c.rule,
+      c.ordered,
+      c.expected,
+      c.status === 'unknown'
+        ? `unknown: needs ${c.needed ?? 'more data'}`
+        : c.status === 'differs'
+          ? `${STATUS_WORDS[c.status]}: ${c.phrase}`
+          : STATUS_WORDS[c.status],
+    ]),
   );
 }
 
@@ -88,8 +97,14 @@ function contraindicationCard(r: DraftReview, f: Finding, ctx: PresentContext): 
       summary: `Do not order ${name}: ${inSentence(f.title)} (${f.rule})`,
       indicator: 'critical',
       source: f.source,
-      detail: [f.note ? md`${f.note}` : undefined, md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`, findingsTable([f])],
-      suggestions: [{ label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] }],
+      detail: [
+        f.note ? md`${f.note}` : undefined,
+        md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`,
+        findingsTable([f]),
+      ],
+      suggestions: [
+        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] },
+      ],
       selectionBehavior: 'at-most-one',
       overrideReasons: ctx.knowledge.overrideReasons,
     },
@@ -143,9 +158,17 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
   const settle = [...new Set(checks.flatMap((c) => (c.status !== 'as-ordered' ? (c.settledBy ?? []) : [])))];
   const suggestions = [
     ...(withUpdate && r.update
-      ? [{ label: `Change to the protocol order: ${r.update.dosageInstruction?.[0]?.text ?? ''}`.slice(0, 200), actions: [{ type: 'update' as const, description: `Replace the draft's dosing with the complete protocol order`, resource: r.update }] }]
+      ? [
+          {
+            label: `Change to the protocol order: ${r.update.dosageInstruction?.[0]?.text ?? ''}`.slice(0, 200),
+            actions: [{ type: 'update' as const, description: `Replace the draft's dosing with the complete protocol order`, resource: r.update }],
+          },
+        ]
       : []),
-    ...settle.map((template) => ({ label: ordersForMissing({ settledBy: [template] } as Finding)[0]!.label, actions: [orderAction(ctx, template, ordersForMissing({ settledBy: [template] } as Finding)[0]!.label)] })),
+    ...settle.map((template) => ({
+      label: ordersForMissing({ settledBy: [template] } as Finding)[0]!.label,
+      actions: [orderAction(ctx, template, ordersForMissing({ settledBy: [template] } as Finding)[0]!.label)],
+    })),
   ];
   const recommend = suggestions.length === 1 && withUpdate && !!r.update && top.indicator !== 'info';
   return makeCard(
@@ -184,7 +207,12 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
         indicator: 'info',
         source: SOURCES.spravatoRems,
         detail: [md`${mo3.note}`, md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])],
-        suggestions: [{ label: 'Order BP monitoring around each dose', actions: [orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose')] }],
+        suggestions: [
+          {
+            label: 'Order BP monitoring around each dose',
+            actions: [orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose')],
+          },
+        ],
         selectionBehavior: 'any',
       },
       ctx.newId,
@@ -198,7 +226,10 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
       source: mo2.source,
       detail: [md`${mo2.note}`, md`Resuscitation equipment immediately available.`, findingsTable([mo2])],
       suggestions: [
-        { label: 'Order BP and HR every 15 minutes', actions: [orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion')] },
+        {
+          label: 'Order BP and HR every 15 minutes',
+          actions: [orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion')],
+        },
         { label: 'Order continuous pulse oximetry', actions: [orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion')] },
       ],
       selectionBehavior: 'any',
@@ -217,12 +248,22 @@ function combinationCards(a: Assessment, ctx: PresentContext): Card[] {
         summary: `Ketamine + TMS: ${minutes}-minute infusion during the 30-minute TMS session, 3 times a week (RC-15)`,
         indicator: 'info',
         source: rc15.source,
-        detail: [md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`, md`${rc15.note}`, findingsTable([rc15, a.byRule.get('EL-3')!])],
+        detail: [
+          md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`,
+          md`${rc15.note}`,
+          findingsTable([rc15, a.byRule.get('EL-3')!]),
+        ],
       },
       ctx.newId,
     ),
     makeCard(
-      { summary: 'Some payers refuse to cover TMS given with ketamine or esketamine: check coverage (RC-14)', indicator: 'warning', source: rc14.source, detail: findingsTable([rc14]), overrideReasons: ctx.knowledge.overrideReasons },
+      {
+        summary: 'Some payers refuse to cover TMS given with ketamine or esketamine: check coverage (RC-14)',
+        indicator: 'warning',
+        source: rc14.source,
+        detail: findingsTable([rc14]),
+        overrideReasons: ctx.knowledge.overrideReasons,
+      },
       ctx.newId,
     ),
   ];
@@ -241,7 +282,15 @@ function cardsForDraft(r: DraftReview, a: Assessment, ctx: PresentContext): Card
   if (!scope || scope.status === 'out') return [];
   const name = treatmentName(r);
   if (scope.status === 'unknown') {
-    return [infoCard(`If this ${name} order is for depression, add the indication to get the TRD checks (OR-2)`, md`${capitalise(draftWords(r))}: ${scope.reason}. With a depressive indication (reasonCode or reasonReference) this order gets the TRD safety, dose and monitoring checks; ketamine for anaesthesia, analgesia or sedation gets none.`, ctx, 'info', SOURCES.ketalarLabel)];
+    return [
+      infoCard(
+        `If this ${name} order is for depression, add the indication to get the TRD checks (OR-2)`,
+        md`${capitalise(draftWords(r))}: ${scope.reason}. With a depressive indication (reasonCode or reasonReference) this order gets the TRD safety, dose and monitoring checks; ketamine for anaesthesia, analgesia or sedation gets none.`,
+        ctx,
+        'info',
+        SOURCES.ketalarLabel,
+      ),
+    ];
   }
   const cards: Card[] = [];
   cards.push(...r.contraindications.map((f) => contraindicationCard(r, f, ctx)));
@@ -261,7 +310,13 @@ function cardsForDraft(r: DraftReview, a: Assessment, ctx: PresentContext): Card
   const tms = problems.filter((c) => c.rule === 'OR-13');
   if (tms.length) cards.push(checksCard(r, tms, ctx, false));
   if (scope.nonProtocolRoute) {
-    cards.push(infoCard(`${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`, md`${capitalise(draftWords(r))} is ${name}. The patient-level contraindications and cautions above apply by any route; no dose change is suggested.`, ctx));
+    cards.push(
+      infoCard(
+        `${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`,
+        md`${capitalise(draftWords(r))} is ${name}. The patient-level contraindications and cautions above apply by any route; no dose change is suggested.`,
+        ctx,
+      ),
+    );
   }
   if (r.monitoring && r.draft.drug !== 'tms') cards.push(monitoringCard(r, a, ctx));
   return cards;

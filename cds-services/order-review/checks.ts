@@ -77,7 +77,9 @@ export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefine
   // An implausible newest weight is not a fact: no dose from it (MO-1 names it and asks for a re-weigh).
   if (!w || w.implausible) return undefined;
   const heightCm = latestHeightCm(index);
-  const recordedBmi = index.observations(VS.bodyMassIndex).find((o) => o.value !== undefined && withinDays(o.date, index.now, v(c, 'weightLookbackDays')))?.value;
+  const recordedBmi = index
+    .observations(VS.bodyMassIndex)
+    .find((o) => o.value !== undefined && withinDays(o.date, index.now, v(c, 'weightLookbackDays')))?.value;
   const bmi = recordedBmi ?? (heightCm ? w.kg / (heightCm / 100) ** 2 : undefined);
   const basis = v(c, 'ketamineWeightBasis');
   const base = { actualKg: w.kg, date: w.date, ref: w.ref, ...(bmi !== undefined ? { bmi: round1(bmi) } : {}) };
@@ -110,28 +112,83 @@ export function checkKetamineDose({ dosage, weight, c }: KetamineContext): Order
   const target = v(c, 'ketamineTargetMgPerKg');
   const tolerance = v(c, 'ketamineDoseTolerancePercent') / 100;
   const ordered = dosage.dose?.text ?? 'no dose';
-  const expected = weight ? `${target} mg/kg = ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${weight.basis === 'actual' ? '' : ` (${weight.basis} weight)`}` : `${target} mg/kg`;
+  const expected = weight
+    ? `${target} mg/kg = ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${weight.basis === 'actual' ? '' : ` (${weight.basis} weight)`}`
+    : `${target} mg/kg`;
   const rule = 'OR-3';
   const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
   if (dosage.dose?.mg === undefined && dosage.dose?.mgPerKg === undefined) {
     return weight
-      ? { rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`, ordered, expected, needed: 'a dose in mg or mg/kg', wantsUpdate: true }
-      : { rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg and no recent weight for the ${target} mg/kg dose`, ordered, expected, needed: `a dose in mg and a body weight within ${v(c, 'weightLookbackDays')} days`, settledBy: ['order-weight'] };
+      ? {
+          rule,
+          status: 'unknown',
+          indicator: 'warning',
+          phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`,
+          ordered,
+          expected,
+          needed: 'a dose in mg or mg/kg',
+          wantsUpdate: true,
+        }
+      : {
+          rule,
+          status: 'unknown',
+          indicator: 'warning',
+          phrase: `no dose in mg and no recent weight for the ${target} mg/kg dose`,
+          ordered,
+          expected,
+          needed: `a dose in mg and a body weight within ${v(c, 'weightLookbackDays')} days`,
+          settledBy: ['order-weight'],
+        };
   }
   if (perKg === undefined) {
-    return { rule, status: 'unknown', indicator: 'warning', phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`, ordered, expected, needed: `a body weight within ${v(c, 'weightLookbackDays')} days`, settledBy: ['order-weight'] };
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`,
+      ordered,
+      expected,
+      needed: `a body weight within ${v(c, 'weightLookbackDays')} days`,
+      settledBy: ['order-weight'],
+    };
   }
   const perKgText = `${Math.round(perKg * 100) / 100} mg/kg`;
   const withPerKg = dosage.dose?.mgPerKg === undefined ? `${ordered} (${perKgText})` : ordered;
-  if (Math.abs(perKg - target) <= target * tolerance + 1e-9) return { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
-  if (perKg < target) return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is below the ${target} mg/kg protocol dose`, ordered: withPerKg, expected };
+  if (Math.abs(perKg - target) <= target * tolerance + 1e-9)
+    return { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
+  if (perKg < target)
+    return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is below the ${target} mg/kg protocol dose`, ordered: withPerKg, expected };
   if (perKg <= v(c, 'ketamineEscalationMaxMgPerKg') + 1e-9) {
-    return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is above the protocol dose; escalation to ${v(c, 'ketamineEscalationMaxMgPerKg')} mg/kg is reported after inadequate response`, ordered: withPerKg, expected };
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'info',
+      phrase: `dose ${perKgText} is above the protocol dose; escalation to ${v(c, 'ketamineEscalationMaxMgPerKg')} mg/kg is reported after inadequate response`,
+      ordered: withPerKg,
+      expected,
+    };
   }
   if (perKg <= v(c, 'ketamineTrdCeilingMgPerKg') + 1e-9) {
-    return { rule, status: 'differs', indicator: 'warning', phrase: `dose ${perKgText} is above the ${target} mg/kg protocol dose`, ordered: withPerKg, expected, wantsUpdate: true };
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `dose ${perKgText} is above the ${target} mg/kg protocol dose`,
+      ordered: withPerKg,
+      expected,
+      wantsUpdate: true,
+    };
   }
-  return { rule, status: 'differs', indicator: 'critical', phrase: `dose ${perKgText} is above any TRD protocol dose: anaesthetic range`, ordered: withPerKg, expected, wantsUpdate: true, override: true };
+  return {
+    rule,
+    status: 'differs',
+    indicator: 'critical',
+    phrase: `dose ${perKgText} is above any TRD protocol dose: anaesthetic range`,
+    ordered: withPerKg,
+    expected,
+    wantsUpdate: true,
+    override: true,
+  };
 }
 
 /** OR-4 IV ketamine infusion duration. Source: S1 (40-60 min); S0, S1 (20 min only during TMS). */
@@ -141,10 +198,28 @@ export function checkInfusionTime({ dosage, combination, c }: KetamineContext): 
   const combo = v(c, 'ketamineCombinationMinInfusionMinutes');
   const expected = combination ? `over ${min} min (${combo} min during TMS in the combination)` : `over ${min} min`;
   const m = dosage.infusionMinutes;
-  if (m === undefined) return { rule, status: 'unknown', indicator: 'warning', phrase: `no infusion duration; the protocol gives the dose over ${min} min`, ordered: 'no duration or rate', expected, needed: 'an infusion duration or rate', wantsUpdate: true };
+  if (m === undefined)
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: `no infusion duration; the protocol gives the dose over ${min} min`,
+      ordered: 'no duration or rate',
+      expected,
+      needed: 'an infusion duration or rate',
+      wantsUpdate: true,
+    };
   const ordered = dosage.infusionFrom === 'push' ? 'IV push or bolus' : `over ${round1(m)} min${dosage.infusionFrom === 'rate' ? ' (dose / rate)' : ''}`;
   if (m >= min) return { rule, status: 'as-ordered', indicator: 'info', phrase: `infusion over ${round1(m)} min`, ordered, expected };
-  if (combination && m >= combo) return { rule, status: 'as-ordered', indicator: 'info', phrase: `${round1(m)}-min infusion, accepted only during TMS in the combination`, ordered, expected };
+  if (combination && m >= combo)
+    return {
+      rule,
+      status: 'as-ordered',
+      indicator: 'info',
+      phrase: `${round1(m)}-min infusion, accepted only during TMS in the combination`,
+      ordered,
+      expected,
+    };
   const what = dosage.infusionFrom === 'push' ? 'given as a push or bolus' : `infused over ${round1(m)} min`;
   return { rule, status: 'differs', indicator: 'warning', phrase: `${what}; the protocol infuses over ${min} min`, ordered, expected, wantsUpdate: true };
 }
@@ -170,11 +245,29 @@ export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderChe
   const expected = `up to ${v(c, 'ketamineMaxSessionsPer7Days')} sessions in 7 days (${v(c, 'ketamineSessionsPerWeek')} a week for ${v(c, 'ketamineInductionSessions')} sessions), one a day at most`;
   const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
   const supply = supplyOrDaily(dosage, c);
-  if (supply) return { rule, status: 'differs', indicator: 'warning', phrase: `the order ${supply}; the protocol is ${v(c, 'ketamineSessionsPerWeek')} sessions a week in clinic`, ordered, expected, wantsUpdate: true };
+  if (supply)
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `the order ${supply}; the protocol is ${v(c, 'ketamineSessionsPerWeek')} sessions a week in clinic`,
+      ordered,
+      expected,
+      wantsUpdate: true,
+    };
   if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
-  if (dosage.per7Days === undefined) return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency and number of sessions' };
+  if (dosage.per7Days === undefined)
+    return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency and number of sessions' };
   if ((dosage.perDay ?? 0) > v(c, 'ketamineMaxSessionsPerDay') || dosage.per7Days > v(c, 'ketamineMaxSessionsPer7Days')) {
-    return { rule, status: 'differs', indicator: 'warning', phrase: `${round1(dosage.per7Days)} sessions in 7 days; the protocol allows ${v(c, 'ketamineMaxSessionsPer7Days')}`, ordered, expected, wantsUpdate: true };
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `${round1(dosage.per7Days)} sessions in 7 days; the protocol allows ${v(c, 'ketamineMaxSessionsPer7Days')}`,
+      ordered,
+      expected,
+      wantsUpdate: true,
+    };
   }
   return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
 }
@@ -197,7 +290,10 @@ export interface EsketamineContext {
 /** The dose a session should have, for the update: day 1 and the geriatric start per label and jurisdiction. */
 export function esketamineExpectedDose({ dosage, age, day1, acuteSuicidality, c }: EsketamineContext): number {
   const device = v(c, 'esketamineDeviceMg');
-  if (acuteSuicidality) return dosage.dose?.mg !== undefined && dosage.dose.mg >= 2 * device && dosage.dose.mg <= v(c, 'esketamineSiDoseMg') && dosage.dose.mg % device === 0 ? dosage.dose.mg : v(c, 'esketamineSiDoseMg');
+  if (acuteSuicidality)
+    return dosage.dose?.mg !== undefined && dosage.dose.mg >= 2 * device && dosage.dose.mg <= v(c, 'esketamineSiDoseMg') && dosage.dose.mg % device === 0
+      ? dosage.dose.mg
+      : v(c, 'esketamineSiDoseMg');
   const us = v(c, 'esketamineLabelJurisdiction') === 'US';
   if (day1) return !us && age !== undefined && age >= v(c, 'esketamineGeriatricAge') ? v(c, 'esketamineGeriatricDay1DoseMg') : v(c, 'esketamineDay1DoseMg');
   const mg = dosage.dose?.mg;
@@ -221,27 +317,120 @@ export function checkEsketamineDose(e: EsketamineContext): OrderCheck[] {
       : `${device}-mg steps up to ${max} mg`;
   const ordered = dosage.dose?.text ?? 'no dose';
   const out: OrderCheck[] = [];
-  if (mg === undefined) return [{ rule, status: 'unknown', indicator: 'warning', phrase: `no dose in mg; esketamine is given as ${device}, ${2 * device} or ${max} mg`, ordered, expected, needed: 'a dose in mg', wantsUpdate: true }];
-  if (mg > max) return [{ rule, status: 'differs', indicator: 'critical', phrase: `above the labelled maximum of ${max} mg per session`, ordered, expected, wantsUpdate: true, override: true }];
-  if (mg % device !== 0) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `not a multiple of the ${device}-mg device`, ordered, expected, wantsUpdate: true });
+  if (mg === undefined)
+    return [
+      {
+        rule,
+        status: 'unknown',
+        indicator: 'warning',
+        phrase: `no dose in mg; esketamine is given as ${device}, ${2 * device} or ${max} mg`,
+        ordered,
+        expected,
+        needed: 'a dose in mg',
+        wantsUpdate: true,
+      },
+    ];
+  if (mg > max)
+    return [
+      {
+        rule,
+        status: 'differs',
+        indicator: 'critical',
+        phrase: `above the labelled maximum of ${max} mg per session`,
+        ordered,
+        expected,
+        wantsUpdate: true,
+        override: true,
+      },
+    ];
+  if (mg % device !== 0)
+    out.push({ rule, status: 'differs', indicator: 'warning', phrase: `not a multiple of the ${device}-mg device`, ordered, expected, wantsUpdate: true });
   if (acuteSuicidality) {
-    if (mg !== v(c, 'esketamineSiDoseMg') && mg !== 2 * device) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `${mg} mg; for acute suicidal ideation the label gives ${v(c, 'esketamineSiDoseMg')} mg (56 mg for tolerability)`, ordered, expected, wantsUpdate: true });
-    if (!e.onOralAntidepressant) out.push({ rule, status: 'differs', indicator: 'warning', phrase: 'for acute suicidal ideation the label requires an oral antidepressant; none is current', ordered: 'no current oral antidepressant', expected: 'with an oral antidepressant (MO-6)' });
-    if (e.courseDay !== undefined && e.courseDay >= v(c, 'esketamineSiWeeks') * 7) out.push({ rule, status: 'differs', indicator: 'info', phrase: `no systematic data support use past ${v(c, 'esketamineSiWeeks')} weeks for acute suicidal ideation`, ordered: `week ${Math.floor(e.courseDay / 7) + 1}`, expected: `${v(c, 'esketamineSiWeeks')} weeks` });
+    if (mg !== v(c, 'esketamineSiDoseMg') && mg !== 2 * device)
+      out.push({
+        rule,
+        status: 'differs',
+        indicator: 'warning',
+        phrase: `${mg} mg; for acute suicidal ideation the label gives ${v(c, 'esketamineSiDoseMg')} mg (56 mg for tolerability)`,
+        ordered,
+        expected,
+        wantsUpdate: true,
+      });
+    if (!e.onOralAntidepressant)
+      out.push({
+        rule,
+        status: 'differs',
+        indicator: 'warning',
+        phrase: 'for acute suicidal ideation the label requires an oral antidepressant; none is current',
+        ordered: 'no current oral antidepressant',
+        expected: 'with an oral antidepressant (MO-6)',
+      });
+    if (e.courseDay !== undefined && e.courseDay >= v(c, 'esketamineSiWeeks') * 7)
+      out.push({
+        rule,
+        status: 'differs',
+        indicator: 'info',
+        phrase: `no systematic data support use past ${v(c, 'esketamineSiWeeks')} weeks for acute suicidal ideation`,
+        ordered: `week ${Math.floor(e.courseDay / 7) + 1}`,
+        expected: `${v(c, 'esketamineSiWeeks')} weeks`,
+      });
     return out.length ? out : [{ rule, status: 'as-ordered', indicator: 'info', phrase: `${mg} mg`, ordered, expected }];
   }
   if (day1 && us) {
-    if (mg > v(c, 'esketamineDay1DoseMg')) out.push({ rule, status: 'differs', indicator: 'warning', phrase: `start at ${v(c, 'esketamineDay1DoseMg')} mg; ${mg} mg only after a ${v(c, 'esketamineDay1DoseMg')} mg first dose`, ordered, expected, wantsUpdate: true });
-    else if (mg < v(c, 'esketamineDay1DoseMg')) out.push({ rule, status: 'differs', indicator: 'info', phrase: 'below the labelled adult dose on day 1', ordered, expected });
-    if (geriatric) out.push({ rule, status: 'differs', indicator: 'info', phrase: `non-US labels start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg at ${v(c, 'esketamineGeriatricAge')} or older`, ordered, expected });
+    if (mg > v(c, 'esketamineDay1DoseMg'))
+      out.push({
+        rule,
+        status: 'differs',
+        indicator: 'warning',
+        phrase: `start at ${v(c, 'esketamineDay1DoseMg')} mg; ${mg} mg only after a ${v(c, 'esketamineDay1DoseMg')} mg first dose`,
+        ordered,
+        expected,
+        wantsUpdate: true,
+      });
+    else if (mg < v(c, 'esketamineDay1DoseMg'))
+      out.push({ rule, status: 'differs', indicator: 'info', phrase: 'below the labelled adult dose on day 1', ordered, expected });
+    if (geriatric)
+      out.push({
+        rule,
+        status: 'differs',
+        indicator: 'info',
+        phrase: `non-US labels start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg at ${v(c, 'esketamineGeriatricAge')} or older`,
+        ordered,
+        expected,
+      });
   } else if (day1 && geriatric && mg !== v(c, 'esketamineGeriatricDay1DoseMg')) {
-    out.push({ rule, status: 'differs', indicator: 'warning', phrase: `at ${v(c, 'esketamineGeriatricAge')} or older, start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg`, ordered, expected, wantsUpdate: true });
+    out.push({
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `at ${v(c, 'esketamineGeriatricAge')} or older, start at ${v(c, 'esketamineGeriatricDay1DoseMg')} mg`,
+      ordered,
+      expected,
+      wantsUpdate: true,
+    });
   } else if (day1 && !geriatric && mg !== v(c, 'esketamineDay1DoseMg')) {
-    out.push({ rule, status: 'differs', indicator: mg > v(c, 'esketamineDay1DoseMg') ? 'warning' : 'info', phrase: `day 1 is ${v(c, 'esketamineDay1DoseMg')} mg`, ordered, expected, wantsUpdate: mg > v(c, 'esketamineDay1DoseMg') });
+    out.push({
+      rule,
+      status: 'differs',
+      indicator: mg > v(c, 'esketamineDay1DoseMg') ? 'warning' : 'info',
+      phrase: `day 1 is ${v(c, 'esketamineDay1DoseMg')} mg`,
+      ordered,
+      expected,
+      wantsUpdate: mg > v(c, 'esketamineDay1DoseMg'),
+    });
   } else if (!day1 && us && (age === undefined || age < v(c, 'esketamineGeriatricAge')) && mg === device) {
     out.push({ rule, status: 'differs', indicator: 'info', phrase: `${device} mg is not a labelled adult US dose`, ordered, expected });
   }
-  if (age === undefined && day1) out.push({ rule, status: 'unknown', indicator: 'info', phrase: 'age unknown, so the 65-and-over start could not be checked', ordered, expected, needed: "the patient's date of birth" });
+  if (age === undefined && day1)
+    out.push({
+      rule,
+      status: 'unknown',
+      indicator: 'info',
+      phrase: 'age unknown, so the 65-and-over start could not be checked',
+      ordered,
+      expected,
+      needed: "the patient's date of birth",
+    });
   return out.length ? out : [{ rule, status: 'as-ordered', indicator: 'info', phrase: `${mg} mg`, ordered, expected }];
 }
 
@@ -252,13 +441,42 @@ export function checkEsketamineSchedule(e: EsketamineContext): OrderCheck {
   const week = e.day1 || e.courseDay === undefined ? 1 : Math.floor(e.courseDay / 7) + 1;
   const induction = week <= v(c, 'esketamineInductionWeeks') || (acuteSuicidality && week <= v(c, 'esketamineSiWeeks'));
   const limit = induction ? v(c, 'esketamineInductionMaxPer7Days') : 1;
-  const expected = induction ? `at most ${limit} sessions in 7 days (weeks 1-${v(c, 'esketamineInductionWeeks')})` : 'at most 1 session in 7 days (from week 5)';
+  const expected = induction
+    ? `at most ${limit} sessions in 7 days (weeks 1-${v(c, 'esketamineInductionWeeks')})`
+    : 'at most 1 session in 7 days (from week 5)';
   const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
   const supply = supplyOrDaily(dosage, c);
-  if (supply) return { rule, status: 'differs', indicator: 'warning', phrase: `the order ${supply}; esketamine is given in a certified setting, at most twice weekly`, ordered, expected, wantsUpdate: true };
+  if (supply)
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `the order ${supply}; esketamine is given in a certified setting, at most twice weekly`,
+      ordered,
+      expected,
+      wantsUpdate: true,
+    };
   if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
-  if (dosage.per7Days === undefined) return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency (twice weekly in weeks 1-4, then weekly)' };
-  if (dosage.per7Days > limit) return { rule, status: 'differs', indicator: 'warning', phrase: `${round1(dosage.per7Days)} sessions in 7 days in week ${week}; the label allows ${limit}`, ordered, expected, wantsUpdate: true };
+  if (dosage.per7Days === undefined)
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'info',
+      phrase: 'no schedule given',
+      ordered,
+      expected,
+      needed: 'a frequency (twice weekly in weeks 1-4, then weekly)',
+    };
+  if (dosage.per7Days > limit)
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `${round1(dosage.per7Days)} sessions in 7 days in week ${week}; the label allows ${limit}`,
+      ordered,
+      expected,
+      wantsUpdate: true,
+    };
   return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
 }
 
@@ -288,12 +506,51 @@ export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', reading: AgeRe
   }
   const ordered = `age ${age}`;
   if (age >= adult) return undefined;
-  if (drug === 'esketamine') return { rule, status: 'differs', indicator: 'critical', phrase: `age ${age}: esketamine is not approved under ${adult}; safety and effectiveness are not established`, ordered, expected, override: true };
-  if (drug === 'ketamine') return { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: ketamine for depression under ${adult} is off-label, with limited evidence`, ordered, expected };
-  if (age < v(c, 'tmsMinAgeAdjunct')) return { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: no TMS device is cleared for depression under ${v(c, 'tmsMinAgeAdjunct')}`, ordered, expected };
+  if (drug === 'esketamine')
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'critical',
+      phrase: `age ${age}: esketamine is not approved under ${adult}; safety and effectiveness are not established`,
+      ordered,
+      expected,
+      override: true,
+    };
+  if (drug === 'ketamine')
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `age ${age}: ketamine for depression under ${adult} is off-label, with limited evidence`,
+      ordered,
+      expected,
+    };
+  if (age < v(c, 'tmsMinAgeAdjunct'))
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `age ${age}: no TMS device is cleared for depression under ${v(c, 'tmsMinAgeAdjunct')}`,
+      ordered,
+      expected,
+    };
   return onAntidepressant
-    ? { rule, status: 'differs', indicator: 'info', phrase: `age ${age}: adolescent clearance is as an adjunct and device-specific; confirm the device`, ordered, expected }
-    : { rule, status: 'differs', indicator: 'warning', phrase: `age ${age}: the adolescent TMS clearance is for adjunctive use; no antidepressant is current`, ordered, expected };
+    ? {
+        rule,
+        status: 'differs',
+        indicator: 'info',
+        phrase: `age ${age}: adolescent clearance is as an adjunct and device-specific; confirm the device`,
+        ordered,
+        expected,
+      }
+    : {
+        rule,
+        status: 'differs',
+        indicator: 'warning',
+        phrase: `age ${age}: the adolescent TMS clearance is for adjunctive use; no antidepressant is current`,
+        ordered,
+        expected,
+      };
 }
 
 /**
@@ -325,19 +582,50 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
     missing.push(name);
     settledBy.push(order);
   }
-  const ordered = [bpNow ? `BP ${bpNow.systolic}/${bpNow.diastolic}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') || 'none recorded';
+  const ordered =
+    [bpNow ? `BP ${bpNow.systolic}/${bpNow.diastolic}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') ||
+    'none recorded';
   const v4 = t.vitals;
   const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
   const problems: { indicator: Indicator; phrase: string }[] = [];
-  if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value)) problems.push({ indicator: 'critical', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}` });
-  else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value)) problems.push({ indicator: 'warning', phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}` });
-  if (spo2 && spo2.value! <= t.safety.spo2Minimum.value) problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${t.safety.spo2Minimum.value} %` });
-  if (hr && hr.value! > t.safety.heartRateMaximum.value) problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${t.safety.heartRateMaximum.value}` });
+  if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value))
+    problems.push({
+      indicator: 'critical',
+      phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}`,
+    });
+  else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value))
+    problems.push({
+      indicator: 'warning',
+      phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
+    });
+  if (spo2 && spo2.value! <= t.safety.spo2Minimum.value)
+    problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${t.safety.spo2Minimum.value} %` });
+  if (hr && hr.value! > t.safety.heartRateMaximum.value)
+    problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${t.safety.heartRateMaximum.value}` });
   if (problems.length) {
     const worst = problems.find((p) => p.indicator === 'critical') ?? problems[0]!;
-    return { rule, status: 'differs', indicator: worst.indicator, phrase: problems.map((p) => p.phrase).join('; '), ordered, expected, override: worst.indicator === 'critical', ...(missing.length ? { needed: missing.join(', '), settledBy } : {}) };
+    return {
+      rule,
+      status: 'differs',
+      indicator: worst.indicator,
+      phrase: problems.map((p) => p.phrase).join('; '),
+      ordered,
+      expected,
+      override: worst.indicator === 'critical',
+      ...(missing.length ? { needed: missing.join(', '), settledBy } : {}),
+    };
   }
-  if (missing.length) return { rule, status: 'unknown', indicator: 'warning', phrase: `no ${missing.join(', ')} in the ${windowMin} min before the dose`, ordered, expected, needed: missing.join(', '), settledBy };
+  if (missing.length)
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: `no ${missing.join(', ')} in the ${windowMin} min before the dose`,
+      ordered,
+      expected,
+      needed: missing.join(', '),
+      settledBy,
+    };
   return { rule, status: 'as-ordered', indicator: 'info', phrase: ordered, ordered, expected };
 }
 
@@ -345,10 +633,21 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
 export function checkTmsParameters(draft: fhir4.ServiceRequest): OrderCheck {
   const rule = 'OR-13';
   const words = [
-    ...(Array.isArray(draft.orderDetail) ? draft.orderDetail.flatMap((d) => [d?.text, ...(Array.isArray(d?.coding) ? d.coding.map((x) => x?.display) : [])]) : []),
+    ...(Array.isArray(draft.orderDetail)
+      ? draft.orderDetail.flatMap((d) => [d?.text, ...(Array.isArray(d?.coding) ? d.coding.map((x) => x?.display) : [])])
+      : []),
     ...(Array.isArray(draft.note) ? draft.note.map((n) => n?.text) : []),
   ].filter((w): w is string => typeof w === 'string' && w.trim() !== '');
   const expected = 'protocol, % of motor threshold, pulses per session, target';
-  if (words.length) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'stimulation parameters given', ordered: words.join('; ').slice(0, 200), expected };
-  return { rule, status: 'unknown', indicator: 'info', phrase: 'add the stimulation parameters (protocol, % motor threshold, pulses, target)', ordered: 'no parameters', expected, needed: 'the stimulation parameters in orderDetail or note' };
+  if (words.length)
+    return { rule, status: 'as-ordered', indicator: 'info', phrase: 'stimulation parameters given', ordered: words.join('; ').slice(0, 200), expected };
+  return {
+    rule,
+    status: 'unknown',
+    indicator: 'info',
+    phrase: 'add the stimulation parameters (protocol, % motor threshold, pulses, target)',
+    ordered: 'no parameters',
+    expected,
+    needed: 'the stimulation parameters in orderDetail or note',
+  };
 }

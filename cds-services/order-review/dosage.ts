@@ -142,7 +142,14 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology): Dra
   }
 
   const periodMin = minutesOf(repeat?.period, repeat?.periodUnit);
-  const frequency = typeof repeat?.frequencyMax === 'number' ? repeat.frequencyMax : typeof repeat?.frequency === 'number' ? repeat.frequency : periodMin !== undefined ? 1 : undefined;
+  const frequency =
+    typeof repeat?.frequencyMax === 'number'
+      ? repeat.frequencyMax
+      : typeof repeat?.frequency === 'number'
+        ? repeat.frequency
+        : periodMin !== undefined
+          ? 1
+          : undefined;
   let perDay = periodMin && frequency !== undefined ? (frequency * 1440) / periodMin : undefined;
   const codings = d?.timing?.code?.coding;
   const code = (Array.isArray(codings) ? codings : []).find((c) => typeof c?.code === 'string')?.code?.toUpperCase();
@@ -150,9 +157,15 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology): Dra
   const events = Array.isArray(d?.timing?.event) ? d.timing.event.map(parseFhirDate).filter((x): x is Date => !!x) : [];
   const boundsMin = durationMinutes(repeat?.boundsDuration) ?? periodLengthMinutes(repeat?.boundsPeriod);
   const count =
-    typeof repeat?.count === 'number' ? (typeof repeat.countMax === 'number' ? repeat.countMax : repeat.count)
-    : events.length > 0 && !repeat ? events.length
-    : perDay !== undefined && boundsMin !== undefined ? Math.round((perDay * boundsMin) / 1440) : undefined;
+    typeof repeat?.count === 'number'
+      ? typeof repeat.countMax === 'number'
+        ? repeat.countMax
+        : repeat.count
+      : events.length > 0 && !repeat
+        ? events.length
+        : perDay !== undefined && boundsMin !== undefined
+          ? Math.round((perDay * boundsMin) / 1440)
+          : undefined;
   const single = count === 1;
   // Doses in any 7 days: the rate over a week, but never more than the whole order holds.
   let per7Days = perDay !== undefined ? perDay * 7 : undefined;

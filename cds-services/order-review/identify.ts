@@ -52,7 +52,9 @@ const HINT = /ketamin|ketalar|spravato|ketanest/i;
 const hasCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
   Array.isArray(cc?.coding) && cc.coding.some((c) => typeof c?.code === 'string' && c.code.trim() !== '');
 const textOf = (cc: fhir4.CodeableConcept | undefined): string | undefined =>
-  (typeof cc?.text === 'string' && cc.text.trim()) || (Array.isArray(cc?.coding) ? cc.coding.find((c) => typeof c?.display === 'string' && c.display.trim())?.display : undefined) || undefined;
+  (typeof cc?.text === 'string' && cc.text.trim()) ||
+  (Array.isArray(cc?.coding) ? cc.coding.find((c) => typeof c?.display === 'string' && c.display.trim())?.display : undefined) ||
+  undefined;
 
 /** Ketamine or esketamine by code alone, for each concept in turn. */
 function byCode(concepts: (fhir4.CodeableConcept | undefined)[], t: Terminology): DraftDrug | undefined {
@@ -70,7 +72,11 @@ function byText(concepts: (fhir4.CodeableConcept | undefined)[], t: Terminology)
   return undefined;
 }
 
-function identifyMedicationRequest(r: OrderLike, sources: DraftMedicationSources, t: Terminology): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> {
+function identifyMedicationRequest(
+  r: OrderLike,
+  sources: DraftMedicationSources,
+  t: Terminology,
+): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> {
   const own = r.medicationCodeableConcept;
   const resolved = own ? undefined : resolveDraftMedication(r, sources);
   const concepts = [own, resolved?.concept];
@@ -82,7 +88,9 @@ function identifyMedicationRequest(r: OrderLike, sources: DraftMedicationSources
   if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label };
   // Something names a drug, and it is neither: another drug. Nothing at all: unidentified.
   const anything = concepts.some((cc) => hasCode(cc) || textOf(cc) !== undefined);
-  return anything ? { drug: 'other', identifiedBy: concepts.some(hasCode) ? 'code' : 'text', medicationFrom: from, label } : { drug: 'unidentified', identifiedBy: 'none', label };
+  return anything
+    ? { drug: 'other', identifiedBy: concepts.some(hasCode) ? 'code' : 'text', medicationFrom: from, label }
+    : { drug: 'unidentified', identifiedBy: 'none', label };
 }
 
 /** What a draft order is (OR-1). Total: malformed drafts are 'other' or 'unidentified', never a throw. */
@@ -93,12 +101,17 @@ export function identifyDraft(resource: fhir4.Resource, position: number, source
     const found = identifyMedicationRequest(r, sources, t);
     const hint =
       found.drug === 'unidentified' &&
-      [r.medicationReference?.reference, ...(Array.isArray(r.dosageInstruction) ? r.dosageInstruction : []).map((d) => d?.text), ...(Array.isArray(r.note) ? r.note : []).map((n) => n?.text)].some((s) => typeof s === 'string' && HINT.test(s));
+      [
+        r.medicationReference?.reference,
+        ...(Array.isArray(r.dosageInstruction) ? r.dosageInstruction : []).map((d) => d?.text),
+        ...(Array.isArray(r.note) ? r.note : []).map((n) => n?.text),
+      ].some((s) => typeof s === 'string' && HINT.test(s));
     return { ...base, ...found, suggestsKetamine: hint };
   }
   if (r.resourceType === 'ServiceRequest' || r.resourceType === 'Procedure') {
     const label = textOf(r.code);
-    if (t.inConcept(r.code, VS.tmsProcedures)) return { ...base, drug: 'tms', identifiedBy: t.matchingCoding(r.code, VS.tmsProcedures) ? 'code' : 'text', label };
+    if (t.inConcept(r.code, VS.tmsProcedures))
+      return { ...base, drug: 'tms', identifiedBy: t.matchingCoding(r.code, VS.tmsProcedures) ? 'code' : 'text', label };
     if (t.inConcept(r.code, VS.esketamineProcedures)) return { ...base, drug: 'esketamine', identifiedBy: 'code', label };
     return { ...base, drug: 'other', identifiedBy: 'code', label };
   }

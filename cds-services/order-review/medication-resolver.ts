@@ -42,11 +42,17 @@ export function resolveDraftMedication(
   if (!resolved.concept) return undefined;
   const reference = draft.medicationReference?.reference;
   const from =
-    resolved.via === 'contained' ? 'contained'
-    : resolved.via === 'bundle' ? 'draftOrders'
-    : resolved.via === 'display' ? 'display'
-    : typeof reference === 'string' && sources.fetched.has(relativeMedicationRef(reference, sources.fhirServer) ?? '') && !sources.recordMedications.has(relativeMedicationRef(reference, sources.fhirServer) ?? '') ? 'fhirServer'
-    : 'record';
+    resolved.via === 'contained'
+      ? 'contained'
+      : resolved.via === 'bundle'
+        ? 'draftOrders'
+        : resolved.via === 'display'
+          ? 'display'
+          : typeof reference === 'string' &&
+              sources.fetched.has(relativeMedicationRef(reference, sources.fhirServer) ?? '') &&
+              !sources.recordMedications.has(relativeMedicationRef(reference, sources.fhirServer) ?? '')
+            ? 'fhirServer'
+            : 'record';
   return { concept: resolved.concept, from };
 }
 

@@ -124,7 +124,12 @@ function shownFindings(resource: fhir4.Resource): Map<string, string> | undefine
   const extensions = (resource as fhir4.DomainResource).extension;
   const ext = (Array.isArray(extensions) ? extensions : []).find((e) => e?.url === SHOWN_FINDINGS_EXTENSION);
   if (typeof ext?.valueString !== 'string') return undefined;
-  return new Map(ext.valueString.split(/\s+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
+  return new Map(
+    ext.valueString
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
 }
 
 /** `RC-3=met RC-5=met`: the caution findings a suggestion was shown with, for the loop guard. */
@@ -137,7 +142,12 @@ export function shownFindingsValue(findings: readonly Finding[]): string {
  * it was shown with the same finding, unchanged, within the loop-guard hours. Contraindications,
  * unknown contraindications, OR-6, OR-7, OR-8 and OR-10 are never suppressed.
  */
-function loopGuard(draft: IdentifiedDraft, cautions: Finding[], knowledge: Knowledge, now: Date): { kept: Finding[]; suppressed: string[]; monitoringShown: boolean } {
+function loopGuard(
+  draft: IdentifiedDraft,
+  cautions: Finding[],
+  knowledge: Knowledge,
+  now: Date,
+): { kept: Finding[]; suppressed: string[]; monitoringShown: boolean } {
   const shown = draft.own ? shownFindings(draft.resource) : undefined;
   const authored = parseFhirDate((draft.resource as fhir4.MedicationRequest).authoredOn ?? (draft.resource as fhir4.ServiceRequest).authoredOn);
   const hours = knowledge.thresholds.orderReview.loopGuardHours.value;
@@ -188,17 +198,34 @@ function ketamineUpdate(draft: fhir4.MedicationRequest, k: KetamineContext, chec
   const updated = structuredClone(draft);
   const first: unknown = Array.isArray(updated.dosageInstruction) ? updated.dosageInstruction[0] : undefined;
   const old = isObject(first) ? (first as fhir4.Dosage) : undefined;
-  const dose = k.weight ? mgQuantity(protocolDoseMg(k.weight, c)) : k.dosage.dose?.mgPerKg !== undefined ? mgPerKgQuantity(c.ketamineTargetMgPerKg.value) : k.dosage.dose?.mg !== undefined ? mgQuantity(k.dosage.dose.mg) : undefined;
+  const dose = k.weight
+    ? mgQuantity(protocolDoseMg(k.weight, c))
+    : k.dosage.dose?.mgPerKg !== undefined
+      ? mgPerKgQuantity(c.ketamineTargetMgPerKg.value)
+      : k.dosage.dose?.mg !== undefined
+        ? mgQuantity(k.dosage.dose.mg)
+        : undefined;
   const minutes = c.ketamineMinInfusionMinutes.value;
   const frequencyOk = checks.find((x) => x.rule === 'OR-5')?.status === 'as-ordered';
   const sessions = c.ketamineInductionSessions.value;
   const perWeek = c.ketamineSessionsPerWeek.value;
   const ownRepeat = old?.timing?.repeat;
-  const repeat: fhir4.TimingRepeat = frequencyOk && isObject(ownRepeat) ? structuredClone(ownRepeat) : { frequency: perWeek, period: 1, periodUnit: 'wk', count: sessions, boundsDuration: { value: sessions / perWeek, unit: 'wk', system: UCUM, code: 'wk' } };
+  const repeat: fhir4.TimingRepeat =
+    frequencyOk && isObject(ownRepeat)
+      ? structuredClone(ownRepeat)
+      : {
+          frequency: perWeek,
+          period: 1,
+          periodUnit: 'wk',
+          count: sessions,
+          boundsDuration: { value: sessions / perWeek, unit: 'wk', system: UCUM, code: 'wk' },
+        };
   repeat.duration = minutes;
   repeat.durationUnit = 'min';
   const schedule = frequencyOk && k.dosage.single ? 'one session' : frequencyOk ? 'on the ordered schedule' : `${perWeek} times a week, ${sessions} sessions`;
-  const doseText = dose ? `${dose.value} ${dose.unit}${dose.unit === 'mg' && k.weight ? ` (${c.ketamineTargetMgPerKg.value} mg/kg for ${Math.round(k.weight.kg * 10) / 10} kg)` : ''}` : 'dose as ordered';
+  const doseText = dose
+    ? `${dose.value} ${dose.unit}${dose.unit === 'mg' && k.weight ? ` (${c.ketamineTargetMgPerKg.value} mg/kg for ${Math.round(k.weight.kg * 10) / 10} kg)` : ''}`
+    : 'dose as ordered';
   updated.dosageInstruction = [
     {
       ...(old?.sequence !== undefined ? { sequence: old.sequence } : {}),
@@ -224,7 +251,13 @@ function esketamineUpdate(draft: fhir4.MedicationRequest, e: EsketamineContext, 
   const induction = week <= inductionWeeks;
   const weeksLeft = induction ? inductionWeeks - week + 1 : 4;
   const perWeek = induction ? c.esketamineInductionMaxPer7Days.value : 1;
-  const repeat: fhir4.TimingRepeat = { frequency: perWeek, period: 1, periodUnit: 'wk', count: perWeek * weeksLeft, boundsDuration: { value: weeksLeft, unit: 'wk', system: UCUM, code: 'wk' } };
+  const repeat: fhir4.TimingRepeat = {
+    frequency: perWeek,
+    period: 1,
+    periodUnit: 'wk',
+    count: perWeek * weeksLeft,
+    boundsDuration: { value: weeksLeft, unit: 'wk', system: UCUM, code: 'wk' },
+  };
   updated.dosageInstruction = [
     {
       ...(old?.sequence !== undefined ? { sequence: old.sequence } : {}),
@@ -244,39 +277,81 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   const t = knowledge.terminology;
   const c = knowledge.thresholds.orderReview;
   const index = a.index;
-  const sources: DraftMedicationSources = { entries: input.entries, recordMedications: index.record.medications, fetched: input.fetched, fhirServer: input.fhirServer };
+  const sources: DraftMedicationSources = {
+    entries: input.entries,
+    recordMedications: index.record.medications,
+    fetched: input.fetched,
+    fhirServer: input.fhirServer,
+  };
   const all = input.entries
     .map((e, i) => (e?.resource && typeof e.resource.resourceType === 'string' ? identifyDraft(e.resource, i + 1, sources, t) : undefined))
     .filter((d): d is IdentifiedDraft => d !== undefined);
   const selected = input.selections ? all.filter((d) => input.selections!.includes(d.ref)) : all;
 
   const weight = dosingWeight(index, c);
-  const dosages = new Map(all.filter((d) => d.resource.resourceType === 'MedicationRequest' && (d.drug === 'ketamine' || d.drug === 'esketamine')).map((d) => [d, readDraftDosage(d.resource as fhir4.MedicationRequest, t)]));
+  const dosages = new Map(
+    all
+      .filter((d) => d.resource.resourceType === 'MedicationRequest' && (d.drug === 'ketamine' || d.drug === 'esketamine'))
+      .map((d) => [d, readDraftDosage(d.resource as fhir4.MedicationRequest, t)]),
+  );
   const scopes = new Map<IdentifiedDraft, Scope>();
   for (const d of all) {
     if (d.drug !== 'ketamine' && d.drug !== 'esketamine' && d.drug !== 'tms') continue;
-    scopes.set(d, decideScope({ draft: d, dosage: dosages.get(d), weightKg: weight?.kg, a, t, orderSetCanonicals: c.trdOrderSetCanonicals.value, ceilingMgPerKg: c.ketamineTrdCeilingMgPerKg.value, maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value }));
+    scopes.set(
+      d,
+      decideScope({
+        draft: d,
+        dosage: dosages.get(d),
+        weightKg: weight?.kg,
+        a,
+        t,
+        orderSetCanonicals: c.trdOrderSetCanonicals.value,
+        ceilingMgPerKg: c.ketamineTrdCeilingMgPerKg.value,
+        maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value,
+      }),
+    );
   }
   const inScope = (drug: string) => all.some((d) => d.drug === drug && scopes.get(d)?.status === 'in');
   const ketamineActivity = treatmentActivity(index, 'ketamine');
   const esketamineActivity = treatmentActivity(index, 'esketamine');
   const recentSession = (last: Date | undefined, days: number) => last !== undefined && (now.getTime() - last.getTime()) / DAY_MS <= days;
   const tmsCourse = priorCourses({ index, now, thresholds: knowledge.thresholds, trials: () => [] }).find((x) => x.modality === 'TMS');
-  const combination = inScope('tms') || (tmsCourse !== undefined && (now.getTime() - tmsCourse.end.getTime()) / DAY_MS <= knowledge.thresholds.courses.tmsActiveDays.value);
-  const esketamineActive = esketamineActivity.activeOrder || recentSession(esketamineActivity.lastSession, knowledge.thresholds.courses.esketamineActiveDays.value);
+  const combination =
+    inScope('tms') || (tmsCourse !== undefined && (now.getTime() - tmsCourse.end.getTime()) / DAY_MS <= knowledge.thresholds.courses.tmsActiveDays.value);
+  const esketamineActive =
+    esketamineActivity.activeOrder || recentSession(esketamineActivity.lastSession, knowledge.thresholds.courses.esketamineActiveDays.value);
   const ketamineActive = ketamineActivity.activeOrder || recentSession(ketamineActivity.lastSession, knowledge.thresholds.courses.ketamineActiveDays.value);
   const overlap = {
     ketamine: inScope('ketamine') && (inScope('esketamine') || esketamineActive),
     esketamine: inScope('esketamine') && (inScope('ketamine') || ketamineActive),
     detail: [
-      esketamineActivity.sessions ? `esketamine: ${esketamineActivity.sessions} session(s), last ${esketamineActivity.lastSession!.toISOString().slice(0, 10)}` : esketamineActivity.activeOrder ? 'esketamine: an active order' : '',
-      ketamineActivity.sessions ? `ketamine: ${ketamineActivity.sessions} session(s), last ${ketamineActivity.lastSession!.toISOString().slice(0, 10)}` : ketamineActivity.activeOrder ? 'ketamine: an active order' : '',
-    ].filter(Boolean).join('; '),
+      esketamineActivity.sessions
+        ? `esketamine: ${esketamineActivity.sessions} session(s), last ${esketamineActivity.lastSession!.toISOString().slice(0, 10)}`
+        : esketamineActivity.activeOrder
+          ? 'esketamine: an active order'
+          : '',
+      ketamineActivity.sessions
+        ? `ketamine: ${ketamineActivity.sessions} session(s), last ${ketamineActivity.lastSession!.toISOString().slice(0, 10)}`
+        : ketamineActivity.activeOrder
+          ? 'ketamine: an active order'
+          : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
   };
   const onAntidepressant = index.currentMedications(VS.antidepressantIngredients).length > 0;
 
   const drafts = selected.map((draft): DraftReview => {
-    const review: DraftReview = { draft, checks: [], contraindications: [], deferrals: [], unknownContraindications: [], cautions: [], suppressed: [], monitoring: false };
+    const review: DraftReview = {
+      draft,
+      checks: [],
+      contraindications: [],
+      deferrals: [],
+      unknownContraindications: [],
+      cautions: [],
+      suppressed: [],
+      monitoring: false,
+    };
     const scope = scopes.get(draft);
     if (!scope) return review;
     const drug = draft.drug as 'ketamine' | 'esketamine' | 'tms';
@@ -288,7 +363,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     const age = ageAtOrder(index, orderDate);
     const found = patientFindings(a, DRUG_MODALITY[drug], scope.deviceSafetyOnly === true);
     const guard = loopGuard(draft, found.cautions, knowledge, now);
-    Object.assign(review, { contraindications: found.contraindications, deferrals: found.deferrals, unknownContraindications: found.unknownContraindications, cautions: guard.kept, suppressed: guard.suppressed });
+    Object.assign(review, {
+      contraindications: found.contraindications,
+      deferrals: found.deferrals,
+      unknownContraindications: found.unknownContraindications,
+      cautions: guard.kept,
+      suppressed: guard.suppressed,
+    });
 
     const ageCheck = checkAge(drug, age, onAntidepressant, c);
     if (ageCheck) review.checks.push(ageCheck);
@@ -314,7 +395,15 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     }
     if (drug === 'esketamine' && !scope.nonProtocolRoute) {
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
-      const e: EsketamineContext = { dosage, age: age.youngest === age.oldest ? age.youngest : undefined, day1, courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'), acuteSuicidality: scope.acuteSuicidality === true, onOralAntidepressant: onAntidepressant, c };
+      const e: EsketamineContext = {
+        dosage,
+        age: age.youngest === age.oldest ? age.youngest : undefined,
+        day1,
+        courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'),
+        acuteSuicidality: scope.acuteSuicidality === true,
+        onOralAntidepressant: onAntidepressant,
+        c,
+      };
       const checks = [...checkEsketamineDose(e), checkEsketamineSchedule(e)];
       review.checks.push(...checks);
       if (checks.some((x) => x.wantsUpdate)) review.update = esketamineUpdate(draft.resource as fhir4.MedicationRequest, e, knowledge);

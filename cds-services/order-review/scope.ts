@@ -52,7 +52,11 @@ function kindOfConcept(cc: fhir4.CodeableConcept | undefined, t: Terminology): R
 }
 
 /** The kinds of the draft's reasons: `reasonCode`, and `reasonReference` to a Condition in the record or contained. */
-export function reasonKinds(draft: fhir4.Resource & { reasonCode?: fhir4.CodeableConcept[]; reasonReference?: fhir4.Reference[]; contained?: fhir4.Resource[] }, index: RecordIndex, t: Terminology): ReasonKind[] {
+export function reasonKinds(
+  draft: fhir4.Resource & { reasonCode?: fhir4.CodeableConcept[]; reasonReference?: fhir4.Reference[]; contained?: fhir4.Resource[] },
+  index: RecordIndex,
+  t: Terminology,
+): ReasonKind[] {
   const kinds: ReasonKind[] = [];
   for (const cc of Array.isArray(draft.reasonCode) ? draft.reasonCode : []) kinds.push(kindOfConcept(cc, t));
   for (const r of Array.isArray(draft.reasonReference) ? draft.reasonReference : []) {
@@ -60,7 +64,9 @@ export function reasonKinds(draft: fhir4.Resource & { reasonCode?: fhir4.Codeabl
     const condition =
       typeof reference === 'string' && reference.startsWith('#')
         ? (draft.contained ?? []).find((c) => c?.resourceType === 'Condition' && c.id === reference.slice(1))
-        : index.record.conditions.items.find((c) => typeof reference === 'string' && (reference === `Condition/${c.id}` || reference.endsWith(`/Condition/${c.id}`)));
+        : index.record.conditions.items.find(
+            (c) => typeof reference === 'string' && (reference === `Condition/${c.id}` || reference.endsWith(`/Condition/${c.id}`)),
+          );
     const kind = condition ? kindOfConcept((condition as fhir4.Condition).code, t) : 'unreadable';
     // A reference we cannot read may still say what it is in its display.
     kinds.push(kind === 'unreadable' && r?.display ? kindOfConcept({ text: r.display }, t) : kind);
@@ -98,7 +104,8 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
   const onRecord = depressiveDisorderOnRecord(a);
 
   if (draft.drug === 'tms') {
-    if (kinds.includes('other') && !depressiveReason) return { status: 'in', deviceSafetyOnly: true, reason: 'TMS for a reason other than depression: device safety checks only' };
+    if (kinds.includes('other') && !depressiveReason)
+      return { status: 'in', deviceSafetyOnly: true, reason: 'TMS for a reason other than depression: device safety checks only' };
     return { status: 'in', reason: depressiveReason ? 'TMS with a depressive indication' : 'TMS with no indication given' };
   }
 
@@ -112,7 +119,12 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
   const orderSet = canonicals.some((c) => orderSetCanonicals.includes(c));
   const marker = depressiveReason || orderSet || draft.own;
   const nonIv = route !== 'iv' && route !== 'unknown';
-  const inScope = (reason: string): Scope => ({ status: 'in', reason, ...(nonIv ? { nonProtocolRoute: true } : {}), ...(acuteSuicidality ? { acuteSuicidality } : {}) });
+  const inScope = (reason: string): Scope => ({
+    status: 'in',
+    reason,
+    ...(nonIv ? { nonProtocolRoute: true } : {}),
+    ...(acuteSuicidality ? { acuteSuicidality } : {}),
+  });
 
   // Step 2: an indication that is not depression.
   if (!depressiveReason && kinds.includes('other')) return { status: 'out', reason: 'indication is not depression' };
@@ -128,6 +140,13 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
   if (draft.own) return inScope('suggested by this service for TRD');
   if (kinds.length === 0 && onRecord === true && route === 'iv') return inScope('IV order, no indication given, depressive disorder on record');
   // Step 6.
-  if (onRecord !== false) return { status: 'unknown', reason: onRecord === true ? 'depressive disorder on record, but the order gives no depressive indication' : 'conditions could not be read, and the order gives no indication' };
+  if (onRecord !== false)
+    return {
+      status: 'unknown',
+      reason:
+        onRecord === true
+          ? 'depressive disorder on record, but the order gives no depressive indication'
+          : 'conditions could not be read, and the order gives no indication',
+    };
   return { status: 'out', reason: 'no depressive disorder and no TRD indication' };
 }

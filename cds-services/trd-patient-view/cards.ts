@@ -43,7 +43,14 @@ function notCheckedWords(rules: readonly string[], a: Assessment): string {
 }
 
 const problemsOf = (rules: readonly string[], a: Assessment) =>
-  [...new Set(rules.map((id) => a.byRule.get(id)).filter((f): f is Finding => !!f).map((f) => PROBLEM_NAMES[problemOf(f)]))].join(', ');
+  [
+    ...new Set(
+      rules
+        .map((id) => a.byRule.get(id))
+        .filter((f): f is Finding => !!f)
+        .map((f) => PROBLEM_NAMES[problemOf(f)]),
+    ),
+  ].join(', ');
 
 /** One treatment's verdict in words (revision-2 1.3, CD-4): what decided it and what could not be checked. */
 function verdictLine(m: Modality, v: ModalityVerdict, a: Assessment): string {
@@ -68,7 +75,15 @@ function safetyCard(a: Assessment, ctx: PresentContext): Card | undefined {
   const crisis = ctx.knowledge.thresholds.safety.crisisPathwayUrl.value;
   const links: Link[] = crisis ? [{ label: 'Local crisis pathway', url: crisis, type: 'absolute' }] : [];
   if (ci1.status !== 'met') {
-    return makeCard({ summary: `${clause(ci1.note!)} (CI-1)`, indicator: 'info', source: ci1.source, detail: md`Suicide risk was evaluated after the trigger; treatment may be considered.` }, ctx.newId);
+    return makeCard(
+      {
+        summary: `${clause(ci1.note!)} (CI-1)`,
+        indicator: 'info',
+        source: ci1.source,
+        detail: md`Suicide risk was evaluated after the trigger; treatment may be considered.`,
+      },
+      ctx.newId,
+    );
   }
   const suggestions = ordersForMissing(ci1).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
   return makeCard(
@@ -138,15 +153,24 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
   const suggestions: Omit<Suggestion, 'uuid'>[] = [];
   const measure = () => orderAction(ctx, 'phq9-each-session', 'PHQ-9 before each session');
   if (suggestable(a, 'tms')) {
-    const screen = a.modalities.tms.notChecked.includes('CI-10') ? [orderAction(ctx, 'order-tms-safety-screen', 'TMS safety screen before the first session')] : [];
+    const screen = a.modalities.tms.notChecked.includes('CI-10')
+      ? [orderAction(ctx, 'order-tms-safety-screen', 'TMS safety screen before the first session')]
+      : [];
     suggestions.push({
       label: `Order a TMS course: 5 sessions a week for 6 weeks${screen.length ? ', with the safety screen' : ''}`,
-      actions: [...screen, orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'), orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'), measure()],
+      actions: [
+        ...screen,
+        orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'),
+        orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'),
+        measure(),
+      ],
     });
   }
   // The cautions shown with a suggestion ride on it, so the loop guard (OR-11) can tell repeats from news.
   const shown = (modality: Modality) => (r: fhir4.Resource) => {
-    (r as fhir4.DomainResource).extension = [{ url: SHOWN_FINDINGS_EXTENSION, valueString: `${shownFindingsValue(patientFindings(a, modality, false).cautions)} monitoring=shown`.trim() }];
+    (r as fhir4.DomainResource).extension = [
+      { url: SHOWN_FINDINGS_EXTENSION, valueString: `${shownFindingsValue(patientFindings(a, modality, false).cautions)} monitoring=shown`.trim() },
+    ];
   };
   // SO-1 dose: 0.5 mg/kg of the OR-3 dosing weight (MO-1 is retired by revision-2).
   const weight = dosingWeight(a.index, ctx.knowledge.thresholds.orderReview);
@@ -168,7 +192,11 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
   if (suggestable(a, 'esketamine')) {
     suggestions.push({
       label: 'Order esketamine (SPRAVATO) 56 mg twice weekly for 4 weeks',
-      actions: [orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4', shown('esketamine')), orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'), measure()],
+      actions: [
+        orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4', shown('esketamine')),
+        orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'),
+        measure(),
+      ],
     });
   }
   return suggestions;
@@ -194,9 +222,14 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
     ? md`Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).`
     : undefined;
   const suggestions = candidate ? candidateOrders(a, ctx) : [];
-  const verdicts = MODALITIES.filter((m) => m !== 'ketamine-tms-combination').map((m) => md`- ${capitalise(MODALITY_NAMES[m])}: ${verdictLine(m, a.modalities[m], a)}.`);
+  const verdicts = MODALITIES.filter((m) => m !== 'ketamine-tms-combination').map(
+    (m) => md`- ${capitalise(MODALITY_NAMES[m])}: ${verdictLine(m, a.modalities[m], a)}.`,
+  );
   const trials = a.trials.length
-    ? table(['Ingredient', 'Trial', 'Evidence'], a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]))
+    ? table(
+        ['Ingredient', 'Trial', 'Evidence'],
+        a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]),
+      )
     : md`No antidepressant trial in the episode look-back.`;
   const noted = alsoNoted.length ? md`Also noted: ${alsoNoted.map((f) => `${inSentence(findingSentence(f))} (${f.rule})`).join('; ')}.` : undefined;
   return makeCard(
@@ -216,7 +249,9 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
       ],
       suggestions,
       selectionBehavior: 'at-most-one',
-      ...(ctx.explainUrl ? { links: [{ label: 'Full assessment: eligibility, safety checks and trials', url: ctx.explainUrl, type: 'absolute' as const }] } : {}),
+      ...(ctx.explainUrl
+        ? { links: [{ label: 'Full assessment: eligibility, safety checks and trials', url: ctx.explainUrl, type: 'absolute' as const }] }
+        : {}),
     },
     ctx.newId,
   );
@@ -265,7 +300,10 @@ function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: R
       indicator: 'info',
       source: gaps[0]!.source,
       rules: gaps.map((f) => f.rule),
-      detail: table(['Rule', 'Criterion', 'Would be settled by'], gaps.map((f) => [f.rule, f.title, f.missing.join('; ')])),
+      detail: table(
+        ['Rule', 'Criterion', 'Would be settled by'],
+        gaps.map((f) => [f.rule, f.title, f.missing.join('; ')]),
+      ),
       suggestions,
       selectionBehavior: 'any',
     },

@@ -8,7 +8,12 @@ import { MODALITIES, MODALITY_NAMES, type Finding } from '../assessment/findings
 import { table } from '../cards/card.js';
 import { PROBLEM_NAMES, problemOf, statusWords } from '../cards/problems.js';
 
-const VERDICT_WORDS = { contraindicated: 'contraindicated', deferred: 'deferred (same-day suicide risk evaluation first)', caution: 'caution', clear: 'no contraindication found' } as const;
+const VERDICT_WORDS = {
+  contraindicated: 'contraindicated',
+  deferred: 'deferred (same-day suicide risk evaluation first)',
+  caution: 'caution',
+  clear: 'no contraindication found',
+} as const;
 
 const rules = (ids: readonly string[]) => ids.join(', ') || '—';
 const found = (f: Finding) => f.note ?? '';
@@ -31,7 +36,10 @@ export function explanationOf(a: Assessment, cards: readonly Card[]): Explanatio
       },
       {
         heading: 'Eligibility',
-        markdown: table(['Rule', 'Criterion', 'Status', 'Found', 'Needed'], a.criteria.map((f) => [f.rule, f.title, statusWords(f), found(f), needed(f)])).text,
+        markdown: table(
+          ['Rule', 'Criterion', 'Status', 'Found', 'Needed'],
+          a.criteria.map((f) => [f.rule, f.title, statusWords(f), found(f), needed(f)]),
+        ).text,
       },
       {
         heading: 'Safety checks',
@@ -43,10 +51,19 @@ export function explanationOf(a: Assessment, cards: readonly Card[]): Explanatio
       {
         heading: 'Antidepressant trials',
         markdown: a.trials.length
-          ? table(['Attempt', 'Kind', 'Outcome', 'How it was decided', 'Needed'], a.trials.map((t) => [t.ingredient, t.kind, t.status.replace(/-/g, ' '), t.note ?? '', t.missing.join('; ') || '—'])).text
+          ? table(
+              ['Attempt', 'Kind', 'Outcome', 'How it was decided', 'Needed'],
+              a.trials.map((t) => [t.ingredient, t.kind, t.status.replace(/-/g, ' '), t.note ?? '', t.missing.join('; ') || '—']),
+            ).text
           : 'No antidepressant trial in the episode look-back.',
       },
-      { heading: 'Monitoring', markdown: table(['Rule', 'Item', 'Status', 'Detail'], monitoring.map((f) => [f.rule, f.title, statusWords(f), found(f)])).text },
+      {
+        heading: 'Monitoring',
+        markdown: table(
+          ['Rule', 'Item', 'Status', 'Detail'],
+          monitoring.map((f) => [f.rule, f.title, statusWords(f), found(f)]),
+        ).text,
+      },
     ],
   };
 }

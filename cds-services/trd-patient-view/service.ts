@@ -23,7 +23,10 @@ export function patientViewService(knowledge: TrdKnowledge, explanations?: Expla
     present: (a, call) => {
       // The TRD card links to the full assessment of this call instead of carrying its tables (CD-3, 900 px).
       const explained = explanations?.enabled && call.baseUrl && isHookInstance(call.hookInstance);
-      const ctx = { ...presentContext(call, knowledge, a.now), ...(explained ? { explainUrl: `${call.baseUrl}/explain/${call.hookInstance.toLowerCase()}` } : {}) };
+      const ctx = {
+        ...presentContext(call, knowledge, a.now),
+        ...(explained ? { explainUrl: `${call.baseUrl}/explain/${call.hookInstance.toLowerCase()}` } : {}),
+      };
       const cards = patientViewCards(a, ctx);
       if (explained && cards.length) explanations!.put(call.hookInstance, explanationOf(a, cards));
       return respond(cards, a);

@@ -50,7 +50,9 @@ function attemptsClause(a: Assessment, needed: number): string {
   const coded = (a.byRule.get('EL-1')?.data as { trdCoded?: boolean } | undefined)?.trdCoded;
   if (el2?.status === 'met') return `${plural(failed, 'failed treatment attempt')}`;
   if (el2?.status === 'not-met') {
-    return coded ? `TRD is coded but the record shows ${failed} of ${needed} failed attempts` : `TRD not documented: ${failed} of ${needed} failed adequate attempts`;
+    return coded
+      ? `TRD is coded but the record shows ${failed} of ${needed} failed attempts`
+      : `TRD not documented: ${failed} of ${needed} failed adequate attempts`;
   }
   const why = (el2?.data as { summaryReason?: string } | undefined)?.summaryReason;
   return `TRD unknown: ${plural(failed, 'failed attempt')}, ${undecided} undecided${why ? ` (${why})` : ''}`;

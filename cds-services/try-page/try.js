@@ -16,10 +16,26 @@ const SYS = {
   ucum: 'http://unitsofmeasure.org',
   clinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
 };
-const FORM_DRAFT_IDS = ['MedicationRequest/draft-ketamine', 'MedicationRequest/draft-esketamine', 'ServiceRequest/draft-tms', 'MedicationRequest/draft-lisinopril'];
+const FORM_DRAFT_IDS = [
+  'MedicationRequest/draft-ketamine',
+  'MedicationRequest/draft-esketamine',
+  'ServiceRequest/draft-tms',
+  'MedicationRequest/draft-lisinopril',
+];
 
 const $ = (id) => document.getElementById(id);
-const state = { data: null, services: {}, example: null, drafts: [], lastResponse: null, lastServiceId: '', calls: 0, feedback: [], suggestionSeq: 0, bySuggestion: new Map() };
+const state = {
+  data: null,
+  services: {},
+  example: null,
+  drafts: [],
+  lastResponse: null,
+  lastServiceId: '',
+  calls: 0,
+  feedback: [],
+  suggestionSeq: 0,
+  bySuggestion: new Map(),
+};
 
 // ---------- dates: the examples' record is relative to data.clock; move it to today ----------
 const DATE_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -34,7 +50,10 @@ function shiftDates(value, ms) {
 }
 const daysAgo = (n) => new Date(Date.now() - n * DAY).toISOString();
 const cc = (system, code, display) => ({ coding: [{ system, code, ...(display ? { display } : {}) }] });
-const num = (id) => { const v = $(id).value.trim(); return v === '' ? null : Number(v); };
+const num = (id) => {
+  const v = $(id).value.trim();
+  return v === '' ? null : Number(v);
+};
 
 // ---------- key facts <-> form ----------
 function readFacts() {
@@ -51,18 +70,33 @@ function readFacts() {
   };
 }
 function writeFacts(f) {
-  $('age').value = f.age; $('sex').value = f.sex;
-  $('weightKg').value = f.weightKg ?? ''; $('systolic').value = f.systolic ?? ''; $('diastolic').value = f.diastolic ?? '';
-  $('pregnancy').value = f.pregnancy; $('diagnosis').value = f.diagnosis;
+  $('age').value = f.age;
+  $('sex').value = f.sex;
+  $('weightKg').value = f.weightKg ?? '';
+  $('systolic').value = f.systolic ?? '';
+  $('diastolic').value = f.diastolic ?? '';
+  $('pregnancy').value = f.pregnancy;
+  $('diagnosis').value = f.diagnosis;
   $('med-drug').value = f.medication?.rxcui ?? '';
-  $('med-mg').value = f.medication?.mgPerDay ?? ''; $('med-start').value = f.medication?.startDaysAgo ?? ''; $('med-end').value = f.medication?.endDaysAgo ?? '';
+  $('med-mg').value = f.medication?.mgPerDay ?? '';
+  $('med-start').value = f.medication?.startDaysAgo ?? '';
+  $('med-end').value = f.medication?.endDaysAgo ?? '';
 }
 function readDraft() {
-  return { kind: $('draft-kind').value, mg: num('draft-mg') ?? 0, minutes: num('draft-minutes'), perWeek: num('draft-perweek') ?? 2, withTms: $('draft-tms').checked };
+  return {
+    kind: $('draft-kind').value,
+    mg: num('draft-mg') ?? 0,
+    minutes: num('draft-minutes'),
+    perWeek: num('draft-perweek') ?? 2,
+    withTms: $('draft-tms').checked,
+  };
 }
 function writeDraft(d) {
-  $('draft-kind').value = d.kind; $('draft-mg').value = d.mg || ''; $('draft-minutes').value = d.minutes || '';
-  $('draft-perweek').value = d.perWeek || ''; $('draft-tms').checked = d.withTms;
+  $('draft-kind').value = d.kind;
+  $('draft-mg').value = d.mg || '';
+  $('draft-minutes').value = d.minutes || '';
+  $('draft-perweek').value = d.perWeek || '';
+  $('draft-tms').checked = d.withTms;
   showDraftFields();
 }
 function showDraftFields() {
@@ -75,15 +109,30 @@ function factResources(f) {
   const birth = new Date(Date.now() - 30 * DAY);
   birth.setUTCFullYear(birth.getUTCFullYear() - f.age);
   const out = [{ resourceType: 'Patient', id: PATIENT, gender: f.sex, birthDate: birth.toISOString().slice(0, 10) }];
-  const observation = (id, code, days, value) => ({ resourceType: 'Observation', id, status: 'final', subject: SUBJECT, code, effectiveDateTime: daysAgo(days), ...value });
-  if (f.weightKg !== null) out.push(observation('fact-weight', cc(SYS.loinc, '29463-7', 'Body weight'), 5, { valueQuantity: { value: f.weightKg, unit: 'kg', system: SYS.ucum, code: 'kg' } }));
+  const observation = (id, code, days, value) => ({
+    resourceType: 'Observation',
+    id,
+    status: 'final',
+    subject: SUBJECT,
+    code,
+    effectiveDateTime: daysAgo(days),
+    ...value,
+  });
+  if (f.weightKg !== null)
+    out.push(
+      observation('fact-weight', cc(SYS.loinc, '29463-7', 'Body weight'), 5, {
+        valueQuantity: { value: f.weightKg, unit: 'kg', system: SYS.ucum, code: 'kg' },
+      }),
+    );
   if (f.systolic !== null && f.diastolic !== null) {
-    out.push(observation('fact-bp', cc(SYS.loinc, '85354-9', 'Blood pressure panel'), 2, {
-      component: [
-        { code: cc(SYS.loinc, '8480-6', 'Systolic blood pressure'), valueQuantity: { value: f.systolic, unit: 'mmHg', system: SYS.ucum, code: 'mm[Hg]' } },
-        { code: cc(SYS.loinc, '8462-4', 'Diastolic blood pressure'), valueQuantity: { value: f.diastolic, unit: 'mmHg', system: SYS.ucum, code: 'mm[Hg]' } },
-      ],
-    }));
+    out.push(
+      observation('fact-bp', cc(SYS.loinc, '85354-9', 'Blood pressure panel'), 2, {
+        component: [
+          { code: cc(SYS.loinc, '8480-6', 'Systolic blood pressure'), valueQuantity: { value: f.systolic, unit: 'mmHg', system: SYS.ucum, code: 'mm[Hg]' } },
+          { code: cc(SYS.loinc, '8462-4', 'Diastolic blood pressure'), valueQuantity: { value: f.diastolic, unit: 'mmHg', system: SYS.ucum, code: 'mm[Hg]' } },
+        ],
+      }),
+    );
   }
   const pregnancy = {
     'not-pregnant': [cc(SYS.loinc, '82810-3', 'Pregnancy status'), cc(SYS.sct, '60001007', 'Not pregnant')],
@@ -94,18 +143,29 @@ function factResources(f) {
   if (pregnancy) out.push(observation('fact-pregnancy', pregnancy[0], 3, { valueCodeableConcept: pregnancy[1] }));
   if (f.diagnosis) {
     out.push({
-      resourceType: 'Condition', id: 'fact-diagnosis', subject: SUBJECT,
-      clinicalStatus: cc(SYS.clinical, 'active'), code: cc(SYS.icd, f.diagnosis, state.data.choices.diagnoses[f.diagnosis]), onsetDateTime: daysAgo(400),
+      resourceType: 'Condition',
+      id: 'fact-diagnosis',
+      subject: SUBJECT,
+      clinicalStatus: cc(SYS.clinical, 'active'),
+      code: cc(SYS.icd, f.diagnosis, state.data.choices.diagnoses[f.diagnosis]),
+      onsetDateTime: daysAgo(400),
     });
   }
   const m = f.medication;
   if (m) {
     out.push({
-      resourceType: 'MedicationStatement', id: 'fact-medication', subject: SUBJECT,
+      resourceType: 'MedicationStatement',
+      id: 'fact-medication',
+      subject: SUBJECT,
       status: m.endDaysAgo === null ? 'active' : 'completed',
       medicationCodeableConcept: cc(SYS.rx, m.rxcui, state.data.choices.antidepressants[m.rxcui]),
       effectivePeriod: { start: daysAgo(m.startDaysAgo), ...(m.endDaysAgo === null ? {} : { end: daysAgo(m.endDaysAgo) }) },
-      dosage: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: m.mgPerDay, unit: 'mg', system: SYS.ucum, code: 'mg' } }] }],
+      dosage: [
+        {
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+          doseAndRate: [{ doseQuantity: { value: m.mgPerDay, unit: 'mg', system: SYS.ucum, code: 'mg' } }],
+        },
+      ],
     });
   }
   return out;
@@ -117,32 +177,40 @@ function draftResources(d, f) {
   const base = (resourceType, id) => ({ resourceType, id, status: 'draft', intent: 'order', subject: SUBJECT, authoredOn: new Date().toISOString() });
   const mg = (value) => ({ doseQuantity: { value, unit: 'mg', system: SYS.ucum, code: 'mg' } });
   const tms = () => ({
-    ...base('ServiceRequest', 'draft-tms'), authoredOn: undefined,
+    ...base('ServiceRequest', 'draft-tms'),
+    authoredOn: undefined,
     code: { ...cc(SYS.cpt, '90867', 'Therapeutic repetitive transcranial magnetic stimulation (TMS), initial'), text: 'TMS course' },
-    occurrenceTiming: { repeat: { frequency: 5, period: 1, periodUnit: 'wk', count: 36 } }, ...reason,
+    occurrenceTiming: { repeat: { frequency: 5, period: 1, periodUnit: 'wk', count: 36 } },
+    ...reason,
   });
   const out = [];
   if (d.kind === 'ketamine-iv') {
     out.push({
       ...base('MedicationRequest', 'draft-ketamine'),
-      medicationCodeableConcept: { ...cc(SYS.rx, '6130', 'ketamine'), text: 'ketamine injection' }, ...reason,
-      dosageInstruction: [{
-        text: `${d.mg} mg IV over ${d.minutes ?? '?'} min, 3 times a week`,
-        route: cc(SYS.sct, '47625008', 'Intravenous route'),
-        timing: { repeat: { frequency: 3, period: 1, periodUnit: 'wk', count: 6, ...(d.minutes ? { duration: d.minutes, durationUnit: 'min' } : {}) } },
-        doseAndRate: [mg(d.mg)],
-      }],
+      medicationCodeableConcept: { ...cc(SYS.rx, '6130', 'ketamine'), text: 'ketamine injection' },
+      ...reason,
+      dosageInstruction: [
+        {
+          text: `${d.mg} mg IV over ${d.minutes ?? '?'} min, 3 times a week`,
+          route: cc(SYS.sct, '47625008', 'Intravenous route'),
+          timing: { repeat: { frequency: 3, period: 1, periodUnit: 'wk', count: 6, ...(d.minutes ? { duration: d.minutes, durationUnit: 'min' } : {}) } },
+          doseAndRate: [mg(d.mg)],
+        },
+      ],
     });
   } else if (d.kind === 'esketamine') {
     out.push({
       ...base('MedicationRequest', 'draft-esketamine'),
-      medicationCodeableConcept: { ...cc(SYS.rx, '2201625', 'Spravato'), text: `Spravato ${d.mg} mg` }, ...reason,
-      dosageInstruction: [{
-        text: `${d.mg} mg intranasal, ${d.perWeek} times a week`,
-        route: cc(SYS.sct, '46713006', 'Nasal route'),
-        timing: { repeat: { frequency: d.perWeek, period: 1, periodUnit: 'wk', count: d.perWeek * 4 } },
-        doseAndRate: [mg(d.mg)],
-      }],
+      medicationCodeableConcept: { ...cc(SYS.rx, '2201625', 'Spravato'), text: `Spravato ${d.mg} mg` },
+      ...reason,
+      dosageInstruction: [
+        {
+          text: `${d.mg} mg intranasal, ${d.perWeek} times a week`,
+          route: cc(SYS.sct, '46713006', 'Nasal route'),
+          timing: { repeat: { frequency: d.perWeek, period: 1, periodUnit: 'wk', count: d.perWeek * 4 } },
+          doseAndRate: [mg(d.mg)],
+        },
+      ],
     });
   } else if (d.kind === 'tms') {
     out.push(tms());
@@ -171,7 +239,13 @@ function showDrafts() {
   $('drafts').innerHTML = items.length ? `<strong>In the draft (${items.length}):</strong><ul>${items.join('')}</ul>` : '<em>No draft orders.</em>';
 }
 function describe(r) {
-  const name = r.medicationCodeableConcept?.text ?? r.medicationCodeableConcept?.coding?.[0]?.display ?? r.code?.text ?? r.code?.coding?.[0]?.display ?? r.code?.coding?.[0]?.code ?? r.resourceType;
+  const name =
+    r.medicationCodeableConcept?.text ??
+    r.medicationCodeableConcept?.coding?.[0]?.display ??
+    r.code?.text ??
+    r.code?.coding?.[0]?.display ??
+    r.code?.coding?.[0]?.code ??
+    r.resourceType;
   const dose = r.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity;
   const minutes = r.dosageInstruction?.[0]?.timing?.repeat?.duration;
   return `${r.resourceType}/${r.id}: ${name}${dose ? `, ${dose.value} ${dose.unit ?? dose.code ?? ''}` : ''}${minutes ? ` over ${minutes} min` : ''}`;
@@ -187,7 +261,8 @@ function bundle(resources) {
 function prefetchFor(resources) {
   const prefetch = {};
   for (const [key, types] of Object.entries(state.data.prefetchKeys)) {
-    prefetch[key] = key === 'patient' ? resources.find((r) => r.resourceType === 'Patient') ?? null : bundle(resources.filter((r) => types.includes(r.resourceType)));
+    prefetch[key] =
+      key === 'patient' ? (resources.find((r) => r.resourceType === 'Patient') ?? null) : bundle(resources.filter((r) => types.includes(r.resourceType)));
   }
   return prefetch;
 }
@@ -213,7 +288,11 @@ async function callHook() {
   let status = 0;
   let body;
   try {
-    const res = await fetch(`/cds-services/${encodeURIComponent(serviceId)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const res = await fetch(`/cds-services/${encodeURIComponent(serviceId)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
     status = res.status;
     body = await res.json();
   } catch (err) {
@@ -274,12 +353,20 @@ async function sendFeedback(entry) {
   const body = { feedback: [{ ...entry, outcomeTimestamp: new Date().toISOString() }] };
   let status = 0;
   try {
-    const res = await fetch(`/cds-services/${encodeURIComponent(state.lastServiceId)}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`/cds-services/${encodeURIComponent(state.lastServiceId)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     status = res.status;
-  } catch { /* shown as status 0 */ }
+  } catch {
+    /* shown as status 0 */
+  }
   state.feedback.push({ status, body });
   $('feedback-count').textContent = String(state.feedback.length);
-  $('feedback-log').textContent = state.feedback.map((f) => `POST /cds-services/${state.lastServiceId}/feedback -> HTTP ${f.status}\n${JSON.stringify(f.body, null, 2)}`).join('\n\n');
+  $('feedback-log').textContent = state.feedback
+    .map((f) => `POST /cds-services/${state.lastServiceId}/feedback -> HTTP ${f.status}\n${JSON.stringify(f.body, null, 2)}`)
+    .join('\n\n');
 }
 
 async function acceptSuggestion(cardUuid, suggestionUuid) {
@@ -303,7 +390,10 @@ async function dismissCard(cardUuid) {
 
 // ---------- wiring ----------
 function loadExample(id) {
-  state.example = shiftDates(state.data.examples.find((e) => e.id === id), Date.now() - new Date(state.data.clock).getTime());
+  state.example = shiftDates(
+    state.data.examples.find((e) => e.id === id),
+    Date.now() - new Date(state.data.clock).getTime(),
+  );
   $('example-note').textContent = state.example.note;
   writeFacts(state.example.facts);
   writeDraft(state.example.draft);
@@ -339,13 +429,24 @@ async function start() {
   $('example').value = first;
   loadExample(first);
 
-  $('example').addEventListener('change', () => { loadExample($('example').value); void callHook(); });
-  $('reset').addEventListener('click', () => { loadExample($('example').value); void callHook(); });
+  $('example').addEventListener('change', () => {
+    loadExample($('example').value);
+    void callHook();
+  });
+  $('reset').addEventListener('click', () => {
+    loadExample($('example').value);
+    void callHook();
+  });
   for (const r of document.querySelectorAll('input[name=hook]')) r.addEventListener('change', () => void callHook());
   $('draft-kind').addEventListener('change', showDraftFields);
-  $('draft').addEventListener('change', (e) => { if (e.target.id !== 'example') rebuildDrafts(); });
+  $('draft').addEventListener('change', (e) => {
+    if (e.target.id !== 'example') rebuildDrafts();
+  });
   $('facts').addEventListener('change', rebuildDrafts); // the draft's indication follows the diagnosis
-  $('controls').addEventListener('submit', (e) => { e.preventDefault(); void callHook(); });
+  $('controls').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void callHook();
+  });
   $('cards').addEventListener('click', (e) => {
     const button = e.target.closest('button');
     if (!button || button.disabled) return;

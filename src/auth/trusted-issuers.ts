@@ -22,14 +22,20 @@ export const TrustedIssuer = z
   })
   .refine((i) => i.jwks_uri || i.jwks, { message: 'needs jwks_uri or inline jwks' });
 
-export const TrustedIssuersFile = z.array(TrustedIssuer).min(1).refine((list) => new Set(list.map((i) => i.iss)).size === list.length, 'iss values must be unique');
+export const TrustedIssuersFile = z
+  .array(TrustedIssuer)
+  .min(1)
+  .refine((list) => new Set(list.map((i) => i.iss)).size === list.length, 'iss values must be unique');
 
 export type TrustedIssuer = z.infer<typeof TrustedIssuer>;
 
 export function loadTrustedIssuers(file: string): TrustedIssuer[] {
   const parsed = TrustedIssuersFile.safeParse(readJsonFile(file));
   if (!parsed.success) {
-    throw new ConfigurationError(`${file} is not a valid trusted-issuer list`, parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new ConfigurationError(
+      `${file} is not a valid trusted-issuer list`,
+      parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
   }
   return parsed.data;
 }

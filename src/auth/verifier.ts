@@ -1,14 +1,5 @@
 import type { Request } from 'express';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-  type JWTVerifyGetKey,
-  type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import { Unauthorized, type TokenRejection } from '../errors.js';
 import type { CallerIdentity } from '../app.js';
@@ -53,7 +44,10 @@ class KeysUnavailable extends Error {
 function describeCause(err: unknown): string {
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } | null;
   const parts = [e?.name ?? 'Error', e?.code, e?.cause?.code ?? e?.cause?.message, e instanceof errors.JOSEError ? e.message : undefined];
-  return parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(': ').slice(0, 200);
+  return parts
+    .filter((p): p is string => typeof p === 'string' && p.length > 0)
+    .join(': ')
+    .slice(0, 200);
 }
 
 /**

@@ -40,7 +40,7 @@ function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
   try {
-    return typeof value === 'object' ? JSON.stringify(value) ?? '' : String(value);
+    return typeof value === 'object' ? (JSON.stringify(value) ?? '') : String(value);
   } catch {
     return '';
   }

@@ -96,7 +96,8 @@ async function readAllPages(
   const searched = queriedType(query);
   if (first.resourceType !== 'Bundle') {
     // A search answers with a Bundle; a read answers with the resource it names.
-    if (query?.includes('?') || (searched && first.resourceType !== searched)) throw new FhirRequestError('unexpected-resource', undefined, `a ${first.resourceType.slice(0, 64)} in place of the answer`);
+    if (query?.includes('?') || (searched && first.resourceType !== searched))
+      throw new FhirRequestError('unexpected-resource', undefined, `a ${first.resourceType.slice(0, 64)} in place of the answer`);
     return [first];
   }
   let page = first as fhir4.Bundle;

@@ -28,7 +28,8 @@ export function reportRange(query: Record<string, unknown>, now: Date): { from: 
   const to = parse('to') ?? now;
   const from = parse('from') ?? new Date(to.getTime() - DEFAULT_WEEKS * 7 * DAY);
   if (from >= to) throw new InvalidRequest('Invalid range', [{ field: 'from', message: 'must be before to' }]);
-  if (to.getTime() - from.getTime() > MAX_DAYS * DAY) throw new InvalidRequest('Invalid range', [{ field: 'from', message: `range must be at most ${MAX_DAYS} days` }]);
+  if (to.getTime() - from.getTime() > MAX_DAYS * DAY)
+    throw new InvalidRequest('Invalid range', [{ field: 'from', message: `range must be at most ${MAX_DAYS} days` }]);
   return { from, to };
 }
 
@@ -50,7 +51,10 @@ export function analyticsRoutes(store: CdsStore, token: string | undefined): Rou
     next();
   };
   const securePage: RequestHandler = (_req, res, next) => {
-    res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');

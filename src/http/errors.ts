@@ -50,7 +50,9 @@ function fromExpress(err: unknown): Problem | undefined {
       return new InvalidRequest('Invalid JSON', [{ field: '(body)', message: 'is not valid JSON' }]);
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return new UnsupportedMediaType('Unsupported encoding', [{ field: 'content-encoding', message: 'unsupported charset or content-encoding (identity, gzip, deflate or br)' }]);
+      return new UnsupportedMediaType('Unsupported encoding', [
+        { field: 'content-encoding', message: 'unsupported charset or content-encoding (identity, gzip, deflate or br)' },
+      ]);
     case 'request.aborted':
     case 'request.size.invalid':
       return new InvalidRequest('Incomplete request body', [{ field: '(body)', message: 'ended before its declared length' }]);

@@ -3,7 +3,6 @@ import type { ExplanationStore } from '../cds-hooks/explanations.js';
 import type { Card } from '../cds-hooks/protocol.js';
 import { NotFound } from '../errors.js';
 
-
 export interface ExplainPageDeps {
   store: ExplanationStore;
   /** The one card renderer and the Markdown renderer it uses (cds-services/cards/render-html.ts). */
@@ -32,7 +31,10 @@ export function explainPageRouter(deps: ExplainPageDeps): Router {
     const explanation = deps.store.get(String(req.params['hookInstance']));
     if (!explanation) {
       if (!deps.store.enabled) throw new NotFound('Explanation pages are off', [{ field: 'hookInstance', message: 'EXPLAIN_TTL_SECONDS is 0' }]);
-      res.status(404).type('text/html').send(page('Explanation not available', '<p>This explanation has expired or was never kept. Open the chart again for a new one.</p>', deps.cardCss));
+      res
+        .status(404)
+        .type('text/html')
+        .send(page('Explanation not available', '<p>This explanation has expired or was never kept. Open the chart again for a new one.</p>', deps.cardCss));
       return;
     }
     const body = [

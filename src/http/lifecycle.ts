@@ -55,7 +55,10 @@ export function listen(handler: RequestListener, options: LifecycleOptions): Lif
   });
 
   server.on('error', (err: NodeJS.ErrnoException) => {
-    logger.fatal({ errorCode: err.code, port: options.port, host: cut(options.host, 256) }, `cannot listen on ${cut(options.host, 256)}:${options.port}: ${err.code ?? err.name}`);
+    logger.fatal(
+      { errorCode: err.code, port: options.port, host: cut(options.host, 256) },
+      `cannot listen on ${cut(options.host, 256)}:${options.port}: ${err.code ?? err.name}`,
+    );
     process.exit(1);
   });
 
@@ -76,7 +79,10 @@ export function listen(handler: RequestListener, options: LifecycleOptions): Lif
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () =>
-      logger.info({ signal, drainDelayMs: options.drainDelayMs, inFlight: inFlight.size }, 'shutting down: /readyz answers 503, calls are served until the drain delay ends'),
+      logger.info(
+        { signal, drainDelayMs: options.drainDelayMs, inFlight: inFlight.size },
+        'shutting down: /readyz answers 503, calls are served until the drain delay ends',
+      ),
     );
   }
 

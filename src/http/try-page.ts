@@ -14,7 +14,8 @@ export interface TryPageDeps {
 }
 
 // The page loads only its own files and calls only this service: no CDN, no third-party request.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * The try-it page (`GET /try`): a page served by the service itself that calls its own hooks with

@@ -62,7 +62,11 @@ export function loadProfiles(dir: string = fhirProfilesDir, fhirValidator = new 
   const brandFile = join(dir, 'catalogue', 'brand-names.json');
   const brands = assertMatchesSchema<{ brands: Record<string, string> }>(
     readJsonFile(brandFile),
-    { type: 'object', required: ['source', 'brands'], properties: { source: { type: 'string', minLength: 1 }, brands: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } } },
+    {
+      type: 'object',
+      required: ['source', 'brands'],
+      properties: { source: { type: 'string', minLength: 1 }, brands: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } },
+    },
     relative(projectRoot, brandFile),
   );
   return { terminology: new Terminology(valueSets), catalogue: new MedicationCatalogue(catalogue, brands.brands), fhirValidator, codeSystems, orderTemplates };

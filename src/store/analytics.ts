@@ -89,7 +89,18 @@ export async function overrideReport(db: Kysely<Database>, from: Date, to: Date)
   for (const w of weekly.rows) {
     let f = byRule.get(keyOf(w));
     if (!f) {
-      f = { ruleId: w.rule_id, indicator: w.indicator, shown: 0, accepted: 0, overridden: 0, ignored: 0, overrideRate: null, topOverrideReasons: [], suggestions: { offered: 0, accepted: 0, acceptanceRate: null }, weeks: [] };
+      f = {
+        ruleId: w.rule_id,
+        indicator: w.indicator,
+        shown: 0,
+        accepted: 0,
+        overridden: 0,
+        ignored: 0,
+        overrideRate: null,
+        topOverrideReasons: [],
+        suggestions: { offered: 0, accepted: 0, acceptanceRate: null },
+        weeks: [],
+      };
       byRule.set(keyOf(w), f);
     }
     const ignored = w.shown - w.accepted - w.overridden;

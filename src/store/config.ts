@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
 
 const positiveInt = z.coerce.number().int().positive();
-const commaList = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** Storage settings (README "Configuration"); merged into the one environment schema in src/config.ts. */
 export const StoreEnv = {
@@ -13,7 +18,10 @@ export const StoreEnv = {
   DATABASE_POOL_MAX: positiveInt.max(100).default(5),
   /** HMAC-SHA256 key for pseudonymous patient and user keys; at least 32 characters. */
   PSEUDONYM_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  LEDGER_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  LEDGER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   LEDGER_RETENTION_DAYS: positiveInt.max(3650).default(400),
   LEDGER_QUEUE_MAX: positiveInt.max(1_000_000).default(10_000),
   LEDGER_BATCH_SIZE: positiveInt.max(5_000).default(500),

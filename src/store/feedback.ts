@@ -43,10 +43,9 @@ export async function storeFeedback(
   await deps.ledger.flush();
   const uuids = [...new Set(items.map((i) => i.card))];
   const cards = new Map(
-    (await deps.db.selectFrom('ledger_card').select(['card_uuid', 'service', 'indicator', 'rule_key', 'patient_key']).where('card_uuid', 'in', uuids).execute()).map((c) => [
-      c.card_uuid,
-      c,
-    ]),
+    (
+      await deps.db.selectFrom('ledger_card').select(['card_uuid', 'service', 'indicator', 'rule_key', 'patient_key']).where('card_uuid', 'in', uuids).execute()
+    ).map((c) => [c.card_uuid, c]),
   );
   const summary: FeedbackSummary = { items: items.length, accepted: 0, overridden: 0, unmatched: 0, snoozed: 0 };
   const rows: Insertable<Database['feedback']>[] = [];

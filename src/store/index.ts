@@ -161,7 +161,11 @@ export class CdsStore {
       await this.store.db.deleteFrom('snooze').where('until', '<', now).execute();
       await this.store.db.deleteFrom('jwt_replay').where('expires_at', '<', now).execute();
       const purged = Number(cards.numDeletedRows) + Number(feedback.numDeletedRows);
-      if (purged) this.logger.info({ cards: Number(cards.numDeletedRows), feedback: Number(feedback.numDeletedRows), retentionDays: this.config.ledger.retentionDays }, 'ledger retention purge');
+      if (purged)
+        this.logger.info(
+          { cards: Number(cards.numDeletedRows), feedback: Number(feedback.numDeletedRows), retentionDays: this.config.ledger.retentionDays },
+          'ledger retention purge',
+        );
     } catch (err) {
       this.logger.warn({ error: errorCode(err) }, 'ledger retention purge failed');
     }

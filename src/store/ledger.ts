@@ -150,9 +150,17 @@ export class CardLedger {
     }
     try {
       // No transaction: the embedded database has one session, shared with the request path's reads.
-      await this.db.insertInto('ledger_card').values(cardRows).onConflict((oc) => oc.column('card_uuid').doNothing()).execute();
+      await this.db
+        .insertInto('ledger_card')
+        .values(cardRows)
+        .onConflict((oc) => oc.column('card_uuid').doNothing())
+        .execute();
       if (suggestionRows.length) {
-        await this.db.insertInto('ledger_suggestion').values(suggestionRows).onConflict((oc) => oc.column('suggestion_uuid').doNothing()).execute();
+        await this.db
+          .insertInto('ledger_suggestion')
+          .values(suggestionRows)
+          .onConflict((oc) => oc.column('suggestion_uuid').doNothing())
+          .execute();
       }
       this.stats.written += n;
       ledgerCards.inc({ result: 'written' }, n);
@@ -174,5 +182,5 @@ export class CardLedger {
 /** A database error's class for a log line: its SQLSTATE or errno code, never its message (which can quote values). */
 export function errorCode(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' ? code : (err as Error)?.name ?? 'unknown';
+  return typeof code === 'string' ? code : ((err as Error)?.name ?? 'unknown');
 }

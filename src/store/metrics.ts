@@ -7,17 +7,32 @@ function once<T>(name: string, make: () => T): T {
 
 export const ledgerCards = once(
   'trdcds_ledger_cards_total',
-  () => new Counter({ name: 'trdcds_ledger_cards_total', help: 'Cards handed to the card ledger, by result (written, dropped-queue-full, dropped-db-error)', labelNames: ['result'] }),
+  () =>
+    new Counter({
+      name: 'trdcds_ledger_cards_total',
+      help: 'Cards handed to the card ledger, by result (written, dropped-queue-full, dropped-db-error)',
+      labelNames: ['result'],
+    }),
 );
 
 export const feedbackItems = once(
   'trdcds_feedback_items_total',
-  () => new Counter({ name: 'trdcds_feedback_items_total', help: 'Feedback items stored, by outcome and match (matched, unknown-card, other-service)', labelNames: ['outcome', 'match'] }),
+  () =>
+    new Counter({
+      name: 'trdcds_feedback_items_total',
+      help: 'Feedback items stored, by outcome and match (matched, unknown-card, other-service)',
+      labelNames: ['outcome', 'match'],
+    }),
 );
 
 export const snoozeLookups = once(
   'trdcds_snooze_lookups_total',
-  () => new Counter({ name: 'trdcds_snooze_lookups_total', help: 'Snooze look-ups on the request path, by result (cached, fetched, timeout, error, not-ready)', labelNames: ['result'] }),
+  () =>
+    new Counter({
+      name: 'trdcds_snooze_lookups_total',
+      help: 'Snooze look-ups on the request path, by result (cached, fetched, timeout, error, not-ready)',
+      labelNames: ['result'],
+    }),
 );
 
 export const snoozeWait = once(
@@ -32,5 +47,10 @@ export const snoozeWait = once(
 
 export const replayChecks = once(
   'trdcds_jwt_replay_checks_total',
-  () => new Counter({ name: 'trdcds_jwt_replay_checks_total', help: 'JWT jti checks against the shared database, by result (fresh, replay, db-error)', labelNames: ['result'] }),
+  () =>
+    new Counter({
+      name: 'trdcds_jwt_replay_checks_total',
+      help: 'JWT jti checks against the shared database, by result (fresh, replay, db-error)',
+      labelNames: ['result'],
+    }),
 );

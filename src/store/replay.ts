@@ -28,12 +28,7 @@ export class SharedReplayGuard {
       const claimed = await this.db
         .insertInto('jwt_replay')
         .values({ token_key: key, expires_at: expiresAt })
-        .onConflict((oc) =>
-          oc
-            .column('token_key')
-            .doUpdateSet({ expires_at: expiresAt })
-            .where('jwt_replay.expires_at', '<=', now),
-        )
+        .onConflict((oc) => oc.column('token_key').doUpdateSet({ expires_at: expiresAt }).where('jwt_replay.expires_at', '<=', now))
         .returning(sql<number>`1`.as('claimed'))
         .executeTakeFirst();
       replayChecks.inc({ result: claimed ? 'fresh' : 'replay' });

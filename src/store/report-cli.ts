@@ -30,8 +30,17 @@ export function reportTable(report: OverrideReport): string {
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
-  return [`Override analytics ${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} (to exclusive)`, ...lines, `unmatched feedback: ${report.unmatchedFeedback}`].join('\n');
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [
+    `Override analytics ${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} (to exclusive)`,
+    ...lines,
+    `unmatched feedback: ${report.unmatchedFeedback}`,
+  ].join('\n');
 }
 
 async function main(): Promise<void> {

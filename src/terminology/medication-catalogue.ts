@@ -30,11 +30,8 @@ export interface CatalogueFile {
 /** Brand names (lower case) to the catalogue ingredient name they stand for. */
 export type BrandNames = Readonly<Record<string, string>>;
 
-
 /** What a medication code resolves to: a catalogued product, or an ingredient code itself. */
-export type MedicationMatch =
-  | { kind: 'product'; product: CatalogueProduct }
-  | { kind: 'ingredient'; ingredientRxcui: string; name: string };
+export type MedicationMatch = { kind: 'product'; product: CatalogueProduct } | { kind: 'ingredient'; ingredientRxcui: string; name: string };
 
 /**
  * RxNorm product lookups: any product (SCD/SBD/GPCK) or ingredient RxCUI to ingredient(s) and

@@ -23,7 +23,12 @@ interface IndexedValueSet {
 }
 
 /** A result text as compared: lower case, spaces collapsed, trailing full stop dropped. */
-const normaliseResultText = (text: string): string => text.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
+const normaliseResultText = (text: string): string =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!]+$/, '');
 
 /**
  * Calls `visit` with each coding of `value` until it returns true; allocates nothing, because the
@@ -261,8 +266,6 @@ export class Terminology {
 
   /** Codes the reference could not verify, for terminology review. */
   unverifiedCodes(): (ConceptCode & { valueSet: string })[] {
-    return [...this.sets.values()].flatMap((s) =>
-      [...s.keys.values()].filter((c) => c.verification !== 'verified').map((c) => ({ ...c, valueSet: s.url })),
-    );
+    return [...this.sets.values()].flatMap((s) => [...s.keys.values()].filter((c) => c.verification !== 'verified').map((c) => ({ ...c, valueSet: s.url })));
   }
 }

@@ -62,7 +62,13 @@ let logs: ReturnType<typeof buildTestApp>['logs'];
 let jwksUrl: string, trapUrl: string;
 
 beforeAll(async () => {
-  [es, rs, stranger, rotatedA, rotatedB] = await Promise.all([pair('ES384', 'es-1'), pair('RS384', 'rs-1'), pair('ES384', 'es-1'), pair('ES384', 'rot-a'), pair('ES384', 'rot-b')]);
+  [es, rs, stranger, rotatedA, rotatedB] = await Promise.all([
+    pair('ES384', 'es-1'),
+    pair('RS384', 'rs-1'),
+    pair('ES384', 'es-1'),
+    pair('ES384', 'rot-a'),
+    pair('ES384', 'rot-b'),
+  ]);
   jwksServer = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: servedKeys })));
   slowServer = createServer(() => undefined); // never answers
   trapServer = createServer((_req, res) => {
@@ -95,7 +101,12 @@ afterAll(() => {
   }
 });
 
-const body = { hook: 'patient-view', hookInstance: 'f0e1d2c3-b4a5-4697-8877-665544332211', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null } };
+const body = {
+  hook: 'patient-view',
+  hookInstance: 'f0e1d2c3-b4a5-4697-8877-665544332211',
+  context: { userId: 'Practitioner/1', patientId: 'p1' },
+  prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null },
+};
 const call = (bearer?: string, path = '/cds-services/trd-patient-view') => {
   const r = request(app).post(path).set('Host', HOST);
   if (bearer !== undefined) r.set('Authorization', `Bearer ${bearer}`);
@@ -124,7 +135,11 @@ describe('JWT verification on every call', () => {
   it.each<[string, () => Promise<string | undefined>, string]>([
     ['no Authorization header', async () => undefined, 'missing'],
     ['not a JWT', async () => 'not-a-jwt', 'malformed'],
-    ['alg none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ISS, aud: AUD, iat: NOW_S, exp: NOW_S + 300, jti: 'x' })}.`, 'unsupported-algorithm'],
+    [
+      'alg none',
+      async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iss: ISS, aud: AUD, iat: NOW_S, exp: NOW_S + 300, jti: 'x' })}.`,
+      'unsupported-algorithm',
+    ],
     [
       'HS256 signed with the public key as the secret',
       async () => {
@@ -154,7 +169,7 @@ describe('JWT verification on every call', () => {
     await expectRejected(jwt, 'replay');
   });
 
-  it('a jku outside the issuer\'s key URLs is refused and never fetched', async () => {
+  it("a jku outside the issuer's key URLs is refused and never fetched", async () => {
     await expectRejected(await token(es.privateKey, { kid: 'es-1', jku: trapUrl }), 'untrusted-jku');
     expect(trapHits).toBe(0);
   });
@@ -194,7 +209,9 @@ describe('JWT verification on every call', () => {
 });
 
 describe('the public CDS Hooks sandbox', () => {
-  const captures = readdirSync(sandboxDir).filter((f) => f.endsWith('.jwt.json')).map((f) => JSON.parse(readFileSync(join(sandboxDir, f), 'utf8')));
+  const captures = readdirSync(sandboxDir)
+    .filter((f) => f.endsWith('.jwt.json'))
+    .map((f) => JSON.parse(readFileSync(join(sandboxDir, f), 'utf8')));
 
   it('the shipped sandbox key file loads and holds the kid its tokens name', () => {
     const issuers = loadTrustedIssuers(join(projectRoot, 'config', 'trusted-issuers.sandbox.json'));
@@ -205,7 +222,7 @@ describe('the public CDS Hooks sandbox', () => {
     }
   });
 
-  it('a token shaped exactly like the sandbox\'s, signed with a generated key, passes', async () => {
+  it("a token shaped exactly like the sandbox's, signed with a generated key, passes", async () => {
     const capture = captures[0];
     const key = await pair('ES384', capture.header.kid);
     const dir = mkdtempSync(join(tmpdir(), 'trd-sandbox-'));

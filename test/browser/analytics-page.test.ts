@@ -33,11 +33,22 @@ beforeAll(async () => {
   const items: Parameters<CdsStore['feedback']>[1][number][] = [];
   const weeks = ['2026-11-04', '2026-11-11', '2026-11-18', '2026-11-25'];
   weeks.forEach((day, w) => {
-    const shown = [...Array.from({ length: 6 }, () => card('CI-6', 'critical')), ...Array.from({ length: 8 }, () => card('RC-5', 'warning')), ...Array.from({ length: 5 }, () => card('EL-2', 'info'))];
+    const shown = [
+      ...Array.from({ length: 6 }, () => card('CI-6', 'critical')),
+      ...Array.from({ length: 8 }, () => card('RC-5', 'warning')),
+      ...Array.from({ length: 5 }, () => card('EL-2', 'info')),
+    ];
     store.ledger.record(call, 'k', shown, new Date(`${day}T10:00:00Z`));
     shown.forEach((c, i) => {
-      if (c.indicator === 'warning' && i % 8 < 2 + w) items.push({ card: c.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: { code: i % 2 ? 'benefit-outweighs-risk' : 'already-addressed' } });
-      else if (c.indicator === 'critical' && i % 3 === 0) items.push({ card: c.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: { code: 'specialist-approved' } });
+      if (c.indicator === 'warning' && i % 8 < 2 + w)
+        items.push({
+          card: c.uuid,
+          outcome: 'overridden',
+          acceptedSuggestions: [],
+          overrideReason: { code: i % 2 ? 'benefit-outweighs-risk' : 'already-addressed' },
+        });
+      else if (c.indicator === 'critical' && i % 3 === 0)
+        items.push({ card: c.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: { code: 'specialist-approved' } });
       else if (i % 2 === 0) items.push({ card: c.uuid, outcome: 'accepted', acceptedSuggestions: [] });
     });
   });

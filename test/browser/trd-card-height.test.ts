@@ -27,7 +27,11 @@ const MAX_HEIGHT_PX = 900;
 const PANEL_WIDTH_PX = 640;
 
 const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 50 });
-const app = buildTestApp({ services: createServices(testKnowledge(), { explanations: store }), pages: [explainPage(store)], env: { PUBLIC_BASE_URL: 'https://trd.example.org' } }).app;
+const app = buildTestApp({
+  services: createServices(testKnowledge(), { explanations: store }),
+  pages: [explainPage(store)],
+  env: { PUBLIC_BASE_URL: 'https://trd.example.org' },
+}).app;
 
 const situations: Record<string, () => fhir4.Resource[]> = {
   candidate: () => candidate(),
@@ -66,7 +70,10 @@ describe('patient-view cards on one screen', () => {
       heights.forEach((h, k) => {
         if (h > MAX_HEIGHT_PX) tooTall.push(`${name}: ${Math.round(h)} px: ${cards[k]!.summary}`);
       });
-      expect(cards.some((c) => c.source.label === SOURCES.trdDefinition.label), name).toBe(true);
+      expect(
+        cards.some((c) => c.source.label === SOURCES.trdDefinition.label),
+        name,
+      ).toBe(true);
       await page.screenshot({ path: join(artefactDir('patient-view'), `${name}.png`), fullPage: true });
     }
     expect(tooTall).toEqual([]);

@@ -86,31 +86,35 @@ async function callWith(page: Page, hook: string): Promise<CdsResponse> {
 const orderHookOf = (e: TryExample) => (e.hook === 'order-sign' ? 'order-sign' : 'order-select');
 
 describe('the try-it page in headless Chromium', () => {
-  it('serves the builders\' examples (regenerate: npx tsx scripts/make-try-examples.ts)', () => {
+  it("serves the builders' examples (regenerate: npx tsx scripts/make-try-examples.ts)", () => {
     expect(file).toEqual(JSON.parse(JSON.stringify(tryExamples())));
     expect(new Set(examples.map((e) => e.group))).toEqual(new Set(['readme', 'contraindication', 'unknown']));
   });
 
-  it.each(examples.map((e) => [e.id, e] as const))('%s: patient-view and the order hook show their cards; a suggestion is applied, fed back and re-run', async (id, example) => {
-    const page = await openExample(id);
-    for (const hook of ['patient-view', orderHookOf(example)]) {
-      const response = await callWith(page, hook);
-      expect(response.cards.length, `${id} ${hook}`).toBeGreaterThan(0);
-      expect(await page.locator('#cards .cds-card').count()).toBe(response.cards.length);
-      seen.push({ example: id, hook, cards: response.cards });
-    }
-    const button = page.locator('#cards button.cds-suggestion').first();
-    expect(await button.count(), `${id}: a suggestion to accept`).toBe(1);
-    const before = await calls(page);
-    await button.click();
-    await waitForCall(page, before + 1);
-    await feedbackCount(page, 1);
-    const feedback = (await page.textContent('#feedback-log')) ?? '';
-    expect(feedback).toContain('-> HTTP 200');
-    expect(feedback).toContain('"outcome": "accepted"');
-    await page.screenshot({ path: join(artefactDir('try'), `${id}.png`), fullPage: true });
-    await page.close();
-  }, 90_000);
+  it.each(examples.map((e) => [e.id, e] as const))(
+    '%s: patient-view and the order hook show their cards; a suggestion is applied, fed back and re-run',
+    async (id, example) => {
+      const page = await openExample(id);
+      for (const hook of ['patient-view', orderHookOf(example)]) {
+        const response = await callWith(page, hook);
+        expect(response.cards.length, `${id} ${hook}`).toBeGreaterThan(0);
+        expect(await page.locator('#cards .cds-card').count()).toBe(response.cards.length);
+        seen.push({ example: id, hook, cards: response.cards });
+      }
+      const button = page.locator('#cards button.cds-suggestion').first();
+      expect(await button.count(), `${id}: a suggestion to accept`).toBe(1);
+      const before = await calls(page);
+      await button.click();
+      await waitForCall(page, before + 1);
+      await feedbackCount(page, 1);
+      const feedback = (await page.textContent('#feedback-log')) ?? '';
+      expect(feedback).toContain('-> HTTP 200');
+      expect(feedback).toContain('"outcome": "accepted"');
+      await page.screenshot({ path: join(artefactDir('try'), `${id}.png`), fullPage: true });
+      await page.close();
+    },
+    90_000,
+  );
 
   it('an overdosed IV ketamine draft gets a dose update; accepting it changes the draft, posts feedback and the dose card goes away', async () => {
     const page = await openExample('readme-order-select');
@@ -150,7 +154,10 @@ describe('the try-it page in headless Chromium', () => {
 
   it('dismissing a card posts overridden feedback with the chosen reason', async () => {
     const page = await openExample('ci-psychosis');
-    const card = page.locator('#cards .cds-card').filter({ has: page.locator('select[data-override-reasons]') }).first();
+    const card = page
+      .locator('#cards .cds-card')
+      .filter({ has: page.locator('select[data-override-reasons]') })
+      .first();
     const select = card.locator('select[data-override-reasons]');
     const reason = await select.locator('option').nth(1).getAttribute('value');
     await select.selectOption(reason!);
@@ -180,7 +187,12 @@ describe('the try-it page in headless Chromium', () => {
 /** A card's file name: its indicator and the rule ids its summary names, else the summary's opening words. */
 function cardKey(card: Card): string {
   const rules = [...card.summary.matchAll(/\(([A-Z]{2,3}-\d+(?:\.\d+)?(?:, [A-Z]{2,3}-\d+(?:\.\d+)?)*)\)/g)].flatMap((m) => m[1]!.split(', '));
-  const words = card.summary.split(':')[0]!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  const words = card.summary
+    .split(':')[0]!
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
   return `${card.indicator}-${rules.length ? [...new Set(rules)].join('-') : words}`;
 }
 

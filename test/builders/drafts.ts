@@ -50,7 +50,9 @@ function dosage(d: DraftDose): Partial<fhir4.MedicationRequest> {
     ...(d.text ? { text: d.text } : {}),
     ...(Object.keys(repeat).length ? { timing: { repeat } } : {}),
     ...(d.route ? { route: d.route } : {}),
-    ...(doseQuantity || d.rateMgPerMin ? { doseAndRate: [{ ...(doseQuantity ? { doseQuantity } : {}), ...(d.rateMgPerMin ? { rateQuantity: UCUM(d.rateMgPerMin, 'mg/min') } : {}) }] } : {}),
+    ...(doseQuantity || d.rateMgPerMin
+      ? { doseAndRate: [{ ...(doseQuantity ? { doseQuantity } : {}), ...(d.rateMgPerMin ? { rateQuantity: UCUM(d.rateMgPerMin, 'mg/min') } : {}) }] }
+      : {}),
   };
   return {
     ...(Object.keys(instruction).length ? { dosageInstruction: [instruction] } : {}),
@@ -60,7 +62,13 @@ function dosage(d: DraftDose): Partial<fhir4.MedicationRequest> {
   };
 }
 
-const base = (id: string): fhir4.MedicationRequest => ({ resourceType: 'MedicationRequest', id, status: 'draft', intent: 'order', subject: { reference: 'Patient/p1' } });
+const base = (id: string): fhir4.MedicationRequest => ({
+  resourceType: 'MedicationRequest',
+  id,
+  status: 'draft',
+  intent: 'order',
+  subject: { reference: 'Patient/p1' },
+});
 
 /**
  * An IV ketamine draft: by default the protocol shape (IV, over 40 minutes, 3 a week for 6 sessions,

@@ -51,7 +51,12 @@ export function condition(
 export const icd = (code: string, o?: Parameters<typeof condition>[2]) => condition(SYS.icd, code, o);
 export const sct = (code: string, o?: Parameters<typeof condition>[2]) => condition(SYS.sct, code, o);
 
-function observation(code: fhir4.CodeableConcept, days: number, value: Partial<fhir4.Observation>, status: fhir4.Observation['status'] = 'final'): fhir4.Observation {
+function observation(
+  code: fhir4.CodeableConcept,
+  days: number,
+  value: Partial<fhir4.Observation>,
+  status: fhir4.Observation['status'] = 'final',
+): fhir4.Observation {
   return { resourceType: 'Observation', id: nextId('obs'), status, subject: PATIENT_REF, code, effectiveDateTime: daysAgo(days), ...value };
 }
 const score = (n: number): Partial<fhir4.Observation> => ({ valueQuantity: { value: n, system: SYS.ucum, code: '{score}' } });
@@ -74,7 +79,8 @@ export const obs = {
     observation(cc(SYS.loinc, '8462-4'), days, { valueQuantity: { value: diastolic, system: SYS.ucum, code: 'mm[Hg]' } }),
   ],
   heartRate: (value: number, days = 2) => observation(cc(SYS.loinc, '8867-4'), days, { valueQuantity: { value, system: SYS.ucum, code: '/min' } }),
-  weight: (value: number, unit: 'kg' | 'g' | '[lb_av]' | '[oz_av]' = 'kg', days = 5) => observation(cc(SYS.loinc, '29463-7'), days, { valueQuantity: { value, system: SYS.ucum, code: unit } }),
+  weight: (value: number, unit: 'kg' | 'g' | '[lb_av]' | '[oz_av]' = 'kg', days = 5) =>
+    observation(cc(SYS.loinc, '29463-7'), days, { valueQuantity: { value, system: SYS.ucum, code: unit } }),
   hcg: (result: 'positive' | 'negative', days = 5) =>
     observation(cc(SYS.loinc, '2106-3'), days, { valueCodeableConcept: cc(SYS.sct, result === 'positive' ? '10828004' : '260385009') }),
   /** A qualitative hCG whose result is text only (`valueString`), as lab interfaces often send it. */
@@ -82,8 +88,10 @@ export const obs = {
   pregnancyStatus: (answer: string, days = 5) => observation(cc(SYS.loinc, '82810-3'), days, { valueCodeableConcept: cc(SYS.sct, answer) }),
   spo2: (value: number, days = 2) => observation(cc(SYS.loinc, '59408-5'), days, { valueQuantity: { value, system: SYS.ucum, code: '%' } }),
   /** A C-SSRS screener item (93249-1 intent, 93250-9 plan, 93269-9 behaviour) answered yes or no. */
-  cssrsScreener: (item: string, yes: boolean, days = 1) => observation(cc(SYS.loinc, item), days, { valueCodeableConcept: cc(SYS.loinc, yes ? 'LA33-6' : 'LA32-8') }),
-  cssrsRiskLevel: (level: 'high' | 'moderate' | 'low', days = 1) => observation(cc(SYS.loinc, '93374-7'), days, { valueCodeableConcept: { text: `${level} risk` } }),
+  cssrsScreener: (item: string, yes: boolean, days = 1) =>
+    observation(cc(SYS.loinc, item), days, { valueCodeableConcept: cc(SYS.loinc, yes ? 'LA33-6' : 'LA32-8') }),
+  cssrsRiskLevel: (level: 'high' | 'moderate' | 'low', days = 1) =>
+    observation(cc(SYS.loinc, '93374-7'), days, { valueCodeableConcept: { text: `${level} risk` } }),
   suicideRiskEvaluation: (days = 0.1, level?: 'high' | 'low') =>
     observation(cc(SYS.sct, '225337009'), days, level ? { valueCodeableConcept: { text: `${level} risk` } } : {}),
   /** A TMS safety screen Observation (revision-2 CI-10): the result, and one component per item answered yes. */
@@ -131,7 +139,14 @@ export function medRequest(
     authoredOn: daysAgo(o.authoredDaysAgo),
     medicationCodeableConcept: { coding: [{ system: SYS.rx, code: rxcui }], ...(o.text ? { text: o.text } : {}) },
     dosageInstruction: [dosage(o.dose ?? { tablets: 1 })],
-    ...(o.supplyDays ? { dispenseRequest: { expectedSupplyDuration: { value: o.supplyDays, unit: 'days', system: SYS.ucum, code: 'd' }, numberOfRepeatsAllowed: o.refills ?? 0 } } : {}),
+    ...(o.supplyDays
+      ? {
+          dispenseRequest: {
+            expectedSupplyDuration: { value: o.supplyDays, unit: 'days', system: SYS.ucum, code: 'd' },
+            numberOfRepeatsAllowed: o.refills ?? 0,
+          },
+        }
+      : {}),
   };
 }
 
@@ -161,7 +176,14 @@ export function medAdministration(rxcui: string, o: { daysAgo: number; mg: numbe
 }
 
 export function procedure(system: string, code: string, o: { daysAgo?: number; status?: fhir4.Procedure['status'] } = {}): fhir4.Procedure {
-  return { resourceType: 'Procedure', id: nextId('proc'), status: o.status ?? 'completed', subject: PATIENT_REF, code: cc(system, code), performedDateTime: daysAgo(o.daysAgo ?? 400) };
+  return {
+    resourceType: 'Procedure',
+    id: nextId('proc'),
+    status: o.status ?? 'completed',
+    subject: PATIENT_REF,
+    code: cc(system, code),
+    performedDateTime: daysAgo(o.daysAgo ?? 400),
+  };
 }
 
 export function device(text: string, code?: [string, string]): fhir4.Device {

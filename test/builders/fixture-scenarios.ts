@@ -21,7 +21,10 @@ export const FIXTURE_SCENARIOS: Record<string, FixtureScenario> = {
   'clean-trd-candidate': {
     build: () => candidate(),
     // TMS: no safety screen on file, so implants could not be checked (revision-2 CI-10).
-    expect: { rules: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met', 'CI-10': 'unknown' }, verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution' } },
+    expect: {
+      rules: { 'EL-1': 'met', 'EL-2': 'met', 'EL-4': 'met', 'CI-10': 'unknown' },
+      verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution' },
+    },
   },
   'pregnant-woman-with-trd': {
     build: () => candidate({ patient: woman() }, obs.hcg('positive', 3)),

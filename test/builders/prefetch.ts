@@ -1,6 +1,10 @@
 import { KEY_TYPES } from '../../cds-services/assessment/prefetch.js';
 
-export const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
+export const bundle = (resources: fhir4.Resource[]): fhir4.Bundle => ({
+  resourceType: 'Bundle',
+  type: 'searchset',
+  entry: resources.map((resource) => ({ resource })),
+});
 
 /** Which prefetch key carries each resource type, from the services' own key map. */
 export const PREFETCH_KEY: Record<string, string> = Object.fromEntries(

@@ -16,7 +16,8 @@ export const SAFETY_SCENARIOS: Record<string, () => fhir4.Resource[]> = {
   'stroke-4-months-ago': () => candidate({}, icd('I63.9', { onsetDaysAgo: 120 })),
   'dementia-with-recent-delirium': () => candidate({}, icd('F03.90'), icd('F05', { onsetDaysAgo: 20 })),
   'breastfeeding-after-a-delivery': () => candidate({ patient: woman() }, icd('Z39.1', { onsetDaysAgo: 40 }), obs.hcg('negative', 2)),
-  'lisdexamfetamine-and-temazepam-as-bare-codes': () => candidate({}, medStatement('700810', { startDaysAgo: 60, dose: null }), medStatement('10355', { startDaysAgo: 60, dose: null })),
+  'lisdexamfetamine-and-temazepam-as-bare-codes': () =>
+    candidate({}, medStatement('700810', { startDaysAgo: 60, dose: null }), medStatement('10355', { startDaysAgo: 60, dose: null })),
   'cssrs-type-5-this-week': () => candidate({}, obs.cssrsIdeation('LA30374-5', 2)),
   'passive-ideation-not-graded': () => candidate({}, icd('R45.851', { onsetDaysAgo: 4 })),
   'cannabis-use-unspecified': () => candidate({}, icd('F12.90')),

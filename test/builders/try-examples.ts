@@ -216,13 +216,18 @@ const SPECS: Record<string, Spec> = {
     changes: { phq9Recent: obs.phq9(18, 45) },
   },
   'unknown-free-text-medication': {
-    title: 'Second trial recorded without the drug\'s name, patient-view',
+    title: "Second trial recorded without the drug's name, patient-view",
     note: 'A drug the record does not identify keeps TRD unknown.',
     group: 'unknown',
     hook: 'patient-view',
     facts: { medication: null },
     draft: ketamine(40),
-    extra: [{ ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), medicationCodeableConcept: { text: 'antidepressant from a previous psychiatrist, name not recorded' } } as fhir4.MedicationStatement],
+    extra: [
+      {
+        ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
+        medicationCodeableConcept: { text: 'antidepressant from a previous psychiatrist, name not recorded' },
+      } as fhir4.MedicationStatement,
+    ],
   },
 };
 

@@ -12,10 +12,18 @@ const card = (over: Partial<Card> = {}): Card => ({
 
 describe('renderMarkdown: only the subset cards use, never raw HTML', () => {
   it.each([
-    ['raw HTML is shown as text', '<script>alert(1)</script> <img src=x onerror=alert(1)>', (h: string) => !h.includes('<script') && !h.includes('<img') && h.includes('&lt;script&gt;')],
+    [
+      'raw HTML is shown as text',
+      '<script>alert(1)</script> <img src=x onerror=alert(1)>',
+      (h: string) => !h.includes('<script') && !h.includes('<img') && h.includes('&lt;script&gt;'),
+    ],
     ['a javascript: link is not a link', '[click](javascript:alert(1))', (h: string) => !h.includes('href') && !h.includes('<a')],
     ['a data: link is not a link', '[x](data:text/html;base64,PHNjcmlwdD4=)', (h: string) => !h.includes('<a')],
-    ['an https link opens safely in a new window', '[PI](https://example.org/pi)', (h: string) => h.includes('href="https://example.org/pi"') && h.includes('rel="noopener noreferrer"') && h.includes('target="_blank"')],
+    [
+      'an https link opens safely in a new window',
+      '[PI](https://example.org/pi)',
+      (h: string) => h.includes('href="https://example.org/pi"') && h.includes('rel="noopener noreferrer"') && h.includes('target="_blank"'),
+    ],
     ['images are not loaded', '![x](https://tracker.example/x.png)', (h: string) => !h.includes('<img')],
     ['bold and lists render', '**Cancel** the draft\n\n- one\n- two', (h: string) => h.includes('<strong>Cancel</strong>') && h.includes('<li>one</li>')],
   ])('%s', (_name, input, ok) => {
@@ -63,7 +71,12 @@ describe('renderCard', () => {
   it('renders suggestions as buttons the host can wire, disabled unless interactive', () => {
     const c = card({
       suggestions: [
-        { uuid: 's-1', label: 'Change the dose to 40 mg', isRecommended: true, actions: [{ type: 'update', description: 'd', resource: { resourceType: 'MedicationRequest' } }] },
+        {
+          uuid: 's-1',
+          label: 'Change the dose to 40 mg',
+          isRecommended: true,
+          actions: [{ type: 'update', description: 'd', resource: { resourceType: 'MedicationRequest' } }],
+        },
         { uuid: 's-2', label: 'Cancel <draft>', actions: [{ type: 'delete', description: 'd', resourceId: 'MedicationRequest/x' }] },
       ],
       selectionBehavior: 'at-most-one',
@@ -80,12 +93,21 @@ describe('renderCard', () => {
   });
 
   it('offers the override reasons when dismissing', () => {
-    const html = renderCard(card({ overrideReasons: [{ system: 'https://trd-cds.org/override', code: 'benefit', display: 'Benefit outweighs risk' }] }), { interactive: true });
+    const html = renderCard(card({ overrideReasons: [{ system: 'https://trd-cds.org/override', code: 'benefit', display: 'Benefit outweighs risk' }] }), {
+      interactive: true,
+    });
     expect(html).toContain('<option value="https://trd-cds.org/override|benefit">Benefit outweighs risk</option>');
   });
 
   it('keeps only http(s) links, marking SMART apps', () => {
-    const html = renderCard(card({ links: [{ label: 'Calculator', url: 'https://app.example/launch', type: 'smart' }, { label: 'bad', url: 'javascript:x', type: 'absolute' }] }));
+    const html = renderCard(
+      card({
+        links: [
+          { label: 'Calculator', url: 'https://app.example/launch', type: 'smart' },
+          { label: 'bad', url: 'javascript:x', type: 'absolute' },
+        ],
+      }),
+    );
     expect(html).toContain('href="https://app.example/launch"');
     expect(html).toContain('(SMART app)');
     expect(html).not.toContain('bad');

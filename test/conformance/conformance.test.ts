@@ -55,7 +55,10 @@ async function assessment(p: (typeof patients)[number], mode: 'prefetch' | 'fetc
     ...(mode === 'prefetch' ? { prefetch: prefetchFor(p.resources) } : { fhirServer: fhirBase(server.origin) }),
   };
   const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
-  const a = res.body.extension['org.trdcds.assessment'] as { criteria: { rule: string; status: string; evidence: string[] }[]; findings: { rule: string; status: string; evidence: string[] }[] };
+  const a = res.body.extension['org.trdcds.assessment'] as {
+    criteria: { rule: string; status: string; evidence: string[] }[];
+    findings: { rule: string; status: string; evidence: string[] }[];
+  };
   return new Map([...a.criteria, ...a.findings].map((f) => [f.rule, f]));
 }
 
@@ -69,7 +72,8 @@ describe('public patients, assessed as a clinician would judge them', () => {
       it(`${p.name} (${mode})`, async () => {
         const expected = EXPECTED[p.name]!;
         const got = await assessment(p, mode);
-        for (const [rule, status] of Object.entries(expected.criteria)) expect(got.get(rule)?.status ?? 'not-met', `${rule}: ${expected.judgement}`).toBe(status);
+        for (const [rule, status] of Object.entries(expected.criteria))
+          expect(got.get(rule)?.status ?? 'not-met', `${rule}: ${expected.judgement}`).toBe(status);
         for (const [rule, refs] of Object.entries(expected.evidence ?? {})) expect(got.get(rule)?.evidence).toEqual(expect.arrayContaining(refs));
       });
     }

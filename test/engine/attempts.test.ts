@@ -28,11 +28,16 @@ const lithiumLevel = (mmolL: number, days: number): fhir4.Observation => ({
   effectiveDateTime: daysAgo(days),
   valueQuantity: { value: mmolL, system: SYS.ucum, code: 'mmol/L' },
 });
-const stoppedFor = (r: fhir4.MedicationStatement, reason: fhir4.CodeableConcept): fhir4.MedicationStatement => ({ ...r, status: 'stopped', statusReason: [reason] });
+const stoppedFor = (r: fhir4.MedicationStatement, reason: fhir4.CodeableConcept): fhir4.MedicationStatement => ({
+  ...r,
+  status: 'stopped',
+  statusReason: [reason],
+});
 const SINTOL: fhir4.CodeableConcept = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason', code: 'sintol' }] };
 
 /** The candidate with its two trials replaced: the scenario names what it puts instead. */
-const withTrials = (...resources: fhir4.Resource[]) => candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null, phq9Recent: null }, ...resources);
+const withTrials = (...resources: fhir4.Resource[]) =>
+  candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null, phq9Recent: null }, ...resources);
 
 interface Scenario {
   resources: fhir4.Resource[];
@@ -109,10 +114,7 @@ const scenarios: Record<string, Scenario> = {
     ],
   },
   'dextromethorphan-bupropion-at-one-tablet-a-day-is-inadequate': {
-    resources: withTrials(
-      medStatement(DRUG.dextromethorphanBupropion, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 1 } }),
-      obs.phq9(19, 205),
-    ),
+    resources: withTrials(medStatement(DRUG.dextromethorphanBupropion, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 1 } }), obs.phq9(19, 205)),
     el2: 'not-met',
     attempts: [['dextromethorphan-bupropion', 'inadequate']],
   },

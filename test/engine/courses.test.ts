@@ -36,18 +36,31 @@ const scenarios: Record<string, Scenario> = {
     withheld: { 'iv-ketamine': 'MO-9', esketamine: 'MO-9', tms: 'MO-9' },
   },
   'week-3-of-esketamine-induction-is-not-offered-esketamine-again': {
-    resources: candidate({}, sessionsEvery(6, 2, 3.5, (d) => medAdministration(ESKETAMINE_SBDF, { daysAgo: d, mg: 56 })), obs.phq9(22, 20)),
+    resources: candidate(
+      {},
+      sessionsEvery(6, 2, 3.5, (d) => medAdministration(ESKETAMINE_SBDF, { daysAgo: d, mg: 56 })),
+      obs.phq9(22, 20),
+    ),
     expect: { 'MO-7': 'met', 'MO-9': 'met' },
     withheld: { 'iv-ketamine': 'MO-9', esketamine: 'MO-9', tms: 'MO-9' },
     summary: /^Esketamine session 6 of 8/,
   },
   'end-of-esketamine-induction-prompts-a-maintenance-decision': {
-    resources: candidate({}, sessionsEvery(8, 2, 3.5, (d) => medAdministration(ESKETAMINE_SBDF, { daysAgo: d, mg: 84 })), obs.phq9(22, 30)),
+    resources: candidate(
+      {},
+      sessionsEvery(8, 2, 3.5, (d) => medAdministration(ESKETAMINE_SBDF, { daysAgo: d, mg: 84 })),
+      obs.phq9(22, 30),
+    ),
     expect: { 'MO-9': 'met' },
     note: ['MO-9', /End of esketamine induction: evaluate benefit and decide on maintenance/],
   },
   'prior-ketamine-responder-back-to-phq9-20-is-a-relapse-after-response': {
-    resources: candidate({ phq9Recent: obs.phq9(20, 2) }, sessionsEvery(6, 200, 2, (d) => medAdministration(KETAMINE, { daysAgo: d, mg: 40 })), obs.phq9(22, 212), obs.phq9(8, 198)),
+    resources: candidate(
+      { phq9Recent: obs.phq9(20, 2) },
+      sessionsEvery(6, 200, 2, (d) => medAdministration(KETAMINE, { daysAgo: d, mg: 40 })),
+      obs.phq9(22, 212),
+      obs.phq9(8, 198),
+    ),
     expect: { 'MO-7': 'not-met', 'MO-8': 'met', 'MO-10': 'met', 'EL-3': 'not-met' },
     note: ['MO-10', /Responded to ketamine \(course ended .*; PHQ-9 22 -> 8\); now PHQ-9 20: relapse after response/],
   },

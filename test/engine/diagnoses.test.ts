@@ -58,7 +58,11 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-1': 'met' },
     trd: 'met',
   },
-  'postpartum-depression-snomed-counts-as-mdd': { resources: candidate({ mdd: sct('58703003', { onsetDaysAgo: 200 }) }), expect: { 'EL-1': 'met' }, trd: 'met' },
+  'postpartum-depression-snomed-counts-as-mdd': {
+    resources: candidate({ mdd: sct('58703003', { onsetDaysAgo: 200 }) }),
+    expect: { 'EL-1': 'met' },
+    trd: 'met',
+  },
   'coded-trd-without-the-trials-in-the-record-is-not-trd': {
     resources: candidate({ mdd: sct('1153570009', { onsetDaysAgo: 200 }), escitalopram: null }),
     expect: { 'EL-1': 'met', 'EL-2': 'not-met' },
@@ -89,7 +93,11 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-1': 'unknown' },
     trd: 'unknown',
   },
-  'premenstrual-dysphoric-disorder-is-not-a-depressive-episode': { resources: candidate({ mdd: icd('F32.81', { onsetDaysAgo: 100 }) }), expect: { 'EL-1': 'not-met' }, trd: 'not-met' },
+  'premenstrual-dysphoric-disorder-is-not-a-depressive-episode': {
+    resources: candidate({ mdd: icd('F32.81', { onsetDaysAgo: 100 }) }),
+    expect: { 'EL-1': 'not-met' },
+    trd: 'not-met',
+  },
   'bipolar-depression-alone-is-not-mdd-and-says-why': {
     resources: candidate({ mdd: icd('F31.4', { onsetDaysAgo: 100 }) }, lithium),
     expect: { 'EL-1': 'not-met', 'RC-1': 'met', 'EL-9': 'not-met', 'CI-12': 'not-met' },
@@ -216,7 +224,12 @@ describe('revision 2 diagnoses (EL-1, EL-9, EL-10, CI-2, CI-12, RC-1)', () => {
   });
 
   it('a bipolar patient on lithium is told the mood stabiliser is active', () => {
-    const a = assessResources(candidate({ mdd: icd('F31.32', { onsetDaysAgo: 100 }) }, { ...lithium, medicationCodeableConcept: { coding: [{ system: SYS.rx, code: '6448', display: 'lithium' }] } } as fhir4.MedicationStatement));
+    const a = assessResources(
+      candidate({ mdd: icd('F31.32', { onsetDaysAgo: 100 }) }, {
+        ...lithium,
+        medicationCodeableConcept: { coding: [{ system: SYS.rx, code: '6448', display: 'lithium' }] },
+      } as fhir4.MedicationStatement),
+    );
     expect(a.byRule.get('RC-1')!.note).toMatch(/Mood stabiliser or antimanic agent active: lithium\./);
     expect(a.byRule.get('RC-1')!.note).toMatch(/Esketamine is labelled for MDD only/);
   });

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from '../../cds-services/assessment/assess.js';
 import type { Modality, Status } from '../../cds-services/assessment/findings.js';
-import {
-  RX,
-  SYS,
-  allergy,
-  icd,
-  medDispense,
-  medRequest,
-  medStatement,
-  obs,
-  patient,
-  procedure,
-  sct,
-} from '../builders/fhir.js';
+import { RX, SYS, allergy, icd, medDispense, medRequest, medStatement, obs, patient, procedure, sct } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { assessResources } from '../helpers/record.js';
 
@@ -36,13 +24,26 @@ const scenarios: Record<string, Scenario> = {
   'clean-candidate-is-eligible-and-clear': {
     resources: candidate(),
     expect: {
-      'EL-1': 'met', 'EL-2': 'met', 'EL-3': 'not-met', 'EL-4': 'met', 'EL-5': 'met', 'EL-6': 'met', 'EL-7': 'met', 'EL-8': 'unknown',
+      'EL-1': 'met',
+      'EL-2': 'met',
+      'EL-3': 'not-met',
+      'EL-4': 'met',
+      'EL-5': 'met',
+      'EL-6': 'met',
+      'EL-7': 'met',
+      'EL-8': 'unknown',
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 13].map((n) => [`CI-${n}`, 'not-met'])),
       // No TMS safety screen on file: implants are not absent, they are unknown (revision-2 CI-10).
       'CI-10': 'unknown',
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21, 22].map((n) => [`RC-${n}`, 'not-met'])),
-      'RC-14': 'met', 'RC-15': 'met',
-      'MO-1': 'met', 'MO-2': 'met', 'MO-3': 'met', 'MO-4': 'met', 'MO-5': 'met', 'MO-6': 'met',
+      'RC-14': 'met',
+      'RC-15': 'met',
+      'MO-1': 'met',
+      'MO-2': 'met',
+      'MO-3': 'met',
+      'MO-4': 'met',
+      'MO-5': 'met',
+      'MO-6': 'met',
     },
     verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution', 'ketamine-tms-combination': 'caution' },
   },
@@ -100,7 +101,9 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-2': 'not-met' }, // same ingredient as the first trial: still one trial
   },
   'trial-from-order-supply-and-refills-counts': {
-    resources: candidate({ escitalopram: medRequest(RX.escitalopramIngredient, { authoredDaysAgo: 150, supplyDays: 30, refills: 2, dose: { mg: 20 }, status: 'completed' }) }),
+    resources: candidate({
+      escitalopram: medRequest(RX.escitalopramIngredient, { authoredDaysAgo: 150, supplyDays: 30, refills: 2, dose: { mg: 20 }, status: 'completed' }),
+    }),
     expect: { 'EL-2': 'met' },
   },
   'trial-without-a-later-score-has-unknown-outcome': {
@@ -117,7 +120,9 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-2': 'not-met' },
   },
   'antidepressant-named-only-by-a-medication-resource-the-record-lacks-makes-trd-unknown': {
-    resources: candidate({ escitalopram: byReference(medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), 'Medication/med-x') }),
+    resources: candidate({
+      escitalopram: byReference(medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), 'Medication/med-x'),
+    }),
     expect: { 'EL-2': 'unknown' },
   },
   'medication-resource-sent-with-the-record-identifies-the-drug': {
@@ -129,12 +134,20 @@ const scenarios: Record<string, Scenario> = {
   },
   'antidepressant-dispensed-under-an-ndc-code-makes-trd-unknown': {
     resources: candidate({
-      escitalopram: { ...medDispense(RX.escitalopramIngredient, { daysAgo: 150, quantity: 90, daysSupply: 90 }), medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0456-2020-01' }] } } as fhir4.MedicationDispense,
+      escitalopram: {
+        ...medDispense(RX.escitalopramIngredient, { daysAgo: 150, quantity: 90, daysSupply: 90 }),
+        medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0456-2020-01' }] },
+      } as fhir4.MedicationDispense,
     }),
     expect: { 'EL-2': 'unknown' },
   },
   'free-text-medication-from-years-ago-does-not-hold-trd-open': {
-    resources: candidate({ escitalopram: { ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 1500, endDaysAgo: 1400 }), medicationCodeableConcept: { text: 'an old tablet' } } as fhir4.MedicationStatement }),
+    resources: candidate({
+      escitalopram: {
+        ...medStatement(RX.escitalopramIngredient, { startDaysAgo: 1500, endDaysAgo: 1400 }),
+        medicationCodeableConcept: { text: 'an old tablet' },
+      } as fhir4.MedicationStatement,
+    }),
     expect: { 'EL-2': 'not-met' },
   },
   'medication-history-unavailable-makes-trd-unknown': {
@@ -153,7 +166,10 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-3': 'met' },
   },
   'prior-tms-course-without-scores-is-unknown': {
-    resources: candidate({}, [320, 310].map((d) => procedure(SYS.cpt, '90868', { daysAgo: d }))),
+    resources: candidate(
+      {},
+      [320, 310].map((d) => procedure(SYS.cpt, '90868', { daysAgo: d })),
+    ),
     expect: { 'EL-3': 'unknown' },
   },
   'no-prior-course-does-not-meet-combination-criterion': { resources: candidate(), expect: { 'EL-3': 'not-met' } },
@@ -170,10 +186,16 @@ const scenarios: Record<string, Scenario> = {
   'no-birth-date-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: null }) }), expect: { 'EL-6': 'unknown' } },
   // DS-7: a partial birth date is an interval; on 2026-11-21 a patient born in 2008 may be 17 or 18.
   'year-only-birth-date-straddling-18-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: '2008' }) }), expect: { 'EL-6': 'unknown' } },
-  'year-month-birth-date-in-the-18th-birthday-month-makes-age-unknown': { resources: candidate({ patient: patient({ birthDate: '2008-11' }) }), expect: { 'EL-6': 'unknown' } },
+  'year-month-birth-date-in-the-18th-birthday-month-makes-age-unknown': {
+    resources: candidate({ patient: patient({ birthDate: '2008-11' }) }),
+    expect: { 'EL-6': 'unknown' },
+  },
   'year-month-birth-date-whose-whole-month-is-18-is-adult': { resources: candidate({ patient: patient({ birthDate: '2008-10' }) }), expect: { 'EL-6': 'met' } },
   'year-only-birth-date-of-an-older-adult-is-adult': { resources: candidate({ patient: patient({ birthDate: '1980' }) }), expect: { 'EL-6': 'met' } },
-  'no-recent-weight-means-no-weight-based-dose': { resources: candidate({ weight: obs.weight(80, 'kg', 60) }), expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' } },
+  'no-recent-weight-means-no-weight-based-dose': {
+    resources: candidate({ weight: obs.weight(80, 'kg', 60) }),
+    expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' },
+  },
   'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
   // Epic sends body weight in ounces: 2822 [oz_av] is 80 kg, a weight, not a missing one.
   'epic-weight-in-ounces-is-converted': { resources: candidate({ weight: obs.weight(2822, '[oz_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
@@ -199,34 +221,82 @@ const scenarios: Record<string, Scenario> = {
   },
   'allergies-unavailable-make-hypersensitivity-unknown': { resources: candidate(), unknown: ['allergies'], expect: { 'CI-8': 'unknown' } },
   // ---- CI-11 ----
-  'raised-intracranial-pressure-contraindicates-ketamine': { resources: candidate({}, icd('G93.2')), expect: { 'CI-11': 'met' }, verdicts: { tms: 'caution', esketamine: 'contraindicated' } },
+  'raised-intracranial-pressure-contraindicates-ketamine': {
+    resources: candidate({}, icd('G93.2')),
+    expect: { 'CI-11': 'met' },
+    verdicts: { tms: 'caution', esketamine: 'contraindicated' },
+  },
   // ---- other cautions ----
-  'bipolar-disorder-is-a-caution-for-all': { resources: candidate({}, icd('F31.81')), expect: { 'RC-1': 'met' }, verdicts: { tms: 'caution', esketamine: 'caution' } },
+  'bipolar-disorder-is-a-caution-for-all': {
+    resources: candidate({}, icd('F31.81')),
+    expect: { 'RC-1': 'met' },
+    verdicts: { tms: 'caution', esketamine: 'caution' },
+  },
   'thyrotoxicosis-is-a-caution': { resources: candidate({}, icd('E05.00')), expect: { 'RC-9': 'met' } },
   'glaucoma-is-information-only': { resources: candidate({}, icd('H40.9')), expect: { 'RC-10': 'met' }, verdicts: { 'iv-ketamine': 'clear' } },
   'interstitial-cystitis-is-information-only': { resources: candidate({}, icd('N30.10')), expect: { 'RC-11': 'met' } },
   'dissociative-disorder-is-a-caution': { resources: candidate({}, icd('F44.81')), expect: { 'RC-12': 'met' } },
   'current-free-text-medication-keeps-cns-depressants-unknown': {
-    resources: candidate({}, { ...medStatement('6470', { startDaysAgo: 10 }), medicationCodeableConcept: { text: 'sleeping tablet from home' } } as fhir4.MedicationStatement),
+    resources: candidate({}, {
+      ...medStatement('6470', { startDaysAgo: 10 }),
+      medicationCodeableConcept: { text: 'sleeping tablet from home' },
+    } as fhir4.MedicationStatement),
     expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
   },
   'current-medication-under-an-ndc-code-keeps-cns-depressants-unknown': {
-    resources: candidate({}, { ...medRequest('6470', { authoredDaysAgo: 10 }), medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0591-0240-01' }] } } as fhir4.MedicationRequest),
+    resources: candidate({}, {
+      ...medRequest('6470', { authoredDaysAgo: 10 }),
+      medicationCodeableConcept: { coding: [{ system: SYS.ndc, code: '0591-0240-01' }] },
+    } as fhir4.MedicationRequest),
     expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
   },
   'stopped-free-text-medication-does-not-hold-cns-depressants-open': {
-    resources: candidate({}, { ...medStatement('6470', { startDaysAgo: 100, endDaysAgo: 60 }), medicationCodeableConcept: { text: 'sleeping tablet from home' } } as fhir4.MedicationStatement),
+    resources: candidate({}, {
+      ...medStatement('6470', { startDaysAgo: 100, endDaysAgo: 60 }),
+      medicationCodeableConcept: { text: 'sleeping tablet from home' },
+    } as fhir4.MedicationStatement),
     expect: { 'RC-3': 'not-met', 'RC-4': 'not-met' },
   },
-  'medication-orders-unavailable-make-cns-depressants-unknown': { resources: candidate(), unknown: ['medicationRequests'], expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' } },
+  'medication-orders-unavailable-make-cns-depressants-unknown': {
+    resources: candidate(),
+    unknown: ['medicationRequests'],
+    expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
+  },
   // ---- whole record unavailable ----
   'every-resource-type-unavailable-nothing-is-clear': {
     resources: [],
-    unknown: ['patient', 'conditions', 'medicationStatements', 'medicationRequests', 'medicationDispenses', 'medicationAdministrations', 'observations', 'procedures', 'devices', 'allergies'],
+    unknown: [
+      'patient',
+      'conditions',
+      'medicationStatements',
+      'medicationRequests',
+      'medicationDispenses',
+      'medicationAdministrations',
+      'observations',
+      'procedures',
+      'devices',
+      'allergies',
+    ],
     expect: {
-      'EL-1': 'unknown', 'EL-2': 'unknown', 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-6': 'unknown', 'EL-7': 'unknown',
-      'CI-1': 'unknown', 'CI-2': 'unknown', 'CI-3': 'unknown', 'CI-4': 'unknown', 'CI-5': 'unknown', 'CI-6': 'unknown',
-      'CI-7': 'unknown', 'CI-8': 'unknown', 'CI-9': 'unknown', 'CI-10': 'unknown', 'CI-11': 'unknown', 'CI-13': 'unknown', 'MO-1': 'unknown',
+      'EL-1': 'unknown',
+      'EL-2': 'unknown',
+      'EL-4': 'unknown',
+      'EL-5': 'unknown',
+      'EL-6': 'unknown',
+      'EL-7': 'unknown',
+      'CI-1': 'unknown',
+      'CI-2': 'unknown',
+      'CI-3': 'unknown',
+      'CI-4': 'unknown',
+      'CI-5': 'unknown',
+      'CI-6': 'unknown',
+      'CI-7': 'unknown',
+      'CI-8': 'unknown',
+      'CI-9': 'unknown',
+      'CI-10': 'unknown',
+      'CI-11': 'unknown',
+      'CI-13': 'unknown',
+      'MO-1': 'unknown',
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21].map((n) => [`RC-${n}`, 'unknown'])),
     },
     verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution', 'ketamine-tms-combination': 'caution' },

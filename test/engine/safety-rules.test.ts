@@ -21,7 +21,16 @@ interface Scenario {
 }
 
 const woman = (age = 32) => patient({ gender: 'female', age });
-const RXCUI = { lorazepam: '6470', temazepam: '10355', lisdexamfetamine: '700810', quetiapine: '51272', gabapentin: '25480', linezolid: '190376', lithium: '6448', tramadol: '10689' };
+const RXCUI = {
+  lorazepam: '6470',
+  temazepam: '10355',
+  lisdexamfetamine: '700810',
+  quetiapine: '51272',
+  gabapentin: '25480',
+  linezolid: '190376',
+  lithium: '6448',
+  tramadol: '10689',
+};
 const current = (rxcui: string) => medStatement(rxcui, { startDaysAgo: 30, dose: null });
 /** A medication record that names its drug only in words (no code). */
 const named = (text: string) => ({ ...medStatement('0', { startDaysAgo: 30, dose: null }), medicationCodeableConcept: { text } }) as fhir4.MedicationStatement;
@@ -59,7 +68,10 @@ describe('suicide risk (CI-1, RC-17, RC-16)', () => {
     'cssrs-behaviour-in-the-past-3-months-is-imminent-risk': { resources: candidate({}, obs.cssrsScreener('93269-9', true, 2)), expect: { 'CI-1': 'met' } },
     'high-cssrs-risk-level-is-imminent-risk': { resources: candidate({}, obs.cssrsRiskLevel('high', 2)), expect: { 'CI-1': 'met' } },
     'cssrs-older-than-7-days-does-not-trigger': { resources: candidate({}, obs.cssrsIdeation('LA30374-5', 10)), expect: { 'CI-1': 'not-met' } },
-    'suicide-attempt-last-month-is-imminent-risk': { resources: candidate({}, icd('T14.91XA', { onsetDaysAgo: 30 })), expect: { 'CI-1': 'met', 'RC-16': 'not-met' } },
+    'suicide-attempt-last-month-is-imminent-risk': {
+      resources: candidate({}, icd('T14.91XA', { onsetDaysAgo: 30 })),
+      expect: { 'CI-1': 'met', 'RC-16': 'not-met' },
+    },
     'suicidal-plan-this-week-is-imminent-risk': { resources: candidate({}, sct('247650009', { onsetDaysAgo: 3 })), expect: { 'CI-1': 'met' } },
     'evaluation-after-the-trigger-settles-imminent-risk': {
       resources: candidate({}, obs.cssrsIdeation('LA30374-5', 2), obs.suicideRiskEvaluation(0.5, 'low')),
@@ -88,7 +100,10 @@ describe('suicide risk (CI-1, RC-17, RC-16)', () => {
       info: ['RC-17'],
       verdicts: { 'iv-ketamine': 'clear' },
     },
-    'ideation-months-ago-is-not-current': { resources: candidate({}, icd('R45.851', { onsetDaysAgo: 200 })), expect: { 'RC-17': 'not-met', 'CI-1': 'not-met' } },
+    'ideation-months-ago-is-not-current': {
+      resources: candidate({}, icd('R45.851', { onsetDaysAgo: 200 })),
+      expect: { 'RC-17': 'not-met', 'CI-1': 'not-met' },
+    },
     'suicide-attempt-five-months-ago-is-a-warning': {
       resources: candidate({}, icd('T14.91XD', { onsetDaysAgo: 150 })),
       expect: { 'RC-16': 'met', 'CI-1': 'not-met' },
@@ -128,7 +143,11 @@ describe('substance use (CI-3, RC-2)', () => {
       info: ['RC-2'],
       verdicts: { 'iv-ketamine': 'clear' },
     },
-    'resolved-alcohol-abuse-is-history': { resources: candidate({}, icd('F10.10', { status: 'resolved' })), expect: { 'CI-3': 'not-met', 'RC-2': 'met' }, info: ['RC-2'] },
+    'resolved-alcohol-abuse-is-history': {
+      resources: candidate({}, icd('F10.10', { status: 'resolved' })),
+      expect: { 'CI-3': 'not-met', 'RC-2': 'met' },
+      info: ['RC-2'],
+    },
     'nicotine-dependence-is-neither': { resources: candidate({}, icd('F17.210')), expect: { 'CI-3': 'not-met', 'RC-2': 'not-met' } },
     'substance-use-does-not-concern-tms': { resources: candidate({}, icd('F10.20')), expect: { 'CI-3': 'met' }, verdicts: { tms: 'caution' } },
     'conditions-unavailable-leave-substance-use-unknown': { resources: candidate(), unknown: ['conditions'], expect: { 'CI-3': 'unknown', 'RC-2': 'unknown' } },
@@ -162,12 +181,21 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
       expect: { 'CI-4': 'unknown' },
       note: { 'CI-4': /^Last negative hCG on .*no pregnancy test in the last 7 days/ },
     },
-    'woman-without-a-test-is-unknown-with-the-test-to-order': { resources: candidate({ patient: woman() }), expect: { 'CI-4': 'unknown' }, verdicts: { esketamine: 'caution' } },
+    'woman-without-a-test-is-unknown-with-the-test-to-order': {
+      resources: candidate({ patient: woman() }),
+      expect: { 'CI-4': 'unknown' },
+      verdicts: { esketamine: 'caution' },
+    },
     'hysterectomy-settles-child-bearing-potential': { resources: candidate({ patient: woman() }, icd('Z90.710')), expect: { 'CI-4': 'not-met' } },
     'menopausal-symptoms-do-not-settle-it': { resources: candidate({ patient: woman(50) }, icd('N95.1')), expect: { 'CI-4': 'unknown' } },
     'tubal-ligation-does-not-settle-it-by-default': { resources: candidate({ patient: woman() }, icd('Z98.51')), expect: { 'CI-4': 'unknown' } },
     'birth-sex-female-with-male-gender-needs-a-test': {
-      resources: candidate({ patient: { ...patient({ gender: 'male' }), extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: 'F' }] } as fhir4.Patient }),
+      resources: candidate({
+        patient: {
+          ...patient({ gender: 'male' }),
+          extension: [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: 'F' }],
+        } as fhir4.Patient,
+      }),
       expect: { 'CI-4': 'unknown' },
     },
     'woman-past-child-bearing-age-needs-no-test': { resources: candidate({ patient: woman(62) }), expect: { 'CI-4': 'not-met' } },
@@ -189,7 +217,10 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
     },
     'hcg-detected-in-capitals-is-pregnancy': { resources: candidate({ patient: woman() }, obs.hcgText(' DETECTED ')), expect: { 'CI-4': 'met' } },
     'hcg-negative-valuestring-settles-the-start': { resources: candidate({ patient: woman() }, obs.hcgText('negative')), expect: { 'CI-4': 'not-met' } },
-    'hcg-not-detected-valuestring-is-negative-not-detected': { resources: candidate({ patient: woman() }, obs.hcgText('Not detected')), expect: { 'CI-4': 'not-met' } },
+    'hcg-not-detected-valuestring-is-negative-not-detected': {
+      resources: candidate({ patient: woman() }, obs.hcgText('Not detected')),
+      expect: { 'CI-4': 'not-met' },
+    },
     'hcg-unrecognised-text-could-not-be-read-never-no-test': {
       resources: candidate({ patient: woman() }, obs.hcgText('see scanned report')),
       expect: { 'CI-4': 'unknown' },
@@ -208,7 +239,11 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
       note: { 'CI-4': /^Record conflicts: pregnancy active, negative hCG on .*: confirm/ },
     },
     'pregnancy-recorded-after-the-negative-test-is-pregnancy': {
-      resources: candidate({ patient: woman() }, { ...icd('Z33.1', { onsetDaysAgo: 97 }), recordedDate: daysAgo(1) } as fhir4.Condition, obs.hcg('negative', 3)),
+      resources: candidate(
+        { patient: woman() },
+        { ...icd('Z33.1', { onsetDaysAgo: 97 }), recordedDate: daysAgo(1) } as fhir4.Condition,
+        obs.hcg('negative', 3),
+      ),
       expect: { 'CI-4': 'met' },
       verdicts: { esketamine: 'contraindicated' },
     },
@@ -230,8 +265,14 @@ describe('blood pressure (CI-6, RC-5)', () => {
       verdicts: { 'iv-ketamine': 'contraindicated', esketamine: 'contraindicated', 'ketamine-tms-combination': 'contraindicated', tms: 'caution' },
     },
     'crisis-reading-this-week-is-uncontrolled-alone': { resources: candidate({ bp: obs.bpPanel(192, 124, 2) }), expect: { 'CI-6': 'met' } },
-    'crisis-reading-followed-by-a-normal-one-is-not': { resources: candidate({ bp: [obs.bpPanel(192, 124, 5), obs.bpPanel(132, 84, 1)] }), expect: { 'CI-6': 'not-met' } },
-    'high-readings-before-a-normal-one-are-past': { resources: candidate({ bp: [obs.bpPanel(184, 96, 9), obs.bpPanel(182, 101, 5), obs.bpPanel(128, 82, 1)] }), expect: { 'CI-6': 'not-met' } },
+    'crisis-reading-followed-by-a-normal-one-is-not': {
+      resources: candidate({ bp: [obs.bpPanel(192, 124, 5), obs.bpPanel(132, 84, 1)] }),
+      expect: { 'CI-6': 'not-met' },
+    },
+    'high-readings-before-a-normal-one-are-past': {
+      resources: candidate({ bp: [obs.bpPanel(184, 96, 9), obs.bpPanel(182, 101, 5), obs.bpPanel(128, 82, 1)] }),
+      expect: { 'CI-6': 'not-met' },
+    },
     'systolic-alone-at-180-with-another-high-day-is-enough': {
       resources: candidate({ bp: [{ ...obs.bpSeparate(186, 0, 2)[0]! }, obs.bpPanel(181, 95, 6)] }),
       expect: { 'CI-6': 'met' },
@@ -241,9 +282,17 @@ describe('blood pressure (CI-6, RC-5)', () => {
       resources: candidate({ bp: [{ ...obs.bpSeparate(150, 0, 2)[0]! }, { ...obs.bpSeparate(0, 92, 2 + 3 / 1440)[1]! }] }),
       expect: { 'CI-6': 'not-met', 'RC-5': 'met' },
     },
-    'no-reading-in-30-days-is-a-data-gap': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }), expect: { 'CI-6': 'unknown' }, note: { 'CI-6': /^No BP recorded in the last 30 days/ } },
+    'no-reading-in-30-days-is-a-data-gap': {
+      resources: candidate({ bp: obs.bpPanel(128, 82, 45) }),
+      expect: { 'CI-6': 'unknown' },
+      note: { 'CI-6': /^No BP recorded in the last 30 days/ },
+    },
     'hypertensive-crisis-code-this-week-is-uncontrolled': { resources: candidate({}, icd('I16.1', { onsetDaysAgo: 5 })), expect: { 'CI-6': 'met' } },
-    'reading-of-146-88-is-the-caution-band': { resources: candidate({ bp: obs.bpPanel(146, 88) }), expect: { 'CI-6': 'not-met', 'RC-5': 'met' }, verdicts: { esketamine: 'caution' } },
+    'reading-of-146-88-is-the-caution-band': {
+      resources: candidate({ bp: obs.bpPanel(146, 88) }),
+      expect: { 'CI-6': 'not-met', 'RC-5': 'met' },
+      verdicts: { esketamine: 'caution' },
+    },
     'controlled-hypertension-at-132-82-is-information': {
       resources: candidate({ bp: obs.bpPanel(132, 82) }, icd('I10')),
       expect: { 'CI-6': 'not-met', 'RC-5': 'met' },
@@ -252,7 +301,10 @@ describe('blood pressure (CI-6, RC-5)', () => {
       note: { 'RC-5': /^Hypertension; last BP 132\/82 mmHg/ },
     },
     'hypertension-with-no-recent-reading-is-the-bp-gap': { resources: candidate({ bp: obs.bpPanel(128, 82, 45) }, icd('I10')), expect: { 'RC-5': 'unknown' } },
-    'hypertensive-encephalopathy-history-asks-for-closer-monitoring': { resources: candidate({}, icd('I67.4', { status: 'resolved' })), expect: { 'RC-5': 'met' } },
+    'hypertensive-encephalopathy-history-asks-for-closer-monitoring': {
+      resources: candidate({}, icd('I67.4', { status: 'resolved' })),
+      expect: { 'RC-5': 'met' },
+    },
     'normal-reading-and-no-hypertension-is-neither': { resources: candidate(), expect: { 'CI-6': 'not-met', 'RC-5': 'not-met' } },
   });
 });
@@ -277,7 +329,11 @@ describe('heart and brain vessels (CI-7, RC-19)', () => {
       expect: { 'CI-7': 'not-met', 'RC-19': 'met' },
       note: { 'RC-19': /assess cardiovascular risk before starting/ },
     },
-    'heart-rate-of-128-is-a-caution': { resources: candidate({ heartRate: obs.heartRate(128) }), expect: { 'RC-19': 'met' }, note: { 'RC-19': /heart rate 128\/min/ } },
+    'heart-rate-of-128-is-a-caution': {
+      resources: candidate({ heartRate: obs.heartRate(128) }),
+      expect: { 'RC-19': 'met' },
+      note: { 'RC-19': /heart rate 128\/min/ },
+    },
     'unspecified-heart-failure-is-a-caution-not-unknown': { resources: candidate({}, icd('I50.9')), expect: { 'CI-7': 'not-met', 'RC-19': 'met' } },
     'atrial-fibrillation-is-a-caution': { resources: candidate({}, icd('I48.91')), expect: { 'RC-19': 'met' } },
     'undated-active-stroke-needs-its-date': { resources: candidate({}, icd('I63.9')), expect: { 'CI-7': 'unknown' } },
@@ -295,17 +351,32 @@ describe('TMS safety (CI-9, RC-6, CI-10)', () => {
       verdicts: { tms: 'caution' },
       note: { 'CI-9': /neurology review before TMS/ },
     },
-    'epilepsy-with-a-seizure-this-year-contraindicates-tms': { resources: candidate({}, icd('G40.909'), icd('R56.9', { onsetDaysAgo: 60 })), expect: { 'CI-9': 'met' }, verdicts: { tms: 'contraindicated' } },
-    'intractable-epilepsy-contraindicates-tms': { resources: candidate({}, icd('G40.919')), expect: { 'CI-9': 'met' }, verdicts: { 'ketamine-tms-combination': 'contraindicated', 'iv-ketamine': 'clear' } },
+    'epilepsy-with-a-seizure-this-year-contraindicates-tms': {
+      resources: candidate({}, icd('G40.909'), icd('R56.9', { onsetDaysAgo: 60 })),
+      expect: { 'CI-9': 'met' },
+      verdicts: { tms: 'contraindicated' },
+    },
+    'intractable-epilepsy-contraindicates-tms': {
+      resources: candidate({}, icd('G40.919')),
+      expect: { 'CI-9': 'met' },
+      verdicts: { 'ketamine-tms-combination': 'contraindicated', 'iv-ketamine': 'clear' },
+    },
     'febrile-convulsion-is-not-a-seizure-event': { resources: candidate({}, icd('R56.00', { onsetDaysAgo: 60 }), screened), expect: { 'CI-9': 'not-met' } },
     'seizure-two-years-ago-is-outside-the-window': { resources: candidate({}, icd('R56.9', { onsetDaysAgo: 700 }), screened), expect: { 'CI-9': 'not-met' } },
-    'controlled-epilepsy-is-a-seizure-threshold-caution': { resources: candidate({}, icd('G40.909'), screened), expect: { 'CI-9': 'not-met', 'RC-6': 'met' }, verdicts: { tms: 'caution' } },
+    'controlled-epilepsy-is-a-seizure-threshold-caution': {
+      resources: candidate({}, icd('G40.909'), screened),
+      expect: { 'CI-9': 'not-met', 'RC-6': 'met' },
+      verdicts: { tms: 'caution' },
+    },
     'bupropion-lowers-the-seizure-threshold': {
       resources: candidate({}, medStatement(RX.bupropionIngredient, { startDaysAgo: 20, dose: { mg: 300 } }), screened),
       expect: { 'RC-6': 'met' },
       note: { 'RC-6': /bupropion/ },
     },
-    'lisdexamfetamine-as-a-bare-ingredient-code-lowers-the-threshold': { resources: candidate({}, current(RXCUI.lisdexamfetamine)), expect: { 'RC-6': 'met', 'RC-4': 'met' } },
+    'lisdexamfetamine-as-a-bare-ingredient-code-lowers-the-threshold': {
+      resources: candidate({}, current(RXCUI.lisdexamfetamine)),
+      expect: { 'RC-6': 'met', 'RC-4': 'met' },
+    },
     'tramadol-lowers-the-seizure-threshold': { resources: candidate({}, current(RXCUI.tramadol)), expect: { 'RC-6': 'met', 'RC-3': 'met' } },
     'alcohol-withdrawal-lowers-the-threshold': { resources: candidate({}, icd('F10.230', { onsetDaysAgo: 5 })), expect: { 'RC-6': 'met' } },
     'benzodiazepine-stopped-last-week-lowers-the-threshold': {
@@ -322,7 +393,11 @@ describe('TMS safety (CI-9, RC-6, CI-10)', () => {
     'recent-screen-with-no-implant-clears-tms': { resources: candidate({}, screened), expect: { 'CI-10': 'not-met' }, verdicts: { tms: 'clear' } },
     'screen-older-than-30-days-does-not-count': { resources: candidate({}, obs.tmsScreen('no-contraindication', 40)), expect: { 'CI-10': 'unknown' } },
     'screen-item-answered-yes-needs-review': { resources: candidate({}, obs.tmsScreen('needs-review', 3)), expect: { 'CI-10': 'unknown' } },
-    'cochlear-implant-overrides-a-clear-screen': { resources: candidate({}, device('Cochlear implant'), screened), expect: { 'CI-10': 'met' }, verdicts: { tms: 'contraindicated' } },
+    'cochlear-implant-overrides-a-clear-screen': {
+      resources: candidate({}, device('Cochlear implant'), screened),
+      expect: { 'CI-10': 'met' },
+      verdicts: { tms: 'contraindicated' },
+    },
     'aneurysm-clipping-contraindicates-tms': { resources: candidate({}, procedure(SYS.sct, '230898002')), expect: { 'CI-10': 'met' } },
     'neurostimulator-of-unknown-site-needs-confirmation': { resources: candidate({}, icd('Z96.82'), screened), expect: { 'CI-10': 'unknown' } },
     'devices-unavailable-leave-implants-unknown': { resources: candidate({}, screened), unknown: ['devices'], expect: { 'CI-10': 'unknown' } },
@@ -364,16 +439,31 @@ describe('interacting medicines (RC-3, RC-4, RC-22) and the liver (RC-8)', () =>
       expect: { 'RC-3': 'met', 'RC-22': 'met' },
       note: { 'RC-3': /benzodiazepine \(temazepam\)/, 'RC-22': /may reduce the antidepressant response/ },
     },
-    'quetiapine-is-a-sedating-antipsychotic': { resources: candidate({}, current(RXCUI.quetiapine)), expect: { 'RC-3': 'met' }, note: { 'RC-3': /sedating antipsychotic/ } },
+    'quetiapine-is-a-sedating-antipsychotic': {
+      resources: candidate({}, current(RXCUI.quetiapine)),
+      expect: { 'RC-3': 'met' },
+      note: { 'RC-3': /sedating antipsychotic/ },
+    },
     'gabapentin-is-a-cns-depressant': { resources: candidate({}, current(RXCUI.gabapentin)), expect: { 'RC-3': 'met' } },
     'lorazepam-named-only-in-words-is-found': { resources: candidate({}, named('Lorazepam 1 mg at night')), expect: { 'RC-3': 'met' } },
-    'stopped-benzodiazepine-is-not-current': { resources: candidate({}, medStatement(RXCUI.lorazepam, { startDaysAgo: 300, endDaysAgo: 100 })), expect: { 'RC-3': 'not-met', 'RC-22': 'not-met' } },
+    'stopped-benzodiazepine-is-not-current': {
+      resources: candidate({}, medStatement(RXCUI.lorazepam, { startDaysAgo: 300, endDaysAgo: 100 })),
+      expect: { 'RC-3': 'not-met', 'RC-22': 'not-met' },
+    },
     'unidentified-current-medicine-keeps-interactions-unknown': {
       resources: candidate({}, named('sleeping tablet from home')),
       expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
     },
-    'medication-orders-unavailable-leave-interactions-unknown': { resources: candidate(), unknown: ['medicationRequests'], expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' } },
-    'lisdexamfetamine-raises-blood-pressure': { resources: candidate({}, current(RXCUI.lisdexamfetamine)), expect: { 'RC-4': 'met' }, note: { 'RC-4': /stimulant \(lisdexamfetamine\)/ } },
+    'medication-orders-unavailable-leave-interactions-unknown': {
+      resources: candidate(),
+      unknown: ['medicationRequests'],
+      expect: { 'RC-3': 'unknown', 'RC-4': 'unknown' },
+    },
+    'lisdexamfetamine-raises-blood-pressure': {
+      resources: candidate({}, current(RXCUI.lisdexamfetamine)),
+      expect: { 'RC-4': 'met' },
+      note: { 'RC-4': /stimulant \(lisdexamfetamine\)/ },
+    },
     'linezolid-is-an-maoi': { resources: candidate({}, current(RXCUI.linezolid)), expect: { 'RC-4': 'met' }, note: { 'RC-4': /MAOI/ } },
     'lamotrigine-may-blunt-ketamine': {
       resources: candidate({}, medStatement(RX.lamotrigineIngredient, { startDaysAgo: 100, dose: { mg: 200 } })),
@@ -382,7 +472,11 @@ describe('interacting medicines (RC-3, RC-4, RC-22) and the liver (RC-8)', () =>
       verdicts: { 'iv-ketamine': 'clear' },
     },
     'no-interacting-medicine-is-none': { resources: candidate(), expect: { 'RC-3': 'not-met', 'RC-4': 'not-met', 'RC-22': 'not-met' } },
-    'hepatic-failure-makes-esketamine-not-recommended': { resources: candidate({}, icd('K72.10')), expect: { 'RC-8': 'met' }, note: { 'RC-8': /esketamine is not recommended/ } },
+    'hepatic-failure-makes-esketamine-not-recommended': {
+      resources: candidate({}, icd('K72.10')),
+      expect: { 'RC-8': 'met' },
+      note: { 'RC-8': /esketamine is not recommended/ },
+    },
     'cirrhosis-asks-to-grade-the-severity': { resources: candidate({}, icd('K74.60')), expect: { 'RC-8': 'met' }, note: { 'RC-8': /grade the severity/ } },
     'healthy-liver-is-no-caution': { resources: candidate(), expect: { 'RC-8': 'not-met' } },
   });

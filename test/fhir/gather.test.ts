@@ -83,7 +83,11 @@ const searchset = (resources: object[], next?: string) => ({
   ...(next ? { link: [{ relation: 'next', url: next }] } : {}),
 });
 
-const templates = { patient: 'Patient/{{context.patientId}}', conditions: 'Condition?patient={{context.patientId}}', observations: 'Observation?patient={{context.patientId}}' };
+const templates = {
+  patient: 'Patient/{{context.patientId}}',
+  conditions: 'Condition?patient={{context.patientId}}',
+  observations: 'Observation?patient={{context.patientId}}',
+};
 const settings = { serverAllowlist: [], production: false, queryTimeoutMs: 300, callBudgetMs: 1000, maxPages: 3 };
 const input = (o: Partial<GatherInput> = {}): GatherInput => ({
   templates,
@@ -99,7 +103,10 @@ const gather = (o?: Partial<GatherInput>) => gatherData(input(o), { settings, re
 describe('gathering data per prefetch key', () => {
   it('fetches every missing key in parallel, with the access token on each request', async () => {
     seen.length = 0;
-    handler = (_req, url) => (url.pathname.endsWith('/Patient/p1') ? { body: { resourceType: 'Patient', id: 'p1' }, delayMs: 150 } : { body: searchset([{ resourceType: 'Condition', id: 'c1' }]), delayMs: 150 });
+    handler = (_req, url) =>
+      url.pathname.endsWith('/Patient/p1')
+        ? { body: { resourceType: 'Patient', id: 'p1' }, delayMs: 150 }
+        : { body: searchset([{ resourceType: 'Condition', id: 'c1' }]), delayMs: 150 };
     const started = Date.now();
     const { data, timings } = await gather();
     expect(Date.now() - started).toBeLessThan(400); // three 150 ms queries took one round, not three
@@ -110,7 +117,10 @@ describe('gathering data per prefetch key', () => {
   });
 
   it('patient-not-found-on-server-makes-every-fetched-key-unknown (not "none found")', async () => {
-    handler = (_req, url) => (url.pathname.includes('/Patient/') ? { status: 404, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] } } : { body: searchset([]) });
+    handler = (_req, url) =>
+      url.pathname.includes('/Patient/')
+        ? { status: 404, body: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] } }
+        : { body: searchset([]) };
     const { data } = await gather();
     for (const key of ['patient', 'conditions', 'observations']) {
       expect(data[key]).toMatchObject({ known: false, source: 'fhir' });
@@ -143,7 +153,9 @@ describe('gathering data per prefetch key', () => {
   });
 
   it('makes data unknown when pages run past the cap or point at another server', async () => {
-    handler = (_req, url) => ({ body: searchset([{ resourceType: 'Condition', id: 'c' }], `${base}/Condition?patient=p1&page=${Number(url.searchParams.get('page') ?? '1') + 1}`) });
+    handler = (_req, url) => ({
+      body: searchset([{ resourceType: 'Condition', id: 'c' }], `${base}/Condition?patient=p1&page=${Number(url.searchParams.get('page') ?? '1') + 1}`),
+    });
     const capped = await gather({ prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, observations: null } });
     expect(capped.data['conditions']!.known).toBe(false);
     handler = () => ({ body: searchset([{ resourceType: 'Condition', id: 'c' }], 'http://127.0.0.2:1/elsewhere?page=2') });
@@ -181,7 +193,11 @@ describe('gathering data per prefetch key', () => {
   it('412 and no request at all for a server outside the allowlist', async () => {
     seen.length = 0;
     let refused = '';
-    const call = gatherData(input({ fhirServer: 'https://ehr.example.org/fhir' }), { settings, readerFor: createFhirReader, onRefusedServer: (s) => (refused = s) });
+    const call = gatherData(input({ fhirServer: 'https://ehr.example.org/fhir' }), {
+      settings,
+      readerFor: createFhirReader,
+      onRefusedServer: (s) => (refused = s),
+    });
     await expect(call).rejects.toBeInstanceOf(PreconditionFailed);
     expect(refused).toBe('https://ehr.example.org/fhir');
     expect(seen).toEqual([]);
@@ -194,7 +210,8 @@ describe('through the HTTP app', () => {
     const { buildTestApp } = await import('../helpers/app.js');
     const { realServices } = await import('../helpers/knowledge.js');
     seen.length = 0;
-    handler = (_req, url) => (url.pathname.endsWith('/Patient/p1') ? { body: { resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1980-01-01' } } : { body: searchset([]) });
+    handler = (_req, url) =>
+      url.pathname.endsWith('/Patient/p1') ? { body: { resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1980-01-01' } } : { body: searchset([]) };
     const { app, logs } = buildTestApp({ services: realServices() });
     const res = await request(app)
       .post('/cds-services/trd-patient-view')

@@ -15,7 +15,8 @@ export function expectValidCards(cards: Card[]): void {
     expect(card.source.url, where).toMatch(/^https:\/\//);
     expect(card.uuid, where).toMatch(UUID);
     expect(card.detail ?? '', where).not.toMatch(/<[a-z/]/i); // Markdown, no raw HTML
-    for (const reason of card.overrideReasons ?? []) expect(reason, where).toEqual({ system: expect.any(String), code: expect.any(String), display: expect.any(String) });
+    for (const reason of card.overrideReasons ?? [])
+      expect(reason, where).toEqual({ system: expect.any(String), code: expect.any(String), display: expect.any(String) });
     if (!card.suggestions?.length) {
       expect(card.selectionBehavior, where).toBeUndefined();
       continue;
@@ -35,7 +36,13 @@ export function expectValidCards(cards: Card[]): void {
           expect('resource' in action, where).toBe(false);
           continue;
         }
-        const r = action.resource as fhir4.Resource & { status?: string; intent?: string; subject?: fhir4.Reference; code?: unknown; medicationCodeableConcept?: unknown };
+        const r = action.resource as fhir4.Resource & {
+          status?: string;
+          intent?: string;
+          subject?: fhir4.Reference;
+          code?: unknown;
+          medicationCodeableConcept?: unknown;
+        };
         expect(validator.validate(r), `${where}: ${r.resourceType}`).toEqual([]);
         expect(['draft', 'active'], where).toContain(r.status);
         expect(r.intent, where).toBeTruthy();

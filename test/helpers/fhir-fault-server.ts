@@ -164,13 +164,28 @@ export async function startFaultServer(options: { bombBytes?: number } = {}): Pr
         return send(res, 200, {
           resourceType: 'Bundle',
           type: 'searchset',
-          entry: [{ resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'search failed' }] }, search: { mode: 'outcome' } }],
+          entry: [
+            {
+              resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'search failed' }] },
+              search: { mode: 'outcome' },
+            },
+          ],
         });
       case 'other-patient':
         return send(
           res,
           200,
-          searchset(matching.map((r) => ({ ...r, id: `other-${r.id}`, subject: { reference: 'Patient/someone-else' }, patient: { reference: 'Patient/someone-else' } }) as fhir4.Resource)),
+          searchset(
+            matching.map(
+              (r) =>
+                ({
+                  ...r,
+                  id: `other-${r.id}`,
+                  subject: { reference: 'Patient/someone-else' },
+                  patient: { reference: 'Patient/someone-else' },
+                }) as fhir4.Resource,
+            ),
+          ),
         );
       case 'non-bundle':
         return send(res, 200, { resourceType: 'Patient', id: 'unexpected' });

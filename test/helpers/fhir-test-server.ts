@@ -80,7 +80,19 @@ function indexDefinitions(): void {
   definitionsIndexed = true;
 }
 
-const SEARCHABLE: fhir4.CapabilityStatementRestResource['type'][] = ['Patient', 'Condition', 'Observation', 'MedicationStatement', 'MedicationRequest', 'MedicationDispense', 'MedicationAdministration', 'Procedure', 'Device', 'AllergyIntolerance', 'Medication'];
+const SEARCHABLE: fhir4.CapabilityStatementRestResource['type'][] = [
+  'Patient',
+  'Condition',
+  'Observation',
+  'MedicationStatement',
+  'MedicationRequest',
+  'MedicationDispense',
+  'MedicationAdministration',
+  'Procedure',
+  'Device',
+  'AllergyIntolerance',
+  'Medication',
+];
 
 function capabilityStatement(): fhir4.CapabilityStatement {
   return {
@@ -171,7 +183,10 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
         return;
       }
       const status = fault.kind === 'unauthorized' ? 401 : 500;
-      res.status(status).type('application/fhir+json').json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: status === 401 ? 'login' : 'exception' }] });
+      res
+        .status(status)
+        .type('application/fhir+json')
+        .json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: status === 401 ? 'login' : 'exception' }] });
       return;
     }
 
@@ -210,10 +225,15 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
   return {
     origin,
     async load(bundle) {
-      const response = await fetch(`${fhirBase(origin)}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(bundle) });
+      const response = await fetch(`${fhirBase(origin)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(bundle),
+      });
       const result = (await response.json()) as fhir4.Bundle;
       const failed = (result.entry ?? []).filter((e) => !/^20[01]/.test(e.response?.status ?? ''));
-      if (!response.ok || failed.length > 0) throw new Error(`FHIR test server refused the transaction: HTTP ${response.status}, ${failed.length} entries failed`);
+      if (!response.ok || failed.length > 0)
+        throw new Error(`FHIR test server refused the transaction: HTTP ${response.status}, ${failed.length} entries failed`);
     },
     async close() {
       server.closeAllConnections();

@@ -13,7 +13,13 @@ export function recordOf(resources: fhir4.Resource[], unknownKeys: readonly stri
   for (const [key, types] of Object.entries(KEY_TYPES)) {
     data[key] = unknownKeys.includes(key)
       ? { known: false, reason: 'FHIR server: server-error', source: 'fhir' }
-      : { known: true, resources: resources.filter((r) => (types as readonly string[]).includes(r.resourceType) || (key === 'medicationStatements' && r.resourceType === 'Medication')), source: 'prefetch' };
+      : {
+          known: true,
+          resources: resources.filter(
+            (r) => (types as readonly string[]).includes(r.resourceType) || (key === 'medicationStatements' && r.resourceType === 'Medication'),
+          ),
+          source: 'prefetch',
+        };
   }
   return buildRecord(data, KEY_TYPES);
 }

@@ -23,7 +23,13 @@ export const TEST_SECRET = 'test-pseudonym-secret-0123456789abcdef';
 /** A store on an in-memory PGlite (default) or a Postgres URL; the ledger flushes only when asked. */
 export async function openTestStore(o: { url?: string; clock: Clock; env?: Record<string, string>; logs?: LogCapture }) {
   const logs = o.logs ?? new LogCapture();
-  const config = testConfig({ DATA_DIR: 'memory://', PSEUDONYM_SECRET: TEST_SECRET, LEDGER_FLUSH_MS: '60000', ...(o.url ? { DATABASE_URL: o.url } : {}), ...o.env });
+  const config = testConfig({
+    DATA_DIR: 'memory://',
+    PSEUDONYM_SECRET: TEST_SECRET,
+    LEDGER_FLUSH_MS: '60000',
+    ...(o.url ? { DATABASE_URL: o.url } : {}),
+    ...o.env,
+  });
   const store = await CdsStore.open(config.store, { logger: createLogger('info', logs), clock: o.clock, overrideReasonSystem: SYSTEM.cardOverrideReason });
   return { store, config, logs };
 }
@@ -38,10 +44,21 @@ export function storeApp(store: CdsStore, clock: Clock, env: Record<string, stri
 export const HOOK_INSTANCE = '5b9c7a2e-0d1f-4c3b-9e8a-7f6d5c4b3a21';
 
 /** Calls patient-view for a record with full prefetch; returns the response body. */
-export async function patientView(app: Parameters<typeof request>[0], resources: fhir4.Resource[], patientId: string, userId = 'Practitioner/dr-jones'): Promise<CdsResponse> {
+export async function patientView(
+  app: Parameters<typeof request>[0],
+  resources: fhir4.Resource[],
+  patientId: string,
+  userId = 'Practitioner/dr-jones',
+): Promise<CdsResponse> {
   const res = await request(app)
     .post('/cds-services/trd-patient-view')
-    .send({ hook: 'patient-view', hookInstance: HOOK_INSTANCE, fhirServer: 'https://ehr.example.org/fhir', context: { userId, patientId }, prefetch: prefetchFor(resources) });
+    .send({
+      hook: 'patient-view',
+      hookInstance: HOOK_INSTANCE,
+      fhirServer: 'https://ehr.example.org/fhir',
+      context: { userId, patientId },
+      prefetch: prefetchFor(resources),
+    });
   if (res.status !== 200) throw new Error(`patient-view answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
   return res.body as CdsResponse;
 }

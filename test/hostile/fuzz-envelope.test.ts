@@ -21,7 +21,11 @@ const envelope = (hook: (typeof HOOKS)[number]) => ({
   hookInstance: '5b9c7a2e-0d1f-4c3b-9e8a-7f6d5c4b3a21',
   fhirServer: 'http://127.0.0.1:1/fhir',
   fhirAuthorization: { access_token: 'x', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'cds' },
-  context: { userId: 'Practitioner/1', patientId: 'p1', ...(hook === 'patient-view' ? {} : { draftOrders: bundle([ketamineDraft(40)]), selections: ['MedicationRequest/draft-ketamine'] }) },
+  context: {
+    userId: 'Practitioner/1',
+    patientId: 'p1',
+    ...(hook === 'patient-view' ? {} : { draftOrders: bundle([ketamineDraft(40)]), selections: ['MedicationRequest/draft-ketamine'] }),
+  },
   prefetch: prefetchFor(candidate()),
 });
 // Paths into the envelope, but not into every resource of the prefetch (fuzz-resources covers those).
@@ -34,7 +38,9 @@ describe('fuzz: hostile hook request envelopes', () => {
         const paths = ENVELOPE_PATHS[hook]!;
         const path = paths[i % paths.length]!;
         const body = withValueAt(envelope(hook), path, value);
-        const res = await request(app).post(`/cds-services/trd-${hook}`).send(body as object);
+        const res = await request(app)
+          .post(`/cds-services/trd-${hook}`)
+          .send(body as object);
         expect(res.status, `${path.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}: ${JSON.stringify(res.body).slice(0, 300)}`).toBeLessThan(500);
       }),
       fuzzParams(),
@@ -56,7 +62,13 @@ describe('fuzz: hostile hook request envelopes', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.string({ unit: 'binary', maxLength: 200 }),
-        fc.constantFrom('/cds-services/trd-patient-view', '/cds-services/trd-order-sign/feedback', '/cds-services/%E0%A4%A', '/cds-services/%00', '/x/../cds-services'),
+        fc.constantFrom(
+          '/cds-services/trd-patient-view',
+          '/cds-services/trd-order-sign/feedback',
+          '/cds-services/%E0%A4%A',
+          '/cds-services/%00',
+          '/x/../cds-services',
+        ),
         fc.constantFrom('application/json', 'application/fhir+json', 'text/plain', 'application/json; charset=latin-9'),
         async (text, path, type) => {
           const res = await request(app).post(path).set('content-type', type).send(text);

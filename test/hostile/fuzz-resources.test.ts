@@ -34,7 +34,9 @@ async function call(hook: Hook, resources: fhir4.Resource[], draftOrders: fhir4.
   const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId: 'p1' };
   if (hook !== 'patient-view') context['draftOrders'] = bundle(draftOrders);
   if (hook === 'order-select') context['selections'] = draftOrders.map((d) => `${d.resourceType}/${String(d.id)}`);
-  return request(app).post(`/cds-services/trd-${hook}`).send({ hook, hookInstance: 'fuzz-1', context, prefetch: prefetchFor(resources) });
+  return request(app)
+    .post(`/cds-services/trd-${hook}`)
+    .send({ hook, hookInstance: 'fuzz-1', context, prefetch: prefetchFor(resources) });
 }
 
 const target = fc.record({
@@ -56,7 +58,10 @@ describe('fuzz: hostile values in any field of any resource the rules read', () 
         const path = paths[pathIndex % paths.length]!;
         const mutated = list.map((r, j) => (j === i ? withValueAt(r, path, value) : r));
         const res = await (inDraft && hook !== 'patient-view' ? call(hook, record, mutated) : call(hook, mutated, drafts));
-        expect(res.status, `${hook} ${list[i]!.resourceType}.${path.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}: ${JSON.stringify(res.body).slice(0, 300)}`).toBeLessThan(500);
+        expect(
+          res.status,
+          `${hook} ${list[i]!.resourceType}.${path.join('.')} = ${JSON.stringify(value)?.slice(0, 80)}: ${JSON.stringify(res.body).slice(0, 300)}`,
+        ).toBeLessThan(500);
         if (res.status === 200) expect(Array.isArray(res.body.cards)).toBe(true);
       }),
       fuzzParams(),

@@ -17,11 +17,22 @@ const { privateKey, publicKey } = await generateKeyPair('ES384', { extractable: 
 const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES384', use: 'sig' }] };
 
 const sign = (aud: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'k1' }).setIssuer(ISS).setAudience(aud).setIssuedAt(NOW_S).setExpirationTime(NOW_S + 300).setJti(crypto.randomUUID()).sign(privateKey);
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: 'k1' })
+    .setIssuer(ISS)
+    .setAudience(aud)
+    .setIssuedAt(NOW_S)
+    .setExpirationTime(NOW_S + 300)
+    .setJti(crypto.randomUUID())
+    .sign(privateKey);
 
 /** The parts of an express Request the verifier reads: a caller-chosen Host and the path. */
 const fakeRequest = (token: string, host: string) =>
-  ({ protocol: 'http', originalUrl: '/cds-services/trd-patient-view', get: (h: string) => (h.toLowerCase() === 'host' ? host : h.toLowerCase() === 'authorization' ? `Bearer ${token}` : undefined) }) as unknown as Request;
+  ({
+    protocol: 'http',
+    originalUrl: '/cds-services/trd-patient-view',
+    get: (h: string) => (h.toLowerCase() === 'host' ? host : h.toLowerCase() === 'authorization' ? `Bearer ${token}` : undefined),
+  }) as unknown as Request;
 
 const verifier = (o: { publicBaseUrl?: string; audienceFromHost: boolean }) =>
   new JwtVerifier([{ iss: ISS, jwks } as never], { algorithms: ['ES384'], clockSkewSeconds: 60, jwksTimeoutMs: 1000, clock: fixedClock(TEST_NOW), ...o });
@@ -39,12 +50,16 @@ describe('JWT audience in production', () => {
   it('production with JWT checking and no PUBLIC_BASE_URL does not start, naming PUBLIC_BASE_URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json' })).toThrow(ConfigurationError);
     expect(() => loadConfig({ NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json' })).toThrow(/PUBLIC_BASE_URL/);
-    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json', PUBLIC_BASE_URL: 'https://cds.example.org' }).publicBaseUrl).toBe('https://cds.example.org');
+    expect(loadConfig({ NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: 'x.json', PUBLIC_BASE_URL: 'https://cds.example.org' }).publicBaseUrl).toBe(
+      'https://cds.example.org',
+    );
   });
 
   it('a token whose aud matches the Host the caller sent is refused: the audience is PUBLIC_BASE_URL', async () => {
     const v = verifier({ publicBaseUrl: 'https://cds.example.org', audienceFromHost: false });
-    expect(await rejection(v.verify(fakeRequest(await sign('http://attacker.example/cds-services/trd-patient-view'), 'attacker.example')))).toBe('bad-audience');
+    expect(await rejection(v.verify(fakeRequest(await sign('http://attacker.example/cds-services/trd-patient-view'), 'attacker.example')))).toBe(
+      'bad-audience',
+    );
     expect(await rejection(v.verify(fakeRequest(await sign('https://cds.example.org/cds-services/trd-patient-view'), 'attacker.example')))).toBeUndefined();
   });
 

@@ -38,7 +38,9 @@ describe('Markdown escaping of text from resources and requests', () => {
   });
 
   it('table cells are escaped, pipes and line breaks included', () => {
-    expect(markdownTable(['Rule', 'Evidence'], [['EL-1', 'Condition/a|b\n**x**']]).text).toBe('| Rule | Evidence |\n|---|---|\n| EL-1 | Condition/a\\|b \\*\\*x\\*\\* |');
+    expect(markdownTable(['Rule', 'Evidence'], [['EL-1', 'Condition/a|b\n**x**']]).text).toBe(
+      '| Rule | Evidence |\n|---|---|\n| EL-1 | Condition/a\\|b \\*\\*x\\*\\* |',
+    );
   });
 
   it('text from a resource that is a Markdown link reaches the card as text, never as a link (reproducer)', async () => {

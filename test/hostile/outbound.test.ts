@@ -67,7 +67,9 @@ describe('outbound FHIR requests under one policy', () => {
     const s = faults.scenario([condition], { Condition: 'redirect-offsite' });
     const before = faults.elsewhere.requests.length;
     const policy = new OutboundPolicy(s.base, DEFAULT_READER_LIMITS);
-    const err = await undiciFetch(`${s.base}/Condition?patient=p1`, { dispatcher: policy, redirect: 'follow', headers: { authorization: 'Bearer t' } }).catch((e: unknown) => e);
+    const err = await undiciFetch(`${s.base}/Condition?patient=p1`, { dispatcher: policy, redirect: 'follow', headers: { authorization: 'Bearer t' } }).catch(
+      (e: unknown) => e,
+    );
     expect((err as { cause?: unknown }).cause).toBeInstanceOf(OutboundRefused);
     expect(faults.elsewhere.requests.length - before).toBe(0);
     expect(faults.elsewhere.authorizations).not.toContain('Bearer t');
@@ -120,7 +122,20 @@ describe('outbound FHIR requests under one policy', () => {
   // Reproducer (CI, 2026-11-29): against a server streaming every key forever, about one call in five never
   // answered: the call-wide byte cap aborted a response while fetch had paused it, and fetch's body read never settled.
   it('a dozen reads at once from a server streaming forever all settle by their deadline, call after call', async () => {
-    const keys = ['Condition', 'MedicationStatement', 'MedicationRequest', 'MedicationDispense', 'Observation', 'Procedure', 'Device', 'AllergyIntolerance', 'QuestionnaireResponse', 'Encounter', 'Immunization', 'CarePlan'];
+    const keys = [
+      'Condition',
+      'MedicationStatement',
+      'MedicationRequest',
+      'MedicationDispense',
+      'Observation',
+      'Procedure',
+      'Device',
+      'AllergyIntolerance',
+      'QuestionnaireResponse',
+      'Encounter',
+      'Immunization',
+      'CarePlan',
+    ];
     const many = Object.fromEntries(keys.map((k) => [k, `${k}?patient={{context.patientId}}`]));
     for (let round = 0; round < 8; round++) {
       const s = faults.scenario([patient], { '*': 'endless' });

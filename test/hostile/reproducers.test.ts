@@ -22,7 +22,9 @@ const hookInstance = '5b9c7a2e-0d1f-4c3b-9e8a-7f6d5c4b3a21';
 const context = (drafts: unknown[] = []) => ({ userId: 'Practitioner/1', patientId: 'p1', draftOrders: bundle(drafts as fhir4.Resource[]) });
 
 function signCall(resources: fhir4.Resource[], drafts: unknown[] = [ketamineDraft(40)]) {
-  return request(app).post('/cds-services/trd-order-sign').send({ hook: 'order-sign', hookInstance, context: context(drafts), prefetch: prefetchFor(resources) });
+  return request(app)
+    .post('/cds-services/trd-order-sign')
+    .send({ hook: 'order-sign', hookInstance, context: context(drafts), prefetch: prefetchFor(resources) });
 }
 
 function nestedArrays(depth: number): unknown {
@@ -123,10 +125,13 @@ describe('issue 20 reproducers: hostile envelopes get a 4xx naming the field', (
   });
 
   it('an unsupported content-encoding: 415', async () => {
-    const res = await request(app).post('/cds-services/trd-patient-view').set('content-type', 'application/json').set('content-encoding', 'compress').send('{}');
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'compress')
+      .send('{}');
     expect(res.status).toBe(415);
   });
-
 });
 
 describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)', () => {
@@ -143,7 +148,13 @@ describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)',
   });
 
   async function post(headers: Record<string, string>, body: Buffer): Promise<{ status: number; body: string }> {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/cds-services/trd-patient-view', headers: { ...headers, 'content-length': String(body.length) } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/cds-services/trd-patient-view',
+      headers: { ...headers, 'content-length': String(body.length) },
+    });
     req.end(body);
     const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
     let text = '';
@@ -158,14 +169,22 @@ describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)',
   });
 
   it('a real gzip body is still read', async () => {
-    const body = gzipSync(JSON.stringify({ hook: 'patient-view', hookInstance, context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(candidate()) }));
+    const body = gzipSync(
+      JSON.stringify({ hook: 'patient-view', hookInstance, context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(candidate()) }),
+    );
     const res = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, body);
     expect(res.status).toBe(200);
   });
 
   it('a Content-Length over MAX_BODY gets 413 before the body is sent', async () => {
     const started = Date.now();
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/cds-services/trd-patient-view', headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/cds-services/trd-patient-view',
+      headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) },
+    });
     req.flushHeaders();
     const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
     expect(res.statusCode).toBe(413);
@@ -181,7 +200,13 @@ describe('issue 20 reproducers: slow bodies', () => {
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     const started = Date.now();
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/cds-services/trd-patient-view', headers: { 'content-type': 'application/json', 'content-length': '100000' } });
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/cds-services/trd-patient-view',
+      headers: { 'content-type': 'application/json', 'content-length': '100000' },
+    });
     req.on('error', () => undefined);
     req.write('{"hook":');
     const drip = setInterval(() => req.write(' '), 50);

@@ -39,17 +39,20 @@ describe('unreadable is unknown', () => {
     expect(res.cards.some((c) => c.indicator === 'critical')).toBe(true);
   });
 
-  it.each(Object.keys(MALFORMED))('conditions as a Bundle whose %s: the psychosis is unknown, not "none found", and the reason is named (reproducer)', async (shape) => {
-    const resources = candidate({}, psychosis);
-    const prefetch = prefetchFor(resources);
-    prefetch['conditions'] = MALFORMED[shape]!(resources.filter((r) => r.resourceType === 'Condition'));
-    const res = await callHook('patient-view', resources, { prefetch });
-    const a = assessment(res);
-    for (const m of Object.values(a.modalities)) expect(m.status).not.toBe('clear');
-    const missing = [...a.criteria, ...a.findings].flatMap((f) => f.missing).join(' ');
-    expect(missing).toMatch(/prefetch unreadable/);
-    expect(res.cards.length).toBeGreaterThan(0);
-  });
+  it.each(Object.keys(MALFORMED))(
+    'conditions as a Bundle whose %s: the psychosis is unknown, not "none found", and the reason is named (reproducer)',
+    async (shape) => {
+      const resources = candidate({}, psychosis);
+      const prefetch = prefetchFor(resources);
+      prefetch['conditions'] = MALFORMED[shape]!(resources.filter((r) => r.resourceType === 'Condition'));
+      const res = await callHook('patient-view', resources, { prefetch });
+      const a = assessment(res);
+      for (const m of Object.values(a.modalities)) expect(m.status).not.toBe('clear');
+      const missing = [...a.criteria, ...a.findings].flatMap((f) => f.missing).join(' ');
+      expect(missing).toMatch(/prefetch unreadable/);
+      expect(res.cards.length).toBeGreaterThan(0);
+    },
+  );
 
   it('any key, any malformed shape: no verdict is clearer than with that key searched and empty, and something says so', async () => {
     const keys = ['conditions', 'observations', 'medicationStatements', 'medicationRequests', 'procedures', 'devices', 'allergies'];
@@ -60,8 +63,12 @@ describe('unreadable is unknown', () => {
         empty[key] = { resourceType: 'Bundle', type: 'searchset', entry: [] };
         const broken = prefetchFor(resources);
         broken[key] = MALFORMED[shape]!([]);
-        const [known, unreadable] = [assessment(await callHook('patient-view', resources, { prefetch: empty })), assessment(await callHook('patient-view', resources, { prefetch: broken }))];
-        for (const [m, v] of Object.entries(unreadable.modalities)) expect(SEVERITY[v.status]!, `${key} ${shape}: ${m}`).toBeGreaterThanOrEqual(SEVERITY[known.modalities[m]!.status]!);
+        const [known, unreadable] = [
+          assessment(await callHook('patient-view', resources, { prefetch: empty })),
+          assessment(await callHook('patient-view', resources, { prefetch: broken })),
+        ];
+        for (const [m, v] of Object.entries(unreadable.modalities))
+          expect(SEVERITY[v.status]!, `${key} ${shape}: ${m}`).toBeGreaterThanOrEqual(SEVERITY[known.modalities[m]!.status]!);
         const unknowns = (a: Assessment) => [...a.criteria, ...a.findings].filter((f) => f.status === 'unknown').length;
         expect(unknowns(unreadable), `${key} ${shape}`).toBeGreaterThan(unknowns(known));
       }),

@@ -38,7 +38,9 @@ describe('the explanation page', () => {
   it('the TRD card links to the page of its own call, an absolute URL with no patient data in it', async () => {
     const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }), { PUBLIC_BASE_URL: 'https://trd.example.org' });
     const card = trdCard(await patientView(app, candidate()));
-    expect(card.links).toEqual([{ label: expect.stringMatching(/Full assessment/), url: `https://trd.example.org/explain/${HOOK_INSTANCE}`, type: 'absolute' }]);
+    expect(card.links).toEqual([
+      { label: expect.stringMatching(/Full assessment/), url: `https://trd.example.org/explain/${HOOK_INSTANCE}`, type: 'absolute' },
+    ]);
     // The card keeps the decision and the next step; the tables moved to the page.
     expect(card.detail).toMatch(/^\*\*Next step:\*\*/);
     expect(card.detail).not.toMatch(/\| Rule \|/);
@@ -52,7 +54,8 @@ describe('the explanation page', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
-    for (const heading of ['Treatments', 'Eligibility', 'Safety checks', 'Antidepressant trials', 'Monitoring']) expect(res.text).toContain(`<h2>${heading}</h2>`);
+    for (const heading of ['Treatments', 'Eligibility', 'Safety checks', 'Antidepressant trials', 'Monitoring'])
+      expect(res.text).toContain(`<h2>${heading}</h2>`);
     expect(res.text).toContain('Pregnancy');
     expect(res.text).toContain('found');
     for (const card of cards) expect(res.text).toContain(card.uuid);

@@ -82,7 +82,10 @@ describe('hook endpoint status codes', () => {
   });
 
   it('answers 412 when required data is neither prefetched nor fetchable', async () => {
-    const res = await request(app).post(pv).send(patientView({ prefetch: undefined })).expect(412);
+    const res = await request(app)
+      .post(pv)
+      .send(patientView({ prefetch: undefined }))
+      .expect(412);
     expect(res.body.resourceType).toBe('OperationOutcome');
     expect(JSON.stringify(res.body)).toContain('prefetch.patient');
   });
@@ -91,7 +94,10 @@ describe('hook endpoint status codes', () => {
 describe('what the public sandbox really sends', () => {
   const { app } = buildTestApp({ services });
   it.each(sandboxCaptures().map((c) => [c.name, c] as const))('%s gets a 200 with cards', async (_name, capture) => {
-    const res = await request(app).post(`/cds-services/${serviceIdFor(capture.request.hook)}`).send(capture.request).expect(200);
+    const res = await request(app)
+      .post(`/cds-services/${serviceIdFor(capture.request.hook)}`)
+      .send(capture.request)
+      .expect(200);
     expect(Array.isArray(res.body.cards)).toBe(true);
   });
 

@@ -26,14 +26,23 @@ describe('GET /try and POST /try/render', () => {
   const { app } = buildTestApp({ config, pages: [tryPage(config)] });
 
   it('serves the page with a CSP that allows only its own files, and its script, styles and examples', async () => {
-    const page = await request(app).get('/try').expect(200).expect('content-type', /text\/html/);
+    const page = await request(app)
+      .get('/try')
+      .expect(200)
+      .expect('content-type', /text\/html/);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.text).toContain('Synthetic data only');
     expect(page.text).not.toMatch(/<script(?![^>]*src="\/try\/)/); // no inline script, nothing from elsewhere
-    await request(app).get('/try/try.js').expect(200).expect('content-type', /javascript/);
-    await request(app).get('/try/cards.css').expect(200).expect('content-type', /text\/css/);
+    await request(app)
+      .get('/try/try.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
+    await request(app)
+      .get('/try/cards.css')
+      .expect(200)
+      .expect('content-type', /text\/css/);
     const examples = await request(app).get('/try/examples.json').expect(200);
     expect(examples.body.examples.length).toBeGreaterThan(10);
   });
@@ -41,7 +50,17 @@ describe('GET /try and POST /try/render', () => {
   it('renders cards with the one renderer, escaped, with live suggestion buttons', async () => {
     const res = await request(app)
       .post('/try/render')
-      .send({ cards: [{ uuid: 'c1', summary: '<script>x</script>', indicator: 'critical', source: { label: 'S' }, suggestions: [{ uuid: 's1', label: 'Cancel', actions: [] }] }] })
+      .send({
+        cards: [
+          {
+            uuid: 'c1',
+            summary: '<script>x</script>',
+            indicator: 'critical',
+            source: { label: 'S' },
+            suggestions: [{ uuid: 's1', label: 'Cancel', actions: [] }],
+          },
+        ],
+      })
       .expect(200)
       .expect('content-type', /text\/html/);
     expect(res.text).toContain('cds-card--critical');

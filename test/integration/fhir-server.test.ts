@@ -48,7 +48,9 @@ async function call(fixture: Fixture, c: Call): Promise<{ status: number; body: 
       context,
       ...(c.prefetch ? { prefetch: c.prefetch } : {}),
       ...(c.session ? { fhirServer: fhirBase(origin, c.session) } : {}),
-      ...(c.session && c.token ? { fhirAuthorization: { access_token: c.token, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'trd-cds' } } : {}),
+      ...(c.session && c.token
+        ? { fhirAuthorization: { access_token: c.token, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'trd-cds' } }
+        : {}),
     });
   const elapsedMs = performance.now() - started;
   if (res.status === 200) expectValidCards((res.body as CdsResponse).cards);
@@ -57,7 +59,12 @@ async function call(fixture: Fixture, c: Call): Promise<{ status: number; body: 
 
 /** What the service concluded, without the per-call identifiers (card and suggestion uuids). */
 function conclusion(body: CdsResponse): unknown {
-  return JSON.parse(JSON.stringify({ cards: body.cards, assessment: body.extension?.['org.trdcds.assessment'] }).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>'));
+  return JSON.parse(
+    JSON.stringify({ cards: body.cards, assessment: body.extension?.['org.trdcds.assessment'] }).replace(
+      /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g,
+      '<uuid>',
+    ),
+  );
 }
 
 interface SlimFinding {
@@ -79,7 +86,7 @@ const clean = readFixture('clean-trd-candidate');
 const everyKey = readFixture('trials-from-orders-dispenses-and-administrations');
 
 describe('synthetic patients in test/fixtures/', () => {
-  it('are the builders\' scenarios, one file each (regenerate: npx tsx scripts/make-fixtures.ts)', () => {
+  it("are the builders' scenarios, one file each (regenerate: npx tsx scripts/make-fixtures.ts)", () => {
     expect(fixtures.map((f) => f.name)).toEqual(Object.keys(FIXTURE_SCENARIOS).sort());
     for (const f of fixtures) expect(f.bundle, f.name).toEqual(toTransactionBundle(f.name, FIXTURE_SCENARIOS[f.name]!.build()));
   });
@@ -91,9 +98,18 @@ describe('synthetic patients in test/fixtures/', () => {
 
   it('between them use every prefetch key', () => {
     const types = new Set(fixtures.flatMap((f) => f.resources.map((r) => r.resourceType)));
-    expect([...types].sort()).toEqual(
-      ['AllergyIntolerance', 'Condition', 'Device', 'MedicationAdministration', 'MedicationDispense', 'MedicationRequest', 'MedicationStatement', 'Observation', 'Patient', 'Procedure'],
-    );
+    expect([...types].sort()).toEqual([
+      'AllergyIntolerance',
+      'Condition',
+      'Device',
+      'MedicationAdministration',
+      'MedicationDispense',
+      'MedicationRequest',
+      'MedicationStatement',
+      'Observation',
+      'Patient',
+      'Procedure',
+    ]);
   });
 });
 
@@ -137,7 +153,10 @@ describe('per-key resolution against the FHIR server', () => {
     expect(conclusion(refetched.body)).toEqual(conclusion(expected.body));
 
     const { body } = await call(clean, { prefetch: { ...prefetchFor(clean.resources), observations: failed } });
-    expect(rule(body, 'EL-4')).toMatchObject({ status: 'unknown', missing: [expect.stringMatching(/^observations \(the EHR reported its prefetch query failed/)] });
+    expect(rule(body, 'EL-4')).toMatchObject({
+      status: 'unknown',
+      missing: [expect.stringMatching(/^observations \(the EHR reported its prefetch query failed/)],
+    });
     expect(rule(body, 'CI-6').status).toBe('unknown');
     expect(body.cards.some((c) => /missing|unknown|unavailable/i.test(c.summary))).toBe(true);
   });
@@ -167,7 +186,7 @@ describe('per-key resolution against the FHIR server', () => {
     expect(conclusion(result.body)).toEqual(conclusion(expected.body));
   });
 
-  it('sends the EHR\'s token on every request and writes it in no log line', async () => {
+  it("sends the EHR's token on every request and writes it in no log line", async () => {
     const tag = randomUUID();
     const token = `secret-${randomUUID()}`;
     const long = readFixture('long-history-trd-candidate');
@@ -180,7 +199,7 @@ describe('per-key resolution against the FHIR server', () => {
     expect(logs.text).not.toContain(token);
   });
 
-  it('keeps each call\'s token to its own requests when calls share a server, and sends none for a call without one', async () => {
+  it("keeps each call's token to its own requests when calls share a server, and sends none for a call without one", async () => {
     const tag = randomUUID();
     const [a, b] = [`secret-a-${randomUUID()}`, `secret-b-${randomUUID()}`];
     const long = readFixture('long-history-trd-candidate');
@@ -193,7 +212,6 @@ describe('per-key resolution against the FHIR server', () => {
     expect(Object.fromEntries(count)).toEqual({ [`Bearer ${a}`]: perCall, [`Bearer ${b}`]: perCall, undefined: perCall });
   });
 });
-
 
 describe('a failing FHIR server: the service answers within its budget, with the affected criteria unknown', () => {
   it.each<[string, Session['fault'], string[]]>([
@@ -222,7 +240,12 @@ describe('when the data cannot be had at all', () => {
     const tag = randomUUID();
     const res = await request(strict.app)
       .post('/cds-services/trd-patient-view')
-      .send({ hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId: clean.patientId }, fhirServer: fhirBase(origin, { tag }) });
+      .send({
+        hook: 'patient-view',
+        hookInstance: randomUUID(),
+        context: { userId: 'Practitioner/1', patientId: clean.patientId },
+        fhirServer: fhirBase(origin, { tag }),
+      });
     expect(res.status).toBe(412);
     expect(await requestsOf(tag)).toEqual([]);
     expect(strict.logs.records.some((r) => r['level'] === 50)).toBe(true);

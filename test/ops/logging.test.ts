@@ -39,7 +39,13 @@ describe('request id and trace context', () => {
         .post('/cds-services/trd-patient-view')
         .set('X-Request-Id', 'ehr-request-42')
         .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`)
-        .send(patientView({ prefetch: {}, fhirServer: fhir.url, fhirAuthorization: { access_token: 'secret-access-token-xyz', token_type: 'Bearer', scope: 'patient/*.read', subject: 'trd-cds', expires_in: 300 } }))
+        .send(
+          patientView({
+            prefetch: {},
+            fhirServer: fhir.url,
+            fhirAuthorization: { access_token: 'secret-access-token-xyz', token_type: 'Bearer', scope: 'patient/*.read', subject: 'trd-cds', expires_in: 300 },
+          }),
+        )
         .expect(200);
       expect(res.headers['x-request-id']).toBe('ehr-request-42');
       expect(res.headers['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
@@ -114,7 +120,12 @@ describe('log lines IT can act on', () => {
     const iss = 'https://ehr.unreachable-keys.example';
     const dir = mkdtempSync(join(tmpdir(), 'trd-jwks-'));
     writeFileSync(join(dir, 'issuers.json'), JSON.stringify([{ iss, jwks_uri: jwksUri }]));
-    const config = testConfig({ REQUIRE_JWT: 'true', TRUSTED_ISSUERS_FILE: join(dir, 'issuers.json'), PUBLIC_BASE_URL: 'https://cds.example.org', JWKS_TIMEOUT_MS: '1000' });
+    const config = testConfig({
+      REQUIRE_JWT: 'true',
+      TRUSTED_ISSUERS_FILE: join(dir, 'issuers.json'),
+      PUBLIC_BASE_URL: 'https://cds.example.org',
+      JWKS_TIMEOUT_MS: '1000',
+    });
     const logs = new LogCapture();
     const authenticate = jwtAuthenticator(config, fixedClock(TEST_NOW), createLogger('info', logs));
     const { app } = buildTestApp({ services, config, authenticate });
@@ -137,7 +148,9 @@ describe('log lines IT can act on', () => {
 
   it('ids are cut to 64 characters and no line is long, whatever the request carries', async () => {
     const { app, logs } = buildTestApp({ services });
-    await request(app).post('/cds-services/trd-patient-view').send(patientView({ hookInstance: 'h'.repeat(100_000) }));
+    await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(patientView({ hookInstance: 'h'.repeat(100_000) }));
     const line = requestLine(logs);
     expect(String(line['hookInstance'] ?? '').length).toBeLessThanOrEqual(64 + 12);
     for (const l of logs.lines) expect(l.length).toBeLessThan(4096);
@@ -148,12 +161,16 @@ describe('log lines IT can act on', () => {
     const feedback = Array.from({ length: 500 }, (_, i) => ({
       card: `11111111-1111-4111-8111-${String(i).padStart(12, '0')}`,
       outcome: i % 2 ? 'accepted' : 'overridden',
-      ...(i % 2 ? { acceptedSuggestions: [{ id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` }] } : { overrideReason: { reason: { code: 'patient-declined', system: 'http://example.org' } } }),
+      ...(i % 2
+        ? { acceptedSuggestions: [{ id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}` }] }
+        : { overrideReason: { reason: { code: 'patient-declined', system: 'http://example.org' } } }),
       outcomeTimestamp: '2026-11-21T12:00:00Z',
     }));
     await request(app).post('/cds-services/trd-patient-view/feedback').send({ feedback }).expect(200);
     expect(logs.lines).toHaveLength(1);
-    expect(requestLine(logs)).toMatchObject({ feedback: { items: 500, outcomes: { accepted: 250, overridden: 250 }, acceptedSuggestions: 250, overrideReasons: 250 } });
+    expect(requestLine(logs)).toMatchObject({
+      feedback: { items: 500, outcomes: { accepted: 250, overridden: 250 }, acceptedSuggestions: 250, overrideReasons: 250 },
+    });
     expect(logs.text).not.toContain('11111111-1111-4111-8111');
   });
 
@@ -192,7 +209,11 @@ describe('safe production defaults', () => {
   }
 
   it('the shipped sandbox issuer file is refused in production', () => {
-    const config = testConfig({ NODE_ENV: 'production', TRUSTED_ISSUERS_FILE: join(projectRoot, 'config', 'trusted-issuers.sandbox.json'), PUBLIC_BASE_URL: 'https://cds.example.org' });
+    const config = testConfig({
+      NODE_ENV: 'production',
+      TRUSTED_ISSUERS_FILE: join(projectRoot, 'config', 'trusted-issuers.sandbox.json'),
+      PUBLIC_BASE_URL: 'https://cds.example.org',
+    });
     expect(() => jwtAuthenticator(config)).toThrow(ConfigurationError);
     expect(() => jwtAuthenticator(config)).toThrow(/ALLOW_SANDBOX_ISSUER/);
   });
@@ -204,7 +225,11 @@ describe('safe production defaults', () => {
     const authenticate = jwtAuthenticator(config, fixedClock(TEST_NOW), createLogger('info', logs));
     expect(logs.records.filter((r) => r['level'] === 40 && String(r['msg']).startsWith('ALLOW_SANDBOX_ISSUER is on'))).toHaveLength(1);
     const { app } = buildTestApp({ services, config, authenticate });
-    await request(app).post('/cds-services/trd-patient-view').set('Authorization', `Bearer ${await sign()}`).send(patientView()).expect(200);
+    await request(app)
+      .post('/cds-services/trd-patient-view')
+      .set('Authorization', `Bearer ${await sign()}`)
+      .send(patientView())
+      .expect(200);
     expect(logs.records.filter((r) => String(r['msg']).startsWith('call signed by the public sandbox issuer'))).toHaveLength(1);
   });
 

@@ -33,7 +33,12 @@ describe('GET /metrics (prom-client)', () => {
     expect(cards.length).toBeGreaterThan(0);
     expect(await metricValue('trdcds_cards_total', { service: 'trd-patient-view' })).toBe(cardsBefore + cards.length);
 
-    const text = (await request(app).get('/metrics').expect(200).expect('content-type', /text\/plain/)).text;
+    const text = (
+      await request(app)
+        .get('/metrics')
+        .expect(200)
+        .expect('content-type', /text\/plain/)
+    ).text;
     expect(text).toMatch(/trdcds_http_request_duration_seconds_bucket\{[^}]*service="trd-patient-view",hook="patient-view",status="200"/);
     expect(text).toMatch(/trdcds_cards_total\{service="trd-patient-view",indicator="(info|warning|critical)",rule="[A-Z]{2,3}-[\d.]+|none"\}/);
   });
@@ -50,7 +55,10 @@ describe('GET /metrics (prom-client)', () => {
     try {
       const { app: timing } = buildTestApp({ services, env: { FHIR_QUERY_TIMEOUT_MS: '150', FHIR_CALL_BUDGET_MS: '400' } });
       const before = await metricValue('trdcds_fhir_queries_total', { resource_type: 'Condition', outcome: 'timeout' });
-      await request(timing).post('/cds-services/trd-patient-view').send(patientView({ prefetch: { patient: patientView().prefetch.patient }, fhirServer: fhir.url })).expect(200);
+      await request(timing)
+        .post('/cds-services/trd-patient-view')
+        .send(patientView({ prefetch: { patient: patientView().prefetch.patient }, fhirServer: fhir.url }))
+        .expect(200);
       expect(await metricValue('trdcds_fhir_queries_total', { resource_type: 'Condition', outcome: 'timeout' })).toBe(before + 1);
     } finally {
       fhir.close();
@@ -124,7 +132,10 @@ describe('who may read /metrics', () => {
     afterAll(() => server.close());
 
     it('serves /metrics there, and the service port answers 404', async () => {
-      await request(server).get('/metrics').expect(200).expect(/trdcds_http_request_duration_seconds/);
+      await request(server)
+        .get('/metrics')
+        .expect(200)
+        .expect(/trdcds_http_request_duration_seconds/);
       await request(server).get('/cds-services').expect(404);
       await request(app).get('/metrics').expect(404);
     });

@@ -84,7 +84,8 @@ async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
   const patientId = mode === 'fhir' ? await loadServer(name, s) : 'p1';
   const entries = s.drafts.map(asEntry);
   const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: entries } };
-  if (hook === 'order-select') context['selections'] = entries.filter((e) => e.resource.resourceType !== 'Medication').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+  if (hook === 'order-select')
+    context['selections'] = entries.filter((e) => e.resource.resourceType !== 'Medication').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
   const body: Record<string, unknown> = { hook, hookInstance: '0f8c2b4e-3a7d-4e1f-9b6c-5d4a3e2f1b0c', context };
   if (mode === 'prefetch') body['prefetch'] = prefetchFor(s.record);
   if (mode === 'fhir' || s.server) {
@@ -101,7 +102,10 @@ async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
 
 function verify(s: Scenario, r: Result): void {
   for (const [indicator, pattern] of s.cards ?? []) {
-    expect(r.cards.some((c) => c.indicator === indicator && pattern.test(c.summary)), `${indicator} ${pattern} in ${JSON.stringify(r.summaries)}`).toBe(true);
+    expect(
+      r.cards.some((c) => c.indicator === indicator && pattern.test(c.summary)),
+      `${indicator} ${pattern} in ${JSON.stringify(r.summaries)}`,
+    ).toBe(true);
   }
   if (s.only) expect(r.cards.length, JSON.stringify(r.summaries)).toBe((s.cards ?? []).length);
   for (const pattern of s.never ?? []) expect(r.summaries.filter((x) => pattern.test(x))).toEqual([]);
@@ -131,7 +135,8 @@ function table(title: string, scenarios: Record<string, Scenario>): void {
 
 /** The update action a card offers, if any. */
 function updateOf(r: Result): fhir4.MedicationRequest | undefined {
-  for (const c of r.cards) for (const s of c.suggestions ?? []) for (const a of s.actions) if (a.type === 'update') return a.resource as fhir4.MedicationRequest;
+  for (const c of r.cards)
+    for (const s of c.suggestions ?? []) for (const a of s.actions) if (a.type === 'update') return a.resource as fhir4.MedicationRequest;
   return undefined;
 }
 const checkOf = (r: Result, rule: string) => r.orders[0]!.checks.find((c) => c.rule === rule);
@@ -149,11 +154,19 @@ const spo2 = (value: number, minutesAgo: number): fhir4.Observation => ({
 });
 const minutes = (m: number) => m / 1440;
 /** BP, HR and SpO2 recorded `m` minutes before now. */
-const sessionVitals = (m = 10, bp: [number, number] = [128, 80], hr = 72, o2 = 97) => [obs.bpPanel(bp[0], bp[1], minutes(m)), obs.heartRate(hr, minutes(m)), spo2(o2, m)];
+const sessionVitals = (m = 10, bp: [number, number] = [128, 80], hr = 72, o2 = 97) => [
+  obs.bpPanel(bp[0], bp[1], minutes(m)),
+  obs.heartRate(hr, minutes(m)),
+  spo2(o2, m),
+];
 
 // ------------------------------------------------------------------------------------------------
 table('OR-1: the drug is identified however the draft names it (esketamine for a patient with schizophrenia)', {
-  'esketamine-named-by-rxnorm-coding': { record: candidate({}, schizophrenia), drafts: [esketamineDraft()], cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): active psychosis \(CI-2\)/]] },
+  'esketamine-named-by-rxnorm-coding': {
+    record: candidate({}, schizophrenia),
+    drafts: [esketamineDraft()],
+    cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): active psychosis \(CI-2\)/]],
+  },
   'esketamine-named-by-a-contained-medication': {
     record: candidate({}, schizophrenia),
     drafts: [referencedDraft('#kit', 'd-contained', {}, { contained: [medication('kit', ESKETAMINE_KIT)] })],
@@ -218,14 +231,26 @@ table('OR-1: the drug is identified however the draft names it (esketamine for a
   },
   'esketamine-named-only-by-the-reference-display': {
     record: candidate({}, schizophrenia),
-    drafts: [referencedDraft('Medication/not-sent', 'd-display', {}, { medicationReference: { reference: 'Medication/not-sent', display: 'esketamine 28 mg nasal device' } })],
+    drafts: [
+      referencedDraft(
+        'Medication/not-sent',
+        'd-display',
+        {},
+        { medicationReference: { reference: 'Medication/not-sent', display: 'esketamine 28 mg nasal device' } },
+      ),
+    ],
     modes: ['prefetch'],
     cards: [['critical', /\(CI-2\)/]],
   },
   'ketamine-ingredient-of-a-referenced-medication-identifies-it': {
     record: candidate({}, schizophrenia),
     drafts: [
-      referencedDraft('#mix', 'd-ingredient', { route: ROUTE.iv, mg: 40, minutes: 40, reason: REASON.mdd }, { contained: [{ resourceType: 'Medication', id: 'mix', ingredient: [{ itemCodeableConcept: KETAMINE_CODED }] } as fhir4.Medication] }),
+      referencedDraft(
+        '#mix',
+        'd-ingredient',
+        { route: ROUTE.iv, mg: 40, minutes: 40, reason: REASON.mdd },
+        { contained: [{ resourceType: 'Medication', id: 'mix', ingredient: [{ itemCodeableConcept: KETAMINE_CODED }] } as fhir4.Medication] },
+      ),
     ],
     cards: [['critical', /Do not order IV ketamine: active psychosis \(CI-2\)/]],
   },
@@ -252,7 +277,15 @@ const surgicalPatient = () => [patient({ age: 52 }), obs.weight(80)];
 table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 mg/kg correction', {
   'anaesthesia-induction-160-mg-for-a-surgical-patient': {
     record: surgicalPatient(),
-    drafts: [ketamineDraft(160, 'd-induction', { minutes: undefined, frequency: undefined, count: 1, reason: REASON.anaesthesia, text: '2 mg/kg IV push for induction' })],
+    drafts: [
+      ketamineDraft(160, 'd-induction', {
+        minutes: undefined,
+        frequency: undefined,
+        count: 1,
+        reason: REASON.anaesthesia,
+        text: '2 mg/kg IV push for induction',
+      }),
+    ],
     cards: [],
     only: true,
     scope: ['out', /indication is not depression/],
@@ -266,7 +299,9 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
   },
   'analgesic-infusion-for-postoperative-pain': {
     record: candidate(),
-    drafts: [ketamineDraft(10, 'd-analgesia', { minutes: undefined, frequency: undefined, count: undefined, rateMgPerMin: 0.2, reason: REASON.postoperativePain })],
+    drafts: [
+      ketamineDraft(10, 'd-analgesia', { minutes: undefined, frequency: undefined, count: undefined, rateMgPerMin: 0.2, reason: REASON.postoperativePain }),
+    ],
     cards: [],
     only: true,
     scope: ['out', /not depression/],
@@ -333,7 +368,12 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
 // ------------------------------------------------------------------------------------------------
 // The candidate weighs 80 kg: 0.5 mg/kg is 40 mg.
 table('OR-3: IV ketamine dose per kg of the dosing weight', {
-  'dose-at-0.5-mg-per-kg-fits': { record: candidate(), drafts: [ketamineDraft(40)], never: [/OR-3/], check: (r) => expect(checkOf(r, 'OR-3')?.status).toBe('as-ordered') },
+  'dose-at-0.5-mg-per-kg-fits': {
+    record: candidate(),
+    drafts: [ketamineDraft(40)],
+    never: [/OR-3/],
+    check: (r) => expect(checkOf(r, 'OR-3')?.status).toBe('as-ordered'),
+  },
   'dose-in-mg-per-kg-fits': { record: candidate(), drafts: [ketamineDraft(undefined, 'd-perkg', { mgPerKg: 0.5 })], never: [/OR-3/] },
   'dose-below-protocol-is-information-without-update': {
     record: candidate(),
@@ -374,7 +414,14 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
   },
   'dose-in-ml-is-unknown-and-shows-the-protocol-dose': {
     record: candidate(),
-    drafts: [{ ...ketamineDraft(40, 'd-ml'), dosageInstruction: [{ ...ketamineDraft(40).dosageInstruction![0]!, doseAndRate: [{ doseQuantity: { value: 4, unit: 'mL', system: SYS.ucum, code: 'mL' } }] }] } as fhir4.MedicationRequest],
+    drafts: [
+      {
+        ...ketamineDraft(40, 'd-ml'),
+        dosageInstruction: [
+          { ...ketamineDraft(40).dosageInstruction![0]!, doseAndRate: [{ doseQuantity: { value: 4, unit: 'mL', system: SYS.ucum, code: 'mL' } }] },
+        ],
+      } as fhir4.MedicationRequest,
+    ],
     cards: [['warning', /IV ketamine 4 mL: no dose in mg; 0\.5 mg\/kg is 40 mg for 80 kg \(OR-3\)/]],
     check: (r) => expect(updateOf(r)!.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity!.value).toBe(40),
   },
@@ -387,7 +434,11 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
 
 table('OR-4: IV ketamine infusion duration', {
   'forty-minutes-fits': { record: candidate(), drafts: [ketamineDraft(40)], check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered') },
-  'duration-from-the-rate-fits': { record: candidate(), drafts: [ketamineDraft(40, 'd-rate', { minutes: undefined, rateMgPerMin: 1 })], check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered') },
+  'duration-from-the-rate-fits': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-rate', { minutes: undefined, rateMgPerMin: 1 })],
+    check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered'),
+  },
   'a-two-minute-push-is-a-warning-with-a-forty-minute-update': {
     record: candidate(),
     drafts: [ketamineDraft(40, 'd-push', { minutes: 2 })],
@@ -399,7 +450,11 @@ table('OR-4: IV ketamine infusion duration', {
     drafts: [ketamineDraft(40, 'd-push-text', { minutes: undefined, text: 'IV push over 1 minute' })],
     cards: [['warning', /given as a push or bolus/]],
   },
-  'a-fast-rate-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-fast', { minutes: undefined, rateMgPerMin: 4 })], cards: [['warning', /infused over 10 min/]] },
+  'a-fast-rate-is-a-warning': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-fast', { minutes: undefined, rateMgPerMin: 4 })],
+    cards: [['warning', /infused over 10 min/]],
+  },
   'no-duration-or-rate-is-unknown-with-the-protocol-update': {
     record: candidate(),
     drafts: [ketamineDraft(40, 'd-no-time', { minutes: undefined })],
@@ -409,14 +464,21 @@ table('OR-4: IV ketamine infusion duration', {
   'twenty-minutes-alone-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-20', { minutes: 20 })], cards: [['warning', /over 20 min/]] },
   'twenty-minutes-with-a-tms-draft-is-the-combination': {
     record: candidate(),
-    drafts: [ketamineDraft(40, 'd-20-tms', { minutes: 20 }), tmsDraft('d-tms-combo', { orderDetail: [{ text: '10 Hz rTMS, 120 % rMT, 3000 pulses, left DLPFC' }] })],
+    drafts: [
+      ketamineDraft(40, 'd-20-tms', { minutes: 20 }),
+      tmsDraft('d-tms-combo', { orderDetail: [{ text: '10 Hz rTMS, 120 % rMT, 3000 pulses, left DLPFC' }] }),
+    ],
     cards: [['info', /RC-15/]],
     check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered'),
   },
 });
 
 table('OR-5: IV ketamine frequency', {
-  'three-a-week-for-six-sessions-fits': { record: candidate(), drafts: [ketamineDraft(40)], check: (r) => expect(checkOf(r, 'OR-5')?.status).toBe('as-ordered') },
+  'three-a-week-for-six-sessions-fits': {
+    record: candidate(),
+    drafts: [ketamineDraft(40)],
+    check: (r) => expect(checkOf(r, 'OR-5')?.status).toBe('as-ordered'),
+  },
   'daily-for-thirty-days-is-itself-a-finding': {
     record: candidate(),
     drafts: [ketamineDraft(40, 'd-daily', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
@@ -427,8 +489,16 @@ table('OR-5: IV ketamine frequency', {
       expect(u.dispenseRequest).toBeUndefined();
     },
   },
-  'a-thirty-day-supply-is-a-finding': { record: candidate(), drafts: [ketamineDraft(40, 'd-supply', { supplyDays: 30 })], cards: [['warning', /30-day supply/]] },
-  'five-a-week-is-a-warning': { record: candidate(), drafts: [ketamineDraft(40, 'd-five', { frequency: 5 })], cards: [['warning', /5 sessions in 7 days; the protocol allows 3 \(OR-5\)/]] },
+  'a-thirty-day-supply-is-a-finding': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-supply', { supplyDays: 30 })],
+    cards: [['warning', /30-day supply/]],
+  },
+  'five-a-week-is-a-warning': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-five', { frequency: 5 })],
+    cards: [['warning', /5 sessions in 7 days; the protocol allows 3 \(OR-5\)/]],
+  },
   'no-schedule-is-unknown-information': {
     record: candidate(),
     drafts: [ketamineDraft(40, 'd-no-schedule', { frequency: undefined, count: undefined })],
@@ -441,7 +511,12 @@ table('OR-5: IV ketamine frequency', {
 // ------------------------------------------------------------------------------------------------
 const esketamineSessions = (daysAgoList: number[]) => daysAgoList.map((d) => medAdministration('2201625', { daysAgo: d, mg: 56 }));
 table('OR-6: esketamine dose per session', {
-  'fifty-six-on-day-one-fits': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-6/], check: (r) => expect(checkOf(r, 'OR-6')?.status).toBe('as-ordered') },
+  'fifty-six-on-day-one-fits': {
+    record: candidate(),
+    drafts: [esketamineDraft()],
+    never: [/OR-6/],
+    check: (r) => expect(checkOf(r, 'OR-6')?.status).toBe('as-ordered'),
+  },
   'eighty-four-on-day-one-is-a-warning-with-a-fifty-six-update': {
     record: candidate(),
     drafts: [esketamineDraft('d-84', { mg: 84 })],
@@ -453,9 +528,21 @@ table('OR-6: esketamine dose per session', {
       expect(d.timing!.repeat).toMatchObject({ frequency: 2, periodUnit: 'wk', count: 8 });
     },
   },
-  'one-hundred-twelve-is-critical': { record: candidate(), drafts: [esketamineDraft('d-112', { mg: 112, frequency: 3 })], cards: [['critical', /SPRAVATO\) 112 mg: above the labelled maximum of 84 mg per session.*\(OR-6\)/]] },
-  'a-dose-off-the-device-steps-is-a-warning': { record: candidate(), drafts: [esketamineDraft('d-70', { mg: 70 })], cards: [['warning', /70 mg: not a multiple of the 28-mg device/]] },
-  'twenty-eight-on-day-one-is-below-the-adult-dose': { record: candidate(), drafts: [esketamineDraft('d-28', { mg: 28 })], cards: [['info', /28 mg: below the labelled adult dose on day 1/]] },
+  'one-hundred-twelve-is-critical': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-112', { mg: 112, frequency: 3 })],
+    cards: [['critical', /SPRAVATO\) 112 mg: above the labelled maximum of 84 mg per session.*\(OR-6\)/]],
+  },
+  'a-dose-off-the-device-steps-is-a-warning': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-70', { mg: 70 })],
+    cards: [['warning', /70 mg: not a multiple of the 28-mg device/]],
+  },
+  'twenty-eight-on-day-one-is-below-the-adult-dose': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-28', { mg: 28 })],
+    cards: [['info', /28 mg: below the labelled adult dose on day 1/]],
+  },
   'eighty-four-at-seventy-six-on-day-one': {
     record: candidate({ patient: patient({ age: 76 }) }),
     drafts: [esketamineDraft('d-84-76', { mg: 84 })],
@@ -473,12 +560,20 @@ table('OR-6: esketamine dose per session', {
     drafts: [esketamineDraft('d-si-alone', { mg: 84, reason: REASON.suicidalIdeation })],
     cards: [['warning', /requires an oral antidepressant/]],
   },
-  'no-dose-is-unknown': { record: candidate(), drafts: [esketamineDraft('d-no-dose', { mg: undefined })], cards: [['warning', /no dose in mg; esketamine is given as 28, 56 or 84 mg \(OR-6\)/]] },
+  'no-dose-is-unknown': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-no-dose', { mg: undefined })],
+    cards: [['warning', /no dose in mg; esketamine is given as 28, 56 or 84 mg \(OR-6\)/]],
+  },
 });
 
 table('OR-7: esketamine schedule by phase', {
   'twice-weekly-in-induction-fits': { record: candidate(), drafts: [esketamineDraft()], check: (r) => expect(checkOf(r, 'OR-7')?.status).toBe('as-ordered') },
-  'three-a-week-in-induction-is-a-warning': { record: candidate(), drafts: [esketamineDraft('d-3wk', { frequency: 3 })], cards: [['warning', /3 sessions in 7 days in week 1; the label allows 2 \(OR-7\)/]] },
+  'three-a-week-in-induction-is-a-warning': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-3wk', { frequency: 3 })],
+    cards: [['warning', /3 sessions in 7 days in week 1; the label allows 2 \(OR-7\)/]],
+  },
   'daily-esketamine-is-a-warning': {
     record: candidate(),
     drafts: [esketamineDraft('d-esk-daily', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
@@ -489,23 +584,52 @@ table('OR-7: esketamine schedule by phase', {
     drafts: [esketamineDraft('d-week7', { mg: 84 })],
     cards: [['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/]],
   },
-  'no-schedule-is-unknown': { record: candidate(), drafts: [esketamineDraft('d-esk-nosched', { frequency: undefined, count: undefined })], cards: [['info', /no schedule given \(OR-7\)/]] },
+  'no-schedule-is-unknown': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-esk-nosched', { frequency: undefined, count: undefined })],
+    cards: [['info', /no schedule given \(OR-7\)/]],
+  },
 });
 
 // ------------------------------------------------------------------------------------------------
 table('OR-8: age at order time', {
-  'esketamine-at-sixteen-is-critical': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [esketamineDraft()], cards: [['critical', /age 16: esketamine is not approved under 18.*\(OR-8\)/]] },
-  'iv-ketamine-at-sixteen-is-a-warning': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [ketamineDraft(40)], cards: [['warning', /IV ketamine: age 16: ketamine for depression under 18 is off-label/]] },
-  'tms-at-fourteen-is-a-warning': { record: candidate({ patient: patient({ age: 14 }) }), drafts: [tmsDraft()], cards: [['warning', /no TMS device is cleared for depression under 15/]] },
+  'esketamine-at-sixteen-is-critical': {
+    record: candidate({ patient: patient({ age: 16 }) }),
+    drafts: [esketamineDraft()],
+    cards: [['critical', /age 16: esketamine is not approved under 18.*\(OR-8\)/]],
+  },
+  'iv-ketamine-at-sixteen-is-a-warning': {
+    record: candidate({ patient: patient({ age: 16 }) }),
+    drafts: [ketamineDraft(40)],
+    cards: [['warning', /IV ketamine: age 16: ketamine for depression under 18 is off-label/]],
+  },
+  'tms-at-fourteen-is-a-warning': {
+    record: candidate({ patient: patient({ age: 14 }) }),
+    drafts: [tmsDraft()],
+    cards: [['warning', /no TMS device is cleared for depression under 15/]],
+  },
   'tms-at-sixteen-on-an-antidepressant-is-information': {
     record: candidate({ patient: patient({ age: 16 }) }, medStatement('321988', { startDaysAgo: 30 })),
     drafts: [tmsDraft()],
     cards: [['info', /adolescent clearance is as an adjunct/]],
   },
-  'tms-at-sixteen-without-an-antidepressant-is-a-warning': { record: candidate({ patient: patient({ age: 16 }) }), drafts: [tmsDraft()], cards: [['warning', /adolescent TMS clearance is for adjunctive use/]] },
+  'tms-at-sixteen-without-an-antidepressant-is-a-warning': {
+    record: candidate({ patient: patient({ age: 16 }) }),
+    drafts: [tmsDraft()],
+    cards: [['warning', /adolescent TMS clearance is for adjunctive use/]],
+  },
   'an-adult-gets-no-age-card': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-8/] },
-  'no-date-of-birth-is-unknown': { record: candidate({ patient: patient({ birthDate: null }) }), drafts: [esketamineDraft()], cards: [['warning', /no date of birth, so age could not be checked \(OR-8\)/]] },
-  'year-only-birth-date-straddling-18-is-unknown': { record: candidate({ patient: patient({ birthDate: '2008' }) }), drafts: [esketamineDraft()], cards: [['warning', /the birth date is partial, so age could not be checked \(OR-8\)/]], never: [/Age 18|age 18/] },
+  'no-date-of-birth-is-unknown': {
+    record: candidate({ patient: patient({ birthDate: null }) }),
+    drafts: [esketamineDraft()],
+    cards: [['warning', /no date of birth, so age could not be checked \(OR-8\)/]],
+  },
+  'year-only-birth-date-straddling-18-is-unknown': {
+    record: candidate({ patient: patient({ birthDate: '2008' }) }),
+    drafts: [esketamineDraft()],
+    cards: [['warning', /the birth date is partial, so age could not be checked \(OR-8\)/]],
+    never: [/Age 18|age 18/],
+  },
 });
 
 table('OR-9: ketamine and esketamine together', {
@@ -534,8 +658,18 @@ table('OR-10: same-session vital signs at order-sign', {
     },
   },
   'present-and-normal-gives-no-card': { record: candidate({}, sessionVitals()), drafts: [ketamineDraft(40)], hook: 'order-sign', never: [/OR-10/] },
-  'low-oxygen-saturation-is-critical': { record: candidate({}, sessionVitals(10, [128, 80], 72, 91)), drafts: [esketamineDraft()], hook: 'order-sign', cards: [['critical', /pre-dose SpO2 91 % is at or below 93 % \(OR-10\)/]] },
-  'raised-pre-dose-bp-is-a-warning': { record: candidate({}, sessionVitals(10, [150, 95])), drafts: [ketamineDraft(40)], hook: 'order-sign', cards: [['warning', /pre-dose BP 150\/95 is above 140\/90/]] },
+  'low-oxygen-saturation-is-critical': {
+    record: candidate({}, sessionVitals(10, [128, 80], 72, 91)),
+    drafts: [esketamineDraft()],
+    hook: 'order-sign',
+    cards: [['critical', /pre-dose SpO2 91 % is at or below 93 % \(OR-10\)/]],
+  },
+  'raised-pre-dose-bp-is-a-warning': {
+    record: candidate({}, sessionVitals(10, [150, 95])),
+    drafts: [ketamineDraft(40)],
+    hook: 'order-sign',
+    cards: [['warning', /pre-dose BP 150\/95 is above 140\/90/]],
+  },
   'only-heart-rate-missing-names-only-it': {
     record: candidate({ heartRate: null }, [obs.bpPanel(128, 80, minutes(5)), spo2(97, 5)]),
     drafts: [esketamineDraft()],
@@ -547,7 +681,11 @@ table('OR-10: same-session vital signs at order-sign', {
 
 table('OR-13: TMS drafts', {
   'no-stimulation-parameters-asks-for-them': { record: candidate(), drafts: [tmsDraft()], cards: [['info', /TMS: add the stimulation parameters.*\(OR-13\)/]] },
-  'parameters-in-order-detail-are-enough': { record: candidate(), drafts: [tmsDraft('d-tms-p', { orderDetail: [{ text: 'iTBS 600 pulses, 120 % rMT, left DLPFC' }] })], never: [/OR-13/] },
+  'parameters-in-order-detail-are-enough': {
+    record: candidate(),
+    drafts: [tmsDraft('d-tms-p', { orderDetail: [{ text: 'iTBS 600 pulses, 120 % rMT, left DLPFC' }] })],
+    never: [/OR-13/],
+  },
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -558,7 +696,12 @@ function suggestedDrafts(pv: CdsResponse, label: RegExp): fhir4.Resource[] {
 async function patientView(record: fhir4.Resource[]): Promise<CdsResponse> {
   const res = await request(app)
     .post('/cds-services/trd-patient-view')
-    .send({ hook: 'patient-view', hookInstance: '1a2b3c4d-0000-4000-8000-000000000001', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(record) });
+    .send({
+      hook: 'patient-view',
+      hookInstance: '1a2b3c4d-0000-4000-8000-000000000001',
+      context: { userId: 'Practitioner/1', patientId: 'p1' },
+      prefetch: prefetchFor(record),
+    });
   expect(res.status).toBe(200);
   expectValidCards((res.body as CdsResponse).cards);
   return res.body as CdsResponse;
@@ -605,7 +748,10 @@ describe('OR-11 and OR-12: our own suggestions', () => {
   });
 
   it('an own-tagged draft still gets every found contraindication, and its edited dose is checked', async () => {
-    const own = { ...esketamineDraft('d-own-esk', { mg: 112 }), meta: { tag: [{ system: 'https://trd-cds.org/fhir/CodeSystem/order-origin', code: 'trd-cds-suggestion' }] } };
+    const own = {
+      ...esketamineDraft('d-own-esk', { mg: 112 }),
+      meta: { tag: [{ system: 'https://trd-cds.org/fhir/CodeSystem/order-origin', code: 'trd-cds-suggestion' }] },
+    };
     const r = await sign(candidate({}, schizophrenia, sessionVitals()), [own]);
     expect(r.cards.some((c) => c.indicator === 'critical' && /CI-2/.test(c.summary))).toBe(true);
     const r2 = await sign(candidate({}, sessionVitals()), [own]);

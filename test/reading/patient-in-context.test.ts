@@ -13,7 +13,13 @@ import { realServices } from '../helpers/knowledge.js';
 const services = realServices();
 const schizophrenia = { coding: [{ system: 'http://snomed.info/sct', code: '58214004', display: 'Schizophrenia' }] };
 const active = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] };
-const condition = (id: string, subject: unknown) => ({ resourceType: 'Condition', id, clinicalStatus: active, code: schizophrenia, ...(subject === undefined ? {} : { subject }) });
+const condition = (id: string, subject: unknown) => ({
+  resourceType: 'Condition',
+  id,
+  clinicalStatus: active,
+  code: schizophrenia,
+  ...(subject === undefined ? {} : { subject }),
+});
 
 describe('whose resource it is', () => {
   it.each<[string, Record<string, unknown>, string]>([
@@ -37,7 +43,12 @@ describe('whose resource it is', () => {
   });
 
   it('counts what it leaves out by type, keeping the order of the rest', () => {
-    const list = [condition('a', { reference: 'Patient/p1' }), condition('b', { reference: 'Patient/p2' }), { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p3' } }, condition('c', undefined)];
+    const list = [
+      condition('a', { reference: 'Patient/p1' }),
+      condition('b', { reference: 'Patient/p2' }),
+      { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p3' } },
+      condition('c', undefined),
+    ];
     const r = keepContextPatient(list as fhir4.Resource[], 'p1');
     expect(r.kept.map((x) => x.id)).toEqual(['a', 'c']);
     expect(r).toMatchObject({ otherPatient: 2, otherPatientTypes: ['Condition', 'Device'] });
@@ -75,7 +86,11 @@ describe("another patient's psychosis in the data (the sandbox case)", () => {
     const { app } = buildTestApp({ services });
     const res = await request(app)
       .post('/cds-services/trd-patient-view')
-      .send(patientView({ prefetch: { patient, conditions: searchset([condition('theirs', { reference: 'Patient/p2' }), condition('mine', { reference: 'Patient/p1' })]) } }))
+      .send(
+        patientView({
+          prefetch: { patient, conditions: searchset([condition('theirs', { reference: 'Patient/p2' }), condition('mine', { reference: 'Patient/p1' })]) },
+        }),
+      )
       .expect(200);
     const ci2 = res.body.extension['org.trdcds.assessment'].findings.find((f: { rule: string }) => f.rule === 'CI-2');
     expect(ci2).toMatchObject({ status: 'met', evidence: ['Condition/mine'] });
@@ -90,7 +105,10 @@ describe("another patient's psychosis in the data (the sandbox case)", () => {
       },
     });
     const { app } = buildTestApp({ services, readerFor });
-    const res = await request(app).post('/cds-services/trd-patient-view').send(patientView({ fhirServer: 'http://127.0.0.1:9/fhir' })).expect(200);
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(patientView({ fhirServer: 'http://127.0.0.1:9/fhir' }))
+      .expect(200);
     const assessment = res.body.extension['org.trdcds.assessment'];
     expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-2')).toBeUndefined();
     expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Condition'] } });

@@ -10,7 +10,8 @@ const READING_LAYER = new Set(
 
 /** A value[x] or component read: `o.valueQuantity`, `x?.valueString`, `r['valueInteger']`, `obs.component`. */
 // An extension's own value (`ext.valueString`) is not an observed value: not a shape this guard is about.
-const VALUE_SHAPE = /(?<!\bext\??)(\.|\?\.|\[['"])(value(Quantity|Integer|Decimal|String|CodeableConcept|Coding|Boolean|Range|Ratio|Period|DateTime|Time|SampledData|Attachment)|component)\b/;
+const VALUE_SHAPE =
+  /(?<!\bext\??)(\.|\?\.|\[['"])(value(Quantity|Integer|Decimal|String|CodeableConcept|Coding|Boolean|Range|Ratio|Period|DateTime|Time|SampledData|Attachment)|component)\b/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -10,7 +10,8 @@ import { buildTestApp } from '../helpers/app.js';
 import { realServices } from '../helpers/knowledge.js';
 
 const services = realServices();
-const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as Record<string, unknown> & { context: Record<string, unknown> };
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as Record<string, unknown> & { context: Record<string, unknown> };
 const patientView = fixture('sandbox-01-patient-view.request.json');
 const orderSign = fixture('sandbox-05-order-sign.request.json');
 // The captures name a loopback FHIR server; with complete prefetch nothing is fetched, so drop it.
@@ -26,9 +27,17 @@ describe('optional members sent as null mean absent', () => {
     ['patient-view with "fhirServer": null', 'trd-patient-view', { ...pvComplete, fhirServer: null }],
     ['patient-view with "fhirAuthorization": null', 'trd-patient-view', { ...pvComplete, fhirAuthorization: null }],
     ['patient-view with "encounterId": null', 'trd-patient-view', { ...pvComplete, context: { ...pvComplete.context, encounterId: null } }],
-    ['patient-view with "prefetch" members null (searched, none)', 'trd-patient-view', { ...pvComplete, prefetch: { ...(pvComplete.prefetch as object), medicationRequests: null } }],
+    [
+      'patient-view with "prefetch" members null (searched, none)',
+      'trd-patient-view',
+      { ...pvComplete, prefetch: { ...(pvComplete.prefetch as object), medicationRequests: null } },
+    ],
     ['order-sign with "draftOrders": null', 'trd-order-sign', { ...osComplete, context: { ...osComplete.context, draftOrders: null } }],
-    ['order-sign with every optional member null', 'trd-order-sign', { ...osComplete, fhirServer: null, fhirAuthorization: null, context: { ...osComplete.context, encounterId: null, draftOrders: null } }],
+    [
+      'order-sign with every optional member null',
+      'trd-order-sign',
+      { ...osComplete, fhirServer: null, fhirAuthorization: null, context: { ...osComplete.context, encounterId: null, draftOrders: null } },
+    ],
   ])('%s gets a 200', async (_label, id, body) => {
     const res = await request(app).post(`/cds-services/${id}`).send(body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -45,7 +54,9 @@ describe('fhirAuthorization needs only access_token and token_type', () => {
     ['with members sent as null', { ...fullAuthorization, scope: null, subject: null }, ['scope', 'subject']],
   ])('%s: 200, a warning naming the missing members, never the token', async (_label, fhirAuthorization, missing) => {
     const { app, logs } = buildTestApp({ services });
-    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirAuthorization });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send({ ...pvComplete, fhirAuthorization });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const warning = logs.records.find((r) => r['msg'] === 'fhirAuthorization lacks members CDS Hooks requires');
     if (missing.length) expect(warning?.['missing']).toEqual(missing);
@@ -59,13 +70,19 @@ describe('fhirAuthorization needs only access_token and token_type', () => {
     ['not an object', 'a-token' as never, 'fhirAuthorization'],
   ])('%s: 400 naming the field', async (_label, fhirAuthorization, field) => {
     const { app } = buildTestApp({ services });
-    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirAuthorization }).expect(400);
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send({ ...pvComplete, fhirAuthorization })
+      .expect(400);
     expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(field);
   });
 
   it('a fhirServer that is not a URL still gets a 400 naming it', async () => {
     const { app } = buildTestApp({ services });
-    const res = await request(app).post('/cds-services/trd-patient-view').send({ ...pvComplete, fhirServer: 'not a url' }).expect(400);
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send({ ...pvComplete, fhirServer: 'not a url' })
+      .expect(400);
     expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain('fhirServer');
   });
 });

@@ -15,12 +15,24 @@ const cc = (system: string, code: string): fhir4.CodeableConcept => ({ coding: [
 const subject = { reference: 'Patient/p1' };
 let n = 0;
 const obs = (code: string, at: string, value: object, extra: object = {}) => ({
-  resourceType: 'Observation', id: `o${++n}`, status: 'final', subject, code: cc(SYS.loinc, code), effectiveDateTime: at, ...value, ...extra,
+  resourceType: 'Observation',
+  id: `o${++n}`,
+  status: 'final',
+  subject,
+  code: cc(SYS.loinc, code),
+  effectiveDateTime: at,
+  ...value,
+  ...extra,
 });
 const mm = (value: number) => ({ valueQuantity: { value, system: SYS.ucum, code: 'mm[Hg]', unit: 'mm[Hg]' } });
 const at = (minutesAgo: number) => new Date(NOW.getTime() - 2 * 86_400_000 - minutesAgo * 60_000).toISOString();
 const panel = (code: string, when: string, sys?: object, dia?: object) => ({
-  resourceType: 'Observation', id: `p${++n}`, status: 'final', subject, code: cc(SYS.loinc, code), effectiveDateTime: when,
+  resourceType: 'Observation',
+  id: `p${++n}`,
+  status: 'final',
+  subject,
+  code: cc(SYS.loinc, code),
+  effectiveDateTime: when,
   component: [...(sys ? [{ code: cc(SYS.loinc, '8480-6'), ...sys }] : []), ...(dia ? [{ code: cc(SYS.loinc, '8462-4'), ...dia }] : [])],
 });
 
@@ -28,11 +40,27 @@ describe('blood pressure (DS-1)', () => {
   it.each<[string, object[], { systolic?: number; diastolic?: number; partial: boolean } | undefined]>([
     ['the US Core panel 85354-9', [panel('85354-9', at(0), mm(150), mm(95))], { systolic: 150, diastolic: 95, partial: false }],
     ['the older panel 55284-4 (every Synthea BP)', [panel('55284-4', at(0), mm(186), mm(114))], { systolic: 186, diastolic: 114, partial: false }],
-    ['separate parts 40 seconds apart are one reading', [obs('8480-6', at(0), mm(172)), obs('8462-4', new Date(new Date(at(0)).getTime() + 40_000).toISOString(), mm(101))], { systolic: 172, diastolic: 101, partial: false }],
-    ['separate parts 20 minutes apart are two partial readings (newest first)', [obs('8480-6', at(20), mm(172)), obs('8462-4', at(0), mm(101))], { diastolic: 101, partial: true }],
-    ['parts in different encounters are not paired', [obs('8480-6', at(0), mm(172), { encounter: { reference: 'Encounter/a' } }), obs('8462-4', at(1), mm(101), { encounter: { reference: 'Encounter/b' } })], { systolic: 172, partial: true }],
+    [
+      'separate parts 40 seconds apart are one reading',
+      [obs('8480-6', at(0), mm(172)), obs('8462-4', new Date(new Date(at(0)).getTime() + 40_000).toISOString(), mm(101))],
+      { systolic: 172, diastolic: 101, partial: false },
+    ],
+    [
+      'separate parts 20 minutes apart are two partial readings (newest first)',
+      [obs('8480-6', at(20), mm(172)), obs('8462-4', at(0), mm(101))],
+      { diastolic: 101, partial: true },
+    ],
+    [
+      'parts in different encounters are not paired',
+      [obs('8480-6', at(0), mm(172), { encounter: { reference: 'Encounter/a' } }), obs('8462-4', at(1), mm(101), { encounter: { reference: 'Encounter/b' } })],
+      { systolic: 172, partial: true },
+    ],
     ['a panel missing its diastolic is partial, never 0', [panel('85354-9', at(0), mm(150))], { systolic: 150, partial: true }],
-    ['a component with dataAbsentReason is unknown, never 0', [panel('85354-9', at(0), mm(150), { dataAbsentReason: cc('http://terminology.hl7.org/CodeSystem/data-absent-reason', 'not-performed') })], { systolic: 150, partial: true }],
+    [
+      'a component with dataAbsentReason is unknown, never 0',
+      [panel('85354-9', at(0), mm(150), { dataAbsentReason: cc('http://terminology.hl7.org/CodeSystem/data-absent-reason', 'not-performed') })],
+      { systolic: 150, partial: true },
+    ],
     ['a part in another unit is unknown', [panel('85354-9', at(0), mm(150), { valueQuantity: { value: 12, code: 'kPa' } })], { systolic: 150, partial: true }],
     ['no BP at all', [], undefined],
   ])('%s', (_label, resources, expected) => {
@@ -69,38 +97,112 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
     ['valueInteger', [obs('44261-6', when, { valueInteger: 14 })], 14],
     ['valueString "12" (the US Core example)', [obs('44261-6', when, { valueString: ' 12 ' })], 12],
     ['valueString that is not a number', [obs('44261-6', when, { valueString: 'moderate' })], undefined],
-    ['valueCodeableConcept with an ordinalValue', [obs('44261-6', when, { valueCodeableConcept: { coding: [{ system: 'urn:local', code: 'x', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/ordinalValue', valueDecimal: 17 }] }] } })], 17],
+    [
+      'valueCodeableConcept with an ordinalValue',
+      [
+        obs('44261-6', when, {
+          valueCodeableConcept: {
+            coding: [{ system: 'urn:local', code: 'x', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/ordinalValue', valueDecimal: 17 }] }],
+          },
+        }),
+      ],
+      17,
+    ],
     ['valueCodeableConcept whose text is a number', [obs('44261-6', when, { valueCodeableConcept: { text: '9' } })], 9],
     ['a 44249-1 panel with a total component', [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 19 }] })], 19],
-    ['a 44249-1 panel with only its nine item answers (summed)', [obs('44249-1', when, { component: nineItems.map((c, i) => item(c, i < 6 ? 'LA6570-1' : 'LA6569-3')) })], 15],
-    ['a 44249-1 panel with eight of nine items (no total)', [obs('44249-1', when, { component: nineItems.slice(1).map((c) => item(c, 'LA6571-9')) })], undefined],
-    ['a panel with a total member', [obs('44249-1', when, { hasMember: [{ reference: 'Observation/member-total' }] }), { ...obs('44261-6', when, { valueInteger: 11 }), id: 'member-total' }], 11],
-    ['a total outside 0-27 from items is impossible; a stated 31 is not read as a panel total', [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 31 }] })], undefined],
+    [
+      'a 44249-1 panel with only its nine item answers (summed)',
+      [obs('44249-1', when, { component: nineItems.map((c, i) => item(c, i < 6 ? 'LA6570-1' : 'LA6569-3')) })],
+      15,
+    ],
+    [
+      'a 44249-1 panel with eight of nine items (no total)',
+      [obs('44249-1', when, { component: nineItems.slice(1).map((c) => item(c, 'LA6571-9')) })],
+      undefined,
+    ],
+    [
+      'a panel with a total member',
+      [obs('44249-1', when, { hasMember: [{ reference: 'Observation/member-total' }] }), { ...obs('44261-6', when, { valueInteger: 11 }), id: 'member-total' }],
+      11,
+    ],
+    [
+      'a total outside 0-27 from items is impossible; a stated 31 is not read as a panel total',
+      [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 31 }] })],
+      undefined,
+    ],
     [
       'a QuestionnaireResponse with the /44261-6 total as valueDecimal (US Core)',
-      [{ resourceType: 'QuestionnaireResponse', id: 'qr1', status: 'completed', subject, authored: when, questionnaire: 'http://loinc.org/q/44249-1', item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] }],
+      [
+        {
+          resourceType: 'QuestionnaireResponse',
+          id: 'qr1',
+          status: 'completed',
+          subject,
+          authored: when,
+          questionnaire: 'http://loinc.org/q/44249-1',
+          item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }],
+        },
+      ],
       12,
     ],
     [
       'a QuestionnaireResponse with nine coded item answers and no total',
-      [{ resourceType: 'QuestionnaireResponse', id: 'qr2', status: 'completed', subject, authored: when, item: [{ linkId: 'group', item: nineItems.map((c) => ({ linkId: `/${c}`, answer: [{ valueCoding: { system: SYS.loinc, code: 'LA6569-3' } }] })) }] }],
+      [
+        {
+          resourceType: 'QuestionnaireResponse',
+          id: 'qr2',
+          status: 'completed',
+          subject,
+          authored: when,
+          item: [{ linkId: 'group', item: nineItems.map((c) => ({ linkId: `/${c}`, answer: [{ valueCoding: { system: SYS.loinc, code: 'LA6569-3' } }] })) }],
+        },
+      ],
       9,
     ],
-    ['an in-progress QuestionnaireResponse is not a score', [{ resourceType: 'QuestionnaireResponse', id: 'qr3', status: 'in-progress', subject, authored: when, item: [{ linkId: '44261-6', answer: [{ valueInteger: 20 }] }] }], undefined],
+    [
+      'an in-progress QuestionnaireResponse is not a score',
+      [
+        {
+          resourceType: 'QuestionnaireResponse',
+          id: 'qr3',
+          status: 'in-progress',
+          subject,
+          authored: when,
+          item: [{ linkId: '44261-6', answer: [{ valueInteger: 20 }] }],
+        },
+      ],
+      undefined,
+    ],
   ])('%s', (_label, resources, expected) => {
-    const scores = indexOf(resources).observations(VS.phq9Total).filter((o) => o.value !== undefined);
+    const scores = indexOf(resources)
+      .observations(VS.phq9Total)
+      .filter((o) => o.value !== undefined);
     expect(scores[0]?.value).toBe(expected);
   });
 
   it('an Observation derived from a QuestionnaireResponse is one score, not two', () => {
-    const qr = { resourceType: 'QuestionnaireResponse', id: 'qr9', status: 'completed', subject, authored: when, item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] };
+    const qr = {
+      resourceType: 'QuestionnaireResponse',
+      id: 'qr9',
+      status: 'completed',
+      subject,
+      authored: when,
+      item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }],
+    };
     const derived = obs('44261-6', when, { valueInteger: 12 }, { derivedFrom: [{ reference: 'QuestionnaireResponse/qr9' }] });
     expect(indexOf([qr, derived]).observations(VS.phq9Total)).toHaveLength(1);
   });
 
   it('a PHQ-9 of 12 given only as a QuestionnaireResponse three days ago is a baseline (EL-4 met)', async () => {
     const { assessResources } = await import('../helpers/record.js');
-    const qr = { resourceType: 'QuestionnaireResponse', id: 'qr10', status: 'completed', subject, authored: when, item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }] };
+    const qr = {
+      resourceType: 'QuestionnaireResponse',
+      id: 'qr10',
+      status: 'completed',
+      subject,
+      authored: when,
+      item: [{ linkId: '/44261-6', answer: [{ valueDecimal: 12 }] }],
+    };
     const a = assessResources([{ resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1970-01-01' } as fhir4.Patient, qr as fhir4.Resource]);
     expect(a.byRule.get('EL-4')).toMatchObject({ status: 'met', evidence: ['QuestionnaireResponse/qr10'] });
   });

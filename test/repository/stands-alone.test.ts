@@ -30,13 +30,20 @@ describe('the repository stands alone', () => {
   it.each(['test/fixtures/sandbox', 'test/reference/clinical'])('%s is the snapshot its SNAPSHOT.json records', (dir) => {
     const snapshot = JSON.parse(readFileSync(join(projectRoot, dir, 'SNAPSHOT.json'), 'utf8')) as { taken: string; files: Record<string, string> };
     expect(snapshot.taken).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const sha256 = (f: string) => createHash('sha256').update(readFileSync(join(projectRoot, dir, f))).digest('hex');
+    const sha256 = (f: string) =>
+      createHash('sha256')
+        .update(readFileSync(join(projectRoot, dir, f)))
+        .digest('hex');
     expect(Object.fromEntries(Object.keys(snapshot.files).map((f) => [f, sha256(f)]))).toEqual(snapshot.files);
   });
 
   it('the vendored FHIR R4 JSON Schema is the file its README names (SHA-256)', () => {
     const dir = join(projectRoot, 'fhir-profiles', 'schemas', 'fhir-r4');
     const named = /SHA-256: `([0-9a-f]{64})`/.exec(readFileSync(join(dir, 'README.md'), 'utf8'))?.[1];
-    expect(createHash('sha256').update(readFileSync(join(dir, 'fhir.schema.json'))).digest('hex')).toBe(named);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(dir, 'fhir.schema.json')))
+        .digest('hex'),
+    ).toBe(named);
   });
 });

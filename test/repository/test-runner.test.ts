@@ -10,9 +10,17 @@ const file = (status: string, tests: string[]) => ({ status, assertionResults: t
 
 describe('the closing line counts what failed', () => {
   it.each([
-    ['all-passed', { numPassedTests: 3, numFailedTests: 0, success: true, testResults: [file('passed', ['passed', 'passed', 'passed'])] }, { passed: 3, failed: 0 }],
+    [
+      'all-passed',
+      { numPassedTests: 3, numFailedTests: 0, success: true, testResults: [file('passed', ['passed', 'passed', 'passed'])] },
+      { passed: 3, failed: 0 },
+    ],
     ['a-failed-test', { numPassedTests: 1, numFailedTests: 1, success: false, testResults: [file('failed', ['passed', 'failed'])] }, { passed: 1, failed: 1 }],
-    ['a-file-that-did-not-load', { numPassedTests: 2, numFailedTests: 0, success: false, testResults: [file('passed', ['passed', 'passed']), file('failed', [])] }, { passed: 2, failed: 1 }],
+    [
+      'a-file-that-did-not-load',
+      { numPassedTests: 2, numFailedTests: 0, success: false, testResults: [file('passed', ['passed', 'passed']), file('failed', [])] },
+      { passed: 2, failed: 1 },
+    ],
     ['a-failed-run-with-nothing-counted', { numPassedTests: 0, numFailedTests: 0, success: false, testResults: [] }, { passed: 0, failed: 1 }],
     ['no-report-at-all', undefined, { passed: 0, failed: 1 }],
   ])('%s', (_name, report, expected) => {

@@ -8,7 +8,8 @@ import { sandboxCaptures } from '../helpers/sandbox.js';
 import request from 'supertest';
 import { testApp } from '../helpers/hooks.js';
 
-const rulesOf = (cards: Card[], indicator: Card['indicator']) => cards.filter((c) => c.indicator === indicator).map((c) => /\(([A-Z]{2}-\d+)/.exec(c.summary)?.[1]);
+const rulesOf = (cards: Card[], indicator: Card['indicator']) =>
+  cards.filter((c) => c.indicator === indicator).map((c) => /\(([A-Z]{2}-\d+)/.exec(c.summary)?.[1]);
 const woman = (age = 30) => patient({ gender: 'female', age });
 /** The TRD status card: the one carrying the antidepressant-trials table (its summary says why, in words). */
 function trdCard(cards: Card[], summaryStart?: string): Card {
@@ -25,7 +26,11 @@ const contraindications: Record<string, { rule: string; resources: fhir4.Resourc
   'patient-with-active-sud-orders-ketamine': { rule: 'CI-3', resources: candidate({}, icd('F14.20')), draft: () => ketamineDraft(40) },
   'pregnant-patient-orders-ketamine': { rule: 'CI-4', resources: candidate({ patient: woman() }, obs.hcg('positive', 2)), draft: () => ketamineDraft(40) },
   'patient-with-aneurysm-orders-esketamine': { rule: 'CI-5', resources: candidate({}, icd('I67.1')), draft: esketamineDraft },
-  'hypertensive-patient-orders-ketamine': { rule: 'CI-6', resources: candidate({ bp: [obs.bpPanel(184, 104, 1), obs.bpPanel(182, 101, 6)] }), draft: () => ketamineDraft(40) },
+  'hypertensive-patient-orders-ketamine': {
+    rule: 'CI-6',
+    resources: candidate({ bp: [obs.bpPanel(184, 104, 1), obs.bpPanel(182, 101, 6)] }),
+    draft: () => ketamineDraft(40),
+  },
   'patient-after-recent-mi-orders-esketamine': { rule: 'CI-7', resources: candidate({}, icd('I21.4', { onsetDaysAgo: 20 })), draft: esketamineDraft },
   'ketamine-allergic-patient-orders-ketamine': { rule: 'CI-8', resources: candidate({}, allergy(SYS.rx, '6130')), draft: () => ketamineDraft(40) },
   'patient-with-intractable-epilepsy-orders-tms': { rule: 'CI-9', resources: candidate({}, icd('G40.919')), draft: tmsDraft },
@@ -99,7 +104,6 @@ describe('monitoring, REMS and the combination', () => {
     expect(rulesOf(cards, 'info')).toContain('RC-15');
     expect(rulesOf(cards, 'warning')).toContain('RC-14');
   });
-
 });
 
 describe('what gets no cards', () => {
@@ -109,7 +113,10 @@ describe('what gets no cards', () => {
   });
 
   it('order-select looks only at the selected drafts', async () => {
-    const { cards } = await callHook('order-select', candidate({}, icd('F20.9')), { drafts: [esketamineDraft(), unrelatedDraft()], selections: ['MedicationRequest/draft-lisinopril'] });
+    const { cards } = await callHook('order-select', candidate({}, icd('F20.9')), {
+      drafts: [esketamineDraft(), unrelatedDraft()],
+      selections: ['MedicationRequest/draft-lisinopril'],
+    });
     expect(cards).toEqual([]);
   });
 
@@ -156,7 +163,10 @@ describe('patient-view for a clean candidate', () => {
 
   it('suggests no order for observations that could not be read', async () => {
     const { prefetchFor } = await import('../builders/prefetch.js');
-    const prefetch = { ...prefetchFor(candidate({ heartRate: null })), observations: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] } };
+    const prefetch = {
+      ...prefetchFor(candidate({ heartRate: null })),
+      observations: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] },
+    };
     const { cards } = await callHook('patient-view', candidate(), { prefetch });
     const missing = cards.find((c) => c.summary.startsWith('Missing data'))!;
     expect(missing.detail).toMatch(/observations/);
@@ -184,7 +194,11 @@ describe('the assessment extension', () => {
     const [a, b, c] = views.map((v) => ({ ...(v.extension!['org.trdcds.assessment'] as object), orders: undefined }));
     expect(b).toEqual(a);
     expect(c).toEqual(a);
-    expect(a).toMatchObject({ version: '3', trd: { status: 'unknown', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 }, modalities: { tms: { status: 'caution' } } });
+    expect(a).toMatchObject({
+      version: '3',
+      trd: { status: 'unknown', adequateTrials: 2, failedTrials: 2, unknownTrials: 0 },
+      modalities: { tms: { status: 'caution' } },
+    });
     const { trd, criteria } = a as unknown as { trd: object; criteria: { rule: string; evidence: string[] }[] };
     expect(trd).not.toHaveProperty('evidence'); // EL-2's, below
     expect(criteria.find((f) => f.rule === 'EL-2')?.evidence.length).toBeGreaterThanOrEqual(2);
@@ -198,11 +212,13 @@ describe('the assessment extension', () => {
   });
 });
 
-describe('the sandbox\'s own request shapes', () => {
+describe("the sandbox's own request shapes", () => {
   it.each(sandboxCaptures().map((c) => [c.name, c] as const))('%s answers with valid cards and the assessment', async (_name, capture) => {
     // Served from prefetch alone: the captured keys, the patient where the sandbox sent none, no conditions.
     const prefetch = { patient: { resourceType: 'Patient', id: 'pat-1' }, ...(capture.request['prefetch'] as object), conditions: null };
-    const res = await request(testApp).post(`/cds-services/trd-${capture.request.hook}`).send({ ...capture.request, fhirServer: undefined, prefetch });
+    const res = await request(testApp)
+      .post(`/cds-services/trd-${capture.request.hook}`)
+      .send({ ...capture.request, fhirServer: undefined, prefetch });
     expect(res.status).toBe(200);
     expect(res.body.extension['org.trdcds.assessment'].version).toBe('3');
   });

@@ -20,7 +20,16 @@ beforeEach(() => truncateAll(store));
 let n = 0;
 const uuid = () => `00000000-0000-4000-a000-${String(++n).padStart(12, '0')}`;
 function card(rules: string[], indicator: Card['indicator'], suggestions = 0): Card {
-  return tagCardRules({ uuid: uuid(), summary: 's', indicator, source: { label: 'x' }, suggestions: Array.from({ length: suggestions }, (_, i) => ({ uuid: uuid(), label: `order ${i}`, actions: [] })) }, rules);
+  return tagCardRules(
+    {
+      uuid: uuid(),
+      summary: 's',
+      indicator,
+      source: { label: 'x' },
+      suggestions: Array.from({ length: suggestions }, (_, i) => ({ uuid: uuid(), label: `order ${i}`, actions: [] })),
+    },
+    rules,
+  );
 }
 const call = { service: 'trd-patient-view', hook: 'patient-view', hookInstance: 'h', patientId: 'p1', userId: 'u1' };
 
@@ -32,7 +41,14 @@ const call = { service: 'trd-patient-view', hook: 'patient-view', hookInstance: 
  * plus one unmatched feedback item.
  */
 async function seed(): Promise<Card[]> {
-  const week1 = [card(['CI-6'], 'critical'), card(['CI-6'], 'critical'), card(['CI-6'], 'critical'), card(['CI-6'], 'critical'), card(['RC-5'], 'warning', 2), card(['RC-5'], 'warning', 2)];
+  const week1 = [
+    card(['CI-6'], 'critical'),
+    card(['CI-6'], 'critical'),
+    card(['CI-6'], 'critical'),
+    card(['CI-6'], 'critical'),
+    card(['RC-5'], 'warning', 2),
+    card(['RC-5'], 'warning', 2),
+  ];
   store.ledger.record(call, store.patientKey('p1'), week1, new Date('2026-11-18T10:00:00Z'));
   const week2 = [card(['CI-6'], 'critical')];
   store.ledger.record(call, store.patientKey('p1'), week2, new Date('2026-11-24T10:00:00Z'));
@@ -101,7 +117,13 @@ describe('override analytics', () => {
     const [x] = [card(['MO-1'], 'warning')];
     store.ledger.record(call, store.patientKey('p1'), [x!], new Date('2026-11-18T10:00:00Z'));
     await store.feedback('trd-patient-view', [
-      { card: x!.uuid, outcome: 'overridden', acceptedSuggestions: [], overrideReason: { code: 'record-incorrect' }, outcomeTimestamp: new Date('2026-11-18T10:01:00Z') },
+      {
+        card: x!.uuid,
+        outcome: 'overridden',
+        acceptedSuggestions: [],
+        overrideReason: { code: 'record-incorrect' },
+        outcomeTimestamp: new Date('2026-11-18T10:01:00Z'),
+      },
       { card: x!.uuid, outcome: 'accepted', acceptedSuggestions: [], outcomeTimestamp: new Date('2026-11-18T10:05:00Z') },
     ]);
     const report = await store.overrides(new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z'));

@@ -20,7 +20,10 @@ afterAll(() => store.close());
 beforeEach(() => truncateAll(store));
 
 const candidate = readFixture('trd-with-uncontrolled-hypertension');
-const post = (service: string, body: unknown) => request(app).post(`/cds-services/${service}/feedback`).send(body as object);
+const post = (service: string, body: unknown) =>
+  request(app)
+    .post(`/cds-services/${service}/feedback`)
+    .send(body as object);
 /** The counts the request's one log line carries for feedback. */
 const feedbackLine = () => logs.records.filter((r) => r['msg'] === 'request' && r['feedback']).at(-1)!['feedback'] as Record<string, unknown>;
 const rows = () => store.store.db.selectFrom('feedback').selectAll().orderBy('id').execute();
@@ -32,17 +35,45 @@ describe('feedback stored and joined to the ledger', () => {
     const other = body.cards.find((c) => c !== withSuggestions)!;
     const res = await post('trd-patient-view', {
       feedback: [
-        { card: withSuggestions.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: withSuggestions.suggestions![0]!.uuid }], outcomeTimestamp: '2026-11-21T12:01:00Z' },
-        { card: other.uuid, outcome: 'overridden', overrideReason: { reason: { system: SYSTEM.cardOverrideReason, code: 'benefit-outweighs-risk', display: 'x' }, userComment: 'Seen by Dr Who; patient Jane Doe' }, outcomeTimestamp: '2026-11-21T12:02:00+01:00' },
+        {
+          card: withSuggestions.uuid,
+          outcome: 'accepted',
+          acceptedSuggestions: [{ id: withSuggestions.suggestions![0]!.uuid }],
+          outcomeTimestamp: '2026-11-21T12:01:00Z',
+        },
+        {
+          card: other.uuid,
+          outcome: 'overridden',
+          overrideReason: {
+            reason: { system: SYSTEM.cardOverrideReason, code: 'benefit-outweighs-risk', display: 'x' },
+            userComment: 'Seen by Dr Who; patient Jane Doe',
+          },
+          outcomeTimestamp: '2026-11-21T12:02:00+01:00',
+        },
       ],
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
     const stored = await rows();
     expect(stored).toHaveLength(2);
-    expect(stored[0]).toMatchObject({ card_uuid: withSuggestions.uuid, matched: true, unmatched_reason: null, outcome: 'accepted', accepted_suggestions: [withSuggestions.suggestions![0]!.uuid], override_code: null, comment_length: null });
+    expect(stored[0]).toMatchObject({
+      card_uuid: withSuggestions.uuid,
+      matched: true,
+      unmatched_reason: null,
+      outcome: 'accepted',
+      accepted_suggestions: [withSuggestions.suggestions![0]!.uuid],
+      override_code: null,
+      comment_length: null,
+    });
     expect(new Date(stored[0]!.outcome_at).toISOString()).toBe('2026-11-21T12:01:00.000Z');
-    expect(stored[1]).toMatchObject({ card_uuid: other.uuid, matched: true, outcome: 'overridden', override_system: SYSTEM.cardOverrideReason, override_code: 'benefit-outweighs-risk', comment_length: 32 });
+    expect(stored[1]).toMatchObject({
+      card_uuid: other.uuid,
+      matched: true,
+      outcome: 'overridden',
+      override_system: SYSTEM.cardOverrideReason,
+      override_code: 'benefit-outweighs-risk',
+      comment_length: 32,
+    });
     expect(new Date(stored[1]!.outcome_at).toISOString()).toBe('2026-11-21T11:02:00.000Z');
     expect(JSON.stringify(stored)).not.toContain('Jane');
     // One log line for the request, with counts: no card id, no reason, no comment.
@@ -55,7 +86,12 @@ describe('feedback stored and joined to the ledger', () => {
     const body = await patientView(app, candidate.resources, candidate.patientId);
     const res = await post('trd-order-sign', {
       feedback: [
-        { card: body.cards[0]!.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'already-addressed' } }, outcomeTimestamp: '2026-11-21T12:01:00Z' },
+        {
+          card: body.cards[0]!.uuid,
+          outcome: 'overridden',
+          overrideReason: { reason: { code: 'already-addressed' } },
+          outcomeTimestamp: '2026-11-21T12:01:00Z',
+        },
         { card: 'made-up-card', outcome: 'accepted', outcomeTimestamp: '2026-11-21T12:01:00Z' },
       ],
     });
@@ -88,7 +124,11 @@ describe('feedback stored and joined to the ledger', () => {
     const card = body.cards[0]!;
     const res = await post('trd-patient-view', {
       feedback: [
-        { card: card.uuid, outcome: 'overridden', overrideReason: { code: 'record-incorrect', system: SYSTEM.cardOverrideReason, display: 'The record is wrong' } },
+        {
+          card: card.uuid,
+          outcome: 'overridden',
+          overrideReason: { code: 'record-incorrect', system: SYSTEM.cardOverrideReason, display: 'The record is wrong' },
+        },
         { card: card.uuid, outcome: 'accepted', acceptedSuggestions: null, overrideReason: null, outcomeTimestamp: null },
       ],
     });
@@ -103,7 +143,9 @@ describe('feedback stored and joined to the ledger', () => {
     const broken = await openTestStore({ clock, url: await freshDatabase(inject('postgresUrl')) });
     const { app: brokenApp } = storeApp(broken.store, clock);
     await broken.store.store.db.destroy();
-    const res = await request(brokenApp).post('/cds-services/trd-patient-view/feedback').send({ feedback: [{ card: 'c', outcome: 'accepted' }] });
+    const res = await request(brokenApp)
+      .post('/cds-services/trd-patient-view/feedback')
+      .send({ feedback: [{ card: 'c', outcome: 'accepted' }] });
     expect(res.status).toBe(503);
   });
 });

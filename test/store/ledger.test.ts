@@ -79,7 +79,7 @@ describe('card ledger', () => {
     for (const f of forbidden) expect(dump, f).not.toContain(f);
   });
 
-  it('the same patient gets the same key in every call; another FHIR server\'s patient with that id does not', async () => {
+  it("the same patient gets the same key in every call; another FHIR server's patient with that id does not", async () => {
     expect(store.patientKey('p1', 'https://a.example/fhir')).toBe(store.patientKey('p1', 'https://a.example/fhir'));
     expect(store.patientKey('p1', 'https://a.example/fhir')).not.toBe(store.patientKey('p1', 'https://b.example/fhir'));
   });
@@ -93,7 +93,12 @@ describe('card ledger', () => {
     const send = (a: typeof app) =>
       request(a)
         .post('/cds-services/trd-patient-view')
-        .send({ hook: 'patient-view', hookInstance: HOOK_INSTANCE, context: { userId: 'Practitioner/1', patientId: pregnant.patientId }, prefetch: prefetchFor(pregnant.resources) });
+        .send({
+          hook: 'patient-view',
+          hookInstance: HOOK_INSTANCE,
+          context: { userId: 'Practitioner/1', patientId: pregnant.patientId },
+          prefetch: prefetchFor(pregnant.resources),
+        });
     const [withStore, without] = await Promise.all([send(app), send(plain)]);
     expect(withStore.status).toBe(200);
     const strip = (b: { cards: { uuid: string; suggestions?: { uuid: string }[] }[] }) =>
@@ -130,7 +135,17 @@ describe('card ledger', () => {
     const left = await store.store.db.selectFrom('ledger_card').select('card_uuid').execute();
     expect(left.length).toBeGreaterThan(0);
     expect(left.map((r) => r.card_uuid)).not.toEqual(expect.arrayContaining([old[0]!.card_uuid]));
-    expect(await store.store.db.selectFrom('ledger_suggestion').select('card_uuid').where('card_uuid', 'in', old.map((r) => r.card_uuid)).execute()).toEqual([]);
+    expect(
+      await store.store.db
+        .selectFrom('ledger_suggestion')
+        .select('card_uuid')
+        .where(
+          'card_uuid',
+          'in',
+          old.map((r) => r.card_uuid),
+        )
+        .execute(),
+    ).toEqual([]);
     clock.set(TEST_NOW);
   });
 
@@ -143,7 +158,13 @@ describe('card ledger', () => {
     expect(body.cards.length).toBeGreaterThan(0);
     await down.ledger.flush();
     expect(down.ledger.pending).toBe(body.cards.length);
-    expect((await request(app).post('/cds-services/trd-patient-view/feedback').send({ feedback: [{ card: body.cards[0]!.uuid, outcome: 'accepted' }] })).status).toBe(503);
+    expect(
+      (
+        await request(app)
+          .post('/cds-services/trd-patient-view/feedback')
+          .send({ feedback: [{ card: body.cards[0]!.uuid, outcome: 'accepted' }] })
+      ).status,
+    ).toBe(503);
     await expect.poll(() => logs.records.some((r) => r['msg'] === 'database not reachable; serving without it and retrying')).toBe(true);
     await down.close();
   });

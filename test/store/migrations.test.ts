@@ -7,7 +7,9 @@ import { freshDatabase } from '../helpers/postgres.js';
 const TABLES = ['feedback', 'jwt_replay', 'ledger_card', 'ledger_suggestion', 'snooze'];
 
 async function tables(store: Store): Promise<string[]> {
-  const { rows } = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by 1`.execute(store.db);
+  const { rows } = await sql<{
+    table_name: string;
+  }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by 1`.execute(store.db);
   return rows.map((r) => r.table_name);
 }
 
@@ -24,7 +26,10 @@ describe('migrations run at start-up, the same on both databases', () => {
       opened.push(store);
       expect(store.kind).toBe(kind);
       expect(await tables(store)).toEqual(TABLES);
-      const applied = await store.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+      const applied = await store.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
       expect(applied.map((r) => (r as { name: string }).name)).toEqual(Object.keys(MIGRATIONS));
       expect(await migrate(store.db)).toEqual([]);
       if (kind === 'postgres') {

@@ -51,7 +51,12 @@ async function replica(url: string) {
 }
 
 const fixture = readFixture('clean-trd-candidate');
-const body = { hook: 'patient-view', hookInstance: 'f0e1d2c3-b4a5-4697-8877-665544332211', context: { userId: 'Practitioner/1', patientId: fixture.patientId }, prefetch: prefetchFor(fixture.resources) };
+const body = {
+  hook: 'patient-view',
+  hookInstance: 'f0e1d2c3-b4a5-4697-8877-665544332211',
+  context: { userId: 'Practitioner/1', patientId: fixture.patientId },
+  prefetch: prefetchFor(fixture.resources),
+};
 const call = (app: Awaited<ReturnType<typeof replica>>, jwt: string) =>
   request(app).post('/cds-services/trd-patient-view').set('Host', HOST).set('Authorization', `Bearer ${jwt}`).send(body);
 

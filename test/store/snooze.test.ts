@@ -27,7 +27,16 @@ const pregnant = readFixture('trd-with-uncontrolled-hypertension');
 const override = (card: Card, code: string, system: string | undefined = SYSTEM.cardOverrideReason) =>
   request(app)
     .post('/cds-services/trd-patient-view/feedback')
-    .send({ feedback: [{ card: card.uuid, outcome: 'overridden', overrideReason: { reason: { code, ...(system ? { system } : {}) } }, outcomeTimestamp: clock.now().toISOString() }] })
+    .send({
+      feedback: [
+        {
+          card: card.uuid,
+          outcome: 'overridden',
+          overrideReason: { reason: { code, ...(system ? { system } : {}) } },
+          outcomeTimestamp: clock.now().toISOString(),
+        },
+      ],
+    })
     .expect(200);
 const summaries = (cards: Card[]) => cards.map((c) => c.summary);
 /** The rules the ledger recorded for a card (the tags themselves never leave the server). */

@@ -63,7 +63,15 @@ export const CI6 = defineRule({
     if (gap) return settledBy(gap, 'order-blood-pressure');
     const L = levels(thresholds);
     const all = bloodPressureReadings(index, s.bpEligibilityLookbackDays.value);
-    if (!all.length) return settledBy(unknown([`a blood pressure within ${s.bpEligibilityLookbackDays.value} days`], [], `No BP recorded in the last ${s.bpEligibilityLookbackDays.value} days.`), 'order-blood-pressure');
+    if (!all.length)
+      return settledBy(
+        unknown(
+          [`a blood pressure within ${s.bpEligibilityLookbackDays.value} days`],
+          [],
+          `No BP recorded in the last ${s.bpEligibilityLookbackDays.value} days.`,
+        ),
+        'order-blood-pressure',
+      );
     // Readings since the newest complete one below the block level: an older high reading is past.
     const controlledAt = all.findIndex((r) => L.block(r) === 'no');
     const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
@@ -72,7 +80,10 @@ export const CI6 = defineRule({
     const high = current.filter((r) => L.block(r) === 'yes');
     const days = new Set(high.map((r) => dayOf(r.date)));
     if (days.size >= s.bpConfirmReadings.value) {
-      return met(high.flatMap((r) => r.evidence), `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`);
+      return met(
+        high.flatMap((r) => r.evidence),
+        `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`,
+      );
     }
     if (high.length) {
       return settledBy(
@@ -81,7 +92,10 @@ export const CI6 = defineRule({
       );
     }
     if (controlledAt === -1) {
-      return settledBy(unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${reading(all[0]!)}).`), 'order-blood-pressure');
+      return settledBy(
+        unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${reading(all[0]!)}).`),
+        'order-blood-pressure',
+      );
     }
     return notMet(`Latest BP ${reading(all[0]!)}.`, { systolic: all[0]!.systolic, diastolic: all[0]!.diastolic }, [], all[0]!.evidence);
   },
@@ -118,7 +132,10 @@ export const RC5 = defineRule({
       return asIndicator(met([...refs(hypertension), ...latest.evidence], `Hypertension; last BP ${reading(latest)}.`), 'info');
     }
     if (hypertension.length && !latest) {
-      return settledBy(unknown([`a blood pressure within ${days} days`], refs(hypertension), `Hypertension with no BP in the last ${days} days.`), 'order-blood-pressure');
+      return settledBy(
+        unknown([`a blood pressure within ${days} days`], refs(hypertension), `Hypertension with no BP in the last ${days} days.`),
+        'order-blood-pressure',
+      );
     }
     return unknownBecause({ conditions: index.record.conditions, observations: index.record.observations }) ?? notMet();
   },

@@ -54,7 +54,9 @@ export const RC20 = defineRule({
   evaluate: ({ index, thresholds }) => {
     const s = thresholds.safety;
     const conditions = index.activeConditions(VS.respiratoryRisk);
-    const low = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && o.value <= s.spo2Minimum.value && withinDays(o.date, index.now, thresholds.lookbackDays.heartRate.value));
+    const low = index
+      .observations(VS.oxygenSaturation)
+      .find((o) => o.value !== undefined && o.value <= s.spo2Minimum.value && withinDays(o.date, index.now, thresholds.lookbackDays.heartRate.value));
     if (conditions.length || low) {
       const names = [...new Set(conditions.map(conditionName))].slice(0, 2);
       if (low) names.push(`SpO2 ${low.value} % on ${isoDate(low.date)}`);
@@ -81,7 +83,9 @@ export const RC21 = defineRule({
   infoFor: ['tms'],
   source: SOURCES.spravatoLabel,
   evaluate: ({ index, thresholds }) => {
-    const delirium = index.conditions(VS.delirium).filter((c) => (c.date ? withinDays(c.date, index.now, thresholds.safety.deliriumRecentDays.value) : c.active));
+    const delirium = index
+      .conditions(VS.delirium)
+      .filter((c) => (c.date ? withinDays(c.date, index.now, thresholds.safety.deliriumRecentDays.value) : c.active));
     const cognitive = index.activeConditions(VS.cognitiveImpairment);
     const lines = [
       ...(delirium.length ? [`delirium${delirium[0]!.date ? ` on ${isoDate(delirium[0]!.date)}` : ''}: defer until it has resolved`] : []),

@@ -64,7 +64,12 @@ export const RC1 = defineRule({
     if (gap) return gap;
     const confirm = dx.bipolar.confirm.filter((d) => !elsewhere.has(d.ref));
     if (confirm.length) {
-      return unknown([`confirmation whether bipolar disorder (${confirm.map((d) => d.display).join(', ')}) is current`], refsOf(confirm), 'A bipolar diagnosis needs confirming.', { suggestEsketamine });
+      return unknown(
+        [`confirmation whether bipolar disorder (${confirm.map((d) => d.display).join(', ')}) is current`],
+        refsOf(confirm),
+        'A bipolar diagnosis needs confirming.',
+        { suggestEsketamine },
+      );
     }
     return notMet();
   },
@@ -173,7 +178,10 @@ export const RC13 = defineRule({
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
     if (gap || failed.length + undecided.length >= needed) return unknown(gap?.missing ?? undecided.flatMap((t) => t.missing));
-    return met(failed.flatMap((t) => t.evidence), `${failed.length} failed adequate trial(s) documented: not first-line treatment.`);
+    return met(
+      failed.flatMap((t) => t.evidence),
+      `${failed.length} failed adequate trial(s) documented: not first-line treatment.`,
+    );
   },
 });
 

@@ -34,7 +34,11 @@ export const CI2 = defineRule({
     if (gap) return gap;
     const confirm = dx.psychotic.confirm;
     if (confirm.length) {
-      return unknown([`confirmation whether the psychotic disorder recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`], refsOf(confirm), 'A psychotic disorder is recorded without a current status.');
+      return unknown(
+        [`confirmation whether the psychotic disorder recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`],
+        refsOf(confirm),
+        'A psychotic disorder is recorded without a current status.',
+      );
     }
     const spectrum = index.activeConditions(VS.psychosisSpectrumConfirm);
     if (spectrum.length) return unknown(['confirmation that there is no active psychosis'], refs(spectrum), 'Schizotypal disorder is recorded.');
@@ -64,7 +68,11 @@ export const CI12 = defineRule({
     if (gap) return gap;
     const confirm = dx.mania.confirm;
     if (confirm.length) {
-      return unknown([`confirmation whether the episode recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`], refsOf(confirm), 'A manic, hypomanic or mixed episode is recorded without a current status.');
+      return unknown(
+        [`confirmation whether the episode recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`],
+        refsOf(confirm),
+        'A manic, hypomanic or mixed episode is recorded without a current status.',
+      );
     }
     return notMet('No current manic, hypomanic or mixed episode is recorded.');
   },
@@ -83,7 +91,12 @@ export const CI5 = defineRule({
   absoluteFor: KETAMINES,
   source: SOURCES.spravatoLabel,
   evaluate: ({ index, thresholds }) => {
-    const outcome = byConditions(index, index.conditions(VS.aneurysmAvmIch), 'Aneurysm, AVM or intracerebral haemorrhage is recorded.', 'No aneurysm, AVM or intracerebral haemorrhage is recorded.');
+    const outcome = byConditions(
+      index,
+      index.conditions(VS.aneurysmAvmIch),
+      'Aneurysm, AVM or intracerebral haemorrhage is recorded.',
+      'No aneurysm, AVM or intracerebral haemorrhage is recorded.',
+    );
     // CI5_KETAMINE_INDICATOR: a local policy may make it a caution for IV ketamine (S2 asks only for careful monitoring).
     return thresholds.safety.ci5KetamineIndicator.value === 'warning' ? { ...outcome, absoluteFor: ['esketamine'] } : outcome;
   },
@@ -103,7 +116,11 @@ export const CI8 = defineRule({
   source: SOURCES.spravatoLabel,
   evaluate: ({ index }) => {
     const found = [...index.allergies(VS.ketamineProducts), ...index.allergies(VS.esketamineProducts)].filter(allergyIsActive);
-    if (found.length) return met(found.map((a) => `AllergyIntolerance/${a.id}`), 'Hypersensitivity to ketamine or esketamine is recorded.');
+    if (found.length)
+      return met(
+        found.map((a) => `AllergyIntolerance/${a.id}`),
+        'Hypersensitivity to ketamine or esketamine is recorded.',
+      );
     return unknownBecause({ allergies: index.record.allergies }) ?? notMet('No ketamine or esketamine hypersensitivity is recorded.');
   },
 });
@@ -120,7 +137,8 @@ export const CI11 = defineRule({
   absoluteFor: KETAMINES,
   cautionFor: ['tms'],
   source: SOURCES.ketalarLabel,
-  evaluate: ({ index }) => byConditions(index, index.activeConditions(VS.raisedIcp), 'Raised intracranial pressure is recorded.', 'No raised intracranial pressure is recorded.'),
+  evaluate: ({ index }) =>
+    byConditions(index, index.activeConditions(VS.raisedIcp), 'Raised intracranial pressure is recorded.', 'No raised intracranial pressure is recorded.'),
 });
 
 export const CONTRAINDICATION_RULES = [CI2, CI5, CI8, CI11, CI12];

@@ -34,7 +34,8 @@ export const EL1 = defineRule({
     const dx = diagnoses(index);
     const mdd = dx.mdd.active;
     const flags = { postpartum: dx.postpartum.active.length > 0, trdCoded: dx.trdCoded.active.length > 0 };
-    const newest = (list: readonly Diagnosis[]) => list.reduce<Diagnosis | undefined>((n, d) => (!n || (d.date?.getTime() ?? -Infinity) > (n.date?.getTime() ?? -Infinity) ? d : n), undefined);
+    const newest = (list: readonly Diagnosis[]) =>
+      list.reduce<Diagnosis | undefined>((n, d) => (!n || (d.date?.getTime() ?? -Infinity) > (n.date?.getTime() ?? -Infinity) ? d : n), undefined);
     if (mdd.length) {
       // EL-9: MDD beside bipolar, or beside a remission code it does not supersede, is a conflict to resolve first.
       if (dx.bipolar.active.length) {
@@ -55,7 +56,11 @@ export const EL1 = defineRule({
           { reason: 'mdd-and-remission', ...flags },
         );
       }
-      const kind = flags.trdCoded ? 'Treatment-resistant depression' : flags.postpartum ? 'Postpartum depression (MDD with peripartum onset)' : 'Major depressive disorder';
+      const kind = flags.trdCoded
+        ? 'Treatment-resistant depression'
+        : flags.postpartum
+          ? 'Postpartum depression (MDD with peripartum onset)'
+          : 'Major depressive disorder';
       return met(refsOf(mdd), `${kind} is recorded (${mdd.map(diagnosisLabel).join(', ')}).`, { reason: 'mdd', ...flags });
     }
     const confirmMdd = [...dx.mdd.confirm, ...dx.ambiguous.active, ...dx.ambiguous.confirm];
@@ -70,12 +75,19 @@ export const EL1 = defineRule({
             : reason === 'unconfirmed'
               ? 'confirmation of the provisional depression diagnosis'
               : 'confirmation that the depression diagnosis is major depressive disorder';
-      return unknown([missing], refsOf(confirmMdd), `Depression is recorded as ${d.display} (${d.code}): it needs confirming as a current MDD episode.`, { reason, diagnosis: diagnosisLabel(d), text: d.display });
+      return unknown([missing], refsOf(confirmMdd), `Depression is recorded as ${d.display} (${d.code}): it needs confirming as a current MDD episode.`, {
+        reason,
+        diagnosis: diagnosisLabel(d),
+        text: d.display,
+      });
     }
     const remission = newest(dx.remission.active);
     if (remission) {
       const since = remission.date?.getTime() ?? -Infinity;
-      const later = [...laterScores(index, VS.phq9Total, thresholds.failure.phq9StillDepressedAtLeast.value, since), ...laterScores(index, VS.madrsTotal, thresholds.failure.madrsStillDepressedAtLeast.value, since)];
+      const later = [
+        ...laterScores(index, VS.phq9Total, thresholds.failure.phq9StillDepressedAtLeast.value, since),
+        ...laterScores(index, VS.madrsTotal, thresholds.failure.madrsStillDepressedAtLeast.value, since),
+      ];
       if (later.length) {
         const s = later[0]!;
         return unknown(
@@ -85,7 +97,12 @@ export const EL1 = defineRule({
           { reason: 'remission-then-depressed', diagnosis: diagnosisLabel(remission), instrument: s.instrument, score: s.value, scoreDate: isoDate(s.date) },
         );
       }
-      return notMet(`MDD in remission (${diagnosisLabel(remission)}): not a current episode.`, { reason: 'remission', diagnosis: diagnosisLabel(remission) }, [], [remission.ref]);
+      return notMet(
+        `MDD in remission (${diagnosisLabel(remission)}): not a current episode.`,
+        { reason: 'remission', diagnosis: diagnosisLabel(remission) },
+        [],
+        [remission.ref],
+      );
     }
     const bipolarDepression = dx.bipolarDepression.active;
     if (bipolarDepression.length) {
@@ -148,15 +165,31 @@ export const EL2 = defineRule({
       distinctAntidepressantsFailed: failedAds.size,
       countBasis: at.countBasis.value,
       summaryReason: undecidedAttempts.find((t) => t.short)?.short,
-      trials: all.map((t) => ({ ingredient: t.ingredient, kind: t.kind, status: t.status, ...(t.note ? { note: t.note } : {}), evidence: t.evidence, missing: t.missing })),
+      trials: all.map((t) => ({
+        ingredient: t.ingredient,
+        kind: t.kind,
+        status: t.status,
+        ...(t.note ? { note: t.note } : {}),
+        evidence: t.evidence,
+        missing: t.missing,
+      })),
     };
     const names = (list: typeof all) => list.map((t) => t.ingredient).join(', ');
     if (failed >= needed) {
-      return met(failedAttempts.flatMap((t) => t.evidence), `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`, data);
+      return met(
+        failedAttempts.flatMap((t) => t.evidence),
+        `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`,
+        data,
+      );
     }
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
-    if (gap) return { ...gap, data: { ...data, summaryReason: 'the medication list was not available' }, note: `${failed} failed adequate attempt(s) found; the medication history is incomplete.` };
+    if (gap)
+      return {
+        ...gap,
+        data: { ...data, summaryReason: 'the medication list was not available' },
+        note: `${failed} failed adequate attempt(s) found; the medication history is incomplete.`,
+      };
     if (failed + undecided >= needed) {
       return unknown(
         undecidedAttempts.flatMap((t) => t.missing),
@@ -174,7 +207,12 @@ export const EL2 = defineRule({
         { ...data, summaryReason: `${unidentified.length} antidepressant record(s) could not be identified` },
       );
     }
-    return notMet(`${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`, data, [], adequate.flatMap((t) => t.evidence));
+    return notMet(
+      `${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`,
+      data,
+      [],
+      adequate.flatMap((t) => t.evidence),
+    );
   },
 });
 
@@ -197,12 +235,26 @@ export const EL3 = defineRule({
     const courses = priorCourses(ctx).filter((c) => c.modality === 'TMS' || c.modality === 'ketamine');
     const done = courses.filter((c) => !c.active);
     const inadequate = done.find((c) => c.outcome === 'partial response' || c.outcome === 'nonresponse');
-    if (inadequate) return met(inadequate.evidence, `Inadequate response (${inadequate.outcome}) to a prior ${inadequate.modality} course ended ${isoDate(inadequate.end)}.`);
+    if (inadequate)
+      return met(inadequate.evidence, `Inadequate response (${inadequate.outcome}) to a prior ${inadequate.modality} course ended ${isoDate(inadequate.end)}.`);
     const active = courses.find((c) => c.active);
-    if (active) return unknown([`the outcome at the end of the ${active.modality} course in progress`], active.evidence, `A ${active.modality} course is in progress: judged at its end.`, { inProgress: true });
+    if (active)
+      return unknown(
+        [`the outcome at the end of the ${active.modality} course in progress`],
+        active.evidence,
+        `A ${active.modality} course is in progress: judged at its end.`,
+        { inProgress: true },
+      );
     const undecided = done.find((c) => c.outcome === 'no outcome score');
-    if (undecided) return unknown([`a PHQ-9 or MADRS within 14 days after the ${undecided.modality} course ended on ${isoDate(undecided.end)}`], undecided.evidence);
-    if (done.length) return notMet(`The prior ${done.map((c) => c.modality).join(' and ')} course ended in ${done.map((c) => c.outcome).join(' and ')}.`, undefined, [], done.flatMap((c) => c.evidence));
+    if (undecided)
+      return unknown([`a PHQ-9 or MADRS within 14 days after the ${undecided.modality} course ended on ${isoDate(undecided.end)}`], undecided.evidence);
+    if (done.length)
+      return notMet(
+        `The prior ${done.map((c) => c.modality).join(' and ')} course ended in ${done.map((c) => c.outcome).join(' and ')}.`,
+        undefined,
+        [],
+        done.flatMap((c) => c.evidence),
+      );
     const r = ctx.index.record;
     const gap = unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations });
     return gap ?? notMet('No completed TMS or ketamine course is recorded.', undefined, ['a completed TMS or ketamine course with its outcome']);
@@ -332,7 +384,7 @@ export const EL8 = defineRule({
   kind: 'eligibility',
   infoFor: ['esketamine'],
   source: SOURCES.spravatoRems,
-  evaluate: () => unknown(['confirmation of a REMS-certified healthcare setting and the patient\'s REMS enrolment']),
+  evaluate: () => unknown(["confirmation of a REMS-certified healthcare setting and the patient's REMS enrolment"]),
 });
 
 export const ELIGIBILITY_RULES = [EL1, EL2, EL3, EL4, EL5, EL6, EL7, EL8];

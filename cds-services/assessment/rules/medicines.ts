@@ -81,7 +81,11 @@ export const RC3 = defineRule({
     const found = index.currentMedications(VS.cnsDepressantIngredients);
     const groups = CNS_GROUPS.map(([label, url]) => ({ label, url, uses: found.filter((m) => m.concepts.has(url)) })).filter((g) => g.uses.length);
     const named = groups.map((g) => `${g.label} (${ingredientNames(index, g.uses, g.url)})`).join('; ');
-    return currentMedicationOutcome(index, found, `CNS depressant: ${named || ingredientNames(index, found, VS.cnsDepressantIngredients)}. Sedation and respiratory depression risk: monitor closely.`);
+    return currentMedicationOutcome(
+      index,
+      found,
+      `CNS depressant: ${named || ingredientNames(index, found, VS.cnsDepressantIngredients)}. Sedation and respiratory depression risk: monitor closely.`,
+    );
   },
 });
 
@@ -133,7 +137,9 @@ export const RC22 = defineRule({
     const lamotrigine = index.currentMedications(VS.lamotrigineIngredient);
     const lines = [
       ...(benzodiazepines.length
-        ? [`${ingredientNames(index, benzodiazepines, VS.benzodiazepineIngredients)} may reduce the antidepressant response: consider, with the prescriber, holding or lowering the dose on treatment days`]
+        ? [
+            `${ingredientNames(index, benzodiazepines, VS.benzodiazepineIngredients)} may reduce the antidepressant response: consider, with the prescriber, holding or lowering the dose on treatment days`,
+          ]
         : []),
       ...(lamotrigine.length ? ["lamotrigine may attenuate ketamine's effects"] : []),
     ];

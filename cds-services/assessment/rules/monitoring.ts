@@ -33,7 +33,11 @@ export const MO1 = defineRule({
     const mgPerKg = thresholds.dosing.ketamineMgPerKg.value;
     if (!w) return unknownBecause({ observations: index.record.observations }) ?? unknown([`a body weight within ${days} days`]);
     // No dose from an implausible weight (issue 20: 80,000 kg once suggested 40,000 mg).
-    if (w.implausible) return settledBy(unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${capitalise(w.implausible)}.`, { implausible: true }), 'order-weight');
+    if (w.implausible)
+      return settledBy(
+        unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${capitalise(w.implausible)}.`, { implausible: true }),
+        'order-weight',
+      );
     const doseMg = ketamineDoseMg(w.kg, mgPerKg);
     return met([w.ref], `${mgPerKg} mg/kg x ${w.kg.toFixed(1)} kg = ${doseMg} mg IV over ${thresholds.dosing.ketamineInfusionMinutes.value} minutes.`, {
       weightKg: Math.round(w.kg * 10) / 10,
@@ -51,7 +55,10 @@ export const MO2 = defineRule({
   infoFor: ['iv-ketamine', 'ketamine-tms-combination'],
   source: SOURCES.ketamineConsensus,
   evaluate: ({ thresholds }) =>
-    met([], `BP and HR every ${thresholds.vitals.monitoringIntervalMinutes.value} minutes; continuous SpO2, keep above ${thresholds.vitals.spo2MinimumPercent.value} %.`),
+    met(
+      [],
+      `BP and HR every ${thresholds.vitals.monitoringIntervalMinutes.value} minutes; continuous SpO2, keep above ${thresholds.vitals.spo2MinimumPercent.value} %.`,
+    ),
 });
 
 /** MO-3 Esketamine: BP before and about 40 minutes after the dose; observe at least 2 hours; no driving until the next day. Source: Spravato label; REMS. */
@@ -142,10 +149,17 @@ export const MO7 = defineRule({
     const active = activeCourses(ctx);
     if (active.length) {
       const lines = active.map((c) => courseLine(c, ctx.now));
-      return met(active.flatMap((c) => c.evidence), `${lines.join('; ')}.`, { active: true, line: lines[0], modalities: active.map((c) => c.modality) });
+      return met(
+        active.flatMap((c) => c.evidence),
+        `${lines.join('; ')}.`,
+        { active: true, line: lines[0], modalities: active.map((c) => c.modality) },
+      );
     }
     const r = ctx.index.record;
-    return unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations }) ?? notMet('No TMS, ketamine or esketamine course is in progress.');
+    return (
+      unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations }) ??
+      notMet('No TMS, ketamine or esketamine course is in progress.')
+    );
   },
 });
 
@@ -166,10 +180,21 @@ export const MO8 = defineRule({
   evaluate: (ctx) => {
     const done = priorCourses(ctx).filter((c) => !c.active);
     if (!done.length) return notMet('No completed TMS, ketamine or esketamine course.');
-    const words = done.map((c) => `${ended(c)}: ${c.outcome}${c.baseline && c.outcomeScore ? ` (${c.baseline.instrument} ${c.baseline.value} -> ${c.outcomeScore.value})` : ''}`);
+    const words = done.map(
+      (c) => `${ended(c)}: ${c.outcome}${c.baseline && c.outcomeScore ? ` (${c.baseline.instrument} ${c.baseline.value} -> ${c.outcomeScore.value})` : ''}`,
+    );
     const undecided = done.filter((c) => c.outcome === 'no outcome score');
-    if (undecided.length === done.length) return unknown(undecided.map((c) => `a PHQ-9 or MADRS within 14 days after the ${c.modality} course ended on ${isoDate(c.end)}`), done.flatMap((c) => c.evidence), `${words.join('; ')}.`);
-    return met(done.flatMap((c) => c.evidence), `${words.join('; ')}.`, { outcomes: done.map((c) => ({ modality: c.modality, end: isoDate(c.end), outcome: c.outcome })) });
+    if (undecided.length === done.length)
+      return unknown(
+        undecided.map((c) => `a PHQ-9 or MADRS within 14 days after the ${c.modality} course ended on ${isoDate(c.end)}`),
+        done.flatMap((c) => c.evidence),
+        `${words.join('; ')}.`,
+      );
+    return met(
+      done.flatMap((c) => c.evidence),
+      `${words.join('; ')}.`,
+      { outcomes: done.map((c) => ({ modality: c.modality, end: isoDate(c.end), outcome: c.outcome })) },
+    );
   },
 });
 
@@ -189,12 +214,22 @@ export const MO9 = defineRule({
     const active = activeCourses(ctx);
     if (!active.length) return notMet();
     const checkpoint = active.find(
-      (c) => (c.modality === 'esketamine' && (c.sessions >= ctx.thresholds.courses.esketaminePlannedSessions.value || daysBetween(c.start, ctx.now) >= 7 * ctx.thresholds.dosing.esketamineInductionWeeks.value)) || (c.modality === 'ketamine' && c.sessions >= ctx.thresholds.courses.ketaminePlannedSessions.value),
+      (c) =>
+        (c.modality === 'esketamine' &&
+          (c.sessions >= ctx.thresholds.courses.esketaminePlannedSessions.value ||
+            daysBetween(c.start, ctx.now) >= 7 * ctx.thresholds.dosing.esketamineInductionWeeks.value)) ||
+        (c.modality === 'ketamine' && c.sessions >= ctx.thresholds.courses.ketaminePlannedSessions.value),
     );
-    const prompt = checkpoint ? ` ${checkpoint.modality === 'esketamine' ? 'End of esketamine induction' : 'Ketamine session ' + checkpoint.sessions}: evaluate benefit and decide on maintenance.` : '';
-    return met(active.flatMap((c) => c.evidence), `${/^[aeiou]/i.test(active[0]!.modality) ? 'An' : 'A'} ${active.map((c) => c.modality).join(' and ')} course is in progress: no new course is suggested.${prompt}`, {
-      checkpoint: !!checkpoint,
-    });
+    const prompt = checkpoint
+      ? ` ${checkpoint.modality === 'esketamine' ? 'End of esketamine induction' : 'Ketamine session ' + checkpoint.sessions}: evaluate benefit and decide on maintenance.`
+      : '';
+    return met(
+      active.flatMap((c) => c.evidence),
+      `${/^[aeiou]/i.test(active[0]!.modality) ? 'An' : 'A'} ${active.map((c) => c.modality).join(' and ')} course is in progress: no new course is suggested.${prompt}`,
+      {
+        checkpoint: !!checkpoint,
+      },
+    );
   },
 });
 
@@ -231,7 +266,6 @@ export const MO10 = defineRule({
     return notMet();
   },
 });
-
 
 /**
  * EL-11 Treatment-resistance stage: the Maudsley Staging Method (revision-2 section 5; information only)
@@ -274,7 +308,10 @@ export const EL11 = defineRule({
     const band = (x: number) => (x <= 6 ? 'mild' : x <= 10 ? 'moderate' : 'severe');
     const bandText = band(min) === band(max) ? band(min) : `${band(min)} to ${band(max)}`;
     const total = min === max ? `${min}` : `${min}-${max}`;
-    const gaps = [...(months === undefined ? ['episode duration not recorded'] : []), ...(severity[0] !== severity[1] ? ['baseline severity not recorded'] : [])];
+    const gaps = [
+      ...(months === undefined ? ['episode duration not recorded'] : []),
+      ...(severity[0] !== severity[1] ? ['baseline severity not recorded'] : []),
+    ];
     return met(
       [],
       `MSM ${total}, ${bandText}${gaps.length ? `; ${gaps.join('; ')}` : ''} (duration ${duration[0] === duration[1] ? duration[0] : '1-3'}, severity ${severity[0] === severity[1] ? severity[0] : '1-5'}, antidepressants ${antidepressants}, augmentation ${augmentation}, ECT ${ect}).`,

@@ -58,13 +58,20 @@ function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: 
       unreadable.push({ date: o.date, ref: o.ref, words: `hCG on ${isoDate(o.date)} could not be read (${why})` });
       continue;
     }
-    out.push({ meaning: positive ? 'pregnant' : 'not-pregnant', date: o.date, ref: o.ref, words: `${positive ? 'positive' : 'negative'} hCG on ${isoDate(o.date)}` });
+    out.push({
+      meaning: positive ? 'pregnant' : 'not-pregnant',
+      date: o.date,
+      ref: o.ref,
+      words: `${positive ? 'positive' : 'negative'} hCG on ${isoDate(o.date)}`,
+    });
   }
   for (const o of index.observations(VS.pregnancyStatusObservation)) {
     if (!inWindow(o.date)) continue;
     const v = o.coded;
-    if (t.inConcept(v, VS.pregnancyStatusPregnant)) out.push({ meaning: 'pregnant', date: o.date, ref: o.ref, words: `pregnancy status "pregnant" on ${isoDate(o.date)}` });
-    else if (t.inConcept(v, VS.pregnancyStatusNotPregnant)) out.push({ meaning: 'not-pregnant', date: o.date, ref: o.ref, words: `pregnancy status "not pregnant" on ${isoDate(o.date)}` });
+    if (t.inConcept(v, VS.pregnancyStatusPregnant))
+      out.push({ meaning: 'pregnant', date: o.date, ref: o.ref, words: `pregnancy status "pregnant" on ${isoDate(o.date)}` });
+    else if (t.inConcept(v, VS.pregnancyStatusNotPregnant))
+      out.push({ meaning: 'not-pregnant', date: o.date, ref: o.ref, words: `pregnancy status "not pregnant" on ${isoDate(o.date)}` });
   }
   for (const c of index.conditions(VS.pregnancyConditions)) {
     const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
@@ -74,7 +81,14 @@ function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: 
     // the later of the two dates it carries. With none it is current: it is not allowed to lapse.
     const recorded = parseFhirDate(c.resource.recordedDate);
     const date = (recorded && (!c.date || recorded > c.date) ? recorded : c.date) ?? index.now;
-    if (inWindow(date)) out.push({ meaning: 'pregnant', date, ref: c.ref, words: `pregnancy recorded ${c.date || recorded ? `on ${isoDate(date)}` : '(undated)'}`, activeCondition: true });
+    if (inWindow(date))
+      out.push({
+        meaning: 'pregnant',
+        date,
+        ref: c.ref,
+        words: `pregnancy recorded ${c.date || recorded ? `on ${isoDate(date)}` : '(undated)'}`,
+        activeCondition: true,
+      });
   }
   for (const c of index.conditions(VS.pregnancyOutcome)) {
     if (inWindow(c.date)) out.push({ meaning: 'ended', date: c.date, ref: c.ref, words: `pregnancy outcome on ${isoDate(c.date)}` });
@@ -96,7 +110,10 @@ function notOfChildbearingPotential(ctx: RuleContext): { why: string; evidence: 
     const pp = thresholds.pregnancyPotential;
     if (age !== undefined && (age < pp.minimumAge.value || age > pp.maximumAge.value)) return { why: `age ${age}`, evidence: [] };
   }
-  const settling = [...index.conditions(VS.notChildbearingPotential), ...(thresholds.safety.tubalLigationSettles.value ? index.conditions(VS.tubalLigation) : [])];
+  const settling = [
+    ...index.conditions(VS.notChildbearingPotential),
+    ...(thresholds.safety.tubalLigationSettles.value ? index.conditions(VS.tubalLigation) : []),
+  ];
   if (settling.length) return { why: 'hysterectomy, bilateral oophorectomy or menopause recorded', evidence: refs(settling) };
   return undefined;
 }
@@ -135,7 +152,11 @@ export const CI4 = defineRule({
       const pregnancy = events[active]!;
       const negative = events.slice(0, active).find((e) => e.meaning === 'not-pregnant')!;
       return settledBy(
-        unknown(['whether the patient is pregnant now (the problem list and the test disagree)'], [pregnancy.ref, negative.ref], `Record conflicts: pregnancy active, ${negative.words}: confirm.`),
+        unknown(
+          ['whether the patient is pregnant now (the problem list and the test disagree)'],
+          [pregnancy.ref, negative.ref],
+          `Record conflicts: pregnancy active, ${negative.words}: confirm.`,
+        ),
         'order-pregnancy-test',
       );
     }
@@ -188,7 +209,12 @@ export const RC18 = defineRule({
       );
     }
     const delivery = index.conditions(VS.deliveryOrPostpartum).filter((c) => recent(c.date));
-    if (delivery.length) return unknown(['whether the patient is breastfeeding'], refs(delivery), 'A delivery or postpartum depression in the last year: ask about breastfeeding.');
+    if (delivery.length)
+      return unknown(
+        ['whether the patient is breastfeeding'],
+        refs(delivery),
+        'A delivery or postpartum depression in the last year: ask about breastfeeding.',
+      );
     return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
   },
 });

@@ -71,7 +71,11 @@ function readCourses({ index, thresholds: th }: RuleContext): Course[] {
   }
   const scores = [VS.phq9Total, VS.madrsTotal].map((url) => ({
     instrument: url === VS.phq9Total ? ('PHQ-9' as const) : ('MADRS' as const),
-    list: index.observations(url).filter((o) => o.date && o.value !== undefined).map((o) => ({ ref: o.ref, date: o.date!, value: o.value! })).sort((a, b) => a.date.getTime() - b.date.getTime()),
+    list: index
+      .observations(url)
+      .filter((o) => o.date && o.value !== undefined)
+      .map((o) => ({ ref: o.ref, date: o.date!, value: o.value! }))
+      .sort((a, b) => a.date.getTime() - b.date.getTime()),
   }));
   const c = th.courses;
   const courses: Course[] = [];
@@ -91,7 +95,9 @@ function readCourses({ index, thresholds: th }: RuleContext): Course[] {
       const active = sinceLast <= s.activeDays && !(run.length >= s.planned && sinceLast >= c.outcomeWindowDays.value);
       const course: Course = { modality, start, end, sessions: run.length, planned: s.planned, active, evidence: run.map((x) => x.ref) };
       for (const { instrument, list: sc } of scores) {
-        const baseline = [...sc].reverse().find((o) => o.date.getTime() <= start.getTime() + 86_400_000 && daysBetween(o.date, start) <= c.baselineWindowDays.value);
+        const baseline = [...sc]
+          .reverse()
+          .find((o) => o.date.getTime() <= start.getTime() + 86_400_000 && daysBetween(o.date, start) <= c.baselineWindowDays.value);
         if (!baseline) continue;
         course.baseline = { instrument, value: baseline.value, ref: baseline.ref };
         const after = sc.filter((o) => o.date.getTime() > baseline.date.getTime());

@@ -64,7 +64,10 @@ export const RC2 = defineRule({
     if (current.length) {
       const names = [...new Set(current.map(conditionName))].slice(0, 2).join('; ');
       return settledBy(
-        met(refs(current), `Substance use recorded (${names}): assess misuse risk before starting, with a prescription-monitoring review and a urine drug screen.`),
+        met(
+          refs(current),
+          `Substance use recorded (${names}): assess misuse risk before starting, with a prescription-monitoring review and a urine drug screen.`,
+        ),
         'order-pdmp-review',
         'order-urine-drug-screen',
       );

@@ -33,10 +33,12 @@ function cssrsTriggers(index: RecordIndex, days: number): RiskEvent[] {
     out.push({ ref: o.ref, date: o.date!, words: `C-SSRS ideation type ${type} on ${isoDate(o.date)}`, cssrs: true });
   }
   for (const o of index.observations(VS.cssrsScreenerHighRiskItems)) {
-    if (recent(o) && t.inConcept(o.coded, VS.yesAnswers)) out.push({ ref: o.ref, date: o.date!, words: `C-SSRS screener "yes" on ${isoDate(o.date)}`, cssrs: true });
+    if (recent(o) && t.inConcept(o.coded, VS.yesAnswers))
+      out.push({ ref: o.ref, date: o.date!, words: `C-SSRS screener "yes" on ${isoDate(o.date)}`, cssrs: true });
   }
   for (const o of index.observations(VS.cssrsRiskLevel)) {
-    if (recent(o) && t.inConcept(o.coded, VS.suicideRiskLevelHigh)) out.push({ ref: o.ref, date: o.date!, words: `high C-SSRS risk level on ${isoDate(o.date)}`, cssrs: true });
+    if (recent(o) && t.inConcept(o.coded, VS.suicideRiskLevelHigh))
+      out.push({ ref: o.ref, date: o.date!, words: `high C-SSRS risk level on ${isoDate(o.date)}`, cssrs: true });
   }
   return out;
 }
@@ -91,10 +93,16 @@ export const CI1 = defineRule({
     const triggers: RiskEvent[] = [...cssrsTriggers(index, s.cssrsLookbackDays.value)];
     for (const c of index.conditions(VS.suicideAttempt)) {
       const date = attemptDate(index, c);
-      if (date && withinDays(date, index.now, s.attemptRecentDays.value)) triggers.push({ ref: c.ref, date, words: `suicide attempt on ${isoDate(date)}`, cssrs: false });
+      if (date && withinDays(date, index.now, s.attemptRecentDays.value))
+        triggers.push({ ref: c.ref, date, words: `suicide attempt on ${isoDate(date)}`, cssrs: false });
     }
     for (const c of activeWithin(index, VS.suicidalIntentOrPlan, s.siCodeLookbackDays.value)) {
-      triggers.push({ ref: c.ref, date: c.date ?? index.now, words: `suicidal intent or plan recorded ${c.date ? `on ${isoDate(c.date)}` : 'undated'}`, cssrs: false });
+      triggers.push({
+        ref: c.ref,
+        date: c.date ?? index.now,
+        words: `suicidal intent or plan recorded ${c.date ? `on ${isoDate(c.date)}` : 'undated'}`,
+        cssrs: false,
+      });
     }
     if (triggers.length) {
       triggers.sort(newestFirst);
@@ -102,13 +110,19 @@ export const CI1 = defineRule({
       const evaluation = evaluationsAfter(index, newest.date)[0];
       const data = { trigger: newest.words, byCssrs: triggers.some((x) => x.cssrs) };
       if (evaluation && evaluation.high !== true) {
-        return notMet(`Suicide risk evaluated on ${isoDate(evaluation.date)} after ${newest.words}.`, { ...data, evaluated: isoDate(evaluation.date) }, [], [evaluation.ref, ...refs(triggers)]);
+        return notMet(
+          `Suicide risk evaluated on ${isoDate(evaluation.date)} after ${newest.words}.`,
+          { ...data, evaluated: isoDate(evaluation.date) },
+          [],
+          [evaluation.ref, ...refs(triggers)],
+        );
       }
       const outcome = met(refs(triggers), `Same-day suicide risk evaluation needed (${newest.words}).`, data);
       return settledBy(outcome, 'order-suicide-risk-evaluation', ...(data.byCssrs ? [] : (['order-cssrs'] as const)));
     }
     const gap = unknownBecause({ conditions: index.record.conditions, observations: index.record.observations });
-    if (gap) return settledBy(unknown(gap.missing, [], 'Suicide risk could not be checked: the C-SSRS results or the diagnoses could not be read.'), 'order-cssrs');
+    if (gap)
+      return settledBy(unknown(gap.missing, [], 'Suicide risk could not be checked: the C-SSRS results or the diagnoses could not be read.'), 'order-cssrs');
     return notMet('No C-SSRS high risk, recent attempt or suicidal intent or plan is recorded.');
   },
 });
@@ -126,7 +140,8 @@ function ungradedIdeation(index: RecordIndex, days: number, item9Days: number): 
   for (const o of index.observations(VS.phq9Item9)) {
     if (!o.date || !withinDays(o.date, index.now, item9Days)) continue;
     const score = t.ordinal(o.coded, VS.phq9Item9Answers) ?? o.value;
-    if (score !== undefined && score >= 1 && !gradedAfter(o.date)) out.push({ ref: o.ref, date: o.date, words: `PHQ-9 item 9 scored ${score} on ${isoDate(o.date)}` });
+    if (score !== undefined && score >= 1 && !gradedAfter(o.date))
+      out.push({ ref: o.ref, date: o.date, words: `PHQ-9 item 9 scored ${score} on ${isoDate(o.date)}` });
   }
   return out;
 }
@@ -152,7 +167,10 @@ export const RC17 = defineRule({
     const found = ungradedIdeation(index, s.siCodeLookbackDays.value, s.phq9Item9LookbackDays.value);
     if (found.length) {
       const first = found[0]!;
-      return settledBy(met(refs(found), `${first.words[0]!.toUpperCase()}${first.words.slice(1)} has not been graded: complete a C-SSRS today.`), 'order-cssrs');
+      return settledBy(
+        met(refs(found), `${first.words[0]!.toUpperCase()}${first.words.slice(1)} has not been graded: complete a C-SSRS today.`),
+        'order-cssrs',
+      );
     }
     const gap = unknownBecause({ observations: index.record.observations });
     if (gap) return gap;

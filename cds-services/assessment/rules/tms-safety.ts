@@ -60,13 +60,19 @@ export const CI9 = defineRule({
     const intractable = index.activeConditions(VS.seizureIntractable);
     const epilepsy = [...index.activeConditions(VS.seizureDisorder), ...intractable];
     const notEpileptic = (c: { resource: fhir4.Condition }) => index.knowledge.terminology.inConcept(c.resource.code, VS.seizureNotEpileptic);
-    const seizures = [...index.conditions(VS.seizureEvent), ...index.conditions(VS.convulsions)].filter((c) => !notEpileptic(c) && c.date && withinDays(c.date, index.now, days));
+    const seizures = [...index.conditions(VS.seizureEvent), ...index.conditions(VS.convulsions)].filter(
+      (c) => !notEpileptic(c) && c.date && withinDays(c.date, index.now, days),
+    );
     if (intractable.length) return met(refs(intractable), 'Epilepsy not controlled by medication is recorded.');
     if (epilepsy.length && seizures.length) return met(refs([...epilepsy, ...seizures]), `Epilepsy with a seizure on ${isoDate(seizures[0]!.date)}.`);
     const gap = unknownBecause({ conditions: index.record.conditions });
     if (gap) return gap;
     if (seizures.length) {
-      return unknown(['a neurology review of the seizure'], refs(seizures), `A seizure on ${isoDate(seizures[0]!.date)} with no epilepsy diagnosis: neurology review before TMS.`);
+      return unknown(
+        ['a neurology review of the seizure'],
+        refs(seizures),
+        `A seizure on ${isoDate(seizures[0]!.date)} with no epilepsy diagnosis: neurology review before TMS.`,
+      );
     }
     return notMet('No seizure in the last year and no uncontrolled epilepsy is recorded.');
   },
@@ -139,7 +145,10 @@ export const CI10 = defineRule({
     const r = index.record;
     const found = [
       ...refs(index.conditions(VS.tmsHeadImplant)),
-      ...index.procedures(VS.tmsHeadImplant).filter((p) => p.status === 'completed').map((p) => `Procedure/${p.id}`),
+      ...index
+        .procedures(VS.tmsHeadImplant)
+        .filter((p) => p.status === 'completed')
+        .map((p) => `Procedure/${p.id}`),
       ...index.devices(VS.tmsHeadImplant).map((d) => `Device/${d.id}`),
     ];
     if (found.length) return met(found, 'An implant in or near the head is recorded.');
@@ -151,8 +160,18 @@ export const CI10 = defineRule({
       ...refs(index.conditions(VS.tmsImplantNeedsConfirmation)),
       ...index.devices(VS.tmsImplantSiteUncoded).map((d) => `Device/${d.id}`),
     ];
-    if (uncoded.length) return unknown(["the implant's site (within 30 cm of the coil or not)"], [...new Set(uncoded)], 'An implant is recorded without its site: confirm it is not in or near the head.');
-    if (screen?.result === 'needs-review') return unknown(['a clinician review of the TMS safety screen'], [screen.ref], `The TMS safety screen of ${isoDate(screen.date)} has an item answered "yes": review before TMS.`);
+    if (uncoded.length)
+      return unknown(
+        ["the implant's site (within 30 cm of the coil or not)"],
+        [...new Set(uncoded)],
+        'An implant is recorded without its site: confirm it is not in or near the head.',
+      );
+    if (screen?.result === 'needs-review')
+      return unknown(
+        ['a clinician review of the TMS safety screen'],
+        [screen.ref],
+        `The TMS safety screen of ${isoDate(screen.date)} has an item answered "yes": review before TMS.`,
+      );
     const gap = unknownBecause({ conditions: r.conditions, procedures: r.procedures, devices: r.devices, observations: r.observations });
     if (gap) return settledBy(gap, 'order-tms-safety-screen');
     if (screen) return notMet(`TMS safety screen on ${isoDate(screen.date)}: no implant or other contraindication.`, undefined, [], [screen.ref]);
