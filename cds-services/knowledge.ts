@@ -27,6 +27,7 @@ export const ORDER_TEMPLATE_NAMES = [
   'order-tms-safety-screen',
   'order-pdmp-review',
   'order-urine-drug-screen',
+  'order-ect-referral',
 ] as const;
 export type OrderTemplateName = (typeof ORDER_TEMPLATE_NAMES)[number];
 

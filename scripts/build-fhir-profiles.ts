@@ -274,6 +274,8 @@ const defs: Def[] = [
     title: 'Catatonia',
     purpose: 'EL-12 (revision 2): ECT is named as the alternative.',
     source: 'revision-2.md EL-12 and Appendix B (catatonia); SNOMED concepts not traced to codes.json (Appendix C)',
+    // EL-12: a catatonia text term is a reason to confirm (a problem written only as text).
+    textMatch: ['catatonia', 'catatonic'],
     codes: [
       extra(ICD, 'F06.1', 'Catatonic disorder due to known physiological condition', 'verified', REV2),
       ...['21900002', '22407005', '17782008', '73471000', '231442003'].map((c) =>

@@ -16,6 +16,7 @@ import { PREGNANCY_RULES } from './rules/pregnancy.js';
 import { SUBSTANCE_USE_RULES } from './rules/substance-use.js';
 import { SUICIDE_RISK_RULES } from './rules/suicide-risk.js';
 import { TMS_SAFETY_RULES } from './rules/tms-safety.js';
+import { ECT_RULES } from './rules/ect.js';
 import { assessTrials, type Trial } from './attempts.js';
 import { diagnoses } from './diagnoses.js';
 import { parseFhirDate, withinDays } from './fhir-read.js';
@@ -36,6 +37,12 @@ export const RULES: readonly Rule[] = [
   ...CAUTION_RULES,
   ...MONITORING_RULES,
 ];
+
+/**
+ * Rules that read other rules' findings and the verdicts (EL-12 ECT as the alternative): run after
+ * the verdicts, which they never change (they are information).
+ */
+export const LATE_RULES: readonly Rule[] = [...ECT_RULES];
 
 /**
  * One verdict per treatment (revision-2 1.3): contraindicated (an absolute rule found), deferred
@@ -170,10 +177,14 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
   const ctx: RuleContext = { index, now, thresholds: knowledge.thresholds, trials: () => (trials ??= assessTrials(index)) };
   const all = RULES.map((r) => runRule(r, ctx));
   const byRule = new Map(all.map((f) => [f.rule, f]));
+  const modalities = Object.fromEntries(MODALITIES.map((m) => [m, verdictFor(m, all)])) as Record<Modality, ModalityVerdict>;
+  for (const rule of LATE_RULES) {
+    const f = runRule(rule, { ...ctx, assessed: { byRule, verdicts: modalities } });
+    all.push(f);
+    byRule.set(f.rule, f);
+  }
   const criteria = all.filter((f) => f.kind === 'eligibility');
   const findings = all.filter((f) => f.kind !== 'eligibility');
-
-  const modalities = Object.fromEntries(MODALITIES.map((m) => [m, verdictFor(m, all)])) as Record<Modality, ModalityVerdict>;
 
   const el2 = byRule.get('EL-2')!;
   const data = (el2.data ?? {}) as { adequateTrials?: number; failedTrials?: number; unknownTrials?: number };

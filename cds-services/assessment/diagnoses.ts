@@ -113,7 +113,7 @@ export function diagnoses(index: RecordIndex): DiagnosisFacts {
   return index.once('diagnoses', () => {
     const days = index.knowledge.thresholds.diagnoses.statuslessActiveDays.value;
     // Text-only problems name a concept by words (the ValueSet's text-match list); coded ones by code.
-    const text = textOnlyConditions(index, [VS.depressionNeedsConfirmation, VS.bipolar, VS.maniaCurrentEpisode, VS.psychoticDisorders]);
+    const text = textOnlyConditions(index, [VS.depressionNeedsConfirmation, VS.bipolar, VS.maniaCurrentEpisode, VS.psychoticDisorders, VS.catatonia]);
     const g = (url: string) => group(index, url, days, text.get(url) ?? []);
     return {
       mdd: g(VS.mddCurrentEpisode),

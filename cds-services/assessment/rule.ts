@@ -10,6 +10,19 @@ export interface RuleContext {
   now: Date;
   thresholds: Thresholds;
   trials: () => Trial[];
+  /**
+   * For the rules that read other rules' findings (EL-12, RC-15): every earlier finding and each
+   * treatment's verdict. Absent for the rules that run first; see LATE_RULES in assess.ts.
+   */
+  assessed?: AssessedSoFar;
+}
+
+/** The findings and verdicts a late rule reads (assess.ts runs the late rules after the verdicts). */
+export interface AssessedSoFar {
+  byRule: ReadonlyMap<string, Finding>;
+  verdicts: Readonly<
+    Record<Modality, { status: 'contraindicated' | 'deferred' | 'caution' | 'clear'; because: readonly string[]; notChecked: readonly string[] }>
+  >;
 }
 
 export interface Rule {

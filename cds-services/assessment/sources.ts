@@ -23,5 +23,9 @@ export const SOURCES = {
     label: 'Maudsley Staging Method (Fekadu et al., BMC Psychiatry 2018;18:100)',
     url: 'https://pubmed.ncbi.nlm.nih.gov/?term=Fekadu+Donocik+Cleare+Maudsley+staging+2018',
   },
+  ectGuidelines: {
+    label: 'APA practice guideline for MDD (2010); APA ECT task force report (2001)',
+    url: 'https://psychiatryonline.org/pb/assets/raw/sitewide/practice_guidelines/guidelines/mdd.pdf',
+  },
   cssrs: { label: 'Columbia Suicide Severity Rating Scale (LOINC 93245-9)', url: 'https://loinc.org/93245-9' },
 } as const satisfies Record<string, RuleSource>;

@@ -183,6 +183,8 @@ export interface Thresholds {
     | 'esketamineInductionWeeks'
     | 'esketamineInductionDoseMg'
   >;
+  /** EL-12 ECT as the alternative: the pregnancy severity cut (local), the score window and when an ECT course is under way. */
+  ect: Settings<'pregnancySeverePhq9AtLeast' | 'pregnancySevereMadrsAtLeast' | 'scoreLookbackDays' | 'courseActiveDays'>;
   /** Order review, OR-2..OR-11 (revision-2 Appendix A, "Order review"). */
   orderReview: Settings<OrderReviewNumber> & {
     ketamineWeightBasis: Setting<'actual' | 'adjusted' | 'ideal' | 'capped'>;

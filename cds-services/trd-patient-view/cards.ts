@@ -9,6 +9,7 @@ import { SOURCES } from '../assessment/sources.js';
 import { byIndicator, evidenceText, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { setKetamineDose } from '../cards/orders.js';
+import { ectCard, ectReasons, ectReferralSuggestion } from '../cards/ect.js';
 import {
   PROBLEM_NAMES,
   clause,
@@ -86,6 +87,9 @@ function safetyCard(a: Assessment, ctx: PresentContext): Card | undefined {
     );
   }
   const suggestions = ordersForMissing(ci1).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
+  // EL-12 item 5: ECT is named among the options after the evaluation, with its referral, on this card.
+  const ect = ectReasons(a);
+  if (ect) suggestions.push(ectReferralSuggestion(a, ctx, ect));
   return makeCard(
     {
       summary: `${clause(ci1.note!)} (CI-1)`,
@@ -341,7 +345,7 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering; EL-2 is the TRD card's own line.
   const gaps = a.criteria.filter((f) => f.missing.length && !['EL-2', 'EL-3', 'EL-8'].includes(f.rule) && f.status !== 'met');
   const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
-  const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted)].filter((c): c is Card => !!c);
+  const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
   // Over budget, the residual gaps join the card of what to settle before starting.
   const separate = leading.length + (settle.length ? 1 : 0) + (gaps.length ? 1 : 0) <= PATIENT_VIEW_MAX_CARDS;
   const tail = separate ? [beforeStartingCard(settle, ctx), missingDataCard(gaps, ctx, ordered)] : [beforeStartingCard([...settle, ...gaps], ctx)];

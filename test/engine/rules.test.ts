@@ -357,6 +357,7 @@ describe('evidence and derived values', () => {
       ...Array.from({ length: 22 }, (_, i) => `RC-${i + 1}`),
       ...Array.from({ length: 10 }, (_, i) => `MO-${i + 1}`),
       'EL-11',
+      'EL-12',
     ];
     expect(ids.sort()).toEqual(expected.sort());
   });
