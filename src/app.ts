@@ -184,6 +184,8 @@ export function createApp(deps: AppDeps): express.Express {
         context: request.context,
         fhirServer: request.fhirServer,
         accessToken: request.fhirAuthorization?.access_token,
+        ...(service.fetchRefinements ? { refinements: service.fetchRefinements(clock.now()) } : {}),
+        ...(service.followsMedicationReferences ? { followMedicationReferences: true } : {}),
       },
       {
         settings: { ...config.fhir, production: config.nodeEnv === 'production' },

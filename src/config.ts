@@ -60,6 +60,7 @@ export const EnvSchema = z.object({
   FHIR_MAX_RESPONSE_BYTES: byteSize.default(20 * 1024 ** 2),
   FHIR_MAX_DECODED_BYTES: byteSize.default(20 * 1024 ** 2),
   FHIR_MAX_CALL_BYTES: byteSize.default(32 * 1024 ** 2),
+  FHIR_MAX_MEDICATION_READS: positiveInt.default(50),
   THRESHOLDS_FILE: z.string().min(1).optional(),
   TRY_PAGE: booleanFlag.optional(),
   /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
@@ -110,6 +111,8 @@ export interface Config {
     maxResponseBytes: number;
     maxDecodedBytes: number;
     maxCallBytes: number;
+    /** Most separate Medications read per call to follow medicationReference (more stay unidentified). */
+    maxMedicationReads: number;
   };
   thresholdsFile?: string;
   /** Serve the try-it page (GET /try, synthetic data only): on outside production unless TRY_PAGE=false. */
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxResponseBytes: e.FHIR_MAX_RESPONSE_BYTES,
       maxDecodedBytes: e.FHIR_MAX_DECODED_BYTES,
       maxCallBytes: e.FHIR_MAX_CALL_BYTES,
+      maxMedicationReads: e.FHIR_MAX_MEDICATION_READS,
     },
     thresholdsFile: e.THRESHOLDS_FILE,
     tryPage: e.TRY_PAGE ?? e.NODE_ENV !== 'production',

@@ -1,6 +1,7 @@
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
 import type { RecordType } from './record.js';
+import type { Thresholds } from './thresholds.js';
 
 /** Observations the rules read: filtering by code keeps the payload to what is needed. */
 const OBSERVATION_CONCEPTS = [
@@ -55,6 +56,39 @@ export function trdPrefetch(terminology: Terminology): Record<string, string> {
     devices: search('Device'),
     allergies: search('AllergyIntolerance'),
     questionnaireResponses: search('QuestionnaireResponse'),
+  };
+}
+
+/** The medication searches, and the type each names its drug reference on (`<Type>:medication`). */
+const MEDICATION_KEYS = {
+  medicationStatements: 'MedicationStatement',
+  medicationRequests: 'MedicationRequest',
+  medicationDispenses: 'MedicationDispense',
+  medicationAdministrations: 'MedicationAdministration',
+} as const;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What the service adds to its own queries (never to the advertised templates, which stay CDS Hooks
+ * 2.0 templates): each medication search asks the server to include the Medications it references
+ * (`_include=<Type>:medication`, so a drug named by reference costs no extra round trip where the
+ * server supports it; one that refuses it with 400 is asked the plain query), and the Observation
+ * search asks only for the look-back the rules read (`date=ge<today - reading.observationSearchFloorDays>`),
+ * newest first. One object per UTC day, reused by every call of that day.
+ */
+export function trdFetchRefinements(thresholds: Thresholds): (now: Date) => Readonly<Record<string, string>> {
+  const floorDays = thresholds.reading.observationSearchFloorDays.value;
+  const includes = Object.fromEntries(Object.entries(MEDICATION_KEYS).map(([key, type]) => [key, `&_include=${type}:medication`]));
+  let floor = '';
+  let refinements: Readonly<Record<string, string>> = {};
+  return (now) => {
+    const day = new Date(now.getTime() - floorDays * DAY_MS).toISOString().slice(0, 10);
+    if (day !== floor) {
+      floor = day;
+      refinements = Object.freeze({ ...includes, observations: `&date=ge${day}` });
+    }
+    return refinements;
   };
 }
 

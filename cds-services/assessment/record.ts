@@ -1,4 +1,4 @@
-import type { GatheredData } from '../../src/fhir/gather.js';
+import { REFERENCED_MEDICATIONS_KEY, type GatheredData } from '../../src/fhir/gather.js';
 import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { memoByStringPair } from '../../src/memo.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
@@ -121,6 +121,12 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       }
       items?.push(resource);
     }
+  }
+  // Medications read from fhirServer because the record references them (DS-5 step 4).
+  const referenced = data[REFERENCED_MEDICATIONS_KEY];
+  if (referenced?.known) {
+    for (const m of referenced.resources)
+      if (m.resourceType === 'Medication' && !record.medications.has(ref(m))) record.medications.set(ref(m), m as fhir4.Medication);
   }
   record.otherPatient.types = [...otherTypes].sort();
   for (const [type, s] of supplied) {

@@ -85,7 +85,7 @@ export interface Thresholds {
     PlausibleRange
   >;
   /** revision-2 section 8 (DS-1, DS-2): how values are read. */
-  reading: Settings<'bpPairWindowMinutes'> & { phq9Questionnaires: Setting<string[]> };
+  reading: Settings<'bpPairWindowMinutes' | 'observationSearchFloorDays'> & { phq9Questionnaires: Setting<string[]> };
   /** revision-2 section 3 (EL-1, EL-10, RC-1). */
   diagnoses: Settings<'statuslessActiveDays' | 'patientViewScoreTriggerDays'> & { bipolarSuggestEsketamine: Setting<boolean> };
   /** revision-2 section 4 (EL-2.1 to EL-2.14). */

@@ -5,6 +5,7 @@
  * from `fhirServer` for this call (see `draftMedicationReads`). Medication.code first, then its
  * ingredients. Unresolved: the drug is named only by `medicationReference.display`, or not at all.
  */
+import { medicationReadOf } from '../../src/fhir/medication-references.js';
 import { resolveMedication } from '../assessment/medications.js';
 
 export interface DraftMedicationSources {
@@ -24,14 +25,8 @@ export interface ResolvedDraftMedication {
 }
 
 const isMedication = (r: unknown): r is fhir4.Medication => typeof r === 'object' && r !== null && (r as fhir4.Resource).resourceType === 'Medication';
-const trimSlash = (s: string) => s.replace(/\/+$/, '');
-
 /** `Medication/<id>` for a relative reference, or an absolute one under the FHIR base; else undefined. */
-export function relativeMedicationRef(reference: string, fhirServer?: string): string | undefined {
-  if (/^Medication\/[A-Za-z0-9\-.]{1,64}$/.test(reference)) return reference;
-  if (fhirServer && reference.startsWith(`${trimSlash(fhirServer)}/`)) return relativeMedicationRef(reference.slice(trimSlash(fhirServer).length + 1));
-  return undefined;
-}
+export const relativeMedicationRef = (reference: string, fhirServer?: string): string | undefined => medicationReadOf(reference, fhirServer);
 
 export function resolveDraftMedication(
   draft: fhir4.Resource & { medicationReference?: fhir4.Reference; contained?: fhir4.Resource[] },

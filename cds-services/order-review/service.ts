@@ -1,7 +1,7 @@
 import type { CdsServiceDefinition, HookCall } from '../../src/cds-hooks/service.js';
 import type { Assessment } from '../assessment/assess.js';
 import type { TrdKnowledge } from '../knowledge.js';
-import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
+import { REQUIRED_KEYS, trdFetchRefinements, trdPrefetch } from '../assessment/prefetch.js';
 import { assessCall, presentContext, respondWith } from '../service-kit.js';
 import { orderReviewCards, orderReviewExtension } from './cards.js';
 import { draftMedicationReads } from './medication-resolver.js';
@@ -39,6 +39,8 @@ export function orderReviewService<H extends 'order-select' | 'order-sign'>(
     ...entry,
     prefetch: trdPrefetch(knowledge.terminology),
     requiredData: REQUIRED_KEYS,
+    fetchRefinements: trdFetchRefinements(knowledge.thresholds),
+    followsMedicationReferences: true,
     contextReads: (context, fhirServer) =>
       Object.fromEntries(draftMedicationReads((context as OrderContext).draftOrders, fhirServer).map((read, i) => [`${DRAFT_MEDICATION_KEY}${i}`, read])),
     decide: (call) => {

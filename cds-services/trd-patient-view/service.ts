@@ -4,7 +4,7 @@ import type { CdsServiceDefinition } from '../../src/cds-hooks/service.js';
 import type { Assessment } from '../assessment/assess.js';
 import { patientViewCards } from './cards.js';
 import type { TrdKnowledge } from '../knowledge.js';
-import { REQUIRED_KEYS, trdPrefetch } from '../assessment/prefetch.js';
+import { REQUIRED_KEYS, trdFetchRefinements, trdPrefetch } from '../assessment/prefetch.js';
 import { assessCall, presentContext, respond } from '../service-kit.js';
 import { isHookInstance, type ExplanationStore } from '../../src/cds-hooks/explanations.js';
 import { explanationOf } from './explanation.js';
@@ -19,6 +19,8 @@ export function patientViewService(knowledge: TrdKnowledge, explanations?: Expla
       'When a chart opens: whether the patient meets TRD criteria (MDD, two failed adequate antidepressant trials, baseline PHQ-9/MADRS), which of IV ketamine, esketamine and TMS are contraindicated or need caution, missing data, and the next orders.',
     prefetch: trdPrefetch(knowledge.terminology),
     requiredData: REQUIRED_KEYS,
+    fetchRefinements: trdFetchRefinements(knowledge.thresholds),
+    followsMedicationReferences: true,
     decide: (call) => assessCall(call, knowledge),
     present: (a, call) => {
       // The TRD card links to the full assessment of this call instead of carrying its tables (CD-3, 900 px).

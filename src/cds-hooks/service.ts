@@ -36,6 +36,14 @@ export interface CdsServiceDefinition<H extends HookName = HookName, Decision = 
    * order references): fetched from fhirServer in parallel with the rest, never required.
    */
   contextReads?(context: HookContext<H>, fhirServer: string | undefined): Record<string, string>;
+  /**
+   * Query parameters this service adds, per prefetch key, when it fetches that key itself (a date floor,
+   * an `_include`): not advertised in discovery, since CDS Hooks 2.0 templates have no date arithmetic.
+   * Called once per call with the call's clock; should return a cached object (no per-call work).
+   */
+  fetchRefinements?(now: Date): Readonly<Record<string, string>>;
+  /** Read the separate Medications that medication resources reference, when fhirServer holds them (DS-5). */
+  readonly followsMedicationReferences?: boolean;
   /** The response extension that describes the call; the engine lists snoozed cards in it. */
   readonly extensionKey?: string;
   decide(call: HookCall<H>): Decision;

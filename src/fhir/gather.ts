@@ -5,6 +5,7 @@ import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink, queriedType, searchsetProblem } from './bundle.js';
 import { DEFAULT_READER_LIMITS, FhirRequestError, type FhirReader, type ReaderLimits } from './client.js';
 import { keepContextPatient, patientAliases } from './patient-compartment.js';
+import { medicationReadsNeeded } from './medication-references.js';
 import { absoluteUnderBase, isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
 
 export type DataSource = 'prefetch' | 'fhir' | 'none';
@@ -35,7 +36,13 @@ export interface GatherSettings {
   maxResponseBytes?: number;
   maxDecodedBytes?: number;
   maxCallBytes?: number;
+  /** Most separate Medications one call reads to follow `medicationReference`s (FHIR_MAX_MEDICATION_READS). */
+  maxMedicationReads?: number;
 }
+
+/** The key under which Medications read to follow the record's `medicationReference`s are gathered. */
+export const REFERENCED_MEDICATIONS_KEY = 'referencedMedications';
+const DEFAULT_MAX_MEDICATION_READS = 50;
 
 export interface GatherInput {
   templates: Readonly<Record<string, string>>;
@@ -45,6 +52,25 @@ export interface GatherInput {
   context: Record<string, unknown>;
   fhirServer?: string;
   accessToken?: string;
+  /**
+   * Why the call's fhirAuthorization cannot be used (no token, a token type other than Bearer), when
+   * it cannot: a fetch the call needs is then refused with a 400 naming the field; with complete
+   * prefetch nothing is fetched and it does not matter.
+   */
+  authorizationProblem?: { field: string; message: string };
+  /**
+   * Query parameters added per key when this service fetches the key itself (`&date=ge2024-11-29`,
+   * `&_include=...`): not part of the advertised template (CDS Hooks 2.0 templates have no date
+   * arithmetic). A server that refuses them (HTTP 400) is asked the plain template.
+   */
+  refinements?: Readonly<Record<string, string>>;
+  /**
+   * Read from fhirServer, once each and in parallel, the Medications that medication resources name by
+   * `medicationReference` (relative `Medication/<id>`, or absolute under the base) and that the gathered
+   * data does not hold; gathered under REFERENCED_MEDICATIONS_KEY. A Medication that cannot be read
+   * stays absent, so its drug is unidentified, never "no drug".
+   */
+  followMedicationReferences?: boolean;
 }
 
 export interface GatherResult {
@@ -168,8 +194,9 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
 
   const fetched: GatherResult['fetched'] = [];
   const fhirStarted = performance.now();
+  const server = input.fhirServer;
+  const allowed = !!server && isAllowedFhirServer(server, settings.serverAllowlist, settings.production);
   if (toFetch.length > 0) {
-    const server = input.fhirServer;
     if (!server) {
       for (const [key, plan] of toFetch) data[key] = { known: false, reason: `${plan.reason} and no fhirServer was given`, source: 'none' };
       const missing = input.required.filter((k) => data[k] && !data[k]!.known);
@@ -179,57 +206,161 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
           missing.map((k) => ({ field: `prefetch.${k}`, message: `no usable prefetch and no fhirServer to fetch ${input.templates[k]}` })),
         );
       }
-    } else if (!isAllowedFhirServer(server, settings.serverAllowlist, settings.production)) {
+    } else if (!allowed) {
       deps.onRefusedServer?.(server);
       throw new PreconditionFailed('fhirServer is not allowed', [
         { field: 'fhirServer', message: 'this service does not fetch from that FHIR server (not in FHIR_SERVER_ALLOWLIST); send the data as prefetch' },
       ]);
-    } else {
-      const reader = deps.readerFor(server, input.accessToken, readerLimits(settings));
-      // The call's budget is a plain timer, held until every fetch settles (AbortSignal.timeout's timer
-      // can be collected early); each read adds its own per-query deadline.
-      const budgetController = new AbortController();
-      const budget = budgetController.signal;
-      // Every read of the call (a dozen keys, their pages and Medication reads) listens on this one signal.
-      setMaxListeners(0, budget);
-      const budgetTimer = setTimeout(() => budgetController.abort(new FhirRequestError('timeout')), settings.callBudgetMs);
-      try {
-        let contextPatientNotFound = false;
-        await Promise.all(
-          toFetch.map(async ([key, plan]) => {
-            const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
-            try {
-              if (!plan.pending && url === undefined) {
-                data[key] = { known: false, reason: 'the hook context lacks a value this query needs', source: 'none' };
-                return;
-              }
-              const first = plan.pending ?? (await reader.read(url!, budget));
-              const resources = await readAllPages(reader, first, server, settings.maxPages, budget, input.templates[key]);
-              data[key] = { known: true, resources, source: 'fhir' };
-              fetched.push({ key, outcome: 'ok' });
-            } catch (err) {
-              const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
-              if (kind === 'not-found' && READS_CONTEXT_PATIENT.test(input.templates[key] ?? '')) contextPatientNotFound = true;
-              const detail = err instanceof FhirRequestError && err.detail ? ` (${err.detail})` : '';
-              data[key] = { known: false, reason: `${failureReason(kind, settings)}${detail}`, source: 'fhir' };
-              fetched.push({ key, outcome: kind });
-            }
-          }),
-        );
-        // The server does not know the patient in context: what its searches returned (usually nothing) says
-        // nothing about this patient, so "none found" would be a false all-clear.
-        if (contextPatientNotFound) {
-          for (const [key] of toFetch) {
-            if (data[key]?.known) data[key] = { known: false, reason: 'the patient in context was not found on the FHIR server', source: 'fhir' };
-          }
-        }
-      } finally {
-        clearTimeout(budgetTimer);
-      }
+    } else if (input.authorizationProblem) {
+      // The data must be fetched and the token cannot be sent: say which member, never the token.
+      throw new InvalidRequest('fhirAuthorization cannot be used to fetch the data this call lacks', [input.authorizationProblem]);
     }
   }
-  const fhirMs = toFetch.length ? performance.now() - fhirStarted : 0;
+  // Medications the prefetched data references are read while the keys are fetched, not after them.
+  const medicationsWanted =
+    allowed && !input.authorizationProblem && input.followMedicationReferences === true
+      ? new MedicationReads(server!, settings.maxMedicationReads ?? DEFAULT_MAX_MEDICATION_READS, data)
+      : undefined;
+  if (allowed && (toFetch.length > 0 || medicationsWanted?.needed())) {
+    const reader = deps.readerFor(server!, input.accessToken, readerLimits(settings));
+    // The call's budget is a plain timer, held until every fetch settles (AbortSignal.timeout's timer
+    // can be collected early); each read adds its own per-query deadline.
+    const budgetController = new AbortController();
+    const budget = budgetController.signal;
+    // Every read of the call (a dozen keys, their pages and Medication reads) listens on this one signal.
+    setMaxListeners(0, budget);
+    const budgetTimer = setTimeout(() => budgetController.abort(new FhirRequestError('timeout')), settings.callBudgetMs);
+    try {
+      medicationsWanted?.start(reader, budget);
+      let contextPatientNotFound = false;
+      await Promise.all(
+        toFetch.map(async ([key, plan]) => {
+          const url = plan.pending ? undefined : renderPrefetchTemplate(input.templates[key]!, input.context);
+          try {
+            if (!plan.pending && url === undefined) {
+              data[key] = { known: false, reason: 'the hook context lacks a value this query needs', source: 'none' };
+              return;
+            }
+            const refinement = plan.pending ? undefined : input.refinements?.[key];
+            const first = plan.pending ?? (await readRefined(reader, url!, refinement, budget));
+            const resources = await readAllPages(reader, first, server!, settings.maxPages, budget, input.templates[key]);
+            data[key] = { known: true, resources, source: 'fhir' };
+            fetched.push({ key, outcome: 'ok' });
+            medicationsWanted?.follow(resources, reader, budget);
+          } catch (err) {
+            const kind = err instanceof FhirRequestError ? err.kind : 'unreachable';
+            if (kind === 'not-found' && READS_CONTEXT_PATIENT.test(input.templates[key] ?? '')) contextPatientNotFound = true;
+            const detail = err instanceof FhirRequestError && err.detail ? ` (${err.detail})` : '';
+            data[key] = { known: false, reason: `${failureReason(kind, settings)}${detail}`, source: 'fhir' };
+            fetched.push({ key, outcome: kind });
+          }
+        }),
+      );
+      // The server does not know the patient in context: what its searches returned (usually nothing) says
+      // nothing about this patient, so "none found" would be a false all-clear.
+      if (contextPatientNotFound) {
+        for (const [key] of toFetch) {
+          if (data[key]?.known) data[key] = { known: false, reason: 'the patient in context was not found on the FHIR server', source: 'fhir' };
+        }
+      }
+      if (medicationsWanted?.started) {
+        const { medications, outcome } = await medicationsWanted.settle();
+        data[REFERENCED_MEDICATIONS_KEY] = { known: true, resources: medications, source: 'fhir' };
+        fetched.push({ key: REFERENCED_MEDICATIONS_KEY, outcome });
+      }
+    } finally {
+      clearTimeout(budgetTimer);
+    }
+  }
+  const fhirMs = toFetch.length || medicationsWanted?.started ? performance.now() - fhirStarted : 0;
   return { data, timings: { prefetchMs, fhirMs }, fetched, otherPatient: keepOnlyContextPatient(data, input) };
+}
+
+/** The first read of a key: with this service's refinement, and without it if the server refuses it (HTTP 400). */
+async function readRefined(reader: FhirReader, url: string, refinement: string | undefined, signal: AbortSignal): Promise<fhir4.Resource> {
+  if (!refinement) return reader.read(url, signal);
+  try {
+    return await reader.read(`${url}${refinement}`, signal);
+  } catch (err) {
+    if (err instanceof FhirRequestError && err.httpStatus === 400) return reader.read(url, signal);
+    throw err;
+  }
+}
+
+/**
+ * The separate Medications one call reads (DS-5 step 4): each `Medication/<id>` at most once, at most
+ * `max` of them, all in parallel under the call's budget. A read that fails leaves that Medication out
+ * (its drug is then unidentified: unknown, never "no drug"); past the cap the rest are left out alike.
+ */
+class MedicationReads {
+  private readonly held = new Set<string>();
+  private readonly reads = new Map<string, Promise<fhir4.Medication | undefined>>();
+  private readonly failures: string[] = [];
+  private capped = false;
+  private initial: string[] = [];
+
+  constructor(
+    private readonly server: string,
+    private readonly max: number,
+    prefetched: Record<string, KeyData>,
+  ) {
+    const all: fhir4.Resource[][] = [];
+    for (const d of Object.values(prefetched)) if (d.known && d.resources.length) all.push(d.resources as fhir4.Resource[]);
+    for (const resources of all) this.hold(resources);
+    for (const resources of all) this.initial.push(...medicationReadsNeeded(resources, server, this.held));
+  }
+
+  get started(): boolean {
+    return this.reads.size > 0 || this.capped;
+  }
+
+  /** Whether the prefetched data alone needs reads. */
+  needed(): boolean {
+    return this.initial.length > 0;
+  }
+
+  start(reader: FhirReader, signal: AbortSignal): void {
+    this.request(this.initial, reader, signal);
+    this.initial = [];
+  }
+
+  /** Reads what a fetched key's resources reference and no gathered Medication answers. */
+  follow(resources: readonly fhir4.Resource[], reader: FhirReader, signal: AbortSignal): void {
+    this.hold(resources);
+    this.request(medicationReadsNeeded(resources, this.server, this.held), reader, signal);
+  }
+
+  private hold(resources: readonly fhir4.Resource[]): void {
+    for (const r of resources) if (r.resourceType === 'Medication' && typeof r.id === 'string') this.held.add(`Medication/${r.id}`);
+  }
+
+  private request(reads: readonly string[], reader: FhirReader, signal: AbortSignal): void {
+    for (const read of reads) {
+      if (this.reads.has(read) || this.held.has(read)) continue;
+      if (this.reads.size >= this.max) {
+        this.capped = true;
+        continue;
+      }
+      this.reads.set(
+        read,
+        reader.read(read, signal).then(
+          // Only the Medication asked for: another resource or id in its place is not this drug.
+          (r) => (r.resourceType === 'Medication' && `Medication/${r.id}` === read ? (r as fhir4.Medication) : undefined),
+          (err: unknown) => {
+            this.failures.push(err instanceof FhirRequestError ? err.kind : 'unreachable');
+            return undefined;
+          },
+        ),
+      );
+    }
+  }
+
+  /** The Medications read, and one outcome for the log (`ok`, the first failure kind, or `capped`). */
+  async settle(): Promise<{ medications: fhir4.Resource[]; outcome: string }> {
+    const settled = await Promise.all(this.reads.values());
+    const medications = settled.filter((m): m is fhir4.Medication => m !== undefined && !this.held.has(`Medication/${m.id}`));
+    return { medications, outcome: this.failures[0] ?? (this.capped ? 'capped' : 'ok') };
+  }
 }
 
 /**

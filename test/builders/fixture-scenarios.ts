@@ -5,7 +5,7 @@
  */
 import type { Verdict } from '../../cds-services/assessment/assess.js';
 import type { Modality, Status } from '../../cds-services/assessment/findings.js';
-import { RX, SYS, allergy, device, icd, medAdministration, medDispense, medRequest, obs, patient } from './fhir.js';
+import { RX, SYS, allergy, device, icd, medAdministration, medDispense, medRequest, medStatement, obs, patient } from './fhir.js';
 import { candidate } from './scenarios.js';
 import { syntheticPatient } from './synthetic-patient.js';
 
@@ -16,6 +16,17 @@ export interface FixtureScenario {
 }
 
 const woman = () => patient({ gender: 'female', age: 32 });
+
+let medicationIds = 0;
+/** A separate Medication resource coded with an RxNorm concept. */
+function medication(rxcui: string, display: string): fhir4.Medication {
+  return { resourceType: 'Medication', id: `med-${++medicationIds}`, code: { coding: [{ system: SYS.rx, code: rxcui, display }] } };
+}
+/** The same medication resource naming its drug only by reference to `m` (no concept, no display). */
+function byReference<T extends { medicationCodeableConcept?: fhir4.CodeableConcept; medicationReference?: fhir4.Reference }>(use: T, m: fhir4.Medication): T {
+  const { medicationCodeableConcept: _concept, ...rest } = use;
+  return { ...rest, medicationReference: { reference: `Medication/${m.id}` } } as T;
+}
 
 export const FIXTURE_SCENARIOS: Record<string, FixtureScenario> = {
   'clean-trd-candidate': {
@@ -61,6 +72,22 @@ export const FIXTURE_SCENARIOS: Record<string, FixtureScenario> = {
         },
         [400, 397, 394].map((daysAgo) => medAdministration(RX.ketamineIngredient, { daysAgo, mg: 40 })),
       ),
+    expect: { rules: { 'EL-1': 'met', 'EL-2': 'met' } },
+  },
+  'trials-named-by-medication-reference': {
+    // Both trials name their drug only by medicationReference to a separate Medication (as Synthea and many
+    // EHRs write them): fetched from the FHIR server, the Medications must be read to identify the trials (DS-5).
+    build: () => {
+      const sertraline = medication(RX.sertraline50Tab, 'sertraline 50 MG Oral Tablet');
+      const escitalopram = medication(RX.escitalopramIngredient, 'escitalopram');
+      return candidate({
+        sertraline: [sertraline, byReference(medStatement(RX.sertraline50Tab, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 2 } }), sertraline)],
+        escitalopram: [
+          escitalopram,
+          byReference(medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }), escitalopram),
+        ],
+      });
+    },
     expect: { rules: { 'EL-1': 'met', 'EL-2': 'met' } },
   },
   'long-history-trd-candidate': {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPrefetchTemplate, renderPrefetchTemplate } from '../../src/cds-hooks/prefetch-template.js';
 import { PreconditionFailed } from '../../src/errors.js';
 import { createFhirReader } from '../../src/fhir/client.js';
-import { gatherData, type GatherInput } from '../../src/fhir/gather.js';
+import { gatherData, REFERENCED_MEDICATIONS_KEY, type GatherInput } from '../../src/fhir/gather.js';
 import { isAllowedFhirServer } from '../../src/fhir/server-allowlist.js';
 
 describe('SSRF guard: FHIR_SERVER_ALLOWLIST', () => {
@@ -83,6 +83,7 @@ const searchset = (resources: object[], next?: string) => ({
   ...(next ? { link: [{ relation: 'next', url: next }] } : {}),
 });
 
+const searchsetOf = (resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
 const templates = {
   patient: 'Patient/{{context.patientId}}',
   conditions: 'Condition?patient={{context.patientId}}',
@@ -228,5 +229,108 @@ describe('through the HTTP app', () => {
     expect(seen.every((s) => s.authorization === 'Bearer secret-token-123')).toBe(true);
     expect(logs.text).not.toContain('secret-token-123');
     expect(logs.records.find((r) => r['msg'] === 'request')!['fhirFetches']).toHaveLength(11);
+  });
+});
+
+describe('Medications named by medicationReference are read from the FHIR server (DS-5 step 4)', () => {
+  const medication = (id: string) => ({ resourceType: 'Medication', id, code: { text: id } });
+  const use = (id: string, reference: string) => ({
+    resourceType: 'MedicationRequest',
+    id,
+    subject: { reference: 'Patient/p1' },
+    medicationReference: { reference },
+  });
+  const medicationTemplates = { ...templates, medicationRequests: 'MedicationRequest?patient={{context.patientId}}' };
+  const medicationsOf = (data: Record<string, { known: boolean; resources?: readonly fhir4.Resource[] }>) =>
+    (data[REFERENCED_MEDICATIONS_KEY]?.resources ?? []).map((r) => r.id).sort();
+  const prefetched = { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null, observations: null };
+
+  it('reads each readable reference once: relative and absolute under the base; never contained, included, urn: or another server', async () => {
+    seen.length = 0;
+    handler = (_req, url) => {
+      if (url.pathname.endsWith('/MedicationRequest'))
+        return {
+          body: searchset([
+            use('r1', 'Medication/m1'),
+            use('r2', 'Medication/m1'),
+            use('r3', `${base}/Medication/m2`),
+            use('r4', 'https://elsewhere.example.org/fhir/Medication/m3'),
+            use('r5', '#contained'),
+            use('r6', 'urn:uuid:m4'),
+            use('r7', 'Medication/m5'),
+            medication('m5'),
+          ]),
+        };
+      const m = /\/Medication\/([^/]+)$/.exec(url.pathname);
+      return m ? { body: medication(m[1]!) } : { status: 404, body: {} };
+    };
+    const { data, fetched } = await gather({ templates: medicationTemplates, prefetch: prefetched, followMedicationReferences: true });
+    expect(seen.map((s) => s.url).sort()).toEqual(['/fhir/Medication/m1', '/fhir/Medication/m2', '/fhir/MedicationRequest?patient=p1']);
+    expect(medicationsOf(data)).toEqual(['m1', 'm2']);
+    expect(fetched).toContainEqual({ key: REFERENCED_MEDICATIONS_KEY, outcome: 'ok' });
+  });
+
+  it('reads what prefetched data references in parallel with the keys it fetches (no extra round trip)', async () => {
+    seen.length = 0;
+    handler = (_req, url) => (url.pathname.includes('/Medication/') ? { body: medication('m1'), delayMs: 150 } : { body: searchset([]), delayMs: 150 });
+    const started = Date.now();
+    const { data } = await gather({
+      templates: medicationTemplates,
+      prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null, medicationRequests: searchsetOf([use('r1', 'Medication/m1')]) },
+      followMedicationReferences: true,
+    });
+    expect(Date.now() - started).toBeLessThan(290);
+    expect(seen.map((s) => s.url).sort()).toEqual(['/fhir/Medication/m1', '/fhir/Observation?patient=p1']);
+    expect(medicationsOf(data)).toEqual(['m1']);
+  });
+
+  it('a Medication the server cannot give is left out (unidentified drug), the call goes on; past the cap the rest are not read', async () => {
+    handler = (_req, url) =>
+      url.pathname.endsWith('/MedicationRequest')
+        ? { body: searchset([use('r1', 'Medication/gone'), use('r2', 'Medication/m2'), use('r3', 'Medication/m3')]) }
+        : url.pathname.endsWith('/gone')
+          ? { status: 404, body: { resourceType: 'OperationOutcome', issue: [] } }
+          : { body: medication(url.pathname.split('/').pop()!) };
+    const missing = await gather({ templates: medicationTemplates, prefetch: prefetched, followMedicationReferences: true });
+    expect(missing.data['medicationRequests']).toMatchObject({ known: true });
+    expect(medicationsOf(missing.data)).toEqual(['m2', 'm3']);
+    expect(missing.fetched).toContainEqual({ key: REFERENCED_MEDICATIONS_KEY, outcome: 'not-found' });
+
+    seen.length = 0;
+    const capped = await gatherData(input({ templates: medicationTemplates, prefetch: prefetched, followMedicationReferences: true }), {
+      settings: { ...settings, maxMedicationReads: 1 },
+      readerFor: createFhirReader,
+    });
+    expect(seen.filter((s) => s.url.includes('/Medication/'))).toHaveLength(1);
+    expect(capped.fetched.find((f) => f.key === REFERENCED_MEDICATIONS_KEY)?.outcome).toMatch(/capped|not-found/);
+  });
+
+  it('nothing is read when the prefetch is complete and no fhirServer is given, or the server is not allowed', async () => {
+    seen.length = 0;
+    const complete = { ...prefetched, medicationRequests: searchsetOf([use('r1', 'Medication/m1')]) };
+    const without = await gather({ templates: medicationTemplates, fhirServer: undefined, prefetch: complete, followMedicationReferences: true });
+    expect(without.data['medicationRequests']).toMatchObject({ known: true });
+    expect(without.data[REFERENCED_MEDICATIONS_KEY]).toBeUndefined();
+    const refused = await gather({
+      templates: medicationTemplates,
+      fhirServer: 'https://ehr.example.org/fhir',
+      prefetch: complete,
+      followMedicationReferences: true,
+    });
+    expect(refused.data[REFERENCED_MEDICATIONS_KEY]).toBeUndefined();
+    expect(seen).toEqual([]);
+  });
+});
+
+describe("the service's own query refinements", () => {
+  it('adds them to the fetched query, and asks the plain query when the server refuses them (400)', async () => {
+    seen.length = 0;
+    handler = (_req, url) => (url.searchParams.has('date') ? { status: 400, body: { resourceType: 'OperationOutcome', issue: [] } } : { body: searchset([]) });
+    const { data } = await gather({
+      prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null },
+      refinements: { observations: '&date=ge2024-01-01' },
+    });
+    expect(data['observations']).toMatchObject({ known: true });
+    expect(seen.map((s) => s.url)).toEqual(['/fhir/Observation?patient=p1&date=ge2024-01-01', '/fhir/Observation?patient=p1']);
   });
 });

@@ -10,7 +10,8 @@ import { KEY_TYPES } from '../../cds-services/assessment/prefetch.js';
 import { FIXTURE_SCENARIOS, toTransactionBundle } from '../builders/fixture-scenarios.js';
 import { ketamineDraft } from '../builders/drafts.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
-import { buildTestApp } from '../helpers/app.js';
+import { buildTestApp, TEST_NOW } from '../helpers/app.js';
+import { loadThresholds } from '../../cds-services/assessment/thresholds.js';
 import { expectValidCards } from '../helpers/card-invariants.js';
 import { fhirBase, type RecordedRequest, type Session } from '../helpers/fhir-test-server.js';
 import { allFixtures, readFixture, type Fixture } from '../helpers/fixtures.js';
@@ -102,6 +103,7 @@ describe('synthetic patients in test/fixtures/', () => {
       'AllergyIntolerance',
       'Condition',
       'Device',
+      'Medication',
       'MedicationAdministration',
       'MedicationDispense',
       'MedicationRequest',
@@ -177,6 +179,16 @@ describe('per-key resolution against the FHIR server', () => {
     expect((await requestsOf(tag)).filter((r) => r.url.includes('_offset=')).length).toBeGreaterThan(3);
   });
 
+  it('asks observations only from the date floor (a long record does not page through decades), medications with their Medications', async () => {
+    const tag = randomUUID();
+    await call(clean, { session: { tag }, token: 'token' });
+    const floorDays = loadThresholds().reading.observationSearchFloorDays.value;
+    const floor = new Date(Date.parse(TEST_NOW) - floorDays * 86_400_000).toISOString().slice(0, 10);
+    const urls = (await requestsOf(tag)).map((r) => decodeURIComponent(r.url));
+    expect(urls.filter((u) => u.includes('/Observation?'))).toEqual([expect.stringContaining(`&_sort=-date&_count=200&date=ge${floor}`)]);
+    expect(urls.filter((u) => u.includes('/MedicationRequest?'))).toEqual([expect.stringContaining('_include=MedicationRequest:medication')]);
+  });
+
   it('a prefetched first page with a next link is completed from the server', async () => {
     const long = readFixture('long-history-trd-candidate');
     const firstPage = (await (await fetch(`${fhirBase(origin, { pageSize: 25 })}/Observation?patient=${long.patientId}`)).json()) as fhir4.Bundle;
@@ -210,6 +222,52 @@ describe('per-key resolution against the FHIR server', () => {
     const perCall = count.get(`Bearer ${a}`);
     expect(perCall).toBeGreaterThanOrEqual(KEYS.length);
     expect(Object.fromEntries(count)).toEqual({ [`Bearer ${a}`]: perCall, [`Bearer ${b}`]: perCall, undefined: perCall });
+  });
+});
+
+describe('drugs named by medicationReference to a separate Medication (revision-2 DS-5)', () => {
+  const byReference = readFixture('trials-named-by-medication-reference');
+  const medicationIds = byReference.resources.filter((r) => r.resourceType === 'Medication').map((r) => r.id);
+  /** Full prefetch whose statements name Medications the prefetch does not carry (no _include). */
+  const withoutMedications = () => {
+    const p = prefetchFor(byReference.resources);
+    const statements = p['medicationStatements'] as fhir4.Bundle;
+    return { ...p, medicationStatements: { ...statements, entry: statements.entry!.filter((e) => e.resource?.resourceType !== 'Medication') } };
+  };
+
+  it('fetched: each referenced Medication is read once, and the trials are identified', async () => {
+    const tag = randomUUID();
+    const { status, body } = await call(byReference, { session: { tag }, token: 'token' });
+    expect(status).toBe(200);
+    expect(rule(body, 'EL-2').status).toBe('met');
+    const reads = (await requestsOf(tag)).filter((r) => /\/Medication\//.test(r.url)).map((r) => r.url.replace(/^.*\/fhir\//, ''));
+    expect(reads.sort()).toEqual(medicationIds.map((id) => `Medication/${id}`).sort());
+    expect((await requestsOf(tag)).every((r) => r.authorization === 'Bearer token')).toBe(true);
+  });
+
+  it('prefetched without the Medications and a fhirServer: only the Medications are read', async () => {
+    const tag = randomUUID();
+    const { body } = await call(byReference, { prefetch: withoutMedications(), session: { tag }, token: 'token' });
+    expect(rule(body, 'EL-2').status).toBe('met');
+    expect((await requestsOf(tag)).map((r) => r.url.replace(/^.*\/fhir\//, '')).sort()).toEqual(medicationIds.map((id) => `Medication/${id}`).sort());
+  });
+
+  it('prefetched without the Medications and no fhirServer: the trials are unknown, never "no antidepressant"', async () => {
+    const { status, body } = await call(byReference, { prefetch: withoutMedications() });
+    expect(status).toBe(200);
+    expect(rule(body, 'EL-2').status).toBe('unknown');
+  });
+
+  it('a Medication the server cannot find leaves that trial unknown, not absent', async () => {
+    const prefetch = withoutMedications();
+    const statements = prefetch.medicationStatements.entry!.map((e) => e.resource as fhir4.MedicationStatement);
+    const gone = { ...statements[0]!, medicationReference: { reference: 'Medication/no-such-medication' } };
+    const { body } = await call(byReference, {
+      prefetch: { ...prefetch, medicationStatements: bundle([gone, ...statements.slice(1)]) },
+      session: {},
+      token: 'token',
+    });
+    expect(rule(body, 'EL-2').status).toBe('unknown');
   });
 });
 
