@@ -2,6 +2,7 @@ import type { CdsResponse } from '../src/cds-hooks/protocol.js';
 import type { HookCall } from '../src/cds-hooks/service.js';
 import { assess, assessmentExtension, type Assessment } from './assessment/assess.js';
 import type { PresentContext } from './cards/common.js';
+import { orderReasonOf } from './cards/suggested-orders.js';
 import type { TrdKnowledge } from './knowledge.js';
 import { KEY_TYPES } from './assessment/prefetch.js';
 import { buildRecord } from './assessment/record.js';
@@ -13,8 +14,9 @@ export function assessCall(call: HookCall, knowledge: TrdKnowledge): Assessment 
   return assess(buildRecord(call.data, KEY_TYPES), knowledge, call.clock.now());
 }
 
-export function presentContext(call: HookCall, knowledge: TrdKnowledge, now: Date): PresentContext {
-  return { patientId: call.context.patientId, newId: call.newId, now, knowledge };
+/** What presenting a call needs: the patient, ids, the clock, the knowledge, and why suggestions are ordered (SO). */
+export function presentContext(call: HookCall, knowledge: TrdKnowledge, a: Assessment): PresentContext {
+  return { patientId: call.context.patientId, newId: call.newId, now: a.now, knowledge, reason: orderReasonOf(a) };
 }
 
 /** Every 200 carries the whole assessment for machines, cards or not. */

@@ -54,7 +54,7 @@ export type SettlingOrder =
   | 'order-tms-safety-screen'
   | 'order-pdmp-review'
   | 'order-urine-drug-screen'
-  | 'pulse-oximetry';
+  | 'order-spo2';
 
 /** The outcome, saying which orders would settle what it lacks. */
 export const settledBy = (outcome: Outcome, ...orders: SettlingOrder[]): Outcome => (orders.length ? { ...outcome, settledBy: orders } : outcome);

@@ -190,6 +190,10 @@ export interface Thresholds {
     ketamineWeightBasis: Setting<'actual' | 'adjusted' | 'ideal' | 'capped'>;
     esketamineLabelJurisdiction: Setting<string>;
     trdOrderSetCanonicals: Setting<string[]>;
+    /** SO-1: the deployment's orderable ketamine injection coding, put before RxNorm 6130 on the suggestion. */
+    ketamineOrderableCoding: Setting<{ system: string; code: string; display?: string }[]>;
+    /** SO-2: the orderable 28 mg esketamine coding for day 1 at 65 or older outside the US. */
+    esketamineGeriatricDay1Coding: Setting<{ system: string; code: string; display?: string }[]>;
   };
 }
 

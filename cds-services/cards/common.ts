@@ -2,7 +2,7 @@ import type { Action } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
 import { MODALITY_NAMES, type Finding, type Modality, type SettlingOrder } from '../assessment/findings.js';
 import type { OrderTemplateName, TrdKnowledge } from '../knowledge.js';
-import { createAction } from './card.js';
+import { suggestedAction, type OrderReason } from './suggested-orders.js';
 
 export interface PresentContext {
   patientId: string;
@@ -11,6 +11,8 @@ export interface PresentContext {
   knowledge: TrdKnowledge;
   /** The explanation page of this call (absolute URL), when one is kept: the TRD card links to it instead of carrying its tables. */
   explainUrl?: string;
+  /** Why suggestions are ordered (the qualifying condition, or TRD): every suggested resource carries it (SO). */
+  reason?: OrderReason;
 }
 
 export function modalityList(modalities: readonly Modality[]): string {
@@ -21,8 +23,9 @@ export function modalityList(modalities: readonly Modality[]): string {
 
 export const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A suggested order from a template, with what every suggestion carries (SO: intent, authoredOn, reason, order set). */
 export function orderAction(ctx: PresentContext, template: OrderTemplateName, description: string, edit?: (r: fhir4.Resource) => void): Action {
-  return createAction(ctx.knowledge.orders.instantiate(template, ctx.patientId, ctx.newId, ctx.now.toISOString().slice(0, 10), edit), description);
+  return suggestedAction(ctx, template, description, edit);
 }
 
 const SETTLING_ORDER_LABELS: Record<SettlingOrder, string> = {
@@ -36,7 +39,7 @@ const SETTLING_ORDER_LABELS: Record<SettlingOrder, string> = {
   'order-tms-safety-screen': 'Complete a TMS safety screen',
   'order-pdmp-review': 'Review the prescription drug monitoring program',
   'order-urine-drug-screen': 'Order a urine drug screen',
-  'pulse-oximetry': 'Record SpO2 (pulse oximetry)',
+  'order-spo2': 'Record SpO2 (pulse oximetry)',
 };
 
 /** Orders that would settle a missing criterion: the ones its rule names. */

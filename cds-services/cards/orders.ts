@@ -44,11 +44,3 @@ export class OrderTemplates {
 export function isOwnSuggestion(resource: fhir4.Resource): boolean {
   return (resource.meta?.tag ?? []).some((t) => t?.system === ORDER_ORIGIN_TAG.system && t.code === ORDER_ORIGIN_TAG.code);
 }
-
-/** Sets the dose (mg) of a ketamine-infusion template draft: its doseQuantity and the {{dose}} in its text. */
-export function setKetamineDose(r: fhir4.MedicationRequest, mg: number): void {
-  const dosage = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
-  const dose = Array.isArray(dosage?.doseAndRate) ? dosage.doseAndRate[0]?.doseQuantity : undefined;
-  if (typeof dose === 'object' && dose !== null) dose.value = mg;
-  if (dosage && typeof dosage.text === 'string') dosage.text = dosage.text.replace('{{dose}}', String(mg));
-}

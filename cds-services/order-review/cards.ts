@@ -15,6 +15,7 @@ import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
 import { findingSentence, inSentence } from '../cards/problems.js';
+import { monitoringActions } from '../cards/suggested-orders.js';
 import { ROUTE_WORD } from './dosage.js';
 import type { OrderCheck } from './checks.js';
 import type { DraftReview, OrderReview } from './review.js';
@@ -140,6 +141,9 @@ function cautionCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
       indicator: f.indicator === 'info' ? 'info' : 'warning',
       source: f.source,
       detail: [f.note ? md`${f.note}` : undefined, findingsTable([f])],
+      // RC-2 carries its misuse assessment (SO-11): the orders that settle a caution ride on its card.
+      suggestions: ordersForMissing(f).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
+      selectionBehavior: 'any',
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
@@ -207,12 +211,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
         indicator: 'info',
         source: SOURCES.spravatoRems,
         detail: [md`${mo3.note}`, md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])],
-        suggestions: [
-          {
-            label: 'Order BP monitoring around each dose',
-            actions: [orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose')],
-          },
-        ],
+        suggestions: [{ label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) }],
         selectionBehavior: 'any',
       },
       ctx.newId,
@@ -226,11 +225,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
       source: mo2.source,
       detail: [md`${mo2.note}`, md`Resuscitation equipment immediately available.`, findingsTable([mo2])],
       suggestions: [
-        {
-          label: 'Order BP and HR every 15 minutes',
-          actions: [orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion')],
-        },
-        { label: 'Order continuous pulse oximetry', actions: [orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion')] },
+        { label: 'Order BP and HR every 15 minutes and continuous SpO2 for this infusion', actions: monitoringActions(ctx, 'ketamine', r.draft.ref) },
       ],
       selectionBehavior: 'any',
     },

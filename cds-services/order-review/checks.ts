@@ -575,7 +575,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const lacking: [boolean, string, SettlingOrder][] = [
     [!bpNow, 'BP', 'order-blood-pressure'],
     [!hr, 'HR', 'order-heart-rate'],
-    [!spo2, 'SpO2', 'pulse-oximetry'],
+    [!spo2, 'SpO2', 'order-spo2'],
   ];
   for (const [absent, name, order] of lacking) {
     if (!absent) continue;

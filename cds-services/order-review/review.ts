@@ -110,6 +110,17 @@ function treatmentActivity(index: RecordIndex, drug: 'ketamine' | 'esketamine'):
   return { lastSession, activeOrder, sessions };
 }
 
+/**
+ * OR-6 day 1: no esketamine session within ESK_NEW_COURSE_GAP_DAYS and no active esketamine order.
+ * The SO-2 suggestion starts with the day-1 dose only then.
+ */
+export function esketamineDay1(index: RecordIndex, knowledge: Knowledge, now: Date): boolean {
+  const activity = treatmentActivity(index, 'esketamine');
+  const gapDays = knowledge.thresholds.orderReview.esketamineNewCourseGapDays.value;
+  const recent = activity.lastSession !== undefined && (now.getTime() - activity.lastSession.getTime()) / DAY_MS <= gapDays;
+  return !activity.activeOrder && !recent;
+}
+
 /** Days since the first session of the current course (sessions with no gap longer than the new-course gap). */
 function courseDay(index: RecordIndex, knowledge: Knowledge, now: Date, drug: 'ketamine' | 'esketamine'): number | undefined {
   const modality = drug === 'esketamine' ? 'esketamine' : 'ketamine';

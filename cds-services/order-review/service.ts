@@ -61,6 +61,6 @@ export function orderReviewService<H extends 'order-select' | 'order-sign'>(
       return { assessment, review };
     },
     present: ({ assessment, review }, call) =>
-      respondWith(orderReviewCards(assessment, review, presentContext(call, knowledge, assessment.now)), assessment, { orders: orderReviewExtension(review) }),
+      respondWith(orderReviewCards(assessment, review, presentContext(call, knowledge, assessment)), assessment, { orders: orderReviewExtension(review) }),
   };
 }

@@ -8,8 +8,8 @@ import { MODALITIES, MODALITY_NAMES, type Finding, type Modality } from '../asse
 import { SOURCES } from '../assessment/sources.js';
 import { byIndicator, evidenceText, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, modalityList, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { setKetamineDose } from '../cards/orders.js';
 import { ectCard, ectReasons, ectReferralSuggestion } from '../cards/ect.js';
+import { esketamineCourseActions, ketamineCourseActions, tmsCourseActions, type EsketamineVariant } from '../cards/suggested-orders.js';
 import {
   PROBLEM_NAMES,
   clause,
@@ -23,8 +23,8 @@ import {
   type Problem,
 } from '../cards/problems.js';
 import { trdSummary } from './trd-summary.js';
-import { dosingWeight, protocolDoseMg } from '../order-review/checks.js';
-import { SHOWN_FINDINGS_EXTENSION, patientFindings, shownFindingsValue } from '../order-review/review.js';
+import { ageAtOrder, dosingWeight, protocolDoseMg } from '../order-review/checks.js';
+import { SHOWN_FINDINGS_EXTENSION, esketamineDay1, patientFindings, shownFindingsValue } from '../order-review/review.js';
 
 /** The card budget of patient-view (issue 17): at most this many cards. */
 export const PATIENT_VIEW_MAX_CARDS = 4;
@@ -155,19 +155,12 @@ function suggestable(a: Assessment, m: Exclude<Modality, 'ketamine-tms-combinati
 
 function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, 'uuid'>[] {
   const suggestions: Omit<Suggestion, 'uuid'>[] = [];
-  const measure = () => orderAction(ctx, 'phq9-each-session', 'PHQ-9 before each session');
+  const c = ctx.knowledge.thresholds.orderReview;
   if (suggestable(a, 'tms')) {
-    const screen = a.modalities.tms.notChecked.includes('CI-10')
-      ? [orderAction(ctx, 'order-tms-safety-screen', 'TMS safety screen before the first session')]
-      : [];
+    const screen = a.modalities.tms.notChecked.includes('CI-10');
     suggestions.push({
-      label: `Order a TMS course: 5 sessions a week for 6 weeks${screen.length ? ', with the safety screen' : ''}`,
-      actions: [
-        ...screen,
-        orderAction(ctx, 'tms-initial', 'TMS initial session with motor threshold (CPT 90867)'),
-        orderAction(ctx, 'tms-course', 'TMS sessions 5 a week for 6 weeks (CPT 90868)'),
-        measure(),
-      ],
+      label: `Order a TMS course: 5 sessions a week for 6 weeks, then a taper${screen ? ', with the safety screen' : ''}`,
+      actions: tmsCourseActions(ctx, screen),
     });
   }
   // The cautions shown with a suggestion ride on it, so the loop guard (OR-11) can tell repeats from news.
@@ -177,30 +170,29 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
     ];
   };
   // SO-1 dose: 0.5 mg/kg of the OR-3 dosing weight (MO-1 is retired by revision-2).
-  const weight = dosingWeight(a.index, ctx.knowledge.thresholds.orderReview);
+  const weight = dosingWeight(a.index, c);
   if (suggestable(a, 'iv-ketamine') && weight) {
-    const mg = protocolDoseMg(weight, ctx.knowledge.thresholds.orderReview);
+    const mg = protocolDoseMg(weight, c);
     suggestions.push({
-      label: `Order IV ketamine ${mg} mg (0.5 mg/kg) 3 times a week for 2 weeks`,
-      actions: [
-        orderAction(ctx, 'ketamine-infusion', `Ketamine ${mg} mg IV over 40 minutes`, (r) => {
-          setKetamineDose(r as fhir4.MedicationRequest, mg);
-          shown('iv-ketamine')(r);
-        }),
-        orderAction(ctx, 'vital-sign-monitoring', 'BP and heart rate every 15 minutes during the infusion'),
-        orderAction(ctx, 'pulse-oximetry', 'Continuous SpO2 during the infusion'),
-        measure(),
-      ],
+      label: `Order IV ketamine ${mg} mg (${c.ketamineTargetMgPerKg.value} mg/kg) ${c.ketamineSessionsPerWeek.value} times a week, ${c.ketamineInductionSessions.value} sessions`,
+      actions: ketamineCourseActions(ctx, { mg, weight, mark: shown('iv-ketamine') }),
     });
   }
   if (suggestable(a, 'esketamine')) {
+    // OR-12: after a documented suicide risk evaluation that did not find high risk, only the acute-SI variant (SO-2).
+    const evaluated = a.byRule.get('CI-1')?.data?.['evaluated'] !== undefined;
+    const age = ageAtOrder(a.index, a.now);
+    const variant: EsketamineVariant = evaluated
+      ? { kind: 'acute-si' }
+      : { kind: 'trd', day1: esketamineDay1(a.index, ctx.knowledge, a.now), ...(age.youngest !== undefined ? { age: age.youngest } : {}) };
     suggestions.push({
-      label: 'Order esketamine (SPRAVATO) 56 mg twice weekly for 4 weeks',
-      actions: [
-        orderAction(ctx, 'esketamine-induction', 'SPRAVATO 56 mg intranasal twice a week, weeks 1-4', shown('esketamine')),
-        orderAction(ctx, 'esketamine-bp-monitoring', 'BP before and about 40 minutes after each dose'),
-        measure(),
-      ],
+      label:
+        variant.kind === 'acute-si'
+          ? `Order esketamine (SPRAVATO) ${c.esketamineSiDoseMg.value} mg twice weekly for ${c.esketamineSiWeeks.value} weeks (acute suicidal ideation)`
+          : variant.day1
+            ? `Order esketamine (SPRAVATO): day 1 ${variant.age !== undefined && variant.age >= c.esketamineGeriatricAge.value && c.esketamineLabelJurisdiction.value !== 'US' ? c.esketamineGeriatricDay1DoseMg.value : c.esketamineDay1DoseMg.value} mg, then 56 mg twice weekly to week 4`
+            : `Order esketamine (SPRAVATO) 56 mg twice weekly for ${c.esketamineInductionWeeks.value} weeks`,
+      actions: esketamineCourseActions(ctx, variant, shown('esketamine')),
     });
   }
   return suggestions;

@@ -26,7 +26,7 @@ export function patientViewService(knowledge: TrdKnowledge, explanations?: Expla
       // The TRD card links to the full assessment of this call instead of carrying its tables (CD-3, 900 px).
       const explained = explanations?.enabled && call.baseUrl && isHookInstance(call.hookInstance);
       const ctx = {
-        ...presentContext(call, knowledge, a.now),
+        ...presentContext(call, knowledge, a),
         ...(explained ? { explainUrl: `${call.baseUrl}/explain/${call.hookInstance.toLowerCase()}` } : {}),
       };
       const cards = patientViewCards(a, ctx);

@@ -96,7 +96,13 @@ describe('monitoring, REMS and the combination', () => {
   it('IV ketamine gets the monitoring protocol with orders to create', async () => {
     const { cards } = await callHook('order-sign', candidate(), { drafts: [ketamineDraft(40)] });
     const card = cards.find((c) => c.summary.includes('MO-2'))!;
-    expect(card.suggestions!.flatMap((s) => s.actions.map((a) => a.type))).toEqual(['create', 'create']);
+    const monitoring = card.suggestions!.flatMap((s) => s.actions.map((a) => (a.type === 'delete' ? undefined : a.resource) as fhir4.ServiceRequest));
+    // SO-8: BP, HR and SpO2, each bounded to the infusion and the hour after it, based on the draft they monitor.
+    expect(monitoring.map((r) => r.code?.coding?.[0]?.code)).toEqual(['85354-9', '8867-4', '59408-5']);
+    for (const r of monitoring) {
+      expect(r.basedOn).toEqual([{ reference: 'MedicationRequest/draft-ketamine' }]);
+      expect(r.occurrenceTiming?.repeat?.boundsDuration).toMatchObject({ value: 100, code: 'min' });
+    }
   });
 
   it('ketamine and TMS drafted together get the combination protocol and the payer warning', async () => {
