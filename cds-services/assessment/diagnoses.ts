@@ -7,7 +7,7 @@
  * STATUSLESS_ACTIVE_DAYS or undated; a problem written only as text); inactive ones are left out.
  */
 import { VS } from './concepts.js';
-import { withinDays } from './fhir-read.js';
+import { statusCode, withinDays } from './fhir-read.js';
 import type { IndexedCondition, RecordIndex } from './record.js';
 
 export type ConditionState = 'active' | 'confirm';
@@ -49,7 +49,6 @@ const codeOf = (cc: fhir4.CodeableConcept | undefined): string | undefined => {
   const c = (Array.isArray(cc?.coding) ? cc!.coding : []).find((x) => typeof x?.code === 'string');
   return c?.code;
 };
-const statusCode = (cc: fhir4.CodeableConcept | undefined) => codeOf(cc)?.trim().toLowerCase();
 const UNCONFIRMED = new Set(['provisional', 'differential', 'unconfirmed']);
 
 function displayOf(c: fhir4.Condition): string {

@@ -82,8 +82,16 @@ export function ref(resource: fhir4.Resource): string {
   return `${resource.resourceType}/${resource.id ?? 'unidentified'}`;
 }
 
-function codeOf(cc: fhir4.CodeableConcept | undefined): string | undefined {
-  const coding = Array.isArray(cc?.coding) ? cc!.coding : [];
+/**
+ * The code of a status element (Condition and AllergyIntolerance `clinicalStatus` and
+ * `verificationStatus`), trimmed and lower-cased: from an R4 CodeableConcept, or from the bare code
+ * string that STU3-era exports still send under an R4 label (`"clinicalStatus": "active"`, as in
+ * SMART's 2019 Synthea R4 sample set), which revision-2 DS-6 reads "as the string says".
+ * Undefined when absent or unreadable (never a guess).
+ */
+export function statusCode(status: fhir4.CodeableConcept | string | undefined): string | undefined {
+  if (typeof status === 'string') return status.trim().toLowerCase() || undefined;
+  const coding = Array.isArray(status?.coding) ? status!.coding : [];
   const c = coding.find((x) => typeof x?.code === 'string')?.code;
   return c?.trim().toLowerCase();
 }
@@ -92,9 +100,9 @@ function codeOf(cc: fhir4.CodeableConcept | undefined): string | undefined {
 
 /** Not refuted or entered in error: the condition was really recorded. */
 export function conditionIsRecorded(c: fhir4.Condition): boolean {
-  const v = codeOf(c.verificationStatus);
+  const v = statusCode(c.verificationStatus);
   if (v === 'refuted' || v === 'entered-in-error') return false;
-  return codeOf(c.clinicalStatus) !== 'entered-in-error';
+  return statusCode(c.clinicalStatus) !== 'entered-in-error';
 }
 
 /**
@@ -103,7 +111,7 @@ export function conditionIsRecorded(c: fhir4.Condition): boolean {
  */
 export function conditionIsActive(c: fhir4.Condition, now: Date): boolean {
   if (!conditionIsRecorded(c)) return false;
-  const status = codeOf(c.clinicalStatus);
+  const status = statusCode(c.clinicalStatus);
   if (status !== undefined && !['active', 'recurrence', 'relapse'].includes(status)) return false;
   const abated = parseFhirDate(c.abatementDateTime) ?? parseFhirDate(c.abatementPeriod?.end ?? c.abatementPeriod?.start);
   if (abated && abated.getTime() <= now.getTime()) return false;
@@ -374,8 +382,8 @@ export function ageInYears(birthDate: unknown, now: Date): number | undefined {
 }
 
 export function allergyIsActive(a: fhir4.AllergyIntolerance): boolean {
-  const v = codeOf(a.verificationStatus);
+  const v = statusCode(a.verificationStatus);
   if (v === 'refuted' || v === 'entered-in-error') return false;
-  const c = codeOf(a.clinicalStatus);
+  const c = statusCode(a.clinicalStatus);
   return c === undefined || c === 'active';
 }
