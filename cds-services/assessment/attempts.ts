@@ -428,6 +428,19 @@ function judgeAttempts(index: RecordIndex): Trial[] {
   }
   for (const x of out) delete (x as Trial & { baselineRef?: string }).baselineRef;
 
+  // EL-2.3: an attempt prescribed for an anxiety or trauma disorder while depression is on record is undecided, never failed.
+  const toConfirm = new Set(inEpisode.filter((e) => e.indicationToConfirm).map((e) => e.ref));
+  for (const x of out) {
+    const own = x.evidence.filter((r) => inEpisode.some((e) => e.ref === r));
+    if (x.status !== 'failed' || !own.length || !own.every((r) => toConfirm.has(r))) continue;
+    Object.assign(x, {
+      status: 'outcome-unknown',
+      note: `prescribed for an anxiety or trauma disorder (${x.note ?? 'no outcome'})`,
+      missing: [`confirmation that ${x.ingredient} was prescribed for depression`],
+      short: `${x.ingredient} was prescribed for an anxiety or trauma disorder`,
+    });
+  }
+
   // Components with no start date could be an attempt of any length: undecided.
   for (const c of undated) {
     if (c.role !== 'antidepressant') continue;

@@ -112,6 +112,7 @@ export const VS = {
   tmsImplantSiteUncoded: valueSetUrl('tms-implant-site-uncoded'),
   respiratoryRisk: valueSetUrl('respiratory-risk'),
   cognitiveImpairment: valueSetUrl('cognitive-impairment'),
+  anxietyOcdTraumaDisorders: valueSetUrl('anxiety-ocd-trauma-disorders'),
   delirium: valueSetUrl('delirium'),
   hepaticFailure: valueSetUrl('hepatic-failure'),
   benzodiazepineIngredients: valueSetUrl('benzodiazepine-ingredients'),

@@ -6,7 +6,9 @@
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
+import { diagnoses } from './diagnoses.js';
 import { addDays, administrationsPerDay, durationInDays, massInMg, parseFhirDate, unitCount, volumeInMl } from './fhir-read.js';
+import { medicationIndication } from './reasons.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 
 export interface Exposure {
@@ -25,6 +27,11 @@ export interface Exposure {
   ended: boolean;
   /** Why it was stopped, when the record says (EL-2.11): not effective, or not tolerated. */
   stopReason?: 'ineffective' | 'intolerance';
+  /**
+   * Prescribed for an anxiety, obsessive-compulsive or trauma disorder while a depressive disorder
+   * is on record (EL-2.3): whether it was a depression trial must be confirmed, so it never fails.
+   */
+  indicationToConfirm?: boolean;
 }
 
 const INEFFECTIVE =
@@ -207,8 +214,19 @@ export function exposures(index: RecordIndex): Exposure[] {
     roles.set(rxcui, role);
     return role;
   };
+  // EL-2.3: a record prescribed only for something other than depression is not a depression trial.
+  const countOther = thresholds.attempts.countOtherIndications.value;
+  let depressionOnRecord: boolean | undefined;
+  const depressive = () => {
+    const dx = diagnoses(index);
+    return (depressionOnRecord ??= [dx.mdd, dx.ambiguous, dx.remission, dx.bipolarDepression, dx.postpartum, dx.trdCoded].some(
+      (g) => g.active.length + g.confirm.length > 0,
+    ));
+  };
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
+    const indication = countOther ? 'unstated' : medicationIndication(use.resource, index);
+    if (indication === 'other' || (indication === 'anxiety' && !depressive())) continue;
     const match = use.match;
     // Products flagged as not an antidepressant trial (lamotrigine, hypnotic doxepin, Zyban, 5-HTP...) never count.
     if (match?.kind === 'product' && match.product.flags?.length) continue;
@@ -230,6 +248,7 @@ export function exposures(index: RecordIndex): Exposure[] {
         unitsPerDay: unitsPerDayOf(use.resource),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
         stopReason: stopReasonOf(use.resource),
+        ...(indication === 'anxiety' ? { indicationToConfirm: true } : {}),
       });
     }
   }

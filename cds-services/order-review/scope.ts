@@ -16,8 +16,7 @@
  */
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Assessment } from '../assessment/assess.js';
-import { VS } from '../assessment/concepts.js';
-import type { RecordIndex } from '../assessment/record.js';
+import { reasonKinds } from '../assessment/reasons.js';
 import type { DraftDosage } from './dosage.js';
 import type { IdentifiedDraft } from './identify.js';
 
@@ -33,45 +32,6 @@ export interface Scope {
   deviceSafetyOnly?: boolean;
   /** The draft's reason is suicidal ideation (esketamine's acute-SI indication, OR-6). */
   acuteSuicidality?: boolean;
-}
-
-export type ReasonKind = 'depressive' | 'suicidality' | 'other' | 'unreadable';
-
-const DEPRESSIVE_SETS = [VS.mddCurrentEpisode, VS.treatmentResistantDepression, VS.depressionNeedsConfirmation, VS.mddInRemission, VS.bipolar];
-const DEPRESSIVE_WORDS = /\b(depress\w*|MDD|TRD)\b/i;
-
-function kindOfConcept(cc: fhir4.CodeableConcept | undefined, t: Terminology): ReasonKind {
-  if (!cc || typeof cc !== 'object') return 'unreadable';
-  if (DEPRESSIVE_SETS.some((url) => t.matchingCoding(cc, url))) return 'depressive';
-  if (t.matchingCoding(cc, VS.suicidalityAcute)) return 'suicidality';
-  const words = [cc.text, ...(Array.isArray(cc.coding) ? cc.coding.map((c) => c?.display) : [])].filter((w): w is string => typeof w === 'string');
-  if (words.some((w) => DEPRESSIVE_WORDS.test(w))) return 'depressive';
-  if (words.some((w) => /suicid/i.test(w))) return 'suicidality';
-  const coded = Array.isArray(cc.coding) && cc.coding.some((c) => typeof c?.code === 'string');
-  return coded || words.length ? 'other' : 'unreadable';
-}
-
-/** The kinds of the draft's reasons: `reasonCode`, and `reasonReference` to a Condition in the record or contained. */
-export function reasonKinds(
-  draft: fhir4.Resource & { reasonCode?: fhir4.CodeableConcept[]; reasonReference?: fhir4.Reference[]; contained?: fhir4.Resource[] },
-  index: RecordIndex,
-  t: Terminology,
-): ReasonKind[] {
-  const kinds: ReasonKind[] = [];
-  for (const cc of Array.isArray(draft.reasonCode) ? draft.reasonCode : []) kinds.push(kindOfConcept(cc, t));
-  for (const r of Array.isArray(draft.reasonReference) ? draft.reasonReference : []) {
-    const reference = r?.reference;
-    const condition =
-      typeof reference === 'string' && reference.startsWith('#')
-        ? (draft.contained ?? []).find((c) => c?.resourceType === 'Condition' && c.id === reference.slice(1))
-        : index.record.conditions.items.find(
-            (c) => typeof reference === 'string' && (reference === `Condition/${c.id}` || reference.endsWith(`/Condition/${c.id}`)),
-          );
-    const kind = condition ? kindOfConcept((condition as fhir4.Condition).code, t) : 'unreadable';
-    // A reference we cannot read may still say what it is in its display.
-    kinds.push(kind === 'unreadable' && r?.display ? kindOfConcept({ text: r.display }, t) : kind);
-  }
-  return kinds;
 }
 
 /** EL-1 met, or unknown with a depression code to confirm; 'unknown' when conditions could not be read. */
