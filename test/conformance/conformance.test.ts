@@ -1,80 +1,266 @@
 /**
  * Conformance on public data: each patient, as a clinician would judge it, in both modes (prefetch,
- * and fetched from the test FHIR server). Sources in SOURCES.md.
+ * and fetched from the test FHIR server). Sources, licences and what was trimmed: SOURCES.md.
+ *
+ * The files keep every resource as published. Synthea's transaction Bundles reference each other by
+ * `urn:uuid:`; a FHIR server that loads them (as SMART's sandbox did with its uploader) serves the
+ * same resources with literal `Type/id` references, so both modes here read them as served.
+ * Synthea records are old: each patient is judged at its own `now`, just after the newest entry.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../helpers/app.js';
+import { fixedClock } from '../../src/clock.js';
+import { buildTestApp, TEST_NOW } from '../helpers/app.js';
 import { startFhirTestServer, fhirBase, type FhirTestServer } from '../helpers/fhir-test-server.js';
 import { realServices } from '../helpers/knowledge.js';
 import { prefetchFor } from '../builders/prefetch.js';
 
+type Status = 'met' | 'not-met' | 'unknown';
+type Modality = 'iv-ketamine' | 'esketamine' | 'tms';
+
 interface Expected {
-  /** What a clinician reads in the record, in words. */
+  /** The patient file (without .json) this judgement reads. */
+  file: string;
+  /** The moment the chart is opened. */
+  now: string;
+  /** What a clinician reads in the record, in words: the reason for every expectation below. */
   judgement: string;
-  criteria: Record<string, 'met' | 'not-met' | 'unknown'>;
+  /** TRD as a whole (EL-1 and EL-2). */
+  trd?: Status;
+  /** Whether patient-view shows TRD cards at all (EL-10). */
+  chart?: boolean;
+  /** Rule -> status, for every rule the record says something about. */
+  rules?: Record<string, Status>;
+  /** Rule -> resources the finding must cite. */
   evidence?: Record<string, string[]>;
+  /** Treatments the record contraindicates, and treatments it does not. */
+  contraindicated?: Modality[];
+  notContraindicated?: Modality[];
+  /** Treatments the record gives a caution (or an unsettled absolute rule) for. */
+  caution?: Modality[];
 }
 
-/** The expected assessment of each public patient (rule -> status), as a clinician would judge it. */
+const ALL: Modality[] = ['iv-ketamine', 'esketamine', 'tms'];
+
+/** The expected assessment of each public patient, as a clinician would judge it. */
 const EXPECTED: Record<string, Expected> = {
   'us-core-phq9-valuestring': {
+    file: 'us-core-phq9-valuestring',
+    now: TEST_NOW,
     judgement:
       'A PHQ-9 total of 12 three days ago, recorded as the string "12" inside a 44249-1 panel: a baseline score exists (EL-4 met); no depression diagnosis or antidepressant is on record, so TRD is not met.',
-    criteria: { 'EL-4': 'met', 'EL-1': 'not-met' },
+    rules: { 'EL-4': 'met', 'EL-1': 'not-met' },
+    trd: 'not-met',
     evidence: { 'EL-4': ['Observation/PHQ9-item-example-44261-6'] },
+  },
+  'synthea-mdd-fluoxetine-normal-bp': {
+    file: 'synthea-mdd-fluoxetine-normal-bp',
+    now: '2020-09-14T12:00:00Z',
+    judgement:
+      'A 46-year-old man with major depressive disorder (SNOMED 370143000, active since 1993) on fluoxetine "25MG" once daily, an order from 1993 still marked active and never renewed: one antidepressant, so at most one failed attempt, and TRD is not met (two are needed). BP 113/73 nine days ago and weight 98 kg: no uncontrolled hypertension. Nothing in the record contraindicates any treatment.',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met', 'EL-7': 'met' },
+    notContraindicated: ALL,
+  },
+  'synthea-mdd-fluoxetine-opioid-abuse-alive': {
+    file: 'synthea-mdd-fluoxetine-opioid-abuse-atrial-fibrillation',
+    now: '2012-07-22T12:00:00Z',
+    judgement:
+      'A 75-year-old man with active major depressive disorder (since 1955) and one antidepressant ever (fluoxetine, an order from 1955 still marked active): TRD not met. Active opioid abuse (SNOMED 5602001, abuse, not dependence) is a substance use disorder: not the absolute (dependence-level) contraindication but a caution for ketamine and esketamine (RC-2). Atrial fibrillation is a cardiovascular caution (RC-19). No BP in the last 30 days (the last is from 2011), so uncontrolled hypertension cannot be excluded.',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-3': 'not-met', 'RC-2': 'met', 'RC-19': 'met', 'CI-6': 'unknown' },
+    evidence: { 'RC-2': ['Condition/f06e6482-b301-4449-962e-6cb59e97f7fe'] },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
+  },
+  'synthea-mdd-fluoxetine-opioid-abuse-after-death': {
+    file: 'synthea-mdd-fluoxetine-opioid-abuse-atrial-fibrillation',
+    now: '2012-08-07T12:00:00Z',
+    judgement:
+      'The same man a week after his recorded death (deceasedDateTime 2012-07-31): a deceased patient gets no TRD cards and no suggestions (DS-8, EL-10).',
+    chart: false,
+  },
+  'synthea-mdd-untreated-hypertension-opioid-abuse': {
+    file: 'synthea-mdd-untreated-hypertension-opioid-abuse',
+    now: '2005-05-01T12:00:00Z',
+    judgement:
+      'A 63-year-old man with active major depressive disorder (since 1960) and no antidepressant ever recorded: no trial, TRD not met. Active hypertension with every recorded BP high (last 167/119, five months ago) and none in the last 30 days: uncontrolled hypertension cannot be excluded without a BP (CI-6 unknown), and whether the hypertension is above goal (a caution) or controlled (information only) needs that same BP (RC-5 unknown). Active opioid abuse: a caution for ketamine and esketamine (RC-2).',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'unknown', 'RC-5': 'unknown', 'RC-2': 'met', 'CI-3': 'not-met' },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
+  },
+  'synthea-sertraline-for-ptsd-bp-171-107': {
+    file: 'synthea-sertraline-for-ptsd-bp-171-107',
+    now: '2019-07-26T12:00:00Z',
+    judgement:
+      'A 46-year-old man with no depressive disorder, on sertraline since 2015 prescribed for posttraumatic stress disorder (reasonReference): an antidepressant for another indication is not a depression trial, and nothing depressive is on record, so no TRD cards (EL-10) and TRD not met. Hypertension with BP 171/107 a week ago: one reading at or above 180/100 (diastolic) that is not crisis-level needs a repeat before uncontrolled hypertension is called (CI-6 unknown, a caution until settled); that reading is a problem for CI-6, not a second card under RC-5.',
+    trd: 'not-met',
+    chart: false,
+    rules: { 'EL-1': 'not-met', 'CI-6': 'unknown' },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-mdd-fluoxetine-bp-163-114': {
+    file: 'synthea-r4-2019-mdd-fluoxetine-bp-163-114',
+    now: '2019-01-05T12:00:00Z',
+    judgement:
+      'A 57-year-old man whose record (an older Synthea export published as R4) gives Condition.clinicalStatus as the bare string "active": major depressive disorder since 1980 is active (DS-6 reads STU3-style strings as they say). One antidepressant (fluoxetine): TRD not met. Hypertension on hydrochlorothiazide with BP 163/114 a week ago: diastolic at or above 100 in a single non-crisis reading, so uncontrolled hypertension needs a repeat BP (CI-6 unknown: a caution until settled, and the one card for that reading).',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'unknown' },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-mdd-fluoxetine-and-sertraline': {
+    file: 'synthea-r4-2019-mdd-fluoxetine-and-sertraline',
+    now: '2019-04-18T12:00:00Z',
+    judgement:
+      'A 56-year-old man with active major depressive disorder (bare-string status) on two antidepressants with no reason given: fluoxetine since 1982 and sertraline 100 mg added in 1993, both orders still marked active and never renewed. Two attempts whose outcome and current use the record cannot show: the honest answer is that TRD is unknown (two failures are possible, none is documented), never "no antidepressant trial". BP 111/87 a week ago: no uncontrolled hypertension.',
+    trd: 'unknown',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'unknown', 'CI-6': 'not-met' },
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-mdd-fluoxetine-normal-bp': {
+    file: 'synthea-r4-2019-mdd-fluoxetine-normal-bp',
+    now: '2018-07-16T12:00:00Z',
+    judgement:
+      'A 54-year-old man with active major depressive disorder (bare-string status) since 1982 on fluoxetine only: TRD not met. BP 106/86 a week ago: no uncontrolled hypertension. Nothing contraindicates any treatment.',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met' },
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-mdd-fluoxetine-diphenhydramine': {
+    file: 'synthea-r4-2019-mdd-fluoxetine-diphenhydramine',
+    now: '2017-10-22T12:00:00Z',
+    judgement:
+      'A 39-year-old man with active major depressive disorder (bare-string status) since 1997 on fluoxetine only: TRD not met. BP 138/86 ten days ago, below both the caution and the block threshold, no hypertension code: CI-6 and RC-5 not found.',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met', 'RC-5': 'not-met' },
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-mdd-single-episode-resolved-mdd-active': {
+    file: 'synthea-r4-2019-mdd-single-episode-resolved-mdd-active',
+    now: '2016-07-29T12:00:00Z',
+    judgement:
+      'A 22-year-old man with "Major depression, single episode" resolved in 2013 and "Major depression disorder" recorded the same day and still active (bare-string statuses): MDD is current (EL-1 met). No antidepressant has ever been recorded: no trial, TRD not met. BP 118/77 a week ago.',
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met' },
+    notContraindicated: ALL,
+  },
+  'synthea-r4-2019-duloxetine-for-fibromyalgia': {
+    file: 'synthea-r4-2019-duloxetine-for-fibromyalgia',
+    now: '2018-09-03T12:00:00Z',
+    judgement:
+      'A 40-year-old woman with fibromyalgia who took duloxetine in 2014 for it (reasonReference to the fibromyalgia Condition; stopped), and no depressive disorder: an antidepressant for another indication, ended years ago, is not a depression trial, so no TRD cards (EL-10) and TRD not met. A woman of child-bearing age with no recent pregnancy test: pregnancy cannot be excluded for ketamine or esketamine (CI-4 unknown).',
+    trd: 'not-met',
+    chart: false,
+    rules: { 'EL-1': 'not-met', 'CI-4': 'unknown' },
+    notContraindicated: ALL,
+  },
+  'synthea-sertraline-no-reason-opioid-abuse-alzheimer': {
+    file: 'synthea-sertraline-no-reason-opioid-abuse-alzheimer',
+    now: '1994-04-05T12:00:00Z',
+    judgement:
+      "A 57-year-old man on sertraline since 1967 with no reason given and no depressive diagnosis: an antidepressant of unstated purpose is enough to open the TRD view (EL-10), but without a depressive disorder TRD is not met. Active opioid abuse (SNOMED 5602001) is a caution for ketamine and esketamine (RC-2), not the dependence-level contraindication. Familial early-onset Alzheimer's disease since 1987 is a cognitive impairment (RC-21).",
+    trd: 'not-met',
+    chart: true,
+    rules: { 'EL-1': 'not-met', 'RC-2': 'met', 'CI-3': 'not-met', 'RC-21': 'met' },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
   },
 };
 
 const dir = join(import.meta.dirname, 'patients');
-const patients = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => {
-    const bundle = JSON.parse(readFileSync(join(dir, f), 'utf8')) as fhir4.Bundle;
-    const resources = (bundle.entry ?? []).map((e) => e.resource!);
-    return { name: f.slice(0, -5), bundle, resources, patientId: resources.find((r) => r.resourceType === 'Patient')!.id! };
-  });
+
+/**
+ * The resources of a published transaction Bundle as a FHIR server serves them after loading it:
+ * `urn:uuid:` references become `Type/id`, and every entry is a PUT of its own id.
+ */
+function asServed(bundle: fhir4.Bundle): fhir4.Bundle {
+  const literal = new Map<string, string>();
+  for (const e of bundle.entry ?? [])
+    if (e.fullUrl?.startsWith('urn:uuid:') && e.resource?.id) literal.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
+  const text = JSON.stringify(bundle.entry ?? [], (key, value: unknown) =>
+    key === 'reference' && typeof value === 'string' && literal.has(value) ? literal.get(value) : value,
+  );
+  const entry = (JSON.parse(text) as fhir4.BundleEntry[]).map(({ resource }) => ({
+    resource,
+    request: { method: 'PUT' as const, url: `${resource!.resourceType}/${resource!.id}` },
+  }));
+  return { resourceType: 'Bundle', type: 'transaction', entry };
+}
+
+const files = new Map(
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => {
+      const bundle = asServed(JSON.parse(readFileSync(join(dir, f), 'utf8')) as fhir4.Bundle);
+      const resources = (bundle.entry ?? []).map((e) => e.resource!);
+      return [f.slice(0, -5), { bundle, resources, patientId: resources.find((r) => r.resourceType === 'Patient')!.id! }] as const;
+    }),
+);
 
 let server: FhirTestServer;
 beforeAll(async () => {
   server = await startFhirTestServer();
-  for (const p of patients) await server.load(p.bundle);
-});
+  for (const f of files.values()) await server.load(f.bundle);
+}, 60_000);
 afterAll(() => server?.close());
 
 const services = realServices();
-const { app } = buildTestApp({ services, env: { FHIR_QUERY_TIMEOUT_MS: '10000', FHIR_CALL_BUDGET_MS: '20000' } });
 
-async function assessment(p: (typeof patients)[number], mode: 'prefetch' | 'fetch') {
+interface Extension {
+  chart: { show: boolean; because: string };
+  trd: { status: Status };
+  modalities: Record<Modality, { status: string }>;
+  criteria: { rule: string; status: Status; evidence: string[] }[];
+  findings: { rule: string; status: Status; evidence: string[] }[];
+}
+
+async function assessment(c: Expected, mode: 'prefetch' | 'fetch'): Promise<{ ext: Extension; cards: unknown[] }> {
+  const f = files.get(c.file)!;
+  const { app } = buildTestApp({ services, clock: fixedClock(c.now), env: { FHIR_QUERY_TIMEOUT_MS: '10000', FHIR_CALL_BUDGET_MS: '20000' } });
   const body = {
     hook: 'patient-view',
     hookInstance: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-    context: { userId: 'Practitioner/1', patientId: p.patientId },
-    ...(mode === 'prefetch' ? { prefetch: prefetchFor(p.resources) } : { fhirServer: fhirBase(server.origin) }),
+    context: { userId: 'Practitioner/1', patientId: f.patientId },
+    ...(mode === 'prefetch' ? { prefetch: prefetchFor(f.resources) } : { fhirServer: fhirBase(server.origin) }),
   };
   const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
-  const a = res.body.extension['org.trdcds.assessment'] as {
-    criteria: { rule: string; status: string; evidence: string[] }[];
-    findings: { rule: string; status: string; evidence: string[] }[];
-  };
-  return new Map([...a.criteria, ...a.findings].map((f) => [f.rule, f]));
+  return { ext: res.body.extension['org.trdcds.assessment'] as Extension, cards: res.body.cards as unknown[] };
 }
 
 describe('public patients, assessed as a clinician would judge them', () => {
   it('every patient file has its expected assessment written down', () => {
-    expect(patients.map((p) => p.name).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect([...new Set(Object.values(EXPECTED).map((c) => c.file))].sort()).toEqual([...files.keys()].sort());
   });
 
-  for (const p of patients) {
+  for (const [name, c] of Object.entries(EXPECTED)) {
     for (const mode of ['prefetch', 'fetch'] as const) {
-      it(`${p.name} (${mode})`, async () => {
-        const expected = EXPECTED[p.name]!;
-        const got = await assessment(p, mode);
-        for (const [rule, status] of Object.entries(expected.criteria))
-          expect(got.get(rule)?.status ?? 'not-met', `${rule}: ${expected.judgement}`).toBe(status);
-        for (const [rule, refs] of Object.entries(expected.evidence ?? {})) expect(got.get(rule)?.evidence).toEqual(expect.arrayContaining(refs));
+      it(`${name} (${mode})`, async () => {
+        const { ext, cards } = await assessment(c, mode);
+        const got = new Map([...ext.criteria, ...ext.findings].map((f) => [f.rule, f]));
+        const why = (what: string) => `${what}: ${c.judgement}`;
+        if (c.trd) expect(ext.trd.status, why('TRD')).toBe(c.trd);
+        if (c.chart !== undefined) {
+          expect(ext.chart.show, why('chart')).toBe(c.chart);
+          if (!c.chart) expect(cards, why('no cards')).toEqual([]);
+        }
+        for (const [rule, status] of Object.entries(c.rules ?? {})) expect(got.get(rule)?.status ?? 'not-met', why(rule)).toBe(status);
+        for (const [rule, refs] of Object.entries(c.evidence ?? {})) expect(got.get(rule)?.evidence, why(rule)).toEqual(expect.arrayContaining(refs));
+        for (const m of c.contraindicated ?? []) expect(ext.modalities[m].status, why(m)).toBe('contraindicated');
+        for (const m of c.notContraindicated ?? []) expect(ext.modalities[m].status, why(m)).not.toBe('contraindicated');
+        for (const m of c.caution ?? []) expect(ext.modalities[m].status, why(m)).toBe('caution');
       });
     }
   }

@@ -1,0 +1,142 @@
+/**
+ * Shapes and codes the conformance suite on public data (test/conformance/) found read wrongly,
+ * each kept as its smallest failing input, one table per kind of fault:
+ * - condition and allergy statuses as STU3-era bare strings (SMART's 2019 Synthea "R4" sample set);
+ * - what an antidepressant was prescribed for, by `reasonCode` or `reasonReference` (EL-2.3, EL-10);
+ * - SNOMED codes Synthea uses that the exact code lists missed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Status } from '../../cds-services/assessment/findings.js';
+import { RX, SYS, allergy, icd, medStatement, obs, patient, sct } from '../builders/fhir.js';
+import { candidate } from '../builders/scenarios.js';
+import { assessResources } from '../helpers/record.js';
+
+interface Scenario {
+  resources: fhir4.Resource[];
+  expect: Record<string, Status>;
+  trd?: Status;
+  /** Whether patient-view shows TRD cards (EL-10). */
+  chart?: boolean;
+}
+
+const check = (s: Scenario) => {
+  const a = assessResources(s.resources);
+  expect(Object.fromEntries(Object.keys(s.expect).map((rule) => [rule, a.byRule.get(rule)?.status]))).toEqual(s.expect);
+  if (s.trd) expect(a.trd.status).toBe(s.trd);
+  if (s.chart !== undefined) expect(a.chart.show).toBe(s.chart);
+};
+
+/** A condition whose statuses are the bare strings an STU3-era export sends, as Synthea's 2019 "R4" files do. */
+const stu3Condition = (system: string, code: string, clinicalStatus: string, verificationStatus = 'confirmed'): fhir4.Condition =>
+  ({
+    ...(system === SYS.icd ? icd(code, { onsetDaysAgo: 4000 }) : sct(code, { onsetDaysAgo: 4000 })),
+    clinicalStatus,
+    verificationStatus,
+  }) as unknown as fhir4.Condition;
+const stu3Allergy = (clinicalStatus: string): fhir4.AllergyIntolerance =>
+  ({ ...allergy(SYS.rx, RX.ketamineIngredient, 'ketamine'), clinicalStatus, verificationStatus: 'confirmed' }) as unknown as fhir4.AllergyIntolerance;
+
+const statusScenarios: Record<string, Scenario> = {
+  'stu3-bare-string-active-mdd-is-current': {
+    resources: candidate({ mdd: stu3Condition(SYS.sct, '370143000', 'active') }),
+    expect: { 'EL-1': 'met' },
+    trd: 'met',
+  },
+  'stu3-bare-string-resolved-mdd-is-not-current': {
+    resources: candidate({ mdd: stu3Condition(SYS.sct, '370143000', 'resolved') }),
+    expect: { 'EL-1': 'not-met' },
+    trd: 'not-met',
+  },
+  'stu3-bare-string-provisional-mdd-asks-to-confirm': {
+    resources: candidate({ mdd: stu3Condition(SYS.icd, 'F33.2', 'active', 'provisional') }),
+    expect: { 'EL-1': 'unknown' },
+    trd: 'unknown',
+  },
+  'stu3-bare-string-active-schizophrenia-is-active-psychosis': {
+    resources: candidate({}, stu3Condition(SYS.icd, 'F20.9', 'active')),
+    expect: { 'CI-2': 'met' },
+  },
+  'stu3-bare-string-refuted-schizophrenia-is-ignored': {
+    resources: candidate({}, stu3Condition(SYS.icd, 'F20.9', 'active', 'refuted')),
+    expect: { 'CI-2': 'not-met' },
+  },
+  'stu3-bare-string-active-ketamine-allergy-is-found': {
+    resources: candidate({}, stu3Allergy('active')),
+    expect: { 'CI-8': 'met' },
+  },
+  'stu3-bare-string-resolved-ketamine-allergy-is-not': {
+    resources: candidate({}, stu3Allergy('resolved')),
+    expect: { 'CI-8': 'not-met' },
+  },
+};
+
+/** The candidate's first antidepressant (sertraline, failed) with the reasons a record gives for it. */
+const sertralineFor = (reasons: Pick<fhir4.MedicationStatement, 'reasonCode' | 'reasonReference'>): fhir4.MedicationStatement => ({
+  ...medStatement(RX.sertraline50Tab, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 2 } }),
+  ...reasons,
+});
+const fibromyalgia = icd('M79.7', { onsetDaysAgo: 900, id: 'fibromyalgia' });
+const ptsd = sct('47505003', { onsetDaysAgo: 900, id: 'ptsd' });
+const reasonCode = (system: string, code: string, display: string) => ({ reasonCode: [{ coding: [{ system, code, display }] }] });
+
+const indicationScenarios: Record<string, Scenario> = {
+  'sertraline-for-fibromyalgia-by-reasonReference-is-not-a-depression-trial': {
+    resources: candidate({ sertraline: sertralineFor({ reasonReference: [{ reference: 'Condition/fibromyalgia' }] }) }, fibromyalgia),
+    expect: { 'EL-1': 'met', 'EL-2': 'not-met' },
+    trd: 'not-met',
+  },
+  'sertraline-for-fibromyalgia-by-reasonCode-is-not-a-depression-trial': {
+    resources: candidate({ sertraline: sertralineFor(reasonCode(SYS.icd, 'M79.7', 'Fibromyalgia')) }),
+    expect: { 'EL-2': 'not-met' },
+    trd: 'not-met',
+  },
+  'sertraline-for-recurrent-mdd-counts': {
+    resources: candidate({ sertraline: sertralineFor({ reasonReference: [{ reference: 'Condition/mdd' }] }) }),
+    expect: { 'EL-2': 'met' },
+    trd: 'met',
+  },
+  'sertraline-for-a-condition-the-record-does-not-hold-counts-as-unstated': {
+    resources: candidate({ sertraline: sertralineFor({ reasonReference: [{ reference: 'Condition/elsewhere' }] }) }),
+    expect: { 'EL-2': 'met' },
+    trd: 'met',
+  },
+  'sertraline-for-ptsd-while-mdd-is-active-is-undecided-never-failed': {
+    resources: candidate({ sertraline: sertralineFor({ reasonReference: [{ reference: 'Condition/ptsd' }] }) }, ptsd),
+    expect: { 'EL-2': 'unknown' },
+    trd: 'unknown',
+  },
+  'only-antidepressant-prescribed-for-ptsd-with-no-depression-shows-no-trd-cards': {
+    resources: [
+      patient({ gender: 'male', age: 46 }),
+      sct('47505003', { onsetDaysAgo: 900, abatedDaysAgo: 300, status: 'resolved', id: 'ptsd' }),
+      sertralineFor({ reasonReference: [{ reference: 'Condition/ptsd' }] }),
+      obs.bpPanel(128, 82),
+    ],
+    expect: { 'EL-1': 'not-met', 'EL-2': 'not-met' },
+    chart: false,
+  },
+  'only-antidepressant-with-no-reason-and-no-depression-still-opens-the-trd-view': {
+    resources: [patient({ gender: 'male', age: 46 }), medStatement(RX.sertraline50Tab, { startDaysAgo: 200 }), obs.bpPanel(128, 82)],
+    expect: { 'EL-1': 'not-met' },
+    chart: true,
+  },
+};
+
+const codeScenarios: Record<string, Scenario> = {
+  'familial-early-onset-alzheimer-is-a-cognitive-impairment': {
+    resources: candidate({}, sct('230265002', { onsetDaysAgo: 2000 })),
+    expect: { 'RC-21': 'met' },
+  },
+};
+
+describe('condition and allergy statuses as STU3-era bare strings (revision-2 DS-6)', () => {
+  it.each(Object.entries(statusScenarios))('%s', (_name, s) => check(s));
+});
+
+describe('what an antidepressant was prescribed for (revision-2 EL-2.3, EL-10)', () => {
+  it.each(Object.entries(indicationScenarios))('%s', (_name, s) => check(s));
+});
+
+describe('SNOMED codes as public records send them', () => {
+  it.each(Object.entries(codeScenarios))('%s', (_name, s) => check(s));
+});
