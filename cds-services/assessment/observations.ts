@@ -12,6 +12,8 @@ export interface BloodPressure {
   evidence: string[];
   /** One part only: a standalone systolic or diastolic with no partner within BP_PAIR_WINDOW_MIN. */
   partial: boolean;
+  /** A part was outside its plausible range and is read as missing: the sentences a card names ("systolic BP 1,200 mmHg is implausible: re-measure"). */
+  implausible?: string[];
 }
 
 const MMHG = new Set(['mm[hg]', 'mmhg', 'mm hg']);
@@ -33,7 +35,29 @@ const encounterOf = (o: IndexedObservation) => (typeof o.resource.encounter?.ref
 function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
   return index.once('blood-pressure-readings', () => {
     const t = index.knowledge.terminology;
+    const ranges = index.knowledge.thresholds.plausibleRanges;
     const readings: BloodPressure[] = [];
+    /** A reading with each part checked against its plausible range: an implausible part is missing, and named. */
+    const push = (systolic: number | undefined, diastolic: number | undefined, date: Date, evidence: string[], partial: boolean) => {
+      const implausible: string[] = [];
+      const plausible = (v: number | undefined, range: PlausibleRange) => {
+        if (v === undefined) return undefined;
+        const check = checkPlausible(range, v);
+        if (check.plausible) return v;
+        implausible.push(check.message);
+        return undefined;
+      };
+      const sys = plausible(systolic, ranges.systolicBp);
+      const dia = plausible(diastolic, ranges.diastolicBp);
+      readings.push({
+        systolic: sys,
+        diastolic: dia,
+        date,
+        evidence,
+        partial: partial || sys === undefined || dia === undefined,
+        ...(implausible.length ? { implausible } : {}),
+      });
+    };
     for (const o of index.observations(VS.bloodPressurePanel)) {
       if (!o.date) continue;
       const components = Array.isArray(o.resource.component) ? o.resource.component : [];
@@ -41,7 +65,7 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       const systolic = part(VS.systolicBp);
       const diastolic = part(VS.diastolicBp);
       if (systolic === undefined && diastolic === undefined) continue;
-      readings.push({ systolic, diastolic, date: o.date, evidence: [o.ref], partial: systolic === undefined || diastolic === undefined });
+      push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined);
     }
     const standalone = (url: string) =>
       index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
@@ -64,15 +88,9 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       }
       if (best) paired.add(best);
       const date = best && best.date!.getTime() > s.date!.getTime() ? best.date! : s.date!;
-      readings.push({
-        systolic: mmHg(s.resource),
-        diastolic: best ? mmHg(best.resource) : undefined,
-        date,
-        evidence: best ? [s.ref, best.ref] : [s.ref],
-        partial: !best,
-      });
+      push(mmHg(s.resource), best ? mmHg(best.resource) : undefined, date, best ? [s.ref, best.ref] : [s.ref], !best);
     }
-    for (const d of diastolics) if (!paired.has(d)) readings.push({ diastolic: mmHg(d.resource), date: d.date!, evidence: [d.ref], partial: true });
+    for (const d of diastolics) if (!paired.has(d)) push(undefined, mmHg(d.resource), d.date!, [d.ref], true);
     // Newest first; at the same time a full reading before a partial one.
     return readings.sort((a, b) => b.date.getTime() - a.date.getTime() || Number(a.partial) - Number(b.partial));
   });
@@ -125,6 +143,19 @@ export function latestWeight(index: RecordIndex, days: number, range?: Plausible
     return { kg, date: o.date, ref: o.ref, ...(check && !check.plausible ? { implausible: check.message } : {}) };
   }
   return undefined;
+}
+
+/**
+ * The newest observation in a concept within the look-back (or, with `minutes`, within that many
+ * minutes before now) when its number was implausible and no plausible one is newer: a rule that
+ * would otherwise read "none recorded" says "could not be read" and names it (issue 20).
+ */
+export function implausibleLatest(index: RecordIndex, url: string, days: number, minutes?: number): IndexedObservation | undefined {
+  const now = index.now.getTime();
+  const inWindow = (o: IndexedObservation) =>
+    minutes === undefined ? withinDays(o.date, index.now, days) : o.date !== undefined && o.date.getTime() <= now && now - o.date.getTime() <= minutes * 60_000;
+  const newest = index.observations(url).find((o) => (o.value !== undefined || o.implausible !== undefined) && inWindow(o));
+  return newest?.implausible ? newest : undefined;
 }
 
 /** The newest observation in a concept within the look-back, with a numeric value. */

@@ -1,6 +1,7 @@
 import { REFERENCED_MEDICATIONS_KEY, type GatheredData } from '../../src/fhir/gather.js';
 import type { MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { memoByStringPair } from '../../src/memo.js';
+import { checkPlausible } from '../../src/knowledge/plausible.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
@@ -169,6 +170,11 @@ export interface IndexedObservation {
   unit?: string;
   /** How many components the observation carries (a questionnaire answered item by item). */
   componentCount?: number;
+  /**
+   * Set when the number is outside its plausible range (thresholds `plausibleRanges`): then `value` is
+   * undefined (never a fact) and this is the sentence a card names ("PHQ-9 total 31 points is implausible: re-score").
+   */
+  implausible?: string;
 }
 
 /** A medication resource of any kind, with its concept resolved once. */
@@ -328,6 +334,26 @@ export class RecordIndex {
       [VS.phq9Item9, derived.item9],
     ] as const) {
       if (extra.length) this.observationsBy.set(url, [...(this.observationsBy.get(url) ?? []), ...extra]);
+    }
+    // A number outside its plausible range is a unit or entry error, not a finding (issue 20): it is read as no value.
+    const ranges = knowledge.thresholds.plausibleRanges;
+    for (const [url, range] of [
+      [VS.phq9Total, ranges.phq9Total],
+      [VS.phq9Item9, ranges.phq9Item9],
+      [VS.madrsTotal, ranges.madrsTotal],
+      [VS.gad7Total, ranges.gad7Total],
+      [VS.cssrsIdeationSeverity, ranges.cssrsIdeationSeverity],
+      [VS.heartRate, ranges.heartRate],
+      [VS.oxygenSaturation, ranges.spo2Percent],
+    ] as const) {
+      for (const o of this.observationsBy.get(url) ?? []) {
+        if (o.value === undefined) continue;
+        const check = checkPlausible(range, o.value);
+        if (!check.plausible) {
+          o.value = undefined;
+          o.implausible = check.message;
+        }
+      }
     }
     for (const list of this.observationsBy.values()) sortNewestFirst(list);
     this.proceduresBy = groupByConcept(

@@ -25,6 +25,17 @@ function atOrAbove(r: BloodPressureReading, s: number, d: number, strict = false
 const reading = (r: BloodPressureReading) => `${r.systolic ?? '?'}/${r.diastolic ?? '?'} mmHg on ${isoDate(r.date)}`;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
+/** An implausible reading is "could not be read" (issue 20): unknown, naming it, with the BP order; never a finding, never an all-clear. */
+const unreadable = (r: BloodPressureReading) =>
+  settledBy(
+    unknown(
+      [`a plausible blood pressure (${r.implausible!.join('; ')})`],
+      r.evidence,
+      `BP on ${isoDate(r.date)} could not be read: ${r.implausible!.join('; ')}.`,
+    ),
+    'order-blood-pressure',
+  );
+
 function levels(t: Thresholds) {
   const v = t.vitals;
   return {
@@ -91,6 +102,9 @@ export const CI6 = defineRule({
         'order-blood-pressure',
       );
     }
+    // A reading since the last controlled one was implausible: it cannot clear anything.
+    const implausible = current.find((r) => r.implausible);
+    if (implausible) return unreadable(implausible);
     if (controlledAt === -1) {
       return settledBy(
         unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${reading(all[0]!)}).`),
@@ -128,6 +142,7 @@ export const RC5 = defineRule({
       return met([...latest.evidence, ...refs(hypertension)], `BP ${reading(latest)} is above 140/90: consider delaying and re-check.`);
     }
     if (encephalopathy.length) return met(refs(encephalopathy), 'Hypertensive encephalopathy in the past: more intensive BP monitoring.');
+    if (latest?.implausible) return unreadable(latest);
     if (hypertension.length && latest && L.caution(latest) === 'no') {
       return asIndicator(met([...refs(hypertension), ...latest.evidence], `Hypertension; last BP ${reading(latest)}.`), 'info');
     }

@@ -3,12 +3,12 @@
  * respiratory risk, RC-21 cognitive impairment and delirium. SpO2 was fetched before but no rule read it.
  */
 import { VS } from '../concepts.js';
-import { met, notMet } from '../findings.js';
+import { met, notMet, unknown } from '../findings.js';
 import { withinDays } from '../fhir-read.js';
-import { latestWithinMinutes } from '../observations.js';
+import { implausibleLatest, latestWithinMinutes } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { KETAMINES, conditionName, isoDate, refs, unknownBecause } from './common.js';
+import { KETAMINES, capitalise, conditionName, isoDate, refs, unknownBecause } from './common.js';
 
 const KETAMINES_AND_COMBINATION = [...KETAMINES, 'ketamine-tms-combination' as const];
 
@@ -31,6 +31,11 @@ export const CI13 = defineRule({
     const spo2 = latestWithinMinutes(index, VS.oxygenSaturation, s.sessionVitalsWindowMinutes.value);
     if (spo2?.value !== undefined && spo2.value <= s.spo2Minimum.value) {
       return met([spo2.ref], `SpO2 ${spo2.value} % now: do not start the session until low oxygen saturation is assessed.`);
+    }
+    // A same-session SpO2 that could not be read (over 100 %, under 50 %) is not "no low reading" (issue 20).
+    const odd = implausibleLatest(index, VS.oxygenSaturation, 0, s.sessionVitalsWindowMinutes.value);
+    if (odd && (!spo2 || odd.date!.getTime() > spo2.date!.getTime())) {
+      return unknown([`a plausible SpO2 (${odd.implausible})`], [odd.ref], `${capitalise(odd.implausible!)}.`);
     }
     return unknownBecause({ observations: index.record.observations }) ?? notMet();
   },

@@ -5,11 +5,11 @@
 import { VS } from '../concepts.js';
 import { met, notMet, unknown } from '../findings.js';
 import { withinDays } from '../fhir-read.js';
-import { latestScore } from '../observations.js';
+import { implausibleLatest, latestScore } from '../observations.js';
 import type { IndexedCondition } from '../record.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { KETAMINES, conditionName, isoDate, refs, unknownBecause } from './common.js';
+import { KETAMINES, capitalise, conditionName, isoDate, refs, unknownBecause } from './common.js';
 
 const KETAMINES_AND_COMBINATION = [...KETAMINES, 'ketamine-tms-combination' as const];
 
@@ -75,6 +75,11 @@ export const RC19 = defineRule({
       const names = [...new Set(found.map(conditionName))].slice(0, 2);
       if (fast) names.push(`heart rate ${fast.value}/min on ${isoDate(fast.date)}`);
       return met([...refs(found), ...(fast ? [fast.ref] : [])], `${names.join('; ')}: assess cardiovascular risk before starting; BP rises during dosing.`);
+    }
+    // A newest heart rate that could not be read is no all-clear (issue 20).
+    const oddHr = implausibleLatest(index, VS.heartRate, thresholds.lookbackDays.heartRate.value);
+    if (oddHr && (!hr || oddHr.date!.getTime() > hr.date!.getTime())) {
+      return unknown([`a plausible heart rate (${oddHr.implausible})`], [oddHr.ref], `${capitalise(oddHr.implausible!)}.`);
     }
     return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
   },

@@ -39,3 +39,6 @@ export function unknownBecause(sections: Record<string, Section<unknown>>): Outc
 export const drugOf = (refs: readonly string[]): string => `the drug of ${refs.join(', ')} (coded, or its Medication resource)`;
 
 export const isoDate = (d: Date | undefined): string => (d ? d.toISOString().slice(0, 10) : 'undated');
+
+/** A sentence's first letter in upper case ("PHQ-9 total 31 points is implausible" stays; "weight ..." becomes "Weight ..."). */
+export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,10 +1,10 @@
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
 import { readAge } from '../fhir-read.js';
-import { latestBloodPressure, latestScore, latestWeight } from '../observations.js';
+import { implausibleLatest, latestBloodPressure, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, drugOf, isoDate, unknownBecause } from './common.js';
+import { ALL, capitalise, drugOf, isoDate, unknownBecause } from './common.js';
 import { priorCourses } from './prior-courses.js';
 import { unidentifiedMedications } from '../trials.js';
 import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
@@ -278,6 +278,16 @@ export const EL4 = defineRule({
     const phq9 = latestScore(index, VS.phq9Total, days);
     const madrs = latestScore(index, VS.madrsTotal, days);
     const latest = [phq9, madrs].filter((o) => o !== undefined).sort((a, b) => b!.date!.getTime() - a!.date!.getTime())[0];
+    // A newer score that could not be read (outside 0-27 / 0-60) is not a baseline, nor is its absence "none".
+    const unreadable = [implausibleLatest(index, VS.phq9Total, days), implausibleLatest(index, VS.madrsTotal, days)].find(
+      (o) => o && (!latest || o.date!.getTime() > latest.date!.getTime()),
+    );
+    if (unreadable) {
+      return settledBy(
+        unknown([`a plausible PHQ-9 or MADRS (${unreadable.implausible})`], [unreadable.ref], `${capitalise(unreadable.implausible!)}.`),
+        'order-phq9',
+      );
+    }
     if (latest) {
       const name = latest === phq9 ? 'PHQ-9' : 'MADRS';
       const low = latest === phq9 && latest.value! < thresholds.scores.phq9BaselineExpectedAtLeast.value;
@@ -310,6 +320,16 @@ export const EL5 = defineRule({
     if (gap) return gap;
     const bp = latestBloodPressure(index, thresholds.lookbackDays.bloodPressure.value);
     const hr = latestScore(index, VS.heartRate, thresholds.lookbackDays.heartRate.value);
+    // An implausible newest BP or heart rate clears nothing: named, with what would settle it.
+    const oddHr = implausibleLatest(index, VS.heartRate, thresholds.lookbackDays.heartRate.value);
+    const unreadable = [...(bp?.implausible ?? []), ...(oddHr ? [oddHr.implausible!] : [])];
+    if (unreadable.length) {
+      return unknown(
+        unreadable.map((m) => `a plausible reading (${m})`),
+        [...(bp?.implausible ? bp.evidence : []), ...(oddHr ? [oddHr.ref] : [])],
+        `${capitalise(unreadable.join('; '))}.`,
+      );
+    }
     const missing = [
       ...(bp ? [] : [`blood pressure within ${thresholds.lookbackDays.bloodPressure.value} days`]),
       ...(hr ? [] : [`heart rate within ${thresholds.lookbackDays.heartRate.value} days`]),

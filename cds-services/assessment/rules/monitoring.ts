@@ -3,13 +3,11 @@ import { met, notMet, settledBy, unknown } from '../findings.js';
 import { addDays, daysBetween, parseFhirDate } from '../fhir-read.js';
 import { diagnoses } from '../diagnoses.js';
 import type { RecordIndex } from '../record.js';
-import { latestScore, latestWeight } from '../observations.js';
+import { implausibleLatest, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, isoDate, unknownBecause } from './common.js';
+import { ALL, capitalise, isoDate, unknownBecause } from './common.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Weight-based IV ketamine dose, rounded to 0.5 mg as infusion pumps are set. */
 export function ketamineDoseMg(weightKg: number, mgPerKg: number): number {
@@ -104,7 +102,13 @@ export const MO5 = defineRule({
     const days = thresholds.lookbackDays.baselineSeverity.value;
     const phq9 = latestScore(index, VS.phq9Total, days);
     const gad7 = latestScore(index, VS.gad7Total, days);
-    const latest = phq9 ? `latest PHQ-9 ${phq9.value} on ${isoDate(phq9.date)}` : 'no recent PHQ-9';
+    const odd = implausibleLatest(index, VS.phq9Total, days);
+    const latest =
+      odd && (!phq9 || odd.date!.getTime() > phq9.date!.getTime())
+        ? `the latest PHQ-9 could not be read (${odd.implausible})`
+        : phq9
+          ? `latest PHQ-9 ${phq9.value} on ${isoDate(phq9.date)}`
+          : 'no recent PHQ-9';
     return met([...(phq9 ? [phq9.ref] : []), ...(gad7 ? [gad7.ref] : [])], `PHQ-9 (or MADRS) and GAD-7 before each session; ${latest}.`);
   },
 });
