@@ -10,6 +10,9 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY cds-services ./cds-services
+# The build also compiles the FHIR R4 validators start-up needs from the vendored schema (not at every start).
+COPY scripts/build-fhir-validators.mjs ./scripts/
+COPY fhir-profiles/schemas/fhir-r4 ./fhir-profiles/schemas/fhir-r4
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${BASE_IMAGE} AS runtime

@@ -17,4 +17,7 @@ try {
   process.exit(0);
 }
 const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-process.exit(build.status ?? 1);
+if (build.status !== 0) process.exit(build.status ?? 1);
+// The FHIR R4 validators start-up needs, compiled once here rather than at every start (`npm run build` does the same).
+const validators = spawnSync(process.execPath, ['scripts/build-fhir-validators.mjs'], { stdio: 'inherit' });
+process.exit(validators.status ?? 1);
