@@ -8,7 +8,7 @@ import { InvalidRequest, NotFound, PayloadTooLarge, RequestTimeout, ServiceUnava
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
 import { outOfBounds } from './cds-hooks/bounds.js';
-import { missingAuthorizationMembers } from './cds-hooks/protocol.js';
+import { authorizationProblem, missingAuthorizationMembers } from './cds-hooks/protocol.js';
 import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
 import { gatherData } from './fhir/gather.js';
 import { analyticsRoutes } from './http/analytics.js';
@@ -184,6 +184,7 @@ export function createApp(deps: AppDeps): express.Express {
         context: request.context,
         fhirServer: request.fhirServer,
         accessToken: request.fhirAuthorization?.access_token,
+        authorizationProblem: authorizationProblem(request.fhirAuthorization),
         ...(service.fetchRefinements ? { refinements: service.fetchRefinements(clock.now()) } : {}),
         ...(service.followsMedicationReferences ? { followMedicationReferences: true } : {}),
       },

@@ -25,24 +25,53 @@ export const DraftOrdersBundle = z.looseObject({
 /** A member sent as `null` means absent: real clients send `"encounterId": null` and the like. */
 const absentIfNull = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
+/** A member read when it has the expected shape, else absent: null, a wrong type or an empty string say nothing usable. */
+const lenient = <T extends z.ZodType>(schema: T) =>
+  z
+    .unknown()
+    .transform((v): z.infer<T> | undefined => {
+      const r = schema.safeParse(v);
+      return r.success ? r.data : undefined;
+    })
+    .optional();
+
 /**
- * CDS Hooks 2.0 lists expires_in, scope and subject as required, but clients omit them (the EHR's
- * token works without them), so only what a FHIR read needs is required: the token and its type.
- * The members a client left out are named by `missingAuthorizationMembers` for a warning log line.
+ * CDS Hooks 2.0 requires every member (token_type 'Bearer', expires_in, scope, subject), but clients
+ * omit some or send them as null, and the token works without them. So nothing here refuses a call:
+ * a member that is missing, null or of another type is absent, a missing token_type is taken as Bearer,
+ * and only a call that must fetch data with an unusable token is refused (`authorizationProblem`, 400
+ * naming the member). The members a client left out are named by `missingAuthorizationMembers` for a
+ * warning log line.
  */
 const FhirAuthorization = z.looseObject({
-  access_token: nonEmpty,
-  token_type: z.string().refine((t) => t.toLowerCase() === 'bearer', "must be 'Bearer'"),
-  expires_in: absentIfNull(z.number().int().nonnegative()),
-  scope: absentIfNull(z.string()),
-  subject: absentIfNull(z.string()),
-  patient: absentIfNull(z.string()),
+  access_token: lenient(nonEmpty),
+  token_type: lenient(nonEmpty),
+  expires_in: lenient(z.number().int().nonnegative()),
+  scope: lenient(z.string()),
+  subject: lenient(z.string()),
+  patient: lenient(z.string()),
 });
+export type FhirAuthorization = z.infer<typeof FhirAuthorization>;
 
 /** The members CDS Hooks 2.0 requires of fhirAuthorization that this call left out (for the log; never the token). */
-export function missingAuthorizationMembers(auth: z.infer<typeof FhirAuthorization> | undefined): string[] {
+export function missingAuthorizationMembers(auth: FhirAuthorization | undefined): string[] {
   if (!auth) return [];
-  return (['expires_in', 'scope', 'subject'] as const).filter((m) => auth[m] === undefined || auth[m] === '');
+  return (['access_token', 'token_type', 'expires_in', 'scope', 'subject'] as const).filter((m) => auth[m] === undefined || auth[m] === '');
+}
+
+/**
+ * Why the token cannot be sent to fhirServer, or undefined when it can (or no fhirAuthorization was
+ * given: an open server is read without one). Matters only when data must be fetched; never names the token.
+ */
+export function authorizationProblem(auth: FhirAuthorization | undefined): { field: string; message: string } | undefined {
+  if (!auth) return undefined;
+  if (auth.access_token === undefined) {
+    return { field: 'fhirAuthorization.access_token', message: 'missing or empty: the data this call lacks must be fetched from fhirServer with it' };
+  }
+  if (auth.token_type !== undefined && auth.token_type.trim().toLowerCase() !== 'bearer') {
+    return { field: 'fhirAuthorization.token_type', message: "only 'Bearer' tokens can be sent to fhirServer to fetch the data this call lacks" };
+  }
+  return undefined;
 }
 
 const baseContext = {

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { fhirBase } from '../helpers/fhir-test-server.js';
 import { buildTestApp } from '../helpers/app.js';
 import { realServices } from '../helpers/knowledge.js';
 
@@ -64,17 +66,75 @@ describe('fhirAuthorization needs only access_token and token_type', () => {
     expect(logs.text).not.toContain('tok-secret-123');
   });
 
-  it.each<[string, Record<string, unknown>, string]>([
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      'without token_type (treated as Bearer)',
+      { access_token: 'tok-secret-123', expires_in: 300, scope: 'patient/*.read', subject: 'trd-cds' },
+      ['token_type'],
+    ],
+    ['with token_type null', { ...fullAuthorization, token_type: null }, ['token_type']],
+    [
+      'with every optional member null',
+      { access_token: 'tok-secret-123', token_type: null, expires_in: null, scope: null, subject: null, patient: null },
+      ['token_type', 'expires_in', 'scope', 'subject'],
+    ],
+    ['with expires_in as a string', { ...fullAuthorization, expires_in: '300' }, ['expires_in']],
+    ['with no access_token (complete prefetch: nothing to fetch)', { token_type: 'Bearer' }, ['access_token', 'expires_in', 'scope', 'subject']],
+    ['with a token type that is not Bearer (complete prefetch)', { access_token: 'tok-secret-123', token_type: 'MAC' }, ['expires_in', 'scope', 'subject']],
+  ])('%s: 200 with complete prefetch, a warning naming what is missing', async (_label, fhirAuthorization, missing) => {
+    const { app, logs } = buildTestApp({ services });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send({ ...pvComplete, fhirAuthorization });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const warning = logs.records.find((r) => r['msg'] === 'fhirAuthorization lacks members CDS Hooks requires');
+    expect(warning?.['missing']).toEqual(missing);
+    expect(logs.text).not.toContain('tok-secret-123');
+  });
+
+  const origin = inject('fhirServerOrigin');
+  const { patient: _patient, conditions: _conditions, ...withoutPatientAndConditions } = pvComplete.prefetch as Record<string, unknown>;
+  const incomplete = (fhirAuthorization: unknown, tag: string) => ({
+    ...pvComplete,
+    prefetch: withoutPatientAndConditions,
+    fhirServer: fhirBase(origin, { tag }),
+    fhirAuthorization,
+  });
+
+  it('without token_type, data the call lacks is fetched with the token as Bearer', async () => {
+    const { app } = buildTestApp({ services });
+    const tag = randomUUID();
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(incomplete({ access_token: 'tok-secret-123', token_type: null }, tag));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const requests = (await (await fetch(`${origin}/_requests/${tag}`)).json()) as { authorization?: string }[];
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every((r) => r.authorization === 'Bearer tok-secret-123')).toBe(true);
+  });
+
+  it.each<[string, unknown, string]>([
     ['no access_token', { token_type: 'Bearer' }, 'fhirAuthorization.access_token'],
+    ['an empty access_token', { access_token: '  ', token_type: 'Bearer' }, 'fhirAuthorization.access_token'],
     ['a token type that is not Bearer', { access_token: 'x', token_type: 'MAC' }, 'fhirAuthorization.token_type'],
-    ['not an object', 'a-token' as never, 'fhirAuthorization'],
-  ])('%s: 400 naming the field', async (_label, fhirAuthorization, field) => {
+  ])('%s when data must be fetched: 400 naming the member and why, and no request', async (_label, fhirAuthorization, field) => {
+    const { app, logs } = buildTestApp({ services });
+    const tag = randomUUID();
+    const res = await request(app).post('/cds-services/trd-patient-view').send(incomplete(fhirAuthorization, tag)).expect(400);
+    const issues = res.body.issue as { expression?: string[]; diagnostics?: string }[];
+    expect(issues.flatMap((i) => i.expression ?? [])).toContain(field);
+    expect(JSON.stringify(issues)).toMatch(/fetch/);
+    expect(await (await fetch(`${origin}/_requests/${tag}`)).json()).toEqual([]);
+    expect(logs.text).not.toContain('tok-secret-123');
+  });
+
+  it('fhirAuthorization that is not an object is still a 400 naming it', async () => {
     const { app } = buildTestApp({ services });
     const res = await request(app)
       .post('/cds-services/trd-patient-view')
-      .send({ ...pvComplete, fhirAuthorization })
+      .send({ ...pvComplete, fhirAuthorization: 'a-token' })
       .expect(400);
-    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(field);
+    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain('fhirAuthorization');
   });
 
   it('a fhirServer that is not a URL still gets a 400 naming it', async () => {
