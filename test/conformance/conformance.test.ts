@@ -178,6 +178,39 @@ const EXPECTED: Record<string, Expected> = {
     caution: ['iv-ketamine', 'esketamine'],
     notContraindicated: ALL,
   },
+  'synthea-pregnant-24-weeks': {
+    file: 'synthea-pregnant-24-weeks',
+    now: '2021-03-31T12:00:00Z',
+    judgement:
+      'A 35-year-old woman with a normal pregnancy recorded active since 2020-10-07 and monthly antenatal visits up to a week ago: pregnant now (about 25 weeks), so ketamine and esketamine are contraindicated (CI-4) and TMS needs caution. No depressive disorder and no antidepressant: no TRD cards, TRD not met.',
+    trd: 'not-met',
+    chart: false,
+    rules: { 'EL-1': 'not-met', 'CI-4': 'met' },
+    contraindicated: ['iv-ketamine', 'esketamine'],
+    caution: ['tms'],
+  },
+  'synthea-epilepsy-carbamazepine-clonazepam': {
+    file: 'synthea-epilepsy-carbamazepine-clonazepam',
+    now: '2019-03-18T12:00:00Z',
+    judgement:
+      'A 25-year-old man with epilepsy since 2007 (one recorded seizure, then carbamazepine and clonazepam, both orders still active) and no seizure recorded since: epilepsy lowers the seizure threshold for TMS, a caution (RC-6) rather than the uncontrolled-seizure contraindication, which needs a seizure in the last 12 months. Clonazepam is a benzodiazepine: a sedation caution for ketamine and esketamine (RC-3). No depressive disorder: no TRD cards, TRD not met.',
+    trd: 'not-met',
+    chart: false,
+    rules: { 'EL-1': 'not-met', 'RC-6': 'met', 'RC-3': 'met' },
+    caution: ['iv-ketamine', 'esketamine', 'tms'],
+    notContraindicated: ALL,
+  },
+  'synthea-stroke-2018-alteplase': {
+    file: 'synthea-stroke-2018-alteplase',
+    now: '2021-03-29T12:00:00Z',
+    judgement:
+      'A 56-year-old man with a stroke in September 2018 (alteplase, thrombectomy), two and a half years ago: not a recent stroke (CI-7 looks back 90 days) but a history of stroke, a cardiovascular caution for ketamine and esketamine (RC-19). BP 127/74 a week ago. No depressive disorder: no TRD cards, TRD not met.',
+    trd: 'not-met',
+    chart: false,
+    rules: { 'EL-1': 'not-met', 'CI-7': 'not-met', 'RC-19': 'met', 'CI-6': 'not-met' },
+    caution: ['iv-ketamine', 'esketamine'],
+    notContraindicated: ALL,
+  },
 };
 
 const dir = join(import.meta.dirname, 'patients');
