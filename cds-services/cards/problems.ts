@@ -80,8 +80,40 @@ const PROBLEM_OF: Readonly<Record<string, Problem>> = {
 /** The problem a rule id is about, when the rule is one of a problem family (undefined for a rule that is its own problem). */
 export const problemOfRule = (rule: string): Problem | undefined => PROBLEM_OF[rule];
 
-export function problemOf(f: Pick<Finding, 'rule' | 'kind'>): Problem {
+export function problemOf(f: Pick<Finding, 'rule' | 'kind'> & { data?: Finding['data'] }): Problem {
+  // EL-9 is about the diagnosis in conflict: MDD beside bipolar is the bipolar problem, beside schizophrenia the psychosis one.
+  if (f.rule === 'EL-9') {
+    const conflicts = (f.data?.['conflicts'] as string[] | undefined) ?? [];
+    if (conflicts.some((c) => /bipolar/.test(c))) return 'bipolar';
+    if (conflicts.some((c) => /schizophrenia/.test(c))) return 'psychosis';
+    return 'trd-status';
+  }
   return PROBLEM_OF[f.rule] ?? (f.kind === 'monitoring' ? 'monitoring' : f.kind === 'eligibility' ? 'trd-status' : 'data');
+}
+
+/**
+ * The first summary that fits under 140 characters (CD-3), so a summary is never cut mid-thought:
+ * callers list their wordings from the fullest to the shortest.
+ */
+export function firstFitting(...options: readonly string[]): string {
+  const given = options.filter(Boolean);
+  return given.find((o) => o.length < 140) ?? given[given.length - 1]!;
+}
+
+/** `items` joined with commas, as many as fit in `room` characters, then "and N more". */
+export function fittingList(items: readonly string[], room: number): string {
+  for (let n = items.length; n > 0; n--) {
+    const more = items.length - n;
+    const text = `${items.slice(0, n).join(', ')}${more ? ` and ${more} more` : ''}`;
+    if (text.length <= room) return text;
+  }
+  return `${items.length} problems`;
+}
+
+/** Names joined for a sentence: "IV ketamine", "IV ketamine and TMS", "IV ketamine, esketamine and TMS". */
+export function joinNames(names: readonly string[], word: 'and' | 'or' = 'and'): string {
+  const unique = [...new Set(names)];
+  return unique.length > 1 ? `${unique.slice(0, -1).join(', ')} ${word} ${unique[unique.length - 1]}` : (unique[0] ?? '');
 }
 
 /** How a card names each problem, in clinical words with acronyms in their case. */

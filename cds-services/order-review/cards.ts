@@ -12,9 +12,9 @@ import type { Assessment } from '../assessment/assess.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
 import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
-import { INDICATOR_RANK, byIndicator, findingsTable, makeCard, md, table, type Markdown } from '../cards/card.js';
+import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { findingSentence, inSentence } from '../cards/problems.js';
+import { findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
 import { monitoringActions } from '../cards/suggested-orders.js';
 import { ROUTE_WORD } from './dosage.js';
 import type { OrderCheck } from './checks.js';
@@ -71,80 +71,163 @@ function checksTable(checks: OrderCheck[]): Markdown {
 
 const worst = (checks: OrderCheck[]): OrderCheck => [...checks].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator])[0]!;
 
-/** CI-1 found: the draft waits for a same-day suicide risk evaluation (deferred, not contraindicated). */
-function deferredCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
-  const name = treatmentName(r);
-  return makeCard(
-    {
-      summary: `Start ${name} only after a same-day suicide risk evaluation (${f.rule})`,
-      indicator: 'critical',
-      source: f.source,
-      detail: [md`${f.note} ${capitalise(name)} is deferred until the evaluation is documented.`, findingsTable([f])],
-      suggestions: [
-        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] },
-        ...ordersForMissing(f).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
-      ],
-      selectionBehavior: 'any',
-      overrideReasons: ctx.knowledge.overrideReasons,
-    },
-    ctx.newId,
-  );
+type ItemKind = 'contraindication' | 'deferral' | 'unknown' | 'check' | 'caution';
+
+/** One thing a card says about one draft: a patient-level finding that reaches it, or a group of its checks. */
+interface Item {
+  problem: string;
+  kind: ItemKind;
+  r: DraftReview;
+  indicator: Indicator;
+  finding?: Finding;
+  checks?: OrderCheck[];
 }
 
-function contraindicationCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
-  const name = treatmentName(r);
+const KIND_RANK: Record<ItemKind, number> = { contraindication: 0, deferral: 1, unknown: 2, check: 3, caution: 4 };
+/** Within one indicator and kind, a contraindication or caution rule leads before an eligibility one (RC-1 before EL-9). */
+const FAMILY_RANK: Record<string, number> = { CI: 0, RC: 1, OR: 2, MO: 3, EL: 4 };
+const familyOf = (i: Item) => FAMILY_RANK[(i.finding?.rule ?? i.checks?.[0]?.rule ?? '').slice(0, 2)] ?? 5;
+const byWeight = (x: Item, y: Item) =>
+  INDICATOR_RANK[x.indicator] - INDICATOR_RANK[y.indicator] || KIND_RANK[x.kind] - KIND_RANK[y.kind] || familyOf(x) - familyOf(y);
+const uniqueFindings = (items: readonly Item[]) => [...new Set(items.flatMap((i) => (i.finding ? [i.finding] : [])))];
+const rulesIn = (items: readonly Item[]) => [...new Set(items.flatMap((i) => (i.finding ? [i.finding.rule] : (i.checks ?? []).map((c) => c.rule))))];
+
+/** A short reading of a contraindication for a summary: its title, with the reading that decided it (CI-6: "BP 186/114 mmHg on <date>"). */
+function contraindicationPhrase(f: Finding): string {
+  const reading = typeof f.data?.['reading'] === 'string' ? `, ${f.data['reading']}` : '';
+  return `${inSentence(f.title)}${reading}`;
+}
+
+/** What the card says of each draft's part in the problem, a line per treatment (CD-6: words, not ids). */
+function itemLine(i: Item): Markdown {
+  const name = capitalise(treatmentName(i.r));
+  if (i.finding) {
+    const how =
+      i.kind === 'contraindication'
+        ? 'contraindicated'
+        : i.kind === 'deferral'
+          ? 'deferred until the same-day evaluation is documented'
+          : i.kind === 'unknown'
+            ? 'could not be ruled out'
+            : 'caution';
+    return md`- **${name}** (${draftWords(i.r)}): ${how}. ${findingSentence(i.finding)} (${i.finding.rule}).`;
+  }
+  const c = worst((i.checks ?? []).filter((x) => x.status !== 'as-ordered'));
+  return md`- **${name}** (${draftWords(i.r)}): ${c.phrase} (${c.rule}).`;
+}
+
+/**
+ * One card for one problem, however many drafts it touches (CD-1): the most serious part leads the
+ * summary naming every treatment it applies to, the others are lines in the detail, and the card
+ * carries each settling order once.
+ */
+function problemCard(items: Item[], ctx: PresentContext): Card {
+  const sorted = [...items].sort(byWeight);
+  const lead = sorted[0]!;
+  const leading = sorted.filter((i) => i.kind === lead.kind && (i.finding?.rule ?? i.checks?.[0]?.rule) === (lead.finding?.rule ?? lead.checks?.[0]?.rule));
+  const names = leading.map((i) => treatmentName(i.r));
+  const ids = `(${rulesIn(sorted).join(', ')})`;
+  const f = lead.finding!;
+  const settle = [...new Set(sorted.flatMap((i) => (i.finding ? (i.finding.settledBy ?? []) : [])))];
+  const settling = settle.map((template) => {
+    const label = ordersForMissing({ settledBy: [template] } as Finding)[0]!.label;
+    return { label, actions: [orderAction(ctx, template, label)] };
+  });
+  const cancels = sorted
+    .filter((i) => i.kind === 'contraindication' || i.kind === 'deferral')
+    .filter((i, n, all) => all.findIndex((x) => x.r === i.r) === n)
+    .map((i) => {
+      const name = treatmentName(i.r);
+      return {
+        label: `Cancel the draft ${name} order`,
+        actions: [{ type: 'delete' as const, description: `Remove the draft ${name} order`, resourceId: i.r.draft.ref }],
+      };
+    });
+  const findings = uniqueFindings(sorted);
+  let summary: string;
+  if (lead.kind === 'contraindication') {
+    summary = firstFitting(
+      `Do not order ${joinNames(names, 'or')}: ${contraindicationPhrase(f)} ${ids}`,
+      `Do not order ${joinNames(names, 'or')}: ${inSentence(f.title)} ${ids}`,
+      `Do not order ${joinNames(names, 'or')} ${ids}`,
+    );
+  } else if (lead.kind === 'deferral') {
+    summary = firstFitting(`Start ${joinNames(names)} only after a same-day suicide risk evaluation ${ids}`, `Same-day suicide risk evaluation first ${ids}`);
+  } else if (lead.kind === 'unknown') {
+    // CD-3: a gap is worded as a gap, never as "not excluded".
+    summary = firstFitting(
+      `Before ${joinNames(names)}: ${inSentence(findingSentence(f))} ${ids}`,
+      `Before ${joinNames(names)}: ${f.missing[0] ?? 'more data'} needed ${ids}`,
+      `Before ${joinNames(names)}: ${inSentence(f.title)} could not be checked ${ids}`,
+    );
+  } else {
+    // Every caution of the problem by its title (RC-1 and EL-9: "bipolar disorder, conflicting active diagnoses").
+    const titles = [...new Set(findings.map((x) => inSentence(x.title)))];
+    summary = firstFitting(
+      `Caution with ${joinNames(names)}: ${titles.join(', ')} ${ids}`,
+      `Caution with ${joinNames(names)}: ${inSentence(f.title)} ${ids}`,
+      `Caution with ${joinNames(names)} ${ids}`,
+    );
+  }
+  const indicator = lead.kind === 'caution' && sorted.every((i) => i.indicator === 'info') ? 'info' : lead.indicator;
   return makeCard(
     {
-      summary: `Do not order ${name}: ${inSentence(f.title)} (${f.rule})`,
-      indicator: 'critical',
+      summary,
+      indicator,
       source: f.source,
       detail: [
-        f.note ? md`${f.note}` : undefined,
-        md`${capitalise(name)} is contraindicated. Cancel the draft order, or document why it should proceed.`,
-        findingsTable([f]),
+        joinMarkdown(sorted.map(itemLine), '\n'),
+        lead.kind === 'contraindication' ? md`Cancel the draft order, or document why it should proceed.` : undefined,
+        findings.length ? findingsTable(findings) : undefined,
       ],
-      suggestions: [
-        { label: `Cancel the draft ${name} order`, actions: [{ type: 'delete', description: `Remove the draft ${name} order`, resourceId: r.draft.ref }] },
-      ],
-      selectionBehavior: 'at-most-one',
-      overrideReasons: ctx.knowledge.overrideReasons,
+      suggestions: [...cancels, ...settling],
+      selectionBehavior: 'any',
+      ...(indicator !== 'info' ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
     },
     ctx.newId,
   );
 }
 
-/** An absolute contraindication that could not be ruled out: the gap, and the order that settles it (CD-1). */
-function unknownContraindicationCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
-  const name = treatmentName(r);
-  const settle = ordersForMissing(f);
-  const gap = f.missing[0] ?? 'more data';
-  return makeCard(
-    {
-      // CD-3: a gap is worded as a gap, never as "not excluded".
-      summary: `Before ${name}: ${inSentence(findingSentence(f))} (${f.rule})`,
-      indicator: 'warning',
-      source: f.source,
-      detail: [f.note ? md`${f.note}` : undefined, md`Settle this before ${name} is given: ${f.missing.join('; ') || gap}.`, findingsTable([f])],
-      suggestions: settle.map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
-      selectionBehavior: 'any',
-      overrideReasons: ctx.knowledge.overrideReasons,
-    },
-    ctx.newId,
+/** Checks of the same kind (OR-8 age, OR-9 overlap, OR-10 pre-dose vital signs) across drafts: one card, naming each treatment. */
+function checkGroupCard(items: Item[], ctx: PresentContext, also: Item[] = []): Card {
+  const sorted = [...items].sort(byWeight);
+  if (sorted.length === 1 && !also.length) return checksCard(sorted[0]!.r, sorted[0]!.checks!, ctx, false);
+  const top = worst(sorted.flatMap((i) => i.checks!).filter((c) => c.status !== 'as-ordered'));
+  const same = sorted.filter((i) => i.checks!.some((c) => c.phrase === top.phrase));
+  const names = joinNames(same.map((i) => capitalise(treatmentName(i.r))).map((n, k) => (k ? inSentence(n) : n)));
+  const ids = `(${[...new Set([top.rule, ...rulesIn(sorted), ...rulesIn(also)])].join(', ')})`;
+  const alsoFinding = also[0]?.finding;
+  // The BP finding folded in is named by its first clause ("BP 150/92 mmHg on <date> is above 140/90").
+  const alsoWords = alsoFinding ? inSentence(findingSentence(alsoFinding)) : '';
+  const summary = firstFitting(
+    alsoWords ? `${names}: ${top.phrase}; ${alsoWords} ${ids}` : '',
+    alsoWords ? `${names}: ${top.phrase}; ${alsoWords.split(/: |; /)[0]} ${ids}` : '',
+    `${names}: ${top.phrase} ${ids}`,
+    `${capitalise(treatmentName(sorted[0]!.r))}: ${top.phrase} ${ids}`,
   );
-}
-
-function cautionCard(r: DraftReview, f: Finding, ctx: PresentContext): Card {
-  const name = treatmentName(r);
+  const settle = [
+    ...new Set([
+      ...sorted.flatMap((i) => i.checks!.flatMap((c) => (c.status !== 'as-ordered' ? (c.settledBy ?? []) : []))),
+      ...also.flatMap((i) => i.finding?.settledBy ?? []),
+    ]),
+  ];
+  const indicator = [...sorted, ...also].sort(byWeight)[0]!.indicator;
   return makeCard(
     {
-      summary: `Caution with ${name}: ${inSentence(f.title)} (${f.rule})`,
-      indicator: f.indicator === 'info' ? 'info' : 'warning',
-      source: f.source,
-      detail: [f.note ? md`${f.note}` : undefined, findingsTable([f])],
-      // RC-2 carries its misuse assessment (SO-11): the orders that settle a caution ride on its card.
-      suggestions: ordersForMissing(f).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })),
+      summary,
+      indicator,
+      source: SOURCE_OF[top.rule] ?? SOURCES.ketamineConsensus,
+      detail: [
+        joinMarkdown([...sorted, ...also].map(itemLine), '\n'),
+        ...sorted.map((i) => checksTable(i.checks!)),
+        also.length ? findingsTable(uniqueFindings(also)) : undefined,
+      ],
+      suggestions: settle.map((template) => {
+        const label = ordersForMissing({ settledBy: [template] } as Finding)[0]!.label;
+        return { label, actions: [orderAction(ctx, template, label)] };
+      }),
       selectionBehavior: 'any',
-      overrideReasons: ctx.knowledge.overrideReasons,
+      ...(indicator !== 'info' || top.override ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
     },
     ctx.newId,
   );
@@ -233,35 +316,27 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
   );
 }
 
-function combinationCards(a: Assessment, ctx: PresentContext): Card[] {
+/** Ketamine with TMS (RC-15) with the payer note (RC-14) as its own line, one card (revision-2 RC-15 item 5). */
+function combinationCard(a: Assessment, ctx: PresentContext): Card {
   const rc14 = a.byRule.get('RC-14')!;
   const rc15 = a.byRule.get('RC-15')!;
   const minutes = ctx.knowledge.thresholds.orderReview.ketamineCombinationMinInfusionMinutes.value;
-  return [
-    makeCard(
-      {
-        summary: `Ketamine + TMS: ${minutes}-minute infusion during the 30-minute TMS session, 3 times a week (RC-15)`,
-        indicator: 'info',
-        source: rc15.source,
-        detail: [
-          md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`,
-          md`${rc15.note}`,
-          findingsTable([rc15, a.byRule.get('EL-3')!]),
-        ],
-      },
-      ctx.newId,
-    ),
-    makeCard(
-      {
-        summary: 'Some payers refuse to cover TMS given with ketamine or esketamine: check coverage (RC-14)',
-        indicator: 'warning',
-        source: rc14.source,
-        detail: findingsTable([rc14]),
-        overrideReasons: ctx.knowledge.overrideReasons,
-      },
-      ctx.newId,
-    ),
-  ];
+  const indicator = rc15.indicator === 'critical' ? 'warning' : rc15.indicator;
+  return makeCard(
+    {
+      summary: `Ketamine + TMS: ${minutes}-minute infusion during the 30-minute TMS session; check payer coverage (RC-15, RC-14)`,
+      indicator,
+      source: rc15.source,
+      detail: [
+        md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`,
+        md`${rc15.note}`,
+        md`Payer: some payers do not cover TMS given alongside ketamine or esketamine; check coverage.`,
+        findingsTable([rc15, a.byRule.get('EL-3')!, rc14]),
+      ],
+      ...(indicator !== 'info' ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
+    },
+    ctx.newId,
+  );
 }
 
 function isDeceased(a: Assessment): boolean {
@@ -272,39 +347,44 @@ function isDeceased(a: Assessment): boolean {
   return died !== undefined && died.getTime() <= a.now.getTime();
 }
 
-function cardsForDraft(r: DraftReview, a: Assessment, ctx: PresentContext): Card[] {
-  const scope = r.scope;
-  if (!scope || scope.status === 'out') return [];
-  const name = treatmentName(r);
-  if (scope.status === 'unknown') {
-    return [
-      infoCard(
-        `If this ${name} order is for depression, add the indication to get the TRD checks (OR-2)`,
-        md`${capitalise(draftWords(r))}: ${scope.reason}. With a depressive indication (reasonCode or reasonReference) this order gets the TRD safety, dose and monitoring checks; ketamine for anaesthesia, analgesia or sedation gets none.`,
-        ctx,
-        'info',
-        SOURCES.ketalarLabel,
-      ),
-    ];
-  }
-  const cards: Card[] = [];
-  cards.push(...r.contraindications.map((f) => contraindicationCard(r, f, ctx)));
-  cards.push(...r.deferrals.map((f) => deferredCard(r, f, ctx)));
-  cards.push(...r.unknownContraindications.map((f) => unknownContraindicationCard(r, f, ctx)));
+/**
+ * What each in-scope draft brings, as items under their problem (CD-1). A draft with a contraindication
+ * found should not proceed: it brings only that. One deferred (CI-1) brings its safety gaps and
+ * order-time checks, not cautions, dosing or monitoring.
+ */
+function itemsForDraft(r: DraftReview): Item[] {
+  const items: Item[] = [];
+  const finding = (kind: ItemKind, f: Finding, indicator: Indicator): Item => ({ problem: problemOf(f), kind, r, finding: f, indicator });
+  items.push(...r.contraindications.map((f) => finding('contraindication', f, 'critical')));
+  items.push(...r.deferrals.map((f) => finding('deferral', f, 'critical')));
+  if (r.contraindications.length) return items;
+  items.push(...r.unknownContraindications.map((f) => finding('unknown', f, 'warning')));
   const problems = r.checks.filter((c) => c.status !== 'as-ordered');
   // Safety checks that are their own problem: age, overlap, same-session vital signs.
-  for (const rule of ['OR-8', 'OR-9', 'OR-10']) {
+  for (const [rule, problem] of [
+    ['OR-8', 'age'],
+    ['OR-9', 'overlap'],
+    ['OR-10', 'pre-dose vital signs'],
+  ] as const) {
     const mine = problems.filter((c) => c.rule === rule);
-    if (mine.length) cards.push(checksCard(r, mine, ctx, false));
+    if (mine.length) items.push({ problem, kind: 'check', r, checks: mine, indicator: worst(mine).indicator });
   }
-  // With a contraindication found the order should not proceed: no cautions, dosing or monitoring cards on top.
-  if (r.contraindications.length || r.deferrals.length) return cards;
-  cards.push(...r.cautions.map((f) => cautionCard(r, f, ctx)));
+  if (r.deferrals.length) return items;
+  items.push(...r.cautions.map((f) => finding('caution', f, f.indicator === 'info' ? 'info' : 'warning')));
+  return items;
+}
+
+/** The cards of one draft's own order: dosing (with the complete protocol order), TMS parameters, a non-protocol route, monitoring. */
+function orderCards(r: DraftReview, ctx: PresentContext): Card[] {
+  if (r.contraindications.length || r.deferrals.length) return [];
+  const cards: Card[] = [];
+  const problems = r.checks.filter((c) => c.status !== 'as-ordered');
   const dosing = r.checks.filter((c) => DOSING_RULES.has(c.rule));
   if (dosing.some((c) => c.status !== 'as-ordered')) cards.push(checksCard(r, dosing, ctx, true));
   const tms = problems.filter((c) => c.rule === 'OR-13');
   if (tms.length) cards.push(checksCard(r, tms, ctx, false));
-  if (scope.nonProtocolRoute) {
+  if (r.scope?.nonProtocolRoute) {
+    const name = treatmentName(r);
     cards.push(
       infoCard(
         `${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`,
@@ -313,17 +393,53 @@ function cardsForDraft(r: DraftReview, a: Assessment, ctx: PresentContext): Card
       ),
     );
   }
-  if (r.monitoring && r.draft.drug !== 'tms') cards.push(monitoringCard(r, a, ctx));
   return cards;
 }
 
+function scopeUnknownCard(r: DraftReview, ctx: PresentContext): Card {
+  const name = treatmentName(r);
+  return infoCard(
+    `If this ${name} order is for depression, add the indication to get the TRD checks (OR-2)`,
+    md`${capitalise(draftWords(r))}: ${r.scope!.reason}. With a depressive indication (reasonCode or reasonReference) this order gets the TRD safety, dose and monitoring checks; ketamine for anaesthesia, analgesia or sedation gets none.`,
+    ctx,
+    'info',
+    SOURCES.ketalarLabel,
+  );
+}
+
 /**
- * The cards of an order review. A deceased patient gets none (CD-9). An unidentified draft gives
- * one card per call, a warning when something in it suggests ketamine or esketamine (OR-1).
+ * The cards of an order review: one card per problem across every draft of the call (CD-1: a problem
+ * shared by treatments is said once, naming them), the cards of each order itself (dose, TMS
+ * parameters, route), session monitoring once per drug, the combination. A deceased patient gets none
+ * (CD-9). An unidentified draft gives one card per call, a warning when something in it suggests
+ * ketamine or esketamine (OR-1). Pre-dose vital signs (OR-10) and the BP findings of the same draft are
+ * one card (CD-1: CI-6 or RC-5 and the BP request once).
  */
 export function orderReviewCards(a: Assessment, review: OrderReview, ctx: PresentContext): Card[] {
   if (isDeceased(a)) return [];
-  const cards = review.drafts.flatMap((r) => cardsForDraft(r, a, ctx));
+  const inScope = review.drafts.filter((r) => r.scope?.status === 'in');
+  const groups = new Map<string, Item[]>();
+  for (const item of inScope.flatMap(itemsForDraft)) groups.set(item.problem, [...(groups.get(item.problem) ?? []), item]);
+  const vitals = groups.get('pre-dose vital signs');
+  const bp = groups.get('blood-pressure');
+  let alsoVitals: Item[] = [];
+  if (vitals && bp && bp.every((i) => i.kind !== 'contraindication')) {
+    alsoVitals = bp;
+    groups.delete('blood-pressure');
+  }
+  const cards: Card[] = [];
+  for (const [problem, items] of groups) {
+    if (problem === 'age' || problem === 'overlap') cards.push(checkGroupCard(items, ctx));
+    else if (problem === 'pre-dose vital signs') cards.push(checkGroupCard(items, ctx, alsoVitals));
+    else cards.push(problemCard(items, ctx));
+  }
+  cards.push(...review.drafts.filter((r) => r.scope?.status === 'unknown').map((r) => scopeUnknownCard(r, ctx)));
+  cards.push(...inScope.flatMap((r) => orderCards(r, ctx)));
+  // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).
+  for (const drug of ['ketamine', 'esketamine'] as const) {
+    const first = inScope.find((r) => r.draft.drug === drug && r.monitoring && !r.contraindications.length && !r.deferrals.length);
+    if (first) cards.push(monitoringCard(first, a, ctx));
+  }
   const unidentified = review.drafts.filter((r) => r.draft.drug === 'unidentified' && (r.draft.suggestsKetamine || a.isDepressionPatient));
   if (unidentified.length) {
     const hinted = unidentified.some((r) => r.draft.suggestsKetamine);
@@ -339,7 +455,9 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
       ),
     );
   }
-  if (review.combination) cards.push(...combinationCards(a, ctx));
+  // The combination is for a ketamine order that may proceed.
+  const ketamineMayProceed = inScope.some((r) => r.draft.drug === 'ketamine' && !r.contraindications.length && !r.deferrals.length);
+  if (review.combination && ketamineMayProceed) cards.push(combinationCard(a, ctx));
   return cards.sort(byIndicator);
 }
 

@@ -14,6 +14,8 @@ import {
   PROBLEM_NAMES,
   clause,
   findingSentence,
+  firstFitting,
+  fittingList,
   groupByProblem,
   highestIndicator,
   inSentence,
@@ -126,7 +128,19 @@ function contraindicationsCard(found: Finding[], ctx: PresentContext): Card | un
     const key = modalityList([...new Set(fs.flatMap((f) => f.absoluteFor))]);
     byTreatments.set(key, [...(byTreatments.get(key) ?? []), problem]);
   }
-  const summary = `${[...byTreatments].map(([treatments, problems]) => `${capitalise(treatments)} contraindicated: ${problems.map((p) => PROBLEM_NAMES[p]).join(', ')}`).join('; ')} ${ruleIds(found)}`;
+  // A problem decided by a reading names it (CD-3): "BP 186/114 mmHg on <date>", not "BP".
+  const reading = (p: Problem) => {
+    const r = byProblem.find(([q]) => q === p)?.[1].find((f) => typeof f.data?.['reading'] === 'string')?.data?.['reading'];
+    return typeof r === 'string' ? r : PROBLEM_NAMES[p];
+  };
+  const phrase = (name: (p: Problem) => string) =>
+    `${[...byTreatments].map(([treatments, problems]) => `${capitalise(treatments)} contraindicated: ${problems.map(name).join(', ')}`).join('; ')} ${ruleIds(found)}`;
+  const everyProblem = byProblem.map(([p]) => PROBLEM_NAMES[p]);
+  const summary = firstFitting(
+    phrase(reading),
+    phrase((p) => PROBLEM_NAMES[p]),
+    `Contraindicated: ${fittingList(everyProblem, 139 - 'Contraindicated: '.length - ruleIds(found).length - 1)} ${ruleIds(found)}`,
+  );
   return makeCard(
     {
       summary,
@@ -253,20 +267,36 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
   );
 }
 
-/** What to settle before starting: each problem once, with every order that settles its gaps (CD-1). */
-function beforeStartingCard(findings: Finding[], ctx: PresentContext): Card | undefined {
+/**
+ * What to settle before starting (CD-1): one problem per card while the budget allows; over budget the
+ * rest share one card whose summary names each problem. Every settling order is offered once across
+ * the cards (`offered`). Summaries are chosen to fit under 140 characters, never cut (CD-3).
+ */
+function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: Set<string> = new Set()): Card | undefined {
   if (!findings.length) return undefined;
   const groups = [...groupByProblem(findings)];
   const lines = groups.map(([p, fs]) => md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`);
-  const seen = new Set<string>();
   const suggestions = findings
     .flatMap(ordersForMissing)
-    .filter((o) => !seen.has(o.template) && seen.add(o.template))
+    .filter((o) => !offered.has(o.template) && offered.add(o.template))
     .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
   const firstFindings = groups[0]![1];
   const lead = firstFindings.find((f) => f.indicator !== 'info') ?? firstFindings[0]!;
   const others = groups.slice(1).map(([p]) => PROBLEM_NAMES[p]);
-  const summary = `${sentenceCase(findingSentence(lead))} ${ruleIds(firstFindings)}${others.length ? `; also ${others.join(', ')}` : ''}`;
+  const base = `${sentenceCase(findingSentence(lead))} ${ruleIds(firstFindings)}`;
+  const names = groups.map(([p]) => PROBLEM_NAMES[p]);
+  const all = ruleIds(findings);
+  const summary = others.length
+    ? firstFitting(
+        `${base}; also ${others.join(', ')}`,
+        `Settle before starting: ${names.join(', ')} ${all}`,
+        `Settle before starting: ${fittingList(names, 139 - 'Settle before starting: '.length - ruleIds(firstFindings).length - 1)} ${ruleIds(firstFindings)}`,
+      )
+    : firstFitting(
+        base,
+        lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
+        `${sentenceCase(PROBLEM_NAMES[groups[0]![0]])}: ${inSentence(lead.title)} ${ruleIds(firstFindings)}`,
+      );
   return makeCard(
     {
       summary,
@@ -338,8 +368,16 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   const gaps = a.criteria.filter((f) => f.missing.length && !['EL-2', 'EL-3', 'EL-8'].includes(f.rule) && f.status !== 'met');
   const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
-  // Over budget, the residual gaps join the card of what to settle before starting.
-  const separate = leading.length + (settle.length ? 1 : 0) + (gaps.length ? 1 : 0) <= PATIENT_VIEW_MAX_CARDS;
-  const tail = separate ? [beforeStartingCard(settle, ctx), missingDataCard(gaps, ctx, ordered)] : [beforeStartingCard([...settle, ...gaps], ctx)];
+  // One card per problem to settle while the budget allows; over it, the rest (and the residual gaps) share one card.
+  const problems = [...groupByProblem(settle)].map(([, fs]) => fs);
+  const room = Math.max(PATIENT_VIEW_MAX_CARDS - leading.length, settle.length ? 1 : 0);
+  const offered = new Set<string>();
+  const tail =
+    problems.length + (gaps.length ? 1 : 0) <= room
+      ? [...problems.map((fs) => beforeStartingCard(fs, ctx, offered)), missingDataCard(gaps, ctx, ordered)]
+      : [
+          ...problems.slice(0, Math.max(room - 1, 0)).map((fs) => beforeStartingCard(fs, ctx, offered)),
+          beforeStartingCard([...problems.slice(Math.max(room - 1, 0)).flat(), ...gaps], ctx, offered),
+        ];
   return [...leading, ...tail.filter((c): c is Card => !!c)].sort(byIndicator);
 }

@@ -636,7 +636,9 @@ table('OR-9: ketamine and esketamine together', {
   'both-drafted-in-one-call-warn-on-each': {
     record: candidate(),
     drafts: [ketamineDraft(40), esketamineDraft()],
-    check: (r) => expect(r.cards.filter((c) => c.indicator === 'warning' && /would overlap.*\(OR-9\)/.test(c.summary)).length).toBe(2),
+    // One problem, one card naming both treatments (CD-1).
+    cards: [['warning', /^IV ketamine and intranasal esketamine \(SPRAVATO\): .*would overlap.*\(OR-9\)$/]],
+    check: (r) => expect(r.cards.filter((c) => /OR-9/.test(c.summary)).length).toBe(1),
   },
   'esketamine-while-ketamine-was-given-last-week': {
     record: candidate({}, medAdministration('6130', { daysAgo: 6, mg: 40 })),
@@ -662,7 +664,9 @@ table('OR-10: same-session vital signs at order-sign', {
     record: candidate({}, sessionVitals(10, [128, 80], 72, 91)),
     drafts: [esketamineDraft()],
     hook: 'order-sign',
-    cards: [['critical', /pre-dose SpO2 91 % is at or below 93 % \(OR-10\)/]],
+    // The same-session reading makes CI-13 found: the draft gets the critical card, not a second one on the same reading.
+    cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): .*\(CI-13\)/]],
+    never: [/OR-10/],
   },
   'raised-pre-dose-bp-is-a-warning': {
     record: candidate({}, sessionVitals(10, [150, 95])),

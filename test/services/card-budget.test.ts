@@ -11,6 +11,7 @@ import { SOURCES } from '../../cds-services/assessment/sources.js';
 import { PATIENT_VIEW_MAX_CARDS } from '../../cds-services/trd-patient-view/cards.js';
 import { esketamineDraft, ketamineDraft, tmsDraft } from '../builders/drafts.js';
 import { candidate } from '../builders/scenarios.js';
+import { icd, obs } from '../builders/fhir.js';
 import { SAFETY_SCENARIOS } from '../builders/safety-scenarios.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
 import { expectValidCards } from '../helpers/card-invariants.js';
@@ -18,8 +19,6 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { testApp } from '../helpers/hooks.js';
 
 const ORDER_MAX_CARDS_PER_DRAFT = 4;
-/** Patients for whom order-sign still gives more than four cards for an IV ketamine draft (reported to issue 15). */
-const ORDER_BUDGET_OPEN = new Set(['fixture long-history-trd-candidate', 'many-problems-at-once']);
 
 /** The rule ids a card's summary names in parentheses, e.g. "(CI-6, RC-5)". */
 const rulesOf = (card: Card) => [...card.summary.matchAll(/\(((?:[A-Z]{2,3}-\d+)(?:, [A-Z]{2,3}-\d+)*)\)/g)].flatMap((m) => m[1]!.split(', '));
@@ -67,15 +66,90 @@ describe('card budget', () => {
     expect(sharedProblems(cards), cards.map((c) => c.summary).join('\n')).toEqual([]);
   });
 
-  // Order review's cards are issue 15's: no problem on two cards holds for every patient; the four-card
-  // limit per draft holds for all but the patients in ORDER_BUDGET_OPEN, which order review has still to fold.
-  it.each(patients.map((p) => [p.name, p] as const))('%s: order-sign puts no problem on two cards, and at most four per draft', async (name, p) => {
+  it.each(patients.map((p) => [p.name, p] as const))('%s: order-sign puts no problem on two cards, and at most four per draft', async (_name, p) => {
     for (const draft of [ketamineDraft(40), esketamineDraft(), tmsDraft()]) {
       const cards = await call('order-sign', p.patientId, p.resources, [draft]);
       const list = `${draft.id}:\n${cards.map((c) => c.summary).join('\n')}`;
       expect(sharedProblems(cards), list).toEqual([]);
-      if (ORDER_BUDGET_OPEN.has(name)) expect(cards.length, list).toBeGreaterThan(0);
-      else expect(cards.length, list).toBeLessThanOrEqual(ORDER_MAX_CARDS_PER_DRAFT);
+      expect(cards.length, list).toBeLessThanOrEqual(ORDER_MAX_CARDS_PER_DRAFT);
     }
+  });
+});
+
+/**
+ * Busy patients signing several treatments at once (issues 15 and 17): one card per problem across the
+ * drafts, a problem shared by treatments said once naming them, at most four cards per draft, every
+ * summary complete (under 140 characters, never cut with an ellipsis).
+ */
+const README_SIGN = candidate({}, icd('F31.81'), obs.bpPanel(150, 92, 1));
+const busy: Record<string, { patientId: string; resources: fhir4.Resource[]; drafts: fhir4.Resource[]; named: [RegExp, RegExp][] }> = {
+  'bipolar-ii-with-raised-bp-signs-ketamine-and-tms': {
+    patientId: 'p1',
+    resources: README_SIGN,
+    drafts: [ketamineDraft(60), tmsDraft()],
+    // Bipolar disorder (RC-1, with the EL-9 conflict) once, naming both; the payer note inside the combination card.
+    named: [
+      [/\bRC-1\b/, /^Caution with IV ketamine and TMS: bipolar disorder, conflicting active diagnoses \(RC-1, EL-9\)$/],
+      [/\bRC-14\b/, /\(RC-15, RC-14\)$/],
+      [/\bRC-5\b/, /^IV ketamine: no BP, HR, SpO2 in the 60 min before the dose; BP 150\/92 mmHg on \d{4}-\d{2}-\d{2} is above 140\/90 \(OR-10, RC-5\)$/],
+    ],
+  },
+  'many-problems-at-once-signs-ketamine-esketamine-and-tms': {
+    patientId: 'p1',
+    resources: SAFETY_SCENARIOS['many-problems-at-once']!(),
+    drafts: [ketamineDraft(40), esketamineDraft(), tmsDraft()],
+    named: [
+      [/\bCI-3\b/, /^Do not order IV ketamine or intranasal esketamine \(SPRAVATO\): substance dependence \(CI-3\)$/],
+      [/\bCI-1\b/, /^Start IV ketamine and TMS only after a same-day suicide risk evaluation \(CI-1\)$/],
+    ],
+  },
+  'long-history-candidate-signs-ketamine-and-tms': {
+    patientId: allFixtures().find((f) => f.name === 'long-history-trd-candidate')!.patientId,
+    resources: allFixtures().find((f) => f.name === 'long-history-trd-candidate')!.resources,
+    drafts: [ketamineDraft(40), tmsDraft()],
+    named: [[/\bOR-10\b/, /^IV ketamine: no BP, HR, SpO2 in the 60 min before the dose; .*\(OR-10, RC-5\)$/]],
+  },
+};
+
+describe('order-sign for busy patients signing several treatments', () => {
+  it.each(Object.entries(busy))('%s: one card per problem, naming the treatments it shares', async (_name, b) => {
+    const cards = await call('order-sign', b.patientId, b.resources, b.drafts);
+    const list = cards.map((c) => `${c.indicator} ${c.summary}`).join('\n');
+    expect(cards.length, list).toBeLessThanOrEqual(ORDER_MAX_CARDS_PER_DRAFT * b.drafts.length);
+    expect(sharedProblems(cards), list).toEqual([]);
+    for (const c of cards) expect(c.summary, list).not.toMatch(/…$/);
+    for (const [rule, summary] of b.named) {
+      const naming = cards.filter((c) => rule.test(c.summary));
+      expect(naming.length, `${rule} in\n${list}`).toBe(1);
+      expect(naming[0]!.summary, list).toMatch(summary);
+    }
+  });
+});
+
+/** Outside tester's two patient-view reproducers (rebuilt here with the builders), as named scenarios. */
+describe('patient-view summaries say the finding whole', () => {
+  it('uncontrolled-hypertension: the critical summary names the reading', async () => {
+    const resources = candidate({ bp: [obs.bpPanel(186, 112, 1), obs.bpPanel(184, 110, 4)] });
+    const cards = await call('patient-view', 'p1', resources);
+    const critical = cards.find((c) => c.indicator === 'critical')!;
+    expect(critical.summary).toMatch(/^IV ketamine and esketamine \(SPRAVATO\) contraindicated: BP 186\/112 mmHg on \d{4}-\d{2}-\d{2} \(CI-6\)$/);
+  });
+
+  it('allergies-and-devices-unreadable: two unknowns are two complete cards, never one cut summary', async () => {
+    const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
+    const res = await request(testApp)
+      .post('/cds-services/trd-patient-view')
+      .send({
+        hook: 'patient-view',
+        hookInstance: 'c2a4a0b4-3a51-4e0b-8f1e-0d6a9a4e2b18',
+        context: { userId: 'Practitioner/1', patientId: 'p1' },
+        prefetch: { ...prefetchFor(candidate()), allergies: failed, devices: failed },
+      });
+    const cards = (res.body as CdsResponse).cards;
+    expectValidCards(cards);
+    const list = cards.map((c) => c.summary).join('\n');
+    expect(cards.filter((c) => /\(CI-8\)$/.test(c.summary)).length, list).toBe(1);
+    expect(cards.filter((c) => /\(RC-7\)$/.test(c.summary)).length, list).toBe(1);
+    for (const c of cards) expect(c.summary, list).not.toMatch(/…/);
   });
 });

@@ -87,13 +87,19 @@ export const CI6 = defineRule({
     const controlledAt = all.findIndex((r) => L.block(r) === 'no');
     const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
     const crisis = current.find((r) => L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value);
-    if (crisis) return met(crisis.evidence, `Hypertensive crisis: BP ${reading(crisis)}; refer for emergency evaluation.`, { crisis: true });
+    // data.reading: the reading a card summary names ("BP 186/114 mmHg on <date>", CD-3).
+    if (crisis)
+      return met(crisis.evidence, `Hypertensive crisis: BP ${reading(crisis)}; refer for emergency evaluation.`, {
+        crisis: true,
+        reading: `BP ${reading(crisis)}`,
+      });
     const high = current.filter((r) => L.block(r) === 'yes');
     const days = new Set(high.map((r) => dayOf(r.date)));
     if (days.size >= s.bpConfirmReadings.value) {
       return met(
         high.flatMap((r) => r.evidence),
         `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`,
+        { reading: `BP ${reading(high[0]!)}` },
       );
     }
     if (high.length) {
