@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
-import { buildTestApp, TEST_NOW } from '../helpers/app.js';
+import { buildTestApp } from '../helpers/app.js';
 import { startFhirTestServer, fhirBase, type FhirTestServer } from '../helpers/fhir-test-server.js';
 import { realServices } from '../helpers/knowledge.js';
 import { prefetchFor } from '../builders/prefetch.js';
@@ -46,14 +46,17 @@ const ALL: Modality[] = ['iv-ketamine', 'esketamine', 'tms'];
 
 /** The expected assessment of each public patient, as a clinician would judge it. */
 const EXPECTED: Record<string, Expected> = {
-  'us-core-phq9-valuestring': {
-    file: 'us-core-phq9-valuestring',
-    now: TEST_NOW,
+  'us-core-example-patient': {
+    file: 'us-core-example-patient',
+    now: '2022-12-02T12:00:00Z',
     judgement:
-      'A PHQ-9 total of 12 three days ago, recorded as the string "12" inside a 44249-1 panel: a baseline score exists (EL-4 met); no depression diagnosis or antidepressant is on record, so TRD is not met.',
-    rules: { 'EL-4': 'met', 'EL-1': 'not-met' },
+      'HL7 US Core\'s example patient (Amy Shaw, born 1987, her sex given only by the US Core individual-sex extension, no Patient.gender). A PHQ-9 total of 12 three days ago, recorded as the string "12" inside a 44249-1 panel and derived from a QuestionnaireResponse (one score): a baseline exists (EL-4) and it opens the TRD view (EL-10), item 9 "Not at all". No depression diagnosis: TRD not met. Pregnancy status "Pregnant" (82810-3) 100 days ago with no outcome or negative test since: pregnant, so ketamine and esketamine are contraindicated (CI-4) and TMS needs caution. An implantable defibrillator was inserted in 2019 (CPT 33249).',
     trd: 'not-met',
-    evidence: { 'EL-4': ['Observation/PHQ9-item-example-44261-6'] },
+    chart: true,
+    rules: { 'EL-4': 'met', 'EL-1': 'not-met', 'CI-4': 'met', 'RC-17': 'not-met' },
+    evidence: { 'EL-4': ['Observation/PHQ9-item-example-44261-6'], 'CI-4': ['Observation/pregnancy-status'] },
+    contraindicated: ['iv-ketamine', 'esketamine'],
+    caution: ['tms'],
   },
   'synthea-mdd-fluoxetine-normal-bp': {
     file: 'synthea-mdd-fluoxetine-normal-bp',
