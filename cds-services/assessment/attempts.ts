@@ -225,12 +225,17 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
     // A missing row is a start-up error (checkAttemptThresholds); undecided here, never a card about configuration.
     meets = (e) => (min === undefined || e.dailyMg === undefined ? 'unknown' : e.dailyMg >= min ? 'yes' : 'no');
   }
-  const clip = (e: Exposure) => ({ start: from && t(e.start!) < t(from) ? from : e.start!, end: e.end! });
-  const merge = (list: Exposure[]) => {
+  // Surely taken: from the latest it could have started to the earliest it could have ended; possibly: the widest span (EL-2.2).
+  const clip = (e: Exposure, sure: boolean) => {
+    const start = sure ? (e.latestStart ?? e.start!) : e.start!;
+    return { start: from && t(start) < t(from) ? from : start, end: sure ? (e.earliestEnd ?? e.end!) : e.end! };
+  };
+  const merge = (list: Exposure[], sure = false) => {
     const spans: { start: Date; end: Date }[] = [];
     for (const x of list
-      .filter((e) => e.start && e.end && t(e.end) >= t(e.start))
-      .map(clip)
+      .filter((e) => e.start && e.end)
+      .map((e) => clip(e, sure))
+      .filter((x) => t(x.end) >= t(x.start))
       .sort((a, b) => t(a.start) - t(b.start))) {
       const last = spans[spans.length - 1];
       if (last && daysBetween(last.end, x.start) <= gap) last.end = new Date(Math.max(t(last.end), t(x.end)));
@@ -238,7 +243,10 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
     }
     return spans;
   };
-  const sure = merge(c.exposures.filter((e) => meets(e) === 'yes')).find((s) => daysBetween(s.start, s.end) >= minDays);
+  const sure = merge(
+    c.exposures.filter((e) => meets(e) === 'yes'),
+    true,
+  ).find((s) => daysBetween(s.start, s.end) >= minDays);
   if (sure) return { status: 'yes', adequateFrom: addDays(sure.start, minDays), missing: [] };
   const possible = c.exposures.filter((e) => meets(e) !== 'no');
   const undatedPossible = possible.some((e) => !e.start || !e.end);
@@ -253,6 +261,20 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
   if (undatedPossible) {
     missing.push(`how long ${c.name} was taken (start and end dates or days supplied)`);
     short ??= `duration not recorded for ${c.name}`;
+  }
+  // Dates known only to the month or year, or an end that was never recorded (EL-2.1 steps 5-6, EL-2.2).
+  const stale = possible.find((e) => e.openEnd === 'stale-active');
+  if (stale) {
+    missing.push(`whether ${c.name} is still taken (an active order or statement with nothing recorded since ${iso(stale.latestStart ?? stale.start!)})`);
+    short ??= `current use of ${c.name} uncertain`;
+  }
+  if (possible.some((e) => e.openEnd === 'stopped-no-end')) {
+    missing.push(`when ${c.name} was stopped (stopped or completed with no end date or supply)`);
+    short ??= `stop date not recorded for ${c.name}`;
+  }
+  if (possible.some((e) => !e.openEnd && (e.latestStart || e.earliestEnd))) {
+    missing.push(`the exact dates ${c.name} was taken (recorded only to the month or year)`);
+    short ??= `dates of ${c.name} recorded only to the month or year`;
   }
   return { status: 'unknown', missing, short };
 }

@@ -7,7 +7,19 @@ import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
 import { diagnoses } from './diagnoses.js';
-import { addDays, administrationsPerDay, durationInDays, massInMg, parseFhirDate, unitCount, volumeInMl } from './fhir-read.js';
+import {
+  addDays,
+  administrationsPerDay,
+  daysBetween,
+  durationInDays,
+  massInMg,
+  parseFhirDate,
+  parseFhirInterval,
+  unitCount,
+  volumeInMl,
+  type DateInterval,
+} from './fhir-read.js';
+import type { Thresholds } from './thresholds.js';
 import { medicationIndication } from './reasons.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 
@@ -15,8 +27,14 @@ export interface Exposure {
   ingredientRxcui: string;
   ingredient: string;
   ref: string;
+  /** The earliest it could have started, and the latest it could have ended (EL-2.1, EL-2.2). */
   start?: Date;
   end?: Date;
+  /** When the start or end is uncertain (a month- or year-precision date, an unrecorded end): its other bound. */
+  latestStart?: Date;
+  earliestEnd?: Date;
+  /** Why the end is uncertain, when it was not recorded (EL-2.1 steps 5, 6). */
+  openEnd?: 'stale-active' | 'stopped-no-end';
   dailyMg?: number;
   role: 'antidepressant' | 'augmentation';
   /** The catalogued product the record names, when it names one. */
@@ -127,45 +145,86 @@ function dailyDoseMg(r: Resource, product: CatalogueProduct | undefined, ingredi
   return undefined;
 }
 
-/** When the ingredient was taken, from effective periods, supply durations or dispenses. */
-function exposurePeriod(r: Resource, now: Date): { start?: Date; end?: Date } {
+/**
+ * A date as the instants it could be (EL-2.2): a year or a month is its whole span; a day or a
+ * dateTime is itself (a duration between two days does not depend on the zone both were written in).
+ */
+function dateBounds(value: unknown): DateInterval | undefined {
+  if (typeof value === 'string' && /^\d{4}(-\d{2})?$/.test(value)) return parseFhirInterval(value);
+  const d = parseFhirDate(value);
+  return d ? { earliest: d, latest: d } : undefined;
+}
+
+const point = (d: Date): DateInterval => ({ earliest: d, latest: d });
+
+/** When a record's drug was taken: its start and end, each an interval when uncertain (EL-2.1, EL-2.2). */
+interface Period {
+  start?: DateInterval;
+  end?: DateInterval;
+  /** The end was not recorded and is bounded by EL-2.1 step 5 or 6: why, in words a trial row shows. */
+  openEnd?: 'stale-active' | 'stopped-no-end';
+  /** The record has no explicit end or supply: a switch to another antidepressant may end it (EL-2.1 step 3). */
+  endInferable?: boolean;
+}
+
+/**
+ * EL-2.1 steps 4-6 for a record with a start and no recorded end or supply: active with evidence within
+ * ACTIVE_ORDER_STALE_DAYS (the later of the start and `lastEvidence`) -> taken until now; active and
+ * stale -> ended somewhere in [start, now]; stopped, completed or any other status -> ended within
+ * STOPPED_ORDER_MAX_DAYS of the start (which keeps a 2009 order out of today's episode).
+ */
+function openEnded(status: string, start: DateInterval, lastEvidence: DateInterval | undefined, now: Date, at: Thresholds['attempts']): Period {
+  if (status === 'active') {
+    const last = lastEvidence && lastEvidence.latest.getTime() > start.latest.getTime() ? lastEvidence : start;
+    if (daysBetween(last.latest, now) <= at.activeOrderStaleDays.value) return { start, end: point(now) };
+    return { start, end: { earliest: start.latest, latest: now }, openEnd: 'stale-active' };
+  }
+  return { start, end: { earliest: start.latest, latest: addDays(start.latest, at.stoppedOrderMaxDays.value) }, openEnd: 'stopped-no-end', endInferable: true };
+}
+
+/** When the ingredient was taken, from effective periods, supply durations or dispenses (EL-2.1). */
+function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Period {
   switch (r.resourceType) {
     case 'MedicationStatement': {
-      const start = parseFhirDate(r.effectivePeriod?.start) ?? parseFhirDate(r.effectiveDateTime);
-      let end = parseFhirDate(r.effectivePeriod?.end);
-      if (!end && start && r.status === 'active' && r.effectivePeriod) end = now;
-      return { start, end };
+      const start = dateBounds(r.effectivePeriod?.start) ?? dateBounds(r.effectiveDateTime);
+      const end = dateBounds(r.effectivePeriod?.end);
+      if (!start || end) return { start, end };
+      return openEnded(r.status, start, dateBounds(r.dateAsserted), now, at);
     }
     case 'MedicationRequest': {
       const timing = dosageOf(r)?.timing?.repeat;
       const bounds = timing?.boundsPeriod;
+      const authored = dateBounds(r.authoredOn);
       if (bounds?.start) {
-        const start = parseFhirDate(bounds.start);
-        return { start, end: parseFhirDate(bounds.end) ?? (r.status === 'active' ? now : undefined) };
+        const start = dateBounds(bounds.start);
+        const end = dateBounds(bounds.end);
+        if (!start || end) return { start, end };
+        return openEnded(r.status, start, authored, now, at);
       }
-      const authored = parseFhirDate(r.authoredOn);
       const boundsDays = durationInDays(timing?.boundsDuration);
-      if (authored && boundsDays !== undefined) return { start: authored, end: addDays(authored, boundsDays) };
+      if (authored && boundsDays !== undefined) return { start: authored, end: shift(authored, boundsDays) };
       const supplyDays = durationInDays(r.dispenseRequest?.expectedSupplyDuration);
       if (authored && supplyDays !== undefined) {
         const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
-        return { start: authored, end: addDays(authored, supplyDays * fills) };
+        return { start: authored, end: shift(authored, supplyDays * fills) };
       }
       const validity = r.dispenseRequest?.validityPeriod;
-      if (validity?.start && validity.end) return { start: parseFhirDate(validity.start), end: parseFhirDate(validity.end) };
-      return { start: authored };
+      if (validity?.start && validity.end) return { start: dateBounds(validity.start), end: dateBounds(validity.end) };
+      return authored ? openEnded(r.status, authored, undefined, now, at) : {};
     }
     case 'MedicationDispense': {
-      const start = parseFhirDate(r.whenHandedOver) ?? parseFhirDate(r.whenPrepared);
+      const start = dateBounds(r.whenHandedOver) ?? dateBounds(r.whenPrepared);
       const days = durationInDays(r.daysSupply);
-      return { start, end: start && days !== undefined ? addDays(start, days) : undefined };
+      return { start, end: start && days !== undefined ? shift(start, days) : undefined };
     }
     case 'MedicationAdministration': {
-      const start = parseFhirDate(r.effectivePeriod?.start) ?? parseFhirDate(r.effectiveDateTime);
-      return { start, end: parseFhirDate(r.effectivePeriod?.end) ?? (start ? addDays(start, 1) : undefined) };
+      const start = dateBounds(r.effectivePeriod?.start) ?? dateBounds(r.effectiveDateTime);
+      return { start, end: dateBounds(r.effectivePeriod?.end) ?? (start ? shift(start, 1) : undefined) };
     }
   }
 }
+
+const shift = (i: DateInterval, days: number): DateInterval => ({ earliest: addDays(i.earliest, days), latest: addDays(i.latest, days) });
 
 const STATEMENT_NOT_TAKEN = new Set(['entered-in-error', 'not-taken', 'intended']);
 const REQUEST_TAKEN = new Set(['active', 'completed', 'stopped', 'on-hold']);
@@ -223,6 +282,8 @@ export function exposures(index: RecordIndex): Exposure[] {
       (g) => g.active.length + g.confirm.length > 0,
     ));
   };
+  // Exposures of stopped or completed records with no recorded end or supply: a switch may end them (EL-2.1 step 3).
+  const inferable = new Set<Exposure>();
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
     const indication = countOther ? 'unstated' : medicationIndication(use.resource, index);
@@ -232,7 +293,11 @@ export function exposures(index: RecordIndex): Exposure[] {
     if (match?.kind === 'product' && match.product.flags?.length) continue;
     const ingredients = codedIngredients(match);
     const product = match?.kind === 'product' ? match.product : undefined;
-    const { start, end } = exposurePeriod(use.resource, index.now);
+    const period = exposurePeriod(use.resource, index.now, thresholds.attempts);
+    const first = out.length;
+    const capped = (d: Date | undefined) => (d && d.getTime() > index.now.getTime() ? index.now : d);
+    const end = capped(period.end?.latest);
+    const earliestEnd = capped(period.end?.earliest);
     for (const ingredient of ingredients) {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
@@ -240,8 +305,11 @@ export function exposures(index: RecordIndex): Exposure[] {
         ingredientRxcui: ingredient.rxcui,
         ingredient: ingredient.name,
         ref: use.ref,
-        start,
-        end: end && end.getTime() > index.now.getTime() ? index.now : end,
+        start: period.start?.earliest,
+        end,
+        ...(period.start && period.start.latest.getTime() !== period.start.earliest.getTime() ? { latestStart: period.start.latest } : {}),
+        ...(earliestEnd && end && earliestEnd.getTime() !== end.getTime() ? { earliestEnd } : {}),
+        ...(period.openEnd ? { openEnd: period.openEnd } : {}),
         dailyMg: dailyDoseMg(use.resource, product, ingredient.rxcui, ingredients.length === 1),
         role,
         ...(product ? { productRxcui: product.rxcui } : {}),
@@ -251,8 +319,32 @@ export function exposures(index: RecordIndex): Exposure[] {
         ...(indication === 'anxiety' ? { indicationToConfirm: true } : {}),
       });
     }
+    if (period.endInferable) for (let i = first; i < out.length; i++) inferable.add(out[i]!);
   }
+  endBySwitch(out, inferable, thresholds.attempts.switchInferenceMaxDays.value);
   return out;
+}
+
+/**
+ * EL-2.1 step 3: a stopped or completed antidepressant with no recorded end or supply ends where another
+ * antidepressant (a different ingredient) starts, when that start is within SWITCH_INFERENCE_MAX_DAYS of its
+ * own. The end is then known for duration tests (a switch is a recorded event, unlike the 90-day bound).
+ */
+function endBySwitch(all: Exposure[], inferable: ReadonlySet<Exposure>, maxDays: number): void {
+  for (const e of inferable) {
+    if (e.role !== 'antidepressant' || !e.start) continue;
+    const from = e.latestStart ?? e.start;
+    let next: Date | undefined;
+    for (const o of all) {
+      if (o === e || o.role !== 'antidepressant' || o.ingredientRxcui === e.ingredientRxcui || !o.start || o.latestStart) continue;
+      const gap = daysBetween(from, o.start);
+      if (gap > 0 && gap <= maxDays && (!next || o.start.getTime() < next.getTime())) next = o.start;
+    }
+    if (!next) continue;
+    e.end = next;
+    delete e.earliestEnd;
+    delete e.openEnd;
+  }
 }
 
 /**
@@ -266,8 +358,8 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
   return index.medicationUses
     .filter((use) => isTaken(use.resource) && namesNoCodedDrug(use))
     .filter((use) => {
-      const { start, end } = exposurePeriod(use.resource, index.now);
-      const last = end ?? start;
+      const { start, end } = exposurePeriod(use.resource, index.now, index.knowledge.thresholds.attempts);
+      const last = end?.latest ?? start?.latest;
       return !last || last.getTime() >= episodeStart.getTime();
     })
     .map((use) => use.ref);
