@@ -32,6 +32,11 @@ describe('migrations run at start-up, the same on both databases', () => {
         .execute();
       expect(applied.map((r) => (r as { name: string }).name)).toEqual(Object.keys(MIGRATIONS));
       expect(await migrate(store.db)).toEqual([]);
+      if (kind === 'pglite') {
+        // Sized for the ledger, not Postgres's server defaults (128 MB of shared buffers cost ~110 MB of RSS).
+        const { rows } = await sql<{ shared_buffers: string }>`show shared_buffers`.execute(store.db);
+        expect(rows[0]?.shared_buffers).toBe('8MB');
+      }
       if (kind === 'postgres') {
         // A second replica starting on the same database finds it current.
         const again = await openDatabase({ url, dataDir: 'memory://' });
