@@ -155,12 +155,13 @@ call() {
 psql() { podman exec "$PG" psql -U trdcds -d trdcds -tAc "$1"; }
 json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const r=JSON.parse(s);process.stdout.write(String($1))})"; }
 
+# A replica that found Postgres still starting retries with back-off (up to 30 s apart): allow 180 s.
 for r in "$R0" "$R1"; do
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 180); do
     [ "$(call "$r" GET /readyz 2>/dev/null | cut -d' ' -f1)" = 200 ] && podman logs "$r" 2>&1 | grep -q '"msg":"database ready"' && continue 2
     sleep 1
   done
-  fail "$r not ready with its database in 120 s"
+  fail "$r not ready with its database in 180 s"
 done
 ready_ms() { podman logs "$1" 2>&1 | grep -o '"readyMs":[0-9]*' | head -1 | cut -d: -f2; }
 log "both replicas answer /readyz 200 and logged 'database ready' (postgres) $((SECONDS - play_started)) s after play;" \
