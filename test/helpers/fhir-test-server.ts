@@ -10,6 +10,8 @@
  * `tag=<t>` records the requests (and their Authorization header) under `GET /_requests/<t>`;
  * `fault=<kind>@<Type|*>` makes reads of a type fail (401, 500, malformed JSON, or hang);
  * `page=<n>` caps the page size; `latency=<ms>` delays every answer. Build it with `fhirBase()`.
+ * Searches honour `_include=<Type>:medication` (the referenced Medications ride along as `include`
+ * entries, as HAPI and Epic answer it); `noinclude` plays a server that ignores it.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -26,6 +28,8 @@ export interface Session {
   fault?: { kind: FhirFault; resourceType: string };
   pageSize?: number;
   latencyMs?: number;
+  /** Ignore `_include` (as some servers do): referenced Medications must then be read one by one. */
+  noInclude?: boolean;
 }
 
 /** The base URL of a FHIR endpoint on the test server that behaves as `session` says. */
@@ -35,6 +39,7 @@ export function fhirBase(origin: string, session: Session = {}): string {
     session.fault && `fault=${session.fault.kind}@${session.fault.resourceType}`,
     session.pageSize && `page=${session.pageSize}`,
     session.latencyMs && `latency=${session.latencyMs}`,
+    session.noInclude && 'noinclude',
   ].filter(Boolean);
   return `${origin}/${parts.length ? parts.join(';') : 'default'}/fhir`;
 }
@@ -46,6 +51,7 @@ function parseSession(segment: string): Session {
     if (name === 'tag') session.tag = value;
     if (name === 'page') session.pageSize = Number(value);
     if (name === 'latency') session.latencyMs = Number(value);
+    if (name === 'noinclude') session.noInclude = true;
     if (name === 'fault') {
       const [kind, resourceType = '*'] = value.split('@');
       session.fault = { kind: kind as FhirFault, resourceType };
@@ -118,7 +124,7 @@ function patientMeansSubject(resourceType: string): boolean {
 function searchQuery(resourceType: string, query: URLSearchParams, session: Session): { query: URLSearchParams; count: number; offset: number } {
   const out = new URLSearchParams();
   for (const [name, value] of query) {
-    if (name === '_count' || name === '_offset') continue;
+    if (name === '_count' || name === '_offset' || name === '_include') continue;
     if (name === 'patient') {
       const onSubject = patientMeansSubject(resourceType);
       out.append(onSubject ? 'subject' : 'patient', value.includes('/') ? value : `Patient/${value}`);
@@ -139,10 +145,27 @@ function withPagingLinks(bundle: fhir4.Bundle, base: string, resourceType: strin
     q.set('_offset', String(at));
     return `${base}/${resourceType}?${q.toString()}`;
   };
-  const returned = bundle.entry?.length ?? 0;
+  // Included resources (_include) ride along and are not part of the page's count.
+  const returned = bundle.entry?.filter((e) => e.search?.mode !== 'include').length ?? 0;
   const more = bundle.total !== undefined ? offset + returned < bundle.total : returned === count;
   const link = [{ relation: 'self', url: page(offset) }, ...(more ? [{ relation: 'next', url: page(offset + count) }] : [])];
   return { ...bundle, link };
+}
+
+/** `_include=<Type>:medication`: each Medication the page's resources reference by `Medication/<id>`, once, as an include entry. */
+async function withIncludedMedications(bundle: fhir4.Bundle, read: (url: string) => Promise<{ status: number; resource: unknown }>): Promise<fhir4.Bundle> {
+  const ids = new Set<string>();
+  for (const e of bundle.entry ?? []) {
+    const reference = (e.resource as { medicationReference?: fhir4.Reference } | undefined)?.medicationReference?.reference;
+    const m = typeof reference === 'string' ? /^Medication\/([^/]+)$/.exec(reference) : null;
+    if (m) ids.add(m[1]!);
+  }
+  const included: fhir4.BundleEntry[] = [];
+  for (const id of ids) {
+    const { status, resource } = await read(`Medication/${id}`);
+    if (status === 200) included.push({ resource: resource as fhir4.Medication, search: { mode: 'include' } });
+  }
+  return included.length ? { ...bundle, entry: [...(bundle.entry ?? []), ...included] } : bundle;
 }
 
 export async function startFhirTestServer(options: { host?: string; port?: number } = {}): Promise<FhirTestServer> {
@@ -209,7 +232,11 @@ export async function startFhirTestServer(options: { host?: string; port?: numbe
     } else if (req.method === 'GET' && segments.length === 1) {
       const { query, count, offset } = searchQuery(resourceType, search, session);
       answer = await call('GET', `${resourceType}?${query.toString()}`);
-      if (answer.status === 200) answer.resource = withPagingLinks(answer.resource as fhir4.Bundle, base, resourceType, search, count, offset);
+      if (answer.status === 200) {
+        if (!session.noInclude && search.getAll('_include').includes(`${resourceType}:medication`))
+          answer.resource = await withIncludedMedications(answer.resource as fhir4.Bundle, (url) => call('GET', url));
+        answer.resource = withPagingLinks(answer.resource as fhir4.Bundle, base, resourceType, search, count, offset);
+      }
     } else {
       answer = await call(req.method as HttpMethod, `${segments.join('/')}${search.size ? `?${search.toString()}` : ''}`, req.body);
     }

@@ -235,9 +235,19 @@ describe('drugs named by medicationReference to a separate Medication (revision-
     return { ...p, medicationStatements: { ...statements, entry: statements.entry!.filter((e) => e.resource?.resourceType !== 'Medication') } };
   };
 
-  it('fetched: each referenced Medication is read once, and the trials are identified', async () => {
+  it('fetched from a server that honours _include: the Medications ride along, no extra read, and the trials are identified', async () => {
     const tag = randomUUID();
     const { status, body } = await call(byReference, { session: { tag }, token: 'token' });
+    expect(status).toBe(200);
+    expect(rule(body, 'EL-2').status).toBe('met');
+    const urls = (await requestsOf(tag)).map((r) => decodeURIComponent(r.url));
+    expect(urls.filter((u) => /\/Medication\//.test(u))).toEqual([]);
+    expect(urls.filter((u) => u.includes('/MedicationStatement?'))).toEqual([expect.stringContaining('_include=MedicationStatement:medication')]);
+  });
+
+  it('fetched from a server that ignores _include: each referenced Medication is read once, with the token', async () => {
+    const tag = randomUUID();
+    const { status, body } = await call(byReference, { session: { tag, noInclude: true }, token: 'token' });
     expect(status).toBe(200);
     expect(rule(body, 'EL-2').status).toBe('met');
     const reads = (await requestsOf(tag)).filter((r) => /\/Medication\//.test(r.url)).map((r) => r.url.replace(/^.*\/fhir\//, ''));
