@@ -127,6 +127,7 @@ export const VS = {
   bodyHeight: valueSetUrl('body-height'),
   bodyMassIndex: valueSetUrl('body-mass-index'),
   routeIntravenous: valueSetUrl('route-intravenous'),
+  ketamineOutOfScopeSettings: valueSetUrl('ketamine-out-of-scope-settings'),
   routeIntramuscular: valueSetUrl('route-intramuscular'),
   routeOral: valueSetUrl('route-oral'),
   routeNasal: valueSetUrl('route-nasal'),

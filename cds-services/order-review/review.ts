@@ -31,7 +31,7 @@ import {
 import { readDraftDosage, type DraftDosage } from './dosage.js';
 import { identifyDraft, type IdentifiedDraft } from './identify.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
-import { decideScope, type Scope } from './scope.js';
+import { decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
 
 /** The extension on a suggested treatment order listing the caution findings shown beside it (OR-11). */
 export const SHOWN_FINDINGS_EXTENSION = `${CANONICAL_BASE}/StructureDefinition/shown-findings`;
@@ -74,6 +74,26 @@ export interface ReviewInput {
   selections?: readonly string[];
   fetched: ReadonlyMap<string, fhir4.Medication>;
   fhirServer?: string;
+  /** The call's Encounter (`context.encounterId`, prefetched or read), for OR-2's setting step. */
+  encounter?: fhir4.Encounter;
+}
+
+/**
+ * The Encounter a draft was ordered in: the one its `encounter` names (contained, in the draftOrders
+ * Bundle by fullUrl or Type/id, or the call's own), else the call's encounter. A reference to an
+ * encounter that was not sent is not read: the setting is then unknown and OR-2 step 3 does not apply.
+ */
+function encounterOf(draft: fhir4.Resource, input: ReviewInput): fhir4.Encounter | undefined {
+  const ref = (draft as fhir4.MedicationRequest).encounter?.reference;
+  if (typeof ref !== 'string' || ref === '') return input.encounter;
+  if (ref.startsWith('#')) {
+    const contained = (draft as fhir4.DomainResource).contained;
+    return (Array.isArray(contained) ? contained : []).find((c) => c?.resourceType === 'Encounter' && c.id === ref.slice(1)) as fhir4.Encounter | undefined;
+  }
+  const names = (r: fhir4.Resource | undefined) => r?.resourceType === 'Encounter' && (ref === `Encounter/${r.id}` || ref.endsWith(`/Encounter/${r.id}`));
+  const entry = input.entries.find((e) => e?.resource && (e.fullUrl === ref || names(e.resource)));
+  if (entry) return entry.resource as fhir4.Encounter;
+  return names(input.encounter) ? input.encounter : undefined;
 }
 
 const DRUG_MODALITY = { ketamine: 'iv-ketamine', esketamine: 'esketamine', tms: 'tms' } as const;
@@ -319,6 +339,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         orderSetCanonicals: c.trdOrderSetCanonicals.value,
         ceilingMgPerKg: c.ketamineTrdCeilingMgPerKg.value,
         maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value,
+        outOfScopeSetting: d.drug === 'tms' ? undefined : outOfScopeSettingOf(encounterOf(d.resource, input), t),
       }),
     );
   }

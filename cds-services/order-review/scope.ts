@@ -10,12 +10,15 @@
  * scope unknown (a depressive disorder on record but nothing says this order is for it: one info
  * card); out of scope (no TRD card at all). Esketamine by nose or as SPRAVATO is always in scope;
  * TMS is in scope with a depressive or absent reason, device-safety only with another reason.
- * The setting step (emergency, theatre, ICU) is not applied: the service reads no Encounter, and
- * OR-2 makes a setting that cannot be read inapplicable.
+ * Step 3, the setting: the draft's Encounter (the one it references, else the call's encounterId) in a
+ * KETAMINE_OUT_OF_SCOPE_SETTINGS setting (emergency, operating theatre, procedural sedation,
+ * anaesthesia, intensive care) without a TRD marker is out of scope; a setting that cannot be read
+ * leaves the step inapplicable.
  * Source: revision-2 OR-2; Ketalar (anaesthetic range); S0, S1 (0.5 mg/kg); PI section 1. Steps 3-4 [local].
  */
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Assessment } from '../assessment/assess.js';
+import { VS } from '../assessment/concepts.js';
 import { reasonKinds } from '../assessment/reasons.js';
 import type { DraftDosage } from './dosage.js';
 import type { IdentifiedDraft } from './identify.js';
@@ -53,10 +56,12 @@ export interface ScopeInput {
   orderSetCanonicals: readonly string[];
   ceilingMgPerKg: number;
   maxMgNoWeight: number;
+  /** OR-2 step 3: the draft's encounter is in a procedural, emergency or critical-care setting (what named it). */
+  outOfScopeSetting?: string;
 }
 
 /** Decides OR-2 for one identified ketamine, esketamine or TMS draft. */
-export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals, ceilingMgPerKg, maxMgNoWeight }: ScopeInput): Scope {
+export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals, ceilingMgPerKg, maxMgNoWeight, outOfScopeSetting }: ScopeInput): Scope {
   const resource = draft.resource as fhir4.MedicationRequest & { instantiatesCanonical?: string[] };
   const kinds = reasonKinds(resource, a.index, t);
   const depressiveReason = kinds.includes('depressive');
@@ -88,6 +93,8 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
 
   // Step 2: an indication that is not depression.
   if (!depressiveReason && kinds.includes('other')) return { status: 'out', reason: 'indication is not depression' };
+  // Step 3: a procedural, emergency or critical-care setting, unless the order says it is for depression.
+  if (!marker && outOfScopeSetting) return { status: 'out', reason: `procedural, emergency or critical-care setting (${outOfScopeSetting})` };
   // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression.
   if (!marker && dosage?.dose) {
     const perKg = dosage.dose.mgPerKg ?? (dosage.dose.mg !== undefined && weightKg ? dosage.dose.mg / weightKg : undefined);
@@ -109,4 +116,35 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
           : 'conditions could not be read, and the order gives no indication',
     };
   return { status: 'out', reason: 'no depressive disorder and no TRD indication' };
+}
+
+type EncounterParts = fhir4.Encounter & { contained?: fhir4.Resource[] };
+
+/**
+ * OR-2 step 3: what places an encounter in a KETAMINE_OUT_OF_SCOPE_SETTINGS setting, in words for the
+ * scope reason ("Encounter.class EMER"), or undefined when nothing read does (or nothing can be read).
+ * Read: class, type, serviceType, each location's physicalType, and the location itself (a contained
+ * Location's type, or the reference's display).
+ */
+export function outOfScopeSettingOf(encounter: EncounterParts | undefined, t: Terminology): string | undefined {
+  if (!encounter || typeof encounter !== 'object') return undefined;
+  const url = VS.ketamineOutOfScopeSettings;
+  const cls = encounter.class;
+  if (cls && typeof cls === 'object' && t.inConcept(cls, url)) return `encounter class ${cls.code ?? cls.display ?? ''}`.trim();
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  for (const cc of [...list(encounter.type), encounter.serviceType])
+    if (cc && typeof cc === 'object' && t.inConcept(cc, url)) return 'encounter type or service';
+  for (const l of list(encounter.location)) {
+    if (!l || typeof l !== 'object') continue;
+    if (l.physicalType && t.inConcept(l.physicalType, url)) return 'encounter location';
+    const ref = l.location?.reference;
+    const contained =
+      typeof ref === 'string' && ref.startsWith('#')
+        ? (list(encounter.contained).find((c) => c?.resourceType === 'Location' && c.id === ref.slice(1)) as fhir4.Location | undefined)
+        : undefined;
+    if (contained && list(contained.type).some((cc) => cc && t.inConcept(cc, url))) return 'encounter location';
+    const words = [l.location?.display, contained?.name].filter((w): w is string => typeof w === 'string');
+    if (words.some((w) => t.inConcept({ text: w }, url))) return 'encounter location';
+  }
+  return undefined;
 }

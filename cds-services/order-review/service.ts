@@ -30,6 +30,16 @@ function fetchedMedications(call: HookCall): Map<string, fhir4.Medication> {
   return out;
 }
 
+/** The prefetch key of the call's Encounter. */
+const ENCOUNTER_KEY = 'encounter';
+
+/** The call's Encounter, when it was prefetched or read (the patient-compartment filter already ran on it). */
+function encounterOfCall(call: HookCall): { encounter?: fhir4.Encounter } {
+  const d = call.data[ENCOUNTER_KEY];
+  const encounter = d?.known ? d.resources.find((r) => r.resourceType === 'Encounter') : undefined;
+  return encounter ? { encounter: encounter as fhir4.Encounter } : {};
+}
+
 /** order-select and order-sign share one review; order-select looks only at the selected drafts. */
 export function orderReviewService<H extends 'order-select' | 'order-sign'>(
   knowledge: TrdKnowledge,
@@ -37,7 +47,8 @@ export function orderReviewService<H extends 'order-select' | 'order-sign'>(
 ): CdsServiceDefinition<H, OrderDecision> {
   return {
     ...entry,
-    prefetch: trdPrefetch(knowledge.terminology),
+    // The encounter of the call (OR-2 step 3, the setting); not fetched when the EHR gives no encounterId.
+    prefetch: { ...trdPrefetch(knowledge.terminology), [ENCOUNTER_KEY]: 'Encounter/{{context.encounterId}}' },
     requiredData: REQUIRED_KEYS,
     fetchRefinements: trdFetchRefinements(knowledge.thresholds),
     followsMedicationReferences: true,
@@ -54,6 +65,7 @@ export function orderReviewService<H extends 'order-select' | 'order-sign'>(
           entries,
           ...(call.hook === 'order-select' ? { selections: context.selections ?? [] } : {}),
           fetched: fetchedMedications(call),
+          ...encounterOfCall(call),
           ...(call.fhirServer ? { fhirServer: call.fhirServer } : {}),
         },
         knowledge,

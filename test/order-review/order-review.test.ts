@@ -56,6 +56,8 @@ interface Scenario {
   hook?: Hook;
   /** Resources only the FHIR server holds (a Medication the draft references). */
   server?: fhir4.Resource[];
+  /** The call's Encounter: `context.encounterId`, prefetched under `encounter` or read from the FHIR server. */
+  encounter?: fhir4.Encounter;
   /** Modes to run in; both by default. */
   modes?: Mode[];
   /** Cards that must be there: [indicator, summary pattern]. */
@@ -81,13 +83,16 @@ async function loadServer(name: string, scenario: Scenario): Promise<string> {
 
 async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
   const hook = s.hook ?? 'order-select';
-  const patientId = mode === 'fhir' ? await loadServer(name, s) : 'p1';
+  // The encounter goes last in the record, so the FHIR server holds it as <patient>-<record length>.
+  const record = s.encounter ? [...s.record, s.encounter] : s.record;
+  const patientId = mode === 'fhir' ? await loadServer(name, { ...s, record }) : 'p1';
   const entries = s.drafts.map(asEntry);
   const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: entries } };
+  if (s.encounter) context['encounterId'] = mode === 'fhir' ? `${patientId}-${record.length}` : s.encounter.id;
   if (hook === 'order-select')
     context['selections'] = entries.filter((e) => e.resource.resourceType !== 'Medication').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
   const body: Record<string, unknown> = { hook, hookInstance: '0f8c2b4e-3a7d-4e1f-9b6c-5d4a3e2f1b0c', context };
-  if (mode === 'prefetch') body['prefetch'] = prefetchFor(s.record);
+  if (mode === 'prefetch') body['prefetch'] = { ...prefetchFor(s.record), ...(s.encounter ? { encounter: s.encounter } : {}) };
   if (mode === 'fhir' || s.server) {
     if (mode === 'prefetch' && s.server) await loadServer(name, { ...s, record: [] });
     body['fhirServer'] = fhirBase(origin);
@@ -367,6 +372,85 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
 
 // ------------------------------------------------------------------------------------------------
 // The candidate weighs 80 kg: 0.5 mg/kg is 40 mg.
+// OR-2 step 3: the encounter's setting. The drafts give no reason (the record holds MDD), so without
+// the setting step each would be in scope as an IV order for a patient with depression (step 5d).
+const encounter = (id: string, parts: Partial<fhir4.Encounter>): fhir4.Encounter => ({
+  resourceType: 'Encounter',
+  id,
+  status: 'in-progress',
+  class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+  subject: { reference: 'Patient/p1' },
+  ...parts,
+});
+const EMERGENCY = { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'EMER', display: 'emergency' };
+const noReason = (id: string, extra: Partial<fhir4.MedicationRequest> = {}) => ({ ...ketamineDraft(40, id, { reason: undefined }), ...extra });
+table('OR-2 step 3: a procedural, emergency or critical-care setting puts a ketamine draft out of scope', {
+  'ketamine-drafted-in-the-emergency-department-gets-no-card': {
+    record: candidate(),
+    encounter: encounter('enc-ed', { class: EMERGENCY }),
+    drafts: [noReason('d-ed')],
+    hook: 'order-sign',
+    cards: [],
+    only: true,
+    scope: ['out', /procedural, emergency or critical-care setting/],
+  },
+  'ketamine-in-an-icu-location-gets-no-card': {
+    record: candidate(),
+    encounter: encounter('enc-icu', {
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: 'inpatient encounter' },
+      contained: [
+        {
+          resourceType: 'Location',
+          id: 'bed',
+          type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'ICU' }] }],
+        } as fhir4.Location,
+      ],
+      location: [{ location: { reference: '#bed' } }],
+    }),
+    drafts: [noReason('d-icu')],
+    cards: [],
+    only: true,
+    scope: ['out', /critical-care setting/],
+  },
+  'ketamine-in-theatre-named-only-by-service-text-gets-no-card': {
+    record: candidate(),
+    encounter: encounter('enc-or', { serviceType: { text: 'Anaesthesia - main operating theatre' } }),
+    drafts: [noReason('d-or')],
+    cards: [],
+    only: true,
+    scope: ['out', /setting/],
+  },
+  'ketamine-for-depression-in-the-emergency-department-stays-in-scope': {
+    record: candidate(),
+    encounter: encounter('enc-ed2', { class: EMERGENCY }),
+    drafts: [ketamineDraft(40, 'd-ed-mdd')],
+    scope: ['in', /depressive indication/],
+    cards: [['info', /MO-2/]],
+  },
+  'ketamine-in-an-outpatient-clinic-stays-in-scope': {
+    record: candidate(),
+    encounter: encounter('enc-amb', {}),
+    drafts: [noReason('d-amb')],
+    scope: ['in', /no indication given, depressive disorder on record/],
+    cards: [['info', /MO-2/]],
+  },
+  'no-encounter-leaves-the-step-inapplicable': {
+    record: candidate(),
+    drafts: [noReason('d-none')],
+    scope: ['in'],
+  },
+  'draft-naming-an-emergency-encounter-in-the-draft-orders-bundle-gets-no-card': {
+    record: candidate(),
+    drafts: [
+      { fullUrl: 'urn:uuid:6d1f7a52-2c1e-4d7e-9a3b-0f5e8c7d6b41', resource: encounter('enc-bundled', { class: EMERGENCY }) },
+      noReason('d-bundled', { encounter: { reference: 'urn:uuid:6d1f7a52-2c1e-4d7e-9a3b-0f5e8c7d6b41' } }),
+    ],
+    cards: [],
+    only: true,
+    check: (r) => expect(r.orders.find((o) => o.drug === 'ketamine')?.scope).toBe('out'),
+  },
+});
+
 table('OR-3: IV ketamine dose per kg of the dosing weight', {
   'dose-at-0.5-mg-per-kg-fits': {
     record: candidate(),
