@@ -17,6 +17,7 @@ import { SUBSTANCE_USE_RULES } from './rules/substance-use.js';
 import { SUICIDE_RISK_RULES } from './rules/suicide-risk.js';
 import { TMS_SAFETY_RULES } from './rules/tms-safety.js';
 import { ECT_RULES } from './rules/ect.js';
+import { COMBINATION_LATE_RULES, COMBINATION_RULES } from './rules/combination.js';
 import { assessTrials, type Trial } from './attempts.js';
 import { diagnoses } from './diagnoses.js';
 import { parseFhirDate, withinDays } from './fhir-read.js';
@@ -35,14 +36,16 @@ export const RULES: readonly Rule[] = [
   ...MEDICINE_RULES,
   ...CONTRAINDICATION_RULES,
   ...CAUTION_RULES,
+  ...COMBINATION_RULES,
   ...MONITORING_RULES,
 ];
 
 /**
- * Rules that read other rules' findings and the verdicts (EL-12 ECT as the alternative): run after
- * the verdicts, which they never change (they are information).
+ * Rules that read other rules' findings and the verdicts (RC-15 the combination, EL-12 ECT as the
+ * alternative): run after the verdicts, which they never change (they are information or a warning
+ * about the combination's eligibility, not a safety verdict).
  */
-export const LATE_RULES: readonly Rule[] = [...ECT_RULES];
+export const LATE_RULES: readonly Rule[] = [...COMBINATION_LATE_RULES, ...ECT_RULES];
 
 /**
  * One verdict per treatment (revision-2 1.3): contraindicated (an absolute rule found), deferred

@@ -14,8 +14,9 @@ import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
+import { clause, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
 import { monitoringActions } from '../cards/suggested-orders.js';
+import { PAYER_NOTE } from '../assessment/rules/combination.js';
 import { ROUTE_WORD } from './dosage.js';
 import type { OrderCheck } from './checks.js';
 import type { DraftReview, OrderReview } from './review.js';
@@ -283,18 +284,55 @@ function infoCard(summary: string, detail: Markdown, ctx: PresentContext, indica
   return makeCard({ summary, indicator, source, detail }, ctx.newId);
 }
 
-/** IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft. */
+/**
+ * MO-13 rides on the session card unless RC-2 (substance misuse) is found: then RC-2's own card
+ * carries the same PDMP review and urine drug screen (CD-1: RC-2 and MO-13 make one card).
+ */
+function misuseSafeguards(a: Assessment): Finding | undefined {
+  const mo13 = a.byRule.get('MO-13');
+  return mo13 && mo13.status !== 'not-met' && a.byRule.get('RC-2')?.status !== 'met' ? mo13 : undefined;
+}
+
+/** The session card's lines: the monitoring rule's own (MO-2 / MO-3), then MO-11, MO-12 and MO-13, each with its id. */
+function sessionLines(a: Assessment, monitoring: 'MO-2' | 'MO-3'): Markdown {
+  const lines: string[] = [];
+  for (const id of [monitoring, 'MO-11', 'MO-12']) {
+    const f = a.byRule.get(id);
+    const own = (f?.data?.['lines'] as string[] | undefined) ?? [];
+    lines.push(...own.map((l) => `${l} (${id})`));
+    // MO-11 names what the last session of a course lacks, or a sedation score that had not resolved.
+    if (id === 'MO-11' && f?.note && !own.some((l) => f.note!.startsWith(l))) lines.push(`${f.note.replace(/\.$/, '')} (MO-11)`);
+  }
+  const mo13 = misuseSafeguards(a);
+  if (mo13?.note) lines.push(`${mo13.note.replace(/\.$/, '')} (MO-13)`);
+  return joinMarkdown(
+    lines.map((l) => md`- ${l}`),
+    '\n',
+  );
+}
+
+/** The orders MO-13 asks for (PDMP review, urine drug screen), when it rides on this card. */
+function misuseSuggestions(a: Assessment, ctx: PresentContext) {
+  const mo13 = misuseSafeguards(a);
+  return mo13 ? ordersForMissing(mo13).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })) : [];
+}
+
+/** IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and MO-13. */
 function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Card {
+  const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
   if (r.draft.drug === 'esketamine') {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
     return makeCard(
       {
-        summary: 'SPRAVATO REMS: certified setting, BP before and ~40 min after the dose, observe 2 hours (EL-8, MO-3)',
+        summary: 'SPRAVATO REMS: certified setting; BP before and ~40 min after, pulse oximetry; observe 2 hours (EL-8, MO-3)',
         indicator: 'info',
         source: SOURCES.spravatoRems,
-        detail: [md`${mo3.note}`, md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, mo6])],
-        suggestions: [{ label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) }],
+        detail: [sessionLines(a, 'MO-3'), md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, ...also, mo6])],
+        suggestions: [
+          { label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) },
+          ...misuseSuggestions(a, ctx),
+        ],
         selectionBehavior: 'any',
       },
       ctx.newId,
@@ -306,9 +344,10 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
       summary: `${capitalise(treatmentName(r))} monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)`,
       indicator: 'info',
       source: mo2.source,
-      detail: [md`${mo2.note}`, md`Resuscitation equipment immediately available.`, findingsTable([mo2])],
+      detail: [sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
       suggestions: [
         { label: 'Order BP and HR every 15 minutes and continuous SpO2 for this infusion', actions: monitoringActions(ctx, 'ketamine', r.draft.ref) },
+        ...misuseSuggestions(a, ctx),
       ],
       selectionBehavior: 'any',
     },
@@ -316,27 +355,40 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
   );
 }
 
-/** Ketamine with TMS (RC-15) with the payer note (RC-14) as its own line, one card (revision-2 RC-15 item 5). */
-function combinationCard(a: Assessment, ctx: PresentContext): Card {
-  const rc14 = a.byRule.get('RC-14')!;
+/** RC-15: ketamine infused during TMS, one card whose lines include the payer note (RC-14 is not a card of its own then). */
+function combinationCard(a: Assessment, ctx: PresentContext): Card | undefined {
   const rc15 = a.byRule.get('RC-15')!;
+  if (rc15.status !== 'met') return undefined;
+  const lines = (rc15.data?.['lines'] as string[] | undefined) ?? [];
   const minutes = ctx.knowledge.thresholds.orderReview.ketamineCombinationMinInfusionMinutes.value;
-  const indicator = rc15.indicator === 'critical' ? 'warning' : rc15.indicator;
   return makeCard(
     {
-      summary: `Ketamine + TMS: ${minutes}-minute infusion during the 30-minute TMS session; check payer coverage (RC-15, RC-14)`,
-      indicator,
+      summary: `${clause(rc15.note!)} (RC-15, RC-14)`,
+      indicator: rc15.indicator,
       source: rc15.source,
       detail: [
-        md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes coincident with high-output TMS; 6 sessions over 2 weeks, up to 10-30.`,
-        md`${rc15.note}`,
-        md`Payer: some payers do not cover TMS given alongside ketamine or esketamine; check coverage.`,
-        findingsTable([rc15, a.byRule.get('EL-3')!, rc14]),
+        md`Combination protocol: ketamine 0.5 mg/kg infused over ${minutes} minutes during high-output TMS.`,
+        joinMarkdown(
+          lines.map((l) => md`- ${l}`),
+          '\n',
+        ),
+        findingsTable([rc15, a.byRule.get('EL-3')!]),
       ],
-      ...(indicator !== 'info' ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
+      ...(rc15.indicator === 'info' ? {} : { overrideReasons: ctx.knowledge.overrideReasons }),
     },
     ctx.newId,
   );
+}
+
+/** RC-14 on its own (info, below every safety card): K or E with T in one call, or one drafted while a course of the other is active. */
+function payerCard(a: Assessment, review: OrderReview, ctx: PresentContext): Card | undefined {
+  const drugs = new Set(review.drafts.filter((r) => r.scope?.status === 'in').map((r) => r.draft.drug));
+  const courses = (a.byRule.get('MO-7')?.data?.['modalities'] as string[] | undefined) ?? [];
+  const ketamines = drugs.has('ketamine') || drugs.has('esketamine');
+  const withTms = (ketamines && (drugs.has('tms') || courses.includes('TMS'))) || (drugs.has('tms') && courses.some((m) => m !== 'TMS'));
+  if (!withTms) return undefined;
+  const rc14 = a.byRule.get('RC-14')!;
+  return makeCard({ summary: `${clause(PAYER_NOTE)} (RC-14)`, indicator: 'info', source: rc14.source, detail: md`${PAYER_NOTE}` }, ctx.newId);
 }
 
 function isDeceased(a: Assessment): boolean {
@@ -455,9 +507,12 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
       ),
     );
   }
-  // The combination is for a ketamine order that may proceed.
+  // RC-15 carries the payer line when ketamine and TMS are drafted together and the ketamine may proceed;
+  // otherwise RC-14 is its own info card, last.
   const ketamineMayProceed = inScope.some((r) => r.draft.drug === 'ketamine' && !r.contraindications.length && !r.deferrals.length);
-  if (review.combination && ketamineMayProceed) cards.push(combinationCard(a, ctx));
+  const combination = review.combination && ketamineMayProceed ? combinationCard(a, ctx) : undefined;
+  const payer = review.combination ? undefined : payerCard(a, review, ctx);
+  for (const c of [combination, payer]) if (c) cards.push(c);
   return cards.sort(byIndicator);
 }
 

@@ -245,7 +245,11 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
   return makeCard(
     {
       summary: trdSummary(a, needed),
-      indicator: a.trd.status === 'met' ? 'info' : 'warning',
+      // RC-13 (revised) sets it: a warning when TRD is not documented, information while EL-2 is unknown.
+      indicator:
+        a.trd.status === 'met' || (a.trd.status === 'unknown' && a.byRule.get('RC-13')?.status === 'unknown' && el('EL-1').status === 'met')
+          ? 'info'
+          : 'warning',
       source: SOURCES.trdDefinition,
       // The TRD status is EL-2's verdict; the ledger and snooze count this card under it.
       rules: ['EL-2'],

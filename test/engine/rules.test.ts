@@ -4,6 +4,7 @@ import type { Modality, Status } from '../../cds-services/assessment/findings.js
 import { RX, SYS, allergy, icd, medDispense, medRequest, medStatement, obs, patient, procedure, sct } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { assessResources } from '../helpers/record.js';
+import { dosingWeight, protocolDoseMg } from '../../cds-services/order-review/checks.js';
 
 interface Scenario {
   resources: fhir4.Resource[];
@@ -36,14 +37,19 @@ const scenarios: Record<string, Scenario> = {
       // No TMS safety screen on file: implants are not absent, they are unknown (revision-2 CI-10).
       'CI-10': 'unknown',
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21, 22].map((n) => [`RC-${n}`, 'not-met'])),
-      'RC-14': 'met',
+      // RC-14 (revised): a payer note only for TMS alongside ketamine or esketamine; no concurrent courses here.
+      'RC-14': 'not-met',
       'RC-15': 'met',
-      'MO-1': 'met',
+      // MO-1 is retired by revision-2: its checks are OR-3, OR-4 and OR-5 in order review (test/order-review).
       'MO-2': 'met',
       'MO-3': 'met',
       'MO-4': 'met',
       'MO-5': 'met',
       'MO-6': 'met',
+      'MO-11': 'met',
+      'MO-12': 'met',
+      'MO-13': 'met',
+      'EL-12': 'not-met',
     },
     verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear', tms: 'caution', 'ketamine-tms-combination': 'caution' },
   },
@@ -60,7 +66,9 @@ const scenarios: Record<string, Scenario> = {
   'one-failed-trial-is-not-trd': {
     resources: candidate({ escitalopram: null }),
     expect: { 'EL-2': 'not-met', 'RC-13': 'met' },
-    verdicts: { 'iv-ketamine': 'caution', tms: 'caution' },
+    // RC-13 (revised) is the TRD card's summary, never a treatment's caution: IV ketamine stays clear; TMS is
+    // cautioned only because no safety screen is on file (CI-10).
+    verdicts: { 'iv-ketamine': 'clear', tms: 'caution' },
   },
   'trial-without-dosage-is-unknown-not-inadequate': {
     resources: candidate({ escitalopram: medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: null }) }),
@@ -173,13 +181,13 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-3': 'unknown' },
   },
   'no-prior-course-does-not-meet-combination-criterion': { resources: candidate(), expect: { 'EL-3': 'not-met' } },
-  // ---- EL-4, EL-5, EL-6, EL-7, MO-1 ----
+  // ---- EL-4, EL-5, EL-6, EL-7 (MO-1 retired: the weight-based dose is OR-3's, below) ----
   'no-recent-phq9-means-no-baseline': { resources: candidate({ phq9Recent: obs.phq9(18, 45) }), expect: { 'EL-4': 'not-met' } },
   'madrs-is-a-baseline-too': { resources: candidate({ phq9Recent: null }, obs.madrs(30, 2)), expect: { 'EL-4': 'met' } },
   'observations-unavailable-make-vitals-unknown': {
     resources: candidate(),
     unknown: ['observations'],
-    expect: { 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-7': 'unknown', 'MO-1': 'unknown', 'CI-6': 'unknown' },
+    expect: { 'EL-4': 'unknown', 'EL-5': 'unknown', 'EL-7': 'unknown', 'CI-6': 'unknown' },
   },
   'missing-heart-rate-fails-medical-clearance': { resources: candidate({ heartRate: null }), expect: { 'EL-5': 'not-met' } },
   'adolescent-is-not-an-adult': { resources: candidate({ patient: patient({ age: 16 }) }), expect: { 'EL-6': 'not-met' } },
@@ -194,12 +202,12 @@ const scenarios: Record<string, Scenario> = {
   'year-only-birth-date-of-an-older-adult-is-adult': { resources: candidate({ patient: patient({ birthDate: '1980' }) }), expect: { 'EL-6': 'met' } },
   'no-recent-weight-means-no-weight-based-dose': {
     resources: candidate({ weight: obs.weight(80, 'kg', 60) }),
-    expect: { 'EL-7': 'not-met', 'MO-1': 'unknown' },
+    expect: { 'EL-7': 'not-met' },
   },
-  'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
+  'weight-in-pounds-is-converted': { resources: candidate({ weight: obs.weight(176, '[lb_av]') }), expect: { 'EL-7': 'met' } },
   // Epic sends body weight in ounces: 2822 [oz_av] is 80 kg, a weight, not a missing one.
-  'epic-weight-in-ounces-is-converted': { resources: candidate({ weight: obs.weight(2822, '[oz_av]') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
-  'weight-in-grams-is-converted': { resources: candidate({ weight: obs.weight(80000, 'g') }), expect: { 'EL-7': 'met', 'MO-1': 'met' } },
+  'epic-weight-in-ounces-is-converted': { resources: candidate({ weight: obs.weight(2822, '[oz_av]') }), expect: { 'EL-7': 'met' } },
+  'weight-in-grams-is-converted': { resources: candidate({ weight: obs.weight(80000, 'g') }), expect: { 'EL-7': 'met' } },
   // ---- CI-2 ----
   'schizophrenia-contraindicates-ketamine-and-cautions-tms': {
     resources: candidate({}, icd('F20.9')),
@@ -296,7 +304,6 @@ const scenarios: Record<string, Scenario> = {
       'CI-10': 'unknown',
       'CI-11': 'unknown',
       'CI-13': 'unknown',
-      'MO-1': 'unknown',
       ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21].map((n) => [`RC-${n}`, 'unknown'])),
     },
     verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution', 'ketamine-tms-combination': 'caution' },
@@ -326,9 +333,16 @@ describe('evidence and derived values', () => {
     expect(a.byRule.get('CI-2')!.evidence).toEqual(['Condition/schizo']);
   });
 
-  it('the weight-based dose is 0.5 mg/kg of the latest weight, from pounds too', () => {
-    expect(assessResources(candidate()).byRule.get('MO-1')!.data).toMatchObject({ weightKg: 80, doseMg: 40 });
-    expect(assessResources(candidate({ weight: obs.weight(200, '[lb_av]') })).byRule.get('MO-1')!.data).toMatchObject({ weightKg: 90.7, doseMg: 45.5 });
+  it('the weight-based dose is 0.5 mg/kg of the OR-3 dosing weight, from pounds too (MO-1 retired by revision-2)', () => {
+    const dose = (resources: fhir4.Resource[]) => {
+      const a = assessResources(resources);
+      const c = a.index.knowledge.thresholds.orderReview;
+      const w = dosingWeight(a.index, c)!;
+      return { weightKg: Math.round(w.kg * 10) / 10, doseMg: protocolDoseMg(w, c) };
+    };
+    expect(dose(candidate())).toEqual({ weightKg: 80, doseMg: 40 });
+    expect(dose(candidate({ weight: obs.weight(200, '[lb_av]') }))).toEqual({ weightKg: 90.7, doseMg: 45.5 });
+    expect(dose(candidate({ weight: obs.weight(2822, '[oz_av]') }))).toEqual({ weightKg: 80, doseMg: 40 });
   });
 
   it('counts adequate and failed trials for the assessment', () => {
@@ -355,7 +369,8 @@ describe('evidence and derived values', () => {
       ...Array.from({ length: 9 }, (_, i) => `EL-${i + 1}`),
       ...Array.from({ length: 13 }, (_, i) => `CI-${i + 1}`),
       ...Array.from({ length: 22 }, (_, i) => `RC-${i + 1}`),
-      ...Array.from({ length: 10 }, (_, i) => `MO-${i + 1}`),
+      // MO-1 is retired (revision-2 section 2: OR-3, OR-4, OR-5); MO-11 to MO-13 are new (section 7).
+      ...Array.from({ length: 12 }, (_, i) => `MO-${i + 2}`),
       'EL-11',
       'EL-12',
     ];

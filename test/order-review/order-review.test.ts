@@ -552,7 +552,8 @@ table('OR-4: IV ketamine infusion duration', {
       ketamineDraft(40, 'd-20-tms', { minutes: 20 }),
       tmsDraft('d-tms-combo', { orderDetail: [{ text: '10 Hz rTMS, 120 % rMT, 3000 pulses, left DLPFC' }] }),
     ],
-    cards: [['info', /RC-15/]],
+    // RC-15 (revised): a warning while EL-3 (prior inadequate response to either alone) is not met.
+    cards: [['warning', /RC-15/]],
     check: (r) => expect(checkOf(r, 'OR-4')?.status).toBe('as-ordered'),
   },
 });

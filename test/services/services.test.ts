@@ -98,18 +98,23 @@ describe('monitoring, REMS and the combination', () => {
     const { cards } = await callHook('order-sign', candidate(), { drafts: [ketamineDraft(40)] });
     const card = cards.find((c) => c.summary.includes('MO-2'))!;
     const monitoring = card.suggestions!.flatMap((s) => s.actions.map((a) => (a.type === 'delete' ? undefined : a.resource) as fhir4.ServiceRequest));
-    // SO-8: BP, HR and SpO2, each bounded to the infusion and the hour after it, based on the draft they monitor.
-    expect(monitoring.map((r) => r.code?.coding?.[0]?.code)).toEqual(['85354-9', '8867-4', '59408-5']);
-    for (const r of monitoring) {
+    // SO-8: BP, HR and SpO2, each bounded to the infusion and the hour after it, based on the draft they monitor;
+    // then the PDMP review and urine drug screen MO-13 asks for before starting (no RC-2 card to carry them).
+    expect(monitoring.map((r) => r.code?.coding?.[0]?.code)).toEqual(['85354-9', '8867-4', '59408-5', '461621000124108', 'urine-drug-screen']);
+    for (const r of monitoring.slice(0, 3)) {
       expect(r.basedOn).toEqual([{ reference: 'MedicationRequest/draft-ketamine' }]);
       expect(r.occurrenceTiming?.repeat?.boundsDuration).toMatchObject({ value: 100, code: 'min' });
     }
+    expect(card.detail).toMatch(/Arrange transport home/);
   });
 
-  it('ketamine and TMS drafted together get the combination protocol with the payer note on one info card (RC-14 is info, revision-2)', async () => {
+  it('ketamine and TMS drafted together get one combination card carrying the payer line (RC-15 with RC-14)', async () => {
     const { cards } = await callHook('order-sign', candidate(), { drafts: [ketamineDraft(40), tmsDraft()] });
-    const combination = cards.filter((c) => /RC-15|RC-14/.test(c.summary));
-    expect(combination.map((c) => [c.indicator, c.summary])).toEqual([['info', expect.stringMatching(/check payer coverage \(RC-15, RC-14\)$/)]]);
+    // No prior course: EL-3 is not met, so the combination is a warning that offers the sequential alternative.
+    expect(rulesOf(cards, 'warning')).toContain('RC-15');
+    const rc15 = cards.find((c) => c.summary.endsWith('(RC-15, RC-14)'))!;
+    expect(rc15.detail).toMatch(/Some payers do not cover TMS/);
+    expect(cards.some((c) => c.summary.endsWith('(RC-14)'))).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { VS } from '../concepts.js';
-import { met, notMet, unknown, type Outcome } from '../findings.js';
+import { asIndicator, met, notMet, unknown, type Outcome } from '../findings.js';
 import type { IndexedCondition, RecordIndex } from '../record.js';
 import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -160,15 +160,20 @@ export const RC11 = conditionCaution('RC-11', 'Interstitial cystitis', VS.inters
 export const RC12 = conditionCaution('RC-12', 'Dissociative disorder', VS.dissociativeDisorders, SOURCES.spravatoLabel, { cautionFor: KETAMINES });
 
 /**
- * RC-13 Not first-line: fewer than two adequate trials
- * Trigger: EL-2. Outcome: met when EL-2 is not met; unknown when EL-2 is unknown.
- * Source: source docs (both modalities are reserved for TRD).
+ * RC-13 Not first-line (revised): never a card of its own
+ * Trigger: EL-2. It is the TRD card's summary when EL-2 does not meet ("TRD not documented: N of 2
+ * failed adequate attempts", trd-summary.ts) and sets that card's indicator; it decides no treatment's
+ * verdict (a caution verdict is for safety findings).
+ * Outcome: met (warning) when fewer than the needed failed adequate attempts are documented and the
+ * undecided ones could not make up the number; unknown (info) when EL-2 is unknown: the reason (CD-3).
+ * Source: S1 (ketamine and TMS are reserved for TRD); TRD-def; LCD.
+ * Not built: TMS_PAYER_MODE = medicare (info for TMS) has no configuration key yet.
  */
 export const RC13 = defineRule({
   id: 'RC-13',
   title: 'Not first-line: fewer than two failed adequate trials',
   kind: 'relative',
-  cautionFor: ALL,
+  infoFor: ALL,
   source: SOURCES.trdDefinition,
   evaluate: ({ trials, thresholds, index }) => {
     const failed = trials().filter((t) => t.status === 'failed');
@@ -177,32 +182,15 @@ export const RC13 = defineRule({
     if (failed.length >= needed) return notMet();
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
-    if (gap || failed.length + undecided.length >= needed) return unknown(gap?.missing ?? undecided.flatMap((t) => t.missing));
-    return met(
-      failed.flatMap((t) => t.evidence),
-      `${failed.length} failed adequate trial(s) documented: not first-line treatment.`,
+    if (gap || failed.length + undecided.length >= needed) return asIndicator(unknown(gap?.missing ?? undecided.flatMap((t) => t.missing)), 'info');
+    return asIndicator(
+      met(
+        failed.flatMap((t) => t.evidence),
+        `TRD not documented: ${failed.length} of ${needed} failed adequate trials.`,
+      ),
+      'warning',
     );
   },
 });
 
-/** RC-14 Payer conflict: some commercial policies refuse TMS concurrent with ketamine/esketamine. Inherent to the combination. Source: commercial policy summary (e.g. CP.BH.200); LCD. */
-export const RC14 = defineRule({
-  id: 'RC-14',
-  title: 'Payer conflict: concurrent TMS and ketamine',
-  kind: 'relative',
-  cautionFor: ['ketamine-tms-combination'],
-  source: SOURCES.medicareTmsLcd,
-  evaluate: () => met([], 'Some payers refuse to cover TMS given concurrently with ketamine or esketamine: check coverage.'),
-});
-
-/** RC-15 The combined protocol is outside FDA labelling for both (information). Inherent to the combination. Source: source docs; labels. */
-export const RC15 = defineRule({
-  id: 'RC-15',
-  title: 'Combination is outside FDA labelling',
-  kind: 'relative',
-  infoFor: ['ketamine-tms-combination'],
-  source: SOURCES.combinationProtocol,
-  evaluate: () => met([], 'Ketamine infused during TMS is off-label for both; document informed consent.'),
-});
-
-export const CAUTION_RULES = [EL9, RC1, RC7, RC8, RC9, RC10, RC11, RC12, RC13, RC14, RC15];
+export const CAUTION_RULES = [EL9, RC1, RC7, RC8, RC9, RC10, RC11, RC12, RC13];

@@ -3,74 +3,81 @@ import { met, notMet, settledBy, unknown } from '../findings.js';
 import { addDays, daysBetween, parseFhirDate } from '../fhir-read.js';
 import { diagnoses } from '../diagnoses.js';
 import type { RecordIndex } from '../record.js';
-import { implausibleLatest, latestScore, latestWeight } from '../observations.js';
-import { defineRule } from '../rule.js';
+import { implausibleLatest, latestScore } from '../observations.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, capitalise, isoDate, unknownBecause } from './common.js';
+import { ALL, isoDate, unknownBecause } from './common.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
 
-/** Weight-based IV ketamine dose, rounded to 0.5 mg as infusion pumps are set. */
-export function ketamineDoseMg(weightKg: number, mgPerKg: number): number {
-  return Math.round(weightKg * mgPerKg * 2) / 2;
-}
+/**
+ * MO-1 (weight-based dose, 0.5 mg/kg over 40-60 minutes, applied to every ketamine draft) is retired
+ * by revision-2 section 2: its checks are OR-3 (dose, weight basis, obesity option), OR-4 (infusion
+ * time) and OR-5 (frequency) in order review, run only on drafts OR-2 puts in TRD scope; the suggested
+ * dose is SO-1's (0.5 mg/kg of the OR-3 dosing weight); an implausible or missing weight is EL-7's.
+ */
 
 /**
- * MO-1 Dose: 0.5 mg/kg IV over 40-60 minutes (combination: 20-minute infusion)
- * Inclusion: the latest weight within 30 days. Outcome: met with the dose; unknown without a weight.
- * Source: source docs; Sanacora 2017.
+ * MO-2 IV ketamine session monitoring (revised)
+ * Trigger: an in-scope IV ketamine order (one info card per order, with SO-8's bounded orders).
+ * Outcome: met ("to do"), listing BP and HR every VITALS_INTERVAL_MIN (15 min) from the start of the
+ * infusion until discharge, continuous pulse oximetry keeping SpO2 above SPO2_MIN (93 %), observation
+ * for dissociation and sedation (MO-11) and the discharge criteria (MO-12), the observation lasting
+ * until the infusion end + POST_INFUSION_OBSERVATION_MIN (60 min, local). Resuscitation equipment at hand.
+ * Source: S1 (BP/HR every 15 min; observation for dissociation; resuscitation equipment); S0 (SpO2 > 93 %).
  */
-export const MO1 = defineRule({
-  id: 'MO-1',
-  title: 'Weight-based IV ketamine dose',
+export const MO2 = defineRule({
+  id: 'MO-2',
+  title: 'IV ketamine session monitoring',
   kind: 'monitoring',
   infoFor: ['iv-ketamine', 'ketamine-tms-combination'],
   source: SOURCES.ketamineConsensus,
-  evaluate: ({ index, thresholds }) => {
-    const days = thresholds.lookbackDays.weight.value;
-    const w = latestWeight(index, days, thresholds.plausibleRanges.weightKg);
-    const mgPerKg = thresholds.dosing.ketamineMgPerKg.value;
-    if (!w) return unknownBecause({ observations: index.record.observations }) ?? unknown([`a body weight within ${days} days`]);
-    // No dose from an implausible weight (issue 20: 80,000 kg once suggested 40,000 mg).
-    if (w.implausible)
-      return settledBy(
-        unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${capitalise(w.implausible)}.`, { implausible: true }),
-        'order-weight',
-      );
-    const doseMg = ketamineDoseMg(w.kg, mgPerKg);
-    return met([w.ref], `${mgPerKg} mg/kg x ${w.kg.toFixed(1)} kg = ${doseMg} mg IV over ${thresholds.dosing.ketamineInfusionMinutes.value} minutes.`, {
-      weightKg: Math.round(w.kg * 10) / 10,
-      doseMg,
-      mgPerKg,
-    });
+  evaluate: ({ thresholds }) => {
+    const interval = thresholds.vitals.monitoringIntervalMinutes.value;
+    const spo2 = thresholds.safety.spo2Minimum.value;
+    const after = thresholds.monitoring.postInfusionObservationMinutes.value;
+    const lines = [
+      `BP and HR every ${interval} minutes from the start of the infusion until discharge`,
+      `Continuous pulse oximetry: keep SpO2 above ${spo2} %`,
+      `Observe until ${after} minutes after the infusion ends; resuscitation equipment at hand`,
+    ];
+    return met([], `${lines.join('; ')}.`, { lines, intervalMinutes: interval, spo2AboveDefault: spo2, observationAfterInfusionMinutes: after });
   },
 });
 
-/** MO-2 BP and HR every 15 minutes during the infusion; continuous SpO2 above 93 %. Source: source docs. */
-export const MO2 = defineRule({
-  id: 'MO-2',
-  title: 'Vital-sign monitoring during infusion',
-  kind: 'monitoring',
-  infoFor: ['iv-ketamine', 'ketamine-tms-combination'],
-  source: SOURCES.ketamineConsensus,
-  evaluate: ({ thresholds }) =>
-    met(
-      [],
-      `BP and HR every ${thresholds.vitals.monitoringIntervalMinutes.value} minutes; continuous SpO2, keep above ${thresholds.vitals.spo2MinimumPercent.value} %.`,
-    ),
-});
-
-/** MO-3 Esketamine: BP before and about 40 minutes after the dose; observe at least 2 hours; no driving until the next day. Source: Spravato label; REMS. */
+/**
+ * MO-3 Esketamine session monitoring (revised: pulse oximetry, REMS)
+ * Trigger: an in-scope esketamine order (the REMS card, with SO-8's bounded orders).
+ * Outcome: met ("to do"), listing BP before dosing and at ~ESK_POST_BP_MIN (40 min), then as needed
+ * until it settles; pulse oximetry and respiratory status through the observation; sedation and
+ * dissociation checks (MO-11); observation for at least ESK_OBSERVATION_HOURS (2 h), then a clinical
+ * decision on readiness to leave; the REMS Patient Monitoring Form after each outpatient session;
+ * nothing to eat for 2 h and nothing to drink for 30 min before dosing; a nasal corticosteroid or
+ * decongestant at least 1 h before. Moderate hepatic impairment (RC-8, Child-Pugh B) adds "observe
+ * longer" (PI 8.6).
+ * Source: PI 2, 5.1, 5.2, 5.6, 8.6; REMS (pulse oximeter on site; monitoring until sedation,
+ * dissociation and respiratory depression resolve); HCP (pulse oximetry at each session).
+ */
 export const MO3 = defineRule({
   id: 'MO-3',
-  title: 'Esketamine monitoring (REMS)',
+  title: 'Esketamine session monitoring (REMS)',
   kind: 'monitoring',
   infoFor: ['esketamine'],
   source: SOURCES.spravatoRems,
-  evaluate: ({ thresholds }) =>
-    met(
-      [],
-      `REMS-certified setting; BP before and ~${thresholds.vitals.esketaminePostDoseBpMinutes.value} min after the dose; observe ${thresholds.vitals.esketamineObservationHours.value} h; no driving until the next day.`,
-    ),
+  evaluate: ({ thresholds, index }) => {
+    const v = thresholds.vitals;
+    const hepatic = [...index.activeConditions(VS.hepaticImpairment), ...index.activeConditions(VS.hepaticFailure)];
+    const lines = [
+      `BP before the dose and at about ${v.esketaminePostDoseBpMinutes.value} minutes, then until it settles`,
+      'Pulse oximetry and respiratory status through the observation period',
+      `Observe at least ${v.esketamineObservationHours.value} hours${hepatic.length ? ' (longer: hepatic impairment)' : ''}, then decide readiness to leave; REMS Patient Monitoring Form after each outpatient session`,
+      'Before dosing: nothing to eat for 2 hours, nothing to drink for 30 minutes; nasal corticosteroid or decongestant at least 1 hour before',
+    ];
+    return met(
+      hepatic.map((c) => c.ref),
+      `${lines.join('; ')}.`,
+      { lines, observeLonger: hepatic.length > 0 },
+    );
+  },
 });
 
 /** MO-4 Schedules: ketamine 3x/week x 2 weeks; esketamine twice weekly weeks 1-4; TMS 5x/week x 6 weeks; counts prior sessions. Source: source docs; Spravato label; LCD. */
@@ -129,6 +136,136 @@ export const MO6 = defineRule({
         : 'No current oral antidepressant: esketamine monotherapy is approved for TRD (2025); the acute-SI indication requires one.',
       { onOralAntidepressant: current.length > 0 },
     );
+  },
+});
+
+/** The last ketamine or esketamine session of a course in progress (MO-7), if any. */
+function lastKetamineSession(ctx: RuleContext): { modality: string; date: Date } | undefined {
+  const active = activeCourses(ctx).filter((c) => c.modality !== 'TMS');
+  const last = active.sort((a, b) => b.end.getTime() - a.end.getTime())[0];
+  return last ? { modality: last.modality, date: last.end } : undefined;
+}
+
+/**
+ * MO-11 Dissociation and sedation checks after each session (new)
+ * Trigger: IV ketamine or esketamine (a line of the MO-2 / MO-3 card).
+ * Inclusion: after each session record dissociation (CADSS total, local code cadss-total) and
+ * sedation (MOAA/S 0-5, local code moaas, or RASS, rass); discharge at MOAA/S >= DISCHARGE_MOAAS_MIN
+ * (5) or RASS 0, and dissociation resolved by clinical judgement.
+ * Outcome: met ("to do") with the lines; for a course in progress it also reads the last session:
+ * a sedation score below 5 (or RASS not 0) as the last one recorded that day is named ("confirm
+ * recovery before discharge"), and scores missing after it are named as a gap. Not met ("done") when
+ * both were recorded after the last session and sedation had resolved. Unknown when observations
+ * could not be read for a course in progress.
+ * Source: PI 5.1 (MOAA/S), 5.2 (CADSS); S1 (observation for dissociative and psychotomimetic effects).
+ */
+export const MO11 = defineRule({
+  id: 'MO-11',
+  title: 'Dissociation and sedation checks after each session',
+  kind: 'monitoring',
+  infoFor: ['iv-ketamine', 'esketamine', 'ketamine-tms-combination'],
+  source: SOURCES.spravatoLabel,
+  evaluate: (ctx) => {
+    const { index, thresholds } = ctx;
+    const moaasMin = thresholds.monitoring.dischargeMoaasMinimum.value;
+    const lines = [
+      'After each session: dissociation (CADSS) and sedation (MOAA/S, or RASS)',
+      `Discharge when MOAA/S is ${moaasMin} (or RASS 0) and dissociation has resolved`,
+    ];
+    const last = lastKetamineSession(ctx);
+    if (!last) return met([], `${lines.join('; ')}.`, { lines });
+    const gap = unknownBecause({ observations: index.record.observations });
+    if (gap) return { ...gap, data: { lines } };
+    // The session's day: scores recorded from the session's start to the end of the following day.
+    const from = last.date.getTime();
+    const to = addDays(last.date, 1).getTime();
+    const onSessionDay = (url: string) =>
+      index.observations(url).filter((o) => o.date && o.value !== undefined && o.date.getTime() >= from && o.date.getTime() <= to);
+    const moaas = onSessionDay(VS.moaasScore)[0];
+    const rass = onSessionDay(VS.rassScore)[0];
+    // The newer of the two sedation scores decides.
+    const sedation = moaas && rass ? (moaas.date!.getTime() >= rass.date!.getTime() ? moaas : rass) : (moaas ?? rass);
+    const dissociation = onSessionDay(VS.dissociationScore)[0];
+    const when = `the ${last.modality} session on ${isoDate(last.date)}`;
+    if (sedation) {
+      const isRass = sedation === rass;
+      const resolved = isRass ? sedation.value === 0 : sedation.value! >= moaasMin;
+      if (!resolved)
+        return met([sedation.ref], `Last sedation score after ${when}: ${isRass ? 'RASS' : 'MOAA/S'} ${sedation.value}: confirm recovery before discharge.`, {
+          lines,
+          unresolved: true,
+        });
+      if (dissociation) return notMet(`Dissociation and sedation recorded after ${when}.`, { lines }, [], [sedation.ref, dissociation.ref]);
+    }
+    const missing = [...(sedation ? [] : ['sedation (MOAA/S or RASS)']), ...(dissociation ? [] : ['dissociation (CADSS)'])];
+    return met([], `${lines.join('; ')}. Not recorded after ${when}: ${missing.join(' and ')}.`, { lines });
+  },
+});
+
+/**
+ * MO-12 Discharge, escort and driving (new)
+ * Trigger: IV ketamine or esketamine (a line of the MO-2 / MO-3 card); TMS gets no line (S4: TMS
+ * patients can usually drive themselves).
+ * Outcome: met ("to do"): "Arrange transport home; no driving or hazardous activity until the
+ * following day and a full night's sleep."
+ * Source: PI (impaired ability to drive; patient counselling); HCP (arrange transportation). The same
+ * line for IV ketamine is local, following S4.
+ */
+export const MO12 = defineRule({
+  id: 'MO-12',
+  title: 'Discharge, escort and driving',
+  kind: 'monitoring',
+  infoFor: ['iv-ketamine', 'esketamine', 'ketamine-tms-combination'],
+  source: SOURCES.spravatoLabel,
+  evaluate: () => {
+    const line = "Arrange transport home; no driving or hazardous activity until the following day and a full night's sleep";
+    return met([], `${line}.`, { lines: [line] });
+  },
+});
+
+/**
+ * MO-13 Misuse safeguards (new)
+ * Trigger: IV ketamine or esketamine, at initiation and every MISUSE_REVIEW_DAYS (90 d) during
+ * maintenance (merged with RC-2 when RC-2 is found: RC-2's card carries the same orders).
+ * Inclusion: no prescription-drug-monitoring-program review (SNOMED 461621000124108) and no urine drug
+ * screen (local code) recorded within MISUSE_REVIEW_DAYS, as a Procedure or an Observation.
+ * Outcome: met ("to do"), offering the PDMP review and the urine drug screen (SO-11) that are missing,
+ * and during a course in progress a question about urinary symptoms (RC-11; Ketalar: lower urinary
+ * tract effects with chronic use). Not met ("done") when both are recorded within the window.
+ * Unknown when procedures and observations could not be read.
+ * Source: PI boxed warning and 5.3; S1 (long-term abuse liability and urologic toxicity unknown); Ketalar.
+ */
+export const MO13 = defineRule({
+  id: 'MO-13',
+  title: 'Misuse safeguards: PDMP review and urine drug screen',
+  kind: 'monitoring',
+  infoFor: ['iv-ketamine', 'esketamine', 'ketamine-tms-combination'],
+  source: SOURCES.spravatoLabel,
+  evaluate: (ctx) => {
+    const { index, thresholds } = ctx;
+    const days = thresholds.monitoring.misuseReviewDays.value;
+    const r = index.record;
+    if (!r.procedures.known && !r.observations.known) return unknownBecause({ procedures: r.procedures, observations: r.observations })!;
+    const recent = (url: string) => {
+      const procedures = index
+        .procedures(url)
+        .filter((p) => p.status === 'completed')
+        .map((p) => ({ ref: `Procedure/${p.id}`, date: parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.start) }));
+      const observations = index.observations(url).map((o) => ({ ref: o.ref, date: o.date }));
+      return [...procedures, ...observations].find((x) => x.date && daysBetween(x.date, index.now) <= days);
+    };
+    const pdmp = recent(VS.pdmpReview);
+    const screen = recent(VS.urineDrugScreen);
+    const inCourse = !!lastKetamineSession(ctx);
+    const urinary = inCourse ? ' During treatment, ask about urinary symptoms (RC-11).' : '';
+    if (pdmp && screen) return notMet(`PDMP review and urine drug screen within ${days} days.${urinary}`, undefined, [], [pdmp.ref, screen.ref]);
+    const due = [...(pdmp ? [] : ['a PDMP review']), ...(screen ? [] : ['a urine drug screen'])];
+    const outcome = met(
+      [...(pdmp ? [pdmp.ref] : []), ...(screen ? [screen.ref] : [])],
+      `Misuse safeguards ${inCourse ? `every ${days} days during treatment` : 'before starting'}: ${due.join(' and ')}.${urinary}`,
+      { due, inCourse },
+    );
+    return settledBy(outcome, ...(pdmp ? [] : (['order-pdmp-review'] as const)), ...(screen ? [] : (['order-urine-drug-screen'] as const)));
   },
 });
 
@@ -338,4 +475,4 @@ function severityScore(index: RecordIndex): [number, number] {
   return [1, 5];
 }
 
-export const MONITORING_RULES = [MO1, MO2, MO3, MO4, MO5, MO6, MO7, MO8, MO9, MO10, EL11];
+export const MONITORING_RULES = [MO2, MO3, MO4, MO5, MO6, MO7, MO8, MO9, MO10, MO11, MO12, MO13, EL11];
