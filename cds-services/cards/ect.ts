@@ -30,10 +30,13 @@ export function ectReferralSuggestion(a: Assessment, ctx: PresentContext, reason
     label,
     actions: [
       orderAction(ctx, 'order-ect-referral', label, (r) => {
+        // orderAction gives every suggestion its intent, authoredOn and reason (SO); the referral names the
+        // condition ECT is for when there is one more specific than the qualifying MDD.
         const sr = r as fhir4.ServiceRequest;
-        sr.authoredOn = ctx.now.toISOString().slice(0, 10);
-        if (condition) sr.reasonReference = [{ reference: condition }];
-        else sr.reasonCode = [{ text: 'Depression: ECT evaluation' }];
+        if (condition) {
+          sr.reasonReference = [{ reference: condition }];
+          delete sr.reasonCode;
+        }
         if (reasons.length) sr.orderDetail = reasons.map((text) => ({ text }));
       }),
     ],
