@@ -6,12 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
-import { obs } from '../builders/fhir.js';
+import { SYS, daysAgo, obs } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { callHook } from '../helpers/hooks.js';
 import { assessResources } from '../helpers/record.js';
 
 const NOW_MINUS_10_MIN = 10 / 1440;
+/** PHQ-9 item 9 (LOINC 44260-8) recorded as a number two days ago, as some EHRs store item scores. */
+const item9Scored = (value: number): fhir4.Observation => ({
+  resourceType: 'Observation',
+  id: `item9-${value}`,
+  status: 'final',
+  subject: { reference: 'Patient/p1' },
+  code: { coding: [{ system: SYS.loinc, code: '44260-8' }] },
+  effectiveDateTime: daysAgo(2),
+  valueInteger: value,
+});
 
 interface Scenario {
   resources: fhir4.Resource[];
@@ -86,6 +96,12 @@ const SCENARIOS: Record<string, Scenario> = {
     expect: { 'CI-13': 'unknown', 'RC-20': 'not-met' },
     says: 'SpO2 30 % is implausible: re-measure',
   },
+  'phq9-item-9-scored-7-is-no-all-clear-on-ideation': {
+    resources: candidate({}, item9Scored(7)),
+    expect: { 'RC-17': 'unknown' },
+    says: 'PHQ-9 item 9 7 points is implausible: re-score',
+  },
+  'phq9-item-9-scored-2-is-ideation-to-grade': { resources: candidate({}, item9Scored(2)), expect: { 'RC-17': 'met' } },
   'spo2-of-88-percent-now-contraindicates': { resources: candidate({}, obs.spo2(88, NOW_MINUS_10_MIN)), expect: { 'CI-13': 'met' } },
 };
 

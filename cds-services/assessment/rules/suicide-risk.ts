@@ -174,6 +174,17 @@ export const RC17 = defineRule({
     }
     const gap = unknownBecause({ observations: index.record.observations });
     if (gap) return gap;
+    // An item 9 that could not be read (outside 0-3, issue 20) is no "no ideation": a C-SSRS settles it.
+    const cssrsAfter = (o: IndexedObservation) => index.observations(VS.cssrsAssessments).some((c) => c.date && o.date && c.date.getTime() >= o.date.getTime());
+    const unreadable = index
+      .observations(VS.phq9Item9)
+      .find((o) => o.implausible && o.coded === undefined && withinDays(o.date, index.now, s.phq9Item9LookbackDays.value) && !cssrsAfter(o));
+    if (unreadable) {
+      return settledBy(
+        unknown([`a readable PHQ-9 item 9 or a C-SSRS (${unreadable.implausible})`], [unreadable.ref], `${unreadable.implausible}: grade with a C-SSRS.`),
+        'order-cssrs',
+      );
+    }
     const graded = index.observations(VS.cssrsIdeationSeverity).find((o) => withinDays(o.date, index.now, s.siCodeLookbackDays.value));
     const hasIdeation = activeWithin(index, VS.suicidalIdeation, s.siCodeLookbackDays.value).length > 0;
     if (graded && hasIdeation && !index.knowledge.terminology.inConcept(graded.coded, VS.cssrsHighRiskIdeation)) {
