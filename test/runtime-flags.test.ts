@@ -12,7 +12,7 @@ const dockerCmd = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').match(/^
 
 describe('the Node flags production runs with', () => {
   it('are the same in npm start and the container', () => {
-    expect(npmStartFlags).toContain('--max-semi-space-size=32');
+    expect(npmStartFlags).toContain('--max-semi-space-size=16');
     expect(npmStartFlags).toContain('--heap-growing-percent=50');
     expect((JSON.parse(dockerCmd ?? '[]') as string[]).filter((a) => a.startsWith('--'))).toEqual(npmStartFlags);
   });
