@@ -118,6 +118,8 @@ export const VS = {
   respiratoryRisk: valueSetUrl('respiratory-risk'),
   cognitiveImpairment: valueSetUrl('cognitive-impairment'),
   anxietyOcdTraumaDisorders: valueSetUrl('anxiety-ocd-trauma-disorders'),
+  sexFemale: valueSetUrl('sex-female'),
+  sexMale: valueSetUrl('sex-male'),
   delirium: valueSetUrl('delirium'),
   hepaticFailure: valueSetUrl('hepatic-failure'),
   benzodiazepineIngredients: valueSetUrl('benzodiazepine-ingredients'),

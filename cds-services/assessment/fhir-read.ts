@@ -4,7 +4,9 @@
  */
 
 import { memoByString } from '../../src/memo.js';
-import { EXT } from '../../src/terminology/systems.js';
+import { EXT, EXT_US_CORE_BIRTH_SEX, EXT_US_CORE_INDIVIDUAL_SEX } from '../../src/terminology/systems.js';
+import type { Terminology } from '../../src/terminology/terminology.js';
+import { VS } from './concepts.js';
 import { resolveMedication, type MedicationHolder } from './medications.js';
 
 const DAY_MS = 86_400_000;
@@ -379,6 +381,34 @@ export function readAge(birthDate: unknown, now: Date): AgeReading {
 export function ageInYears(birthDate: unknown, now: Date): number | undefined {
   const r = readAge(birthDate, now);
   return r.youngest !== undefined && r.youngest === r.oldest ? r.youngest : undefined;
+}
+
+/**
+ * The patient's sex as the clinical rules need it (CI-4 child-bearing potential, OR-3 ideal body
+ * weight), with what said it: US Core birth sex (`M` / `F`); else the US Core 9 individual-sex
+ * extension (a SNOMED finding, through the sex-male / sex-female ValueSets), which US Core 9 example
+ * patients carry instead of `gender`; else administrative `gender`. Undefined when none says male or
+ * female (then a rule must not assume either).
+ */
+export function patientSex(
+  patient: fhir4.Patient | undefined,
+  t: Terminology,
+): { sex: 'male' | 'female'; from: 'birth sex' | 'individual sex' | 'gender' } | undefined {
+  if (!patient) return undefined;
+  const ext = Array.isArray(patient.extension) ? patient.extension : [];
+  // A sex element that is present but says neither (UNK, asked but declined, other) decides: unknown,
+  // never replaced by the next source (a birth sex of UNK beside gender male may be a trans man).
+  const birthSex = ext.find((e) => e?.url === EXT_US_CORE_BIRTH_SEX);
+  if (birthSex)
+    return birthSex.valueCode === 'M' || birthSex.valueCode === 'F' ? { sex: birthSex.valueCode === 'M' ? 'male' : 'female', from: 'birth sex' } : undefined;
+  const individual = ext.find((e) => e?.url === EXT_US_CORE_INDIVIDUAL_SEX);
+  if (individual) {
+    const coding = individual.valueCoding;
+    if (coding && t.inConcept(coding, VS.sexMale)) return { sex: 'male', from: 'individual sex' };
+    if (coding && t.inConcept(coding, VS.sexFemale)) return { sex: 'female', from: 'individual sex' };
+    return undefined;
+  }
+  return patient.gender === 'male' || patient.gender === 'female' ? { sex: patient.gender, from: 'gender' } : undefined;
 }
 
 export function allergyIsActive(a: fhir4.AllergyIntolerance): boolean {

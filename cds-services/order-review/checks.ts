@@ -6,7 +6,7 @@
  */
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
-import { type AgeReading, parseFhirDate, readAge, withinDays } from '../assessment/fhir-read.js';
+import { type AgeReading, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
 import { latestBloodPressure, latestWeight } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
@@ -86,8 +86,8 @@ export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefine
   if (basis === 'actual') return { ...base, kg: w.kg, basis };
   if (basis === 'capped') return { ...base, kg: Math.min(w.kg, v(c, 'ketamineMaxDosingWeightKg')), basis };
   if (bmi === undefined || bmi < v(c, 'ketamineObesityBmi')) return { ...base, kg: w.kg, basis: 'actual' };
-  const gender = index.record.patient.items[0]?.gender;
-  if (!heightCm || (gender !== 'male' && gender !== 'female')) return { ...base, kg: w.kg, basis: 'actual', fellBack: true };
+  const gender = patientSex(index.record.patient.items[0], index.knowledge.terminology)?.sex;
+  if (!heightCm || !gender) return { ...base, kg: w.kg, basis: 'actual', fellBack: true };
   const ibw = (gender === 'male' ? 50 : 45.5) + 2.3 * Math.max(0, heightCm / 2.54 - 60);
   const kg = basis === 'ideal' ? ibw : ibw + v(c, 'adjustedBodyWeightFactor') * (w.kg - ibw);
   return { ...base, kg: Math.min(kg, w.kg), basis };

@@ -58,3 +58,5 @@ export const valueSetUrl = (slug: string): string => `${CANONICAL_BASE}/ValueSet
 
 /** US Core birth sex (CI-4 child-bearing potential reads it before administrative gender). */
 export const EXT_US_CORE_BIRTH_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex';
+/** US Core 9 individual sex: a SNOMED finding (Female / Male), read when no birth sex is given. */
+export const EXT_US_CORE_INDIVIDUAL_SEX = 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex';

@@ -3,7 +3,8 @@
  * each kept as its smallest failing input, one table per kind of fault:
  * - condition and allergy statuses as STU3-era bare strings (SMART's 2019 Synthea "R4" sample set);
  * - what an antidepressant was prescribed for, by `reasonCode` or `reasonReference` (EL-2.3, EL-10);
- * - SNOMED codes Synthea uses that the exact code lists missed.
+ * - SNOMED codes Synthea uses that the exact code lists missed;
+ * - the patient's sex given only by the US Core 9 individual-sex extension (the US Core example patient).
  */
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
@@ -129,6 +130,47 @@ const codeScenarios: Record<string, Scenario> = {
   },
 };
 
+/** A 30-year-old with the sex elements given (no gender unless named), as US Core 9 example patients come. */
+const person = (o: { gender?: fhir4.Patient['gender']; birthSex?: string; individualSex?: string }): fhir4.Patient => {
+  const { gender: _omitted, ...base } = patient({ age: 30 });
+  const extension = [
+    ...(o.birthSex ? [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex', valueCode: o.birthSex }] : []),
+    ...(o.individualSex
+      ? [{ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-individual-sex', valueCoding: { system: SYS.sct, code: o.individualSex } }]
+      : []),
+  ];
+  return { ...base, ...(o.gender ? { gender: o.gender } : {}), ...(extension.length ? { extension } : {}) };
+};
+const MALE_FINDING = '248153007';
+const FEMALE_FINDING = '248152002';
+
+const sexScenarios: Record<string, Scenario> = {
+  'individual-sex-male-without-gender-cannot-be-pregnant': {
+    resources: candidate({ patient: person({ individualSex: MALE_FINDING }) }),
+    expect: { 'CI-4': 'not-met' },
+  },
+  'individual-sex-female-without-gender-needs-a-pregnancy-test': {
+    resources: candidate({ patient: person({ individualSex: FEMALE_FINDING }) }),
+    expect: { 'CI-4': 'unknown' },
+  },
+  'no-sex-recorded-at-all-needs-a-pregnancy-test': {
+    resources: candidate({ patient: person({}) }),
+    expect: { 'CI-4': 'unknown' },
+  },
+  'birth-sex-unknown-beside-gender-male-needs-a-pregnancy-test': {
+    resources: candidate({ patient: person({ birthSex: 'UNK', gender: 'male' }) }),
+    expect: { 'CI-4': 'unknown' },
+  },
+  'individual-sex-female-beside-gender-male-needs-a-pregnancy-test': {
+    resources: candidate({ patient: person({ individualSex: FEMALE_FINDING, gender: 'male' }) }),
+    expect: { 'CI-4': 'unknown' },
+  },
+  'birth-sex-male-beside-gender-female-cannot-be-pregnant': {
+    resources: candidate({ patient: person({ birthSex: 'M', gender: 'female' }) }),
+    expect: { 'CI-4': 'not-met' },
+  },
+};
+
 describe('condition and allergy statuses as STU3-era bare strings (revision-2 DS-6)', () => {
   it.each(Object.entries(statusScenarios))('%s', (_name, s) => check(s));
 });
@@ -139,4 +181,8 @@ describe('what an antidepressant was prescribed for (revision-2 EL-2.3, EL-10)',
 
 describe('SNOMED codes as public records send them', () => {
   it.each(Object.entries(codeScenarios))('%s', (_name, s) => check(s));
+});
+
+describe("the patient's sex as US Core 9 sends it (CI-4 child-bearing potential)", () => {
+  it.each(Object.entries(sexScenarios))('%s', (_name, s) => check(s));
 });

@@ -2,10 +2,9 @@
  * Pregnancy and lactation (revision-2 section 6): CI-4 reads a timeline of evidence, newest first,
  * so a positive test stands until an outcome or a newer negative; RC-18 lactation.
  */
-import { EXT_US_CORE_BIRTH_SEX } from '../../../src/terminology/systems.js';
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
-import { ageInYears, parseFhirDate, withinDays } from '../fhir-read.js';
+import { ageInYears, parseFhirDate, patientSex, withinDays } from '../fhir-read.js';
 import type { IndexedObservation, RecordIndex } from '../record.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -103,9 +102,9 @@ function notOfChildbearingPotential(ctx: RuleContext): { why: string; evidence: 
   const { index, thresholds } = ctx;
   const patient = index.record.patient.items[0];
   if (index.record.patient.known && patient) {
-    const birthSex = patient.extension?.find((e) => e?.url === EXT_US_CORE_BIRTH_SEX)?.valueCode;
-    // US Core birth sex when present, otherwise administrative gender.
-    if (birthSex === 'M' || (birthSex === undefined && patient.gender === 'male')) return { why: birthSex ? 'birth sex male' : 'sex male', evidence: [] };
+    // US Core birth sex when present, then US Core 9 individual sex, then administrative gender.
+    const sex = patientSex(patient, index.knowledge.terminology);
+    if (sex?.sex === 'male') return { why: sex.from === 'birth sex' ? 'birth sex male' : 'sex male', evidence: [] };
     const age = ageInYears(patient.birthDate, index.now);
     const pp = thresholds.pregnancyPotential;
     if (age !== undefined && (age < pp.minimumAge.value || age > pp.maximumAge.value)) return { why: `age ${age}`, evidence: [] };
