@@ -1,15 +1,17 @@
 /**
- * Writes examples/*.request.json: one sample request per hook, built with the test builders, for the
- * README's curl walk-through. Dates are relative to the day it is run: re-run when look-backs expire.
+ * Writes examples/*.request.json: one sample request per hook, built with the test builders (dates
+ * relative to the tests' clock), for the README's curl walk-through; then the README's "What the
+ * services return for the samples" from the services' answers to them (a test fails when it drifts).
  * Run: npx tsx scripts/make-examples.ts
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { patient, icd, obs } from '../test/builders/fhir.js';
 import { ketamineDraft, tmsDraft } from '../test/builders/drafts.js';
 import { candidate } from '../test/builders/scenarios.js';
 import { bundle, prefetchFor } from '../test/builders/prefetch.js';
+import { readmeSamples, withSamples } from '../test/builders/readme-samples.js';
 
 const context = { userId: 'Practitioner/example', patientId: 'p1' };
 const examples = {
@@ -36,3 +38,6 @@ for (const [hook, request] of Object.entries(examples)) {
   writeFileSync(join(projectRoot, 'examples', `${hook}.request.json`), JSON.stringify(request, null, 2) + '\n');
 }
 console.log(`wrote ${Object.keys(examples).length} examples`);
+const readme = join(projectRoot, 'README.md');
+writeFileSync(readme, withSamples(readFileSync(readme, 'utf8'), await readmeSamples()));
+console.log('README.md: sample cards regenerated');
