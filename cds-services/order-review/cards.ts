@@ -261,7 +261,12 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
   const recommend = suggestions.length === 1 && withUpdate && !!r.update && top.indicator !== 'info';
   return makeCard(
     {
-      summary: `${lead}: ${top.phrase}${also} (${top.rule})`,
+      // Never cut (CD-3): without the other checks' ids, then with the treatment alone, before any ellipsis.
+      summary: firstFitting(
+        `${lead}: ${top.phrase}${also} (${top.rule})`,
+        `${lead}: ${top.phrase} (${top.rule})`,
+        `${capitalise(name)}: ${top.phrase} (${top.rule})`,
+      ),
       indicator: top.indicator,
       source: SOURCE_OF[top.rule] ?? SOURCES.ketamineConsensus,
       detail: [
