@@ -31,6 +31,8 @@ interface Expected {
   trd?: Status;
   /** Whether patient-view shows TRD cards at all (EL-10). */
   chart?: boolean;
+  /** Antidepressant treatment attempts of the episode (EL-2): failed, and undecided (outcome or adequacy unknown). */
+  attempts?: { failed: number; undecided: number };
   /** Rule -> status, for every rule the record says something about. */
   rules?: Record<string, Status>;
   /** Rule -> resources the finding must cite. */
@@ -64,6 +66,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 46-year-old man with major depressive disorder (SNOMED 370143000, active since 1993) on fluoxetine "25MG" once daily, an order from 1993 still marked active and never renewed: one antidepressant, so at most one failed attempt, and TRD is not met (two are needed). BP 113/73 nine days ago and weight 98 kg: no uncontrolled hypertension. Nothing in the record contraindicates any treatment.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met', 'EL-7': 'met' },
     notContraindicated: ALL,
@@ -74,6 +77,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 75-year-old man with active major depressive disorder (since 1955) and one antidepressant ever (fluoxetine, an order from 1955 still marked active): TRD not met. Active opioid abuse (SNOMED 5602001, abuse, not dependence) is a substance use disorder: not the absolute (dependence-level) contraindication but a caution for ketamine and esketamine (RC-2). Atrial fibrillation is a cardiovascular caution (RC-19). No BP in the last 30 days (the last is from 2011), so uncontrolled hypertension cannot be excluded.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-3': 'not-met', 'RC-2': 'met', 'RC-19': 'met', 'CI-6': 'unknown' },
     evidence: { 'RC-2': ['Condition/f06e6482-b301-4449-962e-6cb59e97f7fe'] },
@@ -93,6 +97,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 63-year-old man with active major depressive disorder (since 1960) and no antidepressant ever recorded: no trial, TRD not met. Active hypertension with every recorded BP high (last 167/119, five months ago) and none in the last 30 days: uncontrolled hypertension cannot be excluded without a BP (CI-6 unknown), and whether the hypertension is above goal (a caution) or controlled (information only) needs that same BP (RC-5 unknown). Active opioid abuse: a caution for ketamine and esketamine (RC-2).',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 0 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'unknown', 'RC-5': 'unknown', 'RC-2': 'met', 'CI-3': 'not-met' },
     caution: ['iv-ketamine', 'esketamine'],
@@ -104,6 +109,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 46-year-old man with no depressive disorder, on sertraline since 2015 prescribed for posttraumatic stress disorder (reasonReference): an antidepressant for another indication is not a depression trial, and nothing depressive is on record, so no TRD cards (EL-10) and TRD not met. Hypertension with BP 171/107 a week ago: one reading at or above 180/100 (diastolic) that is not crisis-level needs a repeat before uncontrolled hypertension is called (CI-6 unknown, a caution until settled); that reading is a problem for CI-6, not a second card under RC-5.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 0 },
     chart: false,
     rules: { 'EL-1': 'not-met', 'CI-6': 'unknown' },
     caution: ['iv-ketamine', 'esketamine'],
@@ -115,6 +121,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 57-year-old man whose record (an older Synthea export published as R4) gives Condition.clinicalStatus as the bare string "active": major depressive disorder since 1980 is active (DS-6 reads STU3-style strings as they say). One antidepressant (fluoxetine): TRD not met. Hypertension on hydrochlorothiazide with BP 163/114 a week ago: diastolic at or above 100 in a single non-crisis reading, so uncontrolled hypertension needs a repeat BP (CI-6 unknown: a caution until settled, and the one card for that reading).',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'unknown' },
     caution: ['iv-ketamine', 'esketamine'],
@@ -126,6 +133,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 56-year-old man with active major depressive disorder (bare-string status) on two antidepressants with no reason given: fluoxetine since 1982 and sertraline 100 mg added in 1993, both orders still marked active and never renewed. Two attempts whose outcome and current use the record cannot show: the honest answer is that TRD is unknown (two failures are possible, none is documented), never "no antidepressant trial". BP 111/87 a week ago: no uncontrolled hypertension.',
     trd: 'unknown',
+    attempts: { failed: 0, undecided: 2 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'unknown', 'CI-6': 'not-met' },
     notContraindicated: ALL,
@@ -136,6 +144,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 54-year-old man with active major depressive disorder (bare-string status) since 1982 on fluoxetine only: TRD not met. BP 106/86 a week ago: no uncontrolled hypertension. Nothing contraindicates any treatment.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met' },
     notContraindicated: ALL,
@@ -146,6 +155,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 39-year-old man with active major depressive disorder (bare-string status) since 1997 on fluoxetine only: TRD not met. BP 138/86 ten days ago, below both the caution and the block threshold, no hypertension code: CI-6 and RC-5 not found.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met', 'RC-5': 'not-met' },
     notContraindicated: ALL,
@@ -156,6 +166,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 22-year-old man with "Major depression, single episode" resolved in 2013 and "Major depression disorder" recorded the same day and still active (bare-string statuses): MDD is current (EL-1 met). No antidepressant has ever been recorded: no trial, TRD not met. BP 118/77 a week ago.',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 0 },
     chart: true,
     rules: { 'EL-1': 'met', 'EL-2': 'not-met', 'CI-6': 'not-met' },
     notContraindicated: ALL,
@@ -166,6 +177,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       'A 40-year-old woman with fibromyalgia who took duloxetine in 2014 for it (reasonReference to the fibromyalgia Condition; stopped), and no depressive disorder: an antidepressant for another indication, ended years ago, is not a depression trial, so no TRD cards (EL-10) and TRD not met. A woman of child-bearing age with no recent pregnancy test: pregnancy cannot be excluded for ketamine or esketamine (CI-4 unknown).',
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 0 },
     chart: false,
     rules: { 'EL-1': 'not-met', 'CI-4': 'unknown' },
     notContraindicated: ALL,
@@ -176,6 +188,7 @@ const EXPECTED: Record<string, Expected> = {
     judgement:
       "A 57-year-old man on sertraline since 1967 with no reason given and no depressive diagnosis: an antidepressant of unstated purpose is enough to open the TRD view (EL-10), but without a depressive disorder TRD is not met. Active opioid abuse (SNOMED 5602001) is a caution for ketamine and esketamine (RC-2), not the dependence-level contraindication. Familial early-onset Alzheimer's disease since 1987 is a cognitive impairment (RC-21).",
     trd: 'not-met',
+    attempts: { failed: 0, undecided: 1 },
     chart: true,
     rules: { 'EL-1': 'not-met', 'RC-2': 'met', 'CI-3': 'not-met', 'RC-21': 'met' },
     caution: ['iv-ketamine', 'esketamine'],
@@ -257,7 +270,7 @@ const services = realServices();
 
 interface Extension {
   chart: { show: boolean; because: string };
-  trd: { status: Status };
+  trd: { status: Status; failedTrials: number; unknownTrials: number };
   modalities: Record<Modality, { status: string }>;
   criteria: { rule: string; status: Status; evidence: string[] }[];
   findings: { rule: string; status: Status; evidence: string[] }[];
@@ -288,6 +301,7 @@ describe('public patients, assessed as a clinician would judge them', () => {
         const got = new Map([...ext.criteria, ...ext.findings].map((f) => [f.rule, f]));
         const why = (what: string) => `${what}: ${c.judgement}`;
         if (c.trd) expect(ext.trd.status, why('TRD')).toBe(c.trd);
+        if (c.attempts) expect({ failed: ext.trd.failedTrials, undecided: ext.trd.unknownTrials }, why('attempts')).toEqual(c.attempts);
         if (c.chart !== undefined) {
           expect(ext.chart.show, why('chart')).toBe(c.chart);
           if (!c.chart) expect(cards, why('no cards')).toEqual([]);
