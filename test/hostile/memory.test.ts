@@ -1,11 +1,13 @@
 /**
- * Bounded memory against hostile FHIR servers (issue 20): the real process, fetching every key from
- * a server that streams forever or answers with gzip bombs, answers within its call budget and its
- * peak resident memory (VmHWM, Linux) stays under 300 MB. Before the outbound policy one such call
- * took the service from 173 MB to 2.19 GB.
+ * Bounded memory against hostile FHIR servers (issue 20): the real process, built and started as
+ * production starts it (tsc output, `npm start`'s Node flags), fetching every key from a server that
+ * streams forever or answers with gzip bombs, answers within its call budget and its peak resident
+ * memory (VmHWM, Linux) stays under 300 MB. Before the outbound policy one such call took the service
+ * from 173 MB to 2.19 GB. (Under tsx the same process holds about 60 MB more: its loader thread.)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { startFaultServer, type Fault, type FaultServer } from '../helpers/fhir-fault-server.js';
@@ -25,9 +27,21 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   return { peakMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
 }
 
+/** `npm start`'s Node flags (package.json), which a test keeps equal to the container's. */
+const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+// Inside the repository (ignored by git), so the built service finds package.json, fhir-profiles and node_modules above it.
+const BUILD_DIR = '.test-results/memory-build';
+
 beforeAll(async () => {
+  const built = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--outDir', BUILD_DIR], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`tsc failed: ${built.stdout.slice(-1000)}`);
   faults = await startFaultServer({ bombBytes: 1024 * MB });
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, join(BUILD_DIR, 'src/main.js')], {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -48,14 +62,15 @@ beforeAll(async () => {
     child.stdout!.on('data', (c: Buffer) => {
       out += c;
       const m = /"port":(\d+)[^\n]*trd-cds listening|trd-cds listening[^\n]*"port":(\d+)/.exec(out);
-      if (m) {
+      // Measured once the embedded database is open too (it opens after listening), so "before" is the service at rest.
+      if (m && out.includes('database ready')) {
         clearTimeout(t);
         origin = `http://127.0.0.1:${m[1] ?? m[2]}`;
         resolve();
       }
     });
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   child?.kill('SIGKILL');
@@ -80,7 +95,7 @@ async function callAgainst(fault: Fault): Promise<{ status: number; ms: number; 
 
 describe.runIf(linux)('memory stays bounded against hostile FHIR servers (real process)', () => {
   it.each(['endless', 'gzip-bomb'] as const)(
-    'every key from a %s server: answered within the call budget, peak RSS bounded (target 300 MB, guard 650 MB)',
+    'every key from a %s server: answered within the call budget, peak RSS bounded (target 300 MB, guard 400 MB)',
     async (fault) => {
       const before = memoryOf(child.pid!);
       for (let round = 0; round < 3; round++) {
@@ -91,12 +106,11 @@ describe.runIf(linux)('memory stays bounded against hostile FHIR servers (real p
       const after = memoryOf(child.pid!);
       // Printed for the record (the issue asks for the measurement).
       console.log(`RSS ${fault}: before ${before.rssMb} MB, after ${after.rssMb} MB, peak ${after.peakMb} MB`);
-      // Issue 20's target is a peak under 300 MB, met on the outbound-policy branch alone (262 MB). After the
-      // ledger's embedded database, order review's reads and the reading layer landed, the same calls peak at
-      // 320-550 MB (baseline 205-245 MB): a regression found at the end of the session and not yet explained.
-      // This bound keeps the suite honest about "bounded" (a stream that is not capped reaches gigabytes) while
-      // the 300 MB target stays open in the issue.
-      expect(after.peakMb).toBeLessThan(650);
+      // Issue 20's target is a peak under 300 MB. The service at rest holds ~270 MB once its embedded ledger
+      // database is open (~110 MB of it PGlite, after cutting its shared buffers to 8 MB), and these calls peak at
+      // 307-332 MB (2026-11-29): the target is not met and stays open in the issue. This bound keeps "bounded"
+      // honest (before the outbound policy one call reached 2.19 GB) without claiming the target.
+      expect(after.peakMb).toBeLessThan(400);
     },
     60_000,
   );
