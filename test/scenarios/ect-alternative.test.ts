@@ -145,3 +145,13 @@ describe('EL-12 on patient-view', () => {
     expect(ectCards((await callHook('patient-view', candidate())).cards)).toEqual([]);
   });
 });
+
+describe('ECT history read once, for EL-12 and the Maudsley stage (EL-11)', () => {
+  it.each([
+    ['ect-in-the-episode-adds-a-maudsley-point', [ectSession(200)], /ECT 1\)/],
+    ['ect-before-the-episode-look-back-adds-none', [ectSession(800)], /ECT 0\)/],
+    ['an-ect-session-not-done-adds-none', [procedure(SYS.cpt, '90870', { daysAgo: 200, status: 'not-done' })], /ECT 0\)/],
+  ] as const)('%s', (_name, extra, says) => {
+    expect(assessResources(candidate({}, ...extra)).byRule.get('EL-11')!.note).toMatch(says);
+  });
+});

@@ -18,6 +18,8 @@ import { ALL, isoDate, unknownBecause } from './common.js';
 /** ECT sessions on record: completed procedures in the ect-procedures ValueSet, newest first. */
 export interface EctHistory {
   sessions: number;
+  /** Each completed session's date (undefined when the record gives none), for EL-11's "ECT in the episode". */
+  dates: (Date | undefined)[];
   last?: { date: Date; ref: string };
   refs: string[];
 }
@@ -30,7 +32,7 @@ export function ectHistory(index: RecordIndex): EctHistory {
       .filter((p) => p.status === 'completed')
       .map((p) => ({ date: parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.start), ref: `Procedure/${p.id}` }));
     const dated = done.filter((s): s is { date: Date; ref: string } => !!s.date).sort((a, b) => b.date.getTime() - a.date.getTime());
-    return { sessions: done.length, ...(dated[0] ? { last: dated[0] } : {}), refs: done.map((s) => s.ref) };
+    return { sessions: done.length, dates: done.map((s) => s.date), ...(dated[0] ? { last: dated[0] } : {}), refs: done.map((s) => s.ref) };
   });
 }
 

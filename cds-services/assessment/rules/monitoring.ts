@@ -8,6 +8,7 @@ import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, unknownBecause } from './common.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
+import { ectHistory } from './ect.js';
 
 /**
  * MO-1 (weight-based dose, 0.5 mg/kg over 40-60 minutes, applied to every ketamine draft) is retired
@@ -434,12 +435,8 @@ export const EL11 = defineRule({
     const antidepressants = n <= 2 ? 1 : n <= 4 ? 2 : n <= 6 ? 3 : n <= 10 ? 4 : 5;
     const augmentation = all.some((t) => t.kind === 'augmentation' && t.status !== 'inadequate') ? 1 : 0;
     const episodeFloor = addDays(now, -730).getTime();
-    const ect = index.procedures(VS.ectProcedures).some((p) => {
-      const d = parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.start);
-      return p.status === 'completed' && (!d || d.getTime() >= episodeFloor);
-    })
-      ? 1
-      : 0;
+    // ECT in the episode: a completed session within 730 days, or one the record does not date.
+    const ect = ectHistory(index).dates.some((d) => !d || d.getTime() >= episodeFloor) ? 1 : 0;
     const onset = dx.mdd.active.map((d) => d.date?.getTime()).filter((x): x is number => x !== undefined);
     const months = onset.length ? (now.getTime() - Math.max(...onset)) / (30.44 * 86_400_000) : undefined;
     const duration: [number, number] = months === undefined ? [1, 3] : months <= 12 ? [1, 1] : months <= 24 ? [2, 2] : [3, 3];
