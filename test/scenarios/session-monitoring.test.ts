@@ -102,6 +102,11 @@ describe('session monitoring (MO-2, MO-3, MO-11, MO-12)', () => {
       expect: { 'MO-11': 'met' },
       note: { 'MO-11': /Not recorded after the ketamine session on \d{4}-\d{2}-\d{2}: sedation \(MOAA\/S or RASS\) and dissociation \(CADSS\)/ },
     },
+    'a-moaas-outside-its-0-5-scale-is-not-a-recorded-score': {
+      resources: candidate({}, ketamineCourse(), score('moaas', 50, 2.9), score('cadss-total', 4, 2.9)),
+      expect: { 'MO-11': 'met' },
+      note: { 'MO-11': /Not recorded after the ketamine session on \d{4}-\d{2}-\d{2}: sedation \(MOAA\/S or RASS\)\.$/ },
+    },
     'observations-unreadable-during-a-course-leave-the-checks-unknown': {
       resources: candidate({}, ketamineCourse()),
       unknown: ['observations'],

@@ -180,8 +180,15 @@ export const MO11 = defineRule({
     // The session's day: scores recorded from the session's start to the end of the following day.
     const from = last.date.getTime();
     const to = addDays(last.date, 1).getTime();
+    // A score outside its scale (MOAA/S 0-5, RASS -5 to +4, CADSS 0-92) is not a fact: it counts as not recorded.
+    const SCALE: Record<string, [number, number]> = { [VS.moaasScore]: [0, 5], [VS.rassScore]: [-5, 4], [VS.dissociationScore]: [0, 92] };
     const onSessionDay = (url: string) =>
-      index.observations(url).filter((o) => o.date && o.value !== undefined && o.date.getTime() >= from && o.date.getTime() <= to);
+      index
+        .observations(url)
+        .filter(
+          (o) =>
+            o.date && o.value !== undefined && o.value >= SCALE[url]![0] && o.value <= SCALE[url]![1] && o.date.getTime() >= from && o.date.getTime() <= to,
+        );
     const moaas = onSessionDay(VS.moaasScore)[0];
     const rass = onSessionDay(VS.rassScore)[0];
     // The newer of the two sedation scores decides.
