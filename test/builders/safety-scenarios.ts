@@ -2,7 +2,7 @@
  * Patients of the issue 17 review, one per situation, for the card budget and the card screenshots:
  * each is the clean candidate with the situation added.
  */
-import { icd, medStatement, obs, patient } from './fhir.js';
+import { SYS, allergy, device, icd, medStatement, obs, patient } from './fhir.js';
 import { candidate } from './scenarios.js';
 
 const woman = () => patient({ gender: 'female', age: 31 });
@@ -23,6 +23,10 @@ export const SAFETY_SCENARIOS: Record<string, () => fhir4.Resource[]> = {
   'cannabis-use-unspecified': () => candidate({}, icd('F12.90')),
   'one-stale-high-bp': () => candidate({ bp: obs.bpPanel(186, 98, 20) }),
   'controlled-hypertension-132-82': () => candidate({ bp: obs.bpPanel(132, 82) }, icd('I10')),
+  // Issue 16's patients for whom ECT is the alternative (EL-12): the ECT card must fit the budget too.
+  'psychotic-depression-ect-alternative': () => candidate({ mdd: icd('F33.3', { onsetDaysAgo: 400 }) }),
+  'every-treatment-ruled-out-ect-alternative': () => candidate({}, allergy(SYS.rx, '6130'), device('Cochlear implant, right')),
+  'severe-depression-in-pregnancy-ect-alternative': () => candidate({ patient: woman(), phq9Recent: obs.phq9(23, 2) }, obs.hcg('positive', 10)),
   'many-problems-at-once': () =>
     candidate(
       { patient: woman(), bp: obs.bpPanel(186, 98, 20), heartRate: null, weight: null },
