@@ -34,6 +34,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * small look-ups by key) instead of Postgres's server defaults: PGlite's 128 MB of shared buffers
  * cost the service about 110 MB of resident memory for a database of a few megabytes.
  */
+// relaxedDurability: PGlite does not wait for its files to sync after each statement. The embedded
+// database is the one-instance default (ledger, feedback, snooze); a crash can lose its last writes,
+// as the ledger's bounded queue already can; durable, shared storage is Postgres (DATABASE_URL).
+// Measured: 0.5-0.8 ms less CPU per patient-view call (5.6-6.0 -> 4.8-5.6 ms with 300 resources).
 const EMBEDDED_MEMORY_SETTINGS = [
   '-c',
   'shared_buffers=8MB',
@@ -72,7 +76,7 @@ export function createDatabase(settings: DatabaseSettings): Store {
     const dir = settings.dataDir === 'memory://' ? undefined : resolve(settings.dataDir, 'pglite');
     const pglite = async () => {
       if (dir) mkdirSync(dir, { recursive: true });
-      return PGlite.create(dir, { startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS] });
+      return PGlite.create(dir, { relaxedDurability: true, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS] });
     };
     db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     kind = 'pglite';
