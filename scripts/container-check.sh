@@ -82,7 +82,7 @@ start_ms=$(date +%s%3N)
 podman run -d --name "$NAME" --network host -e PORT="$PORT" -e HOST=127.0.0.1 -e REQUIRE_JWT=false \
   -e METRICS_PORT="$METRICS_PORT" -e DRAIN_DELAY_MS=3000 -e SHUTDOWN_TIMEOUT_MS=3000 "$IMAGE" >/dev/null
 ready=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   if curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then ready=yes; break; fi
   sleep 0.1
 done

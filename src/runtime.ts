@@ -61,7 +61,7 @@ export async function buildRuntime(config: Config, logger: Logger): Promise<Runt
   if (config.tryPage) logger.info('try-it page on at /try (synthetic data only)');
   const thresholdsFile = config.thresholdsFile ?? THRESHOLD_DEFAULTS;
   return {
-    appDeps: { services, isReady: () => true, pages, store, ...(authenticate ? { authenticate } : {}) },
+    appDeps: { services, isReady: () => store.firstOpenSettled, pages, store, ...(authenticate ? { authenticate } : {}) },
     close: () => store.close(),
     startup: {
       thresholdsFile: config.thresholdsFile ?? relative(projectRoot, THRESHOLD_DEFAULTS),

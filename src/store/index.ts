@@ -35,6 +35,12 @@ export class CdsStore {
   private purgeTimer?: NodeJS.Timeout;
   /** Set once the schema is current; until then nothing reads or writes (see `ready`). */
   readonly gate = { ready: false, closed: false };
+  /**
+   * Whether the first attempt to open the database has ended (opened or failed). Opening the embedded
+   * database (PGlite) runs on the main thread and stalls every call for seconds, so an instance is not
+   * ready before it; a Postgres that is down does not hold readiness (hooks answer the same without it).
+   */
+  firstOpenSettled = false;
   /** Resolves when the database is open and migrated. */
   ready: Promise<void> = Promise.resolve();
 
@@ -76,8 +82,10 @@ export class CdsStore {
     for (let attempt = 1; !this.gate.closed; attempt++) {
       try {
         await migrate(this.store.db);
+        this.firstOpenSettled = true;
         break;
       } catch (err) {
+        this.firstOpenSettled = true;
         if (!retry || this.gate.closed) throw err;
         this.logger.warn({ database: this.store.kind, attempt, error: errorCode(err) }, 'database not reachable; serving without it and retrying');
         await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)).unref());
