@@ -197,6 +197,9 @@ export function findingSentence(f: Finding): string {
 export function statusWords(f: Finding): string {
   const missing = f.missing.length ? ` (${f.missing.join('; ')})` : '';
   if (f.kind === 'eligibility') return f.status === 'met' ? 'meets' : f.status === 'not-met' ? 'does not meet' : `unknown${missing}`;
+  // EL-11 (staging) and EL-12 (ECT as the alternative) are information, not tasks: they apply or not.
+  if (f.kind === 'monitoring' && f.rule.startsWith('EL-'))
+    return f.status === 'met' ? 'applies' : f.status === 'not-met' ? 'does not apply' : `unknown${missing}`;
   if (f.kind === 'monitoring') return f.status === 'met' ? 'to do' : f.status === 'not-met' ? 'done' : `unknown${missing}`;
   return f.status === 'met' ? 'found' : f.status === 'not-met' ? 'not found' : `could not check${missing}`;
 }

@@ -10,6 +10,7 @@ import type { Status } from '../../cds-services/assessment/findings.js';
 import { SYS, allergy, device, icd, obs, patient, procedure, sct } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { callHook } from '../helpers/hooks.js';
+import { statusWords } from '../../cds-services/cards/problems.js';
 import { assessResources } from '../helpers/record.js';
 
 const woman = () => patient({ gender: 'female', age: 29 });
@@ -153,5 +154,13 @@ describe('ECT history read once, for EL-12 and the Maudsley stage (EL-11)', () =
     ['an-ect-session-not-done-adds-none', [procedure(SYS.cpt, '90870', { daysAgo: 200, status: 'not-done' })], /ECT 0\)/],
   ] as const)('%s', (_name, extra, says) => {
     expect(assessResources(candidate({}, ...extra)).byRule.get('EL-11')!.note).toMatch(says);
+  });
+});
+
+describe('EL-12 in the explanation tables (CD-5)', () => {
+  it('reads "applies" or "does not apply", never a monitoring task\'s "to do" or "done"', () => {
+    const words = (resources: fhir4.Resource[]) => statusWords(assessResources(resources).byRule.get('EL-12')!);
+    expect(words(candidate({ mdd: icd('F33.3', { onsetDaysAgo: 400 }) }))).toBe('applies');
+    expect(words(candidate())).toBe('does not apply');
   });
 });
