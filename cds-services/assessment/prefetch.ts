@@ -75,7 +75,7 @@ const DAY_MS = 86_400_000;
  * (`_include=<Type>:medication`, so a drug named by reference costs no extra round trip where the
  * server supports it; one that refuses it with 400 is asked the plain query), and the Observation
  * search asks only for the look-back the rules read (`date=ge<today - reading.observationSearchFloorDays>`),
- * newest first. One object per UTC day, reused by every call of that day.
+ * newest first, and the QuestionnaireResponse search the same floor on `authored`. One object per UTC day, reused by every call of that day.
  */
 export function trdFetchRefinements(thresholds: Thresholds): (now: Date) => Readonly<Record<string, string>> {
   const floorDays = thresholds.reading.observationSearchFloorDays.value;
@@ -86,7 +86,8 @@ export function trdFetchRefinements(thresholds: Thresholds): (now: Date) => Read
     const day = new Date(now.getTime() - floorDays * DAY_MS).toISOString().slice(0, 10);
     if (day !== floor) {
       floor = day;
-      refinements = Object.freeze({ ...includes, observations: `&date=ge${day}` });
+      // Questionnaire responses (PHQ-9 as a form) are scores like the observations: the same floor, on `authored`.
+      refinements = Object.freeze({ ...includes, observations: `&date=ge${day}`, questionnaireResponses: `&authored=ge${day}` });
     }
     return refinements;
   };

@@ -17,6 +17,7 @@ describe('the Observation date floor', () => {
     const refinements = trdFetchRefinements(thresholds)(new Date('2026-11-29T23:00:00Z'));
     const floor = new Date(Date.parse('2026-11-29T23:00:00Z') - floorDays * 86_400_000).toISOString().slice(0, 10);
     expect(refinements['observations']).toBe(`&date=ge${floor}`);
+    expect(refinements['questionnaireResponses']).toBe(`&authored=ge${floor}`);
   });
 
   it('is worked out once a day: calls of the same day share one object, the next day gets a new floor', () => {
