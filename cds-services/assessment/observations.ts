@@ -16,6 +16,21 @@ export interface BloodPressure {
   implausible?: string[];
 }
 
+/**
+ * A reading as a card names it: "163/114 mmHg" ("?" for a missing part). Devices and generators
+ * send decimals (Synthea: 163.34716484120628): the words keep at most one (163.3), so a reading of
+ * 140.4 is never named "140" beside "above 140/90"; the rules compare the values as recorded.
+ */
+export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
+  return `${bloodPressureValues(r)} mmHg`;
+}
+
+/** The same reading without its unit: "163/114". */
+export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
+  const part = (v: number | undefined) => (v === undefined ? '?' : String(Math.round(v * 10) / 10));
+  return `${part(r.systolic)}/${part(r.diastolic)}`;
+}
+
 const MMHG = new Set(['mm[hg]', 'mmhg', 'mm hg']);
 
 /** A BP part in mmHg, or undefined (DS-1: units must be mm[Hg]; a missing part is unknown, never 0). */

@@ -8,7 +8,7 @@ import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
 import { type AgeReading, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
-import { latestBloodPressure, latestWeight } from '../assessment/observations.js';
+import { bloodPressureValues, latestBloodPressure, latestWeight } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
 import type { Thresholds } from '../assessment/thresholds.js';
 import type { DraftDosage } from './dosage.js';
@@ -583,7 +583,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
     settledBy.push(order);
   }
   const ordered =
-    [bpNow ? `BP ${bpNow.systolic}/${bpNow.diastolic}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') ||
+    [bpNow ? `BP ${bloodPressureValues(bpNow)}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') ||
     'none recorded';
   const v4 = t.vitals;
   const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
@@ -591,12 +591,12 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value))
     problems.push({
       indicator: 'critical',
-      phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}`,
+      phrase: `pre-dose BP ${bloodPressureValues(bpNow)} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}`,
     });
   else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value))
     problems.push({
       indicator: 'warning',
-      phrase: `pre-dose BP ${bpNow.systolic}/${bpNow.diastolic} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
+      phrase: `pre-dose BP ${bloodPressureValues(bpNow)} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
     });
   if (spo2 && spo2.value! <= t.safety.spo2Minimum.value)
     problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${t.safety.spo2Minimum.value} %` });

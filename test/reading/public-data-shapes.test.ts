@@ -4,7 +4,8 @@
  * - condition and allergy statuses as STU3-era bare strings (SMART's 2019 Synthea "R4" sample set);
  * - what an antidepressant was prescribed for, by `reasonCode` or `reasonReference` (EL-2.3, EL-10);
  * - SNOMED codes Synthea uses that the exact code lists missed;
- * - the patient's sex given only by the US Core 9 individual-sex extension (the US Core example patient).
+ * - the patient's sex given only by the US Core 9 individual-sex extension (the US Core example patient);
+ * - blood pressure recorded with a generator's decimals (Synthea), named to one decimal.
  */
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
@@ -18,6 +19,8 @@ interface Scenario {
   trd?: Status;
   /** Whether patient-view shows TRD cards (EL-10). */
   chart?: boolean;
+  /** Rule -> what its note must say (and, with `not`, must not). */
+  notes?: Record<string, { says: RegExp; not?: RegExp }>;
 }
 
 const check = (s: Scenario) => {
@@ -25,6 +28,10 @@ const check = (s: Scenario) => {
   expect(Object.fromEntries(Object.keys(s.expect).map((rule) => [rule, a.byRule.get(rule)?.status]))).toEqual(s.expect);
   if (s.trd) expect(a.trd.status).toBe(s.trd);
   if (s.chart !== undefined) expect(a.chart.show).toBe(s.chart);
+  for (const [rule, n] of Object.entries(s.notes ?? {})) {
+    expect(a.byRule.get(rule)?.note).toMatch(n.says);
+    if (n.not) expect(a.byRule.get(rule)?.note).not.toMatch(n.not);
+  }
 };
 
 /** A condition whose statuses are the bare strings an STU3-era export sends, as Synthea's 2019 "R4" files do. */
@@ -123,6 +130,19 @@ const indicationScenarios: Record<string, Scenario> = {
   },
 };
 
+const decimalScenarios: Record<string, Scenario> = {
+  'bp-with-generator-decimals-is-judged-as-recorded-and-named-to-one-decimal': {
+    resources: candidate({ bp: obs.bpPanel(163.34716484120628, 114.46725994629531, 7) }),
+    expect: { 'CI-6': 'unknown' },
+    notes: { 'CI-6': { says: /One reading of 163\.3\/114\.5 mmHg on \d{4}-\d\d-\d\d: repeat the BP/, not: /\d\.\d\d/ } },
+  },
+  'bp-just-over-the-caution-line-is-named-over-it': {
+    resources: candidate({ bp: obs.bpPanel(140.4, 89.6, 7) }),
+    expect: { 'RC-5': 'met', 'CI-6': 'not-met' },
+    notes: { 'RC-5': { says: /BP 140\.4\/89\.6 mmHg on .* is above 140\/90/ } },
+  },
+};
+
 const codeScenarios: Record<string, Scenario> = {
   'familial-early-onset-alzheimer-is-a-cognitive-impairment': {
     resources: candidate({}, sct('230265002', { onsetDaysAgo: 2000 })),
@@ -185,4 +205,8 @@ describe('SNOMED codes as public records send them', () => {
 
 describe("the patient's sex as US Core 9 sends it (CI-4 child-bearing potential)", () => {
   it.each(Object.entries(sexScenarios))('%s', (_name, s) => check(s));
+});
+
+describe('values as generators record them (Synthea decimals)', () => {
+  it.each(Object.entries(decimalScenarios))('%s', (_name, s) => check(s));
 });

@@ -5,7 +5,7 @@
  */
 import { VS } from '../concepts.js';
 import { asIndicator, met, notMet, settledBy, unknown } from '../findings.js';
-import { bloodPressureReadings, type BloodPressureReading } from '../observations.js';
+import { bloodPressureReadings, bloodPressureText, type BloodPressureReading } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Thresholds } from '../thresholds.js';
@@ -22,7 +22,7 @@ function atOrAbove(r: BloodPressureReading, s: number, d: number, strict = false
   return a === false && b === false ? 'no' : 'unknown';
 }
 
-const reading = (r: BloodPressureReading) => `${r.systolic ?? '?'}/${r.diastolic ?? '?'} mmHg on ${isoDate(r.date)}`;
+const reading = (r: BloodPressureReading) => `${bloodPressureText(r)} on ${isoDate(r.date)}`;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 /** An implausible reading is "could not be read" (issue 20): unknown, naming it, with the BP order; never a finding, never an all-clear. */

@@ -1,7 +1,7 @@
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
 import { readAge } from '../fhir-read.js';
-import { implausibleLatest, latestBloodPressure, latestScore, latestWeight } from '../observations.js';
+import { bloodPressureText, implausibleLatest, latestBloodPressure, latestScore, latestWeight } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, capitalise, drugOf, isoDate, unknownBecause } from './common.js';
@@ -339,7 +339,7 @@ export const EL5 = defineRule({
       const outcome = notMet('Vital signs for medical clearance are not recent.', undefined, missing, evidence);
       return settledBy(outcome, ...(bp ? [] : (['order-blood-pressure'] as const)), ...(hr ? [] : (['order-heart-rate'] as const)));
     }
-    return met(evidence, `BP ${bp!.systolic ?? '?'}/${bp!.diastolic ?? '?'} mmHg, HR ${hr!.value}/min.`);
+    return met(evidence, `BP ${bloodPressureText(bp!)}, HR ${Math.round(hr!.value!)}/min.`);
   },
 });
 
