@@ -750,7 +750,7 @@ table('OR-10: same-session vital signs at order-sign', {
     drafts: [esketamineDraft()],
     hook: 'order-sign',
     // The same-session reading makes CI-13 found: the draft gets the critical card, not a second one on the same reading.
-    cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): .*\(CI-13\)/]],
+    cards: [['critical', /^Do not order intranasal esketamine \(SPRAVATO\): low oxygen saturation now, SpO2 91 % \(CI-13\)$/]],
     never: [/OR-10/],
   },
   'raised-pre-dose-bp-is-a-warning': {

@@ -30,7 +30,10 @@ export const CI13 = defineRule({
     const s = thresholds.safety;
     const spo2 = latestWithinMinutes(index, VS.oxygenSaturation, s.sessionVitalsWindowMinutes.value);
     if (spo2?.value !== undefined && spo2.value <= s.spo2Minimum.value) {
-      return met([spo2.ref], `SpO2 ${spo2.value} % now: do not start the session until low oxygen saturation is assessed.`);
+      // data.reading: what a card summary names (CD-3).
+      return met([spo2.ref], `SpO2 ${spo2.value} % now: do not start the session until low oxygen saturation is assessed.`, {
+        reading: `SpO2 ${spo2.value} %`,
+      });
     }
     // A same-session SpO2 that could not be read (over 100 %, under 50 %) is not "no low reading" (issue 20).
     const odd = implausibleLatest(index, VS.oxygenSaturation, 0, s.sessionVitalsWindowMinutes.value);
