@@ -262,6 +262,23 @@ describe('drugs named by medicationReference to a separate Medication (revision-
     expect((await requestsOf(tag)).map((r) => r.url.replace(/^.*\/fhir\//, '')).sort()).toEqual(medicationIds.map((id) => `Medication/${id}`).sort());
   });
 
+  it.each<[string, (id: string, base: string) => string, string]>([
+    ['absolute URLs under the fhirServer base are read', (id, base) => `${base}/Medication/${id}`, 'met'],
+    ['absolute URLs on another server are never requested: unknown', (id) => `https://elsewhere.example.org/fhir/Medication/${id}`, 'unknown'],
+  ])('prefetched statements naming their Medications by %s', async (_label, url, el2) => {
+    const tag = randomUUID();
+    const prefetch = withoutMedications();
+    const statements = prefetch.medicationStatements.entry!.map((e) => {
+      const r = e.resource as fhir4.MedicationStatement;
+      const reference = r.medicationReference ? url(r.medicationReference.reference!.split('/')[1]!, fhirBase(origin, { tag })) : undefined;
+      return reference ? { ...r, medicationReference: { reference } } : r;
+    });
+    const { body } = await call(byReference, { prefetch: { ...prefetch, medicationStatements: bundle(statements) }, session: { tag }, token: 'token' });
+    expect(rule(body, 'EL-2').status).toBe(el2);
+    const reads = (await requestsOf(tag)).map((r) => r.url.replace(/^.*\/fhir\//, ''));
+    expect(reads.sort()).toEqual(el2 === 'met' ? medicationIds.map((id) => `Medication/${id}`).sort() : []);
+  });
+
   it('prefetched without the Medications and no fhirServer: the trials are unknown, never "no antidepressant"', async () => {
     const { status, body } = await call(byReference, { prefetch: withoutMedications() });
     expect(status).toBe(200);
