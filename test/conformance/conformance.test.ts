@@ -52,10 +52,10 @@ const EXPECTED: Record<string, Expected> = {
     file: 'us-core-example-patient',
     now: '2022-12-02T12:00:00Z',
     judgement:
-      'HL7 US Core\'s example patient (Amy Shaw, born 1987, her sex given only by the US Core individual-sex extension, no Patient.gender). A PHQ-9 total of 12 three days ago, recorded as the string "12" inside a 44249-1 panel and derived from a QuestionnaireResponse (one score): a baseline exists (EL-4) and it opens the TRD view (EL-10), item 9 "Not at all". No depression diagnosis: TRD not met. Pregnancy status "Pregnant" (82810-3) 100 days ago with no outcome or negative test since: pregnant, so ketamine and esketamine are contraindicated (CI-4) and TMS needs caution. An implantable defibrillator was inserted in 2019 (CPT 33249).',
+      'HL7 US Core\'s example patient (Amy Shaw, born 1987, her sex given only by the US Core individual-sex extension, no Patient.gender). A PHQ-9 total of 12 three days ago, recorded as the string "12" inside a 44249-1 panel and derived from a QuestionnaireResponse (one score): a baseline exists (EL-4) and it opens the TRD view (EL-10), item 9 "Not at all". No depression diagnosis: TRD not met. Pregnancy status "Pregnant" (82810-3) 100 days ago with no outcome or negative test since: pregnant, so ketamine and esketamine are contraindicated (CI-4) and TMS needs caution. An implantable defibrillator was inserted in 2019 (CPT 33249) and a defibrillator is among her devices: implanted electronics away from the head, a TMS caution (RC-7).',
     trd: 'not-met',
     chart: true,
-    rules: { 'EL-4': 'met', 'EL-1': 'not-met', 'CI-4': 'met', 'RC-17': 'not-met' },
+    rules: { 'EL-4': 'met', 'EL-1': 'not-met', 'CI-4': 'met', 'RC-17': 'not-met', 'RC-7': 'met' },
     evidence: { 'EL-4': ['Observation/PHQ9-item-example-44261-6'], 'CI-4': ['Observation/pregnancy-status'] },
     contraindicated: ['iv-ketamine', 'esketamine'],
     caution: ['tms'],
