@@ -204,10 +204,12 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
       const boundsDays = durationInDays(timing?.boundsDuration);
       if (authored && boundsDays !== undefined) return { start: authored, end: shift(authored, boundsDays) };
       const supplyDays = durationInDays(r.dispenseRequest?.expectedSupplyDuration);
-      if (authored && supplyDays !== undefined) {
-        const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
-        return { start: authored, end: shift(authored, supplyDays * fills) };
-      }
+      const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
+      if (authored && supplyDays !== undefined) return { start: authored, end: shift(authored, supplyDays * fills) };
+      // EL-2.1 step 2, last form: the quantity over the units taken a day, times the fills.
+      const quantity = unitCount(r.dispenseRequest?.quantity);
+      const perDay = unitsPerDayOf(r);
+      if (authored && quantity !== undefined && perDay) return { start: authored, end: shift(authored, (quantity / perDay) * fills) };
       const validity = r.dispenseRequest?.validityPeriod;
       if (validity?.start && validity.end) return { start: dateBounds(validity.start), end: dateBounds(validity.end) };
       return authored ? openEnded(r.status, authored, undefined, now, at) : {};
@@ -215,7 +217,11 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
     case 'MedicationDispense': {
       const start = dateBounds(r.whenHandedOver) ?? dateBounds(r.whenPrepared);
       const days = durationInDays(r.daysSupply);
-      return { start, end: start && days !== undefined ? shift(start, days) : undefined };
+      if (start && days !== undefined) return { start, end: shift(start, days) };
+      // No days supplied: the quantity over the units taken a day (EL-2.1 step 2).
+      const quantity = unitCount(r.quantity);
+      const perDay = unitsPerDayOf(r);
+      return { start, end: start && quantity !== undefined && perDay ? shift(start, quantity / perDay) : undefined };
     }
     case 'MedicationAdministration': {
       const start = dateBounds(r.effectivePeriod?.start) ?? dateBounds(r.effectiveDateTime);

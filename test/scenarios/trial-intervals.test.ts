@@ -87,6 +87,18 @@ const SCENARIOS: Record<string, Scenario> = {
     el2: 'met',
     trial: ['failed'],
   },
+  'sertraline-order-of-180-tablets-at-two-a-day-runs-90-days': {
+    // No supply duration: 180 tablets / 2 a day = 90 days (EL-2.1 step 2), then a PHQ-9 of 17: failed.
+    resources: withSertralineApart(
+      {
+        ...medRequest(RX.sertraline50Tab, { authoredDaysAgo: 330, dose: { tablets: 2 }, status: 'completed' }),
+        dispenseRequest: { quantity: { value: 180, unit: 'tablet', system: 'http://unitsofmeasure.org', code: '{tbl}' }, numberOfRepeatsAllowed: 0 },
+      } as fhir4.MedicationRequest,
+      obs.phq9(17, 230),
+    ),
+    el2: 'met',
+    trial: ['failed'],
+  },
   'stopped-sertraline-order-with-no-end-and-no-switch-is-undecided': {
     resources: candidate(
       { sertraline: null, phq9AfterSertraline: null, escitalopram: null },
