@@ -371,10 +371,14 @@ function keepOnlyContextPatient(data: Record<string, KeyData>, input: GatherInpu
   const patientId = input.context['patientId'];
   const out: GatherResult['otherPatient'] = [];
   if (typeof patientId !== 'string') return out;
+  // A Bundle that carries the Patient under a `urn:uuid:` fullUrl names it so in every key's resources
+  // (a sandbox splits one Synthea Bundle into several prefetch keys), so the aliases are the whole prefetch's.
+  const aliases = new Set<string>();
+  for (const value of Object.values(input.prefetch ?? {})) {
+    if (isResource(value) && value.resourceType === 'Bundle') for (const a of patientAliases(value as fhir4.Bundle, patientId)) aliases.add(a);
+  }
   for (const [key, d] of Object.entries(data)) {
     if (!d.known || d.resources.length === 0) continue;
-    const value = input.prefetch?.[key];
-    const aliases = isResource(value) && value.resourceType === 'Bundle' ? patientAliases(value as fhir4.Bundle, patientId) : undefined;
     const { kept, otherPatient, otherPatientTypes } = keepContextPatient(d.resources, patientId, aliases);
     if (otherPatient === 0) continue;
     data[key] = { ...d, resources: kept, otherPatient: { count: otherPatient, types: otherPatientTypes } };

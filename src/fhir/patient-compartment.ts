@@ -31,8 +31,8 @@ const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\
  * reference at all, or a type that is about no patient, such as Medication).
  *
  * A reference names the context patient when it is `Patient/<id>` (relative, absolute on any base,
- * or versioned) or one of `aliases` (the `fullUrl`s under which the Bundle carried that patient,
- * e.g. `urn:uuid:...`). Any other reference string, including a Group or a Patient of another id,
+ * or versioned), `urn:uuid:<id>` (a Bundle-local reference whose uuid is the patient's id, as
+ * Synthea writes it), or one of `aliases` (the `fullUrl`s under which a Bundle carried that patient). Any other reference string, including a Group or a Patient of another id,
  * is another patient's. A reference with only an identifier or display cannot be told and is
  * unattributed: it came back from a search by this patient, so it is kept.
  */
@@ -43,6 +43,8 @@ export function belongingOf(resource: fhir4.Resource, patientId: string, aliases
   const reference = (resource as unknown as Record<string, { reference?: unknown } | undefined>)[element]?.reference;
   if (typeof reference !== 'string' || reference.trim() === '') return 'unattributed';
   if (aliases?.has(reference)) return 'context-patient';
+  // Synthea and other generators write every subject as `urn:uuid:<Patient.id>`: that uuid is the patient's own id.
+  if (reference.toLowerCase() === `urn:uuid:${patientId.toLowerCase()}`) return 'context-patient';
   const m = PATIENT_REFERENCE.exec(reference.split(/[?#]/)[0]!);
   return m?.[1] === patientId ? 'context-patient' : 'other-patient';
 }

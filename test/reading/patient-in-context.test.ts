@@ -4,7 +4,11 @@
  * the assessment extension.
  */
 import request from 'supertest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { projectRoot } from '../../src/paths.js';
 import type { FhirReader } from '../../src/fhir/client.js';
 import { belongingOf, keepContextPatient } from '../../src/fhir/patient-compartment.js';
 import { buildTestApp } from '../helpers/app.js';
@@ -31,6 +35,7 @@ describe('whose resource it is', () => {
     ['a Group as subject', condition('c', { reference: 'Group/ward-3' }), 'other-patient'],
     ['a urn:uuid the Bundle does not alias to the patient', condition('c', { reference: 'urn:uuid:2b1c' }), 'other-patient'],
     ['a urn:uuid the Bundle aliases to the patient', condition('c', { reference: 'urn:uuid:9f00' }), 'context-patient'],
+    ['a urn:uuid that is the patient id itself (Synthea)', condition('c', { reference: 'urn:uuid:p1' }), 'context-patient'],
     ['an identifier-only subject (cannot be told: kept)', condition('c', { identifier: { value: 'MRN1' } }), 'unattributed'],
     ['no subject at all (kept)', condition('c', undefined), 'unattributed'],
     ['the Patient resource of another id', { resourceType: 'Patient', id: 'p2' }, 'other-patient'],
@@ -122,5 +127,18 @@ describe("another patient's psychosis in the data (the sandbox case)", () => {
       .expect(200);
     const el6 = res.body.extension['org.trdcds.assessment'].criteria.find((f: { rule: string }) => f.rule === 'EL-6');
     expect(el6.status).toBe('unknown');
+  });
+});
+
+describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys', () => {
+  // An outside tester's smallest input (test/fixtures/findings/README.md): the Patient in its own key, every
+  // Condition and Observation naming it as `urn:uuid:<id>`; esketamine signed for a pregnant woman got no CI-4 card.
+  it('synthea-urn-uuid-subjects-pregnant-woman-signs-esketamine', async () => {
+    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/urn-uuid-subjects-pregnant-esketamine.request.json'), 'utf8'));
+    const { app } = buildTestApp({ services, clock: fixedClock('2026-11-30T00:10:00Z') });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const critical = res.body.cards.filter((c: { indicator: string }) => c.indicator === 'critical');
+    expect(critical.map((c: { summary: string }) => c.summary)).toEqual([expect.stringContaining('pregnancy (CI-4)')]);
+    expect(res.body.extension?.['org.trdcds.assessment']?.excluded).toBeUndefined();
   });
 });
