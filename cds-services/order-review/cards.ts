@@ -203,6 +203,9 @@ function checkGroupCard(items: Item[], ctx: PresentContext, also: Item[] = []): 
   const summary = firstFitting(
     alsoWords ? `${names}: ${top.phrase}; ${alsoWords} ${ids}` : '',
     alsoWords ? `${names}: ${top.phrase}; ${alsoWords.split(/: |; /)[0]} ${ids}` : '',
+    // A raised BP is never the part dropped for length: it leads, and the gap becomes "record ... before the dose".
+    alsoWords && top.needed ? `${names}: ${alsoWords.split(/: |; /)[0]}; record ${top.needed} before the dose ${ids}` : '',
+    alsoWords && top.needed ? `${capitalise(treatmentName(sorted[0]!.r))}: ${alsoWords.split(/: |; /)[0]}; record ${top.needed} ${ids}` : '',
     `${names}: ${top.phrase} ${ids}`,
     `${capitalise(treatmentName(sorted[0]!.r))}: ${top.phrase} ${ids}`,
   );

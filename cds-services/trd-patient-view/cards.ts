@@ -299,6 +299,8 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
     : firstFitting(
         base,
         lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
+        // The rule's own sentence up to its first colon ("Substance use recorded (opioid abuse)").
+        `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`,
         `${sentenceCase(PROBLEM_NAMES[groups[0]![0]])}: ${inSentence(lead.title)} ${ruleIds(firstFindings)}`,
       );
   return makeCard(
@@ -323,10 +325,13 @@ function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: R
     .flatMap(ordersForMissing)
     .filter((o) => !seen.has(o.template) && seen.add(o.template))
     .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
-  const items = [...new Set(gaps.flatMap((f) => f.missing))];
+  // CD-1: a gap another card already orders (the BP a CI-6 card asks for) is not listed again.
+  const elsewhere = (f: Finding) => !!f.settledBy?.length && f.settledBy.every((o) => alreadyOrdered.has(o));
+  const items = [...new Set(gaps.filter((f) => !elsewhere(f)).flatMap((f) => f.missing))];
+  if (!items.length && !suggestions.length) return undefined;
   return makeCard(
     {
-      summary: `Missing data: ${items.join('; ')}`,
+      summary: firstFitting(`Missing data: ${items.join('; ')}`, `Missing data: ${fittingList(items, 139 - 'Missing data: '.length)}`),
       indicator: 'info',
       source: gaps[0]!.source,
       rules: gaps.map((f) => f.rule),
@@ -372,16 +377,21 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   const gaps = a.criteria.filter((f) => f.missing.length && !['EL-2', 'EL-3', 'EL-8'].includes(f.rule) && f.status !== 'met');
   const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
-  // One card per problem to settle while the budget allows; over it, the rest (and the residual gaps) share one card.
+  // One card per problem to settle while the budget allows. Over it, the last safety problems share one card,
+  // and the eligibility gaps keep their own Missing data card (a safety card dismissed must not take the PHQ-9
+  // or weight prompts with it); only with no room left at all do the gaps join the safety card.
   const problems = [...groupByProblem(settle)].map(([, fs]) => fs);
   const room = Math.max(PATIENT_VIEW_MAX_CARDS - leading.length, settle.length ? 1 : 0);
   const offered = new Set<string>();
+  const gapsRoom = gaps.length && room >= 2 ? 1 : 0;
+  const safetyRoom = room - gapsRoom;
   const tail =
     problems.length + (gaps.length ? 1 : 0) <= room
       ? [...problems.map((fs) => beforeStartingCard(fs, ctx, offered)), missingDataCard(gaps, ctx, ordered)]
       : [
-          ...problems.slice(0, Math.max(room - 1, 0)).map((fs) => beforeStartingCard(fs, ctx, offered)),
-          beforeStartingCard([...problems.slice(Math.max(room - 1, 0)).flat(), ...gaps], ctx, offered),
+          ...problems.slice(0, Math.max(safetyRoom - 1, 0)).map((fs) => beforeStartingCard(fs, ctx, offered)),
+          beforeStartingCard([...problems.slice(Math.max(safetyRoom - 1, 0)).flat(), ...(gapsRoom ? [] : gaps)], ctx, offered),
+          gapsRoom ? missingDataCard(gaps, ctx, new Set([...ordered, ...offered])) : undefined,
         ];
   return [...leading, ...tail.filter((c): c is Card => !!c)].sort(byIndicator);
 }

@@ -135,6 +135,20 @@ describe('patient-view summaries say the finding whole', () => {
     expect(critical.summary).toMatch(/^IV ketamine and esketamine \(SPRAVATO\) contraindicated: BP 186\/112 mmHg on \d{4}-\d{2}-\d{2} \(CI-6\)$/);
   });
 
+  // Outside tester's shape (Synthea: MDD, opioid abuse, atrial fibrillation, nothing else on record).
+  it('over-budget-with-safety-problems-and-data-gaps: the gaps keep their own Missing data card', async () => {
+    const resources = candidate({ bp: null, heartRate: null, weight: null, phq9Recent: null, gad7: null }, icd('F11.10'), icd('I48.91'));
+    const cards = await call('patient-view', 'p1', resources);
+    const list = cards.map((c) => c.summary).join('\n');
+    expect(cards.length, list).toBeLessThanOrEqual(PATIENT_VIEW_MAX_CARDS);
+    const missing = cards.find((c) => c.summary.startsWith('Missing data'));
+    expect(
+      missing?.suggestions?.map((x) => x.label),
+      list,
+    ).toEqual(expect.arrayContaining(['Order a baseline PHQ-9', 'Record a body weight']));
+    expect(list).not.toMatch(/also TRD status/);
+  });
+
   it('allergies-and-devices-unreadable: two unknowns are two complete cards, never one cut summary', async () => {
     const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
     const res = await request(testApp)
@@ -151,5 +165,14 @@ describe('patient-view summaries say the finding whole', () => {
     expect(cards.filter((c) => /\(CI-8\)$/.test(c.summary)).length, list).toBe(1);
     expect(cards.filter((c) => /\(RC-7\)$/.test(c.summary)).length, list).toBe(1);
     for (const c of cards) expect(c.summary, list).not.toMatch(/…/);
+  });
+});
+
+describe('order-sign summaries keep the finding that changes the decision', () => {
+  // Outside tester's shape: an unrounded BP as Synthea writes it made the summary too long, and the raised BP was the part dropped.
+  it('raised-unrounded-bp-yesterday-and-no-pre-dose-vitals: the esketamine summary says the BP is raised, not only missing', async () => {
+    const cards = await call('order-sign', 'p1', candidate({ bp: obs.bpPanel(173.57254303211383, 92.77536492801065, 1) }), [esketamineDraft()]);
+    const card = cards.find((c) => /OR-10/.test(c.summary))!;
+    expect(card.summary).toMatch(/^Intranasal esketamine \(SPRAVATO\): BP 173\.6\/92\.8 mmHg on \d{4}-\d{2}-\d{2} is above 140\/90; .*\(OR-10, RC-5\)$/);
   });
 });
