@@ -51,14 +51,24 @@ type Orderable = fhir4.Resource & {
   occurrenceDateTime?: string;
 };
 
-/** What every suggested resource carries (SO preamble); the template's own reasonCode (acute SI) is kept. */
+/** Whether `list` already holds a concept with one of `cc`'s codings (system and code). */
+function sameCodeIn(list: fhir4.CodeableConcept[] | undefined, cc: fhir4.CodeableConcept): boolean {
+  const codes = new Set((cc.coding ?? []).map((c) => `${c.system}|${c.code}`));
+  return (list ?? []).some((x) => (x.coding ?? []).some((c) => codes.has(`${c.system}|${c.code}`)));
+}
+
+/**
+ * What every suggested resource carries (SO preamble); the template's own reasonCode (acute SI; TRD on
+ * the ketamine course, so an order started from it and edited, tag or reference lost, stays in TRD
+ * scope, OR-2 step 5a) is kept, and not repeated.
+ */
 function completeSuggestion(name: string, r: Orderable, ctx: PresentContext): void {
   const t = ctx.knowledge.thresholds;
   r.intent = t.monitoring.suggestionIntent.value;
   r.authoredOn = ctx.now.toISOString();
   const reason = ctx.reason;
   if (reason?.reference) r.reasonReference = [{ reference: reason.reference }];
-  else if (reason) r.reasonCode = [...(r.reasonCode ?? []), reason.code];
+  else if (reason && !sameCodeIn(r.reasonCode, reason.code)) r.reasonCode = [...(r.reasonCode ?? []), reason.code];
   const canonical = t.orderReview.trdOrderSetCanonicals.value[0];
   if (canonical) r.instantiatesCanonical = [canonical];
   if (SAME_DAY.has(name) && r.resourceType === 'ServiceRequest') r.occurrenceDateTime = ctx.now.toISOString().slice(0, 10);

@@ -141,11 +141,16 @@ export function checkKetamineDose({ dosage, weight, c }: KetamineContext): Order
         };
   }
   if (perKg === undefined) {
+    // With no weight, a dose above KETAMINE_TRD_MAX_MG_NO_WEIGHT is above the TRD range for most adults
+    // (OR-2 step 4's own limit): say so, not only that a weight is missing. [local]
+    const overNoWeightMax = dosage.dose?.mg !== undefined && dosage.dose.mg > v(c, 'ketamineTrdMaxMgNoWeight');
     return {
       rule,
       status: 'unknown',
       indicator: 'warning',
-      phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`,
+      phrase: overNoWeightMax
+        ? `above ${v(c, 'ketamineTrdMaxMgNoWeight')} mg, beyond TRD doses for most adults; no body weight in ${v(c, 'weightLookbackDays')} days`
+        : `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`,
       ordered,
       expected,
       needed: `a body weight within ${v(c, 'weightLookbackDays')} days`,

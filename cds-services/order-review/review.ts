@@ -31,7 +31,7 @@ import {
 import { readDraftDosage, type DraftDosage } from './dosage.js';
 import { identifyDraft, type IdentifiedDraft } from './identify.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
-import { decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
+import { DEPRESSION_ON_RECORD, decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
 
 /** The extension on a suggested treatment order listing the caution findings shown beside it (OR-11). */
 export const SHOWN_FINDINGS_EXTENSION = `${CANONICAL_BASE}/StructureDefinition/shown-findings`;
@@ -339,6 +339,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         orderSetCanonicals: c.trdOrderSetCanonicals.value,
         ceilingMgPerKg: c.ketamineTrdCeilingMgPerKg.value,
         maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value,
+        courseInfusionMinutes: c.ketamineCombinationMinInfusionMinutes.value,
         outOfScopeSetting: d.drug === 'tms' ? undefined : outOfScopeSettingOf(encounterOf(d.resource, input), t),
       }),
     );
@@ -421,9 +422,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     if (drug === 'ketamine' && !scope.nonProtocolRoute) {
       review.weight = weight;
       const k: KetamineContext = { dosage, weight, combination, c };
-      const checks = [checkKetamineDose(k), checkInfusionTime(k), checkKetamineFrequency(k)];
+      const checks = [scopeAssumption(checkKetamineDose(k), scope), checkInfusionTime(k), checkKetamineFrequency(k)];
       review.checks.push(...checks);
-      if (checks.some((x) => x.wantsUpdate)) review.update = ketamineUpdate(draft.resource as fhir4.MedicationRequest, k, checks, knowledge);
+      // Read as TRD only because the record holds depression (a single push, no indication): the dose is
+      // said, but no 0.5 mg/kg correction is offered for what may be an anaesthetic (OR-2).
+      const orderLooksLikeCourse = !scope.assumedFrom || scope.assumedFrom.some((s) => s !== DEPRESSION_ON_RECORD);
+      if (orderLooksLikeCourse && checks.some((x) => x.wantsUpdate))
+        review.update = ketamineUpdate(draft.resource as fhir4.MedicationRequest, k, checks, knowledge);
     }
     if (drug === 'esketamine' && !scope.nonProtocolRoute) {
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
@@ -443,6 +448,16 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     return review;
   });
   return { drafts, overlap, combination: combination && inScope('ketamine') };
+}
+
+/**
+ * OR-2 step 4 read an anaesthetic-range dose as TRD because other elements point to a course: the
+ * dose card says so, and how to take the order out of TRD checks if it is an anaesthetic. [local]
+ */
+function scopeAssumption(check: OrderCheck, scope: Scope): OrderCheck {
+  if (!scope.assumedFrom || check.status === 'as-ordered') return check;
+  const why = `Read as a TRD order: no indication is given and the dose is in the anaesthetic range, but ${scope.assumedFrom.join(', ')} ${scope.assumedFrom.length === 1 ? 'points' : 'point'} to a TRD course. If this order is for anaesthesia or sedation, add that indication and no TRD card is shown.`;
+  return { ...check, detail: check.detail ? `${why} ${check.detail}` : why };
 }
 
 /** OR-9 Ketamine + esketamine would overlap. Source: [local]; PI 5.1-5.3 (sedation, dissociation, misuse add up). */

@@ -5,7 +5,11 @@
  * canonical or this service's own tag (a TRD marker); or no reason, a depressive disorder on record
  * (EL-1 met or confirm), the IV route and a dose within the TRD ceiling.
  * Exclusion: a reason that is not depression (anaesthesia, analgesia, agitation, sedation); a dose
- * above the TRD ceiling (1.0 mg/kg, or 100 mg with no weight) without a TRD marker.
+ * above the TRD ceiling (1.0 mg/kg, or 100 mg with no weight) without a TRD marker and with nothing
+ * else pointing to a TRD course. The dose alone never takes an order out of scope when a repeated
+ * schedule, an infusion of KETAMINE_COMBINATION_MIN_INFUSION_MIN or more, or a depressive disorder on
+ * record points to a TRD course: that order is checked, and the card says it was read as TRD
+ * (`assumedFrom`). A tenfold dosing error is then critical (OR-3), never silence. [local]
  * Outcome: in scope (with the flag non-protocol route for oral, IM, SC, sublingual, nasal racemic);
  * scope unknown (a depressive disorder on record but nothing says this order is for it: one info
  * card); out of scope (no TRD card at all). Esketamine by nose or as SPRAVATO is always in scope;
@@ -35,6 +39,11 @@ export interface Scope {
   deviceSafetyOnly?: boolean;
   /** The draft's reason is suicidal ideation (esketamine's acute-SI indication, OR-6). */
   acuteSuicidality?: boolean;
+  /**
+   * The dose is in the anaesthetic range and the order names no indication, but other elements point
+   * to a TRD course: in scope by assumption, said on the card ("read as a TRD order: ..."). Lists them.
+   */
+  assumedFrom?: string[];
 }
 
 /** EL-1 met, or unknown with a depression code to confirm; 'unknown' when conditions could not be read. */
@@ -56,12 +65,25 @@ export interface ScopeInput {
   orderSetCanonicals: readonly string[];
   ceilingMgPerKg: number;
   maxMgNoWeight: number;
+  /** KETAMINE_COMBINATION_MIN_INFUSION_MIN: an infusion this long or longer is a TRD-shaped session, not an induction. */
+  courseInfusionMinutes: number;
   /** OR-2 step 3: the draft's encounter is in a procedural, emergency or critical-care setting (what named it). */
   outOfScopeSetting?: string;
 }
 
 /** Decides OR-2 for one identified ketamine, esketamine or TMS draft. */
-export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals, ceilingMgPerKg, maxMgNoWeight, outOfScopeSetting }: ScopeInput): Scope {
+export function decideScope({
+  draft,
+  dosage,
+  weightKg,
+  a,
+  t,
+  orderSetCanonicals,
+  ceilingMgPerKg,
+  maxMgNoWeight,
+  courseInfusionMinutes,
+  outOfScopeSetting,
+}: ScopeInput): Scope {
   const resource = draft.resource as fhir4.MedicationRequest & { instantiatesCanonical?: string[] };
   const kinds = reasonKinds(resource, a.index, t);
   const depressiveReason = kinds.includes('depressive');
@@ -84,28 +106,40 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
   const orderSet = canonicals.some((c) => orderSetCanonicals.includes(c));
   const marker = depressiveReason || orderSet || draft.own;
   const nonIv = route !== 'iv' && route !== 'unknown';
+  let assumedFrom: string[] | undefined;
   const inScope = (reason: string): Scope => ({
     status: 'in',
     reason,
     ...(nonIv ? { nonProtocolRoute: true } : {}),
     ...(acuteSuicidality ? { acuteSuicidality } : {}),
+    ...(assumedFrom ? { assumedFrom } : {}),
   });
 
   // Step 2: an indication that is not depression.
   if (!depressiveReason && kinds.includes('other')) return { status: 'out', reason: 'indication is not depression' };
   // Step 3: a procedural, emergency or critical-care setting, unless the order says it is for depression.
   if (!marker && outOfScopeSetting) return { status: 'out', reason: `procedural, emergency or critical-care setting (${outOfScopeSetting})` };
-  // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression.
+  // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression or
+  // anything else points to a TRD course (then it is checked, and the card says how it was read).
   if (!marker && dosage?.dose) {
     const perKg = dosage.dose.mgPerKg ?? (dosage.dose.mg !== undefined && weightKg ? dosage.dose.mg / weightKg : undefined);
     const above = perKg !== undefined ? perKg > ceilingMgPerKg : weightKg === undefined && dosage.dose.mg !== undefined && dosage.dose.mg > maxMgNoWeight;
-    if (above) return { status: 'out', reason: 'anaesthetic or procedural dose' };
+    if (above) {
+      const signs = trdCourseSigns(dosage, onRecord === true, courseInfusionMinutes);
+      if (signs.length === 0) return { status: 'out', reason: 'anaesthetic or procedural dose' };
+      assumedFrom = signs;
+    }
   }
   // Step 5: inclusion.
   if (depressiveReason) return inScope('depressive indication');
   if (orderSet) return inScope('TRD order set');
   if (draft.own) return inScope('suggested by this service for TRD');
-  if (kinds.length === 0 && onRecord === true && route === 'iv') return inScope('IV order, no indication given, depressive disorder on record');
+  if (kinds.length === 0 && onRecord === true && route === 'iv')
+    return inScope(
+      assumedFrom
+        ? 'IV order, no indication given, dose in the anaesthetic range, read as TRD: ' + assumedFrom.join(', ')
+        : 'IV order, no indication given, depressive disorder on record',
+    );
   // Step 6.
   if (onRecord !== false)
     return {
@@ -116,6 +150,24 @@ export function decideScope({ draft, dosage, weightKg, a, t, orderSetCanonicals,
           : 'conditions could not be read, and the order gives no indication',
     };
   return { status: 'out', reason: 'no depressive disorder and no TRD indication' };
+}
+
+/** The course sign that comes from the record, not the order (OR-2 step 4). */
+export const DEPRESSION_ON_RECORD = 'a depressive disorder on record';
+
+/**
+ * What in a draft without an indication points to a TRD course rather than an anaesthetic, in words:
+ * a repeated schedule (more than one session), an infusion of `minInfusionMinutes` or more, a
+ * depressive disorder on record. An anaesthetic induction is one push or a short infusion. [local]
+ */
+function trdCourseSigns(dosage: DraftDosage, depressionOnRecord: boolean, minInfusionMinutes: number): string[] {
+  const signs: string[] = [];
+  const repeated = !dosage.single && ((dosage.count ?? 0) > 1 || (dosage.per7Days ?? 0) > 0);
+  if (repeated) signs.push(dosage.count !== undefined ? `${dosage.count} sessions ordered` : 'a repeated schedule');
+  if (dosage.infusionMinutes !== undefined && dosage.infusionMinutes >= minInfusionMinutes)
+    signs.push(`an infusion over ${Math.round(dosage.infusionMinutes)} min`);
+  if (depressionOnRecord) signs.push(DEPRESSION_ON_RECORD);
+  return signs;
 }
 
 type EncounterParts = fhir4.Encounter & { contained?: fhir4.Resource[] };

@@ -295,8 +295,8 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
     only: true,
     scope: ['out', /indication is not depression/],
   },
-  'anaesthesia-dose-without-a-reason-is-out-by-dose-even-with-depression': {
-    record: candidate(),
+  'anaesthetic-range-push-without-a-reason-for-a-patient-without-depression-is-out-by-dose': {
+    record: surgicalPatient(),
     drafts: [ketamineDraft(160, 'd-induction-2', { minutes: undefined, frequency: undefined, count: 1, reason: undefined })],
     cards: [],
     only: true,
@@ -367,6 +367,57 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
     cards: [['warning', /Caution with TMS/]],
     never: [/OR-13/],
     scope: ['in', /device safety/],
+  },
+});
+
+// ------------------------------------------------------------------------------------------------
+// OR-2 step 4 (tester's finding: a tenfold dose on a TRD course was read as anaesthesia and nothing was
+// said). The dose alone never takes an order out of scope when its schedule, its infusion time or the
+// record points to a TRD course: it is checked, and the dose card says how the order was read.
+const seventyKgWoman = () => candidate({ patient: woman(40), weight: obs.weight(70) });
+const doseDetail = (r: Result) => r.cards.find((c) => /\(OR-3\)/.test(c.summary))?.detail ?? '';
+table('OR-2 step 4: an anaesthetic-range dose on what looks like a TRD course is checked, never silent', {
+  'tenfold-ketamine-dose-twice-weekly-for-six-sessions-without-a-reason-is-critical': {
+    record: seventyKgWoman(),
+    drafts: [ketamineDraft(350, 'd-tenfold', { reason: undefined, frequency: 2 })],
+    hook: 'order-sign',
+    cards: [['critical', /^IV ketamine 350 mg: dose 5 mg\/kg is above any TRD protocol dose: anaesthetic range.*\(OR-3\)$/]],
+    scope: ['in', /read as TRD: 6 sessions ordered, an infusion over 40 min, a depressive disorder on record/],
+    check: (r) => {
+      expect(doseDetail(r)).toMatch(/Read as a TRD order: no indication is given.*If this order is for anaesthesia or sedation, add that indication/);
+      expect(updateOf(r)!.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 35, code: 'mg' });
+    },
+  },
+  'the-same-tenfold-course-with-a-depressive-reason-says-no-assumption': {
+    record: seventyKgWoman(),
+    drafts: [ketamineDraft(350, 'd-tenfold-mdd', { frequency: 2 })],
+    hook: 'order-sign',
+    cards: [['critical', /IV ketamine 350 mg: dose 5 mg\/kg is above any TRD protocol dose.*\(OR-3\)/]],
+    scope: ['in', /depressive indication/],
+    check: (r) => expect(doseDetail(r)).not.toMatch(/Read as a TRD order/),
+  },
+  'single-anaesthetic-range-push-without-a-reason-for-a-patient-with-depression-is-checked-without-a-dose-correction': {
+    record: candidate(),
+    drafts: [ketamineDraft(160, 'd-push-mdd', { minutes: undefined, frequency: undefined, count: 1, reason: undefined })],
+    cards: [['critical', /IV ketamine 160 mg: dose 2 mg\/kg is above any TRD protocol dose/]],
+    scope: ['in', /read as TRD: a depressive disorder on record$/],
+    check: (r) => {
+      expect(doseDetail(r)).toMatch(/a depressive disorder on record points to a TRD course/);
+      expect(updateOf(r)).toBeUndefined();
+    },
+  },
+  'tenfold-ketamine-dose-with-no-recent-weight-says-it-is-above-the-trd-range': {
+    record: candidate({ weight: null }),
+    drafts: [ketamineDraft(350, 'd-tenfold-no-weight', { reason: undefined })],
+    cards: [['warning', /IV ketamine 350 mg: above 100 mg, beyond TRD doses for most adults; no body weight in 30 days \(OR-3\)/]],
+    scope: ['in', /read as TRD/],
+  },
+  'anaesthetic-range-course-for-a-patient-without-depression-is-not-trd': {
+    record: surgicalPatient(),
+    drafts: [ketamineDraft(400, 'd-course-no-mdd', { reason: undefined })],
+    cards: [],
+    only: true,
+    scope: ['out', /no depressive disorder/],
   },
 });
 
@@ -818,6 +869,17 @@ describe('OR-11 and OR-12: our own suggestions', () => {
     expect(r.orders[0]!.suppressedByLoopGuard).toEqual(['RC-3']);
     expect(r.summaries.some((s) => /OR-10/.test(s))).toBe(true);
     expect(r.summaries.filter((s) => /OR-3|OR-4|OR-5/.test(s))).toEqual([]);
+  });
+
+  it('our ketamine suggestion names TRD as its reason, so signed without its tag or reference and mistyped tenfold it is still checked', async () => {
+    const record = candidate();
+    const [suggested] = suggestedDrafts(await patientView(record), /^Order IV ketamine/) as fhir4.MedicationRequest[];
+    expect(suggested!.reasonCode!.flatMap((c) => c.coding ?? []).map((c) => c.code)).toEqual(['1153570009']);
+    const { meta: _tag, reasonReference: _ref, ...typed } = structuredClone(suggested!);
+    typed.dosageInstruction![0]!.doseAndRate = [{ doseQuantity: { value: 400, unit: 'mg', system: SYS.ucum, code: 'mg' } }];
+    const r = await sign(record, [typed as fhir4.MedicationRequest]);
+    expect(r.orders[0]).toMatchObject({ scope: 'in', scopeReason: 'depressive indication' });
+    expect(r.cards.some((c) => c.indicator === 'critical' && /IV ketamine 400 mg: dose 5 mg\/kg is above any TRD protocol dose/.test(c.summary))).toBe(true);
   });
 
   it('a caution that is new since the suggestion is shown', async () => {
