@@ -158,7 +158,8 @@ function formAttempts(list: Component[], th: Thresholds, now: Date): { attempts:
       continue;
     }
     const end = c.end ?? now;
-    const ongoing = [...attempts].reverse().find((a) => t(a.end) >= t(c.start!));
+    // An attempt that ended the instant this one started (a recorded switch or replacement) is not ongoing.
+    const ongoing = [...attempts].reverse().find((a) => t(a.end) > t(c.start!));
     if (!ongoing) {
       attempts.push({ start: c.start, end, components: [c], kind: 'monotherapy' });
       continue;

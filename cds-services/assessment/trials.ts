@@ -163,8 +163,10 @@ interface Period {
   end?: DateInterval;
   /** The end was not recorded and is bounded by EL-2.1 step 5 or 6: why, in words a trial row shows. */
   openEnd?: 'stale-active' | 'stopped-no-end';
-  /** The record has no explicit end or supply: a switch to another antidepressant may end it (EL-2.1 step 3). */
+  /** Stopped or completed with no explicit end or supply: a switch to another antidepressant may end it (EL-2.1 step 3). */
   endInferable?: boolean;
+  /** No explicit end or supply at all: a later order naming this one in `priorPrescription` ends it (EL-2.1 step 3). */
+  noRecordedEnd?: boolean;
 }
 
 /**
@@ -176,10 +178,16 @@ interface Period {
 function openEnded(status: string, start: DateInterval, lastEvidence: DateInterval | undefined, now: Date, at: Thresholds['attempts']): Period {
   if (status === 'active') {
     const last = lastEvidence && lastEvidence.latest.getTime() > start.latest.getTime() ? lastEvidence : start;
-    if (daysBetween(last.latest, now) <= at.activeOrderStaleDays.value) return { start, end: point(now) };
-    return { start, end: { earliest: start.latest, latest: now }, openEnd: 'stale-active' };
+    if (daysBetween(last.latest, now) <= at.activeOrderStaleDays.value) return { start, end: point(now), noRecordedEnd: true };
+    return { start, end: { earliest: start.latest, latest: now }, openEnd: 'stale-active', noRecordedEnd: true };
   }
-  return { start, end: { earliest: start.latest, latest: addDays(start.latest, at.stoppedOrderMaxDays.value) }, openEnd: 'stopped-no-end', endInferable: true };
+  return {
+    start,
+    end: { earliest: start.latest, latest: addDays(start.latest, at.stoppedOrderMaxDays.value) },
+    openEnd: 'stopped-no-end',
+    endInferable: true,
+    noRecordedEnd: true,
+  };
 }
 
 /** When the ingredient was taken, from effective periods, supply durations or dispenses (EL-2.1). */
@@ -290,6 +298,9 @@ export function exposures(index: RecordIndex): Exposure[] {
   };
   // Exposures of stopped or completed records with no recorded end or supply: a switch may end them (EL-2.1 step 3).
   const inferable = new Set<Exposure>();
+  const noRecordedEnd = new Set<Exposure>();
+  /** `MedicationRequest/<id>` of an order -> the exposures of the later orders that name it in priorPrescription. */
+  const replacedBy = new Map<string, Exposure[]>();
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
     const indication = countOther ? 'unstated' : medicationIndication(use.resource, index);
@@ -325,10 +336,37 @@ export function exposures(index: RecordIndex): Exposure[] {
         ...(indication === 'anxiety' ? { indicationToConfirm: true } : {}),
       });
     }
-    if (period.endInferable) for (let i = first; i < out.length; i++) inferable.add(out[i]!);
+    for (let i = first; i < out.length; i++) {
+      if (period.endInferable) inferable.add(out[i]!);
+      if (period.noRecordedEnd) noRecordedEnd.add(out[i]!);
+    }
+    const prior = use.resource.resourceType === 'MedicationRequest' ? priorOrderKey(use.resource.priorPrescription?.reference) : undefined;
+    if (prior && out.length > first) replacedBy.set(prior, [...(replacedBy.get(prior) ?? []), ...out.slice(first)]);
   }
+  endByReplacement(noRecordedEnd, replacedBy);
   endBySwitch(out, inferable, thresholds.attempts.switchInferenceMaxDays.value);
   return out;
+}
+
+/** `MedicationRequest/<id>` for a priorPrescription reference (relative, absolute or versioned). */
+function priorOrderKey(reference: unknown): string | undefined {
+  const m = typeof reference === 'string' ? /(?:^|\/)MedicationRequest\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/.exec(reference) : null;
+  return m ? `MedicationRequest/${m[1]}` : undefined;
+}
+
+/**
+ * EL-2.1 step 3, first case: an order with no recorded end that a later order names in `priorPrescription`
+ * ended when the later one started (a recorded replacement: known for duration tests).
+ */
+function endByReplacement(noRecordedEnd: ReadonlySet<Exposure>, replacedBy: ReadonlyMap<string, Exposure[]>): void {
+  for (const e of noRecordedEnd) {
+    const later = (replacedBy.get(e.ref) ?? []).filter((o) => o !== e && o.start && e.start && o.start.getTime() > e.start.getTime());
+    if (!later.length) continue;
+    e.end = new Date(Math.min(...later.map((o) => o.start!.getTime())));
+    e.ended = true;
+    delete e.earliestEnd;
+    delete e.openEnd;
+  }
 }
 
 /**
@@ -338,7 +376,8 @@ export function exposures(index: RecordIndex): Exposure[] {
  */
 function endBySwitch(all: Exposure[], inferable: ReadonlySet<Exposure>, maxDays: number): void {
   for (const e of inferable) {
-    if (e.role !== 'antidepressant' || !e.start) continue;
+    // Already ended by a recorded replacement (endByReplacement).
+    if (e.role !== 'antidepressant' || !e.start || !e.openEnd) continue;
     const from = e.latestStart ?? e.start;
     let next: Date | undefined;
     for (const o of all) {

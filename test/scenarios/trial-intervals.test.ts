@@ -43,6 +43,8 @@ interface Scenario {
   /** The sertraline (or duloxetine) row, as [status, words its missing data or short reason carries]; null: not listed. */
   trial: [string, RegExp?] | null;
   ingredient?: string;
+  /** Every attempt, by name, oldest first, when the scenario is about how they are split. */
+  attempts?: string[];
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -86,6 +88,7 @@ const SCENARIOS: Record<string, Scenario> = {
     resources: withSertraline(openOrder(300, 'stopped'), obs.phq9(17, 195)),
     el2: 'met',
     trial: ['failed'],
+    attempts: ['sertraline', 'escitalopram'],
   },
   'sertraline-order-of-180-tablets-at-two-a-day-runs-90-days': {
     // No supply duration: 180 tablets / 2 a day = 90 days (EL-2.1 step 2), then a PHQ-9 of 17: failed.
@@ -98,6 +101,23 @@ const SCENARIOS: Record<string, Scenario> = {
     ),
     el2: 'met',
     trial: ['failed'],
+  },
+  'active-sertraline-order-replaced-by-escitalopram-ends-at-the-replacement': {
+    // Still 'active' with no end, but the escitalopram order 100 days later names it in priorPrescription:
+    // sertraline ran 100 days (EL-2.1 step 3), then PHQ-9 17 before the switch: failed; escitalopram failed too.
+    resources: candidate(
+      { sertraline: null, phq9AfterSertraline: null, escitalopram: null },
+      { ...openOrder(300, 'active'), id: 'sertraline-order' },
+      obs.phq9(17, 205),
+      {
+        ...medRequest(RX.escitalopramIngredient, { authoredDaysAgo: 200, supplyDays: 30, refills: 3, dose: { mg: 20 }, status: 'completed' }),
+        priorPrescription: { reference: 'MedicationRequest/sertraline-order' },
+      } as fhir4.MedicationRequest,
+    ),
+    el2: 'met',
+    trial: ['failed'],
+    // Two attempts, not a combination: sertraline ended when escitalopram began.
+    attempts: ['sertraline', 'escitalopram'],
   },
   'stopped-sertraline-order-with-no-end-and-no-switch-is-undecided': {
     resources: candidate(
@@ -123,6 +143,7 @@ describe('exposure intervals and records without an end (EL-2.1, EL-2.2)', () =>
     expect(row?.status).toBe(s.trial[0]);
     if (s.trial[1]) expect(JSON.stringify([row?.missing, row?.short])).toMatch(s.trial[1]);
     if (el2.status === 'unknown') expect(el2.missing.length).toBeGreaterThan(0);
+    if (s.attempts) expect(a.trials.map((t) => t.ingredient)).toEqual(s.attempts);
   });
 
   it('the month-precision record is one whose first days alone would make it inadequate (31 days)', () => {
