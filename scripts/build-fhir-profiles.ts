@@ -75,6 +75,8 @@ interface Def {
   codes: Code[];
   /** Words matched in CodeableConcept.text / display where the reference says codes alone miss real data. */
   textMatch?: string[];
+  /** Words that together name the concept in any order and form (each begins a word of the text). */
+  textMatchWords?: string[];
   icdFamilies?: SafetyDef['icdFamilies'];
   exclude?: SafetyDef['exclude'];
 }
@@ -535,6 +537,9 @@ const defs: Def[] = [
       'bullet fragment',
       'shrapnel',
     ],
+    // Surgical history is often a local code with text ("Clipping of intracranial aneurysm", "CRANIOTOMY FOR
+    // CLIPPING OF ANEURYSM"): the words in any order and form (an outside tester's finding).
+    textMatchWords: ['aneurysm clip', 'aneurysm coil', 'cochlear implant', 'deep brain stimulat', 'vagus stimulat', 'vagal stimulat', 'ventricular shunt'],
   },
   {
     slug: 'tms-implant-needs-confirmation',
@@ -958,7 +963,14 @@ function valueSet(def: Def): fhir4.ValueSet {
     date: DATE,
     publisher: 'trd-cds',
     description: `${def.purpose} Source: ${def.source}.`,
-    ...(def.textMatch ? { extension: def.textMatch.map((w) => ({ url: EXT.textMatch, valueString: w })) } : {}),
+    ...(def.textMatch || def.textMatchWords
+      ? {
+          extension: [
+            ...(def.textMatch ?? []).map((w) => ({ url: EXT.textMatch, valueString: w })),
+            ...(def.textMatchWords ?? []).map((w) => ({ url: EXT.textMatchWords, valueString: w })),
+          ],
+        }
+      : {}),
     compose: {
       include: [
         ...[...bySystem].map(([system, concept]) => ({ system, concept })),
@@ -1053,7 +1065,8 @@ additions and corrections of verification.md, which wins where they differ). Rev
 
 Flags on concepts: \`${EXT.codeVerification}\` (\`unverified\`, \`secondary\` or \`inferred\`; absent means verified),
 \`${EXT.codeSource}\` (where the code was seen), and on a ValueSet \`${EXT.textMatch}\` (words matched in
-\`CodeableConcept.text\` where the reference says codes alone miss real data). \`npm test\` prints every flagged
+\`CodeableConcept.text\` where the reference says codes alone miss real data) and \`${EXT.textMatchWords}\` (words
+that must all begin a word of the text, in any order: "aneurysm clip" matches "Clipping of intracranial aneurysm"). \`npm test\` prints every flagged
 code for terminology review.
 
 ## ValueSets

@@ -49,6 +49,11 @@ export const EXT = {
   codeVerification: `${CANONICAL_BASE}/StructureDefinition/code-verification`,
   codeSource: `${CANONICAL_BASE}/StructureDefinition/code-source`,
   textMatch: `${CANONICAL_BASE}/StructureDefinition/text-match`,
+  /**
+   * Words that together name the concept in any order and form: each must begin a word of the text
+   * ("aneurysm clip" matches "Clipping of intracranial aneurysm" and "CRANIOTOMY, ANEURYSM CLIPPING").
+   */
+  textMatchWords: `${CANONICAL_BASE}/StructureDefinition/text-match-words`,
   /** A whole result given as text that means this ValueSet's answer ("Positive", "not detected"); matched exactly, case-insensitive. */
   resultText: `${CANONICAL_BASE}/StructureDefinition/result-text`,
   ordinalValue: 'http://hl7.org/fhir/StructureDefinition/ordinalValue',

@@ -136,12 +136,24 @@ export class Terminology {
           this.excluded.set(key, urls);
         }
       }
-      const words = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => escapeRegExp(e.valueString!));
+      const phrases = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => `\\b${escapeRegExp(e.valueString!)}\\b`);
+      // Every word at the start of a word of the text, in any order: one look-ahead per word.
+      const wordSets = (vs.extension ?? [])
+        .filter((e) => e.url === EXT.textMatchWords && e.valueString)
+        .map(
+          (e) =>
+            `^${e
+              .valueString!.trim()
+              .split(/\s+/)
+              .map((w) => `(?=[\\s\\S]*\\b${escapeRegExp(w)})`)
+              .join('')}`,
+        );
+      const patterns = [...phrases, ...wordSets];
       const indexed: IndexedValueSet = {
         url: vs.url,
         title: vs.title ?? vs.name ?? vs.url,
         keys,
-        text: words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`, 'i') : undefined,
+        text: patterns.length ? new RegExp(patterns.join('|'), 'i') : undefined,
       };
       const resultTexts = (vs.extension ?? []).filter((e) => e.url === EXT.resultText && e.valueString).map((e) => normaliseResultText(e.valueString!));
       if (resultTexts.length) indexed.resultTexts = new Set(resultTexts);
