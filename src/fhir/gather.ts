@@ -197,20 +197,24 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
   const server = input.fhirServer;
   const allowed = !!server && isAllowedFhirServer(server, settings.serverAllowlist, settings.production);
   if (toFetch.length > 0) {
-    if (!server) {
-      for (const [key, plan] of toFetch) data[key] = { known: false, reason: `${plan.reason} and no fhirServer was given`, source: 'none' };
+    if (!server || !allowed) {
+      // Nothing can be fetched: what was prefetched is used, the rest is unknown (said on the cards), and only
+      // missing required data refuses the call (an EHR that prefetches all it knows is not refused for a new key).
+      if (server) deps.onRefusedServer?.(server);
+      const why = server ? "fhirServer is not on this service's allowlist (FHIR_SERVER_ALLOWLIST)" : 'no fhirServer was given';
+      for (const [key, plan] of toFetch) data[key] = { known: false, reason: `${plan.reason} and ${why}`, source: 'none' };
       const missing = input.required.filter((k) => data[k] && !data[k]!.known);
       if (missing.length > 0) {
         throw new PreconditionFailed(
-          'Required data is neither prefetched nor fetchable',
-          missing.map((k) => ({ field: `prefetch.${k}`, message: `no usable prefetch and no fhirServer to fetch ${input.templates[k]}` })),
+          server ? 'fhirServer is not allowed' : 'Required data is neither prefetched nor fetchable',
+          server
+            ? [
+                { field: 'fhirServer', message: 'this service does not fetch from that FHIR server (not in FHIR_SERVER_ALLOWLIST); send the data as prefetch' },
+                ...missing.map((k) => ({ field: `prefetch.${k}`, message: `required and not prefetched (${input.templates[k]})` })),
+              ]
+            : missing.map((k) => ({ field: `prefetch.${k}`, message: `no usable prefetch and no fhirServer to fetch ${input.templates[k]}` })),
         );
       }
-    } else if (!allowed) {
-      deps.onRefusedServer?.(server);
-      throw new PreconditionFailed('fhirServer is not allowed', [
-        { field: 'fhirServer', message: 'this service does not fetch from that FHIR server (not in FHIR_SERVER_ALLOWLIST); send the data as prefetch' },
-      ]);
     } else if (input.authorizationProblem) {
       // The data must be fetched and the token cannot be sent: say which member, never the token.
       throw new InvalidRequest('fhirAuthorization cannot be used to fetch the data this call lacks', [input.authorizationProblem]);

@@ -203,6 +203,21 @@ describe('gathering data per prefetch key', () => {
     expect(refused).toBe('https://ehr.example.org/fhir');
     expect(seen).toEqual([]);
   });
+
+  // Outside tester's finding: an EHR prefetching every key it knew (not one added later) with a fhirServer
+  // outside the allowlist got no answer at all.
+  it('required data prefetched, a server outside the allowlist: answered, what was not prefetched unknown, no request', async () => {
+    seen.length = 0;
+    let refused = '';
+    const { data } = await gatherData(
+      input({ fhirServer: 'https://ehr.example.org/fhir', prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, conditions: null } }),
+      { settings, readerFor: createFhirReader, onRefusedServer: (s) => (refused = s) },
+    );
+    expect(data['conditions']).toMatchObject({ known: true, resources: [] });
+    expect(data['observations']).toMatchObject({ known: false, source: 'none', reason: expect.stringContaining("not on this service's allowlist") });
+    expect(refused).toBe('https://ehr.example.org/fhir');
+    expect(seen).toEqual([]);
+  });
 });
 
 describe('through the HTTP app', () => {
