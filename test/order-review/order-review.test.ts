@@ -485,6 +485,15 @@ table('OR-2 step 3: a procedural, emergency or critical-care setting puts a keta
     scope: ['in', /no indication given, depressive disorder on record/],
     cards: [['info', /MO-2/]],
   },
+  // The setting step comes before the dose step: a tenfold course in the emergency department is not TRD.
+  'tenfold-dose-course-in-the-emergency-department-stays-out-of-scope': {
+    record: candidate(),
+    encounter: encounter('enc-ed3', { class: EMERGENCY }),
+    drafts: [ketamineDraft(400, 'd-ed-course', { reason: undefined, frequency: 2, count: 6 })],
+    cards: [],
+    only: true,
+    scope: ['out', /setting/],
+  },
   'no-encounter-leaves-the-step-inapplicable': {
     record: candidate(),
     drafts: [noReason('d-none')],
