@@ -27,5 +27,6 @@ export const SOURCES = {
     label: 'APA practice guideline for MDD (2010); APA ECT task force report (2001)',
     url: 'https://psychiatryonline.org/pb/assets/raw/sitewide/practice_guidelines/guidelines/mdd.pdf',
   },
+  cdsHooksOrderSign: { label: 'CDS Hooks 2.0 order-sign: draftOrders are for the patient in context', url: 'https://cds-hooks.org/hooks/order-sign/' },
   cssrs: { label: 'Columbia Suicide Severity Rating Scale (LOINC 93245-9)', url: 'https://loinc.org/93245-9' },
 } as const satisfies Record<string, RuleSource>;

@@ -468,6 +468,26 @@ function scopeUnknownCard(r: DraftReview, ctx: PresentContext): Card {
 }
 
 /**
+ * Drafts whose subject is another patient than the one in context: one warning per call, no
+ * suggestion. They were not checked, because this record says nothing about that patient, and a
+ * verdict either way (a contraindication, or a clean result) would hide a wrong-patient error.
+ * Source: CDS Hooks order-sign (draftOrders are the context patient's); the card is [local].
+ */
+function otherPatientCard(drafts: readonly DraftReview['draft'][], ctx: PresentContext): Card {
+  const count = drafts.length === 1 ? 'A draft order names' : `${drafts.length} draft orders name`;
+  const names = drafts.map((d) => (d.label ? `"${d.label}"` : `draft order ${d.position}`)).join(', ');
+  return makeCard(
+    {
+      summary: `${count} another patient, not the patient whose chart is open; not checked against this record`,
+      indicator: 'warning',
+      source: SOURCES.cdsHooksOrderSign,
+      detail: md`${names}: the order's subject is not the patient in context. Check that the order is in the right chart; no TRD check was run on it.`,
+    },
+    ctx.newId,
+  );
+}
+
+/**
  * The cards of an order review: one card per problem across every draft of the call (CD-1: a problem
  * shared by treatments is said once, naming them), the cards of each order itself (dose, TMS
  * parameters, route), session monitoring once per drug, the combination. A deceased patient gets none
@@ -515,6 +535,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
       ),
     );
   }
+  if (review.otherPatient.length) cards.push(otherPatientCard(review.otherPatient, ctx));
   // RC-15 carries the payer line when ketamine and TMS are drafted together and the ketamine may proceed;
   // otherwise RC-14 is its own info card, last.
   const ketamineMayProceed = inScope.some((r) => r.draft.drug === 'ketamine' && !r.contraindications.length && !r.deferrals.length);
@@ -526,15 +547,19 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
 
 /** Why each draft was in or out of scope and what its checks found, for the assessment extension. */
 export function orderReviewExtension(review: OrderReview) {
-  return review.drafts.map((r) => ({
-    position: r.draft.position,
-    drug: r.draft.drug,
-    identifiedBy: r.draft.identifiedBy,
-    ...(r.draft.medicationFrom ? { medicationFrom: r.draft.medicationFrom } : {}),
-    ...(r.dosage ? { route: r.dosage.route } : {}),
-    ...(r.scope ? { scope: r.scope.status, scopeReason: r.scope.reason } : {}),
-    ...(r.draft.own ? { ownSuggestion: true } : {}),
-    checks: r.checks.map((c) => ({ rule: c.rule, status: c.status, indicator: c.indicator, ...(c.needed ? { needed: c.needed } : {}) })),
-    ...(r.suppressed.length ? { suppressedByLoopGuard: r.suppressed } : {}),
-  }));
+  const elsewhere = review.otherPatient.map((d) => ({ position: d.position, drug: d.drug, identifiedBy: d.identifiedBy, otherPatient: true, checks: [] }));
+  return [
+    ...review.drafts.map((r) => ({
+      position: r.draft.position,
+      drug: r.draft.drug,
+      identifiedBy: r.draft.identifiedBy,
+      ...(r.draft.medicationFrom ? { medicationFrom: r.draft.medicationFrom } : {}),
+      ...(r.dosage ? { route: r.dosage.route } : {}),
+      ...(r.scope ? { scope: r.scope.status, scopeReason: r.scope.reason } : {}),
+      ...(r.draft.own ? { ownSuggestion: true } : {}),
+      checks: r.checks.map((c) => ({ rule: c.rule, status: c.status, indicator: c.indicator, ...(c.needed ? { needed: c.needed } : {}) })),
+      ...(r.suppressed.length ? { suppressedByLoopGuard: r.suppressed } : {}),
+    })),
+    ...elsewhere,
+  ].sort((x, y) => x.position - y.position);
 }

@@ -3,6 +3,7 @@
  * TRD scope (OR-2), checked (OR-3 .. OR-10, OR-13), and given the patient-level findings that
  * reach it, with the loop guard (OR-11). Pure: the assessment, the drafts, the knowledge and now.
  */
+import { belongingOf, patientAliases } from '../../src/fhir/patient-compartment.js';
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
 import type { Assessment } from '../assessment/assess.js';
 import { VS } from '../assessment/concepts.js';
@@ -61,6 +62,11 @@ export interface DraftReview {
 export interface OrderReview {
   /** Every draft of the call that order review looked at, in draftOrders order. */
   drafts: DraftReview[];
+  /**
+   * Drafts (ketamine, esketamine, TMS or unidentified) whose subject names another patient than the
+   * one in context: never judged with this record, said on one card.
+   */
+  otherPatient: IdentifiedDraft[];
   /** K and E drafts in one call, or one drafted while the other is active (OR-9). */
   overlap: { ketamine: boolean; esketamine: boolean; detail: string };
   /** Ketamine and TMS drafted together, in scope: the combination context (OR-4, RC-14, RC-15). */
@@ -76,6 +82,8 @@ export interface ReviewInput {
   fhirServer?: string;
   /** The call's Encounter (`context.encounterId`, prefetched or read), for OR-2's setting step. */
   encounter?: fhir4.Encounter;
+  /** `context.patientId`: a draft whose subject names anyone else is not reviewed. */
+  patientId?: string;
 }
 
 /**
@@ -314,10 +322,20 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     fetched: input.fetched,
     fhirServer: input.fhirServer,
   };
-  const all = input.entries
+  const identified = input.entries
     .map((e, i) => (e?.resource && typeof e.resource.resourceType === 'string' ? identifyDraft(e.resource, i + 1, sources, t) : undefined))
     .filter((d): d is IdentifiedDraft => d !== undefined);
-  const selected = input.selections ? all.filter((d) => input.selections!.includes(d.ref)) : all;
+  // Only the patient in context: a draft whose subject is someone else (a wrong-patient error in the
+  // EHR) is neither checked with this record nor counted as this patient's (OR-9 overlap). A draft
+  // with no subject is taken as the call's, as EHRs and the sandbox send them.
+  const aliases = input.patientId
+    ? patientAliases({ resourceType: 'Bundle', type: 'collection', entry: [...input.entries] } as fhir4.Bundle, input.patientId)
+    : undefined;
+  const aboutSomeoneElse = (d: IdentifiedDraft) => input.patientId !== undefined && belongingOf(d.resource, input.patientId, aliases) === 'other-patient';
+  const all = identified.filter((d) => !aboutSomeoneElse(d));
+  const chosen = (d: IdentifiedDraft) => !input.selections || input.selections.includes(d.ref);
+  const selected = all.filter(chosen);
+  const otherPatient = identified.filter((d) => aboutSomeoneElse(d) && chosen(d) && d.drug !== 'other');
 
   const weight = dosingWeight(index, c);
   const dosages = new Map(
@@ -447,7 +465,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     }
     return review;
   });
-  return { drafts, overlap, combination: combination && inScope('ketamine') };
+  return { drafts, otherPatient, overlap, combination: combination && inScope('ketamine') };
 }
 
 /**

@@ -66,6 +66,7 @@ export function orderReviewService<H extends 'order-select' | 'order-sign'>(
           ...(call.hook === 'order-select' ? { selections: context.selections ?? [] } : {}),
           fetched: fetchedMedications(call),
           ...encounterOfCall(call),
+          ...(typeof call.context['patientId'] === 'string' ? { patientId: call.context['patientId'] } : {}),
           ...(call.fhirServer ? { fhirServer: call.fhirServer } : {}),
         },
         knowledge,

@@ -73,6 +73,12 @@ interface Scenario {
 
 const asEntry = (d: fhir4.Resource | Entry): Entry => ('resource' in d && !('resourceType' in d) ? d : { resource: d as fhir4.Resource });
 
+/** A draft whose subject is Patient/p1, renamed to the patient loaded on the FHIR server. */
+function forPatient(r: fhir4.Resource, patientId: string): fhir4.Resource {
+  const subject = (r as fhir4.MedicationRequest).subject;
+  return subject?.reference === 'Patient/p1' ? ({ ...r, subject: { ...subject, reference: `Patient/${patientId}` } } as fhir4.Resource) : r;
+}
+
 async function loadServer(name: string, scenario: Scenario): Promise<string> {
   const bundle = toTransactionBundle(name, scenario.record);
   for (const r of scenario.server ?? []) bundle.entry!.push({ resource: r, request: { method: 'PUT', url: `${r.resourceType}/${r.id}` } });
@@ -86,7 +92,8 @@ async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
   // The encounter goes last in the record, so the FHIR server holds it as <patient>-<record length>.
   const record = s.encounter ? [...s.record, s.encounter] : s.record;
   const patientId = mode === 'fhir' ? await loadServer(name, { ...s, record }) : 'p1';
-  const entries = s.drafts.map(asEntry);
+  // The drafts name the patient of the record: p1 in prefetch, its id on the FHIR server.
+  const entries = s.drafts.map(asEntry).map((e) => (mode === 'fhir' ? { ...e, resource: forPatient(e.resource, patientId) } : e));
   const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: entries } };
   if (s.encounter) context['encounterId'] = mode === 'fhir' ? `${patientId}-${record.length}` : s.encounter.id;
   if (hook === 'order-select')
@@ -275,6 +282,40 @@ table('OR-1: the drug is identified however the draft names it (esketamine for a
     only: true,
   },
   'another-drug-gets-no-card': { record: candidate({}, schizophrenia), drafts: [unrelatedDraft()], cards: [], only: true },
+});
+
+// ------------------------------------------------------------------------------------------------
+// Only the patient in context (tester's finding: SPRAVATO drafted for Patient/other99 in pt2's chart got
+// pt2's aneurysm contraindication and a delete suggestion). A draft about someone else is never judged
+// with this record: one warning, no suggestion, whatever this record holds.
+const forOther = <T extends fhir4.MedicationRequest | fhir4.ServiceRequest>(r: T): T => ({ ...r, subject: { reference: 'Patient/other99' } });
+table('Only the patient in context: a draft whose subject is another patient is not checked', {
+  'esketamine-drafted-for-another-patient-in-a-chart-with-psychosis-gets-one-warning-and-no-verdict': {
+    record: candidate({}, schizophrenia),
+    drafts: [forOther(esketamineDraft('d-other'))],
+    hook: 'order-sign',
+    cards: [['warning', /^A draft order names another patient, not the patient whose chart is open; not checked against this record$/]],
+    only: true,
+    check: (r) => {
+      expect(r.cards[0]!.suggestions ?? []).toEqual([]);
+      expect(r.orders).toEqual([expect.objectContaining({ drug: 'esketamine', otherPatient: true, checks: [] })]);
+    },
+  },
+  'a-draft-for-another-patient-beside-one-for-this-patient-leaves-the-other-unjudged-and-no-overlap': {
+    record: candidate({}, schizophrenia),
+    drafts: [forOther(ketamineDraft(40, 'd-other-k')), esketamineDraft('d-mine')],
+    cards: [
+      ['critical', /Do not order intranasal esketamine \(SPRAVATO\): active psychosis \(CI-2\)/],
+      ['warning', /^A draft order names another patient/],
+    ],
+    never: [/IV ketamine/, /OR-9/],
+  },
+  'another-drug-drafted-for-another-patient-gets-no-card': {
+    record: candidate(),
+    drafts: [forOther(unrelatedDraft())],
+    cards: [],
+    only: true,
+  },
 });
 
 // ------------------------------------------------------------------------------------------------
