@@ -8,7 +8,7 @@ import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
 import { type AgeReading, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
-import { bloodPressureValues, latestBloodPressure, latestWeight } from '../assessment/observations.js';
+import { bloodPressureValues, implausibleLatest, latestBloodPressure, latestWeight } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
 import type { Thresholds } from '../assessment/thresholds.js';
 import type { DraftDosage } from './dosage.js';
@@ -577,10 +577,15 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const spo2 = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && recent(o.date));
   const missing: string[] = [];
   const settledBy: SettlingOrder[] = [];
+  // A same-session value outside its plausible range is missing, and named so it is re-measured (issue 20).
+  const unreadable = (name: string, messages: readonly string[] | undefined) => (messages?.length ? `${name} (${messages.join('; ')})` : name);
+  const oddBp = bp && recent(bp.date) && !bpNow ? bp.implausible : undefined;
+  const oddHr = hr ? undefined : implausibleLatest(index, VS.heartRate, 0, windowMin)?.implausible;
+  const oddSpo2 = spo2 ? undefined : implausibleLatest(index, VS.oxygenSaturation, 0, windowMin)?.implausible;
   const lacking: [boolean, string, SettlingOrder][] = [
-    [!bpNow, 'BP', 'order-blood-pressure'],
-    [!hr, 'HR', 'order-heart-rate'],
-    [!spo2, 'SpO2', 'order-spo2'],
+    [!bpNow, unreadable('BP', oddBp), 'order-blood-pressure'],
+    [!hr, unreadable('HR', oddHr ? [oddHr] : undefined), 'order-heart-rate'],
+    [!spo2, unreadable('SpO2', oddSpo2 ? [oddSpo2] : undefined), 'order-spo2'],
   ];
   for (const [absent, name, order] of lacking) {
     if (!absent) continue;

@@ -9,6 +9,7 @@ import type { Status } from '../../cds-services/assessment/findings.js';
 import { SYS, daysAgo, obs } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { callHook } from '../helpers/hooks.js';
+import { ketamineDraft } from '../builders/drafts.js';
 import { assessResources } from '../helpers/record.js';
 
 const NOW_MINUS_10_MIN = 10 / 1440;
@@ -122,5 +123,15 @@ describe('implausible values are "could not be read": unknown and named, never a
   ])('patient-view names %s on a card as needing a check', async (_label, resources, message) => {
     const res = await callHook('patient-view', resources);
     expect(JSON.stringify(res.cards)).toContain(message);
+  });
+
+  it.each([
+    ['a same-session heart rate of 400', obs.heartRate(400, NOW_MINUS_10_MIN), 'heart rate 400 /min is implausible: re-measure', /pre-dose HR 400/],
+    ['a same-session SpO2 of 30 %', obs.spo2(30, NOW_MINUS_10_MIN), 'SpO2 30 % is implausible: re-measure', /pre-dose SpO2 30/],
+  ])('order-sign: %s is asked for again, named, never a pre-dose finding', async (_label, vital, message, finding) => {
+    const res = await callHook('order-sign', candidate({}, vital, obs.bpPanel(128, 82, NOW_MINUS_10_MIN)), { drafts: [ketamineDraft(40)] });
+    const text = JSON.stringify(res.cards);
+    expect(text).toContain(message);
+    expect(text).not.toMatch(finding);
   });
 });
