@@ -161,6 +161,12 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       `Before ${joinNames(names)}: ${f.missing[0] ?? 'more data'} needed ${ids}`,
       `Before ${joinNames(names)}: ${inSentence(f.title)} could not be checked ${ids}`,
     );
+  } else if (f.rule === 'EL-2') {
+    // The indication itself (tester: SPRAVATO signed with no antidepressant trial on record got no card).
+    summary = firstFitting(
+      `${capitalise(joinNames(names))}: TRD not documented, ${inSentence(findingSentence(f))} ${ids}`,
+      `${capitalise(joinNames(names))}: TRD not documented ${ids}`,
+    );
   } else {
     // Every caution of the problem by its title (RC-1 and EL-9: "bipolar disorder, conflicting active diagnoses").
     const titles = [...new Set(findings.map((x) => inSentence(x.title)))];
@@ -412,7 +418,7 @@ function isDeceased(a: Assessment): boolean {
  * found should not proceed: it brings only that. One deferred (CI-1) brings its safety gaps and
  * order-time checks, not cautions, dosing or monitoring.
  */
-function itemsForDraft(r: DraftReview): Item[] {
+function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
   const items: Item[] = [];
   const finding = (kind: ItemKind, f: Finding, indicator: Indicator): Item => ({ problem: problemOf(f), kind, r, finding: f, indicator });
   items.push(...r.contraindications.map((f) => finding('contraindication', f, 'critical')));
@@ -431,6 +437,10 @@ function itemsForDraft(r: DraftReview): Item[] {
   }
   if (r.deferrals.length) return items;
   items.push(...r.cautions.map((f) => finding('caution', f, f.indicator === 'info' ? 'info' : 'warning')));
+  // The treatment's indication: TRD (EL-2) not met, for a TRD order (esketamine for acute suicidal ideation has its own label).
+  const el2 = a.byRule.get('EL-2');
+  if (el2?.status === 'not-met' && !r.scope?.deviceSafetyOnly && !r.scope?.acuteSuicidality)
+    items.push({ ...finding('caution', el2, 'warning'), problem: 'trd-status' });
   return items;
 }
 
@@ -499,7 +509,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   if (isDeceased(a)) return [];
   const inScope = review.drafts.filter((r) => r.scope?.status === 'in');
   const groups = new Map<string, Item[]>();
-  for (const item of inScope.flatMap(itemsForDraft)) groups.set(item.problem, [...(groups.get(item.problem) ?? []), item]);
+  for (const item of inScope.flatMap((r) => itemsForDraft(r, a))) groups.set(item.problem, [...(groups.get(item.problem) ?? []), item]);
   const vitals = groups.get('pre-dose vital signs');
   const bp = groups.get('blood-pressure');
   let alsoVitals: Item[] = [];

@@ -176,3 +176,19 @@ describe('order-sign summaries keep the finding that changes the decision', () =
     expect(card.summary).toMatch(/^Intranasal esketamine \(SPRAVATO\): BP 173\.6\/92\.8 mmHg on \d{4}-\d{2}-\d{2} is above 140\/90; .*\(OR-10, RC-5\)$/);
   });
 });
+
+describe('order-sign says when the treatment indication is not met', () => {
+  // Outside tester: SPRAVATO signed for MDD with no antidepressant trial on record got only vital-sign and REMS cards.
+  const noTrials = candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null });
+  it('esketamine-with-no-antidepressant-trial: a warning that TRD is not documented (EL-2)', async () => {
+    const cards = await call('order-sign', 'p1', noTrials, [esketamineDraft()]);
+    const el2 = cards.filter((c) => /\(EL-2\)$/.test(c.summary));
+    expect(el2.map((c) => [c.indicator, c.summary])).toEqual([['warning', expect.stringMatching(/^Intranasal esketamine \(SPRAVATO\): TRD not documented/)]]);
+  });
+
+  it('esketamine-for-acute-suicidal-ideation-with-no-trial: its own label, no TRD card', async () => {
+    const draft = { ...esketamineDraft('d-si', { mg: 84 }), reasonCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'R45.851' }] }] };
+    const cards = await call('order-sign', 'p1', noTrials, [draft]);
+    expect(cards.filter((c) => /EL-2/.test(c.summary))).toEqual([]);
+  });
+});
