@@ -101,6 +101,11 @@ export interface KetamineContext {
   weight?: DosingWeight;
   /** A TMS draft in the same call, or an active TMS course: the 20-minute combination infusion is accepted. */
   combination: boolean;
+  /**
+   * Ketamine sessions on record before this order (administrations, statements with a date); undefined
+   * when none is on record and the administration history could not be read (unknown, not zero).
+   */
+  priorSessions?: number;
   c: OR;
 }
 
@@ -108,7 +113,7 @@ export interface KetamineContext {
 export const protocolDoseMg = (weight: DosingWeight, c: OR): number => HALF_MG(weight.kg * v(c, 'ketamineTargetMgPerKg'));
 
 /** OR-3 IV ketamine dose per kg of dosing weight. Source: S0, S1 (0.5 mg/kg); escalation and ceiling [local]. */
-export function checkKetamineDose({ dosage, weight, c }: KetamineContext): OrderCheck {
+export function checkKetamineDose({ dosage, weight, priorSessions, c }: KetamineContext): OrderCheck {
   const target = v(c, 'ketamineTargetMgPerKg');
   const tolerance = v(c, 'ketamineDoseTolerancePercent') / 100;
   const ordered = dosage.dose?.text ?? 'no dose';
@@ -164,13 +169,38 @@ export function checkKetamineDose({ dosage, weight, c }: KetamineContext): Order
   if (perKg < target)
     return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is below the ${target} mg/kg protocol dose`, ordered: withPerKg, expected };
   if (perKg <= v(c, 'ketamineEscalationMaxMgPerKg') + 1e-9) {
+    // Escalation is for an inadequate response to earlier sessions: a first dose has none to judge, so
+    // it starts at the protocol dose. Source: S0, S1 (0.5 mg/kg); the escalation rule is [local].
+    const escalation = `escalation to ${v(c, 'ketamineEscalationMaxMgPerKg')} mg/kg follows an inadequate response to ${target} mg/kg`;
+    if (priorSessions === 0)
+      return {
+        rule,
+        status: 'differs',
+        indicator: 'warning',
+        phrase: `dose ${perKgText}; no earlier ketamine session on record: the protocol starts at ${target} mg/kg`,
+        ordered: withPerKg,
+        expected,
+        detail: `No ketamine administration is on record, so this is a first dose; ${escalation} in earlier sessions.`,
+        wantsUpdate: true,
+      };
+    if (priorSessions === undefined)
+      return {
+        rule,
+        status: 'unknown',
+        indicator: 'warning',
+        phrase: `dose ${perKgText}; no ketamine administration history to show earlier sessions at ${target} mg/kg`,
+        ordered: withPerKg,
+        expected,
+        needed: `the ketamine administration history (${escalation})`,
+      };
     return {
       rule,
       status: 'differs',
       indicator: 'info',
-      phrase: `dose ${perKgText} is above the protocol dose; escalation to ${v(c, 'ketamineEscalationMaxMgPerKg')} mg/kg is reported after inadequate response`,
+      phrase: `dose ${perKgText} is above the ${target} mg/kg protocol dose; escalation after inadequate response`,
       ordered: withPerKg,
       expected,
+      detail: `${priorSessions} earlier ketamine session(s) on record; ${escalation}: confirm that response was inadequate.`,
     };
   }
   if (perKg <= v(c, 'ketamineTrdCeilingMgPerKg') + 1e-9) {

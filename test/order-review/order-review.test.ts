@@ -60,6 +60,8 @@ interface Scenario {
   encounter?: fhir4.Encounter;
   /** Modes to run in; both by default. */
   modes?: Mode[];
+  /** Prefetch keys left out (their data unknown to the service). */
+  prefetchWithout?: string[];
   /** Cards that must be there: [indicator, summary pattern]. */
   cards?: [Card['indicator'], RegExp][];
   /** No other cards than those listed. */
@@ -99,7 +101,11 @@ async function run(name: string, s: Scenario, mode: Mode): Promise<Result> {
   if (hook === 'order-select')
     context['selections'] = entries.filter((e) => e.resource.resourceType !== 'Medication').map((e) => `${e.resource.resourceType}/${e.resource.id}`);
   const body: Record<string, unknown> = { hook, hookInstance: '0f8c2b4e-3a7d-4e1f-9b6c-5d4a3e2f1b0c', context };
-  if (mode === 'prefetch') body['prefetch'] = { ...prefetchFor(s.record), ...(s.encounter ? { encounter: s.encounter } : {}) };
+  if (mode === 'prefetch') {
+    const prefetch: Record<string, unknown> = { ...prefetchFor(s.record), ...(s.encounter ? { encounter: s.encounter } : {}) };
+    for (const key of s.prefetchWithout ?? []) delete prefetch[key];
+    body['prefetch'] = prefetch;
+  }
   if (mode === 'fhir' || s.server) {
     if (mode === 'prefetch' && s.server) await loadServer(name, { ...s, record: [] });
     body['fhirServer'] = fhirBase(origin);
@@ -566,11 +572,35 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
     cards: [['info', /IV ketamine 30 mg: dose 0\.38 mg\/kg is below the 0\.5 mg\/kg protocol dose \(OR-3\)/]],
     check: (r) => expect(updateOf(r)).toBeUndefined(),
   },
-  'dose-within-escalation-is-information-without-update': {
+  'escalation-to-0.75-mg-per-kg-after-earlier-sessions-is-information-without-update': {
+    record: candidate({}, medAdministration('6130', { daysAgo: 3, mg: 40 }), medAdministration('6130', { daysAgo: 5, mg: 40 })),
+    drafts: [ketamineDraft(60)],
+    cards: [['info', /IV ketamine 60 mg: dose 0\.75 mg\/kg is above the 0\.5 mg\/kg protocol dose; escalation after inadequate response \(OR-3\)/]],
+    check: (r) => {
+      expect(updateOf(r)).toBeUndefined();
+      expect(r.cards.find((c) => /OR-3/.test(c.summary))!.detail).toMatch(/2 earlier ketamine session\(s\) on record/);
+    },
+  },
+  // Tester's finding: a first-ever 0.75 mg/kg dose got an info card that read like permission.
+  'first-ever-dose-at-0.75-mg-per-kg-is-a-warning-with-the-0.5-mg-per-kg-order': {
+    record: candidate({ patient: woman(40), weight: obs.weight(70) }),
+    drafts: [ketamineDraft(52.5, 'd-first-075', { frequency: 2 })],
+    hook: 'order-sign',
+    cards: [['warning', /^IV ketamine 52\.5 mg: dose 0\.75 mg\/kg; no earlier ketamine session on record: the protocol starts at 0\.5 mg\/kg \(OR-3\)$/]],
+    never: [/escalation to 0\.75 mg\/kg is reported/],
+    check: (r) => {
+      const u = updateOf(r)!;
+      expect(u.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity).toMatchObject({ value: 35, code: 'mg' });
+      expect(u.dosageInstruction![0]!.timing!.repeat).toMatchObject({ frequency: 2, count: 6 });
+    },
+  },
+  'dose-at-0.75-mg-per-kg-with-no-administration-history-asks-for-it': {
     record: candidate(),
     drafts: [ketamineDraft(60)],
-    cards: [['info', /0\.75 mg\/kg is above the protocol dose; escalation/]],
-    check: (r) => expect(updateOf(r)).toBeUndefined(),
+    modes: ['prefetch'],
+    prefetchWithout: ['medicationAdministrations'],
+    cards: [['warning', /IV ketamine 60 mg: dose 0\.75 mg\/kg; no ketamine administration history to show earlier sessions at 0\.5 mg\/kg \(OR-3\)/]],
+    check: (r) => expect(checkOf(r, 'OR-3')).toMatchObject({ status: 'unknown' }),
   },
   'dose-above-escalation-is-a-warning-with-the-complete-protocol-order': {
     record: candidate(),
