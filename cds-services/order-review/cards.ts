@@ -331,9 +331,20 @@ function misuseSuggestions(a: Assessment, ctx: PresentContext) {
   return mo13 ? ordersForMissing(mo13).map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] })) : [];
 }
 
+/** The order is for TRD, so EL-2 is its indication: not esketamine for acute suicidal ideation, not TMS for another reason. */
+const trdIndicationApplies = (r: DraftReview) => !r.scope?.deviceSafetyOnly && !r.scope?.acuteSuicidality;
+
+/** EL-2 unknown, as a line of the session card: what would settle whether the treatment's indication is met. */
+function trdUnknownLine(r: DraftReview, a: Assessment): Markdown | undefined {
+  const el2 = a.byRule.get('EL-2');
+  if (el2?.status !== 'unknown' || !trdIndicationApplies(r)) return undefined;
+  return md`TRD status unknown, so the indication could not be checked (EL-2); needed: ${el2.missing.join('; ') || 'the antidepressant history'}.`;
+}
+
 /** IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and MO-13. */
 function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Card {
   const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
+  const trdUnknown = trdUnknownLine(r, a);
   if (r.draft.drug === 'esketamine') {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
@@ -342,7 +353,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
         summary: 'SPRAVATO REMS: certified setting; BP before and ~40 min after, pulse oximetry; observe 2 hours (EL-8, MO-3)',
         indicator: 'info',
         source: SOURCES.spravatoRems,
-        detail: [sessionLines(a, 'MO-3'), md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, ...also, mo6])],
+        detail: [trdUnknown, sessionLines(a, 'MO-3'), md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, ...also, mo6])],
         suggestions: [
           { label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) },
           ...misuseSuggestions(a, ctx),
@@ -358,7 +369,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Car
       summary: `${capitalise(treatmentName(r))} monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)`,
       indicator: 'info',
       source: mo2.source,
-      detail: [sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
+      detail: [trdUnknown, sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
       suggestions: [
         { label: 'Order BP and HR every 15 minutes and continuous SpO2 for this infusion', actions: monitoringActions(ctx, 'ketamine', r.draft.ref) },
         ...misuseSuggestions(a, ctx),
@@ -438,9 +449,10 @@ function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
   if (r.deferrals.length) return items;
   items.push(...r.cautions.map((f) => finding('caution', f, f.indicator === 'info' ? 'info' : 'warning')));
   // The treatment's indication: TRD (EL-2) not met, for a TRD order (esketamine for acute suicidal ideation has its own label).
+  // Not documented is a warning, never critical (the prescriber may know of trials the record lacks);
+  // unknown is a line of the session card naming what would settle it (RC-13's levels, the card budget). [local]
   const el2 = a.byRule.get('EL-2');
-  if (el2?.status === 'not-met' && !r.scope?.deviceSafetyOnly && !r.scope?.acuteSuicidality)
-    items.push({ ...finding('caution', el2, 'warning'), problem: 'trd-status' });
+  if (el2?.status === 'not-met' && trdIndicationApplies(r)) items.push({ ...finding('caution', el2, 'warning'), problem: 'trd-status' });
   return items;
 }
 

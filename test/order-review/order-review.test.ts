@@ -325,6 +325,45 @@ table('Only the patient in context: a draft whose subject is another patient is 
 });
 
 // ------------------------------------------------------------------------------------------------
+// The indication at order time (tester's finding: SPRAVATO signed with no antidepressant trial on record
+// got only vital-sign and REMS cards, the REMS detail reading as reassurance). One card for the problem,
+// naming every treatment: a warning when TRD is not documented, never critical; information naming
+// what would settle it when it is unknown.
+const noTrials = () => candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null });
+table('Indication at order time: TRD not documented or unknown', {
+  'spravato-signed-with-no-antidepressant-trial-on-record-warns-trd-not-documented': {
+    record: noTrials(),
+    drafts: [esketamineDraft('d-esk-no-trd')],
+    hook: 'order-sign',
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): TRD not documented, 0 failed adequate attempt\(s\) in the episode; 2 are needed \(EL-2\)$/]],
+    check: (r) => {
+      expect(r.cards.filter((c) => /EL-2/.test(c.summary)).map((c) => c.indicator)).toEqual(['warning']);
+      expect(r.cards.map((c) => c.detail ?? '').join(' ')).not.toMatch(/monotherapy is approved for TRD/);
+    },
+  },
+  'iv-ketamine-and-spravato-with-no-trial-share-one-indication-card': {
+    record: noTrials(),
+    drafts: [ketamineDraft(40, 'd-ket-no-trd'), esketamineDraft('d-esk-no-trd-2')],
+    cards: [['warning', /^IV ketamine and intranasal esketamine \(SPRAVATO\): TRD not documented.*\(EL-2\)$/]],
+    check: (r) => expect(r.cards.filter((c) => /EL-2/.test(c.summary)).length).toBe(1),
+  },
+  // Within the card budget, unknown is a line of the session card, not a card of its own.
+  'trd-unknown-when-the-medication-history-was-not-sent-says-what-would-settle-it': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-esk-trd-unknown')],
+    modes: ['prefetch'],
+    prefetchWithout: ['medicationStatements', 'medicationRequests', 'medicationDispenses'],
+    cards: [['info', /SPRAVATO REMS/]],
+    never: [/EL-2/],
+    check: (r) =>
+      expect(r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail).toMatch(
+        /^TRD status unknown, so the indication could not be checked \(EL-2\); needed: medication statements/,
+      ),
+  },
+  'documented-trd-gets-no-indication-card': { record: candidate(), drafts: [esketamineDraft('d-esk-trd')], never: [/EL-2/] },
+});
+
+// ------------------------------------------------------------------------------------------------
 const surgicalPatient = () => [patient({ age: 52 }), obs.weight(80)];
 table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 mg/kg correction', {
   'anaesthesia-induction-160-mg-for-a-surgical-patient': {

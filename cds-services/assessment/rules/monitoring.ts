@@ -134,7 +134,8 @@ export const MO6 = defineRule({
       current.map((m) => m.ref),
       current.length
         ? 'An oral antidepressant is current.'
-        : 'No current oral antidepressant: esketamine monotherapy is approved for TRD (2025); the acute-SI indication requires one.',
+        : // Conditional, never a reassurance: monotherapy is labelled only where TRD is documented (EL-2).
+          'No current oral antidepressant: esketamine alone is approved only for documented TRD (2025); the acute-SI indication requires one.',
       { onOralAntidepressant: current.length > 0 },
     );
   },
