@@ -92,12 +92,19 @@ function toFhirError(err: unknown, signal: AbortSignal): FhirRequestError {
   return new FhirRequestError('unreachable');
 }
 
-/** A promise that rejects with the signal's reason when it aborts, and never settles otherwise. */
-function rejectedOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/**
+ * A promise that rejects with the signal's reason when it aborts, and `dispose` to stop listening.
+ * Disposal matters: the listener holds the race's result (a whole parsed Bundle) for as long as
+ * the signal lives, and the fetch machinery keeps signals alive (1.3 GB after 3,000 fetching calls).
+ */
+export function rejectedOnAbort(signal: AbortSignal): { aborted: Promise<never>; dispose: () => void } {
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  return { aborted, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 // One fhir-kit-client per server, reused across calls: a client per call cost a keep-alive agent
@@ -135,18 +142,20 @@ export function createFhirReader(
       if (signal.aborted) onCallAbort();
       else signal.addEventListener('abort', onCallAbort, { once: true });
       let result: unknown;
+      const deadlineReached = rejectedOnAbort(deadline.signal);
       try {
         // Raced with the deadline: the bundled fetch can leave a body read unsettled when the policy aborts a
         // response while fetch has paused it (seen against a server that streams forever: the call then never
         // answered). The socket is destroyed by the abort either way; only the promise is left behind.
         result = await Promise.race([
           client.request(url, { options: { signal: deadline.signal, headers, dispatcher, redirect: 'manual' } as never }),
-          rejectedOnAbort(deadline.signal),
+          deadlineReached.aborted,
         ]);
       } catch (err) {
         throw toFhirError(err, deadline.signal);
       } finally {
         clearTimeout(timer);
+        deadlineReached.dispose();
         signal.removeEventListener('abort', onCallAbort);
       }
       if (!isResource(result)) throw new FhirRequestError('malformed-response');

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetch as undiciFetch } from 'undici';
-import { createFhirReader, DEFAULT_READER_LIMITS, FhirRequestError } from '../../src/fhir/client.js';
+import { getEventListeners } from 'node:events';
+import { createFhirReader, DEFAULT_READER_LIMITS, FhirRequestError, rejectedOnAbort } from '../../src/fhir/client.js';
 import { gatherData, type GatherSettings } from '../../src/fhir/gather.js';
 import { OutboundPolicy, OutboundRefused } from '../../src/fhir/outbound.js';
 import { startFaultServer, type Fault, type FaultServer } from '../helpers/fhir-fault-server.js';
@@ -148,6 +149,20 @@ describe('outbound FHIR requests under one policy', () => {
       for (const k of keys) expect(data[k]).toMatchObject({ known: false });
     }
   }, 60_000);
+
+  // The race above once kept its listener on every read's deadline signal, and with it each parsed Bundle:
+  // the fetching service grew to 1.3 GB in the benchmark. A settled read leaves no listener behind.
+  it('the deadline race stops listening once the read settles, and still rejects on abort while it listens', async () => {
+    const settled = new AbortController();
+    const race = rejectedOnAbort(settled.signal);
+    expect(getEventListeners(settled.signal, 'abort')).toHaveLength(1);
+    race.dispose();
+    expect(getEventListeners(settled.signal, 'abort')).toHaveLength(0);
+    const live = new AbortController();
+    const waiting = rejectedOnAbort(live.signal);
+    live.abort(new FhirRequestError('timeout'));
+    await expect(waiting.aborted).rejects.toBeInstanceOf(FhirRequestError);
+  });
 
   it('the call budget stops every read still running', async () => {
     const s = faults.scenario([condition], { Condition: 'hang' });
