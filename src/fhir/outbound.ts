@@ -32,9 +32,11 @@ export interface OutboundLimits {
 
 // One connection pool for the process: a pool per call would cost a socket per call. undici's own
 // timeouts are a floor under the adapter's per-query deadline (headers, and silence between chunks).
+// A call sends a dozen queries at once, so ten concurrent calls need ~120 sockets to one server: with 32
+// they queued in waves (p50 230 ms at 50 ms of FHIR latency, against 120-136 ms with 128).
 let sharedAgent: Agent | undefined;
 function agent(): Agent {
-  sharedAgent ??= new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000, keepAliveTimeout: 10_000, connections: 32 });
+  sharedAgent ??= new Agent({ headersTimeout: 30_000, bodyTimeout: 30_000, keepAliveTimeout: 10_000, connections: 128 });
   return sharedAgent;
 }
 
