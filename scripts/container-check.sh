@@ -75,7 +75,7 @@ podman build --quiet --network host --format docker --build-arg "BASE_IMAGE=$BAS
 build_seconds=$((SECONDS - build_started))
 size_mb=$(( $(podman image inspect "$IMAGE" --format '{{.Size}}') / 1024 / 1024 ))
 log "image $IMAGE built in ${build_seconds} s, ${size_mb} MB"
-podman image inspect "$IMAGE" --format '{{.Config.Healthcheck}}' | grep -q healthz || { log "FAIL: no HEALTHCHECK in image"; exit 1; }
+podman image inspect "$IMAGE" --format '{{.Config.Healthcheck}}' | grep -c healthz >/dev/null || { log "FAIL: no HEALTHCHECK in image"; exit 1; }
 
 cleanup
 start_ms=$(date +%s%3N)
@@ -88,9 +88,9 @@ for _ in $(seq 1 600); do
 done
 [ -n "$ready" ] || { podman logs "$NAME"; log "FAIL: /readyz never answered"; exit 1; }
 log "ready $(( $(date +%s%3N) - start_ms )) ms after podman run"
-podman logs "$NAME" 2>&1 | grep -q '"msg":"trd-cds listening"' || { log "FAIL: no start-up line"; exit 1; }
+podman logs "$NAME" 2>&1 | grep -c '"msg":"trd-cds listening"' >/dev/null || { log "FAIL: no start-up line"; exit 1; }
 
-curl -fsS "http://127.0.0.1:$PORT/cds-services" | grep -q '"hook":"patient-view"' || { log "FAIL: discovery"; exit 1; }
+curl -fsS "http://127.0.0.1:$PORT/cds-services" | grep -c '"hook":"patient-view"' >/dev/null || { log "FAIL: discovery"; exit 1; }
 status=$(curl -s -o /tmp/trd-cds-check.json -w '%{http_code}' -H 'content-type: application/json' \
   --data @examples/patient-view.request.json "http://127.0.0.1:$PORT/cds-services/trd-patient-view")
 [ "$status" = 200 ] && grep -q '"cards"' /tmp/trd-cds-check.json || { cat /tmp/trd-cds-check.json; log "FAIL: hook call answered $status"; exit 1; }
@@ -101,9 +101,9 @@ uid=$(podman exec "$NAME" node -e 'process.stdout.write(String(process.getuid())
 log "runs as uid $uid"
 podman healthcheck run "$NAME" >/dev/null && log "healthcheck passes"
 
-curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep -q 'trdcds_http_request_duration_seconds_count{service="trd-patient-view",hook="patient-view",status="200"} 1' \
+curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep -c 'trdcds_http_request_duration_seconds_count{service="trd-patient-view",hook="patient-view",status="200"} 1' >/dev/null \
   || { log "FAIL: /metrics on its own port does not count the hook call"; exit 1; }
-curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep -q '^process_resident_memory_bytes' || { log "FAIL: no process metrics"; exit 1; }
+curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep -c '^process_resident_memory_bytes' >/dev/null || { log "FAIL: no process metrics"; exit 1; }
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 404 ] || { log "FAIL: /metrics served on the service port"; exit 1; }
 log "/metrics on port $METRICS_PORT counts the call; the service port does not serve it"
 
@@ -130,5 +130,5 @@ podman wait "$NAME" >/dev/null
 exit_code=$(podman inspect "$NAME" --format '{{.State.ExitCode}}')
 [ "$exit_code" = 0 ] || { podman logs "$NAME" | tail -5; log "FAIL: exit code $exit_code after SIGTERM"; exit 1; }
 log "stopped by SIGTERM in $((SECONDS - stop_started)) s with exit code 0"
-podman logs "$NAME" 2>&1 | grep -q '"signal":"SIGTERM"' || { log "FAIL: SIGTERM not handled by the app"; exit 1; }
+podman logs "$NAME" 2>&1 | grep -c '"signal":"SIGTERM"' >/dev/null || { log "FAIL: SIGTERM not handled by the app"; exit 1; }
 log "OK"

@@ -158,7 +158,7 @@ json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const 
 # A replica that found Postgres still starting retries with back-off (up to 30 s apart): allow 180 s.
 for r in "$R0" "$R1"; do
   for _ in $(seq 1 180); do
-    [ "$(call "$r" GET /readyz 2>/dev/null | cut -d' ' -f1)" = 200 ] && podman logs "$r" 2>&1 | grep -q '"msg":"database ready"' && continue 2
+    [ "$(call "$r" GET /readyz 2>/dev/null | cut -d' ' -f1)" = 200 ] && podman logs "$r" 2>&1 | grep -c '"msg":"database ready"' >/dev/null && continue 2
     sleep 1
   done
   fail "$r not ready with its database in 180 s"
