@@ -129,8 +129,9 @@ function components(all: Exposure[], th: Thresholds, isLithium: (rxcui: string) 
     const onlyWith = at.augmentationOnlyWith[e.ingredientRxcui];
     if (onlyWith && !kept.some((o) => o.ingredientRxcui === onlyWith.with && overlaps(o, e))) continue; // olanzapine without fluoxetine
     const below = at.coMedicationBelowMg[e.ingredientRxcui]?.value;
-    const others = kept.filter((o) => o.ingredientRxcui !== e.ingredientRxcui && overlaps(o, e));
-    if (below !== undefined && e.dailyMg !== undefined && e.dailyMg < below && others.length) continue; // hypnotic or low dose beside another agent
+    // Hypnotic or low dose beside another agent (the overlap search only for such doses: it is quadratic).
+    if (below !== undefined && e.dailyMg !== undefined && e.dailyMg < below && kept.some((o) => o.ingredientRxcui !== e.ingredientRxcui && overlaps(o, e)))
+      continue;
     const c = byKey.get(e.ingredientRxcui);
     if (c) c.exposures.push(e);
     else

@@ -44,7 +44,7 @@ export function belongingOf(resource: fhir4.Resource, patientId: string, aliases
   if (typeof reference !== 'string' || reference.trim() === '') return 'unattributed';
   if (aliases?.has(reference)) return 'context-patient';
   // Synthea and other generators write every subject as `urn:uuid:<Patient.id>`: that uuid is the patient's own id.
-  if (reference.toLowerCase() === `urn:uuid:${patientId.toLowerCase()}`) return 'context-patient';
+  if (reference.startsWith('urn:uuid:') && reference.slice(9).toLowerCase() === patientId.toLowerCase()) return 'context-patient';
   const m = PATIENT_REFERENCE.exec(reference.split(/[?#]/)[0]!);
   return m?.[1] === patientId ? 'context-patient' : 'other-patient';
 }
