@@ -25,8 +25,10 @@ const INLINE_SPECIAL = /[\\`*_[\]<>&|~!#]/g;
 // HTML's own characters become entities: renderers that skip backslash escapes still show them as text.
 const HTML_ENTITY: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 // At the start of a line these open a block (list, heading underline, ordered list); a quote's
-// `>` is already an entity.
-const BLOCK_START = /^(\s*)([-+=]|\d{1,9}[.)])/;
+// `>` is already an entity. Only ASCII punctuation takes a backslash escape (CommonMark): an
+// ordered-list marker is escaped on its `.` or `)` ("1\. item"), and only when a space or the end
+// follows it, so "0.5 mg/kg" stays as written ("\0.5" showed its backslash in every renderer).
+const BLOCK_START = /^(\s*)(?:([-+=])|(\d{1,9})([.)])(?=\s|$))/;
 // Line breaks (and the Unicode ones) would let text start a block of its own; control characters
 // have no business on a screen.
 // eslint-disable-next-line no-control-regex
@@ -57,7 +59,7 @@ export function escapeMarkdown(value: unknown): string {
   return text
     .replace(BREAKS_AND_CONTROLS, ' ')
     .replace(INLINE_SPECIAL, (c) => HTML_ENTITY[c] ?? `\\${c}`)
-    .replace(BLOCK_START, '$1\\$2');
+    .replace(BLOCK_START, (_m, space: string, bullet?: string, digits?: string, mark?: string) => `${space}${bullet ? `\\${bullet}` : `${digits}\\${mark}`}`);
 }
 
 /**
