@@ -267,6 +267,16 @@ function supplyOrDaily(dosage: DraftDosage, c: OR): string | undefined {
   return undefined;
 }
 
+/** The schedule as ordered, with its supply: "3 in 7 days, 6 doses, 14-day supply". */
+function orderedSchedule(d: DraftDosage): string {
+  return [scheduleText(d), d.supplyDays !== undefined ? `${Math.round(d.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
+}
+
+/** A clinic-given drug ordered to repeat daily or with a take-home supply (OR-5, OR-7): a warning with the protocol's update. */
+function supplyFinding(rule: string, phrase: string, ordered: string, expected: string): OrderCheck {
+  return { rule, status: 'differs', indicator: 'warning', phrase, ordered, expected, wantsUpdate: true };
+}
+
 function scheduleText(d: DraftDosage): string {
   if (d.single) return 'one dose';
   if (d.per7Days === undefined) return 'no schedule';
@@ -278,18 +288,10 @@ function scheduleText(d: DraftDosage): string {
 export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderCheck {
   const rule = 'OR-5';
   const expected = `up to ${v(c, 'ketamineMaxSessionsPer7Days')} sessions in 7 days (${v(c, 'ketamineSessionsPerWeek')} a week for ${v(c, 'ketamineInductionSessions')} sessions), one a day at most`;
-  const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
+  const ordered = orderedSchedule(dosage);
   const supply = supplyOrDaily(dosage, c);
   if (supply)
-    return {
-      rule,
-      status: 'differs',
-      indicator: 'warning',
-      phrase: `the order ${supply}; the protocol is ${v(c, 'ketamineSessionsPerWeek')} sessions a week in clinic`,
-      ordered,
-      expected,
-      wantsUpdate: true,
-    };
+    return supplyFinding(rule, `the order ${supply}; the protocol is ${v(c, 'ketamineSessionsPerWeek')} sessions a week in clinic`, ordered, expected);
   if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
   if (dosage.per7Days === undefined)
     return { rule, status: 'unknown', indicator: 'info', phrase: 'no schedule given', ordered, expected, needed: 'a frequency and number of sessions' };
@@ -479,18 +481,9 @@ export function checkEsketamineSchedule(e: EsketamineContext): OrderCheck {
   const expected = induction
     ? `at most ${limit} sessions in 7 days (weeks 1-${v(c, 'esketamineInductionWeeks')})`
     : 'at most 1 session in 7 days (from week 5)';
-  const ordered = [scheduleText(dosage), dosage.supplyDays !== undefined ? `${Math.round(dosage.supplyDays)}-day supply` : ''].filter(Boolean).join(', ');
+  const ordered = orderedSchedule(dosage);
   const supply = supplyOrDaily(dosage, c);
-  if (supply)
-    return {
-      rule,
-      status: 'differs',
-      indicator: 'warning',
-      phrase: `the order ${supply}; esketamine is given in a certified setting, at most twice weekly`,
-      ordered,
-      expected,
-      wantsUpdate: true,
-    };
+  if (supply) return supplyFinding(rule, `the order ${supply}; esketamine is given in a certified setting, at most twice weekly`, ordered, expected);
   if (dosage.single) return { rule, status: 'as-ordered', indicator: 'info', phrase: 'one session', ordered, expected };
   if (dosage.per7Days === undefined)
     return {
