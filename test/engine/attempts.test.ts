@@ -39,6 +39,17 @@ const SINTOL: fhir4.CodeableConcept = { coding: [{ system: 'http://terminology.h
 const withTrials = (...resources: fhir4.Resource[]) =>
   candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null, phq9Recent: null }, ...resources);
 
+/** Sertraline 150 mg failed (PHQ-9 22 -> 20), then lithium carbonate added at `mg` a day (with a level when given), PHQ-9 19 after. */
+const sertralineFailedThenLithium = (mg: number, levelMmolL?: number) =>
+  withTrials(
+    medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 150 } }),
+    obs.phq9(22, 301),
+    obs.phq9(20, 230),
+    medStatement(DRUG.lithiumCarbonate, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg } }),
+    ...(levelMmolL === undefined ? [] : [lithiumLevel(levelMmolL, 200)]),
+    obs.phq9(19, 105),
+  );
+
 interface Scenario {
   resources: fhir4.Resource[];
   el2: Status;
@@ -119,14 +130,7 @@ const scenarios: Record<string, Scenario> = {
     attempts: [['dextromethorphan-bupropion', 'inadequate']],
   },
   'lithium-added-to-an-adequate-antidepressant-at-a-level-of-0-7-is-an-augmentation-attempt': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 150 } }),
-      obs.phq9(22, 301),
-      obs.phq9(20, 230),
-      medStatement(DRUG.lithiumCarbonate, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg: 600 } }),
-      lithiumLevel(0.7, 200),
-      obs.phq9(19, 105),
-    ),
+    resources: sertralineFailedThenLithium(600, 0.7),
     el2: 'met',
     attempts: [
       ['sertraline', 'failed'],
@@ -134,14 +138,7 @@ const scenarios: Record<string, Scenario> = {
     ],
   },
   'lithium-with-a-level-of-0-3-is-an-inadequate-augmentation': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 150 } }),
-      obs.phq9(22, 301),
-      obs.phq9(20, 230),
-      medStatement(DRUG.lithiumCarbonate, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg: 900 } }),
-      lithiumLevel(0.3, 200),
-      obs.phq9(19, 105),
-    ),
+    resources: sertralineFailedThenLithium(900, 0.3),
     el2: 'not-met',
     attempts: [
       ['sertraline', 'failed'],
@@ -149,13 +146,7 @@ const scenarios: Record<string, Scenario> = {
     ],
   },
   'lithium-without-a-level-is-adequate-by-dose': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 150 } }),
-      obs.phq9(22, 301),
-      obs.phq9(20, 230),
-      medStatement(DRUG.lithiumCarbonate, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg: 900 } }),
-      obs.phq9(19, 105),
-    ),
+    resources: sertralineFailedThenLithium(900),
     el2: 'met',
   },
   'adjunct-aripiprazole-5-mg-is-an-augmentation-attempt': {
