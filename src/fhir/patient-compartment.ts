@@ -42,6 +42,8 @@ export function belongingOf(resource: fhir4.Resource, patientId: string, aliases
   if (!element) return 'unattributed';
   const reference = (resource as unknown as Record<string, { reference?: unknown } | undefined>)[element]?.reference;
   if (typeof reference !== 'string' || reference.trim() === '') return 'unattributed';
+  // The common shape first, without a regular expression: most references are exactly `Patient/<id>`.
+  if (reference.length === patientId.length + 8 && reference.startsWith('Patient/') && reference.endsWith(patientId)) return 'context-patient';
   if (aliases?.has(reference)) return 'context-patient';
   // Synthea and other generators write every subject as `urn:uuid:<Patient.id>`: that uuid is the patient's own id.
   if (reference.startsWith('urn:uuid:') && reference.slice(9).toLowerCase() === patientId.toLowerCase()) return 'context-patient';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -22,13 +22,19 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
+/**
+ * Random hex from one version-4 UUID (122 random bits): randomUUID draws on a buffered entropy pool,
+ * where randomBytes would make a system call on every request.
+ */
+const randomHex = (chars: 16 | 32) => randomUUID().replaceAll('-', '').slice(0, chars);
+
 export function traceContextOf(req: IncomingMessage, newId: () => string): TraceContext {
   const incomingId = header(req, 'x-request-id');
   const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : newId();
   const parent = TRACEPARENT.exec(header(req, 'traceparent')?.toLowerCase() ?? '');
-  const traceId = parent && !/^0+$/.test(parent[1]!) && !/^0+$/.test(parent[2]!) ? parent[1]! : randomBytes(16).toString('hex');
+  const traceId = parent && !/^0+$/.test(parent[1]!) && !/^0+$/.test(parent[2]!) ? parent[1]! : randomHex(32);
   const flags = parent?.[3] ?? '00';
-  return { requestId, traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}` };
+  return { requestId, traceId, traceparent: `00-${traceId}-${randomHex(16)}-${flags}` };
 }
 
 /** The headers a FHIR request of this call carries so the FHIR server's logs can be joined to ours. */
