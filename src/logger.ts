@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { Stream } from 'node:stream';
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
@@ -14,13 +15,20 @@ export function cut(value: unknown, max = LOG_ID_MAX): string | undefined {
   return value.length <= max ? value : `${value.slice(0, max)}…[${value.length}]`;
 }
 
+/**
+ * An object whose fields the line prints. pino-http's line carries the request and response
+ * streams, which its serializers drop: walking their (inherited) fields cost 1 % of a hook call.
+ */
+const isLoggedObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Stream);
+
 /** Cuts long strings in a log record, top level and one level down, so no field can flood a line. */
 function bounded(record: Record<string, unknown>): Record<string, unknown> {
   for (const key in record) {
     const value = record[key];
     if (typeof value === 'string') {
       if (value.length > LOG_STRING_MAX) record[key] = cut(value, LOG_STRING_MAX);
-    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    } else if (isLoggedObject(value)) {
       const inner = value as Record<string, unknown>;
       for (const k in inner) {
         const v = inner[k];

@@ -156,6 +156,14 @@ describe('log lines IT can act on', () => {
     for (const l of logs.lines) expect(l.length).toBeLessThan(4096);
   });
 
+  it('a long string one level down in a logged field is cut too', () => {
+    const logs = new LogCapture();
+    createLogger('info', logs).info({ fhir: { url: `https://ehr.example/${'p'.repeat(5000)}` } }, 'outbound');
+    const url = String((logs.records[0]!['fhir'] as Record<string, unknown>)['url']);
+    expect(url.length).toBeLessThan(300);
+    expect(url).toMatch(/…\[\d+\]$/);
+  });
+
   it('feedback: one line per request with counts, not one per item, and no card ids', async () => {
     const { app, logs } = buildTestApp({ services });
     const feedback = Array.from({ length: 500 }, (_, i) => ({
