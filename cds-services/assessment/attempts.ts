@@ -300,6 +300,16 @@ function attemptAdequacy(a: Attempt, th: Thresholds, levels: ReturnType<typeof l
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
+/** The references of an attempt's exposures, each once, in first-seen order. */
+function exposureRefs(components: readonly Component[]): string[] {
+  const refs = new Set<string>();
+  for (const c of components) for (const e of c.exposures) refs.add(e.ref);
+  return [...refs];
+}
+
+/** Whether any exposure of the attempt satisfies `test`. */
+const someExposure = (a: Attempt, test: (e: Exposure) => boolean): boolean => a.components.some((c) => c.exposures.some(test));
+
 /**
  * Start-up check (revision-2 EL-2.7, CD-8): every counting ingredient has its adequate dose, and every
  * catalogued product whose ingredients cannot be judged one by one has a product row. Returns the
@@ -360,11 +370,10 @@ function judgeAttempts(index: RecordIndex): Trial[] {
     const ads = a.components.filter((c) => c.role === 'antidepressant');
     if (!ads.length) return; // an augmenter with no antidepressant is not an attempt
     const name = a.components.map((c) => c.name).join(' + ');
-    const refs = [...new Set(a.components.flatMap((c) => c.exposures.map((e) => e.ref)))];
+    const refs = exposureRefs(a.components);
     const base = { ingredient: name, kind: a.kind, antidepressants: ads.map((c) => c.key), start: a.start, end: a.end };
     // Intolerance is apart from failure, whatever the dose or duration (EL-2.12).
-    const intolerant = a.components.flatMap((c) => c.exposures).filter((e) => e.stopReason === 'intolerance');
-    if (intolerant.length) {
+    if (someExposure(a, (e) => e.stopReason === 'intolerance')) {
       out.push({ ...base, status: 'intolerant', note: 'stopped for side effects', evidence: refs, missing: [] });
       return;
     }
@@ -396,8 +405,7 @@ function judgeAttempts(index: RecordIndex): Trial[] {
     }
     // No outcome score (EL-2.11).
     const ended = a.components.every((c) => c.exposures.every((e) => e.ended)) || !!next;
-    const ineffective = a.components.flatMap((c) => c.exposures).find((e) => e.stopReason === 'ineffective');
-    if (ineffective) {
+    if (someExposure(a, (e) => e.stopReason === 'ineffective')) {
       out.push({ ...base, status: 'failed', note: 'stopped as not effective', evidence: refs, missing: [], adequateFrom });
       return;
     }
@@ -454,9 +462,11 @@ function judgeAttempts(index: RecordIndex): Trial[] {
 
   // EL-2.3: an attempt prescribed for an anxiety or trauma disorder while depression is on record is undecided, never failed.
   const toConfirm = new Set(inEpisode.filter((e) => e.indicationToConfirm).map((e) => e.ref));
+  const episodeRefs = new Set(inEpisode.map((e) => e.ref));
   for (const x of out) {
-    const own = x.evidence.filter((r) => inEpisode.some((e) => e.ref === r));
-    if (x.status !== 'failed' || !own.length || !own.every((r) => toConfirm.has(r))) continue;
+    if (x.status !== 'failed') continue;
+    const own = x.evidence.filter((r) => episodeRefs.has(r));
+    if (!own.length || !own.every((r) => toConfirm.has(r))) continue;
     Object.assign(x, {
       status: 'outcome-unknown',
       note: `prescribed for an anxiety or trauma disorder (${x.note ?? 'no outcome'})`,

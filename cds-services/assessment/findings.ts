@@ -77,24 +77,16 @@ export interface Finding extends Outcome {
   source: RuleSource;
 }
 
-export const met = (evidence: string[], note?: string, data?: Record<string, unknown>): Outcome => ({
-  status: 'met',
-  evidence,
-  missing: [],
-  ...(note ? { note } : {}),
-  ...(data ? { data } : {}),
-});
-export const notMet = (note?: string, data?: Record<string, unknown>, missing: string[] = [], evidence: string[] = []): Outcome => ({
-  status: 'not-met',
-  evidence,
-  missing,
-  ...(note ? { note } : {}),
-  ...(data ? { data } : {}),
-});
-export const unknown = (missing: string[], evidence: string[] = [], note?: string, data?: Record<string, unknown>): Outcome => ({
-  status: 'unknown',
-  evidence,
-  missing,
-  ...(note ? { note } : {}),
-  ...(data ? { data } : {}),
-});
+/** An outcome with its note and data only when given (set, not spread: every rule of every call makes one). */
+function outcome(status: Status, evidence: string[], missing: string[], note: string | undefined, data: Record<string, unknown> | undefined): Outcome {
+  const o: Outcome = { status, evidence, missing };
+  if (note) o.note = note;
+  if (data) o.data = data;
+  return o;
+}
+
+export const met = (evidence: string[], note?: string, data?: Record<string, unknown>): Outcome => outcome('met', evidence, [], note, data);
+export const notMet = (note?: string, data?: Record<string, unknown>, missing: string[] = [], evidence: string[] = []): Outcome =>
+  outcome('not-met', evidence, missing, note, data);
+export const unknown = (missing: string[], evidence: string[] = [], note?: string, data?: Record<string, unknown>): Outcome =>
+  outcome('unknown', evidence, missing, note, data);

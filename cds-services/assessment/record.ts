@@ -314,17 +314,13 @@ export class RecordIndex {
         const text = textValue(o);
         const unit = valueUnit(o);
         const componentCount = Array.isArray(o.component) ? o.component.length : 0;
-        return {
-          resource: o,
-          ref: ref(o),
-          date: observationDate(o),
-          when: observationInterval(o),
-          value: numericValue(o),
-          ...(coded ? { coded } : {}),
-          ...(text ? { text } : {}),
-          ...(unit ? { unit } : {}),
-          ...(componentCount ? { componentCount } : {}),
-        };
+        const entry: IndexedObservation = { resource: o, ref: ref(o), date: observationDate(o), when: observationInterval(o), value: numericValue(o) };
+        // The optional fields only when present (set, not spread: this runs for every observation).
+        if (coded) entry.coded = coded;
+        if (text) entry.text = text;
+        if (unit) entry.unit = unit;
+        if (componentCount) entry.componentCount = componentCount;
+        return entry;
       },
     );
     // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).
@@ -403,7 +399,9 @@ export class RecordIndex {
           (r.resourceType === 'MedicationRequest' &&
             r.status === 'active' &&
             (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
-        return { resource: r, ref: ref(r), concept, match, concepts, current, identification, ...(text ? { text } : {}) };
+        const use: MedicationUse = { resource: r, ref: ref(r), concept, match, concepts, current, identification };
+        if (text) use.text = text;
+        return use;
       });
   }
 

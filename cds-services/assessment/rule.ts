@@ -81,7 +81,7 @@ function cautionsBesides(rule: Rule, absolute: readonly Modality[]): readonly Mo
 
 export function runRule(rule: Rule, ctx: RuleContext): Finding {
   const outcome = rule.evaluate(ctx);
-  return {
+  const finding: Finding = {
     rule: rule.id,
     title: rule.title,
     kind: rule.kind,
@@ -94,8 +94,10 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     status: outcome.status,
     evidence: distinct(outcome.evidence),
     missing: outcome.missing,
-    ...(outcome.note === undefined ? {} : { note: outcome.note }),
-    ...(outcome.data === undefined ? {} : { data: outcome.data }),
-    ...(outcome.settledBy === undefined ? {} : { settledBy: outcome.settledBy }),
   };
+  // The optional fields only when the outcome has them (set, not spread: every rule of every call).
+  if (outcome.note !== undefined) finding.note = outcome.note;
+  if (outcome.data !== undefined) finding.data = outcome.data;
+  if (outcome.settledBy !== undefined) finding.settledBy = outcome.settledBy;
+  return finding;
 }

@@ -318,23 +318,25 @@ export function exposures(index: RecordIndex): Exposure[] {
     for (const ingredient of ingredients) {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
-      out.push({
+      const exposure: Exposure = {
         ingredientRxcui: ingredient.rxcui,
         ingredient: ingredient.name,
         ref: use.ref,
         start: period.start?.earliest,
         end,
-        ...(period.start && period.start.latest.getTime() !== period.start.earliest.getTime() ? { latestStart: period.start.latest } : {}),
-        ...(earliestEnd && end && earliestEnd.getTime() !== end.getTime() ? { earliestEnd } : {}),
-        ...(period.openEnd ? { openEnd: period.openEnd } : {}),
         dailyMg: dailyDoseMg(use.resource, product, ingredient.rxcui, ingredients.length === 1),
         role,
-        ...(product ? { productRxcui: product.rxcui } : {}),
         unitsPerDay: unitsPerDayOf(use.resource),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
         stopReason: stopReasonOf(use.resource),
-        ...(indication === 'anxiety' ? { indicationToConfirm: true } : {}),
-      });
+      };
+      // The optional fields only when they say something (set, not spread: this runs for every medication record).
+      if (period.start && period.start.latest.getTime() !== period.start.earliest.getTime()) exposure.latestStart = period.start.latest;
+      if (earliestEnd && end && earliestEnd.getTime() !== end.getTime()) exposure.earliestEnd = earliestEnd;
+      if (period.openEnd) exposure.openEnd = period.openEnd;
+      if (product) exposure.productRxcui = product.rxcui;
+      if (indication === 'anxiety') exposure.indicationToConfirm = true;
+      out.push(exposure);
     }
     for (let i = first; i < out.length; i++) {
       if (period.endInferable) inferable.add(out[i]!);
