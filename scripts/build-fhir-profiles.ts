@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
-import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS, type SafetyDef } from './profiles/safety-revision2.js';
+import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS } from './profiles/safety-revision2.js';
+import type { ProfileCode as Code, ProfileDef as Def, Verification } from './profiles/types.js';
 
 // CLINICAL_DIR when the reference is not beside the checkout (a worktree elsewhere).
 const clinical = process.env.CLINICAL_DIR ?? join(projectRoot, '..', 'shared', 'clinical');
@@ -31,16 +32,6 @@ const codesJson = JSON.parse(readFileSync(join(clinical, 'codes.json'), 'utf8'))
   concepts: Record<string, { description: string; codes: RefCode[] }>;
 };
 const concept = (key: string) => codesJson.concepts[key]!.codes.filter((c) => c.code !== null);
-
-type Verification = 'verified' | 'secondary' | 'inferred' | 'unverified';
-interface Code {
-  system: string;
-  code: string;
-  display: string;
-  source: string;
-  verification: Verification;
-  ordinal?: number;
-}
 
 const VERIFICATION_MD = 'shared/clinical/verification.md';
 const HCPCS_REF = 'urn:oid:2.16.840.1.113883.6.285';
@@ -66,20 +57,6 @@ const notIn =
   (...codes: string[]) =>
   (c: RefCode) =>
     !codes.includes(c.code!);
-
-interface Def {
-  slug: string;
-  title: string;
-  purpose: string;
-  source: string;
-  codes: Code[];
-  /** Words matched in CodeableConcept.text / display where the reference says codes alone miss real data. */
-  textMatch?: string[];
-  /** Words that together name the concept in any order and form (each begins a word of the text). */
-  textMatchWords?: string[];
-  icdFamilies?: SafetyDef['icdFamilies'];
-  exclude?: SafetyDef['exclude'];
-}
 
 const LA = SYSTEM.loinc;
 const SCT = SYSTEM.snomed;
@@ -396,6 +373,7 @@ const defs: Def[] = [
       extra(SCT, '260373001', 'Detected', 'verified'),
       extra(LA, 'LA6576-8', 'Positive', 'secondary'),
     ],
+    resultText: ['positive', 'detected', 'pos'],
   },
   {
     slug: 'hcg-negative-results',
@@ -407,6 +385,7 @@ const defs: Def[] = [
       extra(LA, '260385009', 'Negative (qualifier value) — mislabelled as LOINC by Synthea', 'secondary'),
       extra(LA, 'LA6577-6', 'Negative', 'secondary'),
     ],
+    resultText: ['negative', 'not detected', 'neg'],
   },
   {
     slug: 'interpretation-positive',
@@ -792,7 +771,8 @@ const defs: Def[] = [
       ...refs('esketamine_ketamine_products', (c) => c.code !== '6130'),
       extra(SYSTEM.ndc, '50458-028-00', 'SPRAVATO 28 mg device (package component)', 'secondary'),
     ],
-    textMatch: ['esketamine', 'spravato'],
+    // revision-2.md OR-1 step 3: ketanest names esketamine too.
+    textMatch: ['esketamine', 'spravato', 'ketanest'],
   },
   {
     slug: 'esketamine-procedures',
@@ -935,6 +915,9 @@ const SAFETY_ICD: Record<string, Code[]> = {
 for (let i = defs.length - 1; i >= 0; i--) if (REPLACED_SLUGS.has(defs[i]!.slug)) defs.splice(i, 1);
 for (const d of SAFETY_DEFS) defs.push({ ...d, codes: [...(SAFETY_ICD[d.slug] ?? []), ...d.codes] });
 
+const RESULT_TEXT_NOTE =
+  'A result given as text is read when its whole text (any case) is one of the result-text words; any other text is a result that could not be read.';
+
 function valueSet(def: Def): fhir4.ValueSet {
   const bySystem = new Map<string, fhir4.ValueSetComposeIncludeConcept[]>();
   const seen = new Set<string>();
@@ -945,11 +928,16 @@ function valueSet(def: Def): fhir4.ValueSet {
     const extension: fhir4.Extension[] = [];
     if (c.verification !== 'verified') extension.push({ url: EXT.codeVerification, valueCode: c.verification });
     if (c.ordinal !== undefined) extension.push({ url: EXT.ordinalValue, valueDecimal: c.ordinal });
-    extension.push({ url: EXT.codeSource, valueString: c.source });
+    if (c.source !== undefined) extension.push({ url: EXT.codeSource, valueString: c.source });
     const list = bySystem.get(c.system) ?? [];
-    list.push({ code: c.code, display: c.display, extension });
+    list.push({ code: c.code, display: c.display, ...(extension.length ? { extension } : {}) });
     bySystem.set(c.system, list);
   }
+  const extension = [
+    ...(def.textMatch ?? []).map((w) => ({ url: EXT.textMatch, valueString: w })),
+    ...(def.textMatchWords ?? []).map((w) => ({ url: EXT.textMatchWords, valueString: w })),
+    ...(def.resultText ?? []).map((w) => ({ url: EXT.resultText, valueString: w })),
+  ];
   const name = def.slug.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase());
   return {
     resourceType: 'ValueSet',
@@ -960,17 +948,10 @@ function valueSet(def: Def): fhir4.ValueSet {
     title: def.title,
     status: 'draft',
     experimental: false,
-    date: DATE,
+    date: def.date ?? DATE,
     publisher: 'trd-cds',
-    description: `${def.purpose} Source: ${def.source}.`,
-    ...(def.textMatch || def.textMatchWords
-      ? {
-          extension: [
-            ...(def.textMatch ?? []).map((w) => ({ url: EXT.textMatch, valueString: w })),
-            ...(def.textMatchWords ?? []).map((w) => ({ url: EXT.textMatchWords, valueString: w })),
-          ],
-        }
-      : {}),
+    description: `${def.purpose} Source: ${def.source}.${def.resultText ? ` ${RESULT_TEXT_NOTE}` : ''}`,
+    ...(extension.length ? { extension } : {}),
     compose: {
       include: [
         ...[...bySystem].map(([system, concept]) => ({ system, concept })),
@@ -980,7 +961,7 @@ function valueSet(def: Def): fhir4.ValueSet {
           filter: [{ property: 'concept', op: 'is-a' as const, value: f.code }],
           extension: [
             ...(f.verification !== 'verified' ? [{ url: EXT.codeVerification, valueCode: f.verification }] : []),
-            { url: EXT.codeSource, valueString: `${def.source}: ${f.code} ${f.display}` },
+            { url: EXT.codeSource, valueString: `${f.source ?? def.source}: ${f.code} ${f.display}` },
           ],
         })),
       ],

@@ -8,27 +8,7 @@
  * its code prefix), so new subdivisions are matched without listing them.
  */
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
-
-export type Verification = 'verified' | 'secondary' | 'inferred' | 'unverified';
-export interface SafetyCode {
-  system: string;
-  code: string;
-  display: string;
-  source: string;
-  verification: Verification;
-}
-export interface SafetyDef {
-  slug: string;
-  title: string;
-  purpose: string;
-  source: string;
-  codes: SafetyCode[];
-  /** ICD-10-CM families matched by code prefix (FHIR `is-a` filter). */
-  icdFamilies?: { code: string; display: string; verification: Verification }[];
-  /** Exact codes excluded from the families (e.g. G45.4 from G45). */
-  exclude?: { system: string; code: string }[];
-  textMatch?: string[];
-}
+import type { ProfileCode as SafetyCode, ProfileDef as SafetyDef, Verification } from './types.js';
 
 const R2 = 'revision-2.md';
 const ICD = SYSTEM.icd10cm;
@@ -616,7 +596,19 @@ export const SAFETY_DEFS: SafetyDef[] = [
     title: 'Dementia or mild cognitive impairment',
     purpose: 'RC-21.',
     source: `${R2} RC-21`,
-    codes: [icd('G31.84', 'Mild cognitive impairment'), sct('52448006', 'Dementia (disorder)'), sct('26929004', "Alzheimer's disease (disorder)")],
+    codes: [
+      icd('G31.84', 'Mild cognitive impairment'),
+      sct('52448006', 'Dementia (disorder)'),
+      sct('26929004', "Alzheimer's disease (disorder)"),
+      // Synthea codes Alzheimer's disease this way; RC-21 lists its parent.
+      c(
+        SCT,
+        '230265002',
+        "Familial Alzheimer's disease of early onset (disorder)",
+        'secondary',
+        "SMART generated-sample-data R4 Synthea; a kind of Alzheimer's disease 26929004, which revision-2 RC-21 lists",
+      ),
+    ],
     icdFamilies: [
       fam('F01.5', 'Vascular dementia'),
       fam('F02.8', 'Dementia in other diseases'),
