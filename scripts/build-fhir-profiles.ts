@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
+import { AUTHORED_DEFS } from './profiles/authored.js';
 import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS } from './profiles/safety-revision2.js';
 import type { ProfileCode as Code, ProfileDef as Def, Verification } from './profiles/types.js';
 
@@ -914,6 +915,7 @@ const SAFETY_ICD: Record<string, Code[]> = {
 };
 for (let i = defs.length - 1; i >= 0; i--) if (REPLACED_SLUGS.has(defs[i]!.slug)) defs.splice(i, 1);
 for (const d of SAFETY_DEFS) defs.push({ ...d, codes: [...(SAFETY_ICD[d.slug] ?? []), ...d.codes] });
+defs.push(...AUTHORED_DEFS);
 
 const RESULT_TEXT_NOTE =
   'A result given as text is read when its whole text (any case) is one of the result-text words; any other text is a result that could not be read.';
