@@ -80,17 +80,26 @@ const baseContext = {
   encounterId: absentIfNull(z.string()),
 };
 
+/**
+ * `draftOrders` is REQUIRED on order-select and order-sign (CDS Hooks 2.0 Hook Library, 1..1): a call
+ * without it, or with it null, carries no order to check, and answering 200 with no cards would read as
+ * "nothing found". So it is a 400 naming the member; an empty Bundle (no entries) is a valid call.
+ */
+const requiredDraftOrders = z.custom<unknown>((v) => v !== undefined && v !== null, {
+  message: 'required (CDS Hooks 2.0): the Bundle of draft orders this hook checks',
+});
+const draftOrders = requiredDraftOrders.pipe(DraftOrdersBundle);
+
 export const HookContexts = {
   'patient-view': z.looseObject({ ...baseContext }),
   'order-select': z.looseObject({
     ...baseContext,
     selections: z.array(nonEmpty),
-    // The sandbox sometimes fires order-select before any order exists; answer, do not reject.
-    draftOrders: absentIfNull(DraftOrdersBundle),
+    draftOrders,
   }),
   'order-sign': z.looseObject({
     ...baseContext,
-    draftOrders: absentIfNull(DraftOrdersBundle),
+    draftOrders,
   }),
 } satisfies Record<HookName, z.ZodType>;
 

@@ -101,12 +101,24 @@ describe('what the public sandbox really sends', () => {
     expect(Array.isArray(res.body.cards)).toBe(true);
   });
 
-  it('an order-select call with no draftOrders at all gets a 200', async () => {
-    const capture = sandboxCaptures().find((c) => c.request.hook === 'order-select')!;
+  // CDS Hooks 2.0 makes draftOrders REQUIRED on both order hooks: a 200 with no cards would read as "nothing found".
+  it.each(['order-select', 'order-sign'] as const)('an %s call with no draftOrders, or null, gets a 400 naming context.draftOrders', async (hook) => {
+    const capture = sandboxCaptures().find((c) => c.request.hook === hook)!;
     const { draftOrders: _dropped, ...context } = capture.request.context;
+    for (const sent of [context, { ...context, draftOrders: null }]) {
+      const res = await request(app)
+        .post(`/cds-services/${serviceIdFor(hook)}`)
+        .send({ ...capture.request, context: sent })
+        .expect(400);
+      expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual(['context.draftOrders']);
+    }
+  });
+
+  it('an order-select call with an empty draftOrders Bundle gets a 200 with no cards', async () => {
+    const capture = sandboxCaptures().find((c) => c.request.hook === 'order-select')!;
     const res = await request(app)
       .post(`/cds-services/${serviceIdFor('order-select')}`)
-      .send({ ...capture.request, context })
+      .send({ ...capture.request, context: { ...capture.request.context, draftOrders: { resourceType: 'Bundle' } } })
       .expect(200);
     expect(res.body.cards).toEqual([]);
   });

@@ -34,11 +34,10 @@ describe('optional members sent as null mean absent', () => {
       'trd-patient-view',
       { ...pvComplete, prefetch: { ...(pvComplete.prefetch as object), medicationRequests: null } },
     ],
-    ['order-sign with "draftOrders": null', 'trd-order-sign', { ...osComplete, context: { ...osComplete.context, draftOrders: null } }],
     [
       'order-sign with every optional member null',
       'trd-order-sign',
-      { ...osComplete, fhirServer: null, fhirAuthorization: null, context: { ...osComplete.context, encounterId: null, draftOrders: null } },
+      { ...osComplete, fhirServer: null, fhirAuthorization: null, context: { ...osComplete.context, encounterId: null } },
     ],
   ])('%s gets a 200', async (_label, id, body) => {
     const res = await request(app).post(`/cds-services/${id}`).send(body);
