@@ -77,6 +77,8 @@ export interface Assessment {
   isDepressionPatient: boolean;
   /** Resources left out of the record because they named another patient (count and types, no ids). */
   otherPatient: { count: number; types: string[] };
+  /** Resources left out because they named no patient the call could tie to anyone (count only). */
+  unattributable: number;
   chart: ChartScope;
   /** Modalities whose start is not to be suggested, with the rule that withholds it (RC-1 bipolar, MO-9 course). */
   withheldSuggestions: Partial<Record<Modality, string>>;
@@ -217,6 +219,7 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
     chart,
     withheldSuggestions,
     otherPatient: record.otherPatient,
+    unattributable: record.unattributable,
     index,
   };
 }
@@ -240,7 +243,15 @@ export function assessmentExtension(a: Assessment) {
     findings: a.findings
       .filter((f) => f.status !== 'not-met')
       .map((f) => ({ rule: f.rule, status: f.status, evidence: f.evidence, missing: f.missing, modalities: f.modalities, indicator: f.indicator })),
-    // Named only when it happened: the EHR sent or served another patient's data, which no rule read.
-    ...(a.otherPatient.count > 0 ? { excluded: { otherPatient: a.otherPatient } } : {}),
+    // Named only when it happened: the EHR sent or served another patient's data, or data naming no
+    // patient, which no rule read.
+    ...(a.otherPatient.count > 0 || a.unattributable > 0
+      ? {
+          excluded: {
+            ...(a.otherPatient.count > 0 ? { otherPatient: a.otherPatient } : {}),
+            ...(a.unattributable > 0 ? { unattributable: a.unattributable } : {}),
+          },
+        }
+      : {}),
   };
 }

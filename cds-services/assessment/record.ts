@@ -62,9 +62,11 @@ export interface PatientRecord {
   medications: Map<string, fhir4.Medication>;
   /** Resources sent or found that named another patient than the one in context: left out, counted by type. */
   otherPatient: { count: number; types: string[] };
+  /** Resources about a patient that named none the call could tie to anyone (no subject, a display only): left out, counted. */
+  unattributable: number;
 }
 
-const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications' | 'otherPatient'>> = {
+const SECTION_OF: Record<RecordType, keyof Omit<PatientRecord, 'medications' | 'otherPatient' | 'unattributable'>> = {
   Patient: 'patient',
   Condition: 'conditions',
   MedicationStatement: 'medicationStatements',
@@ -87,6 +89,7 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
   const record = {
     medications: new Map<string, fhir4.Medication>(),
     otherPatient: { count: 0, types: [] },
+    unattributable: 0,
   } as unknown as PatientRecord;
   const otherTypes = new Set<string>();
   for (const type of RECORD_TYPES) record[SECTION_OF[type]] = { known: false, items: [], reason: 'not requested' } as never;
@@ -102,6 +105,7 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       supplied.set(t, s);
     }
     if (!d?.known) continue;
+    record.unattributable += d.unattributable ?? 0;
     if (d.otherPatient) {
       record.otherPatient.count += d.otherPatient.count;
       for (const t of d.otherPatient.types) otherTypes.add(t);

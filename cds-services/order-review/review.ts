@@ -3,7 +3,7 @@
  * TRD scope (OR-2), checked (OR-3 .. OR-10, OR-13), and given the patient-level findings that
  * reach it, with the loop guard (OR-11). Pure: the assessment, the drafts, the knowledge and now.
  */
-import { belongingOf, patientAliases } from '../../src/fhir/patient-compartment.js';
+import { addPatientIdentifiers, belongingOf, patientAliases } from '../../src/fhir/patient-compartment.js';
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
 import type { Assessment } from '../assessment/assess.js';
 import { VS } from '../assessment/concepts.js';
@@ -331,7 +331,10 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   const aliases = input.patientId
     ? patientAliases({ resourceType: 'Bundle', type: 'collection', entry: [...input.entries] } as fhir4.Bundle, input.patientId)
     : undefined;
-  const aboutSomeoneElse = (d: IdentifiedDraft) => input.patientId !== undefined && belongingOf(d.resource, input.patientId, aliases) === 'other-patient';
+  const identifiers = new Map<string, Set<string>>();
+  if (input.patientId) for (const p of index.record.patient.items) addPatientIdentifiers(p, input.patientId, identifiers);
+  const aboutSomeoneElse = (d: IdentifiedDraft) =>
+    input.patientId !== undefined && belongingOf(d.resource, input.patientId, { aliases, identifiers }) === 'other-patient';
   const all = identified.filter((d) => !aboutSomeoneElse(d));
   const chosen = (d: IdentifiedDraft) => !input.selections || input.selections.includes(d.ref);
   const selected = all.filter(chosen);

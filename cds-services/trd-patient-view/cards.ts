@@ -222,6 +222,18 @@ function nextStep(a: Assessment, candidate: boolean, suggestions: number): strin
   return `Settle what is missing: ${el2?.missing.slice(0, 2).join('; ') || 'see the eligibility table'}.`;
 }
 
+/**
+ * What the EHR sent that no rule read, so the clinician knows the record was not whole: resources of
+ * another patient, and resources about a patient that named none (a subject with only a display).
+ */
+function leftOutLine(a: Assessment): Markdown | undefined {
+  const parts = [
+    a.otherPatient.count ? `${a.otherPatient.count} ${a.otherPatient.count === 1 ? 'record' : 'records'} of another patient` : '',
+    a.unattributable ? `${a.unattributable} ${a.unattributable === 1 ? 'record' : 'records'} naming no patient` : '',
+  ].filter(Boolean);
+  return parts.length ? md`Not read: ${parts.join('; ')} (only this patient's data is used).` : undefined;
+}
+
 function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card {
   const el = (id: string) => a.byRule.get(id)!;
   const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
@@ -241,6 +253,7 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
         a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]),
       )
     : md`No antidepressant trial in the episode look-back.`;
+  const notUsed = leftOutLine(a);
   const noted = alsoNoted.length ? md`Also noted: ${alsoNoted.map((f) => `${inSentence(findingSentence(f))} (${f.rule})`).join('; ')}.` : undefined;
   return makeCard(
     {
@@ -258,6 +271,7 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
         joinMarkdown(verdicts, '\n'),
         noted,
         postpartum,
+        notUsed,
         // With an explanation page, the tables live there and the card stays on one screen.
         ...(ctx.explainUrl ? [] : [md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`]),
       ],

@@ -4,7 +4,7 @@ import { InvalidRequest, PreconditionFailed } from '../errors.js';
 import { renderPrefetchTemplate } from '../cds-hooks/prefetch-template.js';
 import { bundleResources, isResource, nextLink, queriedType, searchsetProblem } from './bundle.js';
 import { DEFAULT_READER_LIMITS, FhirRequestError, type FhirReader, type ReaderLimits } from './client.js';
-import { keepContextPatient, patientAliases } from './patient-compartment.js';
+import { addPatientIdentifiers, keepContextPatient, patientAliases } from './patient-compartment.js';
 import { medicationReadsNeeded } from './medication-references.js';
 import { absoluteUnderBase, isAllowedFhirServer, isUnderBase } from './server-allowlist.js';
 
@@ -21,6 +21,8 @@ export type KeyData =
       readonly source: DataSource;
       /** Resources of this key that named another patient than the one in context, left out. */
       readonly otherPatient?: { readonly count: number; readonly types: readonly string[] };
+      /** Resources of this key about a patient that named none this call can tie to anyone, left out. */
+      readonly unattributable?: number;
     }
   | { readonly known: false; readonly reason: string; readonly source: DataSource };
 
@@ -79,7 +81,8 @@ export interface GatherResult {
   /** Keys fetched from the FHIR server, with the failure kind where a fetch failed (ids only, for logs). */
   fetched: { key: string; outcome: string }[];
   /** Per key, how many resources of another patient were left out and of which types (no ids, for logs). */
-  otherPatient: { key: string; count: number; types: readonly string[] }[];
+  /** Per key, what was left out: resources of another patient (by type) and resources that name no patient one can tell. */
+  otherPatient: { key: string; count: number; types: readonly string[]; unattributable?: number }[];
 }
 
 export interface GatherDeps {
@@ -381,12 +384,20 @@ function keepOnlyContextPatient(data: Record<string, KeyData>, input: GatherInpu
   for (const value of Object.values(input.prefetch ?? {})) {
     if (isResource(value) && value.resourceType === 'Bundle') for (const a of patientAliases(value as fhir4.Bundle, patientId)) aliases.add(a);
   }
+  // The patient's own identifiers decide a subject given only by identifier (an MRN).
+  const identifiers = new Map<string, Set<string>>();
+  for (const d of Object.values(data)) if (d.known) for (const r of d.resources) addPatientIdentifiers(r, patientId, identifiers);
   for (const [key, d] of Object.entries(data)) {
     if (!d.known || d.resources.length === 0) continue;
-    const { kept, otherPatient, otherPatientTypes } = keepContextPatient(d.resources, patientId, aliases);
-    if (otherPatient === 0) continue;
-    data[key] = { ...d, resources: kept, otherPatient: { count: otherPatient, types: otherPatientTypes } };
-    out.push({ key, count: otherPatient, types: otherPatientTypes });
+    const { kept, otherPatient, otherPatientTypes, unattributable } = keepContextPatient(d.resources, patientId, { aliases, identifiers });
+    if (otherPatient === 0 && unattributable === 0) continue;
+    data[key] = {
+      ...d,
+      resources: kept,
+      ...(otherPatient ? { otherPatient: { count: otherPatient, types: otherPatientTypes } } : {}),
+      ...(unattributable ? { unattributable } : {}),
+    };
+    out.push({ key, count: otherPatient, types: otherPatientTypes, ...(unattributable ? { unattributable } : {}) });
   }
   return out;
 }

@@ -22,33 +22,54 @@ const PATIENT_ELEMENT: Readonly<Record<string, string>> = {
   ServiceRequest: 'subject',
 };
 
-export type Belonging = 'context-patient' | 'other-patient' | 'unattributed';
+export type Belonging = 'context-patient' | 'other-patient' | 'unattributable' | 'unattributed';
+
+/** What the call knows of the context patient besides its id: the names a Bundle gives it, and its identifiers. */
+export interface KnownPatient {
+  /** The `fullUrl`s under which a Bundle carried the patient (for `urn:uuid:` references). */
+  readonly aliases?: ReadonlySet<string>;
+  /** `Patient.identifier` values by system (an MRN system and its value, say). */
+  readonly identifiers?: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
 const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
 
 /**
- * Whose a resource is: the context patient's, another patient's, or unattributed (no patient
- * reference at all, or a type that is about no patient, such as Medication).
+ * Whose a resource is: the context patient's, another patient's, unattributable (a resource about a
+ * patient that names none this call can tie to anyone: no subject, a subject with only a display,
+ * or an identifier in a system the context patient has no identifier in), or unattributed (a type
+ * that is about no patient, such as Medication).
  *
- * A reference names the context patient when it is `Patient/<id>` (relative, absolute on any base,
- * or versioned), `urn:uuid:<id>` (a Bundle-local reference whose uuid is the patient's id, as
- * Synthea writes it), or one of `aliases` (the `fullUrl`s under which a Bundle carried that patient). Any other reference string, including a Group or a Patient of another id,
- * is another patient's. A reference with only an identifier or display cannot be told and is
- * unattributed: it came back from a search by this patient, so it is kept.
+ * A literal reference names the context patient when it is `Patient/<id>` (relative, absolute on
+ * any base, or versioned), `urn:uuid:<id>` (a Bundle-local reference whose uuid is the patient's id,
+ * as Synthea writes it), or one of `known.aliases`. Any other reference string, including a Group or
+ * a Patient of another id, is another patient's. A logical reference (`identifier` only, as HIE
+ * aggregators write it) is the context patient's when its system and value are one of
+ * `known.identifiers`, another patient's when the patient has an identifier in that system with
+ * another value (MRN 99999 where the patient is MRN 12345).
  */
-export function belongingOf(resource: fhir4.Resource, patientId: string, aliases?: ReadonlySet<string>): Belonging {
+export function belongingOf(resource: fhir4.Resource, patientId: string, known: KnownPatient = {}): Belonging {
   if (resource.resourceType === 'Patient') return resource.id === patientId ? 'context-patient' : 'other-patient';
   const element = PATIENT_ELEMENT[resource.resourceType];
   if (!element) return 'unattributed';
-  const reference = (resource as unknown as Record<string, { reference?: unknown } | undefined>)[element]?.reference;
-  if (typeof reference !== 'string' || reference.trim() === '') return 'unattributed';
+  const subject = (resource as unknown as Record<string, { reference?: unknown; identifier?: unknown } | undefined>)[element];
+  const reference = subject?.reference;
+  if (typeof reference !== 'string' || reference.trim() === '') return byIdentifier(subject?.identifier, known.identifiers);
   // The common shape first, without a regular expression: most references are exactly `Patient/<id>`.
   if (reference.length === patientId.length + 8 && reference.startsWith('Patient/') && reference.endsWith(patientId)) return 'context-patient';
-  if (aliases?.has(reference)) return 'context-patient';
+  if (known.aliases?.has(reference)) return 'context-patient';
   // Synthea and other generators write every subject as `urn:uuid:<Patient.id>`: that uuid is the patient's own id.
   if (reference.startsWith('urn:uuid:') && reference.slice(9).toLowerCase() === patientId.toLowerCase()) return 'context-patient';
   const m = PATIENT_REFERENCE.exec(reference.split(/[?#]/)[0]!);
   return m?.[1] === patientId ? 'context-patient' : 'other-patient';
+}
+
+function byIdentifier(identifier: unknown, identifiers: KnownPatient['identifiers']): Belonging {
+  const { system, value } = (identifier ?? {}) as { system?: unknown; value?: unknown };
+  if (typeof system !== 'string' || typeof value !== 'string' || !identifiers) return 'unattributable';
+  const values = identifiers.get(system);
+  if (!values) return 'unattributable';
+  return values.has(value) ? 'context-patient' : 'other-patient';
 }
 
 /** The `fullUrl`s under which a Bundle carries the context patient (for `urn:uuid:` references). */
@@ -60,25 +81,49 @@ export function patientAliases(bundle: fhir4.Bundle, patientId: string): Set<str
   return aliases;
 }
 
+/** Adds the context Patient's identifiers (system and value) to `into`; other Patients and other types are skipped. */
+export function addPatientIdentifiers(resource: fhir4.Resource, patientId: string, into: Map<string, Set<string>>): void {
+  if (resource.resourceType !== 'Patient' || resource.id !== patientId) return;
+  const list: unknown = (resource as fhir4.Patient).identifier;
+  if (!Array.isArray(list)) return;
+  for (const i of list as unknown[]) {
+    const { system, value } = (i ?? {}) as { system?: unknown; value?: unknown };
+    if (typeof system !== 'string' || typeof value !== 'string') continue;
+    let values = into.get(system);
+    if (!values) into.set(system, (values = new Set()));
+    values.add(value);
+  }
+}
+
 export interface PatientFilterResult {
   kept: fhir4.Resource[];
   /** How many resources named another patient, and of which types (for the log and the assessment; no ids). */
   otherPatient: number;
   otherPatientTypes: string[];
+  /** How many resources about a patient named none this call can tie to anyone (no subject, a display only). */
+  unattributable: number;
 }
 
-/** Keeps the context patient's resources and unattributed ones; counts those of anyone else. */
-export function keepContextPatient(resources: readonly fhir4.Resource[], patientId: string, aliases?: ReadonlySet<string>): PatientFilterResult {
+/**
+ * Keeps the context patient's resources and those about no patient; counts those of anyone else
+ * and those that cannot be tied to a patient, and leaves both out: only the patient in context
+ * reaches a rule, and a reading that may be someone else's is not this patient's fact.
+ */
+export function keepContextPatient(resources: readonly fhir4.Resource[], patientId: string, known?: KnownPatient): PatientFilterResult {
   let kept: fhir4.Resource[] | undefined;
   const types = new Set<string>();
   let otherPatient = 0;
+  let unattributable = 0;
   for (let i = 0; i < resources.length; i++) {
     const r = resources[i]!;
-    if (belongingOf(r, patientId, aliases) === 'other-patient') {
+    const belonging = belongingOf(r, patientId, known);
+    if (belonging === 'other-patient' || belonging === 'unattributable') {
       kept ??= resources.slice(0, i);
-      otherPatient++;
-      types.add(r.resourceType);
+      if (belonging === 'other-patient') {
+        otherPatient++;
+        types.add(r.resourceType);
+      } else unattributable++;
     } else kept?.push(r);
   }
-  return { kept: kept ?? (resources as fhir4.Resource[]), otherPatient, otherPatientTypes: [...types].sort() };
+  return { kept: kept ?? (resources as fhir4.Resource[]), otherPatient, otherPatientTypes: [...types].sort(), unattributable };
 }

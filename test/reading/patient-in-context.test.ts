@@ -17,6 +17,7 @@ import { realServices } from '../helpers/knowledge.js';
 const services = realServices();
 const schizophrenia = { coding: [{ system: 'http://snomed.info/sct', code: '58214004', display: 'Schizophrenia' }] };
 const active = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] };
+const MRN = 'http://hospital.example.org/mrn';
 const condition = (id: string, subject: unknown) => ({
   resourceType: 'Condition',
   id,
@@ -36,18 +37,23 @@ describe('whose resource it is', () => {
     ['a urn:uuid the Bundle does not alias to the patient', condition('c', { reference: 'urn:uuid:2b1c' }), 'other-patient'],
     ['a urn:uuid the Bundle aliases to the patient', condition('c', { reference: 'urn:uuid:9f00' }), 'context-patient'],
     ['a urn:uuid that is the patient id itself (Synthea)', condition('c', { reference: 'urn:uuid:p1' }), 'context-patient'],
-    ['an identifier-only subject (cannot be told: kept)', condition('c', { identifier: { value: 'MRN1' } }), 'unattributed'],
-    ['no subject at all (kept)', condition('c', undefined), 'unattributed'],
+    ["an identifier-only subject with the patient's MRN", condition('c', { identifier: { system: MRN, value: '12345' } }), 'context-patient'],
+    ['an identifier-only subject with another MRN', condition('c', { identifier: { system: MRN, value: '99999' }, display: 'Someone Else' }), 'other-patient'],
+    ['an identifier in a system the patient has none in', condition('c', { identifier: { system: 'urn:oid:1.2.3', value: '12345' } }), 'unattributable'],
+    ['an identifier with no system', condition('c', { identifier: { value: '12345' } }), 'unattributable'],
+    ['a subject with only a display', condition('c', { display: 'Someone Else' }), 'unattributable'],
+    ['no subject at all', condition('c', undefined), 'unattributable'],
     ['the Patient resource of another id', { resourceType: 'Patient', id: 'p2' }, 'other-patient'],
     ['the context Patient', { resourceType: 'Patient', id: 'p1' }, 'context-patient'],
     ['a Medication (about no patient)', { resourceType: 'Medication', id: 'm1' }, 'unattributed'],
     ['a Device naming another patient', { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p2' } }, 'other-patient'],
     ['an AllergyIntolerance naming another patient', { resourceType: 'AllergyIntolerance', id: 'a', patient: { reference: 'Patient/p2' } }, 'other-patient'],
   ])('%s', (_label, resource, expected) => {
-    expect(belongingOf(resource as unknown as fhir4.Resource, 'p1', new Set(['urn:uuid:9f00']))).toBe(expected);
+    const known = { aliases: new Set(['urn:uuid:9f00']), identifiers: new Map([[MRN, new Set(['12345'])]]) };
+    expect(belongingOf(resource as unknown as fhir4.Resource, 'p1', known)).toBe(expected);
   });
 
-  it('counts what it leaves out by type, keeping the order of the rest', () => {
+  it('counts what it leaves out (by type for other patients), keeping the order of the rest', () => {
     const list = [
       condition('a', { reference: 'Patient/p1' }),
       condition('b', { reference: 'Patient/p2' }),
@@ -55,8 +61,8 @@ describe('whose resource it is', () => {
       condition('c', undefined),
     ];
     const r = keepContextPatient(list as fhir4.Resource[], 'p1');
-    expect(r.kept.map((x) => x.id)).toEqual(['a', 'c']);
-    expect(r).toMatchObject({ otherPatient: 2, otherPatientTypes: ['Condition', 'Device'] });
+    expect(r.kept.map((x) => x.id)).toEqual(['a']);
+    expect(r).toMatchObject({ otherPatient: 2, otherPatientTypes: ['Condition', 'Device'], unattributable: 1 });
   });
 });
 
@@ -140,5 +146,40 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
     const critical = res.body.cards.filter((c: { indicator: string }) => c.indicator === 'critical');
     expect(critical.map((c: { summary: string }) => c.summary)).toEqual([expect.stringContaining('pregnancy (CI-4)')]);
     expect(res.body.extension?.['org.trdcds.assessment']?.excluded).toBeUndefined();
+  });
+
+  // An outside tester's smallest input (test/fixtures/findings/README.md): the HL7 SHIFT demo patient (MRN 12345)
+  // and a BP of 192/121 whose subject is MRN 99999 by identifier: it gave this patient critical CI-6 cards.
+  it('bp-of-another-mrn-by-identifier-is-left-out', async () => {
+    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/bp-of-another-mrn-by-identifier.request.json'), 'utf8'));
+    const { app } = buildTestApp({ services, clock: fixedClock('2026-11-30T02:00:00Z') });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-6')).toMatchObject({ status: 'unknown' });
+    expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
+    expect(JSON.stringify(res.body)).not.toContain('192/121');
+    expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
+  });
+
+  it('a reading that names no patient is not read, and the TRD card says records were left out', async () => {
+    const { app } = buildTestApp({ services });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send(
+        patientView({
+          prefetch: {
+            patient,
+            conditions: searchset([
+              { ...condition('mdd', { reference: 'Patient/p1' }), code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F33.1' }] } },
+              condition('whose', { display: 'Someone Else' }),
+            ]),
+          },
+        }),
+      )
+      .expect(200);
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-2')).toBeUndefined();
+    expect(assessment.excluded).toEqual({ unattributable: 1 });
+    expect(JSON.stringify(res.body.cards)).toContain('Not read: 1 record naming no patient');
   });
 });
