@@ -808,13 +808,23 @@ const defs: Def[] = [
     title: 'PHQ-9 total score',
     purpose: 'EL-4, EL-2 (failure), MO-5',
     source: 'rules.md 4.1',
-    codes: refs('assessment_instruments', codeIn('44261-6', '89204-2')),
+    codes: [
+      ...refs('assessment_instruments', codeIn('44261-6', '89204-2')),
+      // SNOMED-first systems code the total as an observable entity; an outside tester's public example carries it.
+      extra(
+        SYSTEM.snomed,
+        '720433000',
+        'Patient Health Questionnaire Nine Item score (observable entity)',
+        'secondary',
+        "SNOMED CT 720433000 'Patient Health Questionnaire Nine Item score (observable entity)'; public example: HL7 SHIFT demo patient Carl Frederickson, github:sayan801/demo-fhir-data _logs/bundle-for-hapi-with-PUT-method-conditionally-post.json @ e820c7385e65df2886890a71418adfa0544ee155 (FSH input/fsh/observations/PHQ9.fsh)",
+      ),
+    ],
   },
   { slug: 'phq9-item9', title: 'PHQ-9 item 9', purpose: 'CI-1', source: 'rules.md 4.1', codes: refs('assessment_instruments', codeIn('44260-8')) },
   {
     slug: 'phq9-panel',
     title: 'PHQ-9 panel',
-    purpose: 'DS-2: a panel whose total is a 44261-6 component or member, or the sum of its nine items',
+    purpose: 'DS-2: a panel whose total is a 44261-6 component or member, its own value, or the sum of its nine items',
     source: 'revision-2 DS-2',
     codes: [extra(LA, '44249-1', 'PHQ-9 quick depression assessment panel', 'verified', 'shared/clinical/revision-2.md DS-2')],
   },

@@ -3,13 +3,15 @@
  * entries of the record index, so a rule reading `index.observations(VS.phq9Total)` sees them all:
  *
  * - a PHQ-9 panel (44249-1) Observation: its total is a total `component`, else a `hasMember`
- *   Observation coded as the total (already indexed on its own), else the sum of all nine item
- *   answers (components or members), each read as a number or as an answer's ordinal;
+ *   Observation coded as the total (already indexed on its own), else the panel's own value[x] (read
+ *   as a total's value is: US Core screening-assessment examples carry the score there), else the
+ *   sum of all nine item answers (components or members), each read as a number or as an answer's ordinal;
  * - a QuestionnaireResponse (completed or amended, dated by `authored`) of a PHQ-9 questionnaire (its
  *   canonical in PHQ9_QUESTIONNAIRES, or items whose linkId or code is a PHQ-9 LOINC code): the total
  *   item, else the sum of the nine items. An Observation `derivedFrom` it is the same score, kept once.
  *
- * Values outside 0-27 are not PHQ-9 totals and are dropped. Item 9 found in a panel or a response
+ * Derived values outside 0-27 are not PHQ-9 totals and are dropped; a panel's own value outside
+ * 0-27 is kept for the plausibility pass to name (issue 20). Item 9 found in a panel or a response
  * is indexed as an item-9 entry too (RC-17).
  */
 import { SYSTEM } from '../../src/terminology/systems.js';
@@ -80,7 +82,12 @@ function fromPanels(observations: readonly fhir4.Observation[], t: Terminology):
       if (memberObs.some((m) => t.inConcept(m.code, VS.phq9Total))) continue;
       parts = [...parts, ...memberObs.map((m) => ({ code: m.code, value: m as ValueCarrier }))];
     }
-    const total = validTotal(totalComponent ? answerValue(totalComponent, t) : sumOfItems(parts, t));
+    // The panel's own value[x] (the US Core screening-assessment shape: the HL7 Health Care Surveys IG example
+    // puts the PHQ-9 score on 44249-1 itself) is its stated total; outside 0-27 it is marked implausible by the
+    // index's plausibility pass, like a 44261-6 of 31, never read as a score nor as "no PHQ-9".
+    const own = totalComponent ? undefined : numericValue(o);
+    if (own !== undefined) totals.push({ ...base, value: own });
+    const total = own !== undefined ? undefined : validTotal(totalComponent ? answerValue(totalComponent, t) : sumOfItems(parts, t));
     if (total !== undefined) totals.push({ ...base, value: total });
     const nine = parts.find((p) => t.inConcept(p.code, VS.phq9Item9));
     if (nine?.value) item9.push({ ...base, value: answerValue(nine.value, t), coded: codedValue(nine.value) });

@@ -125,6 +125,15 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
       [obs('44249-1', when, { hasMember: [{ reference: 'Observation/member-total' }] }), { ...obs('44261-6', when, { valueInteger: 11 }), id: 'member-total' }],
       11,
     ],
+    ['a 44249-1 panel carrying its score as valueInteger (US Core screening assessment)', [obs('44249-1', when, { valueInteger: 3 })], 3],
+    ['a 44249-1 panel carrying its score as valueQuantity', [obs('44249-1', when, { valueQuantity: { value: 16, code: '{score}' } })], 16],
+    ['a 44249-1 panel carrying its score as valueString', [obs('44249-1', when, { valueString: '21' })], 21],
+    ['a 44249-1 panel whose own value is 31 is no score', [obs('44249-1', when, { valueInteger: 31 })], undefined],
+    [
+      'the total coded SNOMED CT 720433000 (SNOMED-first systems)',
+      [{ ...obs('44261-6', when, { valueInteger: 15 }), code: cc('http://snomed.info/sct', '720433000') }],
+      15,
+    ],
     [
       'a total outside 0-27 from items is impossible; a stated 31 is not read as a panel total',
       [obs('44249-1', when, { component: [{ code: cc(SYS.loinc, '44261-6'), valueInteger: 31 }] })],
@@ -178,6 +187,11 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
       .observations(VS.phq9Total)
       .filter((o) => o.value !== undefined);
     expect(scores[0]?.value).toBe(expected);
+  });
+
+  it('a 44249-1 panel whose own value is outside 0-27 is named implausible, not missing', () => {
+    const [entry] = indexOf([obs('44249-1', when, { valueInteger: 31 })]).observations(VS.phq9Total);
+    expect(entry).toMatchObject({ value: undefined, implausible: 'PHQ-9 total 31 points is implausible: re-score' });
   });
 
   it('an Observation derived from a QuestionnaireResponse is one score, not two', () => {

@@ -1,0 +1,52 @@
+/**
+ * Outside testers' smallest failing requests (test/fixtures/findings/README.md names each one's public
+ * source), replayed as they were sent at the time they assumed (`_now`): each scenario is the fault the
+ * tester showed, put the way a clinician would check it.
+ */
+import request from 'supertest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { projectRoot } from '../../src/paths.js';
+import { buildTestApp } from '../helpers/app.js';
+import { realServices } from '../helpers/knowledge.js';
+
+const services = realServices();
+
+interface Answer {
+  cards: { summary: string; indicator: string; detail?: string; suggestions?: { label: string }[] }[];
+  criteria: { rule: string; status: string; evidence: string[]; missing: string[] }[];
+}
+
+/** The fixture replayed to the service it was sent to (`_hook`), with the clock at its `_now`. */
+async function replay(fixture: string): Promise<Answer> {
+  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${fixture}.request.json`), 'utf8')) as {
+    _hook: string;
+    _now: string;
+  };
+  const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+  const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
+  return { cards: res.body.cards, criteria: res.body.extension?.['org.trdcds.assessment']?.criteria ?? [] };
+}
+
+const el4 = (a: Answer) => a.criteria.find((c) => c.rule === 'EL-4')!;
+const suggestionLabels = (a: Answer) => a.cards.flatMap((c) => (c.suggestions ?? []).map((s) => s.label));
+const allText = (a: Answer) => a.cards.map((c) => `${c.summary}\n${c.detail ?? ''}`).join('\n');
+
+describe('PHQ-9 totals in shapes public data uses are read (EL-4)', () => {
+  it('phq9-total-coded-snomed-720433000-is-a-baseline-not-missing', async () => {
+    const a = await replay('phq9-total-coded-snomed-720433000');
+    expect(el4(a)).toMatchObject({ status: 'met', evidence: ['Observation/observation-0197837a-cba8-77bd-a259-89806d1c4ba5'] });
+    expect(allText(a)).toContain('PHQ-9 15 on 2026-11-25');
+    expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
+    expect(suggestionLabels(a)).not.toContain('Order a baseline PHQ-9');
+  });
+
+  it('phq9-panel-44249-1-with-its-score-as-value-is-read-as-the-total', async () => {
+    const a = await replay('phq9-panel-44249-1-with-its-score-as-value');
+    expect(el4(a).evidence).toEqual(['Observation/observation-screening-assessment-example']);
+    expect(allText(a)).toContain('PHQ-9 3 on 2026-11-25');
+    expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
+  });
+});
