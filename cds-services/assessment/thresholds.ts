@@ -145,6 +145,7 @@ export interface Thresholds {
     | 'hcgInitiationDays'
     | 'hcgCourseRetestDays'
     | 'lactationLookbackDays'
+    | 'hcgUnreliableAfterPregnancyEndDays'
     | 'bpConfirmReadings'
     | 'bpCrisisLookbackDays'
     | 'bpEligibilityLookbackDays'

@@ -247,6 +247,22 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
       expect: { 'CI-4': 'met' },
       verdicts: { esketamine: 'contraindicated' },
     },
+    // Outside tester's finding (Oracle Health's "Pregnant" problem, resolved 10 days ago): no breastfeeding
+    // question, and an hCG asked for although it may still be positive from that pregnancy.
+    'pregnancy-ended-10-days-ago-asks-about-breastfeeding-and-confirms-by-history': {
+      resources: candidate({ patient: woman() }, sct('77386006', { status: 'resolved', onsetDaysAgo: 290, abatedDaysAgo: 10 })),
+      expect: { 'CI-4': 'unknown', 'RC-18': 'unknown' },
+      verdicts: { esketamine: 'caution' },
+      note: {
+        'CI-4': /^Pregnancy ended on .*: an hCG test may still be positive from it; confirm by history/,
+        'RC-18': /^Pregnancy ended on .*: ask about breastfeeding/,
+      },
+    },
+    'pregnancy-ended-60-days-ago-asks-for-an-hcg-again': {
+      resources: candidate({ patient: woman() }, sct('77386006', { status: 'resolved', onsetDaysAgo: 340, abatedDaysAgo: 60 })),
+      expect: { 'CI-4': 'unknown', 'RC-18': 'unknown' },
+      note: { 'CI-4': /^No pregnancy test in the last 7 days/ },
+    },
     'no-delivery-and-no-feeding-record-is-not-lactation': { resources: candidate({ patient: woman() }), expect: { 'RC-18': 'not-met' } },
   });
 });

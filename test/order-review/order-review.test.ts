@@ -296,6 +296,7 @@ table('OR-1: the drug is identified however the draft names it (esketamine for a
 // with this record: one warning, no suggestion, whatever this record holds.
 const MRN = 'http://hospital.example.org/mrn';
 const withMrn = (p: fhir4.Patient, value: string): fhir4.Patient => ({ ...p, identifier: [{ system: MRN, value }] });
+const forMrn = (r: fhir4.MedicationRequest, value: string): fhir4.MedicationRequest => ({ ...r, subject: { identifier: { system: MRN, value } } });
 const forOther = <T extends fhir4.MedicationRequest | fhir4.ServiceRequest>(r: T): T => ({ ...r, subject: { reference: 'Patient/other99' } });
 table('Only the patient in context: a draft whose subject is another patient is not checked', {
   'esketamine-drafted-for-another-patient-in-a-chart-with-psychosis-gets-one-warning-and-no-verdict': {
@@ -320,13 +321,13 @@ table('Only the patient in context: a draft whose subject is another patient is 
   },
   'esketamine-drafted-for-another-mrn-by-identifier-in-a-chart-with-psychosis-gets-one-warning-and-no-verdict': {
     record: candidate({ patient: withMrn(candidate()[0] as fhir4.Patient, '12345') }, schizophrenia),
-    drafts: [{ ...esketamineDraft('d-mrn'), subject: { identifier: { system: MRN, value: '99999' } } }],
+    drafts: [forMrn(esketamineDraft('d-mrn'), '99999')],
     cards: [['warning', /^A draft order names another patient/]],
     only: true,
   },
   'esketamine-drafted-for-this-patients-mrn-by-identifier-is-checked': {
     record: candidate({ patient: withMrn(candidate()[0] as fhir4.Patient, '12345') }, schizophrenia),
-    drafts: [{ ...esketamineDraft('d-mrn'), subject: { identifier: { system: MRN, value: '12345' } } }],
+    drafts: [forMrn(esketamineDraft('d-mrn'), '12345')],
     cards: [['critical', /Do not order intranasal esketamine \(SPRAVATO\): active psychosis \(CI-2\)/]],
   },
   'another-drug-drafted-for-another-patient-gets-no-card': {

@@ -50,3 +50,12 @@ describe('PHQ-9 totals in shapes public data uses are read (EL-4)', () => {
     expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
   });
 });
+
+describe('a pregnancy that ended days ago (CI-4, RC-18)', () => {
+  it('pregnancy-ended-10-days-ago-esketamine-signed-asks-about-breastfeeding-and-history-not-an-hcg', async () => {
+    const a = await replay('pregnancy-ended-10-days-ago-esketamine-signed');
+    expect(allText(a)).toContain('ask about breastfeeding');
+    expect(allText(a)).toContain('an hCG test may still be positive from it');
+    expect(suggestionLabels(a).join('\n')).not.toMatch(/pregnancy test|hCG/i);
+  });
+});

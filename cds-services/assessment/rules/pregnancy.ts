@@ -8,7 +8,7 @@ import { ageInYears, parseFhirDate, patientSex, withinDays } from '../fhir-read.
 import type { IndexedObservation, RecordIndex } from '../record.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { KETAMINES, isoDate, refs, unknownBecause } from './common.js';
+import { KETAMINES, capitalise, isoDate, refs, unknownBecause } from './common.js';
 
 type Meaning = 'pregnant' | 'not-pregnant' | 'ended';
 interface PregnancyEvidence {
@@ -42,6 +42,20 @@ function hcgMeaning(index: RecordIndex, { resource: o, coded, text, value }: Ind
 }
 
 /** All pregnancy evidence within PREGNANCY_MAX_DAYS, newest first (the CI-4 timeline), and the hCG results no one could read. */
+/** Pregnancies that ended within `days`: an abated pregnancy condition, or a recorded outcome (delivery, abortion). */
+function pregnancyEnds(index: RecordIndex, days: number): PregnancyEvidence[] {
+  const out: PregnancyEvidence[] = [];
+  for (const c of index.conditions(VS.pregnancyConditions)) {
+    const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
+    if (abated && withinDays(abated, index.now, days)) out.push({ meaning: 'ended', date: abated, ref: c.ref, words: `pregnancy ended on ${isoDate(abated)}` });
+  }
+  for (const c of index.conditions(VS.pregnancyOutcome)) {
+    if (c.date && withinDays(c.date, index.now, days))
+      out.push({ meaning: 'ended', date: c.date, ref: c.ref, words: `pregnancy outcome on ${isoDate(c.date)}` });
+  }
+  return out.sort((a, b) => b.date.getTime() - a.date.getTime());
+}
+
 function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: UnreadableTest[] } {
   const { index, thresholds } = ctx;
   const t = index.knowledge.terminology;
@@ -72,9 +86,8 @@ function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: 
     else if (t.inConcept(v, VS.pregnancyStatusNotPregnant))
       out.push({ meaning: 'not-pregnant', date: o.date, ref: o.ref, words: `pregnancy status "not pregnant" on ${isoDate(o.date)}` });
   }
+  out.push(...pregnancyEnds(index, days));
   for (const c of index.conditions(VS.pregnancyConditions)) {
-    const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
-    if (abated && inWindow(abated)) out.push({ meaning: 'ended', date: abated, ref: c.ref, words: `pregnancy ended on ${isoDate(abated)}` });
     if (!c.active) continue;
     // An active pregnancy condition says "pregnant" as of when it was recorded, not only at its onset:
     // the later of the two dates it carries. With none it is current: it is not allowed to lapse.
@@ -88,9 +101,6 @@ function timeline(ctx: RuleContext): { events: PregnancyEvidence[]; unreadable: 
         words: `pregnancy recorded ${c.date || recorded ? `on ${isoDate(date)}` : '(undated)'}`,
         activeCondition: true,
       });
-  }
-  for (const c of index.conditions(VS.pregnancyOutcome)) {
-    if (inWindow(c.date)) out.push({ meaning: 'ended', date: c.date, ref: c.ref, words: `pregnancy outcome on ${isoDate(c.date)}` });
   }
   // Newest first; on the same day an ending or a negative result is read after a positive one.
   const weight: Record<Meaning, number> = { pregnant: 0, 'not-pregnant': 1, ended: 1 };
@@ -169,6 +179,17 @@ export const CI4 = defineRule({
       return settledBy(unknown([`a readable pregnancy test (hCG) result`], [unread.ref], `${unread.words}: review or repeat.`), 'order-pregnancy-test');
     }
     if (negative && withinDays(negative.date, index.now, days)) return notMet(`Not pregnant: ${negative.words}.`, undefined, [], [negative.ref]);
+    // A pregnancy that ended days ago: an hCG now may still be positive from it, so it is no way to
+    // settle a new pregnancy; the clinician asks (local; revision-2 is silent).
+    const ended = newest?.meaning === 'ended' ? newest : undefined;
+    if (ended && withinDays(ended.date, index.now, thresholds.safety.hcgUnreliableAfterPregnancyEndDays.value)) {
+      return unknown(
+        ['whether the patient could be pregnant again (ask: an hCG can stay positive for weeks after a pregnancy ends)'],
+        [ended.ref],
+        // RC-18 asks about breastfeeding too; order review shows only found cautions, so the question rides here as well.
+        `${capitalise(ended.words)}: an hCG test may still be positive from it; confirm by history that the patient is not pregnant again, and ask about breastfeeding.`,
+      );
+    }
     const gap = unknownBecause({ patient: index.record.patient, conditions: index.record.conditions, observations: index.record.observations });
     const last = negative ? `Last ${negative.words}; no` : 'No';
     return settledBy(
@@ -186,7 +207,8 @@ export const CI4 = defineRule({
  * RC-18 Lactation
  * Trigger: any hook.
  * Inclusion: Z39.1 or a breastfeeding finding within 365 days. Unknown ("ask about breastfeeding"):
- * a delivery or postpartum depression (F53.0) within 365 days with no feeding record.
+ * a delivery or postpartum depression (F53.0), or a pregnancy that ended (abated condition, outcome),
+ * within 365 days with no feeding record.
  * Outcome: esketamine warning (not recommended; passes into milk); IV ketamine warning (limited data;
  * avoid repeated dosing or monitor the infant). Nothing for TMS.
  * Source: SPRAVATO PI 8.2; LactMed (esketamine).
@@ -214,6 +236,11 @@ export const RC18 = defineRule({
         refs(delivery),
         'A delivery or postpartum depression in the last year: ask about breastfeeding.',
       );
+    // A pregnancy that ended within the look-back (an abated pregnancy condition or a recorded outcome)
+    // may have ended in a birth, and milk can come after a late loss too: ask (local; revision-2 names
+    // only delivery codes, and EHRs often close the pregnancy problem instead of coding the delivery).
+    const ended = pregnancyEnds(index, days)[0];
+    if (ended) return unknown(['whether the patient is breastfeeding'], [ended.ref], `${capitalise(ended.words)}: ask about breastfeeding.`);
     return unknownBecause({ conditions: index.record.conditions }) ?? notMet();
   },
 });
