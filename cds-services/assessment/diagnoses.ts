@@ -21,6 +21,8 @@ export interface Diagnosis {
   state: ConditionState;
   /** For `confirm`: why the clinician must confirm, in words. */
   why?: 'unconfirmed' | 'no status' | 'text only';
+  /** For `unconfirmed`: the verificationStatus code as recorded (provisional, differential, unconfirmed). */
+  verification?: string;
 }
 
 /** The diagnoses of one concept, split by state. */
@@ -60,9 +62,14 @@ function displayOf(c: fhir4.Condition): string {
  * The state of an indexed (coded) condition: active, confirm, or undefined when inactive.
  * A condition with no clinicalStatus is active only when recorded within `statuslessDays` (DS-6).
  */
-export function conditionState(c: IndexedCondition, now: Date, statuslessDays: number): { state: ConditionState; why?: Diagnosis['why'] } | undefined {
+export function conditionState(
+  c: IndexedCondition,
+  now: Date,
+  statuslessDays: number,
+): { state: ConditionState; why?: Diagnosis['why']; verification?: string } | undefined {
   if (!c.active) return undefined;
-  if (UNCONFIRMED.has(statusCode(c.resource.verificationStatus) ?? '')) return { state: 'confirm', why: 'unconfirmed' };
+  const verification = statusCode(c.resource.verificationStatus);
+  if (verification !== undefined && UNCONFIRMED.has(verification)) return { state: 'confirm', why: 'unconfirmed', verification };
   if (statusCode(c.resource.clinicalStatus) === undefined && !(c.date && withinDays(c.date, now, statuslessDays)))
     return { state: 'confirm', why: 'no status' };
   return { state: 'active' };
@@ -80,6 +87,7 @@ function group(index: RecordIndex, url: string, statuslessDays: number, textOnly
       date: c.date,
       state: s.state,
       ...(s.why ? { why: s.why } : {}),
+      ...(s.verification ? { verification: s.verification } : {}),
     };
     out[s.state].push(d);
   }
@@ -133,6 +141,18 @@ export function diagnoses(index: RecordIndex): DiagnosisFacts {
 
 /** "F33.42 (2026-03-01)": a diagnosis as a clinician reads it in a summary. */
 export const diagnosisLabel = (d: Diagnosis): string => `${d.code}${d.date ? ` (${d.date.toISOString().slice(0, 10)})` : ''}`;
+
+/**
+ * Why a diagnosis needs confirming, as a clinician reads it: "Bipolar II disorder is provisional
+ * (2026-11-20)", "Bipolar disorder has no clinical status (2019-04-02)", "'bipolar' is recorded as text only".
+ */
+export function confirmPhrase(d: Diagnosis): string {
+  const date = d.date ? ` (${d.date.toISOString().slice(0, 10)})` : '';
+  if (d.why === 'unconfirmed') return `${d.display} is ${d.verification ?? 'unconfirmed'}${date}`;
+  if (d.why === 'no status') return `${d.display} has no clinical status${date}`;
+  if (d.why === 'text only') return `'${d.display}' is recorded as text only`;
+  return `${d.display}${date}`;
+}
 
 /** Resources of diagnoses, for evidence. */
 export const refsOf = (list: readonly Diagnosis[]): string[] => list.map((d) => d.ref);

@@ -22,6 +22,8 @@ import type { OrderCheck } from './checks.js';
 import type { DraftReview, OrderReview } from './review.js';
 
 const DOSING_RULES = new Set(['OR-3', 'OR-4', 'OR-5', 'OR-6', 'OR-7']);
+/** The card budget of an order call (CD-1): at most four cards for each draft in scope. [local] */
+export const ORDER_MAX_CARDS_PER_DRAFT = 4;
 
 const SOURCE_OF: Record<string, RuleSource> = {
   'OR-1': SOURCES.ketamineConsensus,
@@ -110,7 +112,9 @@ function itemLine(i: Item): Markdown {
           ? 'deferred until the same-day evaluation is documented'
           : i.kind === 'unknown'
             ? 'could not be ruled out'
-            : 'caution';
+            : i.finding.status === 'unknown'
+              ? 'caution, to confirm before starting'
+              : 'caution';
     return md`- **${name}** (${draftWords(i.r)}): ${how}. ${findingSentence(i.finding)} (${i.finding.rule}).`;
   }
   const c = worst((i.checks ?? []).filter((x) => x.status !== 'as-ordered'));
@@ -166,6 +170,12 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
     summary = firstFitting(
       `${capitalise(joinNames(names))}: TRD not documented, ${inSentence(findingSentence(f))} ${ids}`,
       `${capitalise(joinNames(names))}: TRD not documented ${ids}`,
+    );
+  } else if (f.status === 'unknown') {
+    // A caution the record suggests but a clinician must confirm (RC-1 on a provisional bipolar II diagnosis): said as such.
+    summary = firstFitting(
+      `Before ${joinNames(names)}: ${inSentence(findingSentence(f))} ${ids}`,
+      `Before ${joinNames(names)}: confirm ${inSentence(f.title)} ${ids}`,
     );
   } else {
     // Every caution of the problem by its title (RC-1 and EL-9: "bipolar disorder, conflicting active diagnoses").
@@ -341,10 +351,22 @@ function trdUnknownLine(r: DraftReview, a: Assessment): Markdown | undefined {
   return md`TRD status unknown, so the indication could not be checked (EL-2); needed: ${el2.missing.join('; ') || 'the antidepressant history'}.`;
 }
 
-/** IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and MO-13. */
-function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext): Card {
+/** Information-only dosing checks carried on the session card: a line naming what differs, and the checks table. */
+function dosingLines(drafts: readonly DraftReview[]): Markdown[] {
+  return drafts.flatMap((d) => {
+    const checks = d.checks.filter((c) => DOSING_RULES.has(c.rule));
+    const top = worst(checks.filter((c) => c.status !== 'as-ordered'));
+    return [md`Dose of ${draftWords(d)}${d.dosage?.dose?.text ? ` (${d.dosage.dose.text})` : ''}: ${top.phrase} (${top.rule}).`, checksTable(checks)];
+  });
+}
+
+/**
+ * IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and
+ * MO-13, and any information-only dosing checks folded in (`dosing`).
+ */
+function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosing: readonly DraftReview[] = []): Card {
   const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
-  const trdUnknown = trdUnknownLine(r, a);
+  const trdUnknown = joinMarkdown([trdUnknownLine(r, a), ...dosingLines(dosing)]);
   if (r.draft.drug === 'esketamine') {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
@@ -456,13 +478,24 @@ function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
   return items;
 }
 
-/** The cards of one draft's own order: dosing (with the complete protocol order), TMS parameters, a non-protocol route, monitoring. */
-function orderCards(r: DraftReview, ctx: PresentContext): Card[] {
+/** The dosing checks (OR-3 .. OR-7) of a draft when something differs or is unknown, and none needs more than information. */
+function infoOnlyDosing(r: DraftReview): OrderCheck[] | undefined {
+  const dosing = r.checks.filter((c) => DOSING_RULES.has(c.rule));
+  const problems = dosing.filter((c) => c.status !== 'as-ordered');
+  return problems.length && problems.every((c) => c.indicator === 'info' && !c.wantsUpdate && !c.settledBy?.length) && !r.update ? dosing : undefined;
+}
+
+/**
+ * The cards of one draft's own order: dosing (with the complete protocol order), TMS parameters, a
+ * non-protocol route. With `foldInfoDosing`, a dosing card that would be information only is left to
+ * the session card, as a line (the card budget, CD-1).
+ */
+function orderCards(r: DraftReview, ctx: PresentContext, foldInfoDosing = false): Card[] {
   if (r.contraindications.length || r.deferrals.length) return [];
   const cards: Card[] = [];
   const problems = r.checks.filter((c) => c.status !== 'as-ordered');
   const dosing = r.checks.filter((c) => DOSING_RULES.has(c.rule));
-  if (dosing.some((c) => c.status !== 'as-ordered')) cards.push(checksCard(r, dosing, ctx, true));
+  if (dosing.some((c) => c.status !== 'as-ordered') && !(foldInfoDosing && infoOnlyDosing(r))) cards.push(checksCard(r, dosing, ctx, true));
   const tms = problems.filter((c) => c.rule === 'OR-13');
   if (tms.length) cards.push(checksCard(r, tms, ctx, false));
   if (r.scope?.nonProtocolRoute) {
@@ -536,17 +569,13 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     else cards.push(problemCard(items, ctx));
   }
   cards.push(...review.drafts.filter((r) => r.scope?.status === 'unknown').map((r) => scopeUnknownCard(r, ctx)));
-  cards.push(...inScope.flatMap((r) => orderCards(r, ctx)));
-  // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).
-  for (const drug of ['ketamine', 'esketamine'] as const) {
-    const first = inScope.find((r) => r.draft.drug === drug && r.monitoring && !r.contraindications.length && !r.deferrals.length);
-    if (first) cards.push(monitoringCard(first, a, ctx));
-  }
+  // Cards of the call as a whole: unidentified drafts, another patient's drafts, the combination or payer note.
+  const callCards: Card[] = [];
   const unidentified = review.drafts.filter((r) => r.draft.drug === 'unidentified' && (r.draft.suggestsKetamine || a.isDepressionPatient));
   if (unidentified.length) {
     const hinted = unidentified.some((r) => r.draft.suggestsKetamine);
     const count = unidentified.length === 1 ? 'one draft order' : `${unidentified.length} draft orders`;
-    cards.push(
+    callCards.push(
       infoCard(
         hinted
           ? `The drug in ${count} could not be identified but may be ketamine or esketamine; no ketamine or esketamine checks were run (OR-1)`
@@ -557,13 +586,26 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
       ),
     );
   }
-  if (review.otherPatient.length) cards.push(otherPatientCard(review.otherPatient, ctx));
+  if (review.otherPatient.length) callCards.push(otherPatientCard(review.otherPatient, ctx));
   // RC-15 carries the payer line when ketamine and TMS are drafted together and the ketamine may proceed;
   // otherwise RC-14 is its own info card, last.
   const ketamineMayProceed = inScope.some((r) => r.draft.drug === 'ketamine' && !r.contraindications.length && !r.deferrals.length);
   const combination = review.combination && ketamineMayProceed ? combinationCard(a, ctx) : undefined;
   const payer = review.combination ? undefined : payerCard(a, review, ctx);
-  for (const c of [combination, payer]) if (c) cards.push(c);
+  for (const c of [combination, payer]) if (c) callCards.push(c);
+  // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).
+  const sessionCards = (['ketamine', 'esketamine'] as const)
+    .map((drug) => inScope.find((r) => r.draft.drug === drug && r.monitoring && !r.contraindications.length && !r.deferrals.length))
+    .filter((r): r is DraftReview => r !== undefined);
+  // The card budget (CD-1, at most four cards per draft): over it, a dosing card that is information only
+  // becomes a line of its drug's session card, so a caution to confirm is never the card that is lost. [local]
+  const foldable = (r: DraftReview) => sessionCards.some((m) => m.draft.drug === r.draft.drug) && infoOnlyDosing(r) !== undefined;
+  const unfolded = inScope.flatMap((r) => orderCards(r, ctx));
+  const fold = cards.length + unfolded.length + sessionCards.length + callCards.length > ORDER_MAX_CARDS_PER_DRAFT * Math.max(1, inScope.length);
+  cards.push(...(fold ? inScope.flatMap((r) => orderCards(r, ctx, true)) : unfolded));
+  for (const first of sessionCards)
+    cards.push(monitoringCard(first, a, ctx, fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : []));
+  cards.push(...callCards);
   return cards.sort(byIndicator);
 }
 

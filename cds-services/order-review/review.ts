@@ -196,7 +196,12 @@ function loopGuard(
   return { kept, suppressed: cautions.filter((f) => !kept.includes(f)).map((f) => f.rule), monitoringShown: shown.has('monitoring') };
 }
 
-/** The patient-level findings for a modality: found and unknown absolutes, found cautions. */
+/**
+ * The patient-level findings for a modality: found and unknown absolutes, and the cautions found or
+ * still to confirm. An unknown caution (a provisional bipolar II diagnosis: RC-1 "confirm") reaches the
+ * order as patient-view shows it: the signer may never have seen the patient-view card, and unknown is
+ * never "nothing to say" (revision-2 section 1, DS-6).
+ */
 export function patientFindings(a: Assessment, modality: Modality, deviceSafetyOnly: boolean) {
   const keep = (f: Finding) => !deviceSafetyOnly || DEVICE_SAFETY_RULES.has(f.rule);
   const contraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.includes(modality) && keep(f));
@@ -204,7 +209,7 @@ export function patientFindings(a: Assessment, modality: Modality, deviceSafetyO
   const unknownContraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'unknown' && f.absoluteFor.includes(modality) && keep(f));
   const cautions = a.findings.filter(
     (f) =>
-      f.status === 'met' &&
+      (f.status === 'met' || f.status === 'unknown') &&
       f.kind !== 'monitoring' &&
       f.rule !== 'RC-14' &&
       f.rule !== 'RC-15' &&

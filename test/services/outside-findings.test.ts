@@ -24,3 +24,42 @@ describe('order hooks require context.draftOrders (CDS Hooks 2.0)', () => {
     expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual(['context.draftOrders']);
   });
 });
+
+describe('order hooks read the findings patient-view reads', () => {
+  // A provisional bipolar II diagnosis (RC-1 unknown, "confirm") was a warning on patient-view and nothing at
+  // order-sign for esketamine or IV ketamine: the caution reaches the order, worded as a diagnosis to confirm.
+  it('provisional-bipolar-ii-esketamine-order-sign', async () => {
+    const res = await request(app()).post('/cds-services/trd-order-sign').send(finding('provisional-bipolar-ii-esketamine-order-sign')).expect(200);
+    const cards = res.body.cards as { summary: string; indicator: string; detail: string }[];
+    const rc1 = cards.filter((c) => c.summary.includes('RC-1'));
+    expect(rc1.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Before intranasal esketamine (SPRAVATO): bipolar II disorder is provisional (2026-10-01): confirm whether it is current (RC-1)'],
+    ]);
+    expect(cards.length).toBeLessThanOrEqual(4);
+    // The information-only dose line (OR-6, 65 or older) rides on the REMS card rather than pushing a warning out.
+    expect(cards.find((c) => c.summary.startsWith('SPRAVATO REMS'))?.detail).toContain('OR-6');
+  });
+
+  it('provisional-bipolar-ii-iv-ketamine-order-sign', async () => {
+    const body = finding('provisional-bipolar-ii-esketamine-order-sign') as { context: { draftOrders: { entry: { resource: Record<string, unknown> }[] } } };
+    body.context.draftOrders.entry[0]!.resource = {
+      resourceType: 'MedicationRequest',
+      id: 'draft-ket',
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: 'Patient/patient-0197837a-cb6c-72e2-9f3f-b9dec6c0f4d7' },
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6130', display: 'ketamine' }] },
+      reasonCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F33.1' }] }],
+      dosageInstruction: [
+        {
+          route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] },
+          timing: { repeat: { duration: 40, durationUnit: 'min', count: 1 } },
+          doseAndRate: [{ doseQuantity: { value: 40, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+        },
+      ],
+    };
+    const res = await request(app()).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const summaries = (res.body.cards as { summary: string }[]).map((c) => c.summary);
+    expect(summaries).toContain('Before IV ketamine: bipolar II disorder is provisional (2026-10-01): confirm whether it is current (RC-1)');
+  });
+});

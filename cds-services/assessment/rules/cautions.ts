@@ -5,7 +5,7 @@ import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
 import { ALL, KETAMINES, refs, unknownBecause } from './common.js';
-import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
+import { confirmPhrase, diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
 
 function fromConditions(index: RecordIndex, found: IndexedCondition[], note: string): Outcome {
   if (found.length) return met(refs(found), note);
@@ -67,7 +67,8 @@ export const RC1 = defineRule({
       return unknown(
         [`confirmation whether bipolar disorder (${confirm.map((d) => d.display).join(', ')}) is current`],
         refsOf(confirm),
-        'A bipolar diagnosis needs confirming.',
+        // The diagnosis, why it is in doubt and when, so the order card can ask for exactly that (DS-6).
+        `${confirm.map((d) => confirmPhrase(/bipolar/i.test(d.display) ? d : { ...d, display: `${d.display} (bipolar)` })).join('; ')}: confirm whether ${confirm.length === 1 ? 'it is' : 'they are'} current.`,
         { suggestEsketamine },
       );
     }
