@@ -10,6 +10,18 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * A deep copy of JSON data (a template read from a JSON file: objects, arrays, strings, numbers,
+ * booleans, null): the same tree structuredClone gives, at a fraction of its cost on every card.
+ */
+function copyJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => copyJson(v)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyJson((value as Record<string, unknown>)[key]);
+  return out as T;
+}
+
 /** Suggested orders, instantiated from the FHIR templates in fhir-profiles/order-templates/. */
 export class OrderTemplates {
   private readonly templates: ReadonlyMap<string, fhir4.Resource>;
@@ -31,7 +43,7 @@ export class OrderTemplates {
   instantiate<T extends fhir4.Resource>(name: string, patientId: string, newId: () => string, authoredOn?: string, edit?: (draft: T) => void): T {
     const template = this.templates.get(name);
     if (!template) throw new Error(`order template '${name}' is not loaded`);
-    const resource = (edit ? structuredClone(template) : { ...template }) as T & { subject?: fhir4.Reference; authoredOn?: string };
+    const resource = (edit ? copyJson(template) : { ...template }) as T & { subject?: fhir4.Reference; authoredOn?: string };
     resource.id = newId();
     resource.subject = { reference: `Patient/${patientId}` };
     if (authoredOn && resource.resourceType === 'MedicationRequest') resource.authoredOn = authoredOn;
