@@ -14,19 +14,32 @@ export interface BloodPressure {
   partial: boolean;
   /** A part was outside its plausible range and is read as missing: the sentences a card names ("systolic BP 1,200 mmHg is implausible: re-measure"). */
   implausible?: string[];
+  /** A part came from a `preliminary` Observation (a device reading not yet validated): used, and named so. */
+  preliminary?: boolean;
 }
+
+/**
+ * What a card adds after a vital sign read from a `preliminary` Observation: " (preliminary)", else ''.
+ * Vital signs used in safety checks are read whether final or preliminary (record.ts), so a reading
+ * not yet validated is named as such, never hidden behind an older one or "no reading".
+ */
+export const preliminaryMark = (r: { preliminary?: boolean } | undefined): string => (r?.preliminary ? ' (preliminary)' : '');
 
 /**
  * A reading as a card names it: "163/114 mmHg" ("?" for a missing part). Devices and generators
  * send decimals (Synthea: 163.34716484120628): the words keep at most one (163.3), so a reading of
  * 140.4 is never named "140" beside "above 140/90"; the rules compare the values as recorded.
  */
-export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
-  return `${bloodPressureValues(r)} mmHg`;
+export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>): string {
+  return `${bloodPressureNumbers(r)} mmHg${preliminaryMark(r)}`;
 }
 
-/** The same reading without its unit: "163/114". */
-export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
+/** The same reading without its unit: "163/114" ("192/121 (preliminary)"). */
+export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>): string {
+  return `${bloodPressureNumbers(r)}${preliminaryMark(r)}`;
+}
+
+function bloodPressureNumbers(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
   const part = (v: number | undefined) => (v === undefined ? '?' : String(Math.round(v * 10) / 10));
   return `${part(r.systolic)}/${part(r.diastolic)}`;
 }
@@ -53,7 +66,7 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
     const ranges = index.knowledge.thresholds.plausibleRanges;
     const readings: BloodPressure[] = [];
     /** A reading with each part checked against its plausible range: an implausible part is missing, and named. */
-    const push = (systolic: number | undefined, diastolic: number | undefined, date: Date, evidence: string[], partial: boolean) => {
+    const push = (systolic: number | undefined, diastolic: number | undefined, date: Date, evidence: string[], partial: boolean, preliminary: boolean) => {
       const implausible: string[] = [];
       const plausible = (v: number | undefined, range: PlausibleRange) => {
         if (v === undefined) return undefined;
@@ -71,6 +84,7 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
         evidence,
         partial: partial || sys === undefined || dia === undefined,
         ...(implausible.length ? { implausible } : {}),
+        ...(preliminary ? { preliminary } : {}),
       });
     };
     for (const o of index.observations(VS.bloodPressurePanel)) {
@@ -80,7 +94,7 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       const systolic = part(VS.systolicBp);
       const diastolic = part(VS.diastolicBp);
       if (systolic === undefined && diastolic === undefined) continue;
-      push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined);
+      push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined, o.preliminary === true);
     }
     const standalone = (url: string) =>
       index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
@@ -103,9 +117,9 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
       }
       if (best) paired.add(best);
       const date = best && best.date!.getTime() > s.date!.getTime() ? best.date! : s.date!;
-      push(mmHg(s.resource), best ? mmHg(best.resource) : undefined, date, best ? [s.ref, best.ref] : [s.ref], !best);
+      push(mmHg(s.resource), best ? mmHg(best.resource) : undefined, date, best ? [s.ref, best.ref] : [s.ref], !best, !!(s.preliminary || best?.preliminary));
     }
-    for (const d of diastolics) if (!paired.has(d)) push(undefined, mmHg(d.resource), d.date!, [d.ref], true);
+    for (const d of diastolics) if (!paired.has(d)) push(undefined, mmHg(d.resource), d.date!, [d.ref], true, d.preliminary === true);
     // Newest first; at the same time a full reading before a partial one.
     return readings.sort((a, b) => b.date.getTime() - a.date.getTime() || Number(a.partial) - Number(b.partial));
   });
@@ -142,6 +156,8 @@ export interface Weight {
   ref: string;
   /** Set when the newest weight is outside its plausible range: not a fact, nothing is computed from it. */
   implausible?: string;
+  /** From a `preliminary` Observation: used, and named so (preliminaryMark). */
+  preliminary?: boolean;
 }
 
 /**
@@ -155,7 +171,13 @@ export function latestWeight(index: RecordIndex, days: number, range?: Plausible
     const kg = weightInKg(o.resource.valueQuantity);
     if (kg === undefined || !o.date || !withinDays(o.date, index.now, days)) continue;
     const check = range ? checkPlausible(range, kg) : undefined;
-    return { kg, date: o.date, ref: o.ref, ...(check && !check.plausible ? { implausible: check.message } : {}) };
+    return {
+      kg,
+      date: o.date,
+      ref: o.ref,
+      ...(check && !check.plausible ? { implausible: check.message } : {}),
+      ...(o.preliminary ? { preliminary: true } : {}),
+    };
   }
   return undefined;
 }

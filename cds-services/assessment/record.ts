@@ -174,6 +174,8 @@ export interface IndexedObservation {
   unit?: string;
   /** How many components the observation carries (a questionnaire answered item by item). */
   componentCount?: number;
+  /** A vital sign from a `preliminary` Observation (see PRELIMINARY_READ): read, and named "(preliminary)" on cards. */
+  preliminary?: true;
   /**
    * Set when the number is outside its plausible range (thresholds `plausibleRanges`): then `value` is
    * undefined (never a fact) and this is the sentence a card names ("PHQ-9 total 31 points is implausible: re-score").
@@ -285,8 +287,20 @@ function meaningOf(concept: fhir4.CodeableConcept | undefined, knowledge: Knowle
 }
 
 /**
+ * Vital signs the safety checks read whose `preliminary` Observations count as readings (newest wins,
+ * as for final ones), each marked `preliminary` so a card names it. A device-integrated BP of 192/121
+ * sent preliminary until a nurse validates it is a reading taken, not an absent one: dropping it made a
+ * card say "no BP" and quote an older normal BP (missing data is never evidence of absence; turning
+ * present data into absence is worse). Scores and laboratory results keep the final statuses only: a
+ * preliminary PHQ-9 or hCG is an unfinished result whose value may still change (scored before every
+ * item is in, a laboratory's provisional read), and their rules already ask for the order that settles it.
+ */
+const PRELIMINARY_READ: readonly string[] = [VS.bloodPressurePanel, VS.systolicBp, VS.diastolicBp, VS.heartRate, VS.oxygenSaturation, VS.bodyWeight];
+
+/**
  * The record indexed once per call by concept: each resource's codes are looked up once, then
- * rules ask for "conditions in X" without rescanning. Observations are final ones, newest first.
+ * rules ask for "conditions in X" without rescanning. Observations are final ones (and preliminary
+ * vital signs: PRELIMINARY_READ), newest first.
  */
 export class RecordIndex {
   private readonly conditionsBy: Map<string, IndexedCondition[]>;
@@ -309,9 +323,10 @@ export class RecordIndex {
       (c) => t.conceptsOf(c.code, false),
       (c) => ({ resource: c, ref: ref(c), active: conditionIsActive(c, now), date: conditionDate(c) }),
     );
+    let preliminaries = false;
     this.observationsBy = groupByConcept(
       record.observations.items,
-      observationIsFinal,
+      (o) => observationIsFinal(o) || (o.status === 'preliminary' && (preliminaries = true)),
       (o) => t.conceptsOf(o.code, false),
       (o) => {
         const coded = codedValue(o);
@@ -324,9 +339,19 @@ export class RecordIndex {
         if (text) entry.text = text;
         if (unit) entry.unit = unit;
         if (componentCount) entry.componentCount = componentCount;
+        if (o.status === 'preliminary') entry.preliminary = true;
         return entry;
       },
     );
+    // Preliminary observations stay only in the vital-sign concepts that read them.
+    if (preliminaries) {
+      for (const [url, list] of this.observationsBy) {
+        if (PRELIMINARY_READ.includes(url)) continue;
+        const final = list.filter((o) => !o.preliminary);
+        if (final.length) this.observationsBy.set(url, final);
+        else this.observationsBy.delete(url);
+      }
+    }
     // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).
     const derived = derivedPhq9(record.observations.items, record.questionnaireResponses.items, t, knowledge.thresholds.reading.phq9Questionnaires.value);
     for (const [url, extra] of [
@@ -417,7 +442,7 @@ export class RecordIndex {
     return this.conditions(url).filter((c) => c.active);
   }
 
-  /** Final observations in the concept, newest first. */
+  /** Final observations in the concept (and preliminary vital signs: PRELIMINARY_READ), newest first. */
   observations(url: string): IndexedObservation[] {
     return this.observationsBy.get(url) ?? [];
   }

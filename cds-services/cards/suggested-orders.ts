@@ -130,7 +130,7 @@ export function monitoringActions(ctx: PresentContext, drug: 'ketamine' | 'esket
 export interface KetamineCourse {
   /** The protocol dose in mg (0.5 mg/kg of the dosing weight, OR-3). */
   mg: number;
-  weight: { kg: number; date: Date; basis: string };
+  weight: { kg: number; date: Date; basis: string; preliminary?: boolean };
   /** Marks the resource with what was shown beside it (the loop guard, OR-11). */
   mark?: (r: fhir4.Resource) => void;
 }
@@ -167,7 +167,9 @@ export function ketamineCourseActions(ctx: PresentContext, course: KetamineCours
     dosage.doseAndRate = [{ doseQuantity: { value: course.mg, unit: 'mg', system: UCUM, code: 'mg' } }];
     r.note = [
       ...(r.note ?? []),
-      { text: `Dose from a ${course.weight.basis} dosing weight of ${kg} kg, weighed ${course.weight.date.toISOString().slice(0, 10)}.` },
+      {
+        text: `Dose from a ${course.weight.basis} dosing weight of ${kg} kg, weighed ${course.weight.date.toISOString().slice(0, 10)}${course.weight.preliminary ? ' (preliminary)' : ''}.`,
+      },
     ];
     course.mark?.(r);
   });

@@ -293,7 +293,7 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
         checksTable(checks),
         ...checks.filter((c) => c.detail).map((c) => md`${c.detail}`),
         r.weight && DOSING_RULES.has(top.rule)
-          ? md`Dosing weight ${Math.round(r.weight.kg * 10) / 10} kg (${r.weight.basis}${r.weight.fellBack ? ': height or sex missing, so actual weight was used' : ''}) from ${r.weight.date.toISOString().slice(0, 10)}${r.weight.bmi !== undefined ? `; BMI ${r.weight.bmi}` : ''}.`
+          ? md`Dosing weight ${Math.round(r.weight.kg * 10) / 10} kg (${r.weight.basis}${r.weight.fellBack ? ': height or sex missing, so actual weight was used' : ''}) from ${r.weight.date.toISOString().slice(0, 10)}${r.weight.preliminary ? ' (preliminary)' : ''}${r.weight.bmi !== undefined ? `; BMI ${r.weight.bmi}` : ''}.`
           : undefined,
       ],
       suggestions: recommend ? suggestions.map((s) => ({ ...s, isRecommended: true })) : suggestions,

@@ -8,7 +8,7 @@ import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
 import { type AgeReading, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
-import { bloodPressureValues, implausibleLatest, latestBloodPressure, latestWeight } from '../assessment/observations.js';
+import { bloodPressureValues, implausibleLatest, latestBloodPressure, latestWeight, preliminaryMark } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
 import type { Thresholds } from '../assessment/thresholds.js';
 import type { DraftDosage } from './dosage.js';
@@ -54,6 +54,8 @@ export interface DosingWeight {
   bmi?: number;
   /** The configured basis could not be applied (height or sex missing): actual weight was used. */
   fellBack?: boolean;
+  /** Weighed in a `preliminary` Observation: used, and named so (preliminaryMark). */
+  preliminary?: boolean;
 }
 
 function latestHeightCm(index: RecordIndex): number | undefined {
@@ -82,7 +84,13 @@ export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefine
     .find((o) => o.value !== undefined && withinDays(o.date, index.now, v(c, 'weightLookbackDays')))?.value;
   const bmi = recordedBmi ?? (heightCm ? w.kg / (heightCm / 100) ** 2 : undefined);
   const basis = v(c, 'ketamineWeightBasis');
-  const base = { actualKg: w.kg, date: w.date, ref: w.ref, ...(bmi !== undefined ? { bmi: round1(bmi) } : {}) };
+  const base = {
+    actualKg: w.kg,
+    date: w.date,
+    ref: w.ref,
+    ...(bmi !== undefined ? { bmi: round1(bmi) } : {}),
+    ...(w.preliminary ? { preliminary: true } : {}),
+  };
   if (basis === 'actual') return { ...base, kg: w.kg, basis };
   if (basis === 'capped') return { ...base, kg: Math.min(w.kg, v(c, 'ketamineMaxDosingWeightKg')), basis };
   if (bmi === undefined || bmi < v(c, 'ketamineObesityBmi')) return { ...base, kg: w.kg, basis: 'actual' };
@@ -118,7 +126,7 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
   const tolerance = v(c, 'ketamineDoseTolerancePercent') / 100;
   const ordered = dosage.dose?.text ?? 'no dose';
   const expected = weight
-    ? `${target} mg/kg = ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${weight.basis === 'actual' ? '' : ` (${weight.basis} weight)`}`
+    ? `${target} mg/kg = ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${weight.basis === 'actual' ? '' : ` (${weight.basis} weight)`}${preliminaryMark(weight)}`
     : `${target} mg/kg`;
   const rule = 'OR-3';
   const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
@@ -128,7 +136,7 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
           rule,
           status: 'unknown',
           indicator: 'warning',
-          phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`,
+          phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${preliminaryMark(weight)}`,
           ordered,
           expected,
           needed: 'a dose in mg or mg/kg',
@@ -598,6 +606,8 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const bpNow = bp && recent(bp.date) && bp.systolic !== undefined && bp.diastolic !== undefined ? bp : undefined;
   const hr = index.observations(VS.heartRate).find((o) => o.value !== undefined && recent(o.date));
   const spo2 = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && recent(o.date));
+  const hrText = hr ? `HR ${hr.value}${preliminaryMark(hr)}` : '';
+  const spo2Text = spo2 ? `SpO2 ${spo2.value} %${preliminaryMark(spo2)}` : '';
   const missing: string[] = [];
   const settledBy: SettlingOrder[] = [];
   // A same-session value outside its plausible range is missing, and named so it is re-measured (issue 20).
@@ -615,9 +625,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
     missing.push(name);
     settledBy.push(order);
   }
-  const ordered =
-    [bpNow ? `BP ${bloodPressureValues(bpNow)}` : '', hr ? `HR ${hr.value}` : '', spo2 ? `SpO2 ${spo2.value} %` : ''].filter(Boolean).join(', ') ||
-    'none recorded';
+  const ordered = [bpNow ? `BP ${bloodPressureValues(bpNow)}` : '', hrText, spo2Text].filter(Boolean).join(', ') || 'none recorded';
   const v4 = t.vitals;
   const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
   const problems: { indicator: Indicator; phrase: string }[] = [];
@@ -632,9 +640,9 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
       phrase: `pre-dose BP ${bloodPressureValues(bpNow)} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
     });
   if (spo2 && spo2.value! <= t.safety.spo2Minimum.value)
-    problems.push({ indicator: 'critical', phrase: `pre-dose SpO2 ${spo2.value} % is at or below ${t.safety.spo2Minimum.value} %` });
+    problems.push({ indicator: 'critical', phrase: `pre-dose ${spo2Text} is at or below ${t.safety.spo2Minimum.value} %` });
   if (hr && hr.value! > t.safety.heartRateMaximum.value)
-    problems.push({ indicator: 'warning', phrase: `pre-dose HR ${hr.value} is above ${t.safety.heartRateMaximum.value}` });
+    problems.push({ indicator: 'warning', phrase: `pre-dose ${hrText} is above ${t.safety.heartRateMaximum.value}` });
   if (problems.length) {
     const worst = problems.find((p) => p.indicator === 'critical') ?? problems[0]!;
     return {

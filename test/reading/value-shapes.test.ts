@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { VS } from '../../cds-services/assessment/concepts.js';
 import { parseFhirInterval, weightInKg, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
-import { bpMeets, latestBloodPressure } from '../../cds-services/assessment/observations.js';
+import { bloodPressureText, bloodPressureValues, bpMeets, latestBloodPressure, latestWeight } from '../../cds-services/assessment/observations.js';
 import { RecordIndex } from '../../cds-services/assessment/record.js';
 import { NOW, SYS, daysAgo } from '../builders/fhir.js';
 import { knowledge } from '../helpers/knowledge.js';
@@ -67,6 +67,58 @@ describe('blood pressure (DS-1)', () => {
     const bp = latestBloodPressure(indexOf(resources), 30);
     if (!expected) return expect(bp).toBeUndefined();
     expect({ systolic: bp?.systolic, diastolic: bp?.diastolic, partial: bp?.partial }).toEqual({ systolic: undefined, diastolic: undefined, ...expected });
+  });
+
+  // Device-integrated vitals are sent `preliminary` until a nurse validates them: a reading taken, used (newest
+  // wins) and marked, never turned into "no BP" with an older reading quoted instead.
+  it.each<[string, object[], { systolic?: number; diastolic?: number; preliminary?: boolean } | undefined]>([
+    [
+      'a preliminary panel newer than a final one is the latest reading, marked preliminary',
+      [panel('85354-9', at(60 * 24), mm(132), mm(86)), { ...panel('85354-9', at(0), mm(192), mm(121)), status: 'preliminary' }],
+      { systolic: 192, diastolic: 121, preliminary: true },
+    ],
+    [
+      'a final panel newer than a preliminary one is the latest reading, unmarked',
+      [{ ...panel('85354-9', at(60), mm(192), mm(121)), status: 'preliminary' }, panel('85354-9', at(0), mm(132), mm(86))],
+      { systolic: 132, diastolic: 86 },
+    ],
+    [
+      'a preliminary systolic paired with a final diastolic is marked preliminary',
+      [{ ...obs('8480-6', at(0), mm(172)), status: 'preliminary' }, obs('8462-4', at(0), mm(101))],
+      { systolic: 172, diastolic: 101, preliminary: true },
+    ],
+    ['a registered panel (not yet measured) is still no reading', [{ ...panel('85354-9', at(0), mm(192), mm(121)), status: 'registered' }], undefined],
+  ])('preliminary blood pressure: %s', (_label, resources, expected) => {
+    const bp = latestBloodPressure(indexOf(resources), 30);
+    if (!expected) return expect(bp).toBeUndefined();
+    expect({ systolic: bp?.systolic, diastolic: bp?.diastolic, preliminary: bp?.preliminary }).toEqual({ preliminary: undefined, ...expected });
+  });
+
+  it('a preliminary reading is named "(preliminary)" in the words a card uses', () => {
+    expect(bloodPressureText({ systolic: 192, diastolic: 121, preliminary: true })).toBe('192/121 mmHg (preliminary)');
+    expect(bloodPressureValues({ systolic: 192, diastolic: 121, preliminary: true })).toBe('192/121 (preliminary)');
+    expect(bloodPressureText({ systolic: 132, diastolic: 86 })).toBe('132/86 mmHg');
+  });
+
+  it.each<[string, string, string, object, boolean]>([
+    ['heart rate is read', VS.heartRate, '8867-4', { valueQuantity: { value: 96, code: '/min' } }, true],
+    ['SpO2 is read', VS.oxygenSaturation, '59408-5', { valueQuantity: { value: 91, code: '%' } }, true],
+    ['body weight is read', VS.bodyWeight, '29463-7', { valueQuantity: { value: 80, code: 'kg' } }, true],
+    ['PHQ-9 total is not read (a score keeps the final statuses)', VS.phq9Total, '44261-6', { valueInteger: 14 }, false],
+  ])('preliminary %s', (_label, url, code, value, read) => {
+    const entries = indexOf([{ ...obs(code, at(0), value), status: 'preliminary' }]).observations(url);
+    expect(entries.map((o) => o.preliminary)).toEqual(read ? [true] : []);
+  });
+
+  it('a preliminary weight is the dosing weight, marked preliminary', () => {
+    const w = latestWeight(
+      indexOf([
+        obs('29463-7', daysAgo(9), { valueQuantity: { value: 70, code: 'kg' } }),
+        { ...obs('29463-7', at(0), { valueQuantity: { value: 80, code: 'kg' } }), status: 'preliminary' },
+      ]),
+      30,
+    );
+    expect(w).toMatchObject({ kg: 80, preliminary: true });
   });
 
   it.each<[string, number | undefined, number | undefined, boolean | undefined]>([

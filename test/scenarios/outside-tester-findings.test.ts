@@ -59,3 +59,12 @@ describe('a pregnancy that ended days ago (CI-4, RC-18)', () => {
     expect(suggestionLabels(a).join('\n')).not.toMatch(/pregnancy test|hCG/i);
   });
 });
+
+describe('vital signs sent preliminary are readings, named as such', () => {
+  it('preliminary-bp-192-121-before-iv-ketamine-is-named-not-hidden-behind-an-older-bp', async () => {
+    const a = await replay('preliminary-bp-192-121-before-iv-ketamine');
+    const critical = a.cards.filter((c) => c.indicator === 'critical');
+    expect(critical.map((c) => c.summary)).toEqual([expect.stringContaining('BP 192/121 mmHg (preliminary)')]);
+    expect(allText(a)).not.toMatch(/no BP|132\/86/);
+  });
+});

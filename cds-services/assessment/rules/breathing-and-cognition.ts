@@ -5,7 +5,7 @@
 import { VS } from '../concepts.js';
 import { met, notMet, unknown } from '../findings.js';
 import { withinDays } from '../fhir-read.js';
-import { implausibleLatest, latestWithinMinutes } from '../observations.js';
+import { implausibleLatest, latestWithinMinutes, preliminaryMark } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { KETAMINES, capitalise, conditionName, isoDate, refs, unknownBecause } from './common.js';
@@ -31,8 +31,8 @@ export const CI13 = defineRule({
     const spo2 = latestWithinMinutes(index, VS.oxygenSaturation, s.sessionVitalsWindowMinutes.value);
     if (spo2?.value !== undefined && spo2.value <= s.spo2Minimum.value) {
       // data.reading: what a card summary names (CD-3).
-      return met([spo2.ref], `SpO2 ${spo2.value} % now: do not start the session until low oxygen saturation is assessed.`, {
-        reading: `SpO2 ${spo2.value} %`,
+      return met([spo2.ref], `SpO2 ${spo2.value} %${preliminaryMark(spo2)} now: do not start the session until low oxygen saturation is assessed.`, {
+        reading: `SpO2 ${spo2.value} %${preliminaryMark(spo2)}`,
       });
     }
     // A same-session SpO2 that could not be read (over 100 %, under 50 %) is not "no low reading" (issue 20).
@@ -67,7 +67,7 @@ export const RC20 = defineRule({
       .find((o) => o.value !== undefined && o.value <= s.spo2Minimum.value && withinDays(o.date, index.now, thresholds.lookbackDays.heartRate.value));
     if (conditions.length || low) {
       const names = [...new Set(conditions.map(conditionName))].slice(0, 2);
-      if (low) names.push(`SpO2 ${low.value} % on ${isoDate(low.date)}`);
+      if (low) names.push(`SpO2 ${low.value} %${preliminaryMark(low)} on ${isoDate(low.date)}`);
       return met([...refs(conditions), ...(low ? [low.ref] : [])], `${names.join('; ')}: monitor SpO2 continuously; airway support must be available.`);
     }
     return unknownBecause({ conditions: index.record.conditions }) ?? notMet();

@@ -5,7 +5,7 @@
 import { VS } from '../concepts.js';
 import { met, notMet, unknown } from '../findings.js';
 import { withinDays } from '../fhir-read.js';
-import { implausibleLatest, latestScore } from '../observations.js';
+import { implausibleLatest, latestScore, preliminaryMark } from '../observations.js';
 import type { IndexedCondition } from '../record.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
@@ -73,7 +73,7 @@ export const RC19 = defineRule({
     const fast = hr?.value !== undefined && hr.value > s.heartRateMaximum.value ? hr : undefined;
     if (found.length || fast) {
       const names = [...new Set(found.map(conditionName))].slice(0, 2);
-      if (fast) names.push(`heart rate ${fast.value}/min on ${isoDate(fast.date)}`);
+      if (fast) names.push(`heart rate ${fast.value}/min${preliminaryMark(fast)} on ${isoDate(fast.date)}`);
       return met([...refs(found), ...(fast ? [fast.ref] : [])], `${names.join('; ')}: assess cardiovascular risk before starting; BP rises during dosing.`);
     }
     // A newest heart rate that could not be read is no all-clear (issue 20).

@@ -1,7 +1,7 @@
 import { VS } from '../concepts.js';
 import { met, notMet, settledBy, unknown } from '../findings.js';
 import { readAge } from '../fhir-read.js';
-import { bloodPressureText, implausibleLatest, latestBloodPressure, latestScore, latestWeight } from '../observations.js';
+import { bloodPressureText, implausibleLatest, latestBloodPressure, latestScore, latestWeight, preliminaryMark } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, capitalise, drugOf, isoDate, unknownBecause } from './common.js';
@@ -339,7 +339,7 @@ export const EL5 = defineRule({
       const outcome = notMet('Vital signs for medical clearance are not recent.', undefined, missing, evidence);
       return settledBy(outcome, ...(bp ? [] : (['order-blood-pressure'] as const)), ...(hr ? [] : (['order-heart-rate'] as const)));
     }
-    return met(evidence, `BP ${bloodPressureText(bp!)}, HR ${Math.round(hr!.value!)}/min.`);
+    return met(evidence, `BP ${bloodPressureText(bp!)}, HR ${Math.round(hr!.value!)}/min${preliminaryMark(hr)}.`);
   },
 });
 
@@ -385,7 +385,7 @@ export const EL7 = defineRule({
     const days = thresholds.lookbackDays.weight.value;
     const w = latestWeight(index, days, thresholds.plausibleRanges.weightKg);
     if (w?.implausible) return settledBy(unknown([`a plausible body weight (${w.implausible})`], [w.ref], `${w.implausible}.`), 'order-weight');
-    if (w) return met([w.ref], `Weight ${w.kg.toFixed(1)} kg on ${isoDate(w.date)}.`, { weightKg: w.kg });
+    if (w) return met([w.ref], `Weight ${w.kg.toFixed(1)} kg${preliminaryMark(w)} on ${isoDate(w.date)}.`, { weightKg: w.kg });
     return (
       unknownBecause({ observations: index.record.observations }) ??
       settledBy(notMet(`No body weight within ${days} days.`, undefined, [`a body weight within ${days} days`]), 'order-weight')
