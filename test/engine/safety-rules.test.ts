@@ -394,6 +394,18 @@ describe('TMS safety (CI-9, RC-6, CI-10)', () => {
       expect: { 'RC-6': 'met', 'RC-4': 'met' },
     },
     'tramadol-lowers-the-seizure-threshold': { resources: candidate({}, current(RXCUI.tramadol)), expect: { 'RC-6': 'met', 'RC-3': 'met' } },
+    // An order written years ago and never closed, as EHRs and Synthea keep them: the caution stands, and
+    // the card asks whether the drug is still taken.
+    'lorazepam-order-still-active-from-six-years-ago-warns-and-asks-to-confirm-it-is-taken': {
+      resources: candidate({}, medRequest(RXCUI.lorazepam, { authoredDaysAgo: 2200 })),
+      expect: { 'RC-3': 'met' },
+      note: { 'RC-3': /lorazepam.*Still marked active, but last recorded on \d{4}-\d{2}-\d{2}: confirm it is taken now\.$/ },
+    },
+    'lorazepam-order-written-last-month-is-current-without-a-question': {
+      resources: candidate({}, medRequest(RXCUI.lorazepam, { authoredDaysAgo: 30 })),
+      expect: { 'RC-3': 'met' },
+      note: { 'RC-3': /^(?!.*Still marked active).*lorazepam/ },
+    },
     'alcohol-withdrawal-lowers-the-threshold': { resources: candidate({}, icd('F10.230', { onsetDaysAgo: 5 })), expect: { 'RC-6': 'met' } },
     'benzodiazepine-stopped-last-week-lowers-the-threshold': {
       resources: candidate({}, medStatement(RXCUI.lorazepam, { startDaysAgo: 200, endDaysAgo: 7, dose: null })),

@@ -5,6 +5,7 @@ import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
 import { ALL, KETAMINES, refs, unknownBecause } from './common.js';
+import { staleCurrentUse } from './medicines.js';
 import { confirmPhrase, diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
 
 function fromConditions(index: RecordIndex, found: IndexedCondition[], note: string): Outcome {
@@ -50,7 +51,7 @@ export const RC1 = defineRule({
       const stabilisers = index.currentMedications(VS.moodStabilisers);
       const medsKnown = r.medicationStatements.known && r.medicationRequests.known;
       const stabiliser = stabilisers.length
-        ? `Mood stabiliser or antimanic agent active: ${[...new Set(stabilisers.map((m) => m.concept?.text ?? m.concept?.coding?.find((c) => c?.display)?.display ?? m.ref))].join(', ')}.`
+        ? `Mood stabiliser or antimanic agent active: ${[...new Set(stabilisers.map((m) => m.concept?.text ?? m.concept?.coding?.find((c) => c?.display)?.display ?? m.ref))].join(', ')}.${staleCurrentUse(index, stabilisers)}`
         : medsKnown
           ? 'No mood stabiliser recorded.'
           : 'Mood stabiliser: the medication list could not be read.';

@@ -10,7 +10,8 @@ import { met, notMet, unknown, type Outcome } from '../findings.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from '../record.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { KETAMINES, drugOf, refs, unknownBecause } from './common.js';
+import { parseFhirDate, withinDays } from '../fhir-read.js';
+import { KETAMINES, drugOf, isoDate, refs, unknownBecause } from './common.js';
 
 /** The ingredient names of current medicines that put them in a concept, e.g. "lorazepam, quetiapine". */
 export function ingredientNames(index: RecordIndex, uses: readonly MedicationUse[], url: string): string {
@@ -35,12 +36,48 @@ export function ingredientNames(index: RecordIndex, uses: readonly MedicationUse
   return [...names].join(', ');
 }
 
+/** The newest date a current record carries of being written or confirmed (statement asserted or started, order written or bounded). */
+function lastRecorded(m: MedicationUse): Date | undefined {
+  const r = m.resource;
+  const dates =
+    r.resourceType === 'MedicationStatement'
+      ? [r.dateAsserted, r.effectivePeriod?.start, r.effectiveDateTime]
+      : r.resourceType === 'MedicationRequest'
+        ? [r.authoredOn, r.dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod?.start]
+        : [];
+  let newest: Date | undefined;
+  for (const d of dates) {
+    const parsed = parseFhirDate(d);
+    if (parsed && (!newest || parsed > newest)) newest = parsed;
+  }
+  return newest;
+}
+
+/**
+ * A sentence for a finding that rests only on records still marked active but written longer ago than
+ * ACTIVE_ORDER_STALE_DAYS (a 2015 order never closed, as EHRs and Synthea keep them): the caution stands,
+ * and the clinician is asked to confirm the drug is still taken. Empty when any record is recent or undated.
+ * Source: revision-2 EL-2.1 step 5 (active and stale: current use uncertain); its use for the medicine
+ * cautions is local.
+ */
+export function staleCurrentUse(index: RecordIndex, uses: readonly MedicationUse[]): string {
+  if (!uses.length) return '';
+  let newest: Date | undefined;
+  for (const m of uses) {
+    const d = lastRecorded(m);
+    if (!d) return '';
+    if (!newest || d > newest) newest = d;
+  }
+  if (withinDays(newest!, index.now, index.knowledge.thresholds.attempts.activeOrderStaleDays.value)) return '';
+  return ` Still marked active, but last recorded on ${isoDate(newest!)}: confirm it is taken now.`;
+}
+
 /**
  * Found for current medicines in the concept; otherwise unknown when the medication lists could not be
  * read or a current record names no coded drug (it could be one of them); otherwise not found.
  */
 export function currentMedicationOutcome(index: RecordIndex, found: readonly MedicationUse[], note: string): Outcome {
-  if (found.length) return met(refs(found), note);
+  if (found.length) return met(refs(found), note + staleCurrentUse(index, found));
   const r = index.record;
   const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
   if (gap) return gap;
@@ -145,7 +182,8 @@ export const RC22 = defineRule({
     ];
     if (!lines.length) return notMet();
     const text = lines.join('; ');
-    return met(refs([...benzodiazepines, ...lamotrigine]), `${text.charAt(0).toUpperCase()}${text.slice(1)}.`);
+    const found = [...benzodiazepines, ...lamotrigine];
+    return met(refs(found), `${text.charAt(0).toUpperCase()}${text.slice(1)}.${staleCurrentUse(index, found)}`);
   },
 });
 

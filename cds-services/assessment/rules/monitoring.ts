@@ -7,6 +7,7 @@ import { implausibleLatest, latestScore } from '../observations.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { ALL, isoDate, unknownBecause } from './common.js';
+import { staleCurrentUse } from './medicines.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
 import { ectHistory } from './ect.js';
 
@@ -133,7 +134,7 @@ export const MO6 = defineRule({
     return met(
       current.map((m) => m.ref),
       current.length
-        ? 'An oral antidepressant is current.'
+        ? `An oral antidepressant is current.${staleCurrentUse(index, current)}`
         : // Conditional, never a reassurance: monotherapy is labelled only where TRD is documented (EL-2).
           'No current oral antidepressant: esketamine alone is approved only for documented TRD (2025); the acute-SI indication requires one.',
       { onOralAntidepressant: current.length > 0 },

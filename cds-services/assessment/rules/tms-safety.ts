@@ -10,7 +10,7 @@ import type { MedicationUse, RecordIndex } from '../record.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { conditionName, isoDate, refs, unknownBecause } from './common.js';
-import { currentMedicationOutcome, ingredientNames } from './medicines.js';
+import { currentMedicationOutcome, ingredientNames, staleCurrentUse } from './medicines.js';
 
 const TMS_AND_COMBINATION: ['tms', 'ketamine-tms-combination'] = ['tms', 'ketamine-tms-combination'];
 
@@ -116,7 +116,10 @@ export const RC6 = defineRule({
       ...(stopped.length ? ['a benzodiazepine stopped in the last 2 weeks'] : []),
     ];
     if (reasons.length) {
-      return met([...refs(epilepsy), ...refs(drugs), ...refs(withdrawal), ...refs(stopped)], `Seizure-threshold risk for TMS: ${reasons.join('; ')}.`);
+      return met(
+        [...refs(epilepsy), ...refs(drugs), ...refs(withdrawal), ...refs(stopped)],
+        `Seizure-threshold risk for TMS: ${reasons.join('; ')}.${staleCurrentUse(index, drugs)}`,
+      );
     }
     const gap = unknownBecause({ conditions: index.record.conditions });
     return gap ?? currentMedicationOutcome(index, [], '');
