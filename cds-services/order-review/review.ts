@@ -198,9 +198,11 @@ function loopGuard(
 
 /**
  * The patient-level findings for a modality: found and unknown absolutes, and the cautions found or
- * still to confirm. An unknown caution (a provisional bipolar II diagnosis: RC-1 "confirm") reaches the
- * order as patient-view shows it: the signer may never have seen the patient-view card, and unknown is
- * never "nothing to say" (revision-2 section 1, DS-6).
+ * still to confirm. A caution the record suggests but a clinician must confirm (unknown with evidence:
+ * RC-1 on a provisional bipolar II diagnosis, revision-2 section 1 "confirm", DS-6) reaches the order as
+ * patient-view shows it: the signer may never have seen the patient-view card. A caution unknown only
+ * for lack of data (no medication list) stays with patient-view's data gaps: the order's unknown
+ * absolutes already ask for what is missing, within the card budget. [local]
  */
 export function patientFindings(a: Assessment, modality: Modality, deviceSafetyOnly: boolean) {
   const keep = (f: Finding) => !deviceSafetyOnly || DEVICE_SAFETY_RULES.has(f.rule);
@@ -209,7 +211,7 @@ export function patientFindings(a: Assessment, modality: Modality, deviceSafetyO
   const unknownContraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'unknown' && f.absoluteFor.includes(modality) && keep(f));
   const cautions = a.findings.filter(
     (f) =>
-      (f.status === 'met' || f.status === 'unknown') &&
+      (f.status === 'met' || (f.status === 'unknown' && f.evidence.length > 0)) &&
       f.kind !== 'monitoring' &&
       f.rule !== 'RC-14' &&
       f.rule !== 'RC-15' &&
