@@ -66,21 +66,33 @@ export function medicationKey(reference: string): string | undefined {
 const isMedication = (r: unknown): r is fhir4.Medication => (r as fhir4.Resource | undefined)?.resourceType === 'Medication';
 
 /**
- * The drug a Medication names: its `code`, else its ingredients' codes and texts (revision-2 OR-1
- * step 2, DS-5: `Medication.code`, then `Medication.ingredient[].itemCodeableConcept`).
+ * The drug a Medication names: its `code` and its ingredients' codes together (revision-2 OR-1 step 2,
+ * DS-5: `Medication.code`, then `Medication.ingredient[].itemCodeableConcept`). Both, not either: a
+ * premix or compounded product often carries only a local code, while its ingredient says RxNorm 6130
+ * (ketamine), and a local code must not hide it. The text is the code's, else the ingredients'; an
+ * ingredient's own text is kept as a display, so names match too (DS-4).
  */
 function drugConcept(m: fhir4.Medication | undefined): fhir4.CodeableConcept | undefined {
   if (!m) return undefined;
-  if (m.code && typeof m.code === 'object') return m.code;
+  const code = m.code && typeof m.code === 'object' ? m.code : undefined;
   const items = (Array.isArray(m.ingredient) ? m.ingredient : [])
     .map((i) => i?.itemCodeableConcept)
     .filter((c): c is fhir4.CodeableConcept => !!c && typeof c === 'object');
-  if (!items.length) return undefined;
-  const coding = items.flatMap((c) => (Array.isArray(c.coding) ? c.coding : []));
-  const text = items
-    .map((c) => c.text)
-    .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
-    .join(' / ');
+  if (!items.length) return code;
+  const own = Array.isArray(code?.coding) ? code.coding : [];
+  const codeText = typeof code?.text === 'string' && code.text.trim() !== '' ? code.text : undefined;
+  const coding = [...own];
+  const texts: string[] = [];
+  for (const item of items) {
+    const codings = Array.isArray(item.coding) ? item.coding : [];
+    coding.push(...codings);
+    const text = typeof item.text === 'string' && item.text.trim() !== '' ? item.text : undefined;
+    if (!text) continue;
+    texts.push(text);
+    if (codeText && !codings.some((c) => c?.display === text)) coding.push({ display: text });
+  }
+  const text = codeText ?? (texts.length ? texts.join(' / ') : undefined);
+  if (!coding.length && !text) return code;
   return { ...(coding.length ? { coding } : {}), ...(text ? { text } : {}) };
 }
 

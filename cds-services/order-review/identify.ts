@@ -7,9 +7,14 @@
  * ketanest -> esketamine, else ketamine / ketalar -> ketamine. `dosageInstruction.text` never names
  * the drug. TMS is a ServiceRequest or Procedure coded (or worded) as TMS.
  * Outcome: ketamine, esketamine, tms, another drug, or unidentified (with `suggestsKetamine` when
- * something other than the drug fields hints at it).
+ * something hints at it). "Another drug" is conclusive only by a standard drug code (RxNorm, NDC,
+ * SNOMED CT): a draft named only by a local code or words that is not identified, yet carries a sign of
+ * ketamine or esketamine anywhere (an ingredient's or product's words, the reference, the dosage or
+ * note text, a brand), is unidentified and said on a card, never silently "another drug".
  * Source: revision-2 OR-1, DS-4, DS-5 ([local] resolution order).
  */
+import { codingKey } from '../../src/terminology/normalise.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
 import { isOwnSuggestion } from '../cards/orders.js';
@@ -48,6 +53,16 @@ type OrderLike = fhir4.Resource & {
 };
 
 const HINT = /ketamin|ketalar|spravato|ketanest/i;
+/** Code systems whose code names a drug for certain (a code there that is not ketamine is another drug). */
+const DRUG_SYSTEMS = [SYSTEM.rxnorm, SYSTEM.ndc, SYSTEM.snomed].map((s) => `${s}|`);
+const hasDrugSystemCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
+  Array.isArray(cc?.coding) &&
+  cc.coding.some((c) => {
+    const key = codingKey(c?.system, c?.code);
+    return key !== undefined && DRUG_SYSTEMS.some((s) => key.startsWith(s));
+  });
+/** Every word of a concept: its text and its codings' displays. */
+const wordsOf = (cc: fhir4.CodeableConcept | undefined): unknown[] => [cc?.text, ...(Array.isArray(cc?.coding) ? cc.coding.map((c) => c?.display) : [])];
 
 const hasCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
   Array.isArray(cc?.coding) && cc.coding.some((c) => typeof c?.code === 'string' && c.code.trim() !== '');
@@ -76,21 +91,30 @@ function identifyMedicationRequest(
   r: OrderLike,
   sources: DraftMedicationSources,
   t: Terminology,
-): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> {
+): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> & { concepts: (fhir4.CodeableConcept | undefined)[]; conclusive: boolean } {
   const own = r.medicationCodeableConcept;
   const resolved = own ? undefined : resolveDraftMedication(r, sources);
   const concepts = [own, resolved?.concept];
   const label = textOf(own) ?? textOf(resolved?.concept);
   const from = own ? 'medicationCodeableConcept' : resolved?.from;
+  const conclusive = true;
   const coded = byCode(concepts, t);
-  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label };
+  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, concepts, conclusive };
   const named = byText(concepts, t);
-  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label };
-  // Something names a drug, and it is neither: another drug. Nothing at all: unidentified.
+  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, concepts, conclusive };
+  // Something names a drug, and it is neither: another drug (conclusively so only by a standard drug code).
+  // Nothing at all: unidentified.
   const anything = concepts.some((cc) => hasCode(cc) || textOf(cc) !== undefined);
   return anything
-    ? { drug: 'other', identifiedBy: concepts.some(hasCode) ? 'code' : 'text', medicationFrom: from, label }
-    : { drug: 'unidentified', identifiedBy: 'none', label };
+    ? {
+        drug: 'other',
+        identifiedBy: concepts.some(hasCode) ? 'code' : 'text',
+        medicationFrom: from,
+        label,
+        concepts,
+        conclusive: concepts.some(hasDrugSystemCode),
+      }
+    : { drug: 'unidentified', identifiedBy: 'none', label, concepts, conclusive: false };
 }
 
 /** What a draft order is (OR-1). Total: malformed drafts are 'other' or 'unidentified', never a throw. */
@@ -98,15 +122,19 @@ export function identifyDraft(resource: fhir4.Resource, position: number, source
   const r = resource as OrderLike;
   const base = { resource, ref: `${resource.resourceType}/${resource.id ?? ''}`, position, own: isOwnSuggestion(resource), suggestsKetamine: false };
   if (r.resourceType === 'MedicationRequest') {
-    const found = identifyMedicationRequest(r, sources, t);
+    const { concepts, conclusive, ...found } = identifyMedicationRequest(r, sources, t);
+    // Silence must be earned: a drug not told for certain, with any sign of ketamine or esketamine, is said on a card.
     const hint =
-      found.drug === 'unidentified' &&
+      !conclusive &&
       [
         r.medicationReference?.reference,
-        ...(Array.isArray(r.dosageInstruction) ? r.dosageInstruction : []).map((d) => d?.text),
+        r.medicationReference?.display,
+        ...concepts.flatMap(wordsOf),
+        ...(Array.isArray(r.dosageInstruction) ? r.dosageInstruction : []).flatMap((d) => [d?.text, d?.patientInstruction]),
         ...(Array.isArray(r.note) ? r.note : []).map((n) => n?.text),
       ].some((s) => typeof s === 'string' && HINT.test(s));
-    return { ...base, ...found, suggestsKetamine: hint };
+    if (hint && found.drug === 'other') return { ...base, ...found, drug: 'unidentified', identifiedBy: 'none', suggestsKetamine: true };
+    return { ...base, ...found, suggestsKetamine: hint && found.drug === 'unidentified' };
   }
   if (r.resourceType === 'ServiceRequest' || r.resourceType === 'Procedure') {
     const label = textOf(r.code);

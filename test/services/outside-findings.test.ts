@@ -63,3 +63,39 @@ describe('order hooks read the findings patient-view reads', () => {
     expect(summaries).toContain('Before IV ketamine: bipolar II disorder is provisional (2026-10-01): confirm whether it is current (RC-1)');
   });
 });
+
+describe('drugs identified by their ingredients (OR-1, DS-4, DS-5)', () => {
+  type Body = { context: { draftOrders: { entry: { resource: { contained: fhir4.Medication[] } }[] } } };
+  const orders = (body: Record<string, unknown>) => request(app()).post('/cds-services/trd-order-sign').send(body).expect(200);
+  const drugOf = (res: request.Response) => res.body.extension['org.trdcds.assessment'].orders.map((o: { drug: string }) => o.drug);
+
+  // A premix whose Medication.code is a local code only, its ingredient RxNorm 6130: was "other", no card at all.
+  it('cerner-premix-ketamine-by-ingredient-code', async () => {
+    const res = await orders(finding('cerner-premix-ketamine-by-ingredient-code'));
+    expect(drugOf(res)).toEqual(['ketamine']);
+    expect(res.body.extension['org.trdcds.assessment'].orders[0]).toMatchObject({ identifiedBy: 'code', medicationFrom: 'contained', scope: 'in' });
+    expect((res.body.cards as { summary: string }[]).some((c) => /IV ketamine/.test(c.summary))).toBe(true);
+  });
+
+  it('premix-with-a-local-ingredient-code-naming-ketamine-in-another-language-is-not-silent', async () => {
+    const body = finding('cerner-premix-ketamine-by-ingredient-code') as Body;
+    body.context.draftOrders.entry[0]!.resource.contained[0]!.ingredient![0]!.itemCodeableConcept = {
+      coding: [{ system: 'https://fhir.cerner.com/eb2384f8-839e-4c6e-8b29-18e71db1a0b1/synonym', code: '2757001', display: 'Ketaminhydrochlorid' }],
+    };
+    const res = await orders(body as unknown as Record<string, unknown>);
+    expect(drugOf(res)).toEqual(['unidentified']);
+    expect((res.body.cards as { indicator: string; summary: string }[]).map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', expect.stringMatching(/could not be identified but may be ketamine or esketamine.*\(OR-1\)$/)],
+    ]);
+  });
+
+  it('premix-whose-ingredient-is-another-drug-by-rxnorm-stays-another-drug', async () => {
+    const body = finding('cerner-premix-ketamine-by-ingredient-code') as Body;
+    body.context.draftOrders.entry[0]!.resource.contained[0]!.ingredient![0]!.itemCodeableConcept = {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6960', display: 'Midazolam' }],
+    };
+    const res = await orders(body as unknown as Record<string, unknown>);
+    expect(drugOf(res)).toEqual(['other']);
+    expect(res.body.cards).toEqual([]);
+  });
+});
