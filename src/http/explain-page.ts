@@ -34,7 +34,13 @@ export function explainPageRouter(deps: ExplainPageDeps): Router {
       res
         .status(404)
         .type('text/html')
-        .send(page('Explanation not available', '<p>This explanation has expired or was never kept. Open the chart again for a new one.</p>', deps.cardCss));
+        .send(
+          page(
+            'Explanation not available',
+            '<p>This explanation has expired, or it is kept by another instance of the service. Open the chart again for a new one.</p>',
+            deps.cardCss,
+          ),
+        );
       return;
     }
     const body = [

@@ -67,7 +67,7 @@ describe('the explanation page', () => {
     const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }));
     const res = await request(app).get('/explain/3f8e2a0c-1111-4222-8333-944455556666');
     expect(res.status).toBe(404);
-    expect(res.text).toMatch(/expired or was never kept/);
+    expect(res.text).toMatch(/expired, or it is kept by another instance/);
   });
 
   it('a hookInstance that is not a UUID is neither kept nor linked', async () => {
