@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
 import { attemptThresholdProblems } from '../../cds-services/assessment/attempts.js';
-import { RX, SYS, daysAgo, medStatement, obs } from '../builders/fhir.js';
+import { RX, SYS, daysAgo, medStatement, obs, type DoseSpec } from '../builders/fhir.js';
 import { candidate } from '../builders/scenarios.js';
 import { knowledge } from '../helpers/knowledge.js';
 import { assessResources } from '../helpers/record.js';
@@ -39,220 +39,157 @@ const SINTOL: fhir4.CodeableConcept = { coding: [{ system: 'http://terminology.h
 const withTrials = (...resources: fhir4.Resource[]) =>
   candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null, phq9Recent: null }, ...resources);
 
-/** Sertraline 150 mg failed (PHQ-9 22 -> 20), then lithium carbonate added at `mg` a day (with a level when given), PHQ-9 19 after. */
-const sertralineFailedThenLithium = (mg: number, levelMmolL?: number) =>
+/** `rxcui` taken from `fromDaysAgo` to `toDaysAgo` at `dose` a day. */
+const taken = (rxcui: string, fromDaysAgo: number, toDaysAgo: number, dose: DoseSpec) =>
+  medStatement(rxcui, { startDaysAgo: fromDaysAgo, endDaysAgo: toDaysAgo, dose });
+
+/** Sertraline 100 mg from 300 to 200 days ago: the first trial of most scenarios. */
+const sertraline100 = () => taken(RX.sertralineIngredient, 300, 200, { mg: 100 });
+
+/** One trial from 300 to 200 days ago at `dose` a day, with one PHQ-9 of `phq9` five days after it ended (no baseline). */
+const oneTrialThenPhq9 = (rxcui: string, dose: DoseSpec, phq9: number) => withTrials(taken(rxcui, 300, 200, dose), obs.phq9(phq9, 205));
+
+/** `first` (with its `scores`), then escitalopram 20 mg from 180 to 60 days ago with PHQ-9 18 three days ago: a failed second trial. */
+const firstTrialThenEscitalopram = (first: fhir4.MedicationStatement, ...scores: fhir4.Observation[]) =>
+  withTrials(first, ...scores, taken(RX.escitalopramIngredient, 180, 60, { mg: 20 }), obs.phq9(18, 3));
+
+/** Sertraline 150 mg from 200 to 116 days ago, mirtazapine at `mirtazapineMg` started `mirtazapineFromDaysAgo` beside it; PHQ-9 20 -> 18. */
+const sertralineBesideMirtazapine = (mirtazapineFromDaysAgo: number, mirtazapineMg: number) =>
   withTrials(
-    medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 150 } }),
+    taken(RX.sertralineIngredient, 200, 116, { mg: 150 }),
+    taken(DRUG.mirtazapine, mirtazapineFromDaysAgo, 116, { mg: mirtazapineMg }),
+    obs.phq9(20, 202),
+    obs.phq9(18, 110),
+  );
+
+/** `first` at `firstMg` failed from 300 to 100 days ago (PHQ-9 22 -> 20), then `added` at `addedMg` a day beside it from 220 days ago (with a lithium level when given), PHQ-9 19 after. */
+const failedThenAdded = (first: string, firstMg: number, added: string, addedMg: number, levelMmolL?: number) =>
+  withTrials(
+    taken(first, 300, 100, { mg: firstMg }),
     obs.phq9(22, 301),
     obs.phq9(20, 230),
-    medStatement(DRUG.lithiumCarbonate, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg } }),
+    taken(added, 220, 100, { mg: addedMg }),
     ...(levelMmolL === undefined ? [] : [lithiumLevel(levelMmolL, 200)]),
     obs.phq9(19, 105),
   );
 
+/** Sertraline 150 mg failed (PHQ-9 22 -> 20), then lithium carbonate added at `mg` a day (with a level when given), PHQ-9 19 after. */
+const sertralineFailedThenLithium = (mg: number, levelMmolL?: number) => failedThenAdded(RX.sertralineIngredient, 150, DRUG.lithiumCarbonate, mg, levelMmolL);
+
+/** Escitalopram 20 mg failed (PHQ-9 22 -> 20), then `added` at `mg` a day beside it, PHQ-9 19 after. */
+const escitalopramFailedThenAdded = (added: string, mg: number) => failedThenAdded(RX.escitalopramIngredient, 20, added, mg);
+
+/** Sertraline 100 mg from 500 to 400 days ago (PHQ-9 19 after), escitalopram 20 mg from 380 to 200 days ago with no score within 90 days after; then `laterScores`. */
+const sertralineThenEscitalopramLongAgo = (...laterScores: fhir4.Observation[]) =>
+  withTrials(taken(RX.sertralineIngredient, 500, 400, { mg: 100 }), obs.phq9(19, 405), taken(RX.escitalopramIngredient, 380, 200, { mg: 20 }), ...laterScores);
+
 interface Scenario {
   resources: fhir4.Resource[];
   el2: Status;
-  attempts?: [string, string][];
-  failed?: number;
+  /** The attempts as a clinician would list them, `name: status`, oldest first. */
+  attempts?: string[];
   note?: RegExp;
 }
 
 const scenarios: Record<string, Scenario> = {
   'sertraline-with-night-time-mirtazapine-15-for-the-same-weeks-is-one-attempt': {
     // Mirtazapine 15 mg beside sertraline is hypnotic co-medication (EL-2.4): neither a second attempt nor part of one.
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 200, endDaysAgo: 116, dose: { mg: 150 } }),
-      medStatement(DRUG.mirtazapine, { startDaysAgo: 200, endDaysAgo: 116, dose: { mg: 15 } }),
-      obs.phq9(20, 202),
-      obs.phq9(18, 110),
-    ),
+    resources: sertralineBesideMirtazapine(200, 15),
     el2: 'not-met',
-    attempts: [['sertraline', 'failed']],
+    attempts: ['sertraline: failed'],
   },
   'sertraline-and-mirtazapine-30-started-together-are-one-combination-attempt': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 200, endDaysAgo: 116, dose: { mg: 150 } }),
-      medStatement(DRUG.mirtazapine, { startDaysAgo: 195, endDaysAgo: 116, dose: { mg: 30 } }),
-      obs.phq9(20, 202),
-      obs.phq9(18, 110),
-    ),
+    resources: sertralineBesideMirtazapine(195, 30),
     el2: 'not-met',
-    attempts: [['sertraline + mirtazapine', 'failed']],
+    attempts: ['sertraline + mirtazapine: failed'],
   },
   'phq9-falling-from-25-to-11-is-a-response-not-a-failure': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }),
-      obs.phq9(25, 302),
-      obs.phq9(11, 205),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(sertraline100(), obs.phq9(25, 302), obs.phq9(11, 205)),
     el2: 'not-met',
-    attempts: [
-      ['sertraline', 'responded'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: responded', 'escitalopram: failed'],
     note: /response: PHQ-9 25 -> 11, 56 % below baseline/,
   },
   'phq9-falling-from-25-to-14-is-nonresponse': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }),
-      obs.phq9(25, 302),
-      obs.phq9(14, 205),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(sertraline100(), obs.phq9(25, 302), obs.phq9(14, 205)),
     el2: 'met',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: failed', 'escitalopram: failed'],
     note: /nonresponse: PHQ-9 25 -> 14, 44 % below baseline/,
   },
   'dextromethorphan-bupropion-at-two-tablets-a-day-is-one-adequate-attempt': {
-    resources: withTrials(
-      medStatement(DRUG.dextromethorphanBupropion, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 2 } }),
-      obs.phq9(21, 301),
-      obs.phq9(19, 205),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(taken(DRUG.dextromethorphanBupropion, 300, 200, { tablets: 2 }), obs.phq9(21, 301), obs.phq9(19, 205)),
     el2: 'met',
-    attempts: [
-      ['dextromethorphan-bupropion', 'failed'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
   },
   'dextromethorphan-bupropion-at-one-tablet-a-day-is-inadequate': {
-    resources: withTrials(medStatement(DRUG.dextromethorphanBupropion, { startDaysAgo: 300, endDaysAgo: 200, dose: { tablets: 1 } }), obs.phq9(19, 205)),
+    resources: oneTrialThenPhq9(DRUG.dextromethorphanBupropion, { tablets: 1 }, 19),
     el2: 'not-met',
-    attempts: [['dextromethorphan-bupropion', 'inadequate']],
+    attempts: ['dextromethorphan-bupropion: inadequate'],
   },
   'lithium-added-to-an-adequate-antidepressant-at-a-level-of-0-7-is-an-augmentation-attempt': {
     resources: sertralineFailedThenLithium(600, 0.7),
     el2: 'met',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['sertraline + lithium carbonate', 'failed'],
-    ],
+    attempts: ['sertraline: failed', 'sertraline + lithium carbonate: failed'],
   },
   'lithium-with-a-level-of-0-3-is-an-inadequate-augmentation': {
     resources: sertralineFailedThenLithium(900, 0.3),
     el2: 'not-met',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['sertraline + lithium carbonate', 'inadequate'],
-    ],
+    attempts: ['sertraline: failed', 'sertraline + lithium carbonate: inadequate'],
   },
   'lithium-without-a-level-is-adequate-by-dose': {
     resources: sertralineFailedThenLithium(900),
     el2: 'met',
   },
   'adjunct-aripiprazole-5-mg-is-an-augmentation-attempt': {
-    resources: withTrials(
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 20 } }),
-      obs.phq9(22, 301),
-      obs.phq9(20, 230),
-      medStatement(DRUG.aripiprazole, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg: 5 } }),
-      obs.phq9(19, 105),
-    ),
+    resources: escitalopramFailedThenAdded(DRUG.aripiprazole, 5),
     el2: 'met',
-    attempts: [
-      ['escitalopram', 'failed'],
-      ['escitalopram + aripiprazole', 'failed'],
-    ],
+    attempts: ['escitalopram: failed', 'escitalopram + aripiprazole: failed'],
   },
   'olanzapine-without-fluoxetine-is-not-an-augmentation': {
-    resources: withTrials(
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 300, endDaysAgo: 100, dose: { mg: 20 } }),
-      obs.phq9(22, 301),
-      obs.phq9(20, 230),
-      medStatement(DRUG.olanzapine, { startDaysAgo: 220, endDaysAgo: 100, dose: { mg: 10 } }),
-      obs.phq9(19, 105),
-    ),
+    resources: escitalopramFailedThenAdded(DRUG.olanzapine, 10),
     el2: 'not-met',
-    attempts: [['escitalopram', 'failed']],
+    attempts: ['escitalopram: failed'],
   },
   'venlafaxine-75-mg-is-below-the-revised-lenient-dose-of-150': {
-    resources: withTrials(medStatement(DRUG.venlafaxine, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 75 } }), obs.phq9(19, 205)),
+    resources: oneTrialThenPhq9(DRUG.venlafaxine, { mg: 75 }, 19),
     el2: 'not-met',
-    attempts: [['venlafaxine', 'inadequate']],
+    attempts: ['venlafaxine: inadequate'],
   },
   'trazodone-50-mg-alone-is-an-inadequate-dose-attempt': {
-    resources: withTrials(medStatement(DRUG.trazodone, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 50 } }), obs.phq9(19, 205)),
+    resources: oneTrialThenPhq9(DRUG.trazodone, { mg: 50 }, 19),
     el2: 'not-met',
-    attempts: [['trazodone', 'inadequate']],
+    attempts: ['trazodone: inadequate'],
   },
   'stopped-for-side-effects-is-intolerance-not-failure': {
-    resources: withTrials(
-      stoppedFor(medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }), SINTOL),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(stoppedFor(sertraline100(), SINTOL)),
     el2: 'not-met',
-    attempts: [
-      ['sertraline', 'intolerant'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: intolerant', 'escitalopram: failed'],
   },
   'stopped-as-not-effective-with-no-score-is-a-failure': {
-    resources: withTrials(
-      stoppedFor(medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }), { text: 'No response after 14 weeks' }),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(stoppedFor(sertraline100(), { text: 'No response after 14 weeks' })),
     el2: 'met',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: failed', 'escitalopram: failed'],
   },
   'switch-with-no-score-and-no-reason-is-undecided': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 180, endDaysAgo: 60, dose: { mg: 20 } }),
-      obs.phq9(18, 3),
-    ),
+    resources: firstTrialThenEscitalopram(sertraline100()),
     el2: 'unknown',
-    attempts: [
-      ['sertraline', 'outcome-unknown'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: outcome-unknown', 'escitalopram: failed'],
   },
   'severe-phq9-today-after-a-stopped-attempt-with-no-score-shows-persistence': {
     // Escitalopram stopped 200 days ago, no score within 90 days after it; a PHQ-9 of 22 today, no remission between.
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 500, endDaysAgo: 400, dose: { mg: 100 } }),
-      obs.phq9(19, 405),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 380, endDaysAgo: 200, dose: { mg: 20 } }),
-      obs.phq9(22, 1),
-    ),
+    resources: sertralineThenEscitalopramLongAgo(obs.phq9(22, 1)),
     el2: 'met',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['escitalopram', 'failed'],
-    ],
+    attempts: ['sertraline: failed', 'escitalopram: failed'],
     note: /persistent symptoms: PHQ-9 22/,
   },
   'a-remission-score-between-resets-the-persistence-rule': {
-    resources: withTrials(
-      medStatement(RX.sertralineIngredient, { startDaysAgo: 500, endDaysAgo: 400, dose: { mg: 100 } }),
-      obs.phq9(19, 405),
-      medStatement(RX.escitalopramIngredient, { startDaysAgo: 380, endDaysAgo: 200, dose: { mg: 20 } }),
-      obs.phq9(3, 60),
-      obs.phq9(22, 1),
-    ),
+    resources: sertralineThenEscitalopramLongAgo(obs.phq9(3, 60), obs.phq9(22, 1)),
     el2: 'unknown',
-    attempts: [
-      ['sertraline', 'failed'],
-      ['escitalopram', 'outcome-unknown'],
-    ],
+    attempts: ['sertraline: failed', 'escitalopram: outcome-unknown'],
   },
   'no-baseline-and-a-later-phq9-below-10-is-not-a-failure': {
-    resources: withTrials(medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 100 } }), obs.phq9(8, 205)),
+    resources: oneTrialThenPhq9(RX.sertralineIngredient, { mg: 100 }, 8),
     el2: 'not-met',
-    attempts: [['sertraline', 'responded']],
+    attempts: ['sertraline: responded'],
   },
 };
 
@@ -261,7 +198,7 @@ describe('revision 2 treatment attempts (EL-2)', () => {
     const a = assessResources(s.resources);
     const el2 = a.byRule.get('EL-2')!;
     expect(el2.status).toBe(s.el2);
-    if (s.attempts) expect(a.trials.map((t) => [t.ingredient, t.status])).toEqual(s.attempts);
+    if (s.attempts) expect(a.trials.map((t) => `${t.ingredient}: ${t.status}`)).toEqual(s.attempts);
     if (s.note) expect(a.trials.map((t) => t.note).join(' | ')).toMatch(s.note);
     if (el2.status === 'unknown') expect(el2.missing.length).toBeGreaterThan(0);
     // A configuration gap never reaches a card: no "thresholds" wording anywhere.
