@@ -24,7 +24,7 @@ import {
   sentenceCase,
   type Problem,
 } from '../cards/problems.js';
-import { trdSummary } from './trd-summary.js';
+import { episodeInDoubt, trdSummary } from './trd-summary.js';
 import { ageAtOrder, dosingWeight, protocolDoseMg } from '../order-review/checks.js';
 import { SHOWN_FINDINGS_EXTENSION, esketamineDay1, patientFindings, shownFindingsValue } from '../order-review/review.js';
 
@@ -215,6 +215,7 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
 /** The TRD card's next step, in one line (CD-3: the decision and the next step come first). */
 function nextStep(a: Assessment, candidate: boolean, suggestions: number): string {
   if (a.byRule.get('CI-1')?.status === 'met') return 'Same-day suicide risk evaluation first; start a treatment only after it is documented.';
+  if (episodeInDoubt(a)) return 'Repeat the PHQ-9 to confirm the depressive episode is current; no treatment is suggested until it is.';
   if (candidate && suggestions) return 'Choose a treatment below; each suggestion carries its monitoring orders.';
   if (candidate) return 'No treatment can be suggested until the checks below are settled.';
   if (a.trd.status === 'not-met') return 'Document further adequate antidepressant trials, or the reason they could not be given.';
@@ -237,13 +238,16 @@ function leftOutLine(a: Assessment): Markdown | undefined {
 function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card {
   const el = (id: string) => a.byRule.get(id)!;
   const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
-  // trd.status is the whole definition (EL-1 and EL-2); a current manic episode (CI-12) starts nothing.
-  const candidate = a.trd.status === 'met' && el('EL-6').status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met';
+  // trd.status is the whole definition (EL-1 and EL-2); a current manic episode (CI-12) starts nothing, nor
+  // does a latest score below the remission cut (EL-4): the repeat PHQ-9 is suggested instead of a treatment.
+  const doubt = episodeInDoubt(a) !== undefined;
+  const candidate = a.trd.status === 'met' && el('EL-6').status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met' && !doubt;
   const el1 = el('EL-1').data as { postpartum?: boolean } | undefined;
   const postpartum = el1?.postpartum
     ? md`Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).`
     : undefined;
-  const suggestions = candidate ? candidateOrders(a, ctx) : [];
+  const repeatPhq9 = 'Order a repeat PHQ-9';
+  const suggestions = doubt ? [{ label: repeatPhq9, actions: [orderAction(ctx, 'order-phq9', repeatPhq9)] }] : candidate ? candidateOrders(a, ctx) : [];
   const verdicts = MODALITIES.filter((m) => m !== 'ketamine-tms-combination').map(
     (m) => md`- ${capitalise(MODALITY_NAMES[m])}: ${verdictLine(m, a.modalities[m], a)}.`,
   );
@@ -387,8 +391,11 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   if (!a.isDepressionPatient) return [];
   const contraindications = a.findings.filter((f) => f.kind === 'absolute' && f.status === 'met' && f.absoluteFor.length);
   const { settle, noted } = toSettle(a);
-  // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering; EL-2 is the TRD card's own line.
-  const gaps = a.criteria.filter((f) => f.missing.length && !['EL-2', 'EL-3', 'EL-8'].includes(f.rule) && f.status !== 'met');
+  // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering; EL-2 is the TRD card's own line,
+  // and so is EL-4 when it doubts the current episode (the TRD card carries the repeat PHQ-9; during an
+  // active course the low score is the course's response, which its line names).
+  const own = a.byRule.get('EL-4')?.data?.['reason'] === 'episode-in-doubt' ? ['EL-2', 'EL-3', 'EL-4', 'EL-8'] : ['EL-2', 'EL-3', 'EL-8'];
+  const gaps = a.criteria.filter((f) => f.missing.length && !own.includes(f.rule) && f.status !== 'met');
   const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
   // One card per problem to settle while the budget allows. Over it, the last safety problems share one card,

@@ -1,10 +1,13 @@
 /**
  * The TRD card's summary: why the patient is or is not a candidate, in words a clinician reads in
  * a second (revision-2 CD-3 order: CI-12 mania, CI-1 safety, EL-1 diagnosis, an active course,
- * then the EL-2 verdict with counts; then age under 18). At most 139 characters (cut by makeCard).
+ * then the EL-2 verdict with counts; then age under 18). A latest score below the remission cut (EL-4
+ * 'episode-in-doubt') leads the EL-2 verdict: CD-3 is silent on it, and it decides that nothing is
+ * started. At most 139 characters (cut by makeCard).
  */
 import type { Assessment } from '../assessment/assess.js';
 import type { Finding } from '../assessment/findings.js';
+import { firstFitting } from '../cards/problems.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -58,16 +61,29 @@ function attemptsClause(a: Assessment, needed: number): string {
   return `TRD unknown: ${plural(failed, 'failed attempt')}, ${undecided} undecided${why ? ` (${why})` : ''}`;
 }
 
+/**
+ * EL-4's doubt about the current episode in the card's words ("Latest PHQ-9 3 on <date> (minimal):
+ * confirm the depressive episode is current"), or undefined. An active course explains a low score
+ * (a response), so it is no doubt then.
+ */
+export function episodeInDoubt(a: Assessment): string | undefined {
+  const el4 = a.byRule.get('EL-4');
+  if (el4?.data?.['reason'] !== 'episode-in-doubt' || (a.byRule.get('MO-7')?.data as { active?: boolean } | undefined)?.active) return undefined;
+  return el4.note?.replace(/\.$/, '');
+}
+
 export function trdSummary(a: Assessment, needed: number): string {
   const parts: string[] = [];
   const lead = leadingReason(a);
   const course = (a.byRule.get('MO-7')?.data as { line?: string; active?: boolean } | undefined) ?? undefined;
+  const doubt = lead ? undefined : episodeInDoubt(a);
   if (lead) parts.push(lead);
   else if (course?.active && course.line) parts.push(course.line);
   if (!lead) {
     const clause = attemptsClause(a, needed);
     const msm = (a.byRule.get('EL-11')?.data as { band?: string; total?: string } | undefined) ?? undefined;
-    parts.push(a.trd.status === 'met' ? `TRD: ${clause}${msm?.band ? `, Maudsley stage ${msm.band}` : ''}` : clause);
+    const verdict = a.trd.status === 'met' ? `TRD: ${clause}${msm?.band ? `, Maudsley stage ${msm.band}` : ''}` : clause;
+    parts.push(doubt ? firstFitting(`${doubt}; ${verdict}`, `${doubt}; ${clause}`, doubt) : verdict);
   }
   const age = (a.byRule.get('EL-6')?.data as { age?: number } | undefined)?.age;
   if (age !== undefined && age < 18) parts.push(`age ${age}`);

@@ -68,3 +68,15 @@ describe('vital signs sent preliminary are readings, named as such', () => {
     expect(allText(a)).not.toMatch(/no BP|132\/86/);
   });
 });
+
+describe('a latest score below the remission cut puts the current episode in doubt (EL-4)', () => {
+  it('phq9-of-3-five-days-ago-no-treatment-suggested', async () => {
+    const a = await replay('phq9-of-3-after-two-failed-trials');
+    expect(el4(a)).toMatchObject({ status: 'not-met', evidence: ['Observation/phq-3'] });
+    const trd = a.cards.find((c) => c.summary.includes('failed treatment attempts'))!;
+    expect(trd.summary).toMatch(/^Latest PHQ-9 3 on 2026-11-25 \(minimal\): confirm the depressive episode is current/);
+    expect(suggestionLabels(a).filter((l) => /TMS|ketamine|esketamine|SPRAVATO/i.test(l))).toEqual([]);
+    expect(trd.suggestions?.map((s) => s.label)).toEqual(['Order a repeat PHQ-9']);
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
+});

@@ -263,9 +263,22 @@ export const EL3 = defineRule({
 
 /**
  * EL-4 Baseline severity documented
- * Trigger: any hook. Inclusion: PHQ-9 total (44261-6) or MADRS total within 30 days.
- * Outcome: met; not-met (suggest PHQ-9 / MADRS) when none; unknown when observations are unavailable.
- * Source: source docs; payer policy summaries (PHQ-9 >= 10 expected).
+ * Trigger: any hook. Inclusion: the latest PHQ-9 total (44261-6 and the DS-2 shapes) or MADRS total
+ * within 30 days.
+ * Outcome: met, naming a PHQ-9 of 5-9 as mild ("below the expected 10"); not-met (suggest PHQ-9 /
+ * MADRS) when none; unknown when observations are unavailable or the newest score is implausible.
+ * Exclusion (the current episode in doubt): the latest score in the window below the remission cut
+ * (PHQ-9 < 5, MADRS <= 10) -> not-met, "Latest PHQ-9 3 on <date> (minimal): confirm the depressive
+ * episode is current", settled by a repeat PHQ-9; `data.reason` 'episode-in-doubt' makes the TRD card
+ * lead with it and suggest the repeat PHQ-9 instead of any ketamine, esketamine or TMS order.
+ * Clinical decision (lead, 2026-11-30, on an outside tester's finding): TRD is about a current episode
+ * that has not responded; a minimal score days ago means no current episode is shown, so no treatment
+ * is offered on it. Revision-2 keeps EL-4 as rules.md wrote it (PHQ-9 >= 10 expected) and is silent on
+ * a recent low score; its episode rules (EL-2.1) call a score below the remission cut a remission only
+ * when no PHQ-9 >= 10 / MADRS >= 20 follows for 60 days, so one low score is not read as a remission
+ * (EL-1 and the episode window are unchanged): it is a doubt to settle, and a later score >= 5 settles it.
+ * Source: source docs; payer policy summaries (PHQ-9 >= 10 expected); CMS159 (remission PHQ-9 < 5);
+ * revision-2 MO-8 (MADRS remission <= 10); Kroenke 2001 (PHQ-9 bands).
  */
 export const EL4 = defineRule({
   id: 'EL-4',
@@ -290,11 +303,26 @@ export const EL4 = defineRule({
     }
     if (latest) {
       const name = latest === phq9 ? 'PHQ-9' : 'MADRS';
-      const low = latest === phq9 && latest.value! < thresholds.scores.phq9BaselineExpectedAtLeast.value;
-      return met([latest.ref], `${name} ${latest.value} on ${isoDate(latest.date)}${low ? ' (below the expected baseline of 10)' : ''}.`, {
-        instrument: name,
-        score: latest.value,
-      });
+      const score = latest.value!;
+      const { scores } = thresholds;
+      const band = bandOf(name === 'PHQ-9' ? scores.phq9Bands.value : scores.madrsBands.value, score);
+      const data = { instrument: name, score, scoreDate: isoDate(latest.date) };
+      const remitted = name === 'PHQ-9' ? score < scores.phq9RemissionBelow.value : score <= thresholds.courses.madrsRemissionAtMost.value;
+      if (remitted) {
+        const range = name === 'PHQ-9' ? band : 'in the remission range';
+        return settledBy(
+          notMet(
+            `Latest ${name} ${score} on ${isoDate(latest.date)} (${range}): confirm the depressive episode is current.`,
+            { ...data, reason: 'episode-in-doubt' },
+            [`a repeat ${name} confirming the depressive episode is current`],
+            [latest.ref],
+          ),
+          'order-phq9',
+        );
+      }
+      const expected = scores.phq9BaselineExpectedAtLeast.value;
+      const low = name === 'PHQ-9' && score < expected;
+      return met([latest.ref], `${name} ${score} on ${isoDate(latest.date)}${low ? ` (${band}, below the expected ${expected})` : ''}.`, data);
     }
     return (
       unknownBecause({ observations: index.record.observations }) ??
@@ -302,6 +330,13 @@ export const EL4 = defineRule({
     );
   },
 });
+
+/** The name of the band a score falls in (thresholds `scores.*Bands`: [lower bound, name], ascending). */
+function bandOf(bands: readonly (readonly [number, string])[], score: number): string | undefined {
+  let name: string | undefined;
+  for (const [from, band] of bands) if (score >= from) name = band;
+  return name;
+}
 
 /**
  * EL-5 Medical clearance including cardiovascular assessment
