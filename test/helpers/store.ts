@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { CdsStore } from '../../src/store/index.js';
@@ -66,4 +67,18 @@ export async function patientView(
 export async function truncateAll(store: CdsStore): Promise<void> {
   await store.ledger.flush();
   for (const t of ['feedback', 'snooze', 'jwt_replay', 'ledger_suggestion', 'ledger_card'] as const) await store.store.db.deleteFrom(t).execute();
+}
+
+/**
+ * One store for a test file, on `clock`: opened before the file's tests (and handed to `opened`),
+ * emptied before each test, closed after the file.
+ */
+export function storePerFile(clock: Clock, opened: (store: CdsStore) => void): void {
+  let store: CdsStore | undefined;
+  beforeAll(async () => {
+    ({ store } = await openTestStore({ clock }));
+    opened(store);
+  }, 120_000);
+  afterAll(() => store?.close());
+  beforeEach(() => truncateAll(store!));
 }

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_NOW, buildTestApp } from '../helpers/app.js';
-import { movableClock, openTestStore, truncateAll } from '../helpers/store.js';
+import { movableClock, storePerFile } from '../helpers/store.js';
 import type { CdsStore } from '../../src/store/index.js';
 import { reportTable } from '../../src/store/report-cli.js';
 import { tagCardRules } from '../../src/cds-hooks/card-provenance.js';
@@ -10,12 +10,7 @@ import type { Card } from '../../src/cds-hooks/protocol.js';
 const TOKEN = 'analytics-token-0123456789';
 const clock = movableClock(TEST_NOW);
 let store: CdsStore;
-
-beforeAll(async () => {
-  ({ store } = await openTestStore({ clock }));
-}, 120_000);
-afterAll(() => store.close());
-beforeEach(() => truncateAll(store));
+storePerFile(clock, (opened) => (store = opened));
 
 let n = 0;
 const uuid = () => `00000000-0000-4000-a000-${String(++n).padStart(12, '0')}`;

@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../helpers/postgres.js';
 import { buildTestApp, TEST_NOW } from '../helpers/app.js';
 import { readFixture } from '../helpers/fixtures.js';
 import { realServices } from '../helpers/knowledge.js';
-import { HOOK_INSTANCE, movableClock, openTestStore, patientView, storeApp, TEST_SECRET, truncateAll } from '../helpers/store.js';
+import { HOOK_INSTANCE, movableClock, openTestStore, patientView, storeApp, storePerFile, TEST_SECRET } from '../helpers/store.js';
 import { CdsStore } from '../../src/store/index.js';
 import { createLogger } from '../../src/logger.js';
 import { LogCapture, testConfig } from '../helpers/app.js';
@@ -12,12 +12,7 @@ import { prefetchFor } from '../builders/prefetch.js';
 
 const clock = movableClock(TEST_NOW);
 let store: CdsStore;
-
-beforeAll(async () => {
-  ({ store } = await openTestStore({ clock }));
-}, 120_000);
-afterAll(() => store.close());
-beforeEach(() => truncateAll(store));
+storePerFile(clock, (opened) => (store = opened));
 
 const pregnant = readFixture('pregnant-woman-with-trd');
 const candidate = readFixture('clean-trd-candidate');
