@@ -352,8 +352,15 @@ export class RecordIndex {
         else this.observationsBy.delete(url);
       }
     }
-    // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2).
-    const derived = derivedPhq9(record.observations.items, record.questionnaireResponses.items, t, knowledge.thresholds.reading.phq9Questionnaires.value);
+    // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2); the panels are those just indexed.
+    const panels = (this.observationsBy.get(VS.phq9Panel) ?? []).map((e) => e.resource);
+    const derived = derivedPhq9(
+      panels,
+      record.observations.items,
+      record.questionnaireResponses.items,
+      t,
+      knowledge.thresholds.reading.phq9Questionnaires.value,
+    );
     for (const [url, extra] of [
       [VS.phq9Total, derived.totals],
       [VS.phq9Item9, derived.item9],

@@ -17,17 +17,7 @@
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
-import {
-  codedValue,
-  numericValue,
-  observationDate,
-  observationInterval,
-  observationIsFinal,
-  parseFhirDate,
-  parseFhirInterval,
-  ref,
-  type ValueCarrier,
-} from './fhir-read.js';
+import { codedValue, numericValue, observationDate, observationInterval, parseFhirDate, parseFhirInterval, ref, type ValueCarrier } from './fhir-read.js';
 import type { IndexedObservation } from './record.js';
 
 const PHQ9_MAX = 27;
@@ -59,13 +49,19 @@ function sumOfItems(
   return sum;
 }
 
-/** Entries derived from PHQ-9 panels: totals (by component or item sum) and item 9. */
-function fromPanels(observations: readonly fhir4.Observation[], t: Terminology): { totals: IndexedObservation[]; item9: IndexedObservation[] } {
+/**
+ * Entries derived from PHQ-9 panels (final Observations coded 44249-1, as the record index grouped them,
+ * in record order): totals (by component or item sum) and item 9. `observations` are the whole record's, for `hasMember`.
+ */
+function fromPanels(
+  panels: readonly fhir4.Observation[],
+  observations: readonly fhir4.Observation[],
+  t: Terminology,
+): { totals: IndexedObservation[]; item9: IndexedObservation[] } {
   const totals: IndexedObservation[] = [];
   const item9: IndexedObservation[] = [];
   let byRef: Map<string, fhir4.Observation> | undefined;
-  for (const o of observations) {
-    if (!observationIsFinal(o) || !t.inConcept(o.code, VS.phq9Panel)) continue;
+  for (const o of panels) {
     // A panel coded as the total too was indexed with its own value.
     if (t.inConcept(o.code, VS.phq9Total)) continue;
     const base = { resource: o, ref: ref(o), date: observationDate(o), when: observationInterval(o) };
@@ -171,14 +167,19 @@ function fromResponses(
   return { totals, item9 };
 }
 
-/** Every PHQ-9 total and item-9 entry not already an Observation of its own (see the file header). */
+/**
+ * Every PHQ-9 total and item-9 entry not already an Observation of its own (see the file header).
+ * `panels`: the record's final PHQ-9 panel Observations, in record order (the record index has them
+ * grouped by code already: the record is not scanned again); `observations`: all of the record's.
+ */
 export function derivedPhq9(
+  panels: readonly fhir4.Observation[],
   observations: readonly fhir4.Observation[],
   responses: readonly fhir4.QuestionnaireResponse[],
   t: Terminology,
   canonicals: readonly string[],
 ): { totals: IndexedObservation[]; item9: IndexedObservation[] } {
-  const panels = fromPanels(observations, t);
+  const fromPanel = fromPanels(panels, observations, t);
   const qrs = fromResponses(responses, observations, t, canonicals);
-  return { totals: [...panels.totals, ...qrs.totals], item9: [...panels.item9, ...qrs.item9] };
+  return { totals: [...fromPanel.totals, ...qrs.totals], item9: [...fromPanel.item9, ...qrs.item9] };
 }
