@@ -462,9 +462,9 @@ function judgeAttempts(index: RecordIndex): Trial[] {
 
   // EL-2.3: an attempt prescribed for an anxiety or trauma disorder while depression is on record is undecided, never failed.
   const toConfirm = new Set(inEpisode.filter((e) => e.indicationToConfirm).map((e) => e.ref));
-  const episodeRefs = new Set(inEpisode.map((e) => e.ref));
+  const episodeRefs = toConfirm.size ? new Set(inEpisode.map((e) => e.ref)) : undefined;
   for (const x of out) {
-    if (x.status !== 'failed') continue;
+    if (!episodeRefs || x.status !== 'failed') continue;
     const own = x.evidence.filter((r) => episodeRefs.has(r));
     if (!own.length || !own.every((r) => toConfirm.has(r))) continue;
     Object.assign(x, {

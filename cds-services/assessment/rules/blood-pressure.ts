@@ -9,7 +9,7 @@ import { bloodPressureReadings, bloodPressureText, type BloodPressureReading } f
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Thresholds } from '../thresholds.js';
-import { KETAMINES, activeWithin, isoDate, refs, unknownBecause } from './common.js';
+import { KETAMINES, activeWithin, isoDate, refs, unknownBecause, evidenceOf } from './common.js';
 
 type Tri = 'yes' | 'no' | 'unknown';
 
@@ -96,11 +96,7 @@ export const CI6 = defineRule({
     const high = current.filter((r) => L.block(r) === 'yes');
     const days = new Set(high.map((r) => dayOf(r.date)));
     if (days.size >= s.bpConfirmReadings.value) {
-      return met(
-        high.flatMap((r) => r.evidence),
-        `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`,
-        { reading: `BP ${reading(high[0]!)}` },
-      );
+      return met(evidenceOf(high), `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`, { reading: `BP ${reading(high[0]!)}` });
     }
     if (high.length) {
       return settledBy(

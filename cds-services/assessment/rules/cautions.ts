@@ -4,7 +4,7 @@ import type { IndexedCondition, RecordIndex } from '../record.js';
 import { defineRule, type Rule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
-import { ALL, KETAMINES, refs, unknownBecause } from './common.js';
+import { ALL, KETAMINES, refs, unknownBecause, evidenceOf } from './common.js';
 import { staleCurrentUse } from './medicines.js';
 import { confirmPhrase, diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
 
@@ -185,13 +185,7 @@ export const RC13 = defineRule({
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
     if (gap || failed.length + undecided.length >= needed) return asIndicator(unknown(gap?.missing ?? undecided.flatMap((t) => t.missing)), 'info');
-    return asIndicator(
-      met(
-        failed.flatMap((t) => t.evidence),
-        `TRD not documented: ${failed.length} of ${needed} failed adequate trials.`,
-      ),
-      'warning',
-    );
+    return asIndicator(met(evidenceOf(failed), `TRD not documented: ${failed.length} of ${needed} failed adequate trials.`), 'warning');
   },
 });
 

@@ -6,7 +6,7 @@
 import { asIndicator, met, notMet, unknown, type Finding } from '../findings.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, unknownBecause } from './common.js';
+import { ALL, unknownBecause, evidenceOf } from './common.js';
 import { activeCourses } from './prior-courses.js';
 
 /** RC-14's sentence, as the payer card and the combination card's payer line both say it. */
@@ -31,14 +31,7 @@ export const RC14 = defineRule({
     const active = activeCourses(ctx);
     const modalities = active.map((c) => c.modality);
     if (modalities.includes('TMS') && modalities.some((m) => m !== 'TMS'))
-      return asIndicator(
-        met(
-          active.flatMap((c) => c.evidence),
-          PAYER_NOTE,
-          { activeCourses: modalities },
-        ),
-        'info',
-      );
+      return asIndicator(met(evidenceOf(active), PAYER_NOTE, { activeCourses: modalities }), 'info');
     const r = ctx.index.record;
     return (
       unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations }) ??

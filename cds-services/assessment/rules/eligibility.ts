@@ -4,7 +4,7 @@ import { readAge } from '../fhir-read.js';
 import { bloodPressureText, implausibleLatest, latestBloodPressure, latestScore, latestWeight, preliminaryMark } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, capitalise, drugOf, isoDate, unknownBecause } from './common.js';
+import { ALL, capitalise, drugOf, isoDate, unknownBecause, evidenceOf } from './common.js';
 import { priorCourses } from './prior-courses.js';
 import { unidentifiedMedications } from '../trials.js';
 import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
@@ -176,11 +176,7 @@ export const EL2 = defineRule({
     };
     const names = (list: typeof all) => list.map((t) => t.ingredient).join(', ');
     if (failed >= needed) {
-      return met(
-        failedAttempts.flatMap((t) => t.evidence),
-        `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`,
-        data,
-      );
+      return met(evidenceOf(failedAttempts), `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`, data);
     }
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
@@ -193,7 +189,7 @@ export const EL2 = defineRule({
     if (failed + undecided >= needed) {
       return unknown(
         undecidedAttempts.flatMap((t) => t.missing),
-        [...failedAttempts, ...undecidedAttempts].flatMap((t) => t.evidence),
+        evidenceOf([...failedAttempts, ...undecidedAttempts]),
         `${failed} failed adequate attempt(s); ${undecided} more could count (${names(undecidedAttempts)}).`,
         data,
       );
@@ -202,17 +198,12 @@ export const EL2 = defineRule({
     if (unidentified.length > 0 && failed + undecided + unidentified.length >= needed) {
       return unknown(
         [drugOf(unidentified)],
-        [...failedAttempts.flatMap((t) => t.evidence), ...unidentified],
+        [...evidenceOf(failedAttempts), ...unidentified],
         `${failed} failed adequate attempt(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
         { ...data, summaryReason: `${unidentified.length} antidepressant record(s) could not be identified` },
       );
     }
-    return notMet(
-      `${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`,
-      data,
-      [],
-      adequate.flatMap((t) => t.evidence),
-    );
+    return notMet(`${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`, data, [], evidenceOf(adequate));
   },
 });
 
@@ -253,7 +244,7 @@ export const EL3 = defineRule({
         `The prior ${done.map((c) => c.modality).join(' and ')} course ended in ${done.map((c) => c.outcome).join(' and ')}.`,
         undefined,
         [],
-        done.flatMap((c) => c.evidence),
+        evidenceOf(done),
       );
     const r = ctx.index.record;
     const gap = unknownBecause({ procedures: r.procedures, 'medication administrations': r.medicationAdministrations });

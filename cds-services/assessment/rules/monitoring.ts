@@ -6,7 +6,7 @@ import type { RecordIndex } from '../record.js';
 import { implausibleLatest, latestScore } from '../observations.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { ALL, isoDate, unknownBecause } from './common.js';
+import { ALL, isoDate, unknownBecause, evidenceOf } from './common.js';
 import { staleCurrentUse } from './medicines.js';
 import { activeCourses, courseLine, priorCourses, type Course } from './prior-courses.js';
 import { ectHistory } from './ect.js';
@@ -93,7 +93,7 @@ export const MO4 = defineRule({
     const d = ctx.thresholds.dosing;
     const courses = priorCourses(ctx);
     return met(
-      courses.flatMap((c) => c.evidence),
+      evidenceOf(courses),
       `Ketamine ${d.ketamineSessionsPerWeek.value}x/week for ${d.ketamineCourseWeeks.value} weeks; esketamine twice weekly for ${d.esketamineInductionWeeks.value} weeks; TMS ${d.tmsSessionsPerWeek.value}x/week for ${d.tmsCourseWeeks.value} weeks.`,
       { priorSessions: Object.fromEntries(courses.map((c) => [c.modality, c.sessions])) },
     );
@@ -300,11 +300,7 @@ export const MO7 = defineRule({
     const active = activeCourses(ctx);
     if (active.length) {
       const lines = active.map((c) => courseLine(c, ctx.now));
-      return met(
-        active.flatMap((c) => c.evidence),
-        `${lines.join('; ')}.`,
-        { active: true, line: lines[0], modalities: active.map((c) => c.modality) },
-      );
+      return met(evidenceOf(active), `${lines.join('; ')}.`, { active: true, line: lines[0], modalities: active.map((c) => c.modality) });
     }
     const r = ctx.index.record;
     return (
@@ -338,14 +334,10 @@ export const MO8 = defineRule({
     if (undecided.length === done.length)
       return unknown(
         undecided.map((c) => `a PHQ-9 or MADRS within 14 days after the ${c.modality} course ended on ${isoDate(c.end)}`),
-        done.flatMap((c) => c.evidence),
+        evidenceOf(done),
         `${words.join('; ')}.`,
       );
-    return met(
-      done.flatMap((c) => c.evidence),
-      `${words.join('; ')}.`,
-      { outcomes: done.map((c) => ({ modality: c.modality, end: isoDate(c.end), outcome: c.outcome })) },
-    );
+    return met(evidenceOf(done), `${words.join('; ')}.`, { outcomes: done.map((c) => ({ modality: c.modality, end: isoDate(c.end), outcome: c.outcome })) });
   },
 });
 
@@ -375,7 +367,7 @@ export const MO9 = defineRule({
       ? ` ${checkpoint.modality === 'esketamine' ? 'End of esketamine induction' : 'Ketamine session ' + checkpoint.sessions}: evaluate benefit and decide on maintenance.`
       : '';
     return met(
-      active.flatMap((c) => c.evidence),
+      evidenceOf(active),
       `${/^[aeiou]/i.test(active[0]!.modality) ? 'An' : 'A'} ${active.map((c) => c.modality).join(' and ')} course is in progress: no new course is suggested.${prompt}`,
       {
         checkpoint: !!checkpoint,
