@@ -170,8 +170,27 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
       settledBy: ['order-weight'],
     };
   }
+  // A dose per kg is given in mg: with no recent weight nobody can prepare or check it, so it is not
+  // "as ordered" whatever its number (outside reviewer's finding: 0.5 mg/kg at 75 with a 10-month-old weight).
+  if (dosage.dose?.mgPerKg !== undefined && !weight) {
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to turn it into mg`,
+      ordered,
+      expected,
+      needed: `a body weight within ${v(c, 'weightLookbackDays')} days`,
+      settledBy: ['order-weight'],
+    };
+  }
   const perKgText = `${Math.round(perKg * 100) / 100} mg/kg`;
-  const withPerKg = dosage.dose?.mgPerKg === undefined ? `${ordered} (${perKgText})` : ordered;
+  const withPerKg =
+    dosage.dose?.mgPerKg === undefined
+      ? `${ordered} (${perKgText})`
+      : weight
+        ? `${ordered} (${HALF_MG(perKg * weight.kg)} mg for ${round1(weight.kg)} kg)`
+        : ordered;
   if (Math.abs(perKg - target) <= target * tolerance + 1e-9)
     return { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
   if (perKg < target)

@@ -618,7 +618,19 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
     never: [/OR-3/],
     check: (r) => expect(checkOf(r, 'OR-3')?.status).toBe('as-ordered'),
   },
-  'dose-in-mg-per-kg-fits': { record: candidate(), drafts: [ketamineDraft(undefined, 'd-perkg', { mgPerKg: 0.5 })], never: [/OR-3/] },
+  'dose-in-mg-per-kg-with-a-recent-weight-fits': {
+    record: candidate(),
+    drafts: [ketamineDraft(undefined, 'd-perkg', { mgPerKg: 0.5 })],
+    never: [/OR-3/],
+    check: (r) => expect(checkOf(r, 'OR-3')?.status).toBe('as-ordered'),
+  },
+  // Outside reviewer's finding: 0.5 mg/kg for a 75-year-old whose last weight was 10 months old got no card.
+  'dose-in-mg-per-kg-with-no-recent-weight-asks-for-a-weight': {
+    record: candidate({ weight: obs.weight(80, 'kg', 300) }),
+    drafts: [ketamineDraft(undefined, 'd-perkg-old-weight', { mgPerKg: 0.5 })],
+    cards: [['warning', /IV ketamine 0\.5 mg\/kg: no body weight in 30 days to turn it into mg \(OR-3\)/]],
+    check: (r) => expect(r.cards.find((c) => /OR-3/.test(c.summary))!.suggestions?.map((s) => s.label)).toContain('Record a body weight'),
+  },
   'dose-below-protocol-is-information-without-update': {
     record: candidate(),
     drafts: [ketamineDraft(30)],
