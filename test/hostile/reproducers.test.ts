@@ -3,14 +3,14 @@
  * (a call that returned no cards) or a held connection, and must now be an answer or a clear 4xx.
  */
 import { gzipSync } from 'node:zlib';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { buildTestApp } from '../helpers/app.js';
 import { realServices } from '../helpers/knowledge.js';
+import { closeNow, listenOnLoopback } from '../helpers/loopback.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
 import { candidate } from '../builders/scenarios.js';
 import { ketamineDraft } from '../builders/drafts.js';
@@ -134,27 +134,21 @@ describe('issue 20 reproducers: hostile envelopes get a 4xx naming the field', (
   });
 });
 
+/** A raw POST to patient-view on the loopback `port` with these headers; the caller sends (or withholds) the body. */
+const rawPatientViewPost = (port: number, headers: Record<string, string>) =>
+  httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/cds-services/trd-patient-view', headers });
+
 describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)', () => {
   let server: Server;
   let port: number;
   beforeAll(async () => {
-    server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as AddressInfo).port;
+    server = createServer(app);
+    port = await listenOnLoopback(server);
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterAll(() => closeNow(server));
 
   async function post(headers: Record<string, string>, body: Buffer): Promise<{ status: number; body: string }> {
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/cds-services/trd-patient-view',
-      headers: { ...headers, 'content-length': String(body.length) },
-    });
+    const req = rawPatientViewPost(port, { ...headers, 'content-length': String(body.length) });
     req.end(body);
     const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
     let text = '';
@@ -178,13 +172,7 @@ describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)',
 
   it('a Content-Length over MAX_BODY gets 413 before the body is sent', async () => {
     const started = Date.now();
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/cds-services/trd-patient-view',
-      headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) },
-    });
+    const req = rawPatientViewPost(port, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) });
     req.flushHeaders();
     const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
     expect(res.statusCode).toBe(413);
@@ -196,17 +184,10 @@ describe('issue 20 reproducers: bodies over the wire (gzip, oversize-declared)',
 describe('issue 20 reproducers: slow bodies', () => {
   it('a body still dripping in after BODY_TIMEOUT_MS gets 408 and the connection is closed', async () => {
     const { app: slowApp } = buildTestApp({ services: realServices(), env: { BODY_TIMEOUT_MS: '400' } });
-    const server = slowApp.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const port = (server.address() as AddressInfo).port;
+    const server = createServer(slowApp);
+    const port = await listenOnLoopback(server);
     const started = Date.now();
-    const req = httpRequest({
-      host: '127.0.0.1',
-      port,
-      method: 'POST',
-      path: '/cds-services/trd-patient-view',
-      headers: { 'content-type': 'application/json', 'content-length': '100000' },
-    });
+    const req = rawPatientViewPost(port, { 'content-type': 'application/json', 'content-length': '100000' });
     req.on('error', () => undefined);
     req.write('{"hook":');
     const drip = setInterval(() => req.write(' '), 50);
@@ -216,8 +197,7 @@ describe('issue 20 reproducers: slow bodies', () => {
     expect(res.headers['connection']).toBe('close');
     expect(Date.now() - started).toBeLessThan(3000);
     req.destroy();
-    server.closeAllConnections();
-    server.close();
+    closeNow(server);
   });
 });
 

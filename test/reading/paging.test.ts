@@ -4,11 +4,11 @@
  * launcher's) and a relative link; anything else makes the key unknown.
  */
 import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFhirReader } from '../../src/fhir/client.js';
 import { gatherData } from '../../src/fhir/gather.js';
 import { absoluteUnderBase, isUnderBase } from '../../src/fhir/server-allowlist.js';
+import { closeNow, listenOnLoopback } from '../helpers/loopback.js';
 
 describe('is a paging link under the FHIR base?', () => {
   const base = 'http://127.0.0.1:9090/fhir';
@@ -52,14 +52,9 @@ beforeAll(async () => {
     const link = offset < 2 ? [{ relation: 'next', url: `${base}?_getpages=8f1c&_getpagesoffset=${offset + 1}&_count=1` }] : [];
     res.end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', link, entry }));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/fhir`;
+  base = `http://127.0.0.1:${await listenOnLoopback(server)}/fhir`;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => closeNow(server));
 
 describe('HAPI paging through gather', () => {
   it('follows <base>?_getpages= links to the last page', async () => {
