@@ -36,6 +36,8 @@ export interface ResolvedMedication {
   via: MedicationVia;
   /** The reference that could not be followed (for "the drug of ..." wording), when unresolved. */
   unresolvedReference?: string;
+  /** The Medication the reference resolved to (its ingredients' strengths give a product's concentration). */
+  medication?: fhir4.Medication;
 }
 
 /**
@@ -110,20 +112,20 @@ export function resolveMedication(holder: MedicationHolder, sources: MedicationS
     if (reference.startsWith('#')) {
       const contained = (Array.isArray(holder.contained) ? holder.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1));
       const fromContained = isMedication(contained) ? drugConcept(contained) : undefined;
-      if (fromContained) return { concept: fromContained, via: 'contained' };
+      if (fromContained) return { concept: fromContained, via: 'contained', medication: contained as fhir4.Medication };
     } else {
       const entries = Array.isArray(sources.bundle?.entry) ? sources.bundle!.entry : [];
       const byFullUrl = entries.find((e) => e?.fullUrl === reference && isMedication(e.resource))?.resource as fhir4.Medication | undefined;
       const fromFullUrl = drugConcept(byFullUrl);
-      if (fromFullUrl) return { concept: fromFullUrl, via: 'bundle' };
+      if (fromFullUrl) return { concept: fromFullUrl, via: 'bundle', medication: byFullUrl };
       const key = medicationKey(reference);
       if (key) {
         const inBundle = entries.find((e) => isMedication(e?.resource) && `Medication/${e!.resource!.id}` === key)?.resource as fhir4.Medication | undefined;
         const fromBundle = drugConcept(inBundle);
-        if (fromBundle) return { concept: fromBundle, via: 'bundle' };
+        if (fromBundle) return { concept: fromBundle, via: 'bundle', medication: inBundle };
         const inRecord = sources.medications?.get(key);
         const fromRecord = drugConcept(inRecord);
-        if (fromRecord) return { concept: fromRecord, via: 'record' };
+        if (fromRecord) return { concept: fromRecord, via: 'record', medication: inRecord };
       }
     }
   }

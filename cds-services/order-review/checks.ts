@@ -130,6 +130,21 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
     : `${target} mg/kg`;
   const rule = 'OR-3';
   const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
+  if (dosage.dose?.mg === undefined && dosage.dose?.mgPerKg === undefined && dosage.dose?.ml !== undefined) {
+    // A volume of a product whose concentration is not known: the mg dose is unknown, and says what would settle it.
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: weight
+        ? `no concentration to convert ${ordered} to mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`
+        : `no concentration to convert ${ordered} to mg, and no recent weight for the ${target} mg/kg dose`,
+      ordered,
+      expected,
+      needed: `the product's ketamine concentration (Medication.ingredient strength, mg per mL) or a dose in mg${weight ? '' : `, and a body weight within ${v(c, 'weightLookbackDays')} days`}`,
+      ...(weight ? { wantsUpdate: true } : { settledBy: ['order-weight' as const] }),
+    };
+  }
   if (dosage.dose?.mg === undefined && dosage.dose?.mgPerKg === undefined) {
     return weight
       ? {
@@ -260,6 +275,18 @@ export function checkInfusionTime({ dosage, combination, c }: KetamineContext): 
   const combo = v(c, 'ketamineCombinationMinInfusionMinutes');
   const expected = combination ? `over ${min} min (${combo} min during TMS in the combination)` : `over ${min} min`;
   const m = dosage.infusionMinutes;
+  if (m === undefined && dosage.unreadRate)
+    // A rate was ordered: say it, and what would turn it into a time, never "no rate".
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: `rate ${dosage.unreadRate.text} could not be converted to an infusion time; the protocol gives the dose over ${min} min`,
+      ordered: `rate ${dosage.unreadRate.text}`,
+      expected,
+      needed: dosage.unreadRate.needed,
+      wantsUpdate: true,
+    };
   if (m === undefined)
     return {
       rule,
@@ -271,7 +298,10 @@ export function checkInfusionTime({ dosage, combination, c }: KetamineContext): 
       needed: 'an infusion duration or rate',
       wantsUpdate: true,
     };
-  const ordered = dosage.infusionFrom === 'push' ? 'IV push or bolus' : `over ${round1(m)} min${dosage.infusionFrom === 'rate' ? ' (dose / rate)' : ''}`;
+  const ordered =
+    dosage.infusionFrom === 'push'
+      ? 'IV push or bolus'
+      : `over ${round1(m)} min${dosage.infusionFrom === 'rate' ? ` (${dosage.infusionBasis ?? 'dose / rate'})` : ''}`;
   if (m >= min) return { rule, status: 'as-ordered', indicator: 'info', phrase: `infusion over ${round1(m)} min`, ordered, expected };
   if (combination && m >= combo)
     return {

@@ -2,12 +2,16 @@
  * What a draft MedicationRequest orders, read from its structured dosage (the first
  * `dosageInstruction`): route, dose, infusion time, how often and for how long, and the supply.
  * Every reader is total: an absent or unreadable element is undefined (unknown), never a default.
- * Units per revision-2 DS-11: dose in `mg` or `mg/kg`; rate in `mg/min`, `mg/h` (`mL/h` is not read:
- * no product concentration is known for a draft).
+ * Units per revision-2 DS-11 and OR-4: dose in `mg` or `mg/kg`, or a volume (`mL`) converted to mg by
+ * the product's concentration; rate in `mg/min`, `mg/h`, or `mL/h` / `mL/min` (a volume and a volume
+ * rate give the infusion time; a mass and a volume rate need the concentration). Volume-based orders
+ * are how Oracle Health and Epic send IV mixtures (100 mL of 40 mg/100 mL at 150 mL/h). A volume that
+ * cannot be converted is an unknown dose saying what would settle it, never a made-up mg.
  */
+import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
-import { massInMg, parseFhirDate, unitOf } from '../assessment/fhir-read.js';
+import { massInMg, parseFhirDate, unitOf, volumeInMl } from '../assessment/fhir-read.js';
 
 export type RouteClass = 'iv' | 'nasal' | 'im' | 'oral' | 'sc' | 'sublingual' | 'other' | 'unknown';
 
@@ -33,8 +37,10 @@ const ROUTE_SETS: [RouteClass, string][] = [
 ];
 
 export interface OrderedDose {
-  /** The dose in mg, when ordered in mass units. */
+  /** The dose in mg, when ordered in mass units, or as a volume of a product whose concentration is known. */
   mg?: number;
+  /** The dose in mL, when ordered as a volume. */
+  ml?: number;
   /** The dose in mg/kg, when ordered per kg. */
   mgPerKg?: number;
   /** What was ordered, in words ("160 mg", "2 mL"), for the card. */
@@ -50,6 +56,10 @@ export interface DraftDosage {
   infusionMinutes?: number;
   /** How the infusion time was found (for the card). */
   infusionFrom?: 'duration' | 'rate' | 'push';
+  /** For a time from a rate: what it was computed from ("100 mL at 150 mL/h"). */
+  infusionBasis?: string;
+  /** A rate was given but no time could be computed from it: the rate as ordered and what would settle it. */
+  unreadRate?: { text: string; needed: string };
   /** Doses a day and doses in any 7 days, from `timing.repeat` (frequency, period, count, bounds) or `timing.code`. */
   perDay?: number;
   per7Days?: number;
@@ -89,7 +99,47 @@ export function routeOf(route: fhir4.CodeableConcept | undefined, t: Terminology
   return anything ? 'other' : 'unknown';
 }
 
-function doseOf(q: fhir4.Quantity | undefined): OrderedDose | undefined {
+/** The drug's concentration in the ordered product, in mg per mL, with how it was written. */
+export interface Concentration {
+  mgPerMl: number;
+  /** As written: "40 mg / 100 mL". */
+  text: string;
+  from: 'product' | 'catalogue';
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const quantityWords = (q: fhir4.Quantity | undefined) =>
+  `${q?.value ?? ''} ${typeof q?.unit === 'string' ? q.unit : typeof q?.code === 'string' ? q.code : ''}`.trim();
+
+/**
+ * The concentration of the ordered drug (`drugSet`: the ketamine or esketamine ValueSet) in a product:
+ * a `Medication.ingredient` of that drug whose `strength` is a mass over a volume (mg/mL, mg/100 mL, g/L
+ * as mg and mL), or, failing that, the only such ingredient; else the catalogue's mg/mL strength for the
+ * product's code. Undefined when none is known: the volume then stays unconverted.
+ */
+export function productConcentration(
+  medication: fhir4.Medication | undefined,
+  concept: fhir4.CodeableConcept | undefined,
+  drugSet: string,
+  t: Terminology,
+  catalogue?: MedicationCatalogue,
+): Concentration | undefined {
+  const strengths = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i) => {
+    const mg = massInMg(i?.strength?.numerator);
+    const ml = volumeInMl(i?.strength?.denominator);
+    if (mg === undefined || ml === undefined || ml <= 0) return [];
+    const text = `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`;
+    return [{ drug: t.inConcept(i.itemCodeableConcept, drugSet), concentration: { mgPerMl: mg / ml, text, from: 'product' as const } }];
+  });
+  const ofDrug = strengths.filter((x) => x.drug);
+  if (ofDrug.length === 1) return ofDrug[0]!.concentration;
+  if (!ofDrug.length && strengths.length === 1) return strengths[0]!.concentration;
+  const match = catalogue?.resolve(concept);
+  const perMl = match?.kind === 'product' ? match.product.ingredients.filter((i) => i.strengthUnit === 'mg/mL' && i.strengthValue) : [];
+  return perMl.length === 1 ? { mgPerMl: perMl[0]!.strengthValue!, text: `${perMl[0]!.strengthValue} mg/mL`, from: 'catalogue' } : undefined;
+}
+
+function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | undefined): OrderedDose | undefined {
   if (!q || typeof q !== 'object') return undefined;
   const unit = unitOf(q);
   const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
@@ -98,8 +148,35 @@ function doseOf(q: fhir4.Quantity | undefined): OrderedDose | undefined {
   if (value === undefined) return { text };
   if (unit === 'mg/kg') return { mgPerKg: value, text };
   const mg = massInMg(q);
-  return mg !== undefined ? { mg, text } : { text };
+  if (mg !== undefined) return { mg, text };
+  const ml = volumeInMl(q);
+  if (ml === undefined) return { text };
+  if (!concentration) return { ml, text };
+  const converted = round2(ml * concentration.mgPerMl);
+  return { ml, mg: converted, text: `${text} (${converted} mg at ${concentration.text})` };
 }
+
+/** mL per minute from `rateQuantity` (mL/h, mL/min) or `rateRatio` (mL per h or min). */
+function rateMlPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
+  const q = dr?.rateQuantity;
+  if (q && typeof q.value === 'number' && q.value > 0) {
+    const unit = unitOf(q);
+    if (unit === 'ml/min') return q.value;
+    if (unit === 'ml/h' || unit === 'ml/hr') return q.value / 60;
+    return undefined;
+  }
+  const r = dr?.rateRatio;
+  const ml = volumeInMl(r?.numerator);
+  const per = minutesOf(r?.denominator?.value ?? 1, r?.denominator?.code ?? r?.denominator?.unit);
+  return ml !== undefined && ml > 0 && per ? ml / per : undefined;
+}
+
+const rateWords = (dr: fhir4.DosageDoseAndRate | undefined): string | undefined =>
+  dr?.rateQuantity
+    ? quantityWords(dr.rateQuantity)
+    : dr?.rateRatio
+      ? `${quantityWords(dr.rateRatio.numerator)} per ${quantityWords(dr.rateRatio.denominator)}`
+      : undefined;
 
 /** mg per minute from `rateQuantity` (mg/min, mg/h) or `rateRatio` (mg per min or h). */
 function rateMgPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
@@ -121,20 +198,52 @@ const TIMING_CODE_PER_DAY: Record<string, number> = { QD: 1, BID: 2, TID: 3, QID
 
 const PUSH = /\b(push|bolus|stat dose|slow iv injection)\b/i;
 
-/** Reads the first dosage instruction of a draft MedicationRequest. */
-export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology): DraftDosage {
+/**
+ * Reads the first dosage instruction of a draft MedicationRequest. `concentration` (mg/mL of the drug in
+ * the ordered product, from `productConcentration`) converts a volume dose to mg and joins a mass dose to
+ * a volume rate; without it a volume dose is known only in mL.
+ */
+export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, concentration?: Concentration): DraftDosage {
   const d = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
   const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
-  const dose = doseOf(dr?.doseQuantity);
+  const dose = doseOf(dr?.doseQuantity, concentration);
 
   let infusionMinutes: number | undefined = minutesOf(repeat?.duration, repeat?.durationUnit);
   let infusionFrom: DraftDosage['infusionFrom'] = infusionMinutes !== undefined ? 'duration' : undefined;
+  let infusionBasis: string | undefined;
+  let unreadRate: DraftDosage['unreadRate'];
   const rate = rateMgPerMin(dr);
-  if (infusionMinutes === undefined && rate !== undefined && dose?.mg !== undefined) {
-    infusionMinutes = dose.mg / rate;
-    infusionFrom = 'rate';
+  const mlRate = rateMlPerMin(dr);
+  const rateText = rateWords(dr);
+  if (infusionMinutes === undefined && (rate !== undefined || mlRate !== undefined)) {
+    // Amount over rate, in whichever units both are known: mg over mg/min, mL over mL/min, or across the concentration.
+    const minutes =
+      dose?.ml !== undefined && mlRate !== undefined
+        ? dose.ml / mlRate
+        : dose?.mg !== undefined && rate !== undefined
+          ? dose.mg / rate
+          : dose?.mg !== undefined && mlRate !== undefined && concentration
+            ? dose.mg / (mlRate * concentration.mgPerMl)
+            : undefined;
+    if (minutes !== undefined) {
+      infusionMinutes = minutes;
+      infusionFrom = 'rate';
+      infusionBasis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(dr?.doseQuantity) : `${dose!.mg} mg`} at ${rateText}`;
+    } else if (rateText) {
+      unreadRate = {
+        text: rateText,
+        needed:
+          dose?.mg === undefined && dose?.ml === undefined
+            ? 'a dose to divide by the rate'
+            : mlRate !== undefined
+              ? "the product's concentration (mg per mL), or an infusion duration"
+              : 'a dose in mg, or an infusion duration',
+      };
+    }
+  } else if (infusionMinutes === undefined && rateText) {
+    unreadRate = { text: rateText, needed: 'a rate in mg/h, mg/min, mL/h or mL/min, or an infusion duration' };
   }
   if (infusionMinutes === undefined && text && PUSH.test(text)) {
     infusionMinutes = 0;
@@ -183,6 +292,8 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology): Dra
     dose,
     infusionMinutes,
     infusionFrom,
+    ...(infusionBasis ? { infusionBasis } : {}),
+    ...(unreadRate ? { unreadRate } : {}),
     perDay: single ? undefined : perDay,
     per7Days,
     daily: !single && perDay !== undefined && perDay >= 1,

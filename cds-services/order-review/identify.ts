@@ -38,6 +38,8 @@ export interface IdentifiedDraft {
   medicationFrom?: string;
   /** The order's words for humans (product text or display), never a resource id. */
   label?: string;
+  /** The Medication its `medicationReference` resolved to (for the product's concentration, OR-3, OR-4). */
+  medication?: fhir4.Medication;
   /** An unidentified draft whose other words (reference, dosage text, note) mention ketamine or esketamine. */
   suggestsKetamine: boolean;
   /** Carries this service's own suggestion tag (OR-11). */
@@ -91,17 +93,21 @@ function identifyMedicationRequest(
   r: OrderLike,
   sources: DraftMedicationSources,
   t: Terminology,
-): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label'> & { concepts: (fhir4.CodeableConcept | undefined)[]; conclusive: boolean } {
+): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label' | 'medication'> & {
+  concepts: (fhir4.CodeableConcept | undefined)[];
+  conclusive: boolean;
+} {
   const own = r.medicationCodeableConcept;
   const resolved = own ? undefined : resolveDraftMedication(r, sources);
   const concepts = [own, resolved?.concept];
   const label = textOf(own) ?? textOf(resolved?.concept);
   const from = own ? 'medicationCodeableConcept' : resolved?.from;
+  const medication = resolved?.medication;
   const conclusive = true;
   const coded = byCode(concepts, t);
-  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, concepts, conclusive };
+  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, medication, concepts, conclusive };
   const named = byText(concepts, t);
-  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, concepts, conclusive };
+  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, medication, concepts, conclusive };
   // Something names a drug, and it is neither: another drug (conclusively so only by a standard drug code).
   // Nothing at all: unidentified.
   const anything = concepts.some((cc) => hasCode(cc) || textOf(cc) !== undefined);
@@ -111,6 +117,7 @@ function identifyMedicationRequest(
         identifiedBy: concepts.some(hasCode) ? 'code' : 'text',
         medicationFrom: from,
         label,
+        medication,
         concepts,
         conclusive: concepts.some(hasDrugSystemCode),
       }

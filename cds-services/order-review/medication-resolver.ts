@@ -22,6 +22,8 @@ export interface ResolvedDraftMedication {
   concept: fhir4.CodeableConcept;
   /** Which path resolved it: contained, draftOrders, record, fhirServer, or the reference's display only. */
   from: 'contained' | 'draftOrders' | 'record' | 'fhirServer' | 'display';
+  /** The resolved Medication, when the reference named one (not for a display only). */
+  medication?: fhir4.Medication;
 }
 
 const isMedication = (r: unknown): r is fhir4.Medication => typeof r === 'object' && r !== null && (r as fhir4.Resource).resourceType === 'Medication';
@@ -48,7 +50,7 @@ export function resolveDraftMedication(
               !sources.recordMedications.has(relativeMedicationRef(reference, sources.fhirServer) ?? '')
             ? 'fhirServer'
             : 'record';
-  return { concept: resolved.concept, from };
+  return { concept: resolved.concept, from, ...(resolved.medication ? { medication: resolved.medication } : {}) };
 }
 
 /**

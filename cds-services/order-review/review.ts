@@ -29,7 +29,7 @@ import {
   type KetamineContext,
   type OrderCheck,
 } from './checks.js';
-import { readDraftDosage, type DraftDosage } from './dosage.js';
+import { productConcentration, readDraftDosage, type DraftDosage } from './dosage.js';
 import { identifyDraft, type IdentifiedDraft } from './identify.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
 import { DEPRESSION_ON_RECORD, decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
@@ -351,7 +351,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   const dosages = new Map(
     all
       .filter((d) => d.resource.resourceType === 'MedicationRequest' && (d.drug === 'ketamine' || d.drug === 'esketamine'))
-      .map((d) => [d, readDraftDosage(d.resource as fhir4.MedicationRequest, t)]),
+      .map((d) => {
+        // The product's concentration turns a volume dose into mg and a volume rate into a time (OR-3, OR-4).
+        const r = d.resource as fhir4.MedicationRequest;
+        const drugSet = d.drug === 'esketamine' ? VS.esketamineProducts : VS.ketamineProducts;
+        const concentration = productConcentration(d.medication, r.medicationCodeableConcept ?? d.medication?.code, drugSet, t, knowledge.catalogue);
+        return [d, readDraftDosage(r, t, concentration)];
+      }),
   );
   const scopes = new Map<IdentifiedDraft, Scope>();
   for (const d of all) {

@@ -702,7 +702,8 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
         ],
       } as fhir4.MedicationRequest,
     ],
-    cards: [['warning', /IV ketamine 4 mL: no dose in mg; 0\.5 mg\/kg is 40 mg for 80 kg \(OR-3\)/]],
+    // A volume with no product concentration: the mg dose is unknown, never made up (revision-2 OR-3, OR-4).
+    cards: [['warning', /IV ketamine 4 mL: no concentration to convert 4 mL to mg; 0\.5 mg\/kg is 40 mg for 80 kg \(OR-3\)/]],
     check: (r) => expect(updateOf(r)!.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity!.value).toBe(40),
   },
   'weight-in-pounds-is-converted': {

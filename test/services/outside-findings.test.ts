@@ -99,3 +99,77 @@ describe('drugs identified by their ingredients (OR-1, DS-4, DS-5)', () => {
     expect(res.body.cards).toEqual([]);
   });
 });
+
+describe('volume-based IV orders (OR-3, OR-4): the product concentration and a mL/h rate', () => {
+  type Draft = {
+    contained: (fhir4.Medication & { ingredient: fhir4.MedicationIngredient[] })[];
+    dosageInstruction: fhir4.Dosage[];
+  };
+  const cerner = () => {
+    const body = finding('cerner-ketamine-infusion-100-ml-at-150-ml-per-hour') as { context: { draftOrders: { entry: { resource: Draft }[] } } };
+    return { body, draft: body.context.draftOrders.entry[0]!.resource };
+  };
+  const review = async (body: object) => {
+    const res = await request(app()).post('/cds-services/trd-order-select').send(body).expect(200);
+    const [order] = res.body.extension['org.trdcds.assessment'].orders as { drug: string; checks: { rule: string; status: string; needed?: string }[] }[];
+    const check = (rule: string) => order!.checks.find((c) => c.rule === rule)!;
+    const cards = res.body.cards as { summary: string; detail?: string; suggestions?: { label: string }[] }[];
+    return {
+      order: order!,
+      check,
+      cards,
+      updates: cards.flatMap((c) => c.suggestions ?? []).filter((s) => s.label.startsWith('Change to the protocol order')),
+    };
+  };
+
+  // 100 mL of 40 mg/100 mL at 150 mL/h is 40 mg over 40 min, 0.5 mg/kg for 80 kg: it was "no dose in mg" and
+  // "no duration or rate", and an update replacing what already is the protocol order was offered.
+  it('cerner-ketamine-infusion-100-ml-at-150-ml-per-hour', async () => {
+    const { body } = cerner();
+    const { check, cards, updates } = await review(body);
+    expect([check('OR-3').status, check('OR-4').status]).toEqual(['as-ordered', 'as-ordered']);
+    expect(updates).toEqual([]);
+    const dosing = cards.find((c) => c.detail?.includes('| OR-3 |'))!;
+    expect(dosing.detail).toContain('100 mL (40 mg at 40 mg / 100 mL) (0.5 mg/kg)');
+    expect(dosing.detail).toContain('over 40 min (100 mL at 150 mL/hr)');
+  });
+
+  it.each<[string, (d: Draft) => void, Record<string, string>, RegExp | undefined]>([
+    [
+      'strength-written-per-millilitre-gives-the-same-dose',
+      (d) =>
+        (d.contained[0]!.ingredient[0]!.strength = { numerator: { value: 0.4, unit: 'mg', code: 'mg' }, denominator: { value: 1, unit: 'mL', code: 'mL' } }),
+      { 'OR-3': 'as-ordered', 'OR-4': 'as-ordered' },
+      undefined,
+    ],
+    [
+      'volume-with-no-concentration-is-an-unknown-dose-naming-the-concentration',
+      (d) => d.contained[0]!.ingredient.forEach((i) => delete i.strength),
+      { 'OR-3': 'unknown', 'OR-4': 'as-ordered' },
+      /concentration/,
+    ],
+    [
+      'mass-dose-at-a-volume-rate-is-timed-through-the-concentration',
+      (d) => (d.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' }),
+      { 'OR-3': 'as-ordered', 'OR-4': 'as-ordered' },
+      undefined,
+    ],
+    [
+      'mass-dose-at-a-volume-rate-with-no-concentration-names-the-rate',
+      (d) => {
+        d.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' };
+        d.contained[0]!.ingredient.forEach((i) => delete i.strength);
+      },
+      { 'OR-3': 'as-ordered', 'OR-4': 'unknown' },
+      /rate 150 mL\/hr could not be converted/,
+    ],
+  ])('%s', async (_name, edit, statuses, says) => {
+    const { body, draft } = cerner();
+    edit(draft);
+    const { check, cards } = await review(body);
+    expect(Object.fromEntries(Object.keys(statuses).map((rule) => [rule, check(rule).status]))).toEqual(statuses);
+    if (says) expect(cards.map((c) => `${c.summary} ${c.detail ?? ''}`).join('\n')).toMatch(says);
+    // Never a made-up mg: an unknown dose names what would settle it.
+    if (statuses['OR-3'] === 'unknown') expect(check('OR-3').needed).toMatch(/concentration/);
+  });
+});
