@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPrefetchTemplate, renderPrefetchTemplate } from '../../src/cds-hooks/prefetch-template.js';
 import { PreconditionFailed } from '../../src/errors.js';
 import { createFhirReader } from '../../src/fhir/client.js';
 import { gatherData, REFERENCED_MEDICATIONS_KEY, type GatherInput } from '../../src/fhir/gather.js';
 import { isAllowedFhirServer } from '../../src/fhir/server-allowlist.js';
+import { closeNow, listenOnLoopback } from '../helpers/loopback.js';
 
 describe('SSRF guard: FHIR_SERVER_ALLOWLIST', () => {
   it.each<[string, string[], boolean, boolean]>([
@@ -67,14 +67,9 @@ beforeAll(async () => {
       res.end(answer.raw ?? JSON.stringify(answer.body));
     }, answer.delayMs ?? 0);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}/fhir`;
+  base = `http://127.0.0.1:${await listenOnLoopback(server)}/fhir`;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => closeNow(server));
 
 const searchset = (resources: object[], next?: string) => ({
   resourceType: 'Bundle',
