@@ -71,6 +71,9 @@ beforeAll(async () => {
 });
 afterAll(() => closeNow(server));
 
+/** The patient in context: a stub's resources name it, or gather leaves them out as unattributable. */
+const P1 = { reference: 'Patient/p1' };
+
 const searchset = (resources: object[], next?: string) => ({
   resourceType: 'Bundle',
   type: 'searchset',
@@ -102,7 +105,7 @@ describe('gathering data per prefetch key', () => {
     handler = (_req, url) =>
       url.pathname.endsWith('/Patient/p1')
         ? { body: { resourceType: 'Patient', id: 'p1' }, delayMs: 150 }
-        : { body: searchset([{ resourceType: 'Condition', id: 'c1' }]), delayMs: 150 };
+        : { body: searchset([{ resourceType: 'Condition', id: 'c1', subject: P1 }]), delayMs: 150 };
     const started = Date.now();
     const { data, timings } = await gather();
     expect(Date.now() - started).toBeLessThan(400); // three 150 ms queries took one round, not three
@@ -126,7 +129,7 @@ describe('gathering data per prefetch key', () => {
 
   it('uses present keys, reads null as "none", and refetches a key the EHR reported as failed', async () => {
     seen.length = 0;
-    handler = () => ({ body: searchset([{ resourceType: 'Observation', id: 'o1', status: 'final' }]) });
+    handler = () => ({ body: searchset([{ resourceType: 'Observation', id: 'o1', status: 'final', subject: P1 }]) });
     const { data } = await gather({
       prefetch: {
         patient: { resourceType: 'Patient', id: 'p1' },
@@ -142,7 +145,9 @@ describe('gathering data per prefetch key', () => {
   it('follows paging links on the same server, up to the cap', async () => {
     handler = (_req, url) => {
       const page = Number(url.searchParams.get('page') ?? '1');
-      return { body: searchset([{ resourceType: 'Condition', id: `c${page}` }], page < 2 ? `${base}/Condition?patient=p1&page=${page + 1}` : undefined) };
+      return {
+        body: searchset([{ resourceType: 'Condition', id: `c${page}`, subject: P1 }], page < 2 ? `${base}/Condition?patient=p1&page=${page + 1}` : undefined),
+      };
     };
     const { data } = await gather({ prefetch: { patient: { resourceType: 'Patient', id: 'p1' }, observations: null } });
     expect(data['conditions']).toMatchObject({ known: true, resources: [{ id: 'c1' }, { id: 'c2' }] });
