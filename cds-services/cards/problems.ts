@@ -5,6 +5,7 @@
  * only at the end in parentheses, and no engine words ("met", "not excluded") for a safety check.
  */
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
+import type { Assessment } from '../assessment/assess.js';
 import type { Finding } from '../assessment/findings.js';
 
 /** The problems of CD-1 (and the few other ones the rules.md cautions are about). */
@@ -206,3 +207,14 @@ export function statusWords(f: Finding): string {
 
 /** "(CI-4)", or "(CI-6, RC-5)": the rule ids at the end of a summary. */
 export const ruleIds = (findings: readonly Pick<Finding, 'rule'>[]): string => `(${[...new Set(findings.map((f) => f.rule))].join(', ')})`;
+
+/**
+ * EL-4's doubt about the current episode in the card's words ("Latest PHQ-9 3 on <date> (minimal):
+ * confirm the depressive episode is current"), or undefined. An active course explains a low score
+ * (a response), so it is no doubt then.
+ */
+export function episodeInDoubt(a: Assessment): string | undefined {
+  const el4 = a.byRule.get('EL-4');
+  if (el4?.data?.['reason'] !== 'episode-in-doubt' || (a.byRule.get('MO-7')?.data as { active?: boolean } | undefined)?.active) return undefined;
+  return el4.note?.replace(/\.$/, '');
+}

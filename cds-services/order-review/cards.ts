@@ -14,7 +14,7 @@ import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { clause, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
+import { clause, episodeInDoubt, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
 import { monitoringActions } from '../cards/suggested-orders.js';
 import { PAYER_NOTE } from '../assessment/rules/combination.js';
 import { ROUTE_WORD } from './dosage.js';
@@ -170,6 +170,12 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
     summary = firstFitting(
       `${capitalise(joinNames(names))}: TRD not documented, ${inSentence(findingSentence(f))} ${ids}`,
       `${capitalise(joinNames(names))}: TRD not documented ${ids}`,
+    );
+  } else if (f.rule === 'EL-4') {
+    // The current episode in doubt (a latest score below the remission cut): said as the TRD card says it.
+    summary = firstFitting(
+      `${capitalise(joinNames(names))}: ${inSentence(findingSentence(f))} ${ids}`,
+      `${capitalise(joinNames(names))}: confirm the episode is current ${ids}`,
     );
   } else if (f.status === 'unknown') {
     // A caution the record suggests but a clinician must confirm (RC-1 on a provisional bipolar II diagnosis): said as such.
@@ -474,6 +480,9 @@ function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
   // Not documented is a warning, never critical (the prescriber may know of trials the record lacks);
   // unknown is a line of the session card naming what would settle it (RC-13's levels, the card budget). [local]
   const el2 = a.byRule.get('EL-2');
+  // A latest score below the remission cut (EL-4) puts the episode the order treats in doubt: a warning that leads the
+  // TRD-status card, as it leads patient-view's (which suggests no treatment then). [local, lead's decision on an outside tester's finding]
+  if (episodeInDoubt(a) && trdIndicationApplies(r)) items.push({ ...finding('caution', a.byRule.get('EL-4')!, 'warning'), problem: 'trd-status' });
   if (el2?.status === 'not-met' && trdIndicationApplies(r)) items.push({ ...finding('caution', el2, 'warning'), problem: 'trd-status' });
   return items;
 }

@@ -13,6 +13,7 @@ import { esketamineCourseActions, ketamineCourseActions, tmsCourseActions, type 
 import {
   PROBLEM_NAMES,
   clause,
+  episodeInDoubt,
   findingSentence,
   firstFitting,
   fittingList,
@@ -24,7 +25,7 @@ import {
   sentenceCase,
   type Problem,
 } from '../cards/problems.js';
-import { episodeInDoubt, trdSummary } from './trd-summary.js';
+import { trdSummary } from './trd-summary.js';
 import { ageAtOrder, dosingWeight, protocolDoseMg } from '../order-review/checks.js';
 import { SHOWN_FINDINGS_EXTENSION, esketamineDay1, patientFindings, shownFindingsValue } from '../order-review/review.js';
 

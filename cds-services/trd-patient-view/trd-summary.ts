@@ -7,7 +7,7 @@
  */
 import type { Assessment } from '../assessment/assess.js';
 import type { Finding } from '../assessment/findings.js';
-import { firstFitting } from '../cards/problems.js';
+import { episodeInDoubt, firstFitting } from '../cards/problems.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -59,17 +59,6 @@ function attemptsClause(a: Assessment, needed: number): string {
   }
   const why = (el2?.data as { summaryReason?: string } | undefined)?.summaryReason;
   return `TRD unknown: ${plural(failed, 'failed attempt')}, ${undecided} undecided${why ? ` (${why})` : ''}`;
-}
-
-/**
- * EL-4's doubt about the current episode in the card's words ("Latest PHQ-9 3 on <date> (minimal):
- * confirm the depressive episode is current"), or undefined. An active course explains a low score
- * (a response), so it is no doubt then.
- */
-export function episodeInDoubt(a: Assessment): string | undefined {
-  const el4 = a.byRule.get('EL-4');
-  if (el4?.data?.['reason'] !== 'episode-in-doubt' || (a.byRule.get('MO-7')?.data as { active?: boolean } | undefined)?.active) return undefined;
-  return el4.note?.replace(/\.$/, '');
 }
 
 export function trdSummary(a: Assessment, needed: number): string {

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
 import { SYS, obs, procedure } from '../builders/fhir.js';
+import { esketamineDraft, tmsDraft } from '../builders/drafts.js';
 import { candidate } from '../builders/scenarios.js';
 import { callHook } from '../helpers/hooks.js';
 import { assessResources } from '../helpers/record.js';
@@ -88,5 +89,21 @@ describe('patient-view with the episode in doubt', () => {
     expect(cards[0]!.summary).toMatch(/^TMS session 8 of 36/);
     expect(cards.map((c) => c.summary).join('\n')).not.toContain('confirm the depressive episode is current');
     expect(cards.flatMap((c) => (c.suggestions ?? []).map((x) => x.label))).not.toContain('Order a baseline PHQ-9');
+  });
+});
+
+describe('order-sign with the episode in doubt', () => {
+  it.each([
+    ['esketamine', esketamineDraft()],
+    ['TMS', tmsDraft()],
+  ])('%s-signed-with-a-phq9-of-3-five-days-ago-warns-the-episode-is-in-doubt', async (_name, draft) => {
+    const { cards } = await callHook('order-sign', candidate({ phq9Recent: obs.phq9(3, 5) }), { drafts: [draft] });
+    const doubt = cards.filter((c) => /confirm the depressive episode is current \(EL-4/.test(c.summary));
+    expect(doubt.map((c) => c.indicator)).toEqual(['warning']);
+  });
+
+  it('esketamine-signed-with-a-phq9-of-14-says-nothing-about-the-episode', async () => {
+    const { cards } = await callHook('order-sign', candidate({ phq9Recent: obs.phq9(14, 5) }), { drafts: [esketamineDraft()] });
+    expect(cards.map((c) => c.summary).join('\n')).not.toContain('EL-4');
   });
 });
