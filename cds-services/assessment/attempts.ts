@@ -19,7 +19,7 @@ import type { MedicationCatalogue } from '../../src/terminology/medication-catal
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
-import { addDays, daysBetween } from './fhir-read.js';
+import { addDays, daysBetween, isoDay } from './fhir-read.js';
 import type { RecordIndex } from './record.js';
 import { minimumDailyDoseMg, type Thresholds } from './thresholds.js';
 import { exposures, type Exposure } from './trials.js';
@@ -298,7 +298,7 @@ function attemptAdequacy(a: Attempt, th: Thresholds, levels: ReturnType<typeof l
   };
 }
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
+const iso = isoDay;
 
 /** The references of an attempt's exposures, each once, in first-seen order. */
 function exposureRefs(components: readonly Component[]): string[] {

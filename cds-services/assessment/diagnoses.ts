@@ -7,7 +7,7 @@
  * STATUSLESS_ACTIVE_DAYS or undated; a problem written only as text); inactive ones are left out.
  */
 import { VS } from './concepts.js';
-import { statusCode, withinDays } from './fhir-read.js';
+import { isoDay, statusCode, withinDays } from './fhir-read.js';
 import type { IndexedCondition, RecordIndex } from './record.js';
 
 export type ConditionState = 'active' | 'confirm';
@@ -140,14 +140,14 @@ export function diagnoses(index: RecordIndex): DiagnosisFacts {
 }
 
 /** "F33.42 (2026-03-01)": a diagnosis as a clinician reads it in a summary. */
-export const diagnosisLabel = (d: Diagnosis): string => `${d.code}${d.date ? ` (${d.date.toISOString().slice(0, 10)})` : ''}`;
+export const diagnosisLabel = (d: Diagnosis): string => `${d.code}${d.date ? ` (${isoDay(d.date)})` : ''}`;
 
 /**
  * Why a diagnosis needs confirming, as a clinician reads it: "Bipolar II disorder is provisional
  * (2026-11-20)", "Bipolar disorder has no clinical status (2019-04-02)", "'bipolar' is recorded as text only".
  */
 export function confirmPhrase(d: Diagnosis): string {
-  const date = d.date ? ` (${d.date.toISOString().slice(0, 10)})` : '';
+  const date = d.date ? ` (${isoDay(d.date)})` : '';
   if (d.why === 'unconfirmed') return `${d.display} is ${d.verification ?? 'unconfirmed'}${date}`;
   if (d.why === 'no status') return `${d.display} has no clinical status${date}`;
   if (d.why === 'text only') return `'${d.display}' is recorded as text only`;

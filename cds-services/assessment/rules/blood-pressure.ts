@@ -9,6 +9,7 @@ import { bloodPressureReadings, bloodPressureText, type BloodPressureReading } f
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { Thresholds } from '../thresholds.js';
+import { isoDay } from '../fhir-read.js';
 import { KETAMINES, activeWithin, isoDate, refs, unknownBecause, evidenceOf } from './common.js';
 
 type Tri = 'yes' | 'no' | 'unknown';
@@ -23,7 +24,7 @@ function atOrAbove(r: BloodPressureReading, s: number, d: number, strict = false
 }
 
 const reading = (r: BloodPressureReading) => `${bloodPressureText(r)} on ${isoDate(r.date)}`;
-const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const dayOf = isoDay;
 
 /** An implausible reading is "could not be read" (issue 20): unknown, naming it, with the BP order; never a finding, never an all-clear. */
 const unreadable = (r: BloodPressureReading) =>

@@ -1,6 +1,6 @@
 import type { Outcome } from '../findings.js';
 import { met, notMet, unknown } from '../findings.js';
-import { withinDays } from '../fhir-read.js';
+import { isoDay, withinDays } from '../fhir-read.js';
 import type { IndexedCondition, RecordIndex, Section } from '../record.js';
 
 /**
@@ -51,7 +51,7 @@ export function unknownBecause(sections: Record<string, Section<unknown>>): Outc
 /** What would settle medication records that name no coded drug (see namesNoCodedDrug). */
 export const drugOf = (refs: readonly string[]): string => `the drug of ${refs.join(', ')} (coded, or its Medication resource)`;
 
-export const isoDate = (d: Date | undefined): string => (d ? d.toISOString().slice(0, 10) : 'undated');
+export const isoDate = (d: Date | undefined): string => (d ? isoDay(d) : 'undated');
 
 /** A sentence's first letter in upper case ("PHQ-9 total 31 points is implausible" stays; "weight ..." becomes "Weight ..."). */
 export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
