@@ -283,9 +283,9 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, conc
   const supply = r.dispenseRequest?.expectedSupplyDuration;
   const supplyDays = supply ? minutesOf(supply.value, supply.code ?? supply.unit) : undefined;
   const refills = typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : undefined;
-  // OR-2 step 1: with no route given, an infusion rate or duration means IV.
+  // OR-2 step 1: with no route given, an infusion rate (even one that gives no time: mL/h with no concentration) or duration means IV.
   const coded = routeOf(d?.route, t);
-  const route = coded === 'unknown' && (infusionFrom === 'duration' || infusionFrom === 'rate') ? 'iv' : coded;
+  const route = coded === 'unknown' && (infusionFrom === 'duration' || infusionFrom === 'rate' || unreadRate !== undefined) ? 'iv' : coded;
   return {
     route,
     routeInferred: route !== coded,

@@ -134,6 +134,15 @@ describe('volume-based IV orders (OR-3, OR-4): the product concentration and a m
     expect(dosing.detail).toContain('over 40 min (100 mL at 150 mL/hr)');
   });
 
+  it('an-infusion-rate-with-no-route-and-no-concentration-is-still-an-iv-infusion', async () => {
+    const { body, draft } = cerner();
+    draft.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' };
+    delete draft.dosageInstruction[0]!.route;
+    draft.contained[0]!.ingredient.forEach((i) => delete i.strength);
+    const res = await request(app()).post('/cds-services/trd-order-select').send(body).expect(200);
+    expect(res.body.extension['org.trdcds.assessment'].orders[0]).toMatchObject({ drug: 'ketamine', route: 'iv', scope: 'in' });
+  });
+
   it.each<[string, (d: Draft) => void, Record<string, string>, RegExp | undefined]>([
     [
       'strength-written-per-millilitre-gives-the-same-dose',
