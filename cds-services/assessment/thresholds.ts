@@ -54,6 +54,7 @@ export interface Thresholds {
   >;
   lookbackDays: Settings<
     | 'bloodPressure'
+    | 'bloodPressureHistory'
     | 'heartRate'
     | 'weight'
     | 'baselineSeverity'

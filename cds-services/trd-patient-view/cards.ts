@@ -317,6 +317,11 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
       )
     : firstFitting(
         base,
+        // An unknown whose own sentence says what is known before its colon ("No BP in 30 days; both of
+        // the last 2 readings were at or above 180/100 (latest ...)") says more than "could not be checked".
+        lead.status === 'unknown' && findingSentence(lead).includes(': ')
+          ? `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`
+          : '',
         lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
         // The rule's own sentence up to its first colon ("Substance use recorded (opioid abuse)").
         `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`,

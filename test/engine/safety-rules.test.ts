@@ -269,6 +269,25 @@ describe('pregnancy and lactation (CI-4, RC-18)', () => {
 
 describe('blood pressure (CI-6, RC-5)', () => {
   check({
+    // Outside reviewer's finding: hypertension uncontrolled at the last visits read the same as any BP gap.
+    'no-bp-in-30-days-after-three-readings-at-or-above-180-100-names-them': {
+      resources: candidate({ bp: [obs.bpPanel(167, 119, 150), obs.bpPanel(183, 115, 520), obs.bpPanel(181, 99, 700)] }),
+      expect: { 'CI-6': 'unknown' },
+      note: {
+        'CI-6':
+          /^No BP recorded in the last 30 days; the last 3 were at or above 180\/100 \(latest 167\/119 mmHg on .*\): repeat the BP and review its control/,
+      },
+    },
+    'no-bp-in-30-days-after-one-high-and-one-normal-reading-counts-them': {
+      resources: candidate({ bp: [obs.bpPanel(150, 95, 60), obs.bpPanel(120, 80, 90)] }),
+      expect: { 'CI-6': 'unknown' },
+      note: { 'CI-6': /^No BP recorded in the last 30 days; 1 of the last 2 was above 140\/90 \(latest 150\/95/ },
+    },
+    'no-bp-in-30-days-after-normal-readings-is-only-the-gap': {
+      resources: candidate({ bp: obs.bpPanel(122, 78, 60) }),
+      expect: { 'CI-6': 'unknown' },
+      note: { 'CI-6': /^No BP recorded in the last 30 days\.$/ },
+    },
     'one-stale-high-reading-asks-for-a-repeat-not-a-block': {
       resources: candidate({ bp: obs.bpPanel(184, 96, 20) }),
       expect: { 'CI-6': 'unknown', 'RC-5': 'not-met' },

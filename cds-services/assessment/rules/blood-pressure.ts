@@ -8,6 +8,7 @@ import { asIndicator, met, notMet, settledBy, unknown } from '../findings.js';
 import { bloodPressureReadings, bloodPressureText, type BloodPressureReading } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
+import type { RecordIndex } from '../record.js';
 import type { Thresholds } from '../thresholds.js';
 import { isoDay } from '../fhir-read.js';
 import { KETAMINES, activeWithin, isoDate, refs, unknownBecause, evidenceOf } from './common.js';
@@ -48,6 +49,36 @@ function levels(t: Thresholds) {
 }
 
 /**
+ * With no reading in the eligibility window: the last (up to 3) readings within the BP history look-back,
+ * when any of them was above 140/90, as a sentence and its evidence. An old high reading decides nothing,
+ * but a gap in a patient whose BP was uncontrolled at the last visits is not the same gap as in a
+ * normotensive one (outside reviewer's finding: 181/99, 183/115, 167/119 on a diuretic, shown as "no BP").
+ */
+function elevatedHistory(index: RecordIndex, t: Thresholds): { words: string; evidence: string[] } | undefined {
+  const L = levels(t);
+  const last = bloodPressureReadings(index, t.lookbackDays.bloodPressureHistory.value)
+    .filter((r) => !r.implausible)
+    .slice(0, 3);
+  const high = last.filter((r) => L.caution(r) === 'yes');
+  if (!high.length) return undefined;
+  const blocking = high.filter((r) => L.block(r) === 'yes').length;
+  const which =
+    last.length === 1
+      ? 'the last reading was'
+      : high.length === last.length
+        ? `the last ${last.length} were`
+        : `${high.length} of the last ${last.length} ${high.length === 1 ? 'was' : 'were'}`;
+  const level =
+    blocking === high.length
+      ? `at or above ${L.blockWords}`
+      : `above 140/90${blocking ? `, ${blocking === 1 ? 'one' : blocking} at or above ${L.blockWords}` : ''}`;
+  return {
+    words: `${which} ${level} (latest ${reading(last[0]!)}): repeat the BP and review its control before starting.`,
+    evidence: evidenceOf(last),
+  };
+}
+
+/**
  * CI-6 Uncontrolled hypertension
  * Trigger: any hook.
  * Inclusion: an active hypertensive urgency, emergency or crisis code (I16.x) within 30 days; a
@@ -75,15 +106,17 @@ export const CI6 = defineRule({
     if (gap) return settledBy(gap, 'order-blood-pressure');
     const L = levels(thresholds);
     const all = bloodPressureReadings(index, s.bpEligibilityLookbackDays.value);
-    if (!all.length)
+    if (!all.length) {
+      const history = elevatedHistory(index, thresholds);
       return settledBy(
         unknown(
           [`a blood pressure within ${s.bpEligibilityLookbackDays.value} days`],
-          [],
-          `No BP recorded in the last ${s.bpEligibilityLookbackDays.value} days.`,
+          history?.evidence ?? [],
+          `No BP recorded in the last ${s.bpEligibilityLookbackDays.value} days${history ? `; ${history.words}` : '.'}`,
         ),
         'order-blood-pressure',
       );
+    }
     // Readings since the newest complete one below the block level: an older high reading is past.
     const controlledAt = all.findIndex((r) => L.block(r) === 'no');
     const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
