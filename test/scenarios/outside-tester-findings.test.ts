@@ -1,7 +1,8 @@
 /**
  * Outside testers' smallest failing requests (test/fixtures/findings/README.md names each one's public
- * source), replayed as they were sent at the time they assumed (`_now`): each scenario is the fault the
- * tester showed, put the way a clinician would check it.
+ * source), replayed as they were sent at the time they assumed (`_now`), each by a test named for the
+ * fault it showed, put the way a clinician would check it. One file for all of them, so a new finding
+ * has one place to go.
  */
 import request from 'supertest';
 import { readFileSync } from 'node:fs';
@@ -19,12 +20,15 @@ interface Answer {
   criteria: { rule: string; status: string; evidence: string[]; missing: string[] }[];
 }
 
+/** A tester's request as it was sent (with `_hook` and `_now` when the tester noted them). */
+const finding = (name: string) =>
+  JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${name}.request.json`), 'utf8')) as Record<string, unknown>;
+/** The tester3 requests' clock, for those that did not note theirs: 2026-11-30T02:00Z. */
+const app = () => buildTestApp({ services, clock: fixedClock('2026-11-30T02:00:00Z') }).app;
+
 /** The fixture replayed to the service it was sent to (`_hook`), with the clock at its `_now`. */
 async function replay(fixture: string): Promise<Answer> {
-  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${fixture}.request.json`), 'utf8')) as {
-    _hook: string;
-    _now: string;
-  };
+  const body = finding(fixture) as { _hook: string; _now: string };
   const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
   const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
   return { cards: res.body.cards, criteria: res.body.extension?.['org.trdcds.assessment']?.criteria ?? [] };
@@ -78,5 +82,171 @@ describe('a latest score below the remission cut puts the current episode in dou
     expect(suggestionLabels(a).filter((l) => /TMS|ketamine|esketamine|SPRAVATO/i.test(l))).toEqual([]);
     expect(trd.suggestions?.map((s) => s.label)).toEqual(['Order a repeat PHQ-9']);
     expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('order hooks require context.draftOrders (CDS Hooks 2.0)', () => {
+  it('order-sign-without-draft-orders', async () => {
+    const res = await request(app()).post('/cds-services/trd-order-sign').send(finding('order-sign-without-draft-orders')).expect(400);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual(['context.draftOrders']);
+  });
+});
+
+describe('order hooks read the findings patient-view reads', () => {
+  // A provisional bipolar II diagnosis (RC-1 unknown, "confirm") was a warning on patient-view and nothing at
+  // order-sign for esketamine or IV ketamine: the caution reaches the order, worded as a diagnosis to confirm.
+  it('provisional-bipolar-ii-esketamine-order-sign', async () => {
+    const res = await request(app()).post('/cds-services/trd-order-sign').send(finding('provisional-bipolar-ii-esketamine-order-sign')).expect(200);
+    const cards = res.body.cards as { summary: string; indicator: string; detail: string }[];
+    const rc1 = cards.filter((c) => c.summary.includes('RC-1'));
+    expect(rc1.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Before intranasal esketamine (SPRAVATO): bipolar II disorder is provisional (2026-10-01): confirm whether it is current (RC-1)'],
+    ]);
+    expect(cards.length).toBeLessThanOrEqual(4);
+    // The information-only dose line (OR-6, 65 or older) rides on the REMS card rather than pushing a warning out.
+    expect(cards.find((c) => c.summary.startsWith('SPRAVATO REMS'))?.detail).toContain('OR-6');
+  });
+
+  it('provisional-bipolar-ii-iv-ketamine-order-sign', async () => {
+    const body = finding('provisional-bipolar-ii-esketamine-order-sign') as { context: { draftOrders: { entry: { resource: Record<string, unknown> }[] } } };
+    body.context.draftOrders.entry[0]!.resource = {
+      resourceType: 'MedicationRequest',
+      id: 'draft-ket',
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: 'Patient/patient-0197837a-cb6c-72e2-9f3f-b9dec6c0f4d7' },
+      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6130', display: 'ketamine' }] },
+      reasonCode: [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F33.1' }] }],
+      dosageInstruction: [
+        {
+          route: { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] },
+          timing: { repeat: { duration: 40, durationUnit: 'min', count: 1 } },
+          doseAndRate: [{ doseQuantity: { value: 40, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+        },
+      ],
+    };
+    const res = await request(app()).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const summaries = (res.body.cards as { summary: string }[]).map((c) => c.summary);
+    expect(summaries).toContain('Before IV ketamine: bipolar II disorder is provisional (2026-10-01): confirm whether it is current (RC-1)');
+  });
+});
+
+describe('drugs identified by their ingredients (OR-1, DS-4, DS-5)', () => {
+  type Body = { context: { draftOrders: { entry: { resource: { contained: fhir4.Medication[] } }[] } } };
+  const orders = (body: Record<string, unknown>) => request(app()).post('/cds-services/trd-order-sign').send(body).expect(200);
+  const drugOf = (res: request.Response) => res.body.extension['org.trdcds.assessment'].orders.map((o: { drug: string }) => o.drug);
+
+  // A premix whose Medication.code is a local code only, its ingredient RxNorm 6130: was "other", no card at all.
+  it('cerner-premix-ketamine-by-ingredient-code', async () => {
+    const res = await orders(finding('cerner-premix-ketamine-by-ingredient-code'));
+    expect(drugOf(res)).toEqual(['ketamine']);
+    expect(res.body.extension['org.trdcds.assessment'].orders[0]).toMatchObject({ identifiedBy: 'code', medicationFrom: 'contained', scope: 'in' });
+    expect((res.body.cards as { summary: string }[]).some((c) => /IV ketamine/.test(c.summary))).toBe(true);
+  });
+
+  it('premix-with-a-local-ingredient-code-naming-ketamine-in-another-language-is-not-silent', async () => {
+    const body = finding('cerner-premix-ketamine-by-ingredient-code') as Body;
+    body.context.draftOrders.entry[0]!.resource.contained[0]!.ingredient![0]!.itemCodeableConcept = {
+      coding: [{ system: 'https://fhir.cerner.com/eb2384f8-839e-4c6e-8b29-18e71db1a0b1/synonym', code: '2757001', display: 'Ketaminhydrochlorid' }],
+    };
+    const res = await orders(body as unknown as Record<string, unknown>);
+    expect(drugOf(res)).toEqual(['unidentified']);
+    expect((res.body.cards as { indicator: string; summary: string }[]).map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', expect.stringMatching(/could not be identified but may be ketamine or esketamine.*\(OR-1\)$/)],
+    ]);
+  });
+
+  it('premix-whose-ingredient-is-another-drug-by-rxnorm-stays-another-drug', async () => {
+    const body = finding('cerner-premix-ketamine-by-ingredient-code') as Body;
+    body.context.draftOrders.entry[0]!.resource.contained[0]!.ingredient![0]!.itemCodeableConcept = {
+      coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '6960', display: 'Midazolam' }],
+    };
+    const res = await orders(body as unknown as Record<string, unknown>);
+    expect(drugOf(res)).toEqual(['other']);
+    expect(res.body.cards).toEqual([]);
+  });
+});
+
+describe('volume-based IV orders (OR-3, OR-4): the product concentration and a mL/h rate', () => {
+  type Draft = {
+    contained: (fhir4.Medication & { ingredient: fhir4.MedicationIngredient[] })[];
+    dosageInstruction: fhir4.Dosage[];
+  };
+  const cerner = () => {
+    const body = finding('cerner-ketamine-infusion-100-ml-at-150-ml-per-hour') as { context: { draftOrders: { entry: { resource: Draft }[] } } };
+    return { body, draft: body.context.draftOrders.entry[0]!.resource };
+  };
+  const review = async (body: object) => {
+    const res = await request(app()).post('/cds-services/trd-order-select').send(body).expect(200);
+    const [order] = res.body.extension['org.trdcds.assessment'].orders as { drug: string; checks: { rule: string; status: string; needed?: string }[] }[];
+    const check = (rule: string) => order!.checks.find((c) => c.rule === rule)!;
+    const cards = res.body.cards as { summary: string; detail?: string; suggestions?: { label: string }[] }[];
+    return {
+      order: order!,
+      check,
+      cards,
+      updates: cards.flatMap((c) => c.suggestions ?? []).filter((s) => s.label.startsWith('Change to the protocol order')),
+    };
+  };
+
+  // 100 mL of 40 mg/100 mL at 150 mL/h is 40 mg over 40 min, 0.5 mg/kg for 80 kg: it was "no dose in mg" and
+  // "no duration or rate", and an update replacing what already is the protocol order was offered.
+  it('cerner-ketamine-infusion-100-ml-at-150-ml-per-hour', async () => {
+    const { body } = cerner();
+    const { check, cards, updates } = await review(body);
+    expect([check('OR-3').status, check('OR-4').status]).toEqual(['as-ordered', 'as-ordered']);
+    expect(updates).toEqual([]);
+    const dosing = cards.find((c) => c.detail?.includes('| OR-3 |'))!;
+    expect(dosing.detail).toContain('100 mL (40 mg at 40 mg / 100 mL) (0.5 mg/kg)');
+    expect(dosing.detail).toContain('over 40 min (100 mL at 150 mL/hr)');
+  });
+
+  it('an-infusion-rate-with-no-route-and-no-concentration-is-still-an-iv-infusion', async () => {
+    const { body, draft } = cerner();
+    draft.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' };
+    delete draft.dosageInstruction[0]!.route;
+    draft.contained[0]!.ingredient.forEach((i) => delete i.strength);
+    const res = await request(app()).post('/cds-services/trd-order-select').send(body).expect(200);
+    expect(res.body.extension['org.trdcds.assessment'].orders[0]).toMatchObject({ drug: 'ketamine', route: 'iv', scope: 'in' });
+  });
+
+  it.each<[string, (d: Draft) => void, Record<string, string>, RegExp | undefined]>([
+    [
+      'strength-written-per-millilitre-gives-the-same-dose',
+      (d) =>
+        (d.contained[0]!.ingredient[0]!.strength = { numerator: { value: 0.4, unit: 'mg', code: 'mg' }, denominator: { value: 1, unit: 'mL', code: 'mL' } }),
+      { 'OR-3': 'as-ordered', 'OR-4': 'as-ordered' },
+      undefined,
+    ],
+    [
+      'volume-with-no-concentration-is-an-unknown-dose-naming-the-concentration',
+      (d) => d.contained[0]!.ingredient.forEach((i) => delete i.strength),
+      { 'OR-3': 'unknown', 'OR-4': 'as-ordered' },
+      /concentration/,
+    ],
+    [
+      'mass-dose-at-a-volume-rate-is-timed-through-the-concentration',
+      (d) => (d.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' }),
+      { 'OR-3': 'as-ordered', 'OR-4': 'as-ordered' },
+      undefined,
+    ],
+    [
+      'mass-dose-at-a-volume-rate-with-no-concentration-names-the-rate',
+      (d) => {
+        d.dosageInstruction[0]!.doseAndRate![0]!.doseQuantity = { value: 40, unit: 'mg', code: 'mg' };
+        d.contained[0]!.ingredient.forEach((i) => delete i.strength);
+      },
+      { 'OR-3': 'as-ordered', 'OR-4': 'unknown' },
+      /rate 150 mL\/hr could not be converted/,
+    ],
+  ])('%s', async (_name, edit, statuses, says) => {
+    const { body, draft } = cerner();
+    edit(draft);
+    const { check, cards } = await review(body);
+    expect(Object.fromEntries(Object.keys(statuses).map((rule) => [rule, check(rule).status]))).toEqual(statuses);
+    if (says) expect(cards.map((c) => `${c.summary} ${c.detail ?? ''}`).join('\n')).toMatch(says);
+    // Never a made-up mg: an unknown dose names what would settle it.
+    if (statuses['OR-3'] === 'unknown') expect(check('OR-3').needed).toMatch(/concentration/);
   });
 });
