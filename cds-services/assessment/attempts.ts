@@ -160,7 +160,7 @@ function formAttempts(list: Component[], th: Thresholds, now: Date): { attempts:
     }
     const end = c.end ?? now;
     // An attempt that ended the instant this one started (a recorded switch or replacement) is not ongoing.
-    const ongoing = [...attempts].reverse().find((a) => t(a.end) > t(c.start!));
+    const ongoing = attempts.findLast((a) => t(a.end) > t(c.start!));
     if (!ongoing) {
       attempts.push({ start: c.start, end, components: [c], kind: 'monotherapy' });
       continue;
@@ -233,15 +233,19 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
     return { start: from && t(start) < t(from) ? from : start, end: sure ? (e.earliestEnd ?? e.end!) : e.end! };
   };
   const merge = (list: Exposure[], sure = false) => {
+    const clipped: { start: Date; end: Date }[] = [];
+    for (const e of list) {
+      if (!e.start || !e.end) continue;
+      const x = clip(e, sure);
+      if (t(x.end) >= t(x.start)) clipped.push(x);
+    }
+    clipped.sort((a, b) => t(a.start) - t(b.start));
+    // Each clipped span is this call's own object: the merged span grows in place, to the later of the two ends.
     const spans: { start: Date; end: Date }[] = [];
-    for (const x of list
-      .filter((e) => e.start && e.end)
-      .map((e) => clip(e, sure))
-      .filter((x) => t(x.end) >= t(x.start))
-      .sort((a, b) => t(a.start) - t(b.start))) {
+    for (const x of clipped) {
       const last = spans[spans.length - 1];
-      if (last && daysBetween(last.end, x.start) <= gap) last.end = new Date(Math.max(t(last.end), t(x.end)));
-      else spans.push({ ...x });
+      if (last && daysBetween(last.end, x.start) <= gap) last.end = t(x.end) > t(last.end) ? x.end : last.end;
+      else spans.push(x);
     }
     return spans;
   };
@@ -435,7 +439,7 @@ function judgeAttempts(index: RecordIndex): Trial[] {
   });
 
   // EL-2.13: the last adequate attempt with no outcome failed when a later score shows the episode persisted.
-  const lastAdequate = [...out].reverse().find((x) => x.adequateFrom && (x.status === 'failed' || x.status === 'responded' || x.status === 'outcome-unknown'));
+  const lastAdequate = out.findLast((x) => x.adequateFrom && (x.status === 'failed' || x.status === 'responded' || x.status === 'outcome-unknown'));
   if (lastAdequate?.status === 'outcome-unknown') {
     const startMs = t(lastAdequate.start!);
     const laterAdequate = out.some((x) => x !== lastAdequate && x.adequateFrom && t(x.start!) > startMs);

@@ -58,7 +58,10 @@ function readCourses({ index, thresholds: th }: RuleContext): Course[] {
   const lookback = th.lookbackDays.priorCourse.value;
   const sessions = new Map<CourseModality, { date: Date; ref: string }[]>();
   const add = (m: CourseModality, date: Date | undefined, ref: string) => {
-    if (date && withinDays(date, index.now, lookback)) sessions.set(m, [...(sessions.get(m) ?? []), { date, ref }]);
+    if (!date || !withinDays(date, index.now, lookback)) return;
+    const list = sessions.get(m);
+    if (list) list.push({ date, ref });
+    else sessions.set(m, [{ date, ref }]);
   };
   for (const p of index.procedures(VS.tmsProcedures)) if (p.status === 'completed') add('TMS', procedureDate(p), `Procedure/${p.id}`);
   for (const p of index.procedures(VS.esketamineProcedures)) if (p.status === 'completed') add('esketamine', procedureDate(p), `Procedure/${p.id}`);
@@ -95,9 +98,7 @@ function readCourses({ index, thresholds: th }: RuleContext): Course[] {
       const active = sinceLast <= s.activeDays && !(run.length >= s.planned && sinceLast >= c.outcomeWindowDays.value);
       const course: Course = { modality, start, end, sessions: run.length, planned: s.planned, active, evidence: run.map((x) => x.ref) };
       for (const { instrument, list: sc } of scores) {
-        const baseline = [...sc]
-          .reverse()
-          .find((o) => o.date.getTime() <= start.getTime() + 86_400_000 && daysBetween(o.date, start) <= c.baselineWindowDays.value);
+        const baseline = sc.findLast((o) => o.date.getTime() <= start.getTime() + 86_400_000 && daysBetween(o.date, start) <= c.baselineWindowDays.value);
         if (!baseline) continue;
         course.baseline = { instrument, value: baseline.value, ref: baseline.ref };
         const after = sc.filter((o) => o.date.getTime() > baseline.date.getTime());
@@ -111,7 +112,7 @@ function readCourses({ index, thresholds: th }: RuleContext): Course[] {
           const windowEnd = addDays(end, c.outcomeWindowDays.value).getTime();
           const outcome =
             after.find((o) => o.date.getTime() >= end.getTime() && o.date.getTime() <= windowEnd) ??
-            [...after].reverse().find((o) => o.date.getTime() <= end.getTime() && daysBetween(o.date, end) <= 7);
+            after.findLast((o) => o.date.getTime() <= end.getTime() && daysBetween(o.date, end) <= 7);
           if (outcome) {
             course.outcomeScore = outcome;
             const fall = baseline.value > 0 ? ((baseline.value - outcome.value) / baseline.value) * 100 : 0;
