@@ -79,6 +79,15 @@ function elevatedHistory(index: RecordIndex, t: Thresholds): { words: string; ev
 }
 
 /**
+ * What a crisis-level reading asks for. ACC/AHA 2017 (section 11.2): above 180/120 with acute
+ * target-organ damage is a hypertensive emergency; without it, severe hypertension is managed by a
+ * repeat reading and oral treatment, not emergency referral. Not giving ketamine or esketamine today
+ * (CI-6 found) stands either way (Swissmedic ketamine label: > 180/100 at rest).
+ */
+const CRISIS_ADVICE =
+  'repeat the BP; emergency evaluation only if there are signs of organ damage (chest pain, dyspnoea, headache, neurological or visual symptoms).';
+
+/**
  * CI-6 Uncontrolled hypertension
  * Trigger: any hook.
  * Inclusion: an active hypertensive urgency, emergency or crisis code (I16.x) within 30 days; a
@@ -86,7 +95,9 @@ function elevatedHistory(index: RecordIndex, t: Thresholds): { words: string; ev
  * at least 2 readings on different days within 30 days at or above 180/100, none of them followed by
  * a complete reading below it.
  * Exclusion: the newest complete reading below 180/100 clears older elevated readings.
- * Outcome: found -> IV ketamine, esketamine and the combination contraindicated. One non-crisis
+ * Outcome: found -> IV ketamine, esketamine and the combination contraindicated; a crisis-level
+ * reading asks for a repeat and for signs of organ damage, not emergency referral (ACC/AHA 2017:
+ * severe BP without target-organ damage is an urgency). One non-crisis
  * reading at or above 180/100 -> unknown, "repeat the BP", with the BP order; no reading in 30 days
  * -> unknown (no data), with the BP order. At order-sign the same-session reading is OR-10's.
  * Source: Swissmedic ketamine label (> 180/100 at rest); SPRAVATO PI 5.6; ACC/AHA 2017 (crisis).
@@ -123,7 +134,9 @@ export const CI6 = defineRule({
     const crisis = current.find((r) => L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value);
     // data.reading: the reading a card summary names ("BP 186/114 mmHg on <date>", CD-3).
     if (crisis)
-      return met(crisis.evidence, `Hypertensive crisis: BP ${reading(crisis)}; refer for emergency evaluation.`, {
+      // Severe BP without acute target-organ damage is an urgency, not an emergency (ACC/AHA 2017): the
+      // treatment waits (found), the reading is repeated, and only signs of organ damage send the patient on.
+      return met(crisis.evidence, `Hypertensive crisis level: BP ${reading(crisis)}: ${CRISIS_ADVICE}`, {
         crisis: true,
         reading: `BP ${reading(crisis)}`,
       });

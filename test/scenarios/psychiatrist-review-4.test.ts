@@ -1,0 +1,86 @@
+/**
+ * A consultant psychiatrist's review of the cards on the public conformance patients (test/conformance,
+ * SOURCES.md names each one's source) and on outside testers' requests (test/fixtures/findings): each
+ * scenario is one finding, put the way a clinician would check it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { projectRoot } from '../../src/paths.js';
+import { buildTestApp } from '../helpers/app.js';
+import { realServices } from '../helpers/knowledge.js';
+import { bundle, prefetchFor } from '../builders/prefetch.js';
+
+const services = realServices();
+
+interface Card {
+  summary: string;
+  indicator: string;
+  detail?: string;
+  source: { label: string; url?: string };
+  suggestions?: { label: string }[];
+}
+interface Answer {
+  cards: Card[];
+  findings: { rule: string; status: string; modalities?: string[] }[];
+  modalities: Record<string, { status: string }>;
+}
+
+/**
+ * A conformance patient's resources as a FHIR server serves them after loading the published
+ * transaction Bundle: `urn:uuid:` references become `Type/id` (as the conformance test reads them).
+ */
+function patient(file: string): { patientId: string; resources: fhir4.Resource[] } {
+  const b = JSON.parse(readFileSync(join(projectRoot, 'test/conformance/patients', `${file}.json`), 'utf8')) as fhir4.Bundle;
+  const literal = new Map<string, string>();
+  for (const e of b.entry ?? [])
+    if (e.fullUrl?.startsWith('urn:uuid:') && e.resource?.id) literal.set(e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`);
+  const entries = JSON.parse(
+    JSON.stringify(b.entry ?? [], (key, value: unknown) =>
+      key === 'reference' && typeof value === 'string' && literal.has(value) ? literal.get(value) : value,
+    ),
+  ) as fhir4.BundleEntry[];
+  const resources = entries.map((e) => e.resource!);
+  return { patientId: resources.find((r) => r.resourceType === 'Patient')!.id!, resources };
+}
+
+async function call(hook: 'patient-view' | 'order-select' | 'order-sign', file: string, now: string, drafts: fhir4.Resource[] = []): Promise<Answer> {
+  const { patientId, resources } = patient(file);
+  const { app } = buildTestApp({ services, clock: fixedClock(now) });
+  const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId };
+  if (hook !== 'patient-view') {
+    const ours = drafts.map((d) => ({ ...d, subject: { reference: `Patient/${patientId}` } }));
+    context['draftOrders'] = bundle(ours);
+    if (hook === 'order-select') context['selections'] = ours.map((d) => `${d.resourceType}/${d.id}`);
+  }
+  const res = await request(app)
+    .post(`/cds-services/trd-${hook}`)
+    .send({ hook, hookInstance: 'd3b07384-d113-4ec6-a1c6-4a3b4f7b9c21', context, prefetch: prefetchFor(resources) })
+    .expect(200);
+  const ext = res.body.extension?.['org.trdcds.assessment'] ?? {};
+  return { cards: res.body.cards, findings: [...(ext.criteria ?? []), ...(ext.findings ?? [])], modalities: ext.modalities ?? {} };
+}
+
+/** An outside tester's request replayed to the service it was sent to, at the time it assumed (`_now`). */
+async function replay(fixture: string): Promise<Answer> {
+  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${fixture}.request.json`), 'utf8')) as { _hook: string; _now: string };
+  const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+  const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
+  return { cards: res.body.cards, findings: [], modalities: {} };
+}
+
+const text = (a: Answer) => a.cards.map((c) => `${c.summary}\n${c.detail ?? ''}`).join('\n');
+
+describe('a crisis-level BP is an urgency until organ damage is found (CI-6; ACC/AHA 2017)', () => {
+  it('one-crisis-level-reading-asks-to-repeat-and-look-for-organ-damage', async () => {
+    const a = await replay('preliminary-bp-192-121-before-iv-ketamine');
+    const critical = a.cards.filter((c) => c.indicator === 'critical');
+    expect(critical).toHaveLength(1);
+    expect(critical[0]!.summary.length).toBeLessThan(140);
+    expect(critical[0]!.detail).toContain('Hypertensive crisis level: BP 192/121 mmHg (preliminary)');
+    expect(critical[0]!.detail).toContain('repeat the BP; emergency evaluation only if there are signs of organ damage');
+    expect(text(a)).not.toMatch(/refer for emergency/);
+  });
+});
