@@ -56,18 +56,27 @@ const problemsOf = (rules: readonly string[], a: Assessment) =>
     ),
   ].join(', ');
 
-/** One treatment's verdict in words (revision-2 1.3, CD-4): what decided it and what could not be checked. */
+/**
+ * One treatment's verdict in words (revision-2 1.3, CD-4): what decided it and what could not be checked.
+ * A check the record answered but left open (one BP of 163/114 to repeat, an implant whose site is not
+ * coded) says what was found, with the rule; only a check with nothing to read is "not checked".
+ */
 function verdictLine(m: Modality, v: ModalityVerdict, a: Assessment): string {
-  const unchecked = v.notChecked.length ? `; not checked: ${notCheckedWords(v.notChecked, a)}` : '';
+  const open = v.notChecked.map((id) => a.byRule.get(id)).filter((f): f is Finding => !!f);
+  const toConfirm = open.filter((f) => f.evidence.length > 0);
+  const notChecked = open.filter((f) => f.evidence.length === 0).map((f) => f.rule);
+  const unchecked = notChecked.length ? `; not checked: ${notCheckedWords(notChecked, a)}` : '';
+  const found = toConfirm.map((f) => `${inSentence(findingSentence(f)).replace(/\.$/, '')} (${f.rule})`);
   if (v.status === 'contraindicated') return `contraindicated: ${problemsOf(v.because, a)}`;
   if (v.status === 'deferred') return 'deferred: start after the same-day suicide risk evaluation is documented';
   if (m === 'esketamine' && a.byRule.get('CI-1')?.status === 'met') {
     return 'labelled for MDD with acute suicidal ideation or behaviour (84 mg twice weekly with an oral antidepressant, certified setting); it does not replace hospitalisation';
   }
-  if (v.status === 'caution') {
-    const cautions = v.because.filter((id) => !v.notChecked.includes(id));
-    return cautions.length ? `caution: ${problemsOf(cautions, a)}${unchecked}` : `no contraindication found in the checks that could be run${unchecked}`;
-  }
+  const cautions = v.because.filter((id) => !v.notChecked.includes(id));
+  const reasons = [...(cautions.length ? [problemsOf(cautions, a)] : []), ...found];
+  if (v.status === 'caution' && reasons.length) return `caution: ${reasons.join('; ')}${unchecked}`;
+  // A relative rule left open does not make a caution verdict (the extension says clear): it is named to confirm.
+  if (found.length) return `no contraindication found; to confirm: ${found.join('; ')}${unchecked}`;
   return unchecked ? `no contraindication found in the checks that could be run${unchecked}` : 'no contraindication found';
 }
 
