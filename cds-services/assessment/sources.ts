@@ -13,6 +13,10 @@ export const SOURCES = {
     label: '21 CFR 882.5805 (rTMS special controls) / device IFU',
     url: 'https://www.ecfr.gov/current/title-21/chapter-I/subchapter-H/part-882/subpart-F/section-882.5805',
   },
+  ifcnTmsSafety: {
+    label: 'IFCN TMS safety guidelines (Rossi et al., Clin Neurophysiol 2009; update 2021)',
+    url: 'https://doi.org/10.1016/j.clinph.2020.10.003',
+  },
   medicareTmsLcd: { label: 'Medicare LCD L34998 (TMS)', url: 'https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdid=34998' },
   trdDefinition: { label: 'TRD definition consensus, Depress Anxiety 2021;38:456', url: 'https://doi.org/10.1002/da.23135' },
   ketamineConsensus: { label: 'Sanacora et al., ketamine consensus, JAMA Psychiatry 2017', url: 'https://doi.org/10.1001/jamapsychiatry.2017.0080' },

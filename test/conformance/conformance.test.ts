@@ -193,10 +193,10 @@ const EXPECTED: Record<string, Expected> = {
   'synthea-stroke-2018-alteplase': {
     now: '2021-03-29T12:00:00Z',
     judgement:
-      'A 56-year-old man with a stroke in September 2018 (alteplase, thrombectomy), two and a half years ago: not a recent stroke (CI-7 looks back 90 days) but a history of stroke, a cardiovascular caution for ketamine and esketamine (RC-19). BP 127/74 a week ago. No depressive disorder: no TRD cards, TRD not met.',
+      'A 56-year-old man with a stroke in September 2018 (alteplase, thrombectomy), two and a half years ago: not a recent stroke (CI-7 looks back 90 days) but a history of stroke, a cardiovascular caution for ketamine and esketamine (RC-19) and a brain lesion that raises the risk of a TMS-induced seizure (RC-6, IFCN). BP 127/74 a week ago. No depressive disorder: no TRD cards, TRD not met.',
     ...NOT_DEPRESSED,
-    rules: { 'EL-1': 'not-met', 'CI-7': 'not-met', 'RC-19': 'met', 'CI-6': 'not-met' },
-    caution: ['iv-ketamine', 'esketamine'],
+    rules: { 'EL-1': 'not-met', 'CI-7': 'not-met', 'RC-19': 'met', 'RC-6': 'met', 'CI-6': 'not-met' },
+    caution: ['iv-ketamine', 'esketamine', 'tms'],
     notContraindicated: ALL,
   },
 };

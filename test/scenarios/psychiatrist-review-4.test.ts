@@ -12,6 +12,7 @@ import { projectRoot } from '../../src/paths.js';
 import { buildTestApp } from '../helpers/app.js';
 import { realServices } from '../helpers/knowledge.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
+import { tmsDraft } from '../builders/drafts.js';
 
 const services = realServices();
 
@@ -93,5 +94,16 @@ describe('a verdict says what a reading found (CD-4)', () => {
     expect(trd.detail).toMatch(/- IV ketamine: caution: one reading of 163\.3\/114\.5 mmHg on 2018-12-29: repeat the BP before deciding \(CI-6\)/);
     expect(trd.detail).toMatch(/- Esketamine \(SPRAVATO\): caution: one reading of 163\.3\/114\.5 mmHg/);
     expect(trd.detail).not.toMatch(/not checked: BP|(ketamine|\(SPRAVATO\)): no contraindication found/);
+  });
+});
+
+describe('a stroke raises the risk of a TMS-induced seizure (RC-6; IFCN 2009 and 2021)', () => {
+  it('stroke-in-2018-is-a-tms-seizure-risk-caution-on-a-tms-order', async () => {
+    const a = await call('order-select', 'synthea-stroke-2018-alteplase', '2021-03-29T12:00:00Z', [tmsDraft()]);
+    const seizure = a.cards.find((c) => c.summary.includes('(RC-6)'));
+    expect(seizure, a.cards.map((c) => c.summary).join('\n')).toBeDefined();
+    expect(seizure!.indicator).toBe('warning');
+    expect(`${seizure!.summary}\n${seizure!.detail}`).toMatch(/2018-09-03/);
+    expect(seizure!.source.label).toMatch(/IFCN/);
   });
 });

@@ -94,18 +94,25 @@ function benzodiazepineStopped(index: RecordIndex, days: number): MedicationUse[
  * Inclusion: controlled epilepsy (an active seizure disorder CI-9 did not find); a current medicine of
  * table RC-6a (bupropion, tricyclics, clozapine, chlorpromazine, tramadol, tapentadol, meperidine,
  * stimulants, theophylline, isoniazid, ganciclovir, ritonavir, lithium), by ingredient; active alcohol
- * or sedative withdrawal or dependence; a benzodiazepine stopped within 14 days.
+ * or sedative withdrawal or dependence; a benzodiazepine stopped within 14 days; a stroke or TIA at
+ * any time (the cerebrovascular-recent ValueSet, the stroke codes of CI-7 and RC-19).
  * Outcome: one warning for TMS and the combination. Ketamine in the combination is RC-15's line.
- * Source: IFCN 2009 (drugs and withdrawal states that lower the seizure threshold); rules.md RC-6.
+ * Source: IFCN 2009 and its 2021 update (Rossi et al.: drugs and withdrawal states that lower the
+ * seizure threshold; brain lesions, stroke among them, raise the risk of a TMS-induced seizure, and
+ * the screening questionnaire asks about stroke); rules.md RC-6. Revision-2 RC-6 is silent on stroke:
+ * a caution (a risk-benefit review, never a bar) is the project's reading of IFCN, and TIA, in the same
+ * ValueSet, is included as the screen's question does not tell the two apart.
  */
 export const RC6 = defineRule({
   id: 'RC-6',
   title: 'Seizure-threshold risk',
   kind: 'relative',
   cautionFor: TMS_AND_COMBINATION,
-  source: SOURCES.tmsDeviceRule,
+  source: SOURCES.ifcnTmsSafety,
   evaluate: ({ index, thresholds }): Outcome => {
     const epilepsy = index.activeConditions(VS.seizureDisorder);
+    // A stroke is a lasting brain lesion: resolved or not, it is history that counts (IFCN).
+    const stroke = index.conditions(VS.cerebrovascularRecent);
     const withdrawal = index.activeConditions(VS.withdrawalStates);
     const stopped = benzodiazepineStopped(index, thresholds.safety.benzodiazepineStoppedDays.value);
     const drugs = index.currentMedications(VS.seizureThresholdLowering);
@@ -114,10 +121,11 @@ export const RC6 = defineRule({
       ...(drugs.length ? [ingredientNames(index, drugs, VS.seizureThresholdLowering)] : []),
       ...(withdrawal.length ? [conditionName(withdrawal[0]!)] : []),
       ...(stopped.length ? ['a benzodiazepine stopped in the last 2 weeks'] : []),
+      ...(stroke.length ? [`${conditionName(stroke[0]!)}${stroke[0]!.date ? ` (${isoDate(stroke[0]!.date)})` : ''}: review with the TMS physician`] : []),
     ];
     if (reasons.length) {
       return met(
-        [...refs(epilepsy), ...refs(drugs), ...refs(withdrawal), ...refs(stopped)],
+        [...refs(epilepsy), ...refs(drugs), ...refs(withdrawal), ...refs(stopped), ...refs(stroke)],
         `Seizure-threshold risk for TMS: ${reasons.join('; ')}.${staleCurrentUse(index, drugs)}`,
       );
     }
