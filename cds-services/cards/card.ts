@@ -2,6 +2,7 @@ import type { Action, Card, Coding, Indicator, Link, Suggestion } from '../../sr
 import { tagCardRules } from '../../src/cds-hooks/card-provenance.js';
 import { joinMarkdown, Markdown, markdownTable, plainText } from '../../src/cds-hooks/markdown.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
+import { statusWords } from './problems.js';
 
 export { escapeMarkdown, joinMarkdown, Markdown, md } from '../../src/cds-hooks/markdown.js';
 
@@ -18,8 +19,6 @@ export function summaryOf(summary: string): string {
 /** A Markdown table: every cell that is not already `Markdown` is escaped as plain text (resource ids, notes). */
 export const table = markdownTable;
 
-const STATUS_WORD = { met: 'met', 'not-met': 'not met', unknown: 'unknown' } as const;
-
 /** Evidence for a reader: the first few references, then a count (every one is in the assessment extension). */
 export function evidenceText(refs: readonly string[], shown = 3): string {
   if (refs.length === 0) return '—';
@@ -27,11 +26,22 @@ export function evidenceText(refs: readonly string[], shown = 3): string {
   return refs.length > shown ? `${head} and ${refs.length - shown} more` : head;
 }
 
-/** The criteria behind a card: rule, status, what was found, the resources, what is missing. */
-export function findingsTable(findings: Finding[]): Markdown {
+/**
+ * The criteria behind a card: rule, status, what was found, the resources, what is missing. The status is in CD-5's
+ * words (eligibility meets / does not meet; safety found / not found; monitoring to do / done), never "met";
+ * `status` may word a rule of its own (MO-6: an oral antidepressant current or not).
+ */
+export function findingsTable(findings: Finding[], status?: (f: Finding) => string | undefined): Markdown {
   return table(
     ['Rule', 'Criterion', 'Status', 'Found', 'Evidence', 'Needed'],
-    findings.map((f) => [f.rule, f.title, STATUS_WORD[f.status], f.note ?? '', evidenceText(f.evidence), f.missing.join('; ') || '—']),
+    findings.map((f) => [
+      f.rule,
+      f.title,
+      status?.(f) ?? statusWords(f, false),
+      f.note ?? '',
+      evidenceText(f.evidence),
+      [...new Set(f.missing)].join('; ') || '—',
+    ]),
   );
 }
 

@@ -194,9 +194,10 @@ export function findingSentence(f: Finding): string {
 /**
  * CD-5 status words. Eligibility: meets / does not meet / unknown (what is needed). Contraindications
  * and cautions: found / not found / could not check (what is missing). Never "met" for a safety check.
+ * `withMissing` false leaves out what is missing (a table that has its own column for it).
  */
-export function statusWords(f: Finding): string {
-  const missing = f.missing.length ? ` (${f.missing.join('; ')})` : '';
+export function statusWords(f: Finding, withMissing = true): string {
+  const missing = withMissing && f.missing.length ? ` (${f.missing.join('; ')})` : '';
   if (f.kind === 'eligibility') return f.status === 'met' ? 'meets' : f.status === 'not-met' ? 'does not meet' : `unknown${missing}`;
   // EL-11 (staging) and EL-12 (ECT as the alternative) are information, not tasks: they apply or not.
   if (f.kind === 'monitoring' && f.rule.startsWith('EL-'))

@@ -92,6 +92,10 @@ const FAMILY_RANK: Record<string, number> = { CI: 0, RC: 1, OR: 2, MO: 3, EL: 4 
 const familyOf = (i: Item) => FAMILY_RANK[(i.finding?.rule ?? i.checks?.[0]?.rule ?? '').slice(0, 2)] ?? 5;
 const byWeight = (x: Item, y: Item) =>
   INDICATOR_RANK[x.indicator] - INDICATOR_RANK[y.indicator] || KIND_RANK[x.kind] - KIND_RANK[y.kind] || familyOf(x) - familyOf(y);
+/** On the indication card the most decisive reason leads (CD-3): no depressive disorder, episode in doubt, the EL-2 verdict, then MO-6. */
+const INDICATION_RANK: Record<string, number> = { 'EL-1': 0, 'EL-4': 1, 'EL-2': 2, 'MO-6': 3 };
+const byIndication = (x: Item, y: Item) =>
+  INDICATOR_RANK[x.indicator] - INDICATOR_RANK[y.indicator] || (INDICATION_RANK[x.finding?.rule ?? ''] ?? 9) - (INDICATION_RANK[y.finding?.rule ?? ''] ?? 9);
 const uniqueFindings = (items: readonly Item[]) => [...new Set(items.flatMap((i) => (i.finding ? [i.finding] : [])))];
 const rulesIn = (items: readonly Item[]) => [...new Set(items.flatMap((i) => (i.finding ? [i.finding.rule] : (i.checks ?? []).map((c) => c.rule))))];
 
@@ -127,7 +131,7 @@ function itemLine(i: Item): Markdown {
  * carries each settling order once.
  */
 function problemCard(items: Item[], ctx: PresentContext): Card {
-  const sorted = [...items].sort(byWeight);
+  const sorted = [...items].sort(items[0]?.problem === 'trd-status' ? byIndication : byWeight);
   const lead = sorted[0]!;
   const leading = sorted.filter((i) => i.kind === lead.kind && (i.finding?.rule ?? i.checks?.[0]?.rule) === (lead.finding?.rule ?? lead.checks?.[0]?.rule));
   const names = leading.map((i) => treatmentName(i.r));
@@ -165,12 +169,8 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       `Before ${joinNames(names)}: ${f.missing[0] ?? 'more data'} needed ${ids}`,
       `Before ${joinNames(names)}: ${inSentence(f.title)} could not be checked ${ids}`,
     );
-  } else if (f.rule === 'EL-2') {
-    // The indication itself (tester: SPRAVATO signed with no antidepressant trial on record got no card).
-    summary = firstFitting(
-      `${capitalise(joinNames(names))}: TRD not documented, ${inSentence(findingSentence(f))} ${ids}`,
-      `${capitalise(joinNames(names))}: TRD not documented ${ids}`,
-    );
+  } else if (problemOf(f) === 'trd-status' && ['EL-1', 'EL-2'].includes(f.rule)) {
+    summary = indicationSummary(sorted, names, ids);
   } else if (f.rule === 'EL-4') {
     // The current episode in doubt (a latest score below the remission cut): said as the TRD card says it.
     summary = firstFitting(
@@ -208,6 +208,50 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       ...(indicator !== 'info' ? { overrideReasons: ctx.knowledge.overrideReasons } : {}),
     },
     ctx.newId,
+  );
+}
+
+/**
+ * The indication card's summary (CD-3: the most decisive reason first, EL-1 before the EL-2 count): no depressive
+ * disorder, TRD not documented or TRD unknown, naming every treatment ordered; esketamine outside both labelled
+ * indications is said in words (MO-6). Tester: SPRAVATO signed with no antidepressant trial on record got no card;
+ * review 4: orders with no depressive disorder read only "TRD not documented, 0 failed attempts".
+ */
+function indicationSummary(sorted: readonly Item[], names: readonly string[], ids: string): string {
+  const f = sorted[0]!.finding!;
+  const who = capitalise(joinNames(names));
+  const offLabel = sorted.some((i) => i.finding?.rule === 'MO-6');
+  const onlyEsketamine = sorted.every((i) => i.r.draft.drug === 'esketamine');
+  const esk = offLabel ? (onlyEsketamine ? ' and no oral antidepressant: off-label' : '; esketamine off-label: no oral antidepressant') : '';
+  if (f.rule === 'EL-1') {
+    const reason = (f.data?.['reason'] as string | undefined) ?? '';
+    const why = reason === 'no-mdd' ? 'no depressive disorder on record' : inSentence(findingSentence(f));
+    return firstFitting(
+      esk ? `${who}: ${why}${esk}; confirm the diagnosis ${ids}` : '',
+      esk ? `${who}: ${why}${esk} ${ids}` : '',
+      `${who}: ${why}; confirm the diagnosis ${ids}`,
+      `${who}: ${why} ${ids}`,
+      `${who}: no current depressive episode on record ${ids}`,
+    );
+  }
+  const d = (f.data ?? {}) as { failedTrials?: number; unknownTrials?: number; summaryReason?: string };
+  const needed = /(\d+) are needed/.exec(f.note ?? '')?.[1] ?? '2';
+  if (f.status === 'unknown') {
+    const counts = `${d.failedTrials ?? 0} failed, ${d.unknownTrials ?? 0} undecided`;
+    return firstFitting(
+      `${who}: TRD unknown: ${counts}${d.summaryReason ? ` (${d.summaryReason})` : ''} ${ids}`,
+      `${who}: TRD unknown: ${counts} ${ids}`,
+      `${who}: TRD unknown ${ids}`,
+    );
+  }
+  const counts = `${d.failedTrials ?? 0} of ${needed} failed adequate attempts`; // RC-13's words
+  return firstFitting(
+    esk && onlyEsketamine ? `${who}: off-label here: TRD not documented (${counts}) and no oral antidepressant ${ids}` : '',
+    esk && onlyEsketamine ? `${who}: off-label here: TRD not documented and no oral antidepressant ${ids}` : '',
+    esk ? `${who}: TRD not documented: ${counts}${esk} ${ids}` : '',
+    esk ? `${who}: TRD not documented${esk} ${ids}` : '',
+    `${who}: TRD not documented: ${counts} ${ids}`,
+    `${who}: TRD not documented ${ids}`,
   );
 }
 
@@ -350,12 +394,24 @@ function misuseSuggestions(a: Assessment, ctx: PresentContext) {
 /** The order is for TRD, so EL-2 is its indication: not esketamine for acute suicidal ideation, not TMS for another reason. */
 const trdIndicationApplies = (r: DraftReview) => !r.scope?.deviceSafetyOnly && !r.scope?.acuteSuicidality;
 
-/** EL-2 unknown, as a line of the session card: what would settle whether the treatment's indication is met. */
-function trdUnknownLine(r: DraftReview, a: Assessment): Markdown | undefined {
-  const el2 = a.byRule.get('EL-2');
-  if (el2?.status !== 'unknown' || !trdIndicationApplies(r)) return undefined;
-  return md`TRD status unknown, so the indication could not be checked (EL-2); needed: ${el2.missing.join('; ') || 'the antidepressant history'}.`;
+/** TRD unknown as a line of a session card (over the card budget only): the reason and what would settle it, each once. */
+function trdUnknownLine(a: Assessment): Markdown {
+  const el2 = a.byRule.get('EL-2')!;
+  const why = (el2.data?.['summaryReason'] as string | undefined) ?? clause(el2.note ?? 'the antidepressant history is incomplete');
+  return md`TRD unknown at order time: ${why}; needed: ${[...new Set(el2.missing)].join('; ') || 'the antidepressant history'} (EL-2).`;
 }
+
+/**
+ * MO-6 on the REMS card, in words: an oral antidepressant is current, or esketamine is given alone, which the label
+ * allows only for TRD (2025). Its status says which (CD-5: never "met" for what is a fact, not a criterion). [local wording]
+ */
+function oralAntidepressantLine(mo6: Finding): string {
+  return mo6.data?.['onOralAntidepressant'] === false
+    ? 'No current oral antidepressant: esketamine as monotherapy, labelled for TRD since 2025.'
+    : (mo6.note ?? '');
+}
+const oralAntidepressantStatus = (f: Finding): string | undefined =>
+  f.rule === 'MO-6' ? (f.data?.['onOralAntidepressant'] === false ? 'none current' : 'current') : undefined;
 
 /** Information-only dosing checks carried on the session card: a line naming what differs, and the checks table. */
 function dosingLines(drafts: readonly DraftReview[]): Markdown[] {
@@ -370,18 +426,25 @@ function dosingLines(drafts: readonly DraftReview[]): Markdown[] {
  * IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and
  * MO-13, and any information-only dosing checks folded in (`dosing`).
  */
-function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosing: readonly DraftReview[] = []): Card {
+function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosing: readonly DraftReview[] = [], indication?: Markdown): Card {
   const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
-  const trdUnknown = joinMarkdown([trdUnknownLine(r, a), ...dosingLines(dosing)]);
+  const folded = joinMarkdown([indication, ...dosingLines(dosing)]);
   if (r.draft.drug === 'esketamine') {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
+    // Outside both labelled indications, MO-6 is said on the indication card, as a warning (CD-1), not here.
+    const offLabel = esketamineOffLabel(r, a);
     return makeCard(
       {
         summary: 'SPRAVATO REMS: certified setting; BP before and ~40 min after, pulse oximetry; observe 2 hours (EL-8, MO-3)',
         indicator: 'info',
         source: SOURCES.spravatoRems,
-        detail: [trdUnknown, sessionLines(a, 'MO-3'), md`${mo6.note}`, findingsTable([a.byRule.get('EL-8')!, mo3, ...also, mo6])],
+        detail: [
+          folded,
+          sessionLines(a, 'MO-3'),
+          ...(offLabel ? [] : [md`${oralAntidepressantLine(mo6)}`]),
+          findingsTable([a.byRule.get('EL-8')!, mo3, ...also, ...(offLabel ? [] : [mo6])], oralAntidepressantStatus),
+        ],
         suggestions: [
           { label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) },
           ...misuseSuggestions(a, ctx),
@@ -397,7 +460,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosi
       summary: `${capitalise(treatmentName(r))} monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)`,
       indicator: 'info',
       source: mo2.source,
-      detail: [trdUnknown, sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
+      detail: [folded, sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
       suggestions: [
         { label: 'Order BP and HR every 15 minutes and continuous SpO2 for this infusion', actions: monitoringActions(ctx, 'ketamine', r.draft.ref) },
         ...misuseSuggestions(a, ctx),
@@ -476,16 +539,39 @@ function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
   }
   if (r.deferrals.length) return items;
   items.push(...r.cautions.map((f) => finding('caution', f, f.indicator === 'info' ? 'info' : 'warning')));
-  // The treatment's indication: TRD (EL-2) not met, for a TRD order (esketamine for acute suicidal ideation has its own label).
-  // Not documented is a warning, never critical (the prescriber may know of trials the record lacks);
-  // unknown is a line of the session card naming what would settle it (RC-13's levels, the card budget). [local]
-  const el2 = a.byRule.get('EL-2');
-  // A latest score below the remission cut (EL-4) puts the episode the order treats in doubt: a warning that leads the
-  // TRD-status card, as it leads patient-view's (which suggests no treatment then). [local, lead's decision on an outside tester's finding]
-  if (episodeInDoubt(a) && trdIndicationApplies(r)) items.push({ ...finding('caution', a.byRule.get('EL-4')!, 'warning'), problem: 'trd-status' });
-  if (el2?.status === 'not-met' && trdIndicationApplies(r)) items.push({ ...finding('caution', el2, 'warning'), problem: 'trd-status' });
+  if (trdIndicationApplies(r)) items.push(...indicationItems(r, a).map((i) => ({ ...finding('caution', i.finding, i.indicator), problem: 'trd-status' })));
   return items;
 }
+
+/**
+ * The treatment's indication, for a TRD order (esketamine for acute suicidal ideation has its own label; TMS for
+ * another reason gets device checks only), every modality alike, on the one TRD-status card (CD-1):
+ * - no depressive disorder on record, MDD in remission or bipolar depression only (EL-1 does not meet) leads, and
+ *   EL-2's count is left out: "0 failed attempts in the episode" presupposes an episode (CD-3 order: EL-1 before EL-2);
+ * - a latest score below the remission cut (EL-4) puts the episode in doubt: a warning, as patient-view's TRD card
+ *   leads with it [local, lead's decision on an outside tester's finding];
+ * - TRD not documented (EL-2 does not meet) is a warning, never critical (the prescriber may know of trials the
+ *   record lacks); TRD unknown is information naming what would settle it (RC-13: "info when EL-2 is unknown: the reason");
+ * - esketamine with TRD not shown and no current oral antidepressant fits neither labelled indication (TRD, or MDD
+ *   with acute suicidal ideation alongside an oral antidepressant; PI 1, rules.md MO-6): MO-6 joins the same warning.
+ */
+function indicationItems(r: DraftReview, a: Assessment): { finding: Finding; indicator: Indicator }[] {
+  const out: { finding: Finding; indicator: Indicator }[] = [];
+  const el1 = a.byRule.get('EL-1');
+  const el2 = a.byRule.get('EL-2');
+  const noEpisode = el1?.status === 'not-met';
+  if (noEpisode) out.push({ finding: el1, indicator: 'warning' });
+  if (episodeInDoubt(a)) out.push({ finding: a.byRule.get('EL-4')!, indicator: 'warning' });
+  if (!noEpisode && el2?.status === 'not-met') out.push({ finding: el2, indicator: 'warning' });
+  if (!noEpisode && el2?.status === 'unknown') out.push({ finding: el2, indicator: 'info' });
+  const mo6 = a.byRule.get('MO-6');
+  if (r.draft.drug === 'esketamine' && (noEpisode || el2?.status === 'not-met') && mo6?.data?.['onOralAntidepressant'] === false)
+    out.push({ finding: mo6, indicator: 'warning' });
+  return out;
+}
+
+/** Esketamine outside both labelled indications (no TRD shown, no oral antidepressant): MO-6 is on the indication card. */
+const esketamineOffLabel = (r: DraftReview, a: Assessment) => trdIndicationApplies(r) && indicationItems(r, a).some((i) => i.finding.rule === 'MO-6');
 
 /** The dosing checks (OR-3 .. OR-7) of a draft when something differs or is unknown, and none needs more than information. */
 function infoOnlyDosing(r: DraftReview): OrderCheck[] | undefined {
@@ -572,10 +658,12 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     groups.delete('blood-pressure');
   }
   const cards: Card[] = [];
+  let indication: Card | undefined;
   for (const [problem, items] of groups) {
     if (problem === 'age' || problem === 'overlap') cards.push(checkGroupCard(items, ctx));
     else if (problem === 'pre-dose vital signs') cards.push(checkGroupCard(items, ctx, alsoVitals));
     else cards.push(problemCard(items, ctx));
+    if (problem === 'trd-status') indication = cards[cards.length - 1];
   }
   cards.push(...review.drafts.filter((r) => r.scope?.status === 'unknown').map((r) => scopeUnknownCard(r, ctx)));
   // Cards of the call as a whole: unidentified drafts, another patient's drafts, the combination or payer note.
@@ -610,10 +698,29 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   // becomes a line of its drug's session card, so a caution to confirm is never the card that is lost. [local]
   const foldable = (r: DraftReview) => sessionCards.some((m) => m.draft.drug === r.draft.drug) && infoOnlyDosing(r) !== undefined;
   const unfolded = inScope.flatMap((r) => orderCards(r, ctx));
-  const fold = cards.length + unfolded.length + sessionCards.length + callCards.length > ORDER_MAX_CARDS_PER_DRAFT * Math.max(1, inScope.length);
-  cards.push(...(fold ? inScope.flatMap((r) => orderCards(r, ctx, true)) : unfolded));
+  const budget = ORDER_MAX_CARDS_PER_DRAFT * Math.max(1, inScope.length);
+  const fold = cards.length + unfolded.length + sessionCards.length + callCards.length > budget;
+  const own = fold ? inScope.flatMap((r) => orderCards(r, ctx, true)) : unfolded;
+  // Still over it, TRD unknown (information, RC-13) becomes a line of the session card when every treatment it is
+  // about has one (never for TMS, which has none: unknown is never silence). [local]
+  const trdUnknown = indication?.indicator === 'info' && a.byRule.get('EL-2')?.status === 'unknown';
+  const trdDrafts = inScope.filter((r) => trdIndicationApplies(r) && !r.contraindications.length && !r.deferrals.length);
+  const foldIndication =
+    trdUnknown &&
+    cards.length + own.length + sessionCards.length + callCards.length > budget &&
+    trdDrafts.every((r) => sessionCards.some((m) => m.draft.drug === r.draft.drug));
+  if (foldIndication) cards.splice(cards.indexOf(indication!), 1);
+  cards.push(...own);
   for (const first of sessionCards)
-    cards.push(monitoringCard(first, a, ctx, fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : []));
+    cards.push(
+      monitoringCard(
+        first,
+        a,
+        ctx,
+        fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : [],
+        foldIndication ? trdUnknownLine(a) : undefined,
+      ),
+    );
   cards.push(...callCards);
   return cards.sort(byIndicator);
 }

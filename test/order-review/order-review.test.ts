@@ -349,7 +349,7 @@ table('Indication at order time: TRD not documented or unknown', {
     record: noTrials(),
     drafts: [esketamineDraft('d-esk-no-trd')],
     hook: 'order-sign',
-    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): TRD not documented, 0 failed adequate attempt\(s\) in the episode; 2 are needed \(EL-2\)$/]],
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): off-label here: TRD not documented and no oral antidepressant \(EL-2, MO-6\)$/]],
     check: (r) => {
       expect(r.cards.filter((c) => /EL-2/.test(c.summary)).map((c) => c.indicator)).toEqual(['warning']);
       expect(r.cards.map((c) => c.detail ?? '').join(' ')).not.toMatch(/monotherapy is approved for TRD/);
@@ -358,21 +358,88 @@ table('Indication at order time: TRD not documented or unknown', {
   'iv-ketamine-and-spravato-with-no-trial-share-one-indication-card': {
     record: noTrials(),
     drafts: [ketamineDraft(40, 'd-ket-no-trd'), esketamineDraft('d-esk-no-trd-2')],
-    cards: [['warning', /^IV ketamine and intranasal esketamine \(SPRAVATO\): TRD not documented.*\(EL-2\)$/]],
+    cards: [
+      ['warning', /^IV ketamine and intranasal esketamine \(SPRAVATO\): TRD not documented.*esketamine off-label: no oral antidepressant \(EL-2, MO-6\)$/],
+    ],
     check: (r) => expect(r.cards.filter((c) => /EL-2/.test(c.summary)).length).toBe(1),
   },
-  // Within the card budget, unknown is a line of the session card, not a card of its own.
+  // Review 4: TRD unknown was a line inside the info monitoring card, and absent for TMS. It is the indication card's
+  // own finding now, for every treatment ordered (RC-13: information, with the reason); needed items are listed once.
   'trd-unknown-when-the-medication-history-was-not-sent-says-what-would-settle-it': {
     record: candidate(),
     drafts: [esketamineDraft('d-esk-trd-unknown')],
     modes: ['prefetch'],
     prefetchWithout: ['medicationStatements', 'medicationRequests', 'medicationDispenses'],
-    cards: [['info', /SPRAVATO REMS/]],
+    cards: [['info', /^Intranasal esketamine \(SPRAVATO\): TRD unknown: 0 failed, 0 undecided \(the medication list was not available\) \(EL-2\)$/]],
+    check: (r) => {
+      expect(r.cards.find((c) => /EL-2/.test(c.summary))!.detail).toMatch(/medication statements/);
+      expect(r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail).not.toMatch(/TRD unknown|EL-2/);
+    },
+  },
+  'tms-ordered-while-trd-is-unknown-says-so-where-the-indication-is-stated': {
+    record: candidate(),
+    drafts: [tmsDraft('d-tms-trd-unknown')],
+    modes: ['prefetch'],
+    prefetchWithout: ['medicationStatements', 'medicationRequests', 'medicationDispenses'],
+    cards: [['info', /^TMS: TRD unknown: .*\(EL-2\)$/]],
+  },
+  'three-treatments-ordered-while-trd-is-unknown-share-one-indication-card': {
+    record: candidate(),
+    drafts: [ketamineDraft(40, 'd-ket-trd-unknown'), esketamineDraft('d-esk-trd-unknown-3'), tmsDraft('d-tms-trd-unknown-3')],
+    modes: ['prefetch'],
+    prefetchWithout: ['medicationStatements', 'medicationRequests', 'medicationDispenses'],
+    cards: [['info', /^IV ketamine, intranasal esketamine \(SPRAVATO\) and TMS: TRD unknown: .*\(EL-2\)$/]],
+    check: (r) => expect(r.cards.filter((c) => /EL-2/.test(c.summary) || /TRD unknown/.test(c.detail ?? '')).length).toBe(1),
+  },
+  // Review 4: an order for a patient with no depressive disorder read only "TRD not documented, 0 failed attempts in
+  // the episode", which presupposes an episode. The missing diagnosis (EL-1) leads, and the EL-2 count is left out.
+  'ketamine-ordered-for-a-patient-with-no-depressive-disorder-names-the-missing-diagnosis': {
+    record: candidate({ mdd: null }),
+    drafts: [ketamineDraft(40, 'd-ket-no-mdd')],
+    cards: [['warning', /^IV ketamine: no depressive disorder on record; confirm the diagnosis \(EL-1\)$/]],
+    never: [/EL-2/, /TRD not documented/],
+  },
+  'tms-ordered-for-a-patient-with-no-depressive-disorder-names-the-missing-diagnosis': {
+    record: candidate({ mdd: null }),
+    drafts: [tmsDraft('d-tms-no-mdd')],
+    cards: [['warning', /^TMS: no depressive disorder on record; confirm the diagnosis \(EL-1\)$/]],
+    never: [/EL-2/, /TRD not documented/],
+  },
+  // Review 4: esketamine with TRD not documented and no oral antidepressant fits neither labelled indication (TRD; MDD
+  // with acute suicidal ideation alongside an oral antidepressant). One warning on the indication card, not an info
+  // line of the REMS card in a row marked "met" (CD-5).
+  'spravato-with-neither-trd-documented-nor-an-oral-antidepressant-warns-off-label-on-the-indication-card': {
+    record: noTrials(),
+    drafts: [esketamineDraft('d-esk-off-label')],
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): off-label here: TRD not documented and no oral antidepressant \(EL-2, MO-6\)$/]],
+    check: (r) => {
+      expect(r.cards.filter((c) => /MO-6/.test(c.summary)).map((c) => c.indicator)).toEqual(['warning']);
+      const rems = r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail!;
+      expect(rems).not.toMatch(/MO-6|oral antidepressant/);
+      expect(r.cards.map((c) => c.detail ?? '').join('\n')).not.toMatch(/\| met \||\| not met \|/);
+    },
+  },
+  'spravato-with-no-depressive-disorder-and-no-oral-antidepressant-leads-with-the-diagnosis': {
+    record: candidate({ mdd: null, sertraline: null, escitalopram: null, phq9AfterSertraline: null }),
+    drafts: [esketamineDraft('d-esk-no-mdd')],
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): no depressive disorder on record and no oral antidepressant: off-label.*\(EL-1, MO-6\)$/]],
     never: [/EL-2/],
-    check: (r) =>
-      expect(r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail).toMatch(
-        /^TRD status unknown, so the indication could not be checked \(EL-2\); needed: medication statements/,
-      ),
+  },
+  'spravato-with-trd-not-documented-and-a-current-oral-antidepressant-is-not-called-off-label': {
+    record: candidate({ sertraline: medStatement('312941', { startDaysAgo: 20 }), escitalopram: null, phq9AfterSertraline: null }),
+    drafts: [esketamineDraft('d-esk-with-ad')],
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\): TRD not documented: 0 of 2 failed adequate attempts \(EL-2\)$/]],
+    never: [/off-label/, /MO-6/],
+  },
+  'spravato-monotherapy-for-documented-trd-says-so-on-the-rems-card': {
+    record: candidate(),
+    drafts: [esketamineDraft('d-esk-mono')],
+    never: [/EL-2/, /MO-6/],
+    check: (r) => {
+      const rems = r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail!;
+      expect(rems).toMatch(/No current oral antidepressant: esketamine as monotherapy, labelled for TRD since 2025\./);
+      expect(rems).toMatch(/\| MO-6 \| Oral antidepressant alongside esketamine \| none current \|/);
+    },
   },
   'documented-trd-gets-no-indication-card': { record: candidate(), drafts: [esketamineDraft('d-esk-trd')], never: [/EL-2/] },
 });

@@ -182,8 +182,11 @@ describe('order-sign says when the treatment indication is not met', () => {
   const noTrials = candidate({ sertraline: null, escitalopram: null, phq9AfterSertraline: null });
   it('esketamine-with-no-antidepressant-trial: a warning that TRD is not documented (EL-2)', async () => {
     const cards = await call('order-sign', 'p1', noTrials, [esketamineDraft()]);
-    const el2 = cards.filter((c) => /\(EL-2\)$/.test(c.summary));
-    expect(el2.map((c) => [c.indicator, c.summary])).toEqual([['warning', expect.stringMatching(/^Intranasal esketamine \(SPRAVATO\): TRD not documented/)]]);
+    const el2 = cards.filter((c) => /\(EL-2(, MO-6)?\)$/.test(c.summary));
+    // No oral antidepressant either: outside both labelled indications, said on the same warning (MO-6).
+    expect(el2.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', expect.stringMatching(/^Intranasal esketamine \(SPRAVATO\): off-label here: TRD not documented and no oral antidepressant/)],
+    ]);
   });
 
   it('esketamine-for-acute-suicidal-ideation-with-no-trial: its own label, no TRD card', async () => {
