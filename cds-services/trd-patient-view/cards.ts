@@ -20,6 +20,7 @@ import {
   groupByProblem,
   highestIndicator,
   inSentence,
+  joinNames,
   problemOf,
   ruleIds,
   sentenceCase,
@@ -222,13 +223,39 @@ function candidateOrders(a: Assessment, ctx: PresentContext): Omit<Suggestion, '
   return suggestions;
 }
 
+/**
+ * TRD not met: the gap that keeps it so, first the one that comes first clinically. No depressive
+ * disorder on record -> the diagnosis; MDD with no antidepressant ever -> first-line treatment
+ * (treatment-naive, not possibly TRD: APA 2010, NICE NG222); a trial whose adequacy or outcome is
+ * undecided -> what that trial's record lacks; otherwise further adequate trials.
+ */
+function trdGap(a: Assessment): string {
+  const el1 = a.byRule.get('EL-1');
+  if (el1?.status === 'not-met') {
+    const reason = (el1.data as { reason?: string } | undefined)?.reason;
+    if (reason === 'no-mdd' || reason === undefined) {
+      const drugs = [...new Set(a.trials.map((t) => t.ingredient))];
+      return `Record the diagnosis if depression is present${drugs.length ? `; ${joinNames(drugs)} ${drugs.length === 1 ? 'has' : 'have'} no depressive disorder on record as the reason` : ''}.`;
+    }
+    return 'Confirm the current diagnosis: TRD criteria apply to a current major depressive episode.';
+  }
+  if (!a.trials.length) return 'No antidepressant trial on record for this episode: first-line treatment, or record treatment given elsewhere.';
+  const undecided = a.trials.filter((t) => t.status === 'adequacy-unknown' || t.status === 'outcome-unknown');
+  if (undecided.length) {
+    const what = (t: (typeof undecided)[number]) =>
+      t.status === 'outcome-unknown' ? `${t.ingredient}'s response` : `${t.ingredient}'s dose, duration and response`;
+    return `Record ${joinNames(undecided.slice(0, 2).map(what))}: an undecided trial may count.`;
+  }
+  return 'Document further adequate antidepressant trials, or the reason they could not be given.';
+}
+
 /** The TRD card's next step, in one line (CD-3: the decision and the next step come first). */
 function nextStep(a: Assessment, candidate: boolean, suggestions: number): string {
   if (a.byRule.get('CI-1')?.status === 'met') return 'Same-day suicide risk evaluation first; start a treatment only after it is documented.';
   if (episodeInDoubt(a)) return 'Repeat the PHQ-9 to confirm the depressive episode is current; no treatment is suggested until it is.';
   if (candidate && suggestions) return 'Choose a treatment below; each suggestion carries its monitoring orders.';
   if (candidate) return 'No treatment can be suggested until the checks below are settled.';
-  if (a.trd.status === 'not-met') return 'Document further adequate antidepressant trials, or the reason they could not be given.';
+  if (a.trd.status === 'not-met') return trdGap(a);
   const el2 = a.byRule.get('EL-2');
   return `Settle what is missing: ${el2?.missing.slice(0, 2).join('; ') || 'see the eligibility table'}.`;
 }

@@ -107,3 +107,27 @@ describe('a stroke raises the risk of a TMS-induced seizure (RC-6; IFCN 2009 and
     expect(seizure!.source.label).toMatch(/IFCN/);
   });
 });
+
+describe("the TRD card's next step names the gap that keeps TRD unmet", () => {
+  const nextStep = (a: Answer) => /\*\*Next step:\*\* ([^\n]*)/.exec(a.cards.find((c) => c.detail?.includes('**Next step:**'))!.detail!)![1]!;
+
+  it('no-depressive-disorder-on-record-asks-for-the-diagnosis-not-more-trials', async () => {
+    const a = await call('patient-view', 'us-core-example-patient', '2022-12-02T12:00:00Z');
+    expect(nextStep(a)).toMatch(/^Record the diagnosis if depression is present/);
+  });
+
+  it('no-depressive-disorder-with-sertraline-says-sertraline-has-no-depressive-reason', async () => {
+    const a = await call('patient-view', 'synthea-sertraline-no-reason-opioid-abuse-alzheimer', '1994-04-05T12:00:00Z');
+    expect(nextStep(a)).toBe('Record the diagnosis if depression is present; sertraline has no depressive disorder on record as the reason.');
+  });
+
+  it('mdd-with-no-antidepressant-ever-asks-for-first-line-treatment', async () => {
+    const a = await call('patient-view', 'synthea-mdd-untreated-hypertension-opioid-abuse', '2005-05-01T12:00:00Z');
+    expect(nextStep(a)).toMatch(/^No antidepressant trial on record for this episode: first-line treatment/);
+  });
+
+  it('one-fluoxetine-trial-of-unknown-adequacy-asks-for-its-dose-duration-and-response', async () => {
+    const a = await call('patient-view', 'synthea-mdd-fluoxetine-normal-bp', '2020-09-14T12:00:00Z');
+    expect(nextStep(a)).toMatch(/^Record fluoxetine's dose, duration and response/);
+  });
+});
