@@ -75,7 +75,13 @@ export interface Finding extends Outcome {
   deferFor: readonly Modality[];
   indicator: Indicator;
   source: RuleSource;
+  /** Per-treatment sources where `source` does not speak to that treatment (see Rule.sourceFor). */
+  sourceFor?: Partial<Record<Modality, RuleSource>>;
 }
+
+/** The source a card about `modality` cites for this finding: the treatment's own where the rule has one. */
+export const sourceOf = (f: Pick<Finding, 'source' | 'sourceFor'>, modality: Modality | undefined): RuleSource =>
+  (modality && f.sourceFor?.[modality]) || f.source;
 
 /** An outcome with its note and data only when given (set, not spread: every rule of every call makes one). */
 function outcome(status: Status, evidence: string[], missing: string[], note: string | undefined, data: Record<string, unknown> | undefined): Outcome {

@@ -38,6 +38,11 @@ export interface Rule {
   /** Modalities whose start waits for a same-day evaluation when the rule is met (CI-1): verdict "deferred". */
   deferFor?: Modality[];
   source: RuleSource;
+  /**
+   * The source for one treatment where `source` does not speak to it (a caution the esketamine label
+   * makes for esketamine, the ketamine label for IV ketamine): a card about that treatment cites it.
+   */
+  sourceFor?: Partial<Record<Modality, RuleSource>>;
   evaluate(ctx: RuleContext): Outcome;
 }
 
@@ -96,6 +101,7 @@ export function runRule(rule: Rule, ctx: RuleContext): Finding {
     missing: outcome.missing,
   };
   // The optional fields only when the outcome has them (set, not spread: every rule of every call).
+  if (rule.sourceFor !== undefined) finding.sourceFor = rule.sourceFor;
   if (outcome.note !== undefined) finding.note = outcome.note;
   if (outcome.data !== undefined) finding.data = outcome.data;
   if (outcome.settledBy !== undefined) finding.settledBy = outcome.settledBy;

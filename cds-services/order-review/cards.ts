@@ -9,7 +9,7 @@
  */
 import type { Card, Indicator } from '../../src/cds-hooks/protocol.js';
 import type { Assessment } from '../assessment/assess.js';
-import type { Finding, RuleSource } from '../assessment/findings.js';
+import { sourceOf, type Finding, type RuleSource } from '../assessment/findings.js';
 import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
@@ -197,7 +197,8 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
     {
       summary,
       indicator,
-      source: f.source,
+      // The lead finding's source for the lead treatment (the ketamine label for IV ketamine, IFCN for TMS).
+      source: sourceOf(f, lead.r.modality),
       detail: [
         joinMarkdown(sorted.map(itemLine), '\n'),
         lead.kind === 'contraindication' ? md`Cancel the draft order, or document why it should proceed.` : undefined,

@@ -378,7 +378,8 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
 }
 
 /** Eligibility data gaps no other card carries (CD-1: a residual card, each gap once). */
-function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: ReadonlySet<string>): Card | undefined {
+function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: ReadonlySet<string>, safetyGaps: Finding[] = []): Card | undefined {
+  gaps = [...safetyGaps, ...gaps];
   if (!gaps.length) return undefined;
   const seen = new Set(alreadyOrdered);
   const suggestions = gaps
@@ -387,12 +388,18 @@ function missingDataCard(gaps: Finding[], ctx: PresentContext, alreadyOrdered: R
     .map((o) => ({ label: o.label, actions: [orderAction(ctx, o.template, o.label)] }));
   // CD-1: a gap another card already orders (the BP a CI-6 card asks for) is not listed again.
   const elsewhere = (f: Finding) => !!f.settledBy?.length && f.settledBy.every((o) => alreadyOrdered.has(o));
-  const items = [...new Set(gaps.filter((f) => !elsewhere(f)).flatMap((f) => f.missing))];
+  // The same gap worded by two rules ("a blood pressure within 30 days", "blood pressure within 30 days") is listed once.
+  const items = [...new Set(gaps.filter((f) => !elsewhere(f)).flatMap((f) => f.missing.map((m) => m.replace(/^an? /, ''))))];
   if (!items.length && !suggestions.length) return undefined;
+  // A safety check that only lacks data (CI-6 with no BP) rides here over budget: its rule is named and its indicator kept.
+  const rules = safetyGaps.length ? ` ${ruleIds(safetyGaps)}` : '';
   return makeCard(
     {
-      summary: firstFitting(`Missing data: ${items.join('; ')}`, `Missing data: ${fittingList(items, 139 - 'Missing data: '.length)}`),
-      indicator: 'info',
+      summary: firstFitting(
+        `Missing data: ${items.join('; ')}${rules}`,
+        `Missing data: ${fittingList(items, 139 - 'Missing data: '.length - rules.length)}${rules}`,
+      ),
+      indicator: safetyGaps.length ? highestIndicator(safetyGaps) : 'info',
       source: gaps[0]!.source,
       rules: gaps.map((f) => f.rule),
       detail: table(
@@ -438,23 +445,28 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   // active course the low score is the course's response, which its line names).
   const own = a.byRule.get('EL-4')?.data?.['reason'] === 'episode-in-doubt' ? ['EL-2', 'EL-3', 'EL-4', 'EL-8'] : ['EL-2', 'EL-3', 'EL-8'];
   const gaps = a.criteria.filter((f) => f.missing.length && !own.includes(f.rule) && f.status !== 'met');
-  const ordered = new Set(settle.flatMap((f) => f.settledBy ?? []));
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
-  // One card per problem to settle while the budget allows. Over it, the last safety problems share one card,
-  // and the eligibility gaps keep their own Missing data card (a safety card dismissed must not take the PHQ-9
-  // or weight prompts with it); only with no room left at all do the gaps join the safety card.
-  const problems = [...groupByProblem(settle)].map(([, fs]) => fs);
+  // One card per problem to settle while the budget allows (CD-1). Over it, a safety check that only lacks
+  // data (no BP in 30 days) joins the Missing data card first, as the same gap EL-5 asks for; then the last
+  // safety problems share one card, and the eligibility gaps keep their own Missing data card (a safety card
+  // dismissed must not take the PHQ-9 or weight prompts with it); only with no room left at all do the gaps
+  // join the safety card.
+  let problems = [...groupByProblem(settle)].map(([, fs]) => fs);
   const room = Math.max(PATIENT_VIEW_MAX_CARDS - leading.length, settle.length ? 1 : 0);
+  const onlyData = (fs: Finding[]) => fs.every((f) => f.status === 'unknown' && f.evidence.length === 0 && !!f.settledBy?.length);
+  const safetyGaps = gaps.length && room >= 2 && problems.length + 1 > room ? problems.filter(onlyData).flat() : [];
+  if (safetyGaps.length) problems = problems.filter((fs) => !onlyData(fs));
+  const ordered = new Set(problems.flat().flatMap((f) => f.settledBy ?? []));
   const offered = new Set<string>();
   const gapsRoom = gaps.length && room >= 2 ? 1 : 0;
   const safetyRoom = room - gapsRoom;
   const tail =
     problems.length + (gaps.length ? 1 : 0) <= room
-      ? [...problems.map((fs) => beforeStartingCard(fs, ctx, offered)), missingDataCard(gaps, ctx, ordered)]
+      ? [...problems.map((fs) => beforeStartingCard(fs, ctx, offered)), missingDataCard(gaps, ctx, ordered, safetyGaps)]
       : [
           ...problems.slice(0, Math.max(safetyRoom - 1, 0)).map((fs) => beforeStartingCard(fs, ctx, offered)),
           beforeStartingCard([...problems.slice(Math.max(safetyRoom - 1, 0)).flat(), ...(gapsRoom ? [] : gaps)], ctx, offered),
-          gapsRoom ? missingDataCard(gaps, ctx, new Set([...ordered, ...offered])) : undefined,
+          gapsRoom ? missingDataCard(gaps, ctx, new Set([...ordered, ...offered]), safetyGaps) : undefined,
         ];
   return [...leading, ...tail.filter((c): c is Card => !!c)].sort(byIndicator);
 }

@@ -12,7 +12,7 @@ import { projectRoot } from '../../src/paths.js';
 import { buildTestApp } from '../helpers/app.js';
 import { realServices } from '../helpers/knowledge.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
-import { tmsDraft } from '../builders/drafts.js';
+import { ketamineDraft, tmsDraft } from '../builders/drafts.js';
 
 const services = realServices();
 
@@ -66,9 +66,17 @@ async function call(hook: 'patient-view' | 'order-select' | 'order-sign', file: 
 
 /** An outside tester's request replayed to the service it was sent to, at the time it assumed (`_now`). */
 async function replay(fixture: string): Promise<Answer> {
-  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${fixture}.request.json`), 'utf8')) as { _hook: string; _now: string };
-  const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
-  const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
+  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${fixture}.request.json`), 'utf8')) as {
+    hook: string;
+    _hook?: string;
+    _now?: string;
+  };
+  // The tester3 requests that did not note their clock assumed 2026-11-30T02:00Z.
+  const { app } = buildTestApp({ services, clock: fixedClock(body._now ?? '2026-11-30T02:00:00Z') });
+  const res = await request(app)
+    .post(`/cds-services/${body._hook ?? `trd-${body.hook}`}`)
+    .send(body)
+    .expect(200);
   return { cards: res.body.cards, findings: [], modalities: {} };
 }
 
@@ -129,5 +137,51 @@ describe("the TRD card's next step names the gap that keeps TRD unmet", () => {
   it('one-fluoxetine-trial-of-unknown-adequacy-asks-for-its-dose-duration-and-response', async () => {
     const a = await call('patient-view', 'synthea-mdd-fluoxetine-normal-bp', '2020-09-14T12:00:00Z');
     expect(nextStep(a)).toMatch(/^Record fluoxetine's dose, duration and response/);
+  });
+});
+
+describe('one card per problem (CD-1): a BP gap for ketamine and a cardiac device for TMS are two problems', () => {
+  it('bp-gap-and-implanted-defibrillator-are-two-cards-each-with-its-own-action', async () => {
+    const a = await call('patient-view', 'us-core-example-patient', '2022-12-02T12:00:00Z');
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+    const device = a.cards.filter((c) => c.summary.includes('(RC-7)'));
+    const bp = a.cards.filter((c) => /\bCI-6\b/.test(c.summary));
+    expect(device).toHaveLength(1);
+    expect(bp).toHaveLength(1);
+    expect(device[0]).not.toBe(bp[0]);
+    expect(device[0]!.summary).toMatch(/TMS/);
+    expect(bp[0]!.suggestions?.map((s) => s.label)).toContain('Record a blood pressure');
+    expect(a.cards.map((c) => c.summary).join('\n')).not.toMatch(/; also /);
+  });
+
+  it('bp-gap-and-atrial-fibrillation-are-two-cards', async () => {
+    const a = await call('patient-view', 'synthea-mdd-fluoxetine-opioid-abuse-atrial-fibrillation', '2012-07-22T12:00:00Z');
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+    const af = a.cards.filter((c) => c.summary.includes('(RC-19)'));
+    expect(af).toHaveLength(1);
+    expect(af[0]!.summary).not.toMatch(/CI-6/);
+    expect(a.cards.filter((c) => /\bCI-6\b/.test(c.summary))).toHaveLength(1);
+  });
+});
+
+describe('a card cites the source of its lead finding for the treatment ordered (CD-7)', () => {
+  it('tms-in-pregnancy-cites-the-ifcn-tms-safety-guideline-not-the-esketamine-label', async () => {
+    const a = await call('order-select', 'synthea-pregnant-24-weeks', '2021-03-31T12:00:00Z', [tmsDraft()]);
+    const pregnancy = a.cards.find((c) => c.summary.includes('(CI-4)'));
+    expect(pregnancy, a.cards.map((c) => c.summary).join('\n')).toBeDefined();
+    expect(pregnancy!.source.label).toMatch(/IFCN/);
+  });
+
+  it('bipolar-caution-on-esketamine-cites-the-esketamine-label-not-a-tms-ketamine-paper', async () => {
+    const a = await replay('provisional-bipolar-ii-esketamine-order-sign');
+    const bipolar = a.cards.find((c) => c.summary.includes('(RC-1)'))!;
+    expect(bipolar.source.label).toMatch(/SPRAVATO/);
+  });
+
+  it('iv-ketamine-cautions-cite-the-ketamine-label-not-the-esketamine-label', async () => {
+    const a = await call('order-select', 'synthea-epilepsy-carbamazepine-clonazepam', '2019-03-18T12:00:00Z', [ketamineDraft(35)]);
+    const cautions = a.cards.filter((c) => /^Caution with IV ketamine/.test(c.summary));
+    expect(cautions.length, a.cards.map((c) => c.summary).join('\n')).toBeGreaterThan(0);
+    for (const c of cautions) expect(c.source.label, c.summary).not.toMatch(/SPRAVATO/);
   });
 });

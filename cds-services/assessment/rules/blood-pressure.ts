@@ -109,6 +109,8 @@ export const CI6 = defineRule({
   kind: 'absolute',
   absoluteFor: [...KETAMINES, 'ketamine-tms-combination'],
   source: SOURCES.swissmedicKetamine,
+  // The 180/100 limit is the ketamine label's; for esketamine, PI 5.6 (revision-2 CI-6).
+  sourceFor: { esketamine: SOURCES.spravatoLabel },
   evaluate: ({ index, thresholds }) => {
     const s = thresholds.safety;
     const crisisCodes = activeWithin(index, VS.hypertensiveCrisis, s.bpEligibilityLookbackDays.value);

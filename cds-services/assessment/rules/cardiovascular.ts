@@ -63,6 +63,8 @@ export const RC19 = defineRule({
   kind: 'relative',
   cautionFor: KETAMINES_AND_COMBINATION,
   source: SOURCES.spravatoLabel,
+  // Revision-2 RC-19: PI 5.6 for esketamine, Ketalar (hemodynamic effects) for ketamine.
+  sourceFor: { 'iv-ketamine': SOURCES.ketalarLabel },
   evaluate: ({ index, thresholds }) => {
     const s = thresholds.safety;
     const older = (c: IndexedCondition) => !c.date || !withinDays(c.date, index.now, s.cardiacRecentDays.value);

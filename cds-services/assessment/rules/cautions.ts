@@ -41,6 +41,8 @@ export const RC1 = defineRule({
   kind: 'relative',
   cautionFor: ALL,
   source: SOURCES.combinationProtocol,
+  // Revision-2 RC-1 cites S1, S4 and PI 1: for esketamine, its label (not studied in bipolar depression).
+  sourceFor: { esketamine: SOURCES.spravatoLabel },
   evaluate: ({ index, thresholds }) => {
     const dx = diagnoses(index);
     const elsewhere = new Set([...dx.mania.active, ...dx.psychotic.active].map((d) => d.ref));
@@ -123,7 +125,7 @@ export const RC7 = defineRule({
   source: SOURCES.tmsDeviceRule,
   evaluate: ({ index }) => {
     const found = [...refs(index.conditions(VS.cardiacImplantedDevice)), ...index.devices(VS.cardiacImplantedDevice).map((d) => `Device/${d.id}`)];
-    if (found.length) return met(found, 'An implanted cardiac device is recorded.');
+    if (found.length) return met(found, 'Implanted cardiac device recorded: before TMS, confirm compatibility with cardiology; keep the coil away from it.');
     return unknownBecause({ conditions: index.record.conditions, devices: index.record.devices }) ?? notMet();
   },
 });

@@ -114,6 +114,7 @@ export const RC3 = defineRule({
   kind: 'relative',
   cautionFor: KETAMINES,
   source: SOURCES.spravatoLabel,
+  sourceFor: { 'iv-ketamine': SOURCES.ketalarLabel },
   evaluate: ({ index }) => {
     const found = index.currentMedications(VS.cnsDepressantIngredients);
     const groups = CNS_GROUPS.map(([label, url]) => ({ label, url, uses: found.filter((m) => m.concepts.has(url)) })).filter((g) => g.uses.length);

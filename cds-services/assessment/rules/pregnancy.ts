@@ -147,6 +147,8 @@ export const CI4 = defineRule({
   absoluteFor: KETAMINES,
   cautionFor: ['tms'],
   source: SOURCES.spravatoLabel,
+  // TMS in pregnancy: IFCN 2021 (no evidence of harm; the coil away from the abdomen), not the esketamine label.
+  sourceFor: { 'iv-ketamine': SOURCES.ketalarLabel, tms: SOURCES.ifcnTmsSafety },
   evaluate: (ctx) => {
     const { index, thresholds } = ctx;
     const { events, unreadable } = timeline(ctx);

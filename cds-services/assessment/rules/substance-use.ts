@@ -35,6 +35,7 @@ export const CI3 = defineRule({
   kind: 'absolute',
   absoluteFor: KETAMINES,
   source: SOURCES.spravatoLabel,
+  sourceFor: { 'iv-ketamine': SOURCES.ketalarLabel },
   evaluate: ({ index, thresholds }) => {
     const found = absoluteLevel(index, thresholds);
     const ketamine = found.some((c) => index.knowledge.terminology.inConcept(c.resource.code, VS.ketamineMisuse));
@@ -58,6 +59,7 @@ export const RC2 = defineRule({
   kind: 'relative',
   cautionFor: KETAMINES,
   source: SOURCES.spravatoLabel,
+  sourceFor: { 'iv-ketamine': SOURCES.ketalarLabel },
   evaluate: ({ index, thresholds }): Outcome => {
     const absolute = new Set(absoluteLevel(index, thresholds));
     const current = index.activeConditions(VS.substanceAbuseOrUnspecifiedUse).filter((c) => !absolute.has(c));
