@@ -101,6 +101,25 @@ export function firstFitting(...options: readonly string[]): string {
   return given.find((o) => o.length < 140) ?? given[given.length - 1]!;
 }
 
+/**
+ * `prefix + text + suffix`, then shorter: `text` cut after each of its clauses, from the last to the first (CD-3: a
+ * summary is cut between thoughts, never inside one). Sentences become clauses ("A. B" reads "A; b"). A clause
+ * boundary is a sentence end, a semicolon, or a comma before "with" (what follows adds how, not whether); never
+ * inside parentheses, and never before "but", which qualifies what precedes it.
+ */
+export function clauseOptions(prefix: string, text: string, suffix: string): string[] {
+  const joined = clause(text).replace(/\. (\S)/g, (_m, c: string) => `; ${inSentence(c)}`);
+  const cuts: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < joined.length; i++) {
+    const ch = joined[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (!depth && (joined.startsWith('; ', i) || joined.startsWith(', with ', i))) cuts.push(i);
+  }
+  return [joined.length, ...cuts.reverse()].map((n) => `${prefix}${joined.slice(0, n)}${suffix}`);
+}
+
 /** `items` joined with commas, as many as fit in `room` characters, then "and N more". */
 export function fittingList(items: readonly string[], room: number): string {
   for (let n = items.length; n > 0; n--) {

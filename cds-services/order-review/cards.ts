@@ -14,7 +14,7 @@ import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { clause, episodeInDoubt, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
+import { clause, clauseOptions, episodeInDoubt, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
 import { monitoringActions } from '../cards/suggested-orders.js';
 import { PAYER_NOTE } from '../assessment/rules/combination.js';
 import { ROUTE_WORD } from './dosage.js';
@@ -51,6 +51,9 @@ export function treatmentName(r: DraftReview): string {
   return word ? `${word} ketamine` : 'ketamine';
 }
 
+/** The treatment in the fewest words, for a summary naming several ("IV ketamine and esketamine"): SPRAVATO is only intranasal. */
+const shortName = (r: DraftReview): string => (r.draft.drug === 'esketamine' && treatmentName(r).startsWith('intranasal') ? 'esketamine' : treatmentName(r));
+
 /** How a draft is named in a detail: its product words, else its position (never its id, OR-1). */
 const draftWords = (r: DraftReview) => (r.draft.label ? `"${r.draft.label}"` : `draft order ${r.draft.position}`);
 
@@ -71,6 +74,9 @@ function checksTable(checks: OrderCheck[]): Markdown {
     ]),
   );
 }
+
+/** Rule ids in their number order: OR-3 before OR-4 before OR-10. */
+const byRuleNumber = (x: string, y: string) => x.localeCompare(y, 'en', { numeric: true });
 
 const worst = (checks: OrderCheck[]): OrderCheck => [...checks].sort((a, b) => INDICATOR_RANK[a.indicator] - INDICATOR_RANK[b.indicator])[0]!;
 
@@ -184,9 +190,21 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       `Before ${joinNames(names)}: confirm ${inSentence(f.title)} ${ids}`,
     );
   } else {
-    // Every caution of the problem by its title (RC-1 and EL-9: "bipolar disorder, conflicting active diagnoses").
+    // Review 4: "Caution with IV ketamine: CNS depressant (RC-3)" named neither the drug found nor why it matters.
+    // A caution is said in the rules' own words (the drug or diagnosis found, then its consequence and action), cut
+    // at a clause boundary to fit; the problem's titles (RC-1 and EL-9: "bipolar disorder, conflicting active
+    // diagnoses") only when no words of the finding fit.
     const titles = [...new Set(findings.map((x) => inSentence(x.title)))];
+    // A name in title case ("Atrial Fibrillation: ...") keeps its capitals inside the sentence.
+    const sentences = findings.map((x) => findingSentence(x)).map((w) => (/^[A-Z][a-z]+ [A-Z]/.test(w) ? w : inSentence(w)));
+    // Several findings on one problem: each keeps its first clause, so none is cut away whole.
+    const options = (who: string) =>
+      sentences.length === 1
+        ? clauseOptions(`Caution with ${who}: `, sentences[0]!, ` ${ids}`)
+        : [`Caution with ${who}: ${sentences.join('; ')} ${ids}`, `Caution with ${who}: ${sentences.map((w) => w.split(/; |\. /)[0]).join('; ')} ${ids}`];
     summary = firstFitting(
+      ...options(joinNames(names)),
+      ...options(joinNames(leading.map((i) => shortName(i.r)))),
       `Caution with ${joinNames(names)}: ${titles.join(', ')} ${ids}`,
       `Caution with ${joinNames(names)}: ${inSentence(f.title)} ${ids}`,
       `Caution with ${joinNames(names)} ${ids}`,
@@ -312,7 +330,18 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
   const others = problems.filter((c) => c !== top);
   const dose = r.dosage?.dose?.text;
   const lead = DOSING_RULES.has(top.rule) && dose ? `${capitalise(name)} ${dose}` : capitalise(name);
-  const also = others.length ? `; also ${[...new Set(others.map((c) => c.rule))].join(', ')}` : '';
+  // Review 4: "also OR-4, OR-5 (OR-3)" told a clinician nothing. The other problems are named in words (each
+  // check's first clause: "no infusion duration", "no schedule given"), every rule id in one parenthesis at the end.
+  const firstClause = (c: OrderCheck) => c.phrase.split('; ')[0]!;
+  const alsoWords = [...new Set(others.map(firstClause).filter((w) => w !== firstClause(top)))];
+  const allIds = `(${[...new Set([top.rule, ...others.map((c) => c.rule)])].sort(byRuleNumber).join(', ')})`;
+  const alsoOptions = alsoWords.length
+    ? [
+        `${lead}: ${top.phrase}; also ${alsoWords.join(', ')} ${allIds}`,
+        `${lead}: ${firstClause(top)}; also ${alsoWords.join(', ')} ${allIds}`,
+        `${lead}: ${top.phrase}, and ${alsoWords.length} more ${alsoWords.length === 1 ? 'problem' : 'problems'} in the detail ${allIds}`,
+      ]
+    : [];
   const settle = [...new Set(checks.flatMap((c) => (c.status !== 'as-ordered' ? (c.settledBy ?? []) : [])))];
   const suggestions = [
     ...(withUpdate && r.update
@@ -332,11 +361,7 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
   return makeCard(
     {
       // Never cut (CD-3): without the other checks' ids, then with the treatment alone, before any ellipsis.
-      summary: firstFitting(
-        `${lead}: ${top.phrase}${also} (${top.rule})`,
-        `${lead}: ${top.phrase} (${top.rule})`,
-        `${capitalise(name)}: ${top.phrase} (${top.rule})`,
-      ),
+      summary: firstFitting(...alsoOptions, `${lead}: ${top.phrase} (${top.rule})`, `${capitalise(name)}: ${top.phrase} (${top.rule})`),
       indicator: top.indicator,
       source: SOURCE_OF[top.rule] ?? SOURCES.ketamineConsensus,
       detail: [

@@ -542,7 +542,7 @@ table('OR-2: ketamine that is not for depression gets no TRD card, never a 0.5 m
 // said). The dose alone never takes an order out of scope when its schedule, its infusion time or the
 // record points to a TRD course: it is checked, and the dose card says how the order was read.
 const seventyKgWoman = () => candidate({ patient: woman(40), weight: obs.weight(70) });
-const doseDetail = (r: Result) => r.cards.find((c) => /\(OR-3\)/.test(c.summary))?.detail ?? '';
+const doseDetail = (r: Result) => r.cards.find((c) => /\(OR-3[,)]/.test(c.summary))?.detail ?? '';
 table('OR-2 step 4: an anaesthetic-range dose on what looks like a TRD course is checked, never silent', {
   'tenfold-ketamine-dose-twice-weekly-for-six-sessions-without-a-reason-is-critical': {
     record: seventyKgWoman(),
@@ -737,7 +737,8 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
   'dose-above-escalation-is-a-warning-with-the-complete-protocol-order': {
     record: candidate(),
     drafts: [ketamineDraft(70, 'd-70', { frequency: 1, period: 1, periodUnit: 'd', count: undefined, supplyDays: 30 })],
-    cards: [['warning', /IV ketamine 70 mg: dose 0\.88 mg\/kg is above the 0\.5 mg\/kg protocol dose; also OR-5 \(OR-3\)/]],
+    // Review 4: the other problem in words, every rule id in one parenthesis at the end (not "also OR-5 (OR-3)").
+    cards: [['warning', /^IV ketamine 70 mg: dose 0\.88 mg\/kg is above the 0\.5 mg\/kg protocol dose; also the order repeats daily \(OR-3, OR-5\)$/]],
     check: (r) => {
       const u = updateOf(r)!;
       expect(u.id).toBe('d-70');
@@ -880,7 +881,7 @@ table('OR-6: esketamine dose per session', {
   'one-hundred-twelve-is-critical': {
     record: candidate(),
     drafts: [esketamineDraft('d-112', { mg: 112, frequency: 3 })],
-    cards: [['critical', /SPRAVATO\) 112 mg: above the labelled maximum of 84 mg per session.*\(OR-6\)/]],
+    cards: [['critical', /SPRAVATO\) 112 mg: above the labelled maximum of 84 mg per session.*\(OR-6, OR-7\)$/]],
   },
   'a-dose-off-the-device-steps-is-a-warning': {
     record: candidate(),
@@ -895,7 +896,8 @@ table('OR-6: esketamine dose per session', {
   'eighty-four-at-seventy-six-on-day-one': {
     record: candidate({ patient: patient({ age: 76 }) }),
     drafts: [esketamineDraft('d-84-76', { mg: 84 })],
-    cards: [['warning', /start at 56 mg; 84 mg only after/]],
+    // Review 4: was "...; also OR-6 (OR-6)"; the second problem (age 65 or older) is named in words.
+    cards: [['warning', /^Intranasal esketamine \(SPRAVATO\) 84 mg: start at 56 mg; also non-US labels start at 28 mg at 65 or older \(OR-6\)$/]],
     check: (r) => expect(r.cards.some((c) => /non-US labels start at 28 mg at 65 or older/.test(c.detail ?? ''))).toBe(true),
   },
   'eighty-four-after-day-one-fits': { record: candidate({}, esketamineSessions([3, 7])), drafts: [esketamineDraft('d-84-later', { mg: 84 })], never: [/OR-6/] },
@@ -1126,6 +1128,27 @@ describe('OR-11 and OR-12: our own suggestions', () => {
     const r = await sign(candidate({}, medStatement('6470', { startDaysAgo: 30 }), sessionVitals()), [ketamineDraft(40)]);
     expect(r.summaries.some((s) => /Caution with IV ketamine.*\(RC-3\)/.test(s))).toBe(true);
   });
+});
+
+// Review 4: caution summaries named a rule category ("CNS depressant (RC-3)", "substance misuse (RC-2)"), not the drug or
+// diagnosis found, nor what it means for the treatment. They carry the finding in words, the rule id once at the end.
+table('Caution summaries name the treatment and what was found', {
+  'lorazepam-on-record-names-the-drug-and-the-sedation-risk-with-ketamine': {
+    record: candidate({}, medStatement('6470', { startDaysAgo: 30 })),
+    drafts: [ketamineDraft(40, 'd-ket-lorazepam')],
+    cards: [['warning', /^Caution with IV ketamine: CNS depressant: benzodiazepine \(lorazepam\); sedation and respiratory depression risk.*\(RC-3\)$/]],
+    check: (r) => expect(r.summaries.filter((x) => /\(RC-3/.test(x)).every((x) => x.length < 140)).toBe(true),
+  },
+  'opioid-abuse-on-record-says-to-assess-misuse-risk-before-esketamine': {
+    record: candidate({}, icd('F11.10', { onsetDaysAgo: 200 })),
+    drafts: [esketamineDraft('d-esk-opioid-abuse')],
+    cards: [['warning', /^Caution with intranasal esketamine \(SPRAVATO\): substance use recorded \(.+\): assess misuse risk before starting.*\(RC-2\)$/]],
+  },
+  'a-caution-shared-by-two-treatments-names-both-and-the-drug': {
+    record: candidate({}, medStatement('6470', { startDaysAgo: 30 })),
+    drafts: [ketamineDraft(40, 'd-ket-lorazepam-2'), esketamineDraft('d-esk-lorazepam-2')],
+    cards: [['warning', /^Caution with IV ketamine and (intranasal )?esketamine.*: CNS depressant: benzodiazepine \(lorazepam\).*\(RC-3\)$/]],
+  },
 });
 
 describe('cards name what was ordered and never call a failed check met', () => {
