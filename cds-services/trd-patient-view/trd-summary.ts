@@ -55,7 +55,8 @@ function attemptsClause(a: Assessment, needed: number): string {
   if (el2?.status === 'not-met') {
     return coded
       ? `TRD is coded but the record shows ${failed} of ${needed} failed attempts`
-      : `TRD not documented: ${failed} of ${needed} failed adequate attempts`;
+      : // An attempt whose adequacy or outcome is undecided is said, so "0 of 2" does not read as no treatment at all.
+        `TRD not documented: ${failed} of ${needed} failed adequate attempts${undecided ? `, ${undecided} undecided` : ''}`;
   }
   const why = (el2?.data as { summaryReason?: string } | undefined)?.summaryReason;
   return `TRD unknown: ${plural(failed, 'failed attempt')}, ${undecided} undecided${why ? ` (${why})` : ''}`;

@@ -137,6 +137,7 @@ describe("the TRD card's next step names the gap that keeps TRD unmet", () => {
   it('one-fluoxetine-trial-of-unknown-adequacy-asks-for-its-dose-duration-and-response', async () => {
     const a = await call('patient-view', 'synthea-mdd-fluoxetine-normal-bp', '2020-09-14T12:00:00Z');
     expect(nextStep(a)).toMatch(/^Record fluoxetine's dose, duration and response/);
+    expect(a.cards.find((c) => c.detail?.includes('**Next step:**'))!.summary).toBe('TRD not documented: 0 of 2 failed adequate attempts, 1 undecided');
   });
 });
 
