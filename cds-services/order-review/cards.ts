@@ -114,6 +114,9 @@ function contraindicationPhrase(f: Finding): string {
 /** What the card says of each draft's part in the problem, a line per treatment (CD-6: words, not ids). */
 function itemLine(i: Item): Markdown {
   const name = capitalise(treatmentName(i.r));
+  if (i.finding?.rule === 'MO-6')
+    // Outside both labelled indications (PI 1): said as such, not as the REMS card's monotherapy note.
+    return md`- **${name}** (${draftWords(i.r)}): off-label. No current oral antidepressant and TRD not shown: the label covers TRD, or MDD with acute suicidal ideation alongside an oral antidepressant (MO-6).`;
   if (i.finding) {
     const how =
       i.kind === 'contraindication'
@@ -220,7 +223,7 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       detail: [
         joinMarkdown(sorted.map(itemLine), '\n'),
         lead.kind === 'contraindication' ? md`Cancel the draft order, or document why it should proceed.` : undefined,
-        findings.length ? findingsTable(findings) : undefined,
+        findings.length ? findingsTable(findings, oralAntidepressantStatus) : undefined,
       ],
       suggestions: [...cancels, ...settling],
       selectionBehavior: 'any',

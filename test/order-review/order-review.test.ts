@@ -416,6 +416,9 @@ table('Indication at order time: TRD not documented or unknown', {
       expect(r.cards.filter((c) => /MO-6/.test(c.summary)).map((c) => c.indicator)).toEqual(['warning']);
       const rems = r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail!;
       expect(rems).not.toMatch(/MO-6|oral antidepressant/);
+      const indication = r.cards.find((c) => /MO-6/.test(c.summary))!.detail!;
+      expect(indication).toMatch(/off-label\. No current oral antidepressant and TRD not shown/);
+      expect(indication).toMatch(/\| MO-6 \| Oral antidepressant alongside esketamine \| none current \|/);
       expect(r.cards.map((c) => c.detail ?? '').join('\n')).not.toMatch(/\| met \||\| not met \|/);
     },
   },
