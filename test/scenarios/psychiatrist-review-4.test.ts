@@ -111,7 +111,7 @@ describe('a stroke raises the risk of a TMS-induced seizure (RC-6; IFCN 2009 and
     const seizure = a.cards.find((c) => c.summary.includes('(RC-6)'));
     expect(seizure, a.cards.map((c) => c.summary).join('\n')).toBeDefined();
     expect(seizure!.indicator).toBe('warning');
-    expect(`${seizure!.summary}\n${seizure!.detail}`).toMatch(/2018-09-03/);
+    expect(seizure!.summary).toMatch(/: stroke \(2018-09-03\): review with the TMS physician/);
     expect(seizure!.source.label).toMatch(/IFCN/);
   });
 });

@@ -121,7 +121,12 @@ export const RC6 = defineRule({
       ...(drugs.length ? [ingredientNames(index, drugs, VS.seizureThresholdLowering)] : []),
       ...(withdrawal.length ? [conditionName(withdrawal[0]!)] : []),
       ...(stopped.length ? ['a benzodiazepine stopped in the last 2 weeks'] : []),
-      ...(stroke.length ? [`${conditionName(stroke[0]!)}${stroke[0]!.date ? ` (${isoDate(stroke[0]!.date)})` : ''}: review with the TMS physician`] : []),
+      // Mid-sentence, a display's capital goes ("Stroke" -> "stroke"); an acronym ("TIA") keeps its case.
+      ...(stroke.length
+        ? [
+            `${conditionName(stroke[0]!).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}${stroke[0]!.date ? ` (${isoDate(stroke[0]!.date)})` : ''}: review with the TMS physician`,
+          ]
+        : []),
     ];
     if (reasons.length) {
       return met(
