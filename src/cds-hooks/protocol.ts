@@ -13,13 +13,22 @@ export const ResourceEnvelope = z.looseObject({
 });
 
 /**
+ * The most entries a draftOrders Bundle may hold. An admission order set is tens of orders; each draft is
+ * resolved and checked against the record, and 8,000 drafts once held the event loop for 34 s.
+ */
+export const MAX_DRAFT_ORDERS = 500;
+
+/**
  * `draftOrders` is a Bundle; the public sandbox sends it without `type`, so `type` is optional.
  * Entries without a resource are dropped rather than rejected: they carry nothing to check.
  */
 export const DraftOrdersBundle = z.looseObject({
   resourceType: z.literal('Bundle', { message: "must be a Bundle (resourceType 'Bundle')" }),
   type: z.string().optional(),
-  entry: z.array(z.looseObject({ resource: ResourceEnvelope.optional() })).optional(),
+  entry: z
+    .array(z.looseObject({ resource: ResourceEnvelope.optional() }))
+    .max(MAX_DRAFT_ORDERS, { message: `more than ${MAX_DRAFT_ORDERS} entries: more draft orders than one signing holds` })
+    .optional(),
 });
 
 /** A member sent as `null` means absent: real clients send `"encounterId": null` and the like. */

@@ -72,11 +72,17 @@ function byIdentifier(identifier: unknown, identifiers: KnownPatient['identifier
   return values.has(value) ? 'context-patient' : 'other-patient';
 }
 
-/** The `fullUrl`s under which a Bundle carries the context patient (for `urn:uuid:` references). */
+/**
+ * The `fullUrl`s under which a Bundle carries the context patient (for `urn:uuid:` references). A
+ * RESTful fullUrl naming another Patient id (`.../Patient/p2` on Patient p1) contradicts the resource
+ * (FHIR R4 requires them to agree) and is no alias: it would let p2's data in as p1's.
+ */
 export function patientAliases(bundle: fhir4.Bundle, patientId: string): Set<string> {
   const aliases = new Set<string>();
   for (const e of Array.isArray(bundle.entry) ? bundle.entry : []) {
-    if (e?.resource?.resourceType === 'Patient' && e.resource.id === patientId && typeof e.fullUrl === 'string') aliases.add(e.fullUrl);
+    if (e?.resource?.resourceType !== 'Patient' || e.resource.id !== patientId || typeof e.fullUrl !== 'string') continue;
+    const named = PATIENT_REFERENCE.exec(e.fullUrl.split(/[?#]/)[0]!)?.[1];
+    if (named === undefined || named === patientId) aliases.add(e.fullUrl);
   }
   return aliases;
 }

@@ -88,6 +88,19 @@ describe('issue 20 reproducers: hostile envelopes get a 4xx naming the field', (
     expect(JSON.stringify(res.body)).toMatch(/nest/);
   });
 
+  // Attacker's finding: 8,000 drafts naming separate Medications held the event loop for 34 s.
+  it('more draft orders than one signing holds (501): 400 naming context.draftOrders.entry', async () => {
+    const drafts = Array.from({ length: 501 }, (_, i) => ({
+      resourceType: 'MedicationRequest',
+      id: `d${i}`,
+      medicationReference: { reference: `Medication/x${i}` },
+    }));
+    const res = await signCall(candidate(), drafts);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/context\.draftOrders\.entry/);
+    expect(JSON.stringify(res.body)).toMatch(/more than 500 entries/);
+  });
+
   it('about 2,000 levels of nested arrays in Condition.code: 400 naming where', async () => {
     const condition = { resourceType: 'Condition', id: 'c-deep', subject: { reference: 'Patient/p1' }, code: { coding: nestedArrays(2000) } };
     const res = await signCall(candidate({}, condition as fhir4.Resource));

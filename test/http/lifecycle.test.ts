@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -102,7 +105,8 @@ describe('listening and stopping (src/http/lifecycle.ts, @godaddy/terminus)', { 
 
 describe('the real service process', { timeout: 120_000 }, () => {
   it('starts with one line naming version, commit, configuration and thresholds hash; SIGTERM exits 0', async () => {
-    const child = start('src/main.ts', {});
+    // Its own embedded database folder: the checkout's ./data may hold another run's (or a killed run's) files.
+    const child = start('src/main.ts', { DATA_DIR: mkdtempSync(join(tmpdir(), 'trd-cds-lifecycle-')) });
     const port = await portOf(child, 'trd-cds listening');
     const line = child.lines().find((l) => l['msg'] === 'trd-cds listening')!;
     expect(line).toMatchObject({ version: expect.stringMatching(/^\d+\.\d+\.\d+/), jwt: 'off', trustedIssuers: 0, fhirServerAllowlist: [] });

@@ -161,6 +161,15 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
     expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
   });
 
+  // Attacker's finding: Patient p1 carried under the fullUrl '.../Patient/p2' made p2's BP of 195/125 p1's (critical CI-6).
+  it('a-patient-under-a-fullurl-naming-another-patient-id-aliases-nobody', async () => {
+    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/restful-fullurl-names-another-patient.request.json'), 'utf8'));
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
+    expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
+    expect(res.body.extension['org.trdcds.assessment'].excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
+  });
+
   it('a reading that names no patient is not read, and the TRD card says records were left out', async () => {
     const { app } = buildTestApp({ services });
     const res = await request(app)
