@@ -266,7 +266,9 @@ function indicationSummary(sorted: readonly Item[], names: readonly string[], id
       `${who}: TRD unknown ${ids}`,
     );
   }
-  const counts = `${d.failedTrials ?? 0} of ${needed} failed adequate attempts`; // RC-13's words
+  // RC-13's words, with the undecided attempts as patient-view's TRD card names them (one fluoxetine trial of unknown
+  // adequacy is not "no treatment").
+  const counts = `${d.failedTrials ?? 0} of ${needed} failed adequate attempts${d.unknownTrials ? `, ${d.unknownTrials} undecided` : ''}`;
   return firstFitting(
     esk && onlyEsketamine ? `${who}: off-label here: TRD not documented (${counts}) and no oral antidepressant ${ids}` : '',
     esk && onlyEsketamine ? `${who}: off-label here: TRD not documented and no oral antidepressant ${ids}` : '',

@@ -86,6 +86,12 @@ describe('psychiatrist review 4 on the conformance patients: the indication card
     expect(rems.detail).not.toMatch(/MO-6|\| met \|/);
   });
 
+  it('ketamine-for-the-patient-on-one-undated-fluoxetine-order-counts-it-as-undecided-not-absent', async () => {
+    // One fluoxetine order of unknown adequacy: TRD not documented (two are needed), and the attempt is named as undecided.
+    const cards = await orderSelect('synthea-mdd-fluoxetine-normal-bp', '2020-09-14T12:00:00Z', [ketamineDraft(undefined, 'k', { mgPerKg: 0.5 })]);
+    expect(summaries(cards)).toContain('[warning] IV ketamine: TRD not documented: 0 of 2 failed adequate attempts, 1 undecided (EL-2)');
+  });
+
   it('trd-unknown-for-the-fluoxetine-and-sertraline-patient-is-stated-for-tms-too', async () => {
     const cards = await orderSelect('synthea-r4-2019-mdd-fluoxetine-and-sertraline', '2019-04-18T12:00:00Z', [tmsDraft()]);
     expect(summaries(cards)).toContain('[info] TMS: TRD unknown: 0 failed, 2 undecided (dose not recorded for fluoxetine) (EL-2)');
