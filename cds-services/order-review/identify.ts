@@ -10,10 +10,11 @@
  * something hints at it). "Another drug" is conclusive only by a standard drug code (RxNorm, NDC,
  * SNOMED CT): a draft named only by a local code or words that is not identified, yet carries a sign of
  * ketamine or esketamine anywhere (an ingredient's or product's words, the reference, the dosage or
- * note text, a brand), is unidentified and said on a card, never silently "another drug".
+ * note text, a brand; folded as DS-4 names are, letters spelled apart joined, or a word mixing Latin
+ * with another script's letters), is unidentified and said on a card, never silently "another drug".
  * Source: revision-2 OR-1, DS-4, DS-5 ([local] resolution order).
  */
-import { codingKey } from '../../src/terminology/normalise.js';
+import { codingKey, foldText } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
@@ -55,6 +56,15 @@ type OrderLike = fhir4.Resource & {
 };
 
 const HINT = /ketamin|ketalar|spravato|ketanest/i;
+/** Single letters spelled apart ("K E T A M I N E", "k-e-t-a-m-i-n-e"), joined into the word they spell. */
+const joinSpelledOut = (s: string): string => s.replace(/(?<!\p{L})\p{L}(?:[ .-]\p{L}(?!\p{L}))+/gu, (m) => m.replace(/[ .-]/g, ''));
+/** A word mixing Latin letters with another script's (a look-alike the fold does not know): a disguised name, never another drug. */
+const mixesScripts = (s: string): boolean => s.split(/\P{L}+/u).some((w) => /\p{Script=Latin}/u.test(w) && /\P{Script=Latin}/u.test(w));
+/** A sign of ketamine or esketamine in words, read as DS-4 name matching reads them (`foldText`). */
+const signsKetamine = (s: string): boolean => {
+  const folded = foldText(s);
+  return HINT.test(folded) || HINT.test(joinSpelledOut(folded)) || mixesScripts(folded);
+};
 /** Code systems whose code names a drug for certain (a code there that is not ketamine is another drug). */
 const DRUG_SYSTEMS = [SYSTEM.rxnorm, SYSTEM.ndc, SYSTEM.snomed].map((s) => `${s}|`);
 const hasDrugSystemCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
@@ -139,7 +149,7 @@ export function identifyDraft(resource: fhir4.Resource, position: number, source
         ...concepts.flatMap(wordsOf),
         ...(Array.isArray(r.dosageInstruction) ? r.dosageInstruction : []).flatMap((d) => [d?.text, d?.patientInstruction]),
         ...(Array.isArray(r.note) ? r.note : []).map((n) => n?.text),
-      ].some((s) => typeof s === 'string' && HINT.test(s));
+      ].some((s) => typeof s === 'string' && signsKetamine(s));
     if (hint && found.drug === 'other') return { ...base, ...found, drug: 'unidentified', identifiedBy: 'none', suggestsKetamine: true };
     return { ...base, ...found, suggestsKetamine: hint && found.drug === 'unidentified' };
   }

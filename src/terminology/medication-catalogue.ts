@@ -1,4 +1,4 @@
-import { codingKey } from './normalise.js';
+import { codingKey, foldText } from './normalise.js';
 import { SYSTEM } from './systems.js';
 import { escapeRegExp, type Codeish } from './terminology.js';
 
@@ -50,12 +50,12 @@ export class MedicationCatalogue {
       for (const i of p.ingredients) {
         if (!i.ingredientRxcui) continue;
         this.ingredientNames.set(i.ingredientRxcui, i.name);
-        this.byName.set(i.name.toLowerCase(), { ingredientRxcui: i.ingredientRxcui, name: i.name });
+        this.byName.set(foldText(i.name).toLowerCase(), { ingredientRxcui: i.ingredientRxcui, name: i.name });
       }
     }
     for (const [brand, ingredient] of Object.entries(brands)) {
       const found = this.byName.get(ingredient.toLowerCase());
-      if (found) this.byName.set(brand.toLowerCase(), found);
+      if (found) this.byName.set(foldText(brand).toLowerCase(), found);
     }
     // Longest first, so "lithium carbonate" wins over a shorter name inside it.
     const names = [...this.byName.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
@@ -97,13 +97,14 @@ export class MedicationCatalogue {
 
   /**
    * The catalogue ingredients a medication's name text names (revision-2 DS-4): ingredient or brand
-   * names, whole word, any case ("FLUoxetine 20 MG Oral Capsule", "Zoloft 50mg"). Each ingredient once,
+   * names, whole word, any case ("FLUoxetine 20 MG Oral Capsule", "Zoloft 50mg"), compared folded
+   * (`foldText`: "Sértraline", fullwidth, soft-hyphenated or look-alike spellings). Each ingredient once,
    * in order of appearance; empty when the text names none.
    */
   ingredientsNamedIn(text: string | undefined): { ingredientRxcui: string; name: string }[] {
     if (!text || !this.namePattern) return [];
     const out: { ingredientRxcui: string; name: string }[] = [];
-    for (const m of text.matchAll(this.namePattern)) {
+    for (const m of foldText(text).matchAll(this.namePattern)) {
       const found = this.byName.get(m[1]!.toLowerCase());
       if (found && !out.some((o) => o.ingredientRxcui === found.ingredientRxcui)) out.push(found);
     }

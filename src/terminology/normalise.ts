@@ -35,3 +35,36 @@ const cachedCodingKey = memoByStringPair(computeCodingKey);
 export function codingKey(system: unknown, code: unknown): string | undefined {
   return typeof system === 'string' && typeof code === 'string' ? cachedCodingKey(system, code) : computeCodingKey(system, code);
 }
+
+/**
+ * Cyrillic and Greek letters drawn like Latin ones (Unicode confusables, the common subset), to their
+ * Latin twin: "kеtamine" with a Cyrillic "е" is ketamine to the eye, so it is ketamine to the matcher.
+ * Cyrillic, then Greek, each letter over its Latin twin.
+ */
+const LOOKALIKE_LETTERS = 'авекмнорстухіјѕԁһӏԛԝАВЕКМНОРСТУХІЈЅԚԜαεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ';
+const LATIN_TWINS = 'abekmhopctyxijsdhlqwABEKMHOPCTYXIJSQWaeikvoptuxABEZHIKMNOPTYX';
+const LOOKALIKES: ReadonlyMap<string, string> = new Map([...LOOKALIKE_LETTERS].map((c, i) => [c, LATIN_TWINS[i]!]));
+const LOOKALIKE = new RegExp(`[${LOOKALIKE_LETTERS}]`, 'gu');
+const ONLY_LOOKALIKES = new RegExp(`^[${LOOKALIKE_LETTERS}]+$`, 'u');
+const LATIN = /\p{Script=Latin}/u;
+/**
+ * A word is read as Latin when it is a disguise: Latin letters mixed with look-alikes ("kеtamine"), or
+ * look-alikes only ("ΚΕΤΑΜΙΝΕ"). A word of its own script ("Парацетамол") stays as written.
+ */
+const unmask = (word: string): string => (LATIN.test(word) || ONLY_LOOKALIKES.test(word) ? word.replace(LOOKALIKE, (c) => LOOKALIKES.get(c)!) : word);
+
+/**
+ * A name text as the drug-name matcher compares it (revision-2 DS-4 name matching): compatibility
+ * decomposition (NFKD: fullwidth "ＫＥＴＡＭＩＮＥ" is KETAMINE), accents dropped ("Kétamine" is
+ * Ketamine), format characters removed (soft hyphen, zero-width space and joiners, BOM: "keta\u00ADmine"
+ * is ketamine) and Cyrillic or Greek look-alike letters read as Latin in a word that is a disguise
+ * (`unmask`). Case is kept (matching ignores it). Plain ASCII is returned as it is, at the cost of one test.
+ */
+export function foldText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return text;
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}]/gu, '')
+    .replace(/\p{L}+/gu, unmask);
+}

@@ -1,5 +1,5 @@
 import { memoByString } from '../memo.js';
-import { codingKey, normaliseCode, normaliseSystem } from './normalise.js';
+import { codingKey, foldText, normaliseCode, normaliseSystem } from './normalise.js';
 import { EXT, SYSTEM } from './systems.js';
 
 /** Anything a FHIR element may hold where a code is expected; malformed input is tolerated. */
@@ -50,7 +50,11 @@ function someCoding(value: Codeish, visit: (coding: fhir4.Coding) => boolean): b
 
 const isText = (t: unknown): t is string => typeof t === 'string' && t.length > 0;
 
-/** As someCoding, for the texts of `value`: its text or display, and its codings' displays. */
+/**
+ * As someCoding, for the texts of `value`: its text or display, and its codings' displays, each folded
+ * (`foldText`: accents, fullwidth forms, soft hyphens, zero-width characters, look-alike letters) so
+ * every text match sees the name a reader sees.
+ */
 function someText(value: Codeish, visit: (text: string) => boolean): boolean {
   if (!value || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
@@ -58,9 +62,9 @@ function someText(value: Codeish, visit: (text: string) => boolean): boolean {
     return false;
   }
   const cc = value as fhir4.CodeableConcept & fhir4.Coding;
-  if (isText(cc.text) && visit(cc.text)) return true;
-  if (isText(cc.display) && visit(cc.display)) return true;
-  return someCoding(value, (c) => isText(c.display) && visit(c.display));
+  if (isText(cc.text) && visit(foldText(cc.text))) return true;
+  if (isText(cc.display) && visit(foldText(cc.display))) return true;
+  return someCoding(value, (c) => isText(c.display) && visit(foldText(c.display)));
 }
 
 /**
@@ -136,7 +140,9 @@ export class Terminology {
           this.excluded.set(key, urls);
         }
       }
-      const phrases = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => `\\b${escapeRegExp(e.valueString!)}\\b`);
+      const phrases = (vs.extension ?? [])
+        .filter((e) => e.url === EXT.textMatch && e.valueString)
+        .map((e) => `\\b${escapeRegExp(foldText(e.valueString!))}\\b`);
       // Every word at the start of a word of the text, in any order: one look-ahead per word.
       const wordSets = (vs.extension ?? [])
         .filter((e) => e.url === EXT.textMatchWords && e.valueString)
@@ -145,7 +151,7 @@ export class Terminology {
             `^${e
               .valueString!.trim()
               .split(/\s+/)
-              .map((w) => `(?=[\\s\\S]*\\b${escapeRegExp(w)})`)
+              .map((w) => `(?=[\\s\\S]*\\b${escapeRegExp(foldText(w))})`)
               .join('')}`,
         );
       const patterns = [...phrases, ...wordSets];

@@ -250,3 +250,49 @@ describe('volume-based IV orders (OR-3, OR-4): the product concentration and a m
     if (statuses['OR-3'] === 'unknown') expect(check('OR-3').needed).toMatch(/concentration/);
   });
 });
+
+describe('drug names read as a reader reads them: accents, fullwidth, soft hyphens, look-alike letters (OR-1, DS-4)', () => {
+  type Body = { context: { draftOrders: { entry: { resource: { medicationCodeableConcept: { text: string } } }[] } } };
+  const named = async (text: string) => {
+    const body = finding('ketamine-with-an-accent-local-code-200-mg-iv') as Body & { _now: string };
+    body.context.draftOrders.entry[0]!.resource.medicationCodeableConcept.text = text;
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    return { drug: res.body.extension['org.trdcds.assessment'].orders[0].drug as string, cards: res.body.cards as Answer['cards'] };
+  };
+
+  // "Kétamine 50 mg/mL inj" on a locally coded draft was "another drug": 200 mg IV (2.5 mg/kg) passed with no card.
+  it('ketamine-with-an-accent-local-code-200-mg-iv-is-checked-as-ketamine', async () => {
+    const a = await replay('ketamine-with-an-accent-local-code-200-mg-iv');
+    expect(a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary)).toEqual([
+      expect.stringMatching(/IV ketamine 200 mg.*anaesthetic range.*OR-3/),
+    ]);
+  });
+
+  it.each([
+    ['fullwidth', 'ＫＥＴＡＭＩＮＥ 50 mg/mL inj'],
+    ['soft-hyphen', 'keta\u00ADmine 50 mg/mL inj'],
+    ['zero-width-space', 'keta\u200Bmine 50 mg/mL inj'],
+    ['cyrillic-e', 'k\u0435tamine 50 mg/mL inj'],
+    ['greek-capitals', '\u039A\u0395\u03A4\u0391\u039C\u0399\u039D\u0395 50 mg/mL inj'],
+  ])('ketamine-spelled-with-%s-is-ketamine', async (_name, text) => {
+    const { drug, cards } = await named(text);
+    expect(drug).toBe('ketamine');
+    expect(cards.some((c) => c.indicator === 'critical' && /anaesthetic range/.test(c.summary))).toBe(true);
+  });
+
+  it.each([
+    ['letters-spelled-apart', 'K E T A M I N E 50 mg/mL inj'],
+    ['a-letter-of-another-script-no-fold-knows', 'k\u0436tamine 50 mg/mL inj'],
+  ])('ketamine-%s-is-unidentified-and-said-never-another-drug', async (_name, text) => {
+    const { drug, cards } = await named(text);
+    expect(drug).toBe('unidentified');
+    expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(/could not be identified.*\(OR-1\)$/)]);
+  });
+
+  it('a-local-drug-named-in-another-script-stays-another-drug', async () => {
+    const { drug, cards } = await named('Парацетамол 500 мг');
+    expect(drug).toBe('other');
+    expect(cards).toEqual([]);
+  });
+});

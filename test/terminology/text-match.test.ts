@@ -27,3 +27,23 @@ describe('implants in or near the head named by text only (CI-10)', () => {
     expect(terminology.conceptsOf(localText(text)).has(valueSetUrl('tms-head-implant'))).toBe(expected);
   });
 });
+
+// Names are compared as a reader reads them (revision-2 DS-4): accents, fullwidth forms, soft hyphens,
+// zero-width characters and Cyrillic or Greek look-alike letters do not make another drug.
+describe('drug names in any spelling a reader reads as the drug (DS-4 name matching)', () => {
+  const { catalogue } = knowledge();
+  it.each<[string, string[]]>([
+    ['Sértraline 50 mg tablet', ['sertraline']],
+    ['ＺＯＬＯＦＴ 50mg', ['sertraline']],
+    ['flu\u00ADoxetine 20 mg', ['fluoxetine']],
+    ['Lith\u200Bium carbonate 300 mg', ['lithium']],
+    ['Ph\u0435n\u0435lzin\u0435 15 mg', ['phenelzine']],
+    ['Парацетамол 500 мг', []],
+  ])('%s names %j', (text, names) => {
+    expect(catalogue.ingredientsNamedIn(text).map((n) => n.name.toLowerCase().split(' ')[0])).toEqual(names);
+  });
+
+  it.each(['Kétamine 50 mg/mL', 'ＫＥＴＡＭＩＮＥ', 'keta\u00ADmine', 'k\u0435tamine', 'ΚΕΤΑΜΙΝΕ'])('%s is in the ketamine products by its words', (text) => {
+    expect(terminology.inConcept(localText(text), valueSetUrl('ketamine-products'))).toBe(true);
+  });
+});
