@@ -38,6 +38,8 @@ export interface ResolvedMedication {
   unresolvedReference?: string;
   /** The Medication the reference resolved to (its ingredients' strengths give a product's concentration). */
   medication?: fhir4.Medication;
+  /** The concept of each of `medication.ingredient`, in order (item references followed); undefined where none. */
+  ingredients?: (fhir4.CodeableConcept | undefined)[];
 }
 
 /**
@@ -67,18 +69,46 @@ export function medicationKey(reference: string): string | undefined {
 
 const isMedication = (r: unknown): r is fhir4.Medication => (r as fhir4.Resource | undefined)?.resourceType === 'Medication';
 
+/** Finds the resource an ingredient's `itemReference` names (a Medication or Substance), or undefined. */
+export type IngredientItemLookup = (reference: string) => fhir4.Medication | fhir4.Substance | undefined;
+
 /**
- * The drug a Medication names: its `code` and its ingredients' codes together (revision-2 OR-1 step 2,
- * DS-5: `Medication.code`, then `Medication.ingredient[].itemCodeableConcept`). Both, not either: a
- * premix or compounded product often carries only a local code, while its ingredient says RxNorm 6130
- * (ketamine), and a local code must not hide it. The text is the code's, else the ingredients'; an
- * ingredient's own text is kept as a display, so names match too (DS-4).
+ * The concept one `Medication.ingredient` names (FHIR R4 `item[x]`): its `itemCodeableConcept`, or the
+ * `code` (and, for a Medication, its own coded ingredients) of the Medication or Substance its
+ * `itemReference` names, found by `lookup` one level deep only: the referenced Medication's own
+ * ingredient references are not followed, so a cycle (`#a` -> `#b` -> `#a`) ends at once. An
+ * unfollowed reference names the drug only by its `display` (a name, matched as text; DS-4).
  */
-function drugConcept(m: fhir4.Medication | undefined): fhir4.CodeableConcept | undefined {
+export function ingredientConcept(ingredient: fhir4.MedicationIngredient | undefined, lookup?: IngredientItemLookup): fhir4.CodeableConcept | undefined {
+  const cc = ingredient?.itemCodeableConcept;
+  if (cc && typeof cc === 'object') return cc;
+  const ref = ingredient?.itemReference;
+  if (!ref || typeof ref !== 'object') return undefined;
+  const reference = typeof ref.reference === 'string' ? ref.reference.trim() : '';
+  const target = reference && lookup ? lookup(reference) : undefined;
+  const concept = isMedication(target) ? drugConcept(target) : target?.code && typeof target.code === 'object' ? target.code : undefined;
+  if (concept) return concept;
+  const display = typeof ref.display === 'string' && ref.display.trim() ? ref.display.trim() : undefined;
+  return display ? { text: display } : undefined;
+}
+
+/** A product whose ingredient names the product itself (a cycle) has no ingredient there. */
+const notItself = (m: fhir4.Medication, target: fhir4.Medication | fhir4.Substance | undefined) => (target === m ? undefined : target);
+
+/**
+ * The drug a Medication names: its `code` and its ingredients' concepts together (revision-2 OR-1 step 2,
+ * DS-5: `Medication.code`, then `Medication.ingredient[].item[x]`). Both, not either: a premix or
+ * compounded product often carries only a local code, while its ingredient says RxNorm 6130
+ * (ketamine), and a local code must not hide it. An ingredient given as `itemReference` is followed
+ * with `lookup` (see `ingredientConcept`); without one, only `itemCodeableConcept` (and a reference's
+ * display) count. The text is the code's, else the ingredients'; an ingredient's own text is kept as a
+ * display, so names match too (DS-4).
+ */
+function drugConcept(m: fhir4.Medication | undefined, lookup?: IngredientItemLookup): fhir4.CodeableConcept | undefined {
   if (!m) return undefined;
   const code = m.code && typeof m.code === 'object' ? m.code : undefined;
   const items = (Array.isArray(m.ingredient) ? m.ingredient : [])
-    .map((i) => i?.itemCodeableConcept)
+    .map((i) => ingredientConcept(i, lookup && ((reference) => notItself(m, lookup(reference)))))
     .filter((c): c is fhir4.CodeableConcept => !!c && typeof c === 'object');
   if (!items.length) return code;
   const own = Array.isArray(code?.coding) ? code.coding : [];
@@ -109,29 +139,58 @@ export function resolveMedication(holder: MedicationHolder, sources: MedicationS
   const ref = holder.medicationReference;
   const reference = typeof ref?.reference === 'string' ? ref.reference.trim() : undefined;
   if (reference) {
+    const lookup = itemLookup(holder, sources);
+    const found = (medication: fhir4.Medication | undefined, via: MedicationVia): ResolvedMedication | undefined => {
+      const concept = drugConcept(medication, lookup);
+      if (!concept || !medication) return undefined;
+      const ingredients = (Array.isArray(medication.ingredient) ? medication.ingredient : []).map((i) =>
+        ingredientConcept(i, (reference) => notItself(medication, lookup(reference))),
+      );
+      return { concept, via, medication, ingredients };
+    };
     if (reference.startsWith('#')) {
       const contained = (Array.isArray(holder.contained) ? holder.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1));
-      const fromContained = isMedication(contained) ? drugConcept(contained) : undefined;
-      if (fromContained) return { concept: fromContained, via: 'contained', medication: contained as fhir4.Medication };
+      const fromContained = found(contained as fhir4.Medication | undefined, 'contained');
+      if (fromContained) return fromContained;
     } else {
       const entries = Array.isArray(sources.bundle?.entry) ? sources.bundle!.entry : [];
       const byFullUrl = entries.find((e) => e?.fullUrl === reference && isMedication(e.resource))?.resource as fhir4.Medication | undefined;
-      const fromFullUrl = drugConcept(byFullUrl);
-      if (fromFullUrl) return { concept: fromFullUrl, via: 'bundle', medication: byFullUrl };
+      const fromFullUrl = found(byFullUrl, 'bundle');
+      if (fromFullUrl) return fromFullUrl;
       const key = medicationKey(reference);
       if (key) {
         const inBundle = entries.find((e) => isMedication(e?.resource) && `Medication/${e!.resource!.id}` === key)?.resource as fhir4.Medication | undefined;
-        const fromBundle = drugConcept(inBundle);
-        if (fromBundle) return { concept: fromBundle, via: 'bundle', medication: inBundle };
-        const inRecord = sources.medications?.get(key);
-        const fromRecord = drugConcept(inRecord);
-        if (fromRecord) return { concept: fromRecord, via: 'record', medication: inRecord };
+        const fromBundle = found(inBundle, 'bundle');
+        if (fromBundle) return fromBundle;
+        const fromRecord = found(sources.medications?.get(key), 'record');
+        if (fromRecord) return fromRecord;
       }
     }
   }
   const display = typeof ref?.display === 'string' && ref.display.trim() ? ref.display.trim() : undefined;
   if (display) return { concept: { text: display }, via: 'display', ...(reference ? { unresolvedReference: reference } : {}) };
   return { via: 'none', ...(reference ? { unresolvedReference: reference } : {}) };
+}
+
+/**
+ * How an ingredient's `itemReference` is followed, the same way as `medicationReference`: `#id` among
+ * the holder's contained resources (a contained Medication's references point at its container's
+ * siblings); else a Medication of the Bundle by `fullUrl` or type and id; else one of the record.
+ */
+function itemLookup(holder: MedicationHolder, sources: MedicationSources): IngredientItemLookup {
+  return (reference) => {
+    const isItem = (r: unknown): r is fhir4.Medication | fhir4.Substance => isMedication(r) || (r as fhir4.Resource | undefined)?.resourceType === 'Substance';
+    if (reference.startsWith('#'))
+      return (Array.isArray(holder.contained) ? holder.contained : []).find((c) => isItem(c) && c.id === reference.slice(1)) as
+        fhir4.Medication | fhir4.Substance | undefined;
+    const entries = Array.isArray(sources.bundle?.entry) ? sources.bundle!.entry : [];
+    const byFullUrl = entries.find((e) => e?.fullUrl === reference && isItem(e.resource))?.resource;
+    if (byFullUrl) return byFullUrl as fhir4.Medication | fhir4.Substance;
+    const key = medicationKey(reference);
+    if (!key) return undefined;
+    const inBundle = entries.find((e) => isMedication(e?.resource) && `Medication/${e!.resource!.id}` === key)?.resource;
+    return (inBundle as fhir4.Medication | undefined) ?? sources.medications?.get(key);
+  };
 }
 
 /** Words that say "some antidepressant" without naming one: such text identifies nothing. */

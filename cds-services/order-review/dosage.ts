@@ -113,7 +113,8 @@ const quantityWords = (q: fhir4.Quantity | undefined) =>
 
 /**
  * The concentration of the ordered drug (`drugSet`: the ketamine or esketamine ValueSet) in a product:
- * a `Medication.ingredient` of that drug whose `strength` is a mass over a volume (mg/mL, mg/100 mL, g/L
+ * a `Medication.ingredient` of that drug (`ingredients`: each ingredient's concept with its `itemReference`
+ * followed, from the resolver; else its `itemCodeableConcept`) whose `strength` is a mass over a volume (mg/mL, mg/100 mL, g/L
  * as mg and mL), or, failing that, the only such ingredient; else the catalogue's mg/mL strength for the
  * product's code. Undefined when none is known: the volume then stays unconverted.
  */
@@ -123,13 +124,14 @@ export function productConcentration(
   drugSet: string,
   t: Terminology,
   catalogue?: MedicationCatalogue,
+  ingredients?: readonly (fhir4.CodeableConcept | undefined)[],
 ): Concentration | undefined {
-  const strengths = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i) => {
+  const strengths = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i, n) => {
     const mg = massInMg(i?.strength?.numerator);
     const ml = volumeInMl(i?.strength?.denominator);
     if (mg === undefined || ml === undefined || ml <= 0) return [];
     const text = `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`;
-    return [{ drug: t.inConcept(i.itemCodeableConcept, drugSet), concentration: { mgPerMl: mg / ml, text, from: 'product' as const } }];
+    return [{ drug: t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet), concentration: { mgPerMl: mg / ml, text, from: 'product' as const } }];
   });
   const ofDrug = strengths.filter((x) => x.drug);
   if (ofDrug.length === 1) return ofDrug[0]!.concentration;

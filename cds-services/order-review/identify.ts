@@ -2,7 +2,7 @@
  * OR-1 Identify the drug of a draft order
  * Trigger: order-select, order-sign; each draft in `context.draftOrders`.
  * Logic: codes first (the draft's `medicationCodeableConcept`, then the resolved Medication's `code`
- * and `ingredient[].itemCodeableConcept`), then text (`CodeableConcept.text`, `coding.display`,
+ * and its ingredients: `itemCodeableConcept`, or the Medication an `itemReference` names, one level deep), then text (`CodeableConcept.text`, `coding.display`,
  * `medicationReference.display`, `Medication.code.text`), whole words: esketamine / spravato /
  * ketanest -> esketamine, else ketamine / ketalar -> ketamine. `dosageInstruction.text` never names
  * the drug. TMS is a ServiceRequest or Procedure coded (or worded) as TMS.
@@ -41,6 +41,8 @@ export interface IdentifiedDraft {
   label?: string;
   /** The Medication its `medicationReference` resolved to (for the product's concentration, OR-3, OR-4). */
   medication?: fhir4.Medication;
+  /** The concept of each of the Medication's ingredients, in order, item references followed (the drug's own strength, OR-3). */
+  ingredients?: (fhir4.CodeableConcept | undefined)[];
   /** An unidentified draft whose other words (reference, dosage text, note) mention ketamine or esketamine. */
   suggestsKetamine: boolean;
   /** Carries this service's own suggestion tag (OR-11). */
@@ -103,7 +105,7 @@ function identifyMedicationRequest(
   r: OrderLike,
   sources: DraftMedicationSources,
   t: Terminology,
-): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label' | 'medication'> & {
+): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label' | 'medication' | 'ingredients'> & {
   concepts: (fhir4.CodeableConcept | undefined)[];
   conclusive: boolean;
 } {
@@ -113,11 +115,12 @@ function identifyMedicationRequest(
   const label = textOf(own) ?? textOf(resolved?.concept);
   const from = own ? 'medicationCodeableConcept' : resolved?.from;
   const medication = resolved?.medication;
+  const ingredients = resolved?.ingredients;
   const conclusive = true;
   const coded = byCode(concepts, t);
-  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, medication, concepts, conclusive };
+  if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, medication, ingredients, concepts, conclusive };
   const named = byText(concepts, t);
-  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, medication, concepts, conclusive };
+  if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, medication, ingredients, concepts, conclusive };
   // Something names a drug, and it is neither: another drug (conclusively so only by a standard drug code).
   // Nothing at all: unidentified.
   const anything = concepts.some((cc) => hasCode(cc) || textOf(cc) !== undefined);
@@ -128,6 +131,7 @@ function identifyMedicationRequest(
         medicationFrom: from,
         label,
         medication,
+        ingredients,
         concepts,
         conclusive: concepts.some(hasDrugSystemCode),
       }

@@ -3,7 +3,7 @@
  * reading layer's one resolver (`resolveMedication`): contained (`#id`); the draftOrders Bundle by
  * `fullUrl` or type and id; a Medication of the gathered record; and, added here, a Medication read
  * from `fhirServer` for this call (see `draftMedicationReads`). Medication.code first, then its
- * ingredients. Unresolved: the drug is named only by `medicationReference.display`, or not at all.
+ * ingredients (an `itemReference` followed the same ways, one level deep). Unresolved: the drug is named only by `medicationReference.display`, or not at all.
  */
 import { medicationReadOf } from '../../src/fhir/medication-references.js';
 import { resolveMedication } from '../assessment/medications.js';
@@ -24,6 +24,8 @@ export interface ResolvedDraftMedication {
   from: 'contained' | 'draftOrders' | 'record' | 'fhirServer' | 'display';
   /** The resolved Medication, when the reference named one (not for a display only). */
   medication?: fhir4.Medication;
+  /** The concept of each of its ingredients, in order, item references followed (for the drug's own strength). */
+  ingredients?: (fhir4.CodeableConcept | undefined)[];
 }
 
 const isMedication = (r: unknown): r is fhir4.Medication => typeof r === 'object' && r !== null && (r as fhir4.Resource).resourceType === 'Medication';
@@ -50,24 +52,40 @@ export function resolveDraftMedication(
               !sources.recordMedications.has(relativeMedicationRef(reference, sources.fhirServer) ?? '')
             ? 'fhirServer'
             : 'record';
-  return { concept: resolved.concept, from, ...(resolved.medication ? { medication: resolved.medication } : {}) };
+  return {
+    concept: resolved.concept,
+    from,
+    ...(resolved.medication ? { medication: resolved.medication } : {}),
+    ...(resolved.ingredients ? { ingredients: resolved.ingredients } : {}),
+  };
 }
 
 /**
  * The Medication references of the drafts that only fhirServer can resolve, as relative reads
- * (`Medication/<id>`), each once. Gathered in parallel with the other queries of the call.
+ * (`Medication/<id>`), each once: a draft's `medicationReference`, and the ingredient `itemReference`s
+ * of the contained or bundled Medication it names. Gathered in parallel with the other queries of the call.
  */
 export function draftMedicationReads(draftOrders: unknown, fhirServer: string | undefined): string[] {
   const entries = (draftOrders as { entry?: { fullUrl?: string; resource?: fhir4.Resource }[] } | undefined)?.entry;
   if (!Array.isArray(entries) || !fhirServer) return [];
   const reads = new Set<string>();
-  for (const e of entries) {
-    const r = e?.resource as (fhir4.Resource & { medicationReference?: fhir4.Reference }) | undefined;
-    const reference = r?.resourceType === 'MedicationRequest' ? r.medicationReference?.reference : undefined;
-    if (typeof reference !== 'string' || reference.startsWith('#')) continue;
-    if (entries.some((x) => isMedication(x?.resource) && (x.fullUrl === reference || reference === `Medication/${x.resource.id}`))) continue;
+  const inBundle = (reference: string) =>
+    entries.find((x) => isMedication(x?.resource) && (x.fullUrl === reference || reference === `Medication/${x.resource.id}`))?.resource as
+      fhir4.Medication | undefined;
+  const read = (reference: unknown) => {
+    if (typeof reference !== 'string' || reference.startsWith('#') || inBundle(reference)) return;
     const relative = relativeMedicationRef(reference, fhirServer);
     if (relative) reads.add(relative);
+  };
+  for (const e of entries) {
+    const r = e?.resource as (fhir4.Resource & { medicationReference?: fhir4.Reference; contained?: fhir4.Resource[] }) | undefined;
+    const reference = r?.resourceType === 'MedicationRequest' ? r.medicationReference?.reference : undefined;
+    if (typeof reference !== 'string') continue;
+    read(reference);
+    const named = reference.startsWith('#')
+      ? (Array.isArray(r!.contained) ? r!.contained : []).find((c) => isMedication(c) && c.id === reference.slice(1))
+      : inBundle(reference);
+    if (isMedication(named)) for (const i of Array.isArray(named.ingredient) ? named.ingredient : []) read(i?.itemReference?.reference);
   }
   return [...reads];
 }

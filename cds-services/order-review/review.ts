@@ -355,7 +355,14 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         // The product's concentration turns a volume dose into mg and a volume rate into a time (OR-3, OR-4).
         const r = d.resource as fhir4.MedicationRequest;
         const drugSet = d.drug === 'esketamine' ? VS.esketamineProducts : VS.ketamineProducts;
-        const concentration = productConcentration(d.medication, r.medicationCodeableConcept ?? d.medication?.code, drugSet, t, knowledge.catalogue);
+        const concentration = productConcentration(
+          d.medication,
+          r.medicationCodeableConcept ?? d.medication?.code,
+          drugSet,
+          t,
+          knowledge.catalogue,
+          d.ingredients,
+        );
         return [d, readDraftDosage(r, t, concentration)];
       }),
   );

@@ -55,6 +55,52 @@ describe('resolving the drug a resource names (DS-5)', () => {
   });
 });
 
+describe('an ingredient named by itemReference (FHIR R4 Medication.ingredient.item[x]) is followed one level deep', () => {
+  const premix = (id: string, ref: fhir4.Reference): fhir4.Medication => ({
+    resourceType: 'Medication',
+    id,
+    code: { coding: [{ system: 'urn:oid:1.2.840.999', code: 'PREMIX77' }] },
+    ingredient: [{ itemReference: ref }],
+  });
+  const codes = (r: ReturnType<typeof resolveMedication>) => (r.concept?.coding ?? []).map((c) => c.code);
+
+  it.each<[string, MedicationHolder, MedicationSources, (string | undefined)[]]>([
+    [
+      'a contained ingredient Medication, sibling of the premix',
+      { medicationReference: { reference: '#m1' }, contained: [premix('m1', { reference: '#k' }), medication('k', sertraline50)] },
+      {},
+      ['PREMIX77', '312941'],
+    ],
+    [
+      'a Medication of the record',
+      { medicationReference: { reference: '#m1' }, contained: [premix('m1', { reference: 'Medication/med-1' })] },
+      { medications: record },
+      ['PREMIX77', '312941'],
+    ],
+    [
+      'a Medication of the draftOrders Bundle by fullUrl',
+      { medicationReference: { reference: '#m1' }, contained: [premix('m1', { reference: 'urn:uuid:9b' })] },
+      { bundle: { entry: [{ fullUrl: 'urn:uuid:9b', resource: medication('y', sertraline50) }] } },
+      ['PREMIX77', '312941'],
+    ],
+    [
+      'a cycle (the premix names itself) ends at once',
+      { medicationReference: { reference: '#m1' }, contained: [premix('m1', { reference: '#m1' })] },
+      {},
+      ['PREMIX77'],
+    ],
+  ])('%s', (_label, holder, sources, expected) => {
+    const r = resolveMedication(holder, sources);
+    expect(codes(r)).toEqual(expected);
+    expect(r.ingredients).toHaveLength(1);
+  });
+
+  it('an ingredient reference no one holds names the drug by its display only', () => {
+    const r = resolveMedication({ medicationReference: { reference: '#m1' }, contained: [premix('m1', { reference: '#gone', display: 'Ketamine HCl' })] }, {});
+    expect(r.ingredients).toEqual([{ text: 'Ketamine HCl' }]);
+  });
+});
+
 describe('identifying the drug (DS-4): the catalogue is not the gatekeeper', () => {
   const k = knowledge();
   const cc = (system: string, code: string, display?: string, text?: string): fhir4.CodeableConcept => ({

@@ -18,6 +18,8 @@ const services = realServices();
 interface Answer {
   cards: { summary: string; indicator: string; detail?: string; suggestions?: { label: string }[] }[];
   criteria: { rule: string; status: string; evidence: string[]; missing: string[] }[];
+  /** Order hooks: each draft's identification and checks. */
+  orders: { drug: string; identifiedBy?: string; checks: { rule: string; status: string; needed?: string; text?: string }[] }[];
 }
 
 /** A tester's request as it was sent (with `_hook` and `_now` when the tester noted them). */
@@ -30,8 +32,10 @@ const app = () => buildTestApp({ services, clock: fixedClock('2026-11-30T02:00:0
 async function replay(fixture: string): Promise<Answer> {
   const body = finding(fixture) as { _hook: string; _now: string };
   const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
-  const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
-  return { cards: res.body.cards, criteria: res.body.extension?.['org.trdcds.assessment']?.criteria ?? [] };
+  const hook = body._hook.replace(/^\/cds-services\//, '');
+  const res = await request(app).post(`/cds-services/${hook}`).send(body).expect(200);
+  const assessment = res.body.extension?.['org.trdcds.assessment'];
+  return { cards: res.body.cards, criteria: assessment?.criteria ?? [], orders: assessment?.orders ?? [] };
 }
 
 const el4 = (a: Answer) => a.criteria.find((c) => c.rule === 'EL-4')!;
@@ -294,5 +298,19 @@ describe('drug names read as a reader reads them: accents, fullwidth, soft hyphe
     const { drug, cards } = await named('Парацетамол 500 мг');
     expect(drug).toBe('other');
     expect(cards).toEqual([]);
+  });
+});
+
+describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-3, OR-4)', () => {
+  const check = (a: Answer, rule: string) => a.orders[0]!.checks.find((c) => c.rule === rule);
+
+  // A premix whose ketamine ingredient is an `itemReference` to a contained Medication coded RxNorm 6130 was
+  // "another drug": a 2.5 mg/kg order passed with no card at all.
+  it('attack5-ketamine-ingredient-by-itemreference-is-ketamine-and-its-anaesthetic-dose-is-critical', async () => {
+    const a = await replay('attack5-ketamine-ingredient-by-itemreference-unchecked');
+    expect(a.orders[0]).toMatchObject({ drug: 'ketamine', identifiedBy: 'code' });
+    expect(check(a, 'OR-3')?.status).not.toBe('as-ordered');
+    const critical = a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary);
+    expect(critical.join('\n')).toMatch(/2\.5 mg\/kg/);
   });
 });
