@@ -14,7 +14,18 @@ import { parseFhirDate } from '../assessment/fhir-read.js';
 import { SOURCES } from '../assessment/sources.js';
 import { INDICATOR_RANK, byIndicator, findingsTable, joinMarkdown, makeCard, md, table, type Markdown } from '../cards/card.js';
 import { capitalise, orderAction, ordersForMissing, type PresentContext } from '../cards/common.js';
-import { clause, clauseOptions, episodeInDoubt, findingSentence, firstFitting, inSentence, joinNames, problemOf } from '../cards/problems.js';
+import {
+  PROBLEM_NAMES,
+  clause,
+  clauseOptions,
+  episodeInDoubt,
+  findingSentence,
+  firstFitting,
+  inSentence,
+  joinNames,
+  problemOf,
+  type Problem,
+} from '../cards/problems.js';
 import { monitoringActions } from '../cards/suggested-orders.js';
 import { PAYER_NOTE } from '../assessment/rules/combination.js';
 import { ROUTE_WORD } from './dosage.js';
@@ -690,11 +701,15 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   }
   const cards: Card[] = [];
   let indication: Card | undefined;
+  let vitalsCard: Card | undefined;
+  // Cards of cautions only (never a contraindication, a gap or a check): what the budget may merge.
+  const cautionCards = new Map<Card, Item[]>();
   for (const [problem, items] of groups) {
     if (problem === 'age' || problem === 'overlap') cards.push(checkGroupCard(items, ctx));
-    else if (problem === 'pre-dose vital signs') cards.push(checkGroupCard(items, ctx, alsoVitals));
+    else if (problem === 'pre-dose vital signs') cards.push((vitalsCard = checkGroupCard(items, ctx, alsoVitals)));
     else cards.push(problemCard(items, ctx));
     if (problem === 'trd-status') indication = cards[cards.length - 1];
+    else if (items.every((i) => i.kind === 'caution')) cautionCards.set(cards[cards.length - 1]!, items);
   }
   cards.push(...review.drafts.filter((r) => r.scope?.status === 'unknown').map((r) => scopeUnknownCard(r, ctx)));
   // Cards of the call as a whole: unidentified drafts, another patient's drafts, the combination or payer note.
@@ -742,18 +757,59 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     trdDrafts.every((r) => sessionCards.some((m) => m.draft.drug === r.draft.drug));
   if (foldIndication) cards.splice(cards.indexOf(indication!), 1);
   cards.push(...own);
-  for (const first of sessionCards)
-    cards.push(
-      monitoringCard(
-        first,
-        a,
-        ctx,
-        fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : [],
-        foldIndication ? trdUnknownLine(a) : undefined,
-      ),
+  const sessionCardsMade = new Set<Card>();
+  for (const first of sessionCards) {
+    const card = monitoringCard(
+      first,
+      a,
+      ctx,
+      fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : [],
+      foldIndication ? trdUnknownLine(a) : undefined,
     );
+    sessionCardsMade.add(card);
+    cards.push(card);
+  }
   cards.push(...callCards);
+  // Still over it: the cautions become one card, each a line with its own settling orders; then the
+  // session monitoring joins the pre-dose vital signs card (one problem: the patient's vital signs around
+  // the dose). A contraindication, a gap or a check on the order is never merged away. [local]
+  if (cards.length > budget && cautionCards.size > 1) {
+    const merged = cautionsCard([...cautionCards.values()].flat(), ctx);
+    const at = cards.findIndex((c) => cautionCards.has(c));
+    const rest = cards.filter((c) => !cautionCards.has(c));
+    rest.splice(at, 0, merged);
+    cards.splice(0, cards.length, ...rest);
+  }
+  const session = cards.find((c) => sessionCardsMade.has(c));
+  if (cards.length > budget && vitalsCard && session && inScope.length === 1) {
+    cards.splice(cards.indexOf(session), 1);
+    cards.splice(cards.indexOf(vitalsCard), 1, withSessionMonitoring(vitalsCard, session));
+  }
   return cards.sort(byIndicator);
+}
+
+/** Several cautions on one card (over the card budget): the treatments, then the problems in words, each found finding a line. */
+function cautionsCard(items: Item[], ctx: PresentContext): Card {
+  const card = problemCard(items, ctx);
+  const names = joinNames([...new Set(items.map((i) => treatmentName(i.r)))]);
+  const problems = [...new Set(items.map((i) => PROBLEM_NAMES[i.problem as Problem] ?? i.problem))];
+  const ids = `(${rulesIn(items).join(', ')})`;
+  return {
+    ...card,
+    summary: firstFitting(
+      `Cautions with ${names}: ${problems.join('; ')} ${ids}`,
+      `Cautions with ${names}: ${problems.length} to weigh before starting ${ids}`,
+    ),
+  };
+}
+
+/** The pre-dose vital signs card with the session monitoring card's lines and orders (over the card budget). */
+function withSessionMonitoring(vitals: Card, session: Card): Card {
+  return {
+    ...vitals,
+    detail: `${vitals.detail ?? ''}\n\n**During the session** (${session.summary})\n\n${session.detail ?? ''}`,
+    suggestions: [...(vitals.suggestions ?? []), ...(session.suggestions ?? [])],
+  };
 }
 
 /** Why each draft was in or out of scope and what its checks found, for the assessment extension. */

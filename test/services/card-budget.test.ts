@@ -1,5 +1,5 @@
 /**
- * The card budget (issue 17, revision-2 CD-1): for every fixture patient, patient-view returns at most
+ * The card budget (issue 17, revision-2 CD-1): for every fixture and conformance patient, patient-view returns at most
  * four cards and an order call at most four per draft, and no two cards are about the same problem.
  * A card names its rules in parentheses at the end of its summary; each rule belongs to one problem.
  */
@@ -15,7 +15,10 @@ import { icd, obs } from '../builders/fhir.js';
 import { SAFETY_SCENARIOS } from '../builders/safety-scenarios.js';
 import { bundle, prefetchFor } from '../builders/prefetch.js';
 import { expectValidCards } from '../helpers/card-invariants.js';
-import { allFixtures } from '../helpers/fixtures.js';
+import { allFixtures, conformancePatients } from '../helpers/fixtures.js';
+import { buildTestApp } from '../helpers/app.js';
+import { realServices } from '../helpers/knowledge.js';
+import { fixedClock } from '../../src/clock.js';
 import { testApp } from '../helpers/hooks.js';
 
 const ORDER_MAX_CARDS_PER_DRAFT = 4;
@@ -40,11 +43,17 @@ function sharedProblems(cards: readonly Card[]): string[] {
   return [...seen].filter(([, i]) => i === -1).map(([p]) => p);
 }
 
-async function call(hook: 'patient-view' | 'order-sign', patientId: string, resources: fhir4.Resource[], drafts: fhir4.Resource[] = []): Promise<Card[]> {
+async function call(
+  hook: 'patient-view' | 'order-sign',
+  patientId: string,
+  resources: fhir4.Resource[],
+  drafts: fhir4.Resource[] = [],
+  app: typeof testApp = testApp,
+): Promise<Card[]> {
   const ours = (r: fhir4.Resource) => ({ ...r, ...('subject' in r ? { subject: { reference: `Patient/${patientId}` } } : {}) }) as fhir4.Resource;
   const context: Record<string, unknown> = { userId: 'Practitioner/1', patientId };
   if (hook !== 'patient-view') context['draftOrders'] = bundle(drafts.map(ours));
-  const res = await request(testApp)
+  const res = await request(app)
     .post(`/cds-services/trd-${hook}`)
     .send({ hook, hookInstance: 'c2a4a0b4-3a51-4e0b-8f1e-0d6a9a4e2b17', context, prefetch: prefetchFor(resources) });
   expect(res.status).toBe(200);
@@ -57,18 +66,25 @@ const patients = [
   ...allFixtures().map((f) => ({ name: `fixture ${f.name}`, patientId: f.patientId, resources: f.resources })),
   ...Object.entries(SAFETY_SCENARIOS).map(([name, build]) => ({ name, patientId: 'p1', resources: build() })),
   { name: 'clean candidate', patientId: 'p1', resources: candidate() },
+  // Public real-shaped records, each at its own clock (issue 17: "every fixture and conformance patient").
+  ...conformancePatients().map((c) => ({
+    name: `conformance ${c.name}`,
+    patientId: c.patientId,
+    resources: c.resources,
+    app: buildTestApp({ services: realServices(), clock: fixedClock(c.now) }).app,
+  })),
 ];
 
 describe('card budget', () => {
   it.each(patients.map((p) => [p.name, p] as const))('%s: patient-view gives at most four cards, no problem on two', async (_name, p) => {
-    const cards = await call('patient-view', p.patientId, p.resources);
+    const cards = await call('patient-view', p.patientId, p.resources, [], (p as { app?: typeof testApp }).app ?? testApp);
     expect(cards.length, cards.map((c) => c.summary).join('\n')).toBeLessThanOrEqual(PATIENT_VIEW_MAX_CARDS);
     expect(sharedProblems(cards), cards.map((c) => c.summary).join('\n')).toEqual([]);
   });
 
   it.each(patients.map((p) => [p.name, p] as const))('%s: order-sign puts no problem on two cards, and at most four per draft', async (_name, p) => {
     for (const draft of [ketamineDraft(40), esketamineDraft(), tmsDraft()]) {
-      const cards = await call('order-sign', p.patientId, p.resources, [draft]);
+      const cards = await call('order-sign', p.patientId, p.resources, [draft], (p as { app?: typeof testApp }).app ?? testApp);
       const list = `${draft.id}:\n${cards.map((c) => c.summary).join('\n')}`;
       expect(sharedProblems(cards), list).toEqual([]);
       expect(cards.length, list).toBeLessThanOrEqual(ORDER_MAX_CARDS_PER_DRAFT);
