@@ -115,8 +115,8 @@ const quantityWords = (q: fhir4.Quantity | undefined) =>
  * The concentration of the ordered drug (`drugSet`: the ketamine or esketamine ValueSet) in a product:
  * a `Medication.ingredient` of that drug (`ingredients`: each ingredient's concept with its `itemReference`
  * followed, from the resolver; else its `itemCodeableConcept`) whose `strength` is a mass over a volume (mg/mL, mg/100 mL, g/L
- * as mg and mL), or, failing that, the only such ingredient; else the catalogue's mg/mL strength for the
- * product's code. Undefined when none is known: the volume then stays unconverted.
+ * as mg and mL), and only that ingredient (another ingredient's strength, a diluent's, never stands in);
+ * else the catalogue's mg/mL strength for the product's code. Undefined when none is known: the volume then stays unconverted.
  */
 export function productConcentration(
   medication: fhir4.Medication | undefined,
@@ -133,9 +133,10 @@ export function productConcentration(
     const text = `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`;
     return [{ drug: t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet), concentration: { mgPerMl: mg / ml, text, from: 'product' as const } }];
   });
+  // Only the ingredient that is the drug gives its concentration: a diluent's strength (sodium chloride
+  // 0.9 % is written 900 mg / 100 mL) is never the ketamine's, so with none of the drug the dose stays in mL.
   const ofDrug = strengths.filter((x) => x.drug);
   if (ofDrug.length === 1) return ofDrug[0]!.concentration;
-  if (!ofDrug.length && strengths.length === 1) return strengths[0]!.concentration;
   const match = catalogue?.resolve(concept);
   const perMl = match?.kind === 'product' ? match.product.ingredients.filter((i) => i.strengthUnit === 'mg/mL' && i.strengthValue) : [];
   return perMl.length === 1 ? { mgPerMl: perMl[0]!.strengthValue!, text: `${perMl[0]!.strengthValue} mg/mL`, from: 'catalogue' } : undefined;

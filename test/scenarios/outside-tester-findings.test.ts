@@ -313,4 +313,13 @@ describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-
     const critical = a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary);
     expect(critical.join('\n')).toMatch(/2\.5 mg\/kg/);
   });
+
+  // With no strength on the ketamine ingredient, the sodium chloride's 900 mg / 100 mL was taken as the ketamine's:
+  // "100 mL (900 mg ...): 11.25 mg/kg, anaesthetic range", a made-up dose on a critical card.
+  it('attack5-diluent-strength-is-not-the-ketamine-concentration-the-dose-is-unknown', async () => {
+    const a = await replay('attack5-diluent-strength-used-as-ketamine-concentration');
+    expect(check(a, 'OR-3')).toMatchObject({ status: 'unknown', needed: expect.stringMatching(/ketamine concentration/) });
+    expect(allText(a)).not.toMatch(/900 mg at|11\.25 mg\/kg|anaesthetic range/);
+    expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
+  });
 });
