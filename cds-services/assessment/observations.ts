@@ -184,15 +184,16 @@ export function latestWeight(index: RecordIndex, days: number, range?: Plausible
 
 /**
  * The newest observation in a concept within the look-back (or, with `minutes`, within that many
- * minutes before now) when its number was implausible and no plausible one is newer: a rule that
- * would otherwise read "none recorded" says "could not be read" and names it (issue 20).
+ * minutes before now) when it gave no usable number (implausible; for scores, also unreadable or
+ * preliminary: record.ts `unreadable`) and no usable one is newer: a rule that would otherwise read
+ * "none recorded" says "could not be read" and names it with `unreadable` (issue 20).
  */
 export function implausibleLatest(index: RecordIndex, url: string, days: number, minutes?: number): IndexedObservation | undefined {
   const now = index.now.getTime();
   const inWindow = (o: IndexedObservation) =>
     minutes === undefined ? withinDays(o.date, index.now, days) : o.date !== undefined && o.date.getTime() <= now && now - o.date.getTime() <= minutes * 60_000;
-  const newest = index.observations(url).find((o) => (o.value !== undefined || o.implausible !== undefined) && inWindow(o));
-  return newest?.implausible ? newest : undefined;
+  const newest = index.observations(url).find((o) => (o.value !== undefined || o.unreadable !== undefined) && inWindow(o));
+  return newest?.unreadable ? newest : undefined;
 }
 
 /** The newest observation in a concept within the look-back, with a numeric value. */

@@ -13,6 +13,7 @@ import {
   conditionIsActive,
   conditionIsRecorded,
   codedValue,
+  isoDay,
   textValue,
   numericValue,
   observationDate,
@@ -181,6 +182,14 @@ export interface IndexedObservation {
    * undefined (never a fact) and this is the sentence a card names ("PHQ-9 total 31 points is implausible: re-score").
    */
   implausible?: string;
+  /**
+   * Set when the Observation is there but gives no number a rule may use: an implausible number (the
+   * `implausible` sentence), a score whose value cannot be read ("PHQ-9 on 2026-11-19 could not be read
+   * ('18 points'): re-enter or repeat"), or a preliminary score ("PHQ-9 18 on 2026-11-19 is preliminary:
+   * confirm it"). `value` is then undefined and this is the sentence a card names: present data is
+   * unknown, never "none" (`implausibleLatest`).
+   */
+  unreadable?: string;
 }
 
 /** A medication resource of any kind, with its concept resolved once. */
@@ -298,6 +307,27 @@ function meaningOf(concept: fhir4.CodeableConcept | undefined, knowledge: Knowle
 const PRELIMINARY_READ: readonly string[] = [VS.bloodPressurePanel, VS.systolicBp, VS.diastolicBp, VS.heartRate, VS.oxygenSaturation, VS.bodyWeight];
 
 /**
+ * Scores kept in the index when their value cannot be used (preliminary, or no number), marked
+ * `unreadable` with the sentence that names them: a PHQ-9 scored two days ago and sent preliminary, or
+ * as "18 points", is a PHQ-9 that exists, so EL-4 and MO-5 say "confirm it" or "re-enter", never "no
+ * PHQ-9" (missing data is never evidence of absence; unreadable is not none). The PHQ-9 panel is kept
+ * too, for the totals derived from it (scores.ts).
+ */
+const SCORE_NAMES: ReadonlyMap<string, string> = new Map([
+  [VS.phq9Total, 'PHQ-9'],
+  [VS.madrsTotal, 'MADRS'],
+  [VS.gad7Total, 'GAD-7'],
+]);
+const SCORES_KEPT_PRELIMINARY: readonly string[] = [...SCORE_NAMES.keys(), VS.phq9Panel];
+
+/** A score's value as written when it is no number ("'18 points'", "'Moderate'"), for the sentence that names it. */
+function valueWords(o: fhir4.Observation): string {
+  const coded = codedValue(o);
+  const words = textValue(o) ?? coded?.text ?? coded?.coding?.find((c) => typeof c?.display === 'string')?.display;
+  return typeof words === 'string' && words.trim() ? `'${words.trim().slice(0, 24)}'` : 'no value';
+}
+
+/**
  * The record indexed once per call by concept: each resource's codes are looked up once, then
  * rules ask for "conditions in X" without rescanning. Observations are final ones (and preliminary
  * vital signs: PRELIMINARY_READ), newest first.
@@ -346,7 +376,7 @@ export class RecordIndex {
     // Preliminary observations stay only in the vital-sign concepts that read them.
     if (preliminaries) {
       for (const [url, list] of this.observationsBy) {
-        if (PRELIMINARY_READ.includes(url)) continue;
+        if (PRELIMINARY_READ.includes(url) || SCORES_KEPT_PRELIMINARY.includes(url)) continue;
         const final = list.filter((o) => !o.preliminary);
         if (final.length) this.observationsBy.set(url, final);
         else this.observationsBy.delete(url);
@@ -384,6 +414,19 @@ export class RecordIndex {
         if (!check.plausible) {
           o.value = undefined;
           o.implausible = check.message;
+          o.unreadable = check.message;
+        }
+      }
+    }
+    // A score that is there but not usable (preliminary, or no number) is named, never dropped as absent.
+    for (const [url, name] of SCORE_NAMES) {
+      for (const o of this.observationsBy.get(url) ?? []) {
+        const day = o.date ? isoDay(o.date) : 'an unknown date';
+        if (o.preliminary || o.resource.status === 'preliminary') {
+          o.unreadable = `${name}${o.value !== undefined ? ` ${o.value}` : ''} on ${day} is preliminary: confirm it`;
+          o.value = undefined;
+        } else if (o.value === undefined && !o.unreadable) {
+          o.unreadable = `${name} on ${day} could not be read (${valueWords(o.resource)}): re-enter or repeat`;
         }
       }
     }

@@ -11,7 +11,8 @@
  *   item, else the sum of the nine items. An Observation `derivedFrom` it is the same score, kept once.
  *
  * Derived values outside 0-27 are not PHQ-9 totals and are dropped; a panel's own value outside
- * 0-27 is kept for the plausibility pass to name (issue 20). Item 9 found in a panel or a response
+ * 0-27 is kept for the plausibility pass to name (issue 20), and a panel's own value that is no number
+ * ("18 points") is kept without a value for the record index to name as unreadable. Item 9 found in a panel or a response
  * is indexed as an item-9 entry too (RC-17).
  */
 import { SYSTEM } from '../../src/terminology/systems.js';
@@ -49,6 +50,9 @@ function sumOfItems(
   return sum;
 }
 
+/** The Observation states a value of its own (`value[x]`), readable or not. */
+const hasOwnValue = (o: fhir4.Observation): boolean => Object.entries(o).some(([k, v]) => k.startsWith('value') && v !== null && v !== undefined);
+
 /**
  * Entries derived from PHQ-9 panels (final Observations coded 44249-1, as the record index grouped them,
  * in record order): totals (by component or item sum) and item 9. `observations` are the whole record's, for `hasMember`.
@@ -85,8 +89,12 @@ function fromPanels(
     if (own !== undefined) totals.push({ ...base, value: own });
     const total = own !== undefined ? undefined : validTotal(totalComponent ? answerValue(totalComponent, t) : sumOfItems(parts, t));
     if (total !== undefined) totals.push({ ...base, value: total });
+    // A stated score that is no number ("18 points") and nothing to derive one from: a PHQ-9 that could not be
+    // read, indexed without a value for the record index to name (`unreadable`), never dropped as "no PHQ-9".
+    else if (own === undefined && !totalComponent && hasOwnValue(o)) totals.push({ ...base });
     const nine = parts.find((p) => t.inConcept(p.code, VS.phq9Item9));
-    if (nine?.value) item9.push({ ...base, value: answerValue(nine.value, t), coded: codedValue(nine.value) });
+    // Item 9 keeps the final statuses only (a preliminary panel gives its total, named preliminary, not its item 9).
+    if (nine?.value && o.status !== 'preliminary') item9.push({ ...base, value: answerValue(nine.value, t), coded: codedValue(nine.value) });
   }
   return { totals, item9 };
 }

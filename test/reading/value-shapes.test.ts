@@ -104,10 +104,16 @@ describe('blood pressure (DS-1)', () => {
     ['heart rate is read', VS.heartRate, '8867-4', { valueQuantity: { value: 96, code: '/min' } }, true],
     ['SpO2 is read', VS.oxygenSaturation, '59408-5', { valueQuantity: { value: 91, code: '%' } }, true],
     ['body weight is read', VS.bodyWeight, '29463-7', { valueQuantity: { value: 80, code: 'kg' } }, true],
-    ['PHQ-9 total is not read (a score keeps the final statuses)', VS.phq9Total, '44261-6', { valueInteger: 14 }, false],
   ])('preliminary %s', (_label, url, code, value, read) => {
     const entries = indexOf([{ ...obs(code, at(0), value), status: 'preliminary' }]).observations(url);
     expect(entries.map((o) => o.preliminary)).toEqual(read ? [true] : []);
+  });
+
+  // A score keeps the final statuses for its value, but a preliminary one is there: no value, named to confirm.
+  it('a preliminary PHQ-9 total gives no score and is named to confirm, never dropped', () => {
+    const [entry, ...rest] = indexOf([{ ...obs('44261-6', at(0), { valueInteger: 14 }), status: 'preliminary' }]).observations(VS.phq9Total);
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({ value: undefined, unreadable: expect.stringMatching(/^PHQ-9 14 on \d{4}-\d{2}-\d{2} is preliminary: confirm it$/) });
   });
 
   it('a preliminary weight is the dosing weight, marked preliminary', () => {

@@ -323,3 +323,70 @@ describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-
     expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
   });
 });
+
+describe('a PHQ-9 that is there but cannot be used is named, never "no PHQ-9" (EL-4)', () => {
+  type Body = { _now: string; prefetch: { observations: { entry: { resource: fhir4.Observation }[] } } };
+  /** The fixture with its recent PHQ-9 (id `phq`) replaced by `phq`. */
+  const withPhq9 = async (fixture: string, phq: Partial<fhir4.Observation>) => {
+    const body = finding(fixture) as Body;
+    const entry = body.prefetch.observations.entry.find((e) => e.resource.id === 'phq')!;
+    const { valueString: _s, valueInteger: _i, valueQuantity: _q, ...rest } = entry.resource;
+    entry.resource = { ...rest, ...phq } as fhir4.Observation;
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    return { cards: res.body.cards, criteria: res.body.extension['org.trdcds.assessment'].criteria } as Answer;
+  };
+  const panel = { code: { coding: [{ system: 'http://loinc.org', code: '44249-1' }] } };
+  const total = { code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] } };
+
+  // A final PHQ-9 panel two days old with valueString "18 points": EL-4 said "No PHQ-9 or MADRS within 30 days".
+  it('phq9-value-18-points-as-text-is-unknown-naming-it-not-no-phq9', async () => {
+    const a = await replay('phq9-value-18-points-as-text');
+    expect(el4(a)).toMatchObject({ status: 'unknown', evidence: ['Observation/phq'] });
+    expect(el4(a).missing.join()).toContain("PHQ-9 on 2026-11-19 could not be read ('18 points'): re-enter or repeat");
+    expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
+  });
+
+  it.each<[string, Partial<fhir4.Observation>, string]>([
+    ['panel-valuestring-severe', { ...panel, valueString: 'severe' }, "PHQ-9 on 2026-11-19 could not be read ('severe')"],
+    ['panel-valuecodeableconcept-text-moderate', { ...panel, valueCodeableConcept: { text: 'Moderate' } }, "could not be read ('Moderate')"],
+    ['total-44261-6-valuestring-12-points', { ...total, valueString: '12 points' }, "PHQ-9 on 2026-11-19 could not be read ('12 points')"],
+  ])('phq9-%s-is-unknown-naming-it', async (_name, phq, says) => {
+    const a = await withPhq9('phq9-value-18-points-as-text', phq);
+    expect(el4(a)).toMatchObject({ status: 'unknown', evidence: ['Observation/phq'] });
+    expect(el4(a).missing.join()).toContain(says);
+    expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
+  });
+
+  // A preliminary PHQ-9 total of 18 two days old (left out by a documented choice) was reported as no PHQ-9.
+  it('phq9-18-preliminary-is-unknown-asking-to-confirm-it-not-no-phq9', async () => {
+    const a = await replay('phq9-18-preliminary');
+    expect(el4(a)).toMatchObject({ status: 'unknown', evidence: ['Observation/phq'] });
+    expect(el4(a).missing).toEqual(['a final PHQ-9 or MADRS (PHQ-9 18 on 2026-11-19 is preliminary: confirm it)']);
+    expect(allText(a)).not.toContain('a PHQ-9 or MADRS within 30 days');
+  });
+
+  it('phq9-panel-preliminary-with-its-score-as-value-is-unknown-asking-to-confirm-it', async () => {
+    const a = await withPhq9('phq9-18-preliminary', { ...panel, status: 'preliminary', valueInteger: 3 });
+    expect(el4(a)).toMatchObject({ status: 'unknown', evidence: ['Observation/phq'] });
+    expect(el4(a).missing.join()).toContain('PHQ-9 3 on 2026-11-19 is preliminary: confirm it');
+  });
+
+  it('a-final-phq9-after-the-preliminary-one-is-the-baseline', async () => {
+    const body = finding('phq9-18-preliminary') as Body;
+    body.prefetch.observations.entry.push({
+      resource: {
+        ...body.prefetch.observations.entry.find((e) => e.resource.id === 'phq')!.resource,
+        id: 'phq-final',
+        status: 'final',
+        effectiveDateTime: '2026-11-20T12:00:00Z',
+      },
+    });
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    expect(el4({ cards: [], orders: [], criteria: res.body.extension['org.trdcds.assessment'].criteria })).toMatchObject({
+      status: 'met',
+      evidence: ['Observation/phq-final'],
+    });
+  });
+});

@@ -257,7 +257,8 @@ export const EL3 = defineRule({
  * Trigger: any hook. Inclusion: the latest PHQ-9 total (44261-6 and the DS-2 shapes) or MADRS total
  * within 30 days.
  * Outcome: met, naming a PHQ-9 of 5-9 as mild ("below the expected 10"); not-met (suggest PHQ-9 /
- * MADRS) when none; unknown when observations are unavailable or the newest score is implausible.
+ * MADRS) when none; unknown when observations are unavailable or the newest score cannot be used
+ * (implausible, a value that is no number, or preliminary: named, never "no PHQ-9").
  * Exclusion (the current episode in doubt): the latest score in the window below the remission cut
  * (PHQ-9 < 5, MADRS <= 10) -> not-met, "Latest PHQ-9 3 on <date> (minimal): confirm the depressive
  * episode is current", settled by a repeat PHQ-9; `data.reason` 'episode-in-doubt' makes the TRD card
@@ -282,13 +283,15 @@ export const EL4 = defineRule({
     const phq9 = latestScore(index, VS.phq9Total, days);
     const madrs = latestScore(index, VS.madrsTotal, days);
     const latest = [phq9, madrs].filter((o) => o !== undefined).sort((a, b) => b!.date!.getTime() - a!.date!.getTime())[0];
-    // A newer score that could not be read (outside 0-27 / 0-60) is not a baseline, nor is its absence "none".
+    // A newer score that could not be read (outside 0-27 / 0-60, no number, or preliminary) is not a baseline, nor is
+    // its presence "none": unknown, naming it.
     const unreadable = [implausibleLatest(index, VS.phq9Total, days), implausibleLatest(index, VS.madrsTotal, days)].find(
       (o) => o && (!latest || o.date!.getTime() > latest.date!.getTime()),
     );
     if (unreadable) {
+      const needed = unreadable.implausible ? 'a plausible' : unreadable.resource.status === 'preliminary' ? 'a final' : 'a readable';
       return settledBy(
-        unknown([`a plausible PHQ-9 or MADRS (${unreadable.implausible})`], [unreadable.ref], `${capitalise(unreadable.implausible!)}.`),
+        unknown([`${needed} PHQ-9 or MADRS (${unreadable.unreadable})`], [unreadable.ref], `${capitalise(unreadable.unreadable!)}.`),
         'order-phq9',
       );
     }

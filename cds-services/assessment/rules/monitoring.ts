@@ -114,7 +114,7 @@ export const MO5 = defineRule({
     const odd = implausibleLatest(index, VS.phq9Total, days);
     const latest =
       odd && (!phq9 || odd.date!.getTime() > phq9.date!.getTime())
-        ? `the latest PHQ-9 could not be read (${odd.implausible})`
+        ? `the latest PHQ-9 could not be used (${odd.unreadable})`
         : phq9
           ? `latest PHQ-9 ${phq9.value} on ${isoDate(phq9.date)}`
           : 'no recent PHQ-9';
