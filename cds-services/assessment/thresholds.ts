@@ -82,7 +82,12 @@ export interface Thresholds {
     | 'phq9Item9'
     | 'madrsTotal'
     | 'gad7Total'
-    | 'cssrsIdeationSeverity',
+    | 'cssrsIdeationSeverity'
+    | 'orderConcentrationMgPerMl'
+    | 'orderDoseMg'
+    | 'orderDoseMgPerKg'
+    | 'orderVolumeMl'
+    | 'infusionMinutes',
     PlausibleRange
   >;
   /** revision-2 section 8 (DS-1, DS-2): how values are read. */

@@ -130,6 +130,19 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
     : `${target} mg/kg`;
   const rule = 'OR-3';
   const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
+  if (dosage.dose?.implausible) {
+    // An implausible dose, volume or concentration is not a fact: named, never "fits" nor "below protocol" (plausibleRanges).
+    return {
+      rule,
+      status: 'unknown',
+      indicator: 'warning',
+      phrase: dosage.dose.implausible,
+      ordered,
+      expected,
+      needed: `a plausible dose in mg, or a volume of a product with a plausible ketamine concentration (mg per mL)`,
+      ...(weight ? { wantsUpdate: true } : { settledBy: ['order-weight' as const] }),
+    };
+  }
   if (dosage.dose?.mg === undefined && dosage.dose?.mgPerKg === undefined && dosage.dose?.ml !== undefined) {
     // A volume of a product whose concentration is not known: the mg dose is unknown, and says what would settle it.
     return {
@@ -281,8 +294,10 @@ export function checkInfusionTime({ dosage, combination, c }: KetamineContext): 
       rule,
       status: 'unknown',
       indicator: 'warning',
-      phrase: `rate ${dosage.unreadRate.text} could not be converted to an infusion time; the protocol gives the dose over ${min} min`,
-      ordered: `rate ${dosage.unreadRate.text}`,
+      phrase: dosage.unreadRate.implausible
+        ? `${dosage.unreadRate.implausible}; the protocol gives the dose over ${min} min`
+        : `rate ${dosage.unreadRate.text} could not be converted to an infusion time; the protocol gives the dose over ${min} min`,
+      ordered: dosage.unreadRate.text.startsWith('duration ') ? dosage.unreadRate.text : `rate ${dosage.unreadRate.text}`,
       expected,
       needed: dosage.unreadRate.needed,
       wantsUpdate: true,

@@ -8,6 +8,7 @@
  * are how Oracle Health and Epic send IV mixtures (100 mL of 40 mg/100 mL at 150 mL/h). A volume that
  * cannot be converted is an unknown dose saying what would settle it, never a made-up mg.
  */
+import { checkPlausible, formatMeasured, type PlausibleRange } from '../../src/knowledge/plausible.js';
 import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
@@ -45,6 +46,28 @@ export interface OrderedDose {
   mgPerKg?: number;
   /** What was ordered, in words ("160 mg", "2 mL"), for the card. */
   text?: string;
+  /**
+   * The dose, volume, concentration or computed mg is implausible (thresholds `plausibleRanges`): the
+   * sentence naming it ("concentration 1e+308 g / 100 mL is implausible: check the product's strength");
+   * then no mg, mL or mg/kg is given, so nothing is checked against it.
+   */
+  implausible?: string;
+}
+
+/** The plausible ranges the order's numbers are held to (thresholds `plausibleRanges`). */
+export type DosagePlausibleRanges = Record<
+  'orderConcentrationMgPerMl' | 'orderDoseMg' | 'orderDoseMgPerKg' | 'orderVolumeMl' | 'infusionMinutes',
+  PlausibleRange
+>;
+
+/**
+ * Undefined when `value` is finite, positive and (with a range) inside it; else the sentence naming it,
+ * as written when `written` is given ("dose 0 mg is implausible: check the order").
+ */
+function implausibility(value: number, range: PlausibleRange | undefined, written?: string): string | undefined {
+  if (Number.isFinite(value) && value > 0 && (!range || checkPlausible(range, value).plausible)) return undefined;
+  const label = range?.label ?? 'value';
+  return `${label} ${written ?? `${formatMeasured(value)} ${range?.unit ?? ''}`.trim()} is implausible: ${range?.remedy ?? 're-check the order'}`;
 }
 
 export interface DraftDosage {
@@ -58,8 +81,11 @@ export interface DraftDosage {
   infusionFrom?: 'duration' | 'rate' | 'push';
   /** For a time from a rate: what it was computed from ("100 mL at 150 mL/h"). */
   infusionBasis?: string;
-  /** A rate was given but no time could be computed from it: the rate as ordered and what would settle it. */
-  unreadRate?: { text: string; needed: string };
+  /**
+   * A rate (or duration) was given but no time could be computed from it: the rate as ordered, what would
+   * settle it, and, when the rate or the time it gives is implausible, the sentence naming it.
+   */
+  unreadRate?: { text: string; needed: string; implausible?: string };
   /** Doses a day and doses in any 7 days, from `timing.repeat` (frequency, period, count, bounds) or `timing.code`. */
   perDay?: number;
   per7Days?: number;
@@ -142,27 +168,41 @@ export function productConcentration(
   return perMl.length === 1 ? { mgPerMl: perMl[0]!.strengthValue!, text: `${perMl[0]!.strengthValue} mg/mL`, from: 'catalogue' } : undefined;
 }
 
-function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | undefined): OrderedDose | undefined {
+function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | undefined, ranges?: DosagePlausibleRanges): OrderedDose | undefined {
   if (!q || typeof q !== 'object') return undefined;
   const unit = unitOf(q);
   const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
   const unitWords = typeof q.unit === 'string' ? q.unit : typeof q.code === 'string' ? q.code : '';
   const text = value !== undefined ? `${value} ${unitWords}`.trim() : undefined;
   if (value === undefined) return { text };
-  if (unit === 'mg/kg') return { mgPerKg: value, text };
+  const odd = (n: number, range: PlausibleRange | undefined, written?: string) => implausibility(n, range, written);
+  if (unit === 'mg/kg') {
+    const implausible = odd(value, ranges?.orderDoseMgPerKg, text);
+    return implausible ? { text, implausible } : { mgPerKg: value, text };
+  }
   const mg = massInMg(q);
-  if (mg !== undefined) return { mg, text };
+  if (mg !== undefined) {
+    const implausible = odd(mg, ranges?.orderDoseMg, text);
+    return implausible ? { text, implausible } : { mg, text };
+  }
   const ml = volumeInMl(q);
   if (ml === undefined) return { text };
+  const oddVolume = odd(ml, ranges?.orderVolumeMl, text);
+  if (oddVolume) return { text, implausible: oddVolume };
   if (!concentration) return { ml, text };
+  // A concentration outside its range, or a computed mg that is, is not a dose: named, never converted.
+  const oddConcentration = odd(concentration.mgPerMl, ranges?.orderConcentrationMgPerMl, concentration.text);
+  if (oddConcentration) return { ml, text, implausible: oddConcentration };
   const converted = round2(ml * concentration.mgPerMl);
+  const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${text} at ${concentration.text})`);
+  if (oddMg) return { ml, text, implausible: oddMg };
   return { ml, mg: converted, text: `${text} (${converted} mg at ${concentration.text})` };
 }
 
 /** mL per minute from `rateQuantity` (mL/h, mL/min) or `rateRatio` (mL per h or min). */
 function rateMlPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
   const q = dr?.rateQuantity;
-  if (q && typeof q.value === 'number' && q.value > 0) {
+  if (q && typeof q.value === 'number' && Number.isFinite(q.value) && q.value > 0) {
     const unit = unitOf(q);
     if (unit === 'ml/min') return q.value;
     if (unit === 'ml/h' || unit === 'ml/hr') return q.value / 60;
@@ -184,7 +224,7 @@ const rateWords = (dr: fhir4.DosageDoseAndRate | undefined): string | undefined 
 /** mg per minute from `rateQuantity` (mg/min, mg/h) or `rateRatio` (mg per min or h). */
 function rateMgPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
   const q = dr?.rateQuantity;
-  if (q && typeof q.value === 'number' && q.value > 0) {
+  if (q && typeof q.value === 'number' && Number.isFinite(q.value) && q.value > 0) {
     const unit = unitOf(q);
     if (unit === 'mg/min') return q.value;
     if (unit === 'mg/h' || unit === 'mg/hr') return q.value / 60;
@@ -193,7 +233,8 @@ function rateMgPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefin
   const r = dr?.rateRatio;
   const mg = massInMg(r?.numerator);
   const per = minutesOf(r?.denominator?.value ?? 1, r?.denominator?.code ?? r?.denominator?.unit);
-  return mg !== undefined && per ? mg / per : undefined;
+  // A zero amount per time is no rate (40 mg at 0 mg/min would take forever, not "fit" OR-4).
+  return mg !== undefined && mg > 0 && per ? mg / per : undefined;
 }
 
 /** `timing.code` abbreviations (v3 GTSAbbreviation) as doses a day. */
@@ -206,34 +247,50 @@ const PUSH = /\b(push|bolus|stat dose|slow iv injection)\b/i;
  * the ordered product, from `productConcentration`) converts a volume dose to mg and joins a mass dose to
  * a volume rate; without it a volume dose is known only in mL.
  */
-export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, concentration?: Concentration): DraftDosage {
+export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, concentration?: Concentration, ranges?: DosagePlausibleRanges): DraftDosage {
   const d = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
   const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
-  const dose = doseOf(dr?.doseQuantity, concentration);
+  const dose = doseOf(dr?.doseQuantity, concentration, ranges);
+  // An implausible concentration times nothing: it turns no mass into a volume rate either.
+  const usable = concentration && !implausibility(concentration.mgPerMl, ranges?.orderConcentrationMgPerMl) ? concentration : undefined;
 
   let infusionMinutes: number | undefined = minutesOf(repeat?.duration, repeat?.durationUnit);
   let infusionFrom: DraftDosage['infusionFrom'] = infusionMinutes !== undefined ? 'duration' : undefined;
   let infusionBasis: string | undefined;
   let unreadRate: DraftDosage['unreadRate'];
+  const durationText = `${repeat?.duration ?? ''} ${repeat?.durationUnit ?? ''}`.trim();
+  const oddDuration = infusionMinutes !== undefined ? implausibility(infusionMinutes, ranges?.infusionMinutes, `${durationText} (duration)`) : undefined;
+  if (oddDuration) {
+    unreadRate = { text: `duration ${durationText}`, needed: 'a plausible infusion duration or rate', implausible: oddDuration };
+    infusionMinutes = undefined;
+    infusionFrom = undefined;
+  }
   const rate = rateMgPerMin(dr);
   const mlRate = rateMlPerMin(dr);
   const rateText = rateWords(dr);
-  if (infusionMinutes === undefined && (rate !== undefined || mlRate !== undefined)) {
+  if (oddDuration) {
+    // Named above; a rate does not overrule an implausible duration.
+  } else if (infusionMinutes === undefined && (rate !== undefined || mlRate !== undefined)) {
     // Amount over rate, in whichever units both are known: mg over mg/min, mL over mL/min, or across the concentration.
     const minutes =
       dose?.ml !== undefined && mlRate !== undefined
         ? dose.ml / mlRate
         : dose?.mg !== undefined && rate !== undefined
           ? dose.mg / rate
-          : dose?.mg !== undefined && mlRate !== undefined && concentration
-            ? dose.mg / (mlRate * concentration.mgPerMl)
+          : dose?.mg !== undefined && mlRate !== undefined && usable
+            ? dose.mg / (mlRate * usable.mgPerMl)
             : undefined;
-    if (minutes !== undefined) {
+    // A time is finite, positive and plausible: 40 mg at 1e-300 mg/min is no infusion that "fits".
+    const basis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(dr?.doseQuantity) : `${dose?.mg} mg`} at ${rateText}`;
+    const oddTime = minutes !== undefined ? implausibility(minutes, ranges?.infusionMinutes, `${formatMeasured(minutes)} min (${basis})`) : undefined;
+    if (oddTime) {
+      unreadRate = { text: rateText ?? '', needed: 'a plausible rate, or an infusion duration', implausible: oddTime };
+    } else if (minutes !== undefined) {
       infusionMinutes = minutes;
       infusionFrom = 'rate';
-      infusionBasis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(dr?.doseQuantity) : `${dose!.mg} mg`} at ${rateText}`;
+      infusionBasis = basis;
     } else if (rateText) {
       unreadRate = {
         text: rateText,
@@ -246,7 +303,17 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, conc
       };
     }
   } else if (infusionMinutes === undefined && rateText) {
-    unreadRate = { text: rateText, needed: 'a rate in mg/h, mg/min, mL/h or mL/min, or an infusion duration' };
+    // A rate of zero (or less) is no rate at all: named as implausible, never an endless infusion that "fits".
+    const amount = dr?.rateQuantity ? dr.rateQuantity.value : dr?.rateRatio?.numerator?.value;
+    const implausible =
+      typeof amount === 'number' && !(Number.isFinite(amount) && amount > 0)
+        ? `rate ${rateText} is implausible: ${ranges?.infusionMinutes.remedy ?? 're-check the rate or duration'}`
+        : undefined;
+    unreadRate = {
+      text: rateText,
+      needed: implausible ? 'a plausible rate, or an infusion duration' : 'a rate in mg/h, mg/min, mL/h or mL/min, or an infusion duration',
+      ...(implausible ? { implausible } : {}),
+    };
   }
   if (infusionMinutes === undefined && text && PUSH.test(text)) {
     infusionMinutes = 0;

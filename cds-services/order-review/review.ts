@@ -363,7 +363,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
           knowledge.catalogue,
           d.ingredients,
         );
-        return [d, readDraftDosage(r, t, concentration)];
+        return [d, readDraftDosage(r, t, concentration, knowledge.thresholds.plausibleRanges)];
       }),
   );
   const scopes = new Map<IdentifiedDraft, Scope>();

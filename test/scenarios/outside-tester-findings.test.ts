@@ -322,6 +322,78 @@ describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-
     expect(allText(a)).not.toMatch(/900 mg at|11\.25 mg\/kg|anaesthetic range/);
     expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
   });
+
+  type Draft = { contained: { ingredient: { strength: fhir4.Ratio }[] }[]; dosageInstruction: fhir4.Dosage[] };
+  /** The finding's request with its draft edited (the tester's variants of the same draft). */
+  const variant = async (fixture: string, edit: (d: Draft) => void) => {
+    const body = finding(fixture) as { _now: string; context: { draftOrders: { entry: { resource: Draft }[] } } };
+    edit(body.context.draftOrders.entry[0]!.resource);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    return { cards: res.body.cards, criteria: [], orders: assessment.orders } as Answer;
+  };
+  const mg = (value: number, unit = 'mg') => ({ value, unit, code: unit, system: 'http://unitsofmeasure.org' });
+  const strength = (d: Draft) => d.contained[0]!.ingredient[0]!.strength;
+  const doseAndRate = (d: Draft) => d.dosageInstruction[0]!.doseAndRate![0]!;
+
+  // A ketamine strength of 1e308 g / 100 mL gave "Infinity mg ... Infinity mg/kg, anaesthetic range" on a critical card.
+  it('attack5-implausible-concentration-is-named-and-computes-no-dose', async () => {
+    const a = await replay('attack5-implausible-concentration-computes-dose');
+    expect(check(a, 'OR-3')).toMatchObject({ status: 'unknown', needed: expect.stringMatching(/plausible/) });
+    expect(allText(a)).toContain('concentration 1e+308 g / 100 mL is implausible');
+    expect(allText(a)).not.toMatch(/Infinity|anaesthetic range/);
+  });
+
+  // The tester's variants of the same draft: each number is named, none becomes a dose, a time, "fits" or "below protocol".
+  it.each<[string, (d: Draft) => void, RegExp]>([
+    ['denominator-1e-300-ml', (d) => (strength(d).denominator = mg(1e-300, 'mL')), /concentration 40 mg \/ 1e-300 mL is implausible/],
+    ['numerator-0-mg', (d) => (strength(d).numerator = mg(0)), /concentration 0 mg \/ 100 mL is implausible/],
+    [
+      '1-microgram-per-1000-ml',
+      (d) => ((strength(d).numerator = mg(1, 'ug')), (strength(d).denominator = mg(1000, 'mL'))),
+      /concentration 1 ug \/ 1000 mL is implausible/,
+    ],
+    ['50-g-per-ml', (d) => ((strength(d).numerator = mg(50, 'g')), (strength(d).denominator = mg(1, 'mL'))), /concentration 50 g \/ 1 mL is implausible/],
+    ['dose-1e308-ml', (d) => (doseAndRate(d).doseQuantity = mg(1e308, 'mL')), /volume 1e\+308 mL is implausible/],
+    ['dose-0-mg', (d) => (doseAndRate(d).doseQuantity = mg(0)), /dose 0 mg is implausible/],
+  ])('attack5-implausible-concentration-variant-%s', async (_name, edit, says) => {
+    const a = await variant('attack5-implausible-concentration-computes-dose', (d) => {
+      strength(d).numerator = mg(40);
+      edit(d);
+    });
+    expect(check(a, 'OR-3')?.status).toBe('unknown');
+    expect(allText(a)).toMatch(says);
+    expect(allText(a)).not.toMatch(/Infinity|e\+30\d mg|anaesthetic range|below the 0\.5 mg\/kg/);
+    // An implausible volume gives no infusion time either (it was "over Infinity min: fits").
+    if (_name === 'dose-1e308-ml') expect(check(a, 'OR-4')?.status).toBe('unknown');
+  });
+
+  // 40 mg at rateRatio 0 mg / 1 min is "Infinity min": OR-4 passed as as-ordered with no card.
+  it('attack5-zero-rate-ratio-is-an-implausible-rate-not-an-infusion-that-fits', async () => {
+    const a = await replay('attack5-zero-rate-ratio-passes-infusion-check');
+    expect(check(a, 'OR-4')).toMatchObject({ status: 'unknown', needed: expect.stringMatching(/plausible rate/) });
+    expect(allText(a)).toMatch(/rate 0 mg per 1 min is implausible/);
+  });
+
+  it.each<[string, fhir4.DosageDoseAndRate, RegExp]>([
+    [
+      'rate-ratio-0-mg-per-h-for-100-ml',
+      { doseQuantity: mg(100, 'mL'), rateRatio: { numerator: mg(0), denominator: mg(1, 'h') } },
+      /rate 0 mg per 1 h is implausible/,
+    ],
+    [
+      'rate-ratio-1e-300-ml-per-h',
+      { doseQuantity: mg(100, 'mL'), rateRatio: { numerator: mg(1e-300, 'mL'), denominator: mg(1, 'h') } },
+      /infusion time .* min .* is implausible/,
+    ],
+    ['rate-quantity-1e-300-ml-per-h', { doseQuantity: mg(100, 'mL'), rateQuantity: mg(1e-300, 'mL/h') }, /infusion time .* min .* is implausible/],
+    ['rate-quantity-0-ml-per-h', { doseQuantity: mg(100, 'mL'), rateQuantity: mg(0, 'mL/h') }, /rate 0 mL\/h is implausible/],
+  ])('attack5-zero-rate-variant-%s', async (_name, dr, says) => {
+    const a = await variant('attack5-zero-rate-ratio-passes-infusion-check', (d) => (d.dosageInstruction[0]!.doseAndRate = [dr]));
+    expect(check(a, 'OR-4')?.status).toBe('unknown');
+    expect(allText(a)).toMatch(says);
+  });
 });
 
 describe('a PHQ-9 that is there but cannot be used is named, never "no PHQ-9" (EL-4)', () => {
