@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { identifyMedication, resolveMedication, type MedicationHolder, type MedicationSources } from '../../cds-services/assessment/medications.js';
+import { draftMedicationReads } from '../../cds-services/order-review/medication-resolver.js';
 import { SYS } from '../builders/fhir.js';
 import { knowledge } from '../helpers/knowledge.js';
 
@@ -93,6 +94,27 @@ describe('an ingredient named by itemReference (FHIR R4 Medication.ingredient.it
     const r = resolveMedication(holder, sources);
     expect(codes(r)).toEqual(expected);
     expect(r.ingredients).toHaveLength(1);
+  });
+
+  it('an ingredient Medication only the FHIR server holds is read with the call, once; one in draftOrders or contained is not', () => {
+    const draft = (id: string, ingredientRefs: string[]): fhir4.MedicationRequest => ({
+      resourceType: 'MedicationRequest',
+      id,
+      status: 'draft',
+      intent: 'order',
+      subject: { reference: 'Patient/p1' },
+      medicationReference: { reference: '#m1' },
+      contained: [{ ...premix('m1', { reference: ingredientRefs[0]! }), ingredient: ingredientRefs.map((reference) => ({ itemReference: { reference } })) }],
+    });
+    const draftOrders = {
+      resourceType: 'Bundle',
+      entry: [
+        { resource: draft('a', ['Medication/k-server', '#k', 'urn:uuid:in-bundle']) },
+        { resource: draft('b', ['https://ehr.example.org/fhir/Medication/k-server']) },
+        { fullUrl: 'urn:uuid:in-bundle', resource: medication('in-bundle', sertraline50) },
+      ],
+    };
+    expect(draftMedicationReads(draftOrders, 'https://ehr.example.org/fhir')).toEqual(['Medication/k-server']);
   });
 
   it('an ingredient reference no one holds names the drug by its display only', () => {
