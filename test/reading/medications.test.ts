@@ -104,7 +104,12 @@ describe('an ingredient named by itemReference (FHIR R4 Medication.ingredient.it
       intent: 'order',
       subject: { reference: 'Patient/p1' },
       medicationReference: { reference: '#m1' },
-      contained: [{ ...premix('m1', { reference: ingredientRefs[0]! }), ingredient: ingredientRefs.map((reference) => ({ itemReference: { reference } })) }],
+      contained: [
+        {
+          ...premix('m1', { reference: ingredientRefs[0]! }),
+          ingredient: ingredientRefs.map((reference) => ({ itemReference: { reference } })),
+        } as fhir4.Medication,
+      ],
     });
     const draftOrders = {
       resourceType: 'Bundle',
