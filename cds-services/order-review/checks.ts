@@ -6,7 +6,8 @@
  */
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
-import { type AgeReading, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
+import { checkPlausible } from '../../src/knowledge/plausible.js';
+import { type AgeReading, isoDay, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
 import { bloodPressureValues, implausibleLatest, latestBloodPressure, latestWeight, preliminaryMark } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
@@ -101,12 +102,27 @@ export function dosingWeight(index: RecordIndex, c: OR): DosingWeight | undefine
   return { ...base, kg: Math.min(kg, w.kg), basis };
 }
 
+/**
+ * The newest weight in OR-3's look-back when it is implausible, dated as a card names it ("weight 8,000
+ * kg on 2026-11-20 is implausible: re-weigh"); undefined otherwise. OR-3 is then unknown for that
+ * reason, never "no body weight" (unreadable is not none), as patient-view's EL-7 says.
+ */
+export function implausibleWeight(index: RecordIndex, c: OR): string | undefined {
+  const range = index.knowledge.thresholds.plausibleRanges.weightKg;
+  const w = latestWeight(index, v(c, 'weightLookbackDays'), range);
+  if (!w?.implausible) return undefined;
+  const check = checkPlausible(range, w.kg, isoDay(w.date));
+  return check.plausible ? undefined : check.message;
+}
+
 // ---------------------------------------------------------------------------------------------
 // IV ketamine (OR-3, OR-4, OR-5)
 
 export interface KetamineContext {
   dosage: DraftDosage;
   weight?: DosingWeight;
+  /** With no dosing weight: the newest weight was implausible, in the words a card names it (`implausibleWeight`). */
+  weightImplausible?: string;
   /** A TMS draft in the same call, or an active TMS course: the 20-minute combination infusion is accepted. */
   combination: boolean;
   /**
@@ -121,8 +137,12 @@ export interface KetamineContext {
 export const protocolDoseMg = (weight: DosingWeight, c: OR): number => HALF_MG(weight.kg * v(c, 'ketamineTargetMgPerKg'));
 
 /** OR-3 IV ketamine dose per kg of dosing weight. Source: S0, S1 (0.5 mg/kg); escalation and ceiling [local]. */
-export function checkKetamineDose({ dosage, weight, priorSessions, c }: KetamineContext): OrderCheck {
+export function checkKetamineDose({ dosage, weight, weightImplausible, priorSessions, c }: KetamineContext): OrderCheck {
   const target = v(c, 'ketamineTargetMgPerKg');
+  // No dosing weight: an implausible newest weight is named as such, never "no body weight".
+  const noWeight = weightImplausible ?? `no body weight in ${v(c, 'weightLookbackDays')} days`;
+  const noRecentWeight = weightImplausible ?? `no recent weight for the ${target} mg/kg dose`;
+  const weightNeeded = weightImplausible ? `a plausible body weight (${weightImplausible})` : `a body weight within ${v(c, 'weightLookbackDays')} days`;
   const tolerance = v(c, 'ketamineDoseTolerancePercent') / 100;
   const ordered = dosage.dose?.text ?? 'no dose';
   const expected = weight
@@ -151,10 +171,10 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
       indicator: 'warning',
       phrase: weight
         ? `no concentration to convert ${ordered} to mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg`
-        : `no concentration to convert ${ordered} to mg, and no recent weight for the ${target} mg/kg dose`,
+        : `no concentration to convert ${ordered} to mg, and ${noRecentWeight}`,
       ordered,
       expected,
-      needed: `the product's ketamine concentration (Medication.ingredient strength, mg per mL) or a dose in mg${weight ? '' : `, and a body weight within ${v(c, 'weightLookbackDays')} days`}`,
+      needed: `the product's ketamine concentration (Medication.ingredient strength, mg per mL) or a dose in mg${weight ? '' : `, and ${weightNeeded}`}`,
       ...(weight ? { wantsUpdate: true } : { settledBy: ['order-weight' as const] }),
     };
   }
@@ -174,10 +194,10 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
           rule,
           status: 'unknown',
           indicator: 'warning',
-          phrase: `no dose in mg and no recent weight for the ${target} mg/kg dose`,
+          phrase: `no dose in mg and ${noRecentWeight}`,
           ordered,
           expected,
-          needed: `a dose in mg and a body weight within ${v(c, 'weightLookbackDays')} days`,
+          needed: `a dose in mg and ${weightNeeded}`,
           settledBy: ['order-weight'],
         };
   }
@@ -190,11 +210,11 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
       status: 'unknown',
       indicator: 'warning',
       phrase: overNoWeightMax
-        ? `above ${v(c, 'ketamineTrdMaxMgNoWeight')} mg, beyond TRD doses for most adults; no body weight in ${v(c, 'weightLookbackDays')} days`
-        : `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`,
+        ? `above ${v(c, 'ketamineTrdMaxMgNoWeight')} mg, beyond TRD doses for most adults; ${noWeight}`
+        : (weightImplausible ?? `no body weight in ${v(c, 'weightLookbackDays')} days to check the ${target} mg/kg dose`),
       ordered,
       expected,
-      needed: `a body weight within ${v(c, 'weightLookbackDays')} days`,
+      needed: weightNeeded,
       settledBy: ['order-weight'],
     };
   }
@@ -205,10 +225,10 @@ export function checkKetamineDose({ dosage, weight, priorSessions, c }: Ketamine
       rule,
       status: 'unknown',
       indicator: 'warning',
-      phrase: `no body weight in ${v(c, 'weightLookbackDays')} days to turn it into mg`,
+      phrase: weightImplausible ?? `no body weight in ${v(c, 'weightLookbackDays')} days to turn it into mg`,
       ordered,
       expected,
-      needed: `a body weight within ${v(c, 'weightLookbackDays')} days`,
+      needed: weightNeeded,
       settledBy: ['order-weight'],
     };
   }

@@ -30,10 +30,12 @@ export function formatMeasured(value: number): string {
 
 /**
  * Whether `value` (already in `range.unit`) can be a real measurement. Total: NaN, infinities and
- * values outside [min, max] are implausible, with the sentence a card shows.
+ * values outside [min, max] are implausible, with the sentence a card shows; `on` (a date, YYYY-MM-DD)
+ * names when it was measured ("weight 8,000 kg on 2026-11-20 is implausible: re-weigh").
  */
-export function checkPlausible(range: PlausibleRange, value: number): Plausibility {
+export function checkPlausible(range: PlausibleRange, value: number, on?: string): Plausibility {
   if (Number.isFinite(value) && value >= range.min && value <= range.max) return PLAUSIBLE;
-  if (!Number.isFinite(value)) return { plausible: false, message: `${range.label} is not a number: ${range.remedy}` };
-  return { plausible: false, message: `${range.label} ${formatMeasured(value)} ${range.unit} is implausible: ${range.remedy}` };
+  const when = on ? ` on ${on}` : '';
+  if (!Number.isFinite(value)) return { plausible: false, message: `${range.label}${when} is not a number: ${range.remedy}` };
+  return { plausible: false, message: `${range.label} ${formatMeasured(value)} ${range.unit}${when} is implausible: ${range.remedy}` };
 }

@@ -462,3 +462,52 @@ describe('a PHQ-9 that is there but cannot be used is named, never "no PHQ-9" (E
     });
   });
 });
+
+describe('an implausible newest weight is named by the order dose check, never "no body weight" (OR-3)', () => {
+  type Body = { _now: string; prefetch: { observations: { entry: { resource: fhir4.Observation }[] } } };
+  const or3 = (a: Answer) => a.orders[0]!.checks.find((c) => c.rule === 'OR-3')!;
+  const summaries = (a: Answer) => a.cards.map((c) => c.summary).join('\n');
+
+  // Weights 80 kg (20 days ago) and 8,000 kg (yesterday): OR-3 said "no body weight in 30 days"; patient-view named it.
+  it('weight-8000-kg-before-iv-ketamine-40-mg-is-named-implausible-by-or-3', async () => {
+    const a = await replay('weight-8000-kg-before-iv-ketamine-40-mg');
+    expect(or3(a)).toMatchObject({ status: 'unknown', needed: 'a plausible body weight (weight 8,000 kg on 2026-11-20 is implausible: re-weigh)' });
+    expect(summaries(a)).toContain('IV ketamine 40 mg: weight 8,000 kg on 2026-11-20 is implausible: re-weigh (OR-3)');
+    expect(allText(a)).not.toMatch(/no body weight/);
+  });
+
+  it.each<[string, (obs: { resource: fhir4.Observation }[]) => void, string]>([
+    [
+      'only-the-8000-kg-weight',
+      (o) =>
+        o.splice(
+          o.findIndex((e) => e.resource.id === 'w1'),
+          1,
+        ),
+      'weight 8,000 kg on 2026-11-20 is implausible',
+    ],
+    [
+      'a-preliminary-weight-of-0.05-kg',
+      (o) =>
+        Object.assign(o.find((e) => e.resource.id === 'w2')!.resource, {
+          status: 'preliminary',
+          valueQuantity: { value: 0.05, system: 'http://unitsofmeasure.org', code: 'kg' },
+        }),
+      'weight 0.05 kg on 2026-11-20 is implausible',
+    ],
+    [
+      'a-weight-of-1e308-g',
+      (o) =>
+        Object.assign(o.find((e) => e.resource.id === 'w2')!.resource, { valueQuantity: { value: 1e308, system: 'http://unitsofmeasure.org', code: 'g' } }),
+      'on 2026-11-20 is implausible: re-weigh',
+    ],
+  ])('%s-is-named-implausible-by-or-3', async (_name, edit, says) => {
+    const body = finding('weight-8000-kg-before-iv-ketamine-40-mg') as Body;
+    edit(body.prefetch.observations.entry);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const a = { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+    expect(or3(a)).toMatchObject({ status: 'unknown', needed: expect.stringContaining(says) });
+    expect(allText(a)).not.toMatch(/no body weight/);
+  });
+});
