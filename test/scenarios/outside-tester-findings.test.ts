@@ -314,6 +314,20 @@ describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-
     expect(critical.join('\n')).toMatch(/2\.5 mg\/kg/);
   });
 
+  it('attack5-ketamine-ingredient-by-an-unfollowed-itemreference-is-named-by-its-display', async () => {
+    type Premix = { contained: (fhir4.Medication & { ingredient: fhir4.MedicationIngredient[] })[] };
+    const body = finding('attack5-ketamine-ingredient-by-itemreference-unchecked') as {
+      _now: string;
+      context: { draftOrders: { entry: { resource: Premix }[] } };
+    };
+    const draft = body.context.draftOrders.entry[0]!.resource;
+    draft.contained = draft.contained.filter((m) => m.id === 'm1');
+    draft.contained[0]!.ingredient[0]!.itemReference = { reference: 'Medication/not-sent', display: 'Ketamine HCl' };
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    expect(res.body.extension['org.trdcds.assessment'].orders[0]).toMatchObject({ drug: 'ketamine', identifiedBy: 'text' });
+  });
+
   // With no strength on the ketamine ingredient, the sodium chloride's 900 mg / 100 mL was taken as the ketamine's:
   // "100 mL (900 mg ...): 11.25 mg/kg, anaesthetic range", a made-up dose on a critical card.
   it('attack5-diluent-strength-is-not-the-ketamine-concentration-the-dose-is-unknown', async () => {
