@@ -152,11 +152,12 @@ export function checkKetamineDose({ dosage, weight, weightImplausible, priorSess
   const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
   if (dosage.dose?.implausible) {
     // An implausible dose, volume or concentration is not a fact: named, never "fits" nor "below protocol" (plausibleRanges).
+    // A mass above the range's maximum (6,000 mg) is a tenfold error that would harm if given: critical. [local]
     return {
       rule,
       status: 'unknown',
-      indicator: 'warning',
-      phrase: dosage.dose.implausible,
+      indicator: dosage.dose.aboveMaximum ? 'critical' : 'warning',
+      phrase: dosage.dose.aboveMaximum ? dosage.dose.implausible.replace(' is implausible:', ' is far above any ketamine dose:') : dosage.dose.implausible,
       ordered,
       expected,
       needed: `a plausible dose in mg, or a volume of a product with a plausible ketamine concentration (mg per mL)`,

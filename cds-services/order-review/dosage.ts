@@ -52,6 +52,8 @@ export interface OrderedDose {
    * then no mg, mL or mg/kg is given, so nothing is checked against it.
    */
   implausible?: string;
+  /** The implausible dose is a mass (ordered, per kg, or computed) above the range's maximum: a tenfold error, not noise. */
+  aboveMaximum?: boolean;
 }
 
 /** The plausible ranges the order's numbers are held to (thresholds `plausibleRanges`). */
@@ -176,14 +178,16 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
   const text = value !== undefined ? `${value} ${unitWords}`.trim() : undefined;
   if (value === undefined) return { text };
   const odd = (n: number, range: PlausibleRange | undefined, written?: string) => implausibility(n, range, written);
+  // A mass over the range's maximum is dangerous as ordered, not merely unreadable.
+  const above = (n: number, range: PlausibleRange | undefined) => (range && n > range.max ? { aboveMaximum: true } : {});
   if (unit === 'mg/kg') {
     const implausible = odd(value, ranges?.orderDoseMgPerKg, text);
-    return implausible ? { text, implausible } : { mgPerKg: value, text };
+    return implausible ? { text, implausible, ...above(value, ranges?.orderDoseMgPerKg) } : { mgPerKg: value, text };
   }
   const mg = massInMg(q);
   if (mg !== undefined) {
     const implausible = odd(mg, ranges?.orderDoseMg, text);
-    return implausible ? { text, implausible } : { mg, text };
+    return implausible ? { text, implausible, ...above(mg, ranges?.orderDoseMg) } : { mg, text };
   }
   const ml = volumeInMl(q);
   if (ml === undefined) return { text };
@@ -195,7 +199,7 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
   if (oddConcentration) return { ml, text, implausible: oddConcentration };
   const converted = round2(ml * concentration.mgPerMl);
   const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${text} at ${concentration.text})`);
-  if (oddMg) return { ml, text, implausible: oddMg };
+  if (oddMg) return { ml, text, implausible: oddMg, ...above(converted, ranges?.orderDoseMg) };
   return { ml, mg: converted, text: `${text} (${converted} mg at ${concentration.text})` };
 }
 

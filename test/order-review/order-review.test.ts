@@ -701,6 +701,17 @@ table('OR-3: IV ketamine dose per kg of the dosing weight', {
     cards: [['warning', /IV ketamine 0\.5 mg\/kg: no body weight in 30 days to turn it into mg \(OR-3\)/]],
     check: (r) => expect(r.cards.find((c) => /OR-3/.test(c.summary))!.suggestions?.map((s) => s.label)).toContain('Record a body weight'),
   },
+  // A mass above any ketamine dose (a tenfold error) is critical, never only "implausible".
+  'dose-of-6000-mg-is-critical-far-above-any-ketamine-dose': {
+    record: candidate(),
+    drafts: [ketamineDraft(6000)],
+    cards: [['critical', /IV ketamine 6000 mg: dose 6000 mg is far above any ketamine dose: re-check the order \(OR-3\)/]],
+  },
+  'dose-of-half-a-mg-is-a-warning-to-re-check-the-order': {
+    record: candidate(),
+    drafts: [ketamineDraft(0.5)],
+    cards: [['warning', /IV ketamine 0\.5 mg: dose 0\.5 mg is implausible: re-check the order \(OR-3\)/]],
+  },
   'dose-below-protocol-is-information-without-update': {
     record: candidate(),
     drafts: [ketamineDraft(30)],
