@@ -318,7 +318,11 @@ const SCORE_NAMES: ReadonlyMap<string, string> = new Map([
   [VS.madrsTotal, 'MADRS'],
   [VS.gad7Total, 'GAD-7'],
 ]);
-const SCORES_KEPT_PRELIMINARY: readonly string[] = [...SCORE_NAMES.keys(), VS.phq9Panel];
+/**
+ * Kept preliminary too, as readings: PHQ-9 item 9. An endorsed thought of self-harm is a safety answer
+ * whatever the form's status; dropping it would clear RC-17 on a form still being entered. [local]
+ */
+const SCORES_KEPT_PRELIMINARY: readonly string[] = [...SCORE_NAMES.keys(), VS.phq9Panel, VS.phq9Item9];
 
 /** A score's value as written when it is no number ("'18 points'", "'Moderate'"), for the sentence that names it. */
 function valueWords(o: fhir4.Observation): string {

@@ -93,8 +93,15 @@ function fromPanels(
     // read, indexed without a value for the record index to name (`unreadable`), never dropped as "no PHQ-9".
     else if (own === undefined && !totalComponent && hasOwnValue(o)) totals.push({ ...base });
     const nine = parts.find((p) => t.inConcept(p.code, VS.phq9Item9));
-    // Item 9 keeps the final statuses only (a preliminary panel gives its total, named preliminary, not its item 9).
-    if (nine?.value && o.status !== 'preliminary') item9.push({ ...base, value: answerValue(nine.value, t), coded: codedValue(nine.value) });
+    // Item 9 of a preliminary panel is read too, marked preliminary: a patient who endorsed thoughts of
+    // self-harm did so whether or not the form is final (a safety answer, not a score to trend).
+    if (nine?.value)
+      item9.push({
+        ...base,
+        value: answerValue(nine.value, t),
+        coded: codedValue(nine.value),
+        ...(o.status === 'preliminary' ? { preliminary: true as const } : {}),
+      });
   }
   return { totals, item9 };
 }

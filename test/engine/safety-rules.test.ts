@@ -90,6 +90,30 @@ describe('suicide risk (CI-1, RC-17, RC-16)', () => {
       note: { 'CI-1': /could not be checked/ },
     },
     'phq9-item-9-positive-asks-for-a-cssrs': { resources: candidate({}, obs.phq9Item9('LA6569-3', 1)), expect: { 'RC-17': 'met', 'CI-1': 'not-met' } },
+    // A thought of self-harm endorsed on a form still preliminary is endorsed: it is graded, never dropped.
+    'preliminary-phq9-item-9-positive-still-asks-for-a-cssrs': {
+      resources: candidate({}, { ...obs.phq9Item9('LA6570-1', 1), status: 'preliminary' } as fhir4.Observation),
+      expect: { 'RC-17': 'met', 'CI-1': 'not-met' },
+      note: { 'RC-17': /PHQ-9 item 9 scored 2 \(preliminary\) on/ },
+    },
+    'preliminary-phq9-panel-with-item-9-positive-still-asks-for-a-cssrs': {
+      resources: candidate({}, {
+        resourceType: 'Observation',
+        id: 'prelim-panel',
+        status: 'preliminary',
+        subject: { reference: 'Patient/p1' },
+        code: { coding: [{ system: 'http://loinc.org', code: '44249-1' }] },
+        effectiveDateTime: daysAgo(1),
+        component: [
+          {
+            code: { coding: [{ system: 'http://loinc.org', code: '44260-8' }] },
+            valueCodeableConcept: { coding: [{ system: 'http://loinc.org', code: 'LA6571-9' }] },
+          },
+        ],
+      } as fhir4.Observation),
+      expect: { 'RC-17': 'met' },
+      note: { 'RC-17': /PHQ-9 item 9 scored 3 \(preliminary\) on/ },
+    },
     'phq9-item-9-graded-by-a-later-cssrs-is-not-ungraded': {
       resources: candidate({}, obs.phq9Item9('LA6569-3', 3), obs.cssrsIdeation('LA30372-9', 1)),
       expect: { 'RC-17': 'not-met', 'CI-1': 'not-met' },
