@@ -203,20 +203,32 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
   return { ml, mg: converted, text: `${text} (${converted} mg at ${concentration.text})` };
 }
 
-/** mL per minute from `rateQuantity` (mL/h, mL/min) or `rateRatio` (mL per h or min). */
-function rateMlPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
+/**
+ * An amount per minute from `rateQuantity` (its unit one of `minutesPerUnit`'s: "ml/h" is 60) or
+ * `rateRatio` (the numerator read by `amount`, per a time). Zero or less is no rate: 40 mg at 0 mg/min
+ * would take forever, not "fit" OR-4.
+ */
+function ratePerMin(
+  dr: fhir4.DosageDoseAndRate | undefined,
+  minutesPerUnit: Readonly<Record<string, number>>,
+  amount: (q: fhir4.Quantity | undefined) => number | undefined,
+): number | undefined {
   const q = dr?.rateQuantity;
   if (q && typeof q.value === 'number' && Number.isFinite(q.value) && q.value > 0) {
-    const unit = unitOf(q);
-    if (unit === 'ml/min') return q.value;
-    if (unit === 'ml/h' || unit === 'ml/hr') return q.value / 60;
-    return undefined;
+    const minutes = minutesPerUnit[unitOf(q) ?? ''];
+    return minutes === undefined ? undefined : q.value / minutes;
   }
   const r = dr?.rateRatio;
-  const ml = volumeInMl(r?.numerator);
+  const a = amount(r?.numerator);
   const per = minutesOf(r?.denominator?.value ?? 1, r?.denominator?.code ?? r?.denominator?.unit);
-  return ml !== undefined && ml > 0 && per ? ml / per : undefined;
+  return a !== undefined && a > 0 && per ? a / per : undefined;
 }
+
+/** mL per minute from `rateQuantity` (mL/h, mL/min) or `rateRatio` (mL per h or min). */
+const rateMlPerMin = (dr: fhir4.DosageDoseAndRate | undefined) => ratePerMin(dr, { 'ml/min': 1, 'ml/h': 60, 'ml/hr': 60 }, volumeInMl);
+
+/** mg per minute from `rateQuantity` (mg/min, mg/h) or `rateRatio` (mg per min or h). */
+const rateMgPerMin = (dr: fhir4.DosageDoseAndRate | undefined) => ratePerMin(dr, { 'mg/min': 1, 'mg/h': 60, 'mg/hr': 60 }, massInMg);
 
 const rateWords = (dr: fhir4.DosageDoseAndRate | undefined): string | undefined =>
   dr?.rateQuantity
@@ -224,22 +236,6 @@ const rateWords = (dr: fhir4.DosageDoseAndRate | undefined): string | undefined 
     : dr?.rateRatio
       ? `${quantityWords(dr.rateRatio.numerator)} per ${quantityWords(dr.rateRatio.denominator)}`
       : undefined;
-
-/** mg per minute from `rateQuantity` (mg/min, mg/h) or `rateRatio` (mg per min or h). */
-function rateMgPerMin(dr: fhir4.DosageDoseAndRate | undefined): number | undefined {
-  const q = dr?.rateQuantity;
-  if (q && typeof q.value === 'number' && Number.isFinite(q.value) && q.value > 0) {
-    const unit = unitOf(q);
-    if (unit === 'mg/min') return q.value;
-    if (unit === 'mg/h' || unit === 'mg/hr') return q.value / 60;
-    return undefined;
-  }
-  const r = dr?.rateRatio;
-  const mg = massInMg(r?.numerator);
-  const per = minutesOf(r?.denominator?.value ?? 1, r?.denominator?.code ?? r?.denominator?.unit);
-  // A zero amount per time is no rate (40 mg at 0 mg/min would take forever, not "fit" OR-4).
-  return mg !== undefined && mg > 0 && per ? mg / per : undefined;
-}
 
 /** `timing.code` abbreviations (v3 GTSAbbreviation) as doses a day. */
 const TIMING_CODE_PER_DAY: Record<string, number> = { QD: 1, BID: 2, TID: 3, QID: 4, AM: 1, PM: 1, QOD: 0.5, Q4H: 6, Q6H: 4, Q8H: 3 };
