@@ -75,6 +75,19 @@ const patientView = (extra: Record<string, unknown>) => ({
 const patient = { resourceType: 'Patient', id: 'p1', gender: 'male', birthDate: '1974-05-01' };
 const searchset = (resources: object[]) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.map((resource) => ({ resource })) });
 
+/**
+ * An outside tester's request (test/fixtures/findings/README.md) replayed as sent, to the service and at
+ * the clock the tester noted (`_hook`, `_now`) unless given.
+ */
+async function replayFinding(name: string, service?: string, now?: string) {
+  const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings', `${name}.request.json`), 'utf8'));
+  const { app } = buildTestApp({ services, clock: fixedClock(now ?? body._now) });
+  return request(app)
+    .post(`/cds-services/${service ?? body._hook}`)
+    .send(body)
+    .expect(200);
+}
+
 describe("another patient's psychosis in the data (the sandbox case)", () => {
   // The smallest input that showed the bug: one Condition of patient p2 in p1's prefetch.
   it('another-patients-psychosis-in-prefetch-is-left-out', async () => {
@@ -140,9 +153,7 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
   // An outside tester's smallest input (test/fixtures/findings/README.md): the Patient in its own key, every
   // Condition and Observation naming it as `urn:uuid:<id>`; esketamine signed for a pregnant woman got no CI-4 card.
   it('synthea-urn-uuid-subjects-pregnant-woman-signs-esketamine', async () => {
-    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/urn-uuid-subjects-pregnant-esketamine.request.json'), 'utf8'));
-    const { app } = buildTestApp({ services, clock: fixedClock('2026-11-30T00:10:00Z') });
-    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const res = await replayFinding('urn-uuid-subjects-pregnant-esketamine', 'trd-order-sign', '2026-11-30T00:10:00Z');
     const critical = res.body.cards.filter((c: { indicator: string }) => c.indicator === 'critical');
     expect(critical.map((c: { summary: string }) => c.summary)).toEqual([expect.stringContaining('pregnancy (CI-4)')]);
     expect(res.body.extension?.['org.trdcds.assessment']?.excluded).toBeUndefined();
@@ -151,9 +162,7 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
   // An outside tester's smallest input (test/fixtures/findings/README.md): the HL7 SHIFT demo patient (MRN 12345)
   // and a BP of 192/121 whose subject is MRN 99999 by identifier: it gave this patient critical CI-6 cards.
   it('bp-of-another-mrn-by-identifier-is-left-out', async () => {
-    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/bp-of-another-mrn-by-identifier.request.json'), 'utf8'));
-    const { app } = buildTestApp({ services, clock: fixedClock('2026-11-30T02:00:00Z') });
-    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const res = await replayFinding('bp-of-another-mrn-by-identifier', 'trd-patient-view', '2026-11-30T02:00:00Z');
     const assessment = res.body.extension['org.trdcds.assessment'];
     expect(assessment.findings.find((f: { rule: string }) => f.rule === 'CI-6')).toMatchObject({ status: 'unknown' });
     expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
@@ -163,9 +172,7 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
 
   // Attacker's finding: Patient p1 carried under the fullUrl '.../Patient/p2' made p2's BP of 195/125 p1's (critical CI-6).
   it('a-patient-under-a-fullurl-naming-another-patient-id-aliases-nobody', async () => {
-    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/restful-fullurl-names-another-patient.request.json'), 'utf8'));
-    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
-    const res = await request(app).post(`/cds-services/${body._hook}`).send(body).expect(200);
+    const res = await replayFinding('restful-fullurl-names-another-patient');
     expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
     expect(res.body.extension['org.trdcds.assessment'].excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
   });
