@@ -353,14 +353,11 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
       )
     : firstFitting(
         base,
-        // An unknown whose own sentence says what is known before its colon ("No BP in 30 days; both of
-        // the last 2 readings were at or above 180/100 (latest ...)") says more than "could not be checked".
-        lead.status === 'unknown' && findingSentence(lead).includes(': ')
-          ? `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`
-          : '',
-        lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
-        // The rule's own sentence up to its first colon ("Substance use recorded (opioid abuse)").
+        // The rule's own sentence up to its first colon ("Substance use recorded (opioid abuse)"; for an
+        // unknown, "No BP recorded in the last 30 days; the last 2 were at or above 180/100 (latest ...)",
+        // which says more than "could not be checked").
         `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`,
+        lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
         `${sentenceCase(PROBLEM_NAMES[groups[0]![0]])}: ${inSentence(lead.title)} ${ruleIds(firstFindings)}`,
       );
   return makeCard(

@@ -151,6 +151,14 @@ describe('patient-view summaries say the finding whole', () => {
     expect(critical.summary).toMatch(/^IV ketamine and esketamine \(SPRAVATO\) contraindicated: BP 186\/112 mmHg on \d{4}-\d{2}-\d{2} \(CI-6\)$/);
   });
 
+  // Outside reviewer's finding: BP uncontrolled at the last visits, none in 30 days, read like any BP gap.
+  it('no-recent-bp-after-high-readings: the summary names them, not "could not be checked"', async () => {
+    const cards = await call('patient-view', 'p1', candidate({ bp: [obs.bpPanel(167, 119, 150), obs.bpPanel(183, 115, 520)] }));
+    expect(cards.map((c) => c.summary)).toContainEqual(
+      expect.stringMatching(/^No BP recorded in the last 30 days; the last 2 were at or above 180\/100 \(latest 167\/119 mmHg on \d{4}-\d{2}-\d{2}\) \(CI-6/),
+    );
+  });
+
   // Outside tester's shape (Synthea: MDD, opioid abuse, atrial fibrillation, nothing else on record).
   it('over-budget-with-safety-problems-and-data-gaps: the gaps keep their own Missing data card', async () => {
     const resources = candidate({ bp: null, heartRate: null, weight: null, phq9Recent: null, gad7: null }, icd('F11.10'), icd('I48.91'));
