@@ -102,7 +102,8 @@ const ENDED = new Set(['stopped', 'completed']);
 
 type Resource = MedicationUse['resource'];
 
-function dosageOf(r: Resource): fhir4.Dosage | undefined {
+/** A medication record's first dosage (statement `dosage`, order or dispense `dosageInstruction`), if it is a list. */
+export function dosageOf(r: Resource): fhir4.Dosage | undefined {
   if (r.resourceType === 'MedicationStatement') return Array.isArray(r.dosage) ? r.dosage[0] : undefined;
   if (r.resourceType === 'MedicationRequest' || r.resourceType === 'MedicationDispense') {
     return Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;

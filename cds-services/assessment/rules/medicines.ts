@@ -11,6 +11,7 @@ import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from '../recor
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import { parseFhirDate, withinDays } from '../fhir-read.js';
+import { dosageOf } from '../trials.js';
 import { KETAMINES, drugOf, isoDate, refs, unknownBecause } from './common.js';
 
 /** The ingredient names of current medicines that put them in a concept, e.g. "lorazepam, quetiapine". */
@@ -43,7 +44,7 @@ function lastRecorded(m: MedicationUse): Date | undefined {
     r.resourceType === 'MedicationStatement'
       ? [r.dateAsserted, r.effectivePeriod?.start, r.effectiveDateTime]
       : r.resourceType === 'MedicationRequest'
-        ? [r.authoredOn, r.dosageInstruction?.[0]?.timing?.repeat?.boundsPeriod?.start]
+        ? [r.authoredOn, dosageOf(r)?.timing?.repeat?.boundsPeriod?.start]
         : [];
   let newest: Date | undefined;
   for (const d of dates) {
