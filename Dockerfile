@@ -37,4 +37,4 @@ USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=16", "dist/src/main.js"]
+CMD ["node", "--heap-growing-percent=50", "--max-semi-space-size=16", "--liftoff-only", "dist/src/main.js"]
