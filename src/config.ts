@@ -66,6 +66,8 @@ export const EnvSchema = z.object({
   /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
   EXPLAIN_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   EXPLAIN_MAX_ENTRIES: positiveInt.default(2000),
+  /** What the kept pages may hold in all (each as its JSON in UTF-8, ~14 kB for a 300-resource record). */
+  EXPLAIN_MAX_BYTES: byteSize.default(16 * 1024 ** 2),
   ...StoreEnv,
 });
 
@@ -117,8 +119,8 @@ export interface Config {
   thresholdsFile?: string;
   /** Serve the try-it page (GET /try, synthetic data only): on outside production unless TRY_PAGE=false. */
   tryPage: boolean;
-  /** The explanation pages: kept in memory for ttlSeconds (0: off), at most maxEntries. */
-  explain: { ttlSeconds: number; maxEntries: number };
+  /** The explanation pages: kept in memory for ttlSeconds (0: off), at most maxEntries and maxBytes in all. */
+  explain: { ttlSeconds: number; maxEntries: number; maxBytes: number };
   store: StoreConfig;
 }
 
@@ -175,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     thresholdsFile: e.THRESHOLDS_FILE,
     tryPage: e.TRY_PAGE ?? e.NODE_ENV !== 'production',
-    explain: { ttlSeconds: e.EXPLAIN_TTL_SECONDS, maxEntries: e.EXPLAIN_MAX_ENTRIES },
+    explain: { ttlSeconds: e.EXPLAIN_TTL_SECONDS, maxEntries: e.EXPLAIN_MAX_ENTRIES, maxBytes: e.EXPLAIN_MAX_BYTES },
     store: storeConfig(e),
   };
 }

@@ -26,7 +26,7 @@ import { testKnowledge } from '../helpers/knowledge.js';
 const MAX_HEIGHT_PX = 900;
 const PANEL_WIDTH_PX = 640;
 
-const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 50 });
+const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 50, maxBytes: 1024 ** 2 });
 const app = buildTestApp({
   services: createServices(testKnowledge(), { explanations: store }),
   pages: [explainPage(store)],

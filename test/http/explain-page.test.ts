@@ -36,7 +36,7 @@ const trdCard = (cards: Card[]) => cards.find((c) => c.source.label === SOURCES.
 
 describe('the explanation page', () => {
   it('the TRD card links to the page of its own call, an absolute URL with no patient data in it', async () => {
-    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }), { PUBLIC_BASE_URL: 'https://trd.example.org' });
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }), { PUBLIC_BASE_URL: 'https://trd.example.org' });
     const card = trdCard(await patientView(app, candidate()));
     expect(card.links).toEqual([
       { label: expect.stringMatching(/Full assessment/), url: `https://trd.example.org/explain/${HOOK_INSTANCE}`, type: 'absolute' },
@@ -47,7 +47,7 @@ describe('the explanation page', () => {
   });
 
   it('serves the full assessment of that call: cards, treatments, eligibility, safety checks, trials', async () => {
-    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }));
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }));
     const cards = await patientView(app, candidate({ patient: patient({ gender: 'female', age: 30 }) }, obs.hcg('positive', 40)));
     const res = await request(app).get(`/explain/${HOOK_INSTANCE}`);
     expect(res.status).toBe(200);
@@ -64,14 +64,14 @@ describe('the explanation page', () => {
   });
 
   it('an unknown or expired call gives a 404 page that says so', async () => {
-    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 }));
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }));
     const res = await request(app).get('/explain/3f8e2a0c-1111-4222-8333-944455556666');
     expect(res.status).toBe(404);
     expect(res.text).toMatch(/expired, or it is kept by another instance/);
   });
 
   it('a hookInstance that is not a UUID is neither kept nor linked', async () => {
-    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10 });
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 });
     const app = appWith(store);
     const card = trdCard(await patientView(app, candidate(), 'not-a-uuid<script>'));
     expect(card.links).toBeUndefined();
@@ -79,16 +79,29 @@ describe('the explanation page', () => {
   });
 
   it('with EXPLAIN_TTL_SECONDS=0 nothing is kept and the card carries its tables', async () => {
-    const store = new ExplanationStore({ ttlSeconds: 0, maxEntries: 10 });
+    const store = new ExplanationStore({ ttlSeconds: 0, maxEntries: 10, maxBytes: 1024 ** 2 });
     const card = trdCard(await patientView(appWith(store), candidate()));
     expect(card.links).toBeUndefined();
     expect(store.get(HOOK_INSTANCE)).toBeUndefined();
   });
 
   it('keeps at most the configured number of calls, dropping the oldest', async () => {
-    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 2 });
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 2, maxBytes: 1024 ** 2 });
     const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
     for (const id of ids) store.put(id, { title: id, cards: [], sections: [] });
     expect(ids.map((id) => store.get(id)?.title)).toEqual([undefined, ids[1], ids[2]]);
+  });
+
+  it('keeps at most the configured bytes, whatever the number of calls, dropping the oldest', async () => {
+    // Pages of real records are ~14 kB of UTF-8: a 50 kB store keeps two of 20 kB.
+    const page = (title: string) => ({ title, cards: [], sections: [{ heading: 'Rows', markdown: 'x'.repeat(20_000) }] });
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 1000, maxBytes: 50_000 });
+    const ids = Array.from({ length: 5 }, (_, i) => `${i}${i}${i}${i}${i}${i}${i}${i}-1111-4111-8111-111111111111`);
+    for (const id of ids) expect(store.put(id, page(id))).toBe(true);
+    expect(ids.map((id) => store.get(id)?.title)).toEqual([undefined, undefined, undefined, ids[3], ids[4]]);
+    expect(store.heldBytes).toBeLessThanOrEqual(50_000);
+    // A page larger than the whole store is not kept (and evicts nothing).
+    expect(store.put('99999999-1111-4111-8111-111111111111', { ...page('huge'), sections: [{ heading: 'Rows', markdown: 'x'.repeat(60_000) }] })).toBe(false);
+    expect(store.get(ids[4]!)?.sections[0]?.markdown).toHaveLength(20_000);
   });
 });
