@@ -87,7 +87,16 @@ export class CdsStore {
       } catch (err) {
         this.firstOpenSettled = true;
         if (!retry || this.gate.closed) throw err;
-        this.logger.warn({ database: this.store.kind, attempt, error: errorCode(err) }, 'database not reachable; serving without it and retrying');
+        if (this.store.kind === 'pglite' && attempt === 1) {
+          // An embedded database that fails to open is its folder, not a network: seen after a process was killed
+          // during crash recovery (WAL redo PANIC). Retrying stays harmless, but someone must act, so say what to do.
+          this.logger.error(
+            { database: this.store.kind, attempt, error: errorCode(err) },
+            'embedded database cannot be opened (its folder under DATA_DIR may be damaged); serving without ledger, feedback and snooze, and retrying. Move DATA_DIR/pglite aside to start a new one, or set DATABASE_URL',
+          );
+        } else {
+          this.logger.warn({ database: this.store.kind, attempt, error: errorCode(err) }, 'database not reachable; serving without it and retrying');
+        }
         await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)).unref());
       }
     }

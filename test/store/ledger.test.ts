@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../helpers/postgres.js';
@@ -163,4 +166,28 @@ describe('card ledger', () => {
     await expect.poll(() => logs.records.some((r) => r['msg'] === 'database not reachable; serving without it and retrying')).toBe(true);
     await down.close();
   });
+
+  it('an embedded database folder that cannot be opened is an error that says what to do, and the service still answers', async () => {
+    // A folder PGlite takes for an existing database but cannot start (here: PG_VERSION alone; in use, a folder whose crash
+    // recovery was itself killed failed WAL redo with a PANIC on every start).
+    const dataDir = mkdtempSync(join(tmpdir(), 'trd-cds-damaged-'));
+    mkdirSync(join(dataDir, 'pglite'));
+    writeFileSync(join(dataDir, 'pglite', 'PG_VERSION'), '18\n');
+    const logs = new LogCapture();
+    const damaged = CdsStore.start(testConfig({ DATA_DIR: dataDir, PSEUDONYM_SECRET: TEST_SECRET }).store, {
+      logger: createLogger('info', logs),
+      clock,
+      overrideReasonSystem: 'x',
+    });
+    const { app } = storeApp(damaged, clock);
+    expect((await patientView(app, pregnant.resources, pregnant.patientId)).cards.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => logs.records.find((r) => String(r['msg']).startsWith('embedded database cannot be opened')), { timeout: 20_000 })
+      .toMatchObject({ level: 50 });
+    expect(logs.records.find((r) => String(r['msg']).startsWith('embedded database cannot be opened'))?.['msg']).toMatch(
+      /Move DATA_DIR\/pglite aside .* or set DATABASE_URL/,
+    );
+    await damaged.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 30_000);
 });
