@@ -260,7 +260,11 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
   if (!couldReach) return { status: 'no', missing: [] };
   const missing: string[] = [];
   let short: string | undefined;
-  if (possible.some((e) => meets(e) === 'unknown')) {
+  if (possible.some((e) => meets(e) === 'unknown' && e.volumeWithoutStrength)) {
+    // A liquid taken by the mL: its mg come from the product's strength, which nothing recorded (EL-2.8).
+    missing.push(`the strength of the ${c.name} liquid (mg per mL: Medication.ingredient strength or the product's code), or its dose in mg`);
+    short = `dose of ${c.name} recorded in mL with no strength`;
+  } else if (possible.some((e) => meets(e) === 'unknown')) {
     missing.push(`${what} (structured dosage or product strength)`);
     short = isLithium ? 'no lithium level' : `dose not recorded for ${c.name}`;
   }

@@ -327,6 +327,22 @@ export function volumeInMl(q: fhir4.Quantity | undefined): number | undefined {
   return unit === 'ml' ? q.value : undefined;
 }
 
+/**
+ * A product's strength of one ingredient (`Medication.ingredient.strength`, a Ratio): mg per mL when it is a
+ * mass over a volume ("20 mg / 1 mL", "20 mg / 5 mL" -> 4 mg per mL), mg per unit when it is a mass over a
+ * unit count ("50 mg / 1 tablet", or a denominator of 1 with no unit). Undefined for anything else (no
+ * denominator, a percentage, a mass over a mass, a zero denominator): a strength that cannot be read converts nothing.
+ */
+export function strengthOf(ratio: fhir4.Ratio | undefined): { mg: number; per: 'mL' | 'unit' } | undefined {
+  if (!ratio || typeof ratio !== 'object') return undefined;
+  const mg = massInMg(ratio.numerator);
+  if (mg === undefined || mg <= 0) return undefined;
+  const ml = volumeInMl(ratio.denominator);
+  if (ml !== undefined) return ml > 0 ? { mg: mg / ml, per: 'mL' } : undefined;
+  const units = unitCount(ratio.denominator);
+  return units !== undefined && units > 0 ? { mg: mg / units, per: 'unit' } : undefined;
+}
+
 const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
 
 /** Administrations per day from Timing.repeat (frequency / period), or undefined if not structured. */

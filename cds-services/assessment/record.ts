@@ -207,6 +207,10 @@ export interface MedicationUse {
   identification: Identification;
   /** The drug's name text (display or text), when it has one: for cards. */
   text?: string;
+  /** The Medication its `medicationReference` resolved to (contained or the record's): its ingredients' strengths give the dose of a liquid (EL-2.8). */
+  medication?: fhir4.Medication;
+  /** The concept of each of `medication.ingredient`, in order (item references followed). */
+  ingredients?: (fhir4.CodeableConcept | undefined)[];
 }
 
 /**
@@ -484,6 +488,10 @@ export class RecordIndex {
             (r.intent === 'order' || r.intent === 'original-order' || r.intent === 'instance-order'));
         const use: MedicationUse = { resource: r, ref: ref(r), concept, match, concepts, current, identification };
         if (text) use.text = text;
+        if (resolved.medication) {
+          use.medication = resolved.medication;
+          use.ingredients = resolved.ingredients;
+        }
         return use;
       });
   }

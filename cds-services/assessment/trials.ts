@@ -4,7 +4,7 @@
  * it was stopped. The treatment attempts built from them are in attempts.ts.
  */
 import { SYSTEM } from '../../src/terminology/systems.js';
-import type { CatalogueProduct, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import type { CatalogueProduct, MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
 import { VS } from './concepts.js';
 import { diagnoses } from './diagnoses.js';
 import {
@@ -15,11 +15,13 @@ import {
   massInMg,
   parseFhirDate,
   parseFhirInterval,
+  strengthOf,
   unitCount,
   volumeInMl,
   type DateInterval,
 } from './fhir-read.js';
 import type { Thresholds } from './thresholds.js';
+import { medicationText } from './medications.js';
 import { medicationIndication } from './reasons.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
 
@@ -50,6 +52,8 @@ export interface Exposure {
    * is on record (EL-2.3): whether it was a depression trial must be confirmed, so it never fails.
    */
   indicationToConfirm?: boolean;
+  /** The dose is a volume (mL) and no strength of the product is known (EL-2.8): the mg a day is unknown. */
+  volumeWithoutStrength?: boolean;
 }
 
 const INEFFECTIVE =
@@ -111,39 +115,82 @@ export function dosageOf(r: Resource): fhir4.Dosage | undefined {
   return undefined;
 }
 
-/** mg of this ingredient in one unit (tablet, capsule, mL or patch-day) of the product. */
-function mgPerUnit(product: CatalogueProduct | undefined, ingredientRxcui: string, byVolume: boolean): number | undefined {
-  const i = product?.ingredients.find((x) => x.ingredientRxcui === ingredientRxcui);
-  if (!i?.strengthValue) return undefined;
-  if (i.strengthUnit === 'mg' && !byVolume) return i.strengthValue;
-  if (i.strengthUnit === 'mg/mL' && byVolume) return i.strengthValue;
-  if (i.strengthUnit === 'mg/h' && !byVolume) return i.deliveredMgPerDay;
-  return undefined;
+/** mg of one ingredient in one unit (tablet, capsule, patch-day) and in one mL of the product taken (EL-2.8). */
+interface Strength {
+  perUnit?: number;
+  perMl?: number;
 }
 
-/** Daily dose of one ingredient: structured dose x frequency, tablets x strength, or dispensed supply. */
-function dailyDoseMg(r: Resource, product: CatalogueProduct | undefined, ingredientRxcui: string, single: boolean): number | undefined {
+/** Whether a concept (a Medication's ingredient item) names this catalogue ingredient: by code, by product, or by name (DS-4). */
+function namesIngredient(concept: fhir4.CodeableConcept | undefined, ingredientRxcui: string, catalogue: MedicationCatalogue): boolean {
+  const m = catalogue.resolve(concept);
+  if (m?.kind === 'ingredient') return m.ingredientRxcui === ingredientRxcui;
+  if (m?.kind === 'product') return m.product.ingredients.some((i) => i.ingredientRxcui === ingredientRxcui);
+  return catalogue.ingredientsNamedIn(medicationText(concept)).some((i) => i.ingredientRxcui === ingredientRxcui);
+}
+
+/**
+ * The strength of one ingredient in the product a record names (EL-2.8 "product strength"): the
+ * referenced Medication's own `ingredient.strength` (contained or the record's), taken only from the
+ * ingredient that is this drug (another ingredient's, or a diluent's, never stands in), as OR-3 reads a
+ * ketamine premix; else the catalogue product's strength for its code (sertraline 20 mg/mL oral
+ * concentrate, fluoxetine 4 mg/mL oral solution). Empty when neither says: a dose in mL then stays
+ * unconverted, and the trial's dose is unknown, never inadequate.
+ */
+function strengthIn(use: MedicationUse, product: CatalogueProduct | undefined, ingredientRxcui: string, catalogue: MedicationCatalogue): Strength {
+  const out: Strength = {};
+  const items = Array.isArray(use.medication?.ingredient) ? use.medication.ingredient : [];
+  items.forEach((item, n) => {
+    const strength = strengthOf(item?.strength);
+    if (!strength || !namesIngredient(use.ingredients?.[n] ?? item?.itemCodeableConcept, ingredientRxcui, catalogue)) return;
+    if (strength.per === 'mL') out.perMl ??= strength.mg;
+    else out.perUnit ??= strength.mg;
+  });
+  const i = product?.ingredients.find((x) => x.ingredientRxcui === ingredientRxcui);
+  if (i?.strengthValue) {
+    if (i.strengthUnit === 'mg') out.perUnit ??= i.strengthValue;
+    if (i.strengthUnit === 'mg/mL') out.perMl ??= i.strengthValue;
+    if (i.strengthUnit === 'mg/h' && i.deliveredMgPerDay) out.perUnit ??= i.deliveredMgPerDay;
+  }
+  return out;
+}
+
+/** The first dose of a record's dosage, as written (`doseQuantity`, else the top of `doseRange`). */
+function doseOf(r: Resource): fhir4.Quantity | undefined {
   const dosage = dosageOf(r);
   const dr = Array.isArray(dosage?.doseAndRate) ? dosage!.doseAndRate[0] : undefined;
-  const dose = dr?.doseQuantity ?? dr?.doseRange?.high;
-  const perDay = administrationsPerDay(dosage?.timing);
+  return dr?.doseQuantity ?? dr?.doseRange?.high;
+}
+
+/**
+ * Daily dose of one ingredient: structured dose x frequency (a mass as written; tablets x strength; a
+ * volume x the product's mg per mL), or a dispense's quantity (tablets or mL) x strength over its days supplied.
+ */
+function dailyDoseMg(r: Resource, strength: Strength, single: boolean): number | undefined {
+  const dose = doseOf(r);
+  const perDay = administrationsPerDay(dosageOf(r)?.timing);
   if (dose && perDay !== undefined) {
     const mg = single ? massInMg(dose) : undefined;
     if (mg !== undefined) return mg * perDay;
     const units = unitCount(dose);
-    const perUnit = mgPerUnit(product, ingredientRxcui, false);
-    if (units !== undefined && perUnit !== undefined) return units * perUnit * perDay;
+    if (units !== undefined && strength.perUnit !== undefined) return units * strength.perUnit * perDay;
     const ml = volumeInMl(dose);
-    const perMl = mgPerUnit(product, ingredientRxcui, true);
-    if (ml !== undefined && perMl !== undefined) return ml * perMl * perDay;
+    if (ml !== undefined && strength.perMl !== undefined) return ml * strength.perMl * perDay;
   }
   if (r.resourceType === 'MedicationDispense') {
     const days = durationInDays(r.daysSupply);
     const units = unitCount(r.quantity);
-    const perUnit = mgPerUnit(product, ingredientRxcui, false);
-    if (days && units !== undefined && perUnit !== undefined) return (units * perUnit) / days;
+    if (days && units !== undefined && strength.perUnit !== undefined) return (units * strength.perUnit) / days;
+    const ml = volumeInMl(r.quantity);
+    if (days && ml !== undefined && strength.perMl !== undefined) return (ml * strength.perMl) / days;
   }
   return undefined;
+}
+
+/** A dose given as a volume (mL) that no strength converts to mg: what the trial row names as missing. */
+function unconvertedVolume(r: Resource, strength: Strength): boolean {
+  if (strength.perMl !== undefined) return false;
+  return volumeInMl(doseOf(r)) !== undefined || (r.resourceType === 'MedicationDispense' && volumeInMl(r.quantity) !== undefined);
 }
 
 /**
@@ -319,13 +366,14 @@ export function exposures(index: RecordIndex): Exposure[] {
     for (const ingredient of ingredients) {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
+      const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue);
       const exposure: Exposure = {
         ingredientRxcui: ingredient.rxcui,
         ingredient: ingredient.name,
         ref: use.ref,
         start: period.start?.earliest,
         end,
-        dailyMg: dailyDoseMg(use.resource, product, ingredient.rxcui, ingredients.length === 1),
+        dailyMg: dailyDoseMg(use.resource, strength, ingredients.length === 1),
         role,
         unitsPerDay: unitsPerDayOf(use.resource),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
@@ -337,6 +385,7 @@ export function exposures(index: RecordIndex): Exposure[] {
       if (period.openEnd) exposure.openEnd = period.openEnd;
       if (product) exposure.productRxcui = product.rxcui;
       if (indication === 'anxiety') exposure.indicationToConfirm = true;
+      if (exposure.dailyMg === undefined && unconvertedVolume(use.resource, strength)) exposure.volumeWithoutStrength = true;
       out.push(exposure);
     }
     for (let i = first; i < out.length; i++) {
