@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 
 interface Child {
@@ -14,11 +14,19 @@ interface Child {
   exit: Promise<number | null>;
 }
 
+// Every process a test starts; one a failed test left running is killed after it, so no stray service outlives the run.
+const started = new Set<ChildProcessWithoutNullStreams>();
+afterEach(() => {
+  for (const proc of started) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  started.clear();
+});
+
 function start(script: string, env: Record<string, string>): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: projectRoot,
     env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', ...env },
   });
+  started.add(proc);
   let out = '';
   proc.stdout.on('data', (c) => (out += c));
   proc.stderr.on('data', (c) => (out += c));
