@@ -44,6 +44,11 @@ function hcgMeaning(index: RecordIndex, { resource: o, coded, text, value }: Ind
 /** All pregnancy evidence within PREGNANCY_MAX_DAYS, newest first (the CI-4 timeline), and the hCG results no one could read. */
 /** Pregnancies that ended within `days`: an abated pregnancy condition, or a recorded outcome (delivery, abortion). */
 function pregnancyEnds(index: RecordIndex, days: number): PregnancyEvidence[] {
+  // Read once per call: CI-4's timeline and RC-18 both ask, with the same look-back.
+  return index.once(`pregnancy-ends-${days}`, () => readPregnancyEnds(index, days));
+}
+
+function readPregnancyEnds(index: RecordIndex, days: number): PregnancyEvidence[] {
   const out: PregnancyEvidence[] = [];
   for (const c of index.conditions(VS.pregnancyConditions)) {
     const abated = parseFhirDate(c.resource.abatementDateTime) ?? parseFhirDate(c.resource.abatementPeriod?.end);
