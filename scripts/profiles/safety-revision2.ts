@@ -462,7 +462,8 @@ export const SAFETY_DEFS: SafetyDef[] = [
   {
     slug: 'cerebrovascular-recent',
     title: 'Ischaemic stroke or TIA',
-    purpose: 'CI-7 when its onset is within 90 days; RC-19 when older. G45.4 (transient global amnesia) is excluded.',
+    purpose:
+      'CI-7 when its onset is within 90 days; RC-19 when older; RC-6 (TMS seizure-threshold risk, IFCN 2009/2021) at any time. G45.4 (transient global amnesia) is excluded.',
     source: `${R2} CI-7`,
     codes: [
       sct('422504002', 'Ischemic stroke (disorder)'),
