@@ -584,6 +584,51 @@ const defs: Def[] = [
       extra(RX, '1455099', 'vortioxetine', 'verified'),
     ],
   },
+  // Drug classes of the counting antidepressants: two of one class taken over the same weeks are a cross-taper
+  // (a switch), not a combination attempt (EL-2.5 as read in attempts.ts). Classes from codes.json ingredient_class.
+  {
+    slug: 'ssri-ingredients',
+    title: 'Selective serotonin reuptake inhibitors (SSRIs)',
+    purpose: 'EL-2.5: antidepressants of one class; an overlap of two is a cross-taper, not a combination.',
+    source: 'codes.json antidepressant_ingredients (ingredient_class SSRI); verification.md 1 (fluvoxamine)',
+    codes: [...refs('antidepressant_ingredients', (c) => c.ingredient_class === 'SSRI'), extra(RX, '42355', 'fluvoxamine', 'verified')],
+  },
+  {
+    slug: 'snri-ingredients',
+    title: 'Serotonin-norepinephrine reuptake inhibitors (SNRIs)',
+    purpose: 'EL-2.5: antidepressants of one class; an overlap of two is a cross-taper, not a combination.',
+    source: 'codes.json antidepressant_ingredients (ingredient_class SNRI; milnacipran is no antidepressant trial); verification.md 1',
+    codes: [
+      ...refs('antidepressant_ingredients', (c) => c.ingredient_class === 'SNRI'),
+      extra(RX, '734064', 'desvenlafaxine', 'verified'),
+      extra(RX, '1433212', 'levomilnacipran', 'verified'),
+    ],
+  },
+  {
+    slug: 'tricyclic-antidepressant-ingredients',
+    title: 'Tricyclic antidepressants (TCAs)',
+    purpose: 'EL-2.5: antidepressants of one class; an overlap of two is a cross-taper, not a combination.',
+    source: 'codes.json antidepressant_ingredients (ingredient_class TCA, TCA/tetracyclic); verification.md 1',
+    codes: [
+      ...refs('antidepressant_ingredients', (c) => c.ingredient_class === 'TCA'),
+      extra(RX, '2597', 'clomipramine', 'verified'),
+      extra(RX, '8886', 'protriptyline', 'verified'),
+      extra(RX, '10834', 'trimipramine', 'verified'),
+      extra(RX, '722', 'amoxapine', 'verified'),
+    ],
+  },
+  {
+    slug: 'maoi-antidepressant-ingredients',
+    title: 'Monoamine oxidase inhibitor antidepressants',
+    purpose: 'EL-2.5: antidepressants of one class; an overlap of two is a cross-taper, not a combination.',
+    source: 'codes.json antidepressant_ingredients (ingredient_class MAOI); verification.md 1',
+    codes: [
+      extra(RX, '8123', 'phenelzine', 'verified'),
+      extra(RX, '10734', 'tranylcypromine', 'verified'),
+      extra(RX, '6011', 'isocarboxazid', 'verified'),
+      extra(RX, '9639', 'selegiline', 'verified'),
+    ],
+  },
   {
     slug: 'augmentation-ingredients',
     title: 'Augmentation agents',

@@ -18,7 +18,7 @@
 import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
-import { VS } from './concepts.js';
+import { ANTIDEPRESSANT_CLASSES, VS } from './concepts.js';
 import { addDays, daysBetween, isoDay } from './fhir-read.js';
 import type { RecordIndex } from './record.js';
 import { minimumDailyDoseMg, type Thresholds } from './thresholds.js';
@@ -147,8 +147,25 @@ function components(all: Exposure[], th: Thresholds, isLithium: (rxcui: string) 
   return [...byKey.values()].sort((a, b) => (a.start ? t(a.start) : Infinity) - (b.start ? t(b.start) : Infinity));
 }
 
-/** EL-2.5: components into attempts, by when each started. */
-function formAttempts(list: Component[], th: Thresholds, now: Date): { attempts: Attempt[]; undated: Component[] } {
+/**
+ * EL-2.5: components into attempts, by when each started.
+ *
+ * Two antidepressants of one class over the same weeks (fluoxetine tapered while sertraline starts: both
+ * SSRIs) are a cross-taper, a switch, not a combination strategy: the later drug starts its own attempt,
+ * and each is judged on its own dose and duration. Revision-2 EL-2.5 says agents started within 14 days,
+ * or added before the ongoing attempt reached adequate duration, form one combination attempt, and EL-2.1
+ * step 4 calls a later antidepressant beside an active record concurrent, not a switch; it never speaks of
+ * drug classes. Its combinations are strategies of two mechanisms (an SSRI with mirtazapine or bupropion);
+ * two drugs of one class add no mechanism and overlap only while one replaces the other (clinical reading,
+ * [local]; classes are data: the ssri, snri, tricyclic and maoi ingredient ValueSets). An antidepressant of
+ * another class, or an augmenter, beside it still joins or forms a combination as EL-2.5 says.
+ */
+function formAttempts(
+  list: Component[],
+  th: Thresholds,
+  now: Date,
+  classOf: (c: Component) => string | undefined,
+): { attempts: Attempt[]; undated: Component[] } {
   const concurrent = th.attempts.concurrentStartDays.value;
   const minDays = th.adequateTrial.minimumDurationDays.value;
   const attempts: Attempt[] = [];
@@ -163,6 +180,20 @@ function formAttempts(list: Component[], th: Thresholds, now: Date): { attempts:
     const ongoing = attempts.findLast((a) => t(a.end) > t(c.start!));
     if (!ongoing) {
       attempts.push({ start: c.start, end, components: [c], kind: 'monotherapy' });
+      continue;
+    }
+    // The antidepressants still taken when this one starts, all of its class: a cross-taper (see above).
+    const cls = c.role === 'antidepressant' ? classOf(c) : undefined;
+    const stillTaken = ongoing.components.filter((o) => !o.end || t(o.end) > t(c.start!));
+    const antidepressantsTaken = stillTaken.filter((o) => o.role === 'antidepressant');
+    if (cls && antidepressantsTaken.length && antidepressantsTaken.every((o) => classOf(o) === cls)) {
+      const augmenters = stillTaken.filter((o) => o.role === 'augmentation');
+      attempts.push({
+        start: c.start,
+        end: new Date(Math.max(t(end), ...augmenters.map((o) => t(o.end ?? now)))),
+        components: [c, ...augmenters],
+        kind: augmenters.length ? 'augmentation' : 'monotherapy',
+      });
       continue;
     }
     const sinceStart = daysBetween(ongoing.start, c.start);
@@ -362,7 +393,8 @@ function judgeAttempts(index: RecordIndex): Trial[] {
   const scoresKnown = index.record.observations.known;
   const scores = scoresKnown ? depressionScores(index) : [];
   const levels = lithiumLevels(index);
-  const { attempts, undated } = formAttempts(components(inEpisode, th, isLithium), th, now);
+  const classOf = (c: Component) => ANTIDEPRESSANT_CLASSES.find((url) => terminology.inConcept({ system: SYSTEM.rxnorm, code: c.rxcui }, url));
+  const { attempts, undated } = formAttempts(components(inEpisode, th, isLithium), th, now, classOf);
   const remissionCodes = index
     .conditions(VS.mddInRemission)
     .map((c) => c.date)

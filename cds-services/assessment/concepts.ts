@@ -66,6 +66,10 @@ export const VS = {
   interstitialCystitis: valueSetUrl('interstitial-cystitis'),
   antidepressantIngredients: valueSetUrl('antidepressant-ingredients'),
   augmentationIngredients: valueSetUrl('augmentation-ingredients'),
+  ssriIngredients: valueSetUrl('ssri-ingredients'),
+  snriIngredients: valueSetUrl('snri-ingredients'),
+  tricyclicAntidepressantIngredients: valueSetUrl('tricyclic-antidepressant-ingredients'),
+  maoiAntidepressantIngredients: valueSetUrl('maoi-antidepressant-ingredients'),
   maoiIngredients: valueSetUrl('maoi-ingredients'),
   psychostimulantIngredients: valueSetUrl('psychostimulant-ingredients'),
   cnsDepressantIngredients: valueSetUrl('cns-depressant-ingredients'),
@@ -143,3 +147,11 @@ export const VS = {
 } as const;
 
 export type ConceptName = keyof typeof VS;
+
+/** Antidepressant drug classes (EL-2.5): two drugs of one class over the same weeks are a cross-taper, not a combination. */
+export const ANTIDEPRESSANT_CLASSES: readonly string[] = [
+  VS.ssriIngredients,
+  VS.snriIngredients,
+  VS.tricyclicAntidepressantIngredients,
+  VS.maoiAntidepressantIngredients,
+];

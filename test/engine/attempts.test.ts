@@ -18,6 +18,8 @@ const DRUG = {
   olanzapine: '61381',
   dextromethorphanBupropion: '2611260', // bupropion 105 mg / dextromethorphan 45 mg ER tablet (catalogue)
   trazodone: '10737',
+  fluoxetine: '4493',
+  bupropion: '42347',
 };
 const lithiumLevel = (mmolL: number, days: number): fhir4.Observation => ({
   resourceType: 'Observation',
@@ -83,6 +85,16 @@ const escitalopramFailedThenAdded = (added: string, mg: number) => failedThenAdd
 const sertralineThenEscitalopramLongAgo = (...laterScores: fhir4.Observation[]) =>
   withTrials(taken(RX.sertralineIngredient, 500, 400, { mg: 100 }), obs.phq9(19, 405), taken(RX.escitalopramIngredient, 380, 200, { mg: 20 }), ...laterScores);
 
+/** Fluoxetine 40 mg from 300 days ago to `fluoxetineEnd`, `next` at `nextMg` from `nextStart` to 60 days ago beside it; PHQ-9 22 before, 20 at 205 days ago, 19 at 62. */
+const fluoxetineOverlappedBy = (fluoxetineEnd: number, next: string, nextStart: number, nextMg: number) =>
+  withTrials(
+    taken(DRUG.fluoxetine, 300, fluoxetineEnd, { mg: 40 }),
+    taken(next, nextStart, 60, { mg: nextMg }),
+    obs.phq9(22, 301),
+    obs.phq9(20, 205),
+    obs.phq9(19, 62),
+  );
+
 interface Scenario {
   resources: fhir4.Resource[];
   el2: Status;
@@ -102,6 +114,23 @@ const scenarios: Record<string, Scenario> = {
     resources: sertralineBesideMirtazapine(195, 30),
     el2: 'not-met',
     attempts: ['sertraline + mirtazapine: failed'],
+  },
+  'fluoxetine-cross-tapered-to-sertraline-in-week-three-is-two-attempts-not-a-combination': {
+    // Two SSRIs overlapping for two weeks: a switch. Fluoxetine's 5 weeks are its own (too short) attempt.
+    resources: fluoxetineOverlappedBy(265, RX.sertralineIngredient, 280, 150),
+    el2: 'not-met',
+    attempts: ['fluoxetine: inadequate', 'sertraline: failed'],
+  },
+  'fluoxetine-cross-tapered-to-sertraline-after-an-adequate-fluoxetine-trial-is-two-monotherapies': {
+    resources: fluoxetineOverlappedBy(190, RX.sertralineIngredient, 200, 150),
+    el2: 'met',
+    attempts: ['fluoxetine: failed', 'sertraline: failed'],
+  },
+  'bupropion-added-to-fluoxetine-in-week-three-is-still-one-combination-attempt': {
+    // Another class: a combination strategy, as EL-2.5 says.
+    resources: fluoxetineOverlappedBy(60, DRUG.bupropion, 280, 300),
+    el2: 'not-met',
+    attempts: ['fluoxetine + bupropion: failed'],
   },
   'phq9-falling-from-25-to-11-is-a-response-not-a-failure': {
     resources: firstTrialThenEscitalopram(sertraline100(), obs.phq9(25, 302), obs.phq9(11, 205)),
