@@ -818,7 +818,11 @@ const defs: Def[] = [
       extra(RX, '206970', 'Ketalar (strength inferred)', 'inferred'),
       extra(RX, '206972', 'Ketalar (strength inferred)', 'inferred'),
     ],
-    textMatch: ['ketamine', 'ketalar'],
+    // "Ketanest" alone is racemic ketamine in several European markets (Ketanest 10 / 50 mg/mL); only "Ketanest S"
+    // ("Ketanest-S") is esketamine. Revision-2 OR-1 step 3 reads plain "ketanest" as esketamine: this deviates on
+    // purpose, because an anaesthetic racemic product read as esketamine would be held to the esketamine checks.
+    textMatch: ['ketamine', 'ketalar', 'ketanest'],
+    textMatchNot: ['ketanest s', 'ketanest-s'],
   },
   {
     slug: 'esketamine-products',
@@ -829,8 +833,8 @@ const defs: Def[] = [
       ...refs('esketamine_ketamine_products', (c) => c.code !== '6130'),
       extra(SYSTEM.ndc, '50458-028-00', 'SPRAVATO 28 mg device (package component)', 'secondary'),
     ],
-    // revision-2.md OR-1 step 3: ketanest names esketamine too.
-    textMatch: ['esketamine', 'spravato', 'ketanest'],
+    // revision-2.md OR-1 step 3 names "ketanest" here; only "Ketanest S" is esketamine (see ketamine-products).
+    textMatch: ['esketamine', 'spravato', 'ketanest s', 'ketanest-s'],
   },
   {
     slug: 'esketamine-procedures',
@@ -1011,6 +1015,7 @@ function valueSet(def: Def): fhir4.ValueSet {
   const extension = [
     ...(def.textMatch ?? []).map((w) => ({ url: EXT.textMatch, valueString: w })),
     ...(def.textMatchWords ?? []).map((w) => ({ url: EXT.textMatchWords, valueString: w })),
+    ...(def.textMatchNot ?? []).map((w) => ({ url: EXT.textMatchNot, valueString: w })),
     ...(def.resultText ?? []).map((w) => ({ url: EXT.resultText, valueString: w })),
   ];
   const name = def.slug.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase());
@@ -1135,7 +1140,8 @@ definition there, never a new file here.
 Flags on concepts: \`${EXT.codeVerification}\` (\`unverified\`, \`secondary\` or \`inferred\`; absent means verified),
 \`${EXT.codeSource}\` (where the code was seen), and on a ValueSet \`${EXT.textMatch}\` (words matched in
 \`CodeableConcept.text\` where the reference says codes alone miss real data), \`${EXT.textMatchWords}\` (words
-that must all begin a word of the text, in any order: "aneurysm clip" matches "Clipping of intracranial aneurysm"), and \`${EXT.resultText}\`
+that must all begin a word of the text, in any order: "aneurysm clip" matches "Clipping of intracranial aneurysm"), \`${EXT.textMatchNot}\`
+(another concept's name set aside before the words are matched: "Ketanest S" never names ketamine), and \`${EXT.resultText}\`
 (a whole result given as text, any case, that means the ValueSet's answer: "not detected"). \`npm test\` prints every flagged
 code for terminology review.
 

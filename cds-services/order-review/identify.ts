@@ -4,7 +4,9 @@
  * Logic: codes first (the draft's `medicationCodeableConcept`, then the resolved Medication's `code`
  * and its ingredients: `itemCodeableConcept`, or the Medication an `itemReference` names, one level deep), then text (`CodeableConcept.text`, `coding.display`,
  * `medicationReference.display`, `Medication.code.text`), whole words: esketamine / spravato /
- * ketanest -> esketamine, else ketamine / ketalar -> ketamine. `dosageInstruction.text` never names
+ * Ketanest S -> esketamine, else ketamine / ketalar / Ketanest -> ketamine (the words are the ValueSets'
+ * data). Revision-2 reads plain "ketanest" as esketamine; we do not: in several European markets plain
+ * Ketanest is racemic ketamine and only Ketanest S is esketamine. `dosageInstruction.text` never names
  * the drug. TMS is a ServiceRequest or Procedure coded (or worded) as TMS.
  * Outcome: ketamine, esketamine, tms, another drug, or unidentified (with `suggestsKetamine` when
  * something hints at it). "Another drug" is conclusive only by a standard drug code (RxNorm, NDC,

@@ -33,6 +33,8 @@ export interface ProfileDef {
   exclude?: { system: string; code: string }[];
   /** Words matched in CodeableConcept.text / display where the reference says codes alone miss real data. */
   textMatch?: string[];
+  /** Phrases set aside before `textMatch` is tried: another concept's name that contains its words ("ketanest s"). */
+  textMatchNot?: string[];
   /** Words that together name the concept in any order and form (each begins a word of the text). */
   textMatchWords?: string[];
   /** Whole results given as text that mean this ValueSet's answer ("Positive", "not detected"). */

@@ -54,6 +54,11 @@ export const EXT = {
    * ("aneurysm clip" matches "Clipping of intracranial aneurysm" and "CRANIOTOMY, ANEURYSM CLIPPING").
    */
   textMatchWords: `${CANONICAL_BASE}/StructureDefinition/text-match-words`,
+  /**
+   * Words that name something else although they contain this ValueSet's words: they are set aside before its
+   * words are matched ("Ketanest S" is esketamine, so it never names ketamine by its "Ketanest").
+   */
+  textMatchNot: `${CANONICAL_BASE}/StructureDefinition/text-match-not`,
   /** A whole result given as text that means this ValueSet's answer ("Positive", "not detected"); matched exactly, case-insensitive. */
   resultText: `${CANONICAL_BASE}/StructureDefinition/result-text`,
   ordinalValue: 'http://hl7.org/fhir/StructureDefinition/ordinalValue',

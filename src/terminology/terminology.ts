@@ -18,6 +18,8 @@ interface IndexedValueSet {
   title: string;
   keys: Map<string, ConceptCode & { ordinal?: number }>;
   text?: RegExp;
+  /** Phrases set aside before `text` is matched (`text-match-not`): another concept's name containing these words. */
+  notText?: RegExp;
   /** Whole result texts that mean this answer, normalised (`normaliseResultText`). */
   resultTexts?: Set<string>;
 }
@@ -81,6 +83,9 @@ function soleCoding(value: Codeish, ignoreText: boolean): fhir4.Coding | undefin
 }
 
 const NO_CONCEPTS: ReadonlySet<string> = new Set();
+
+/** Whether a (folded) text names a ValueSet by its words, after its `text-match-not` phrases are set aside. */
+const namesByText = (set: IndexedValueSet, text: string): boolean => set.text!.test(set.notText ? text.replace(set.notText, ' ') : text);
 
 export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -161,6 +166,10 @@ export class Terminology {
         keys,
         text: patterns.length ? new RegExp(patterns.join('|'), 'i') : undefined,
       };
+      const notPhrases = (vs.extension ?? [])
+        .filter((e) => e.url === EXT.textMatchNot && e.valueString)
+        .map((e) => `\\b${escapeRegExp(foldText(e.valueString!))}\\b`);
+      if (notPhrases.length) indexed.notText = new RegExp(notPhrases.join('|'), 'gi');
       const resultTexts = (vs.extension ?? []).filter((e) => e.url === EXT.resultText && e.valueString).map((e) => normaliseResultText(e.valueString!));
       if (resultTexts.length) indexed.resultTexts = new Set(resultTexts);
       this.sets.set(vs.url, indexed);
@@ -229,8 +238,7 @@ export class Terminology {
     ) {
       return true;
     }
-    const text = set.text;
-    return text ? someText(value, (t) => text.test(t)) : false;
+    return set.text ? someText(value, (t) => namesByText(set, t)) : false;
   }
 
   /**
@@ -249,7 +257,7 @@ export class Terminology {
       return false;
     });
     if (matchText) {
-      for (const s of this.textSets) if (!found.has(s.url) && someText(value, (t) => s.text!.test(t))) found.add(s.url);
+      for (const s of this.textSets) if (!found.has(s.url) && someText(value, (t) => namesByText(s, t))) found.add(s.url);
     }
     return found.size ? found : NO_CONCEPTS;
   }
