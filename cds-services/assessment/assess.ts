@@ -80,7 +80,7 @@ export interface Assessment {
   /** Resources left out because they named no patient the call could tie to anyone (count only). */
   unattributable: number;
   chart: ChartScope;
-  /** Modalities whose start is not to be suggested, with the rule that withholds it (RC-1 bipolar, MO-9 course). */
+  /** Modalities whose start is not to be suggested, with the rule that withholds it (RC-1 bipolar, MO-9 course, EL-6 age unknown). */
   withheldSuggestions: Partial<Record<Modality, string>>;
   /** The indexed record the rules read, for order review (OR-*), which reads it per draft. */
   index: RecordIndex;
@@ -102,6 +102,16 @@ const CONSIDERED: Record<Modality, readonly Modality[]> = {
   'ketamine-tms-combination': ['ketamine-tms-combination', 'iv-ketamine', 'tms'],
 };
 
+/**
+ * Eligibility rules an order-time check stands on: EL-6's age is what OR-8 checks (esketamine under 18
+ * critical, IV ketamine under 18 a warning, TMS under 15). With the age unknown that check could not be
+ * made (CD-4: "not checked: age"); for esketamine it is an absolute one, which keeps the verdict from
+ * "clear" as any unknown absolute rule does. Source: revision-2 OR-8, OR-12, CD-4.
+ */
+const ELIGIBILITY_CHECKS: Readonly<Record<string, { absoluteFor: readonly Modality[]; for: readonly Modality[] }>> = {
+  'EL-6': { absoluteFor: ['esketamine'], for: ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'] },
+};
+
 function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
   const considered = CONSIDERED[modality];
   const touches = (list: readonly Modality[]) => list.some((m) => considered.includes(m));
@@ -116,6 +126,12 @@ function verdictFor(modality: Modality, findings: Finding[]): ModalityVerdict {
     if (v === status && v !== 'clear' && !because.includes(rule)) because.push(rule);
   };
   for (const f of findings) {
+    const check = ELIGIBILITY_CHECKS[f.rule];
+    if (check && f.status === 'unknown' && touches(check.for)) {
+      notChecked.push(f.rule);
+      if (touches(check.absoluteFor)) raise('caution', f.rule);
+      continue;
+    }
     // Only absolute, deferring and relative rules decide a verdict, and only for the modalities they name as such.
     const absolute = touches(f.absoluteFor);
     const defers = touches(f.deferFor);
@@ -201,6 +217,8 @@ export function assess(record: PatientRecord, knowledge: Knowledge, now: Date): 
   if (rc1?.status === 'met' && rc1.data?.['suggestEsketamine'] === false) withheldSuggestions.esketamine = 'RC-1';
   // MO-9: while any course is active, no new course of any modality is suggested.
   if (byRule.get('MO-9')?.status === 'met') for (const m of ['iv-ketamine', 'esketamine', 'tms'] as const) withheldSuggestions[m] ??= 'MO-9';
+  // OR-12: K and E are withheld under 18 and TMS under 15; an age that could not be read is unknown, never adult.
+  if (byRule.get('EL-6')?.status === 'unknown') for (const m of ['iv-ketamine', 'esketamine', 'tms'] as const) withheldSuggestions[m] ??= 'EL-6';
   return {
     now,
     trd: {

@@ -40,6 +40,7 @@ function notCheckedWords(rules: readonly string[], a: Assessment): string {
     const f = a.byRule.get(id);
     if (!f) continue;
     if (id === 'CI-10' && f.evidence.length === 0) words.add('TMS safety screen');
+    else if (id === 'EL-6') words.add('age');
     else if (id === 'CI-4') words.add('pregnancy test');
     else if (problemOf(f) === 'interaction') words.add('medication list (interactions)');
     else words.add(PROBLEM_NAMES[problemOf(f)]);
@@ -249,11 +250,19 @@ function trdGap(a: Assessment): string {
   return 'Document further adequate antidepressant trials, or the reason they could not be given.';
 }
 
+/**
+ * A TRD candidate whose age could not be read (EL-6 unknown): OR-12 withholds IV ketamine and esketamine
+ * under 18 and TMS under 15, so nothing is suggested and the TRD card asks for the date of birth itself.
+ */
+const ageWithholds = (a: Assessment, candidate: boolean) => candidate && a.withheldSuggestions.esketamine === 'EL-6';
+
 /** The TRD card's next step, in one line (CD-3: the decision and the next step come first). */
 function nextStep(a: Assessment, candidate: boolean, suggestions: number): string {
   if (a.byRule.get('CI-1')?.status === 'met') return 'Same-day suicide risk evaluation first; start a treatment only after it is documented.';
   if (episodeInDoubt(a)) return 'Repeat the PHQ-9 to confirm the depressive episode is current; no treatment is suggested until it is.';
   if (candidate && suggestions) return 'Choose a treatment below; each suggestion carries its monitoring orders.';
+  if (ageWithholds(a, candidate))
+    return "Record the patient's date of birth: IV ketamine, esketamine and TMS are suggested only once the age is known (OR-12: none under 18, TMS none under 15).";
   if (candidate) return 'No treatment can be suggested until the checks below are settled.';
   if (a.trd.status === 'not-met') return trdGap(a);
   const el2 = a.byRule.get('EL-2');
@@ -272,13 +281,19 @@ function leftOutLine(a: Assessment): Markdown | undefined {
   return parts.length ? md`Not read: ${parts.join('; ')} (only this patient's data is used).` : undefined;
 }
 
+/**
+ * Whether the TRD card may offer a treatment: trd.status is the whole definition (EL-1 and EL-2); a current
+ * manic episode (CI-12) starts nothing, nor does a latest score below the remission cut (EL-4), for which
+ * the repeat PHQ-9 is suggested instead.
+ */
+const isCandidate = (a: Assessment) =>
+  a.trd.status === 'met' && a.byRule.get('EL-6')?.status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met' && episodeInDoubt(a) === undefined;
+
 function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card {
   const el = (id: string) => a.byRule.get(id)!;
   const needed = ctx.knowledge.thresholds.adequateTrial.minimumTrialsForTrd.value;
-  // trd.status is the whole definition (EL-1 and EL-2); a current manic episode (CI-12) starts nothing, nor
-  // does a latest score below the remission cut (EL-4): the repeat PHQ-9 is suggested instead of a treatment.
   const doubt = episodeInDoubt(a) !== undefined;
-  const candidate = a.trd.status === 'met' && el('EL-6').status !== 'not-met' && a.byRule.get('CI-12')?.status !== 'met' && !doubt;
+  const candidate = isCandidate(a);
   const el1 = el('EL-1').data as { postpartum?: boolean } | undefined;
   const postpartum = el1?.postpartum
     ? md`Postpartum depression: lactation and pregnancy rules apply; treatments specific to postpartum depression exist (zuranolone, brexanolone).`
@@ -440,7 +455,14 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
   // EL-3 (combination history) and EL-8 (REMS checklist) belong to ordering; EL-2 is the TRD card's own line,
   // and so is EL-4 when it doubts the current episode (the TRD card carries the repeat PHQ-9; during an
   // active course the low score is the course's response, which its line names).
-  const own = a.byRule.get('EL-4')?.data?.['reason'] === 'episode-in-doubt' ? ['EL-2', 'EL-3', 'EL-4', 'EL-8'] : ['EL-2', 'EL-3', 'EL-8'];
+  // A date of birth the TRD card's next step asks for (the age that withholds every suggestion) is not repeated.
+  const own = [
+    'EL-2',
+    'EL-3',
+    'EL-8',
+    ...(a.byRule.get('EL-4')?.data?.['reason'] === 'episode-in-doubt' ? ['EL-4'] : []),
+    ...(ageWithholds(a, isCandidate(a)) ? ['EL-6'] : []),
+  ];
   const gaps = a.criteria.filter((f) => f.missing.length && !own.includes(f.rule) && f.status !== 'met');
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);
   // One card per problem to settle while the budget allows (CD-1). Over it, a safety check that only lacks

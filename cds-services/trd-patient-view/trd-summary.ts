@@ -77,5 +77,7 @@ export function trdSummary(a: Assessment, needed: number): string {
   }
   const age = (a.byRule.get('EL-6')?.data as { age?: number } | undefined)?.age;
   if (age !== undefined && age < 18) parts.push(`age ${age}`);
+  // An age that could not be read withholds every suggestion (OR-12): said where the verdict reads "TRD".
+  else if (a.trd.status === 'met' && a.withheldSuggestions.esketamine === 'EL-6') parts.push('age unknown');
   return parts.join('; ');
 }

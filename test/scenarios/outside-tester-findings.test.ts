@@ -525,3 +525,37 @@ describe('an implausible newest weight is named by the order dose check, never "
     expect(allText(a)).not.toMatch(/no body weight/);
   });
 });
+
+describe('an age that could not be read is unknown, never adult (EL-6, OR-8, OR-12, CD-4)', () => {
+  const trdCard = (a: Answer) => a.cards.find((c) => c.summary.includes('failed treatment attempts'))!;
+
+  // No Patient.birthDate (US Core allows it; restricted charts withhold it): IV ketamine and esketamine were
+  // suggested, each "no contraindication found", and the birth date was only on a separate Missing data card.
+  it('no-birth-date-two-failed-trials-suggests-no-treatment-and-says-age-was-not-checked', async () => {
+    const a = await replay('no-birth-date-two-failed-trials');
+    expect(suggestionLabels(a)).toEqual([]);
+    const trd = trdCard(a);
+    expect(trd.summary).toBe('TRD: 2 failed treatment attempts, Maudsley stage moderate; age unknown');
+    expect(trd.detail).toContain("**Next step:** Record the patient's date of birth");
+    for (const treatment of ['IV ketamine', 'Esketamine (SPRAVATO)', 'TMS'])
+      expect(trd.detail).toMatch(
+        new RegExp(`- ${treatment.replace(/[()]/g, '\\$&')}: no contraindication found in the checks that could be run; not checked: age`),
+      );
+    expect(allText(a)).not.toMatch(/: no contraindication found\./);
+    // CD-1: the date of birth is asked for once, on the TRD card.
+    expect(a.cards.map((c) => c.summary)).toEqual([trd.summary]);
+  });
+
+  it('the-same-record-with-an-adult-birth-date-suggests-the-treatments', async () => {
+    const body = finding('no-birth-date-two-failed-trials') as { _now: string; prefetch: { patient: fhir4.Patient } };
+    body.prefetch.patient.birthDate = '1980-04-02';
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const labels = (res.body.cards as Answer['cards']).flatMap((c) => (c.suggestions ?? []).map((s) => s.label));
+    expect(labels).toEqual([
+      expect.stringMatching(/^Order a TMS course/),
+      expect.stringMatching(/^Order IV ketamine/),
+      expect.stringMatching(/^Order esketamine/),
+    ]);
+  });
+});
