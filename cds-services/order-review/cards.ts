@@ -67,6 +67,9 @@ const shortName = (r: DraftReview): string => (r.draft.drug === 'esketamine' && 
 
 /** How a draft is named in a detail: its product words, else its position (never its id, OR-1). */
 const draftWords = (r: DraftReview) => (r.draft.label ? `"${r.draft.label}"` : `draft order ${r.draft.position}`);
+/** An unidentified draft in words, with the codes it carries that resolve to no drug here (OR-1, DS-4). */
+const unidentifiedWords = (r: DraftReview) =>
+  r.draft.unresolvedCodes?.length ? `${draftWords(r)} (${r.draft.unresolvedCodes.join(', ')}: a code this service cannot resolve to a drug)` : draftWords(r);
 
 const STATUS_WORDS: Record<OrderCheck['status'], string> = { 'as-ordered': 'fits', differs: 'differs', unknown: 'unknown' };
 
@@ -723,7 +726,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
         hinted
           ? `The drug in ${count} could not be identified but may be ketamine or esketamine; no ketamine or esketamine checks were run (OR-1)`
           : `The drug in ${count} could not be identified, so ketamine and esketamine checks were not run on it (OR-1)`,
-        md`Not identified: ${unidentified.map(draftWords).join(', ')}. Code the medication (RxNorm or NDC) or name it, or send its Medication resource with the order.`,
+        md`Not identified: ${unidentified.map(unidentifiedWords).join(', ')}. Name the drug in the order (its text), code it in RxNorm, or send its Medication resource with the order.`,
         ctx,
         hinted ? 'warning' : 'info',
       ),

@@ -9,17 +9,21 @@
  * Ketanest is racemic ketamine and only Ketanest S is esketamine. `dosageInstruction.text` never names
  * the drug. TMS is a ServiceRequest or Procedure coded (or worded) as TMS.
  * Outcome: ketamine, esketamine, tms, another drug, or unidentified (with `suggestsKetamine` when
- * something hints at it). "Another drug" is conclusive only by a standard drug code (RxNorm, NDC,
- * SNOMED CT): a draft named only by a local code or words that is not identified, yet carries a sign of
+ * something hints at it). A code decides only when it resolves (DS-4): the medication catalogue or a
+ * ValueSet holds it. A code that does not (an NDC or RxCUI outside the pinned data, in any form) says
+ * nothing, however standard its system: the words decide, and with no words the draft is unidentified,
+ * never "another drug". "Another drug" is conclusive only by a code that resolves or a standard drug
+ * code (RxNorm, NDC, SNOMED CT) named in its own display: a draft named only by a local code or words that is not identified, yet carries a sign of
  * ketamine or esketamine anywhere (an ingredient's or product's words, the reference, the dosage or
  * note text, a brand; folded as DS-4 names are, letters spelled apart joined, or a word mixing Latin
  * with another script's letters), is unidentified and said on a card, never silently "another drug".
  * Source: revision-2 OR-1, DS-4, DS-5 ([local] resolution order).
  */
-import { codingKey, foldText } from '../../src/terminology/normalise.js';
+import { codingKey, foldText, normaliseSystem } from '../../src/terminology/normalise.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
+import type { Knowledge } from '../assessment/record.js';
 import { isOwnSuggestion } from '../cards/orders.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
 import { resolveDraftMedication } from './medication-resolver.js';
@@ -45,6 +49,8 @@ export interface IdentifiedDraft {
   medication?: fhir4.Medication;
   /** The concept of each of the Medication's ingredients, in order, item references followed (the drug's own strength, OR-3). */
   ingredients?: (fhir4.CodeableConcept | undefined)[];
+  /** An unidentified draft's codes that resolve to no drug here ("NDC 67457-108-10"), for the OR-1 card. */
+  unresolvedCodes?: string[];
   /** An unidentified draft whose other words (reference, dosage text, note) mention ketamine or esketamine. */
   suggestsKetamine: boolean;
   /** Carries this service's own suggestion tag (OR-11). */
@@ -69,19 +75,26 @@ const signsKetamine = (s: string): boolean => {
   const folded = foldText(s);
   return HINT.test(folded) || HINT.test(joinSpelledOut(folded)) || mixesScripts(folded);
 };
-/** Code systems whose code names a drug for certain (a code there that is not ketamine is another drug). */
+/** Code systems whose code, named in its own display, names a drug for certain (a code there that is not ketamine is another drug). */
 const DRUG_SYSTEMS = [SYSTEM.rxnorm, SYSTEM.ndc, SYSTEM.snomed].map((s) => `${s}|`);
-const hasDrugSystemCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
+const hasNamedDrugSystemCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
   Array.isArray(cc?.coding) &&
   cc.coding.some((c) => {
     const key = codingKey(c?.system, c?.code);
-    return key !== undefined && DRUG_SYSTEMS.some((s) => key.startsWith(s));
+    return key !== undefined && DRUG_SYSTEMS.some((s) => key.startsWith(s)) && typeof c?.display === 'string' && c.display.trim() !== '';
   });
+/**
+ * A concept with a coding the service resolves (DS-4): a product or ingredient of the medication
+ * catalogue, or a code some ValueSet holds (an ingredient list such as the CNS depressants). Codes
+ * only, never words: an unknown NDC or RxCUI resolves to nothing, so it is not conclusive.
+ */
+const resolvesByCode = (cc: fhir4.CodeableConcept | undefined, k: DrugKnowledge): boolean =>
+  cc !== undefined && (k.catalogue.resolve(cc) !== undefined || k.terminology.conceptsOf(cc, false).size > 0);
+
+type DrugKnowledge = Pick<Knowledge, 'terminology' | 'catalogue'>;
 /** Every word of a concept: its text and its codings' displays. */
 const wordsOf = (cc: fhir4.CodeableConcept | undefined): unknown[] => [cc?.text, ...(Array.isArray(cc?.coding) ? cc.coding.map((c) => c?.display) : [])];
 
-const hasCode = (cc: fhir4.CodeableConcept | undefined): boolean =>
-  Array.isArray(cc?.coding) && cc.coding.some((c) => typeof c?.code === 'string' && c.code.trim() !== '');
 const textOf = (cc: fhir4.CodeableConcept | undefined): string | undefined =>
   (typeof cc?.text === 'string' && cc.text.trim()) ||
   (Array.isArray(cc?.coding) ? cc.coding.find((c) => typeof c?.display === 'string' && c.display.trim())?.display : undefined) ||
@@ -106,8 +119,8 @@ function byText(concepts: (fhir4.CodeableConcept | undefined)[], t: Terminology)
 function identifyMedicationRequest(
   r: OrderLike,
   sources: DraftMedicationSources,
-  t: Terminology,
-): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label' | 'medication' | 'ingredients'> & {
+  k: DrugKnowledge,
+): Pick<IdentifiedDraft, 'drug' | 'identifiedBy' | 'medicationFrom' | 'label' | 'medication' | 'ingredients' | 'unresolvedCodes'> & {
   concepts: (fhir4.CodeableConcept | undefined)[];
   conclusive: boolean;
 } {
@@ -119,33 +132,50 @@ function identifyMedicationRequest(
   const medication = resolved?.medication;
   const ingredients = resolved?.ingredients;
   const conclusive = true;
+  const t = k.terminology;
   const coded = byCode(concepts, t);
   if (coded) return { drug: coded, identifiedBy: 'code', medicationFrom: from, label, medication, ingredients, concepts, conclusive };
   const named = byText(concepts, t);
   if (named) return { drug: named, identifiedBy: 'text', medicationFrom: from, label, medication, ingredients, concepts, conclusive };
-  // Something names a drug, and it is neither: another drug (conclusively so only by a standard drug code).
-  // Nothing at all: unidentified.
-  const anything = concepts.some((cc) => hasCode(cc) || textOf(cc) !== undefined);
+  // A code that resolves, or words, name a drug, and it is neither: another drug (conclusively so only by
+  // a code that resolves or a standard drug code named in its own words). A code that resolves to
+  // nothing and no words: unidentified (OR-1 step 4), said on a card.
+  const byResolvedCode = concepts.some((cc) => resolvesByCode(cc, k));
+  const anything = byResolvedCode || concepts.some((cc) => textOf(cc) !== undefined);
   return anything
     ? {
         drug: 'other',
-        identifiedBy: concepts.some(hasCode) ? 'code' : 'text',
+        identifiedBy: byResolvedCode ? 'code' : 'text',
         medicationFrom: from,
         label,
         medication,
         ingredients,
         concepts,
-        conclusive: concepts.some(hasDrugSystemCode),
+        conclusive: byResolvedCode || concepts.some(hasNamedDrugSystemCode),
       }
-    : { drug: 'unidentified', identifiedBy: 'none', label, concepts, conclusive: false };
+    : { drug: 'unidentified', identifiedBy: 'none', label, concepts, conclusive: false, ...unresolved(concepts) };
+}
+
+const SYSTEM_WORDS: Readonly<Record<string, string>> = { [SYSTEM.rxnorm]: 'RxNorm', [SYSTEM.ndc]: 'NDC', [SYSTEM.snomed]: 'SNOMED CT' };
+/** The codes of an unidentified draft, in words ("NDC 67457-108-10", "code X1"), each once. */
+function unresolved(concepts: (fhir4.CodeableConcept | undefined)[]): Pick<IdentifiedDraft, 'unresolvedCodes'> {
+  const codes = new Set<string>();
+  for (const cc of concepts)
+    for (const c of Array.isArray(cc?.coding) ? cc.coding : []) {
+      const system = normaliseSystem(c?.system);
+      if (!system || typeof c?.code !== 'string' || !c.code.trim()) continue;
+      codes.add(`${SYSTEM_WORDS[system] ?? 'code'} ${c.code.trim()}`);
+    }
+  return codes.size ? { unresolvedCodes: [...codes] } : {};
 }
 
 /** What a draft order is (OR-1). Total: malformed drafts are 'other' or 'unidentified', never a throw. */
-export function identifyDraft(resource: fhir4.Resource, position: number, sources: DraftMedicationSources, t: Terminology): IdentifiedDraft {
+export function identifyDraft(resource: fhir4.Resource, position: number, sources: DraftMedicationSources, k: DrugKnowledge): IdentifiedDraft {
+  const t = k.terminology;
   const r = resource as OrderLike;
   const base = { resource, ref: `${resource.resourceType}/${resource.id ?? ''}`, position, own: isOwnSuggestion(resource), suggestsKetamine: false };
   if (r.resourceType === 'MedicationRequest') {
-    const { concepts, conclusive, ...found } = identifyMedicationRequest(r, sources, t);
+    const { concepts, conclusive, ...found } = identifyMedicationRequest(r, sources, k);
     // Silence must be earned: a drug not told for certain, with any sign of ketamine or esketamine, is said on a card.
     const hint =
       !conclusive &&

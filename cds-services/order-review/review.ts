@@ -331,7 +331,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     fhirServer: input.fhirServer,
   };
   const identified = input.entries
-    .map((e, i) => (e?.resource && typeof e.resource.resourceType === 'string' ? identifyDraft(e.resource, i + 1, sources, t) : undefined))
+    .map((e, i) => (e?.resource && typeof e.resource.resourceType === 'string' ? identifyDraft(e.resource, i + 1, sources, knowledge) : undefined))
     .filter((d): d is IdentifiedDraft => d !== undefined);
   // Only the patient in context: a draft whose subject is someone else (a wrong-patient error in the
   // EHR) is neither checked with this record nor counted as this patient's (OR-9 overlap). A draft

@@ -28,12 +28,13 @@ const SCENARIOS: Record<string, { text: string; drug: 'ketamine' | 'esketamine' 
 };
 
 describe('Ketanest S is esketamine, plain Ketanest is racemic ketamine', () => {
-  const { terminology } = knowledge();
+  const k = knowledge();
+  const { terminology } = k;
   const sources = { entries: [], recordMedications: new Map(), fetched: new Map() };
 
   it.each(Object.entries(SCENARIOS))('%s', (_name, s) => {
     // A draft order (OR-1 step 3).
-    expect(identifyDraft(draftNamed(s.text), 1, sources, terminology)).toMatchObject({ drug: s.drug, identifiedBy: 'text' });
+    expect(identifyDraft(draftNamed(s.text), 1, sources, k)).toMatchObject({ drug: s.drug, identifiedBy: 'text' });
     // The same words in the patient's record (prior courses, allergies): one drug, never both.
     const concepts = terminology.conceptsOf({ text: s.text });
     expect(concepts.has(VS.esketamineProducts)).toBe(s.drug === 'esketamine');

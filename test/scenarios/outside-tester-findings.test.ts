@@ -559,3 +559,77 @@ describe('an age that could not be read is unknown, never adult (EL-6, OR-8, OR-
     ]);
   });
 });
+
+describe('a draft coded only by a code the service cannot resolve is unidentified, and the words decide (OR-1, DS-4, DS-5)', () => {
+  type Draft = fhir4.MedicationRequest & { contained?: fhir4.Resource[] };
+  type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.Resource }[] } } };
+  const NDC = 'http://hl7.org/fhir/sid/ndc';
+  const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+  /** The finding's request with its draft edited (the tester's other shapes of the same order). */
+  const variant = async (edit: (d: Draft, body: Body) => void) => {
+    const body = finding('ketamine-coded-only-by-an-unresolvable-ndc') as Body;
+    edit(body.context.draftOrders.entry[0]!.resource as Draft, body);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const unidentifiedCard = /^The drug in one draft order could not be identified, so ketamine and esketamine checks were not run on it \(OR-1\)$/;
+
+  // Ketamine for depression coded only by its NDC (Mylan 67457-108-10, no text): classed "another drug", no card at all.
+  it('ketamine-coded-only-by-an-ndc-the-service-cannot-resolve-is-unidentified-and-said', async () => {
+    const a = await replay('ketamine-coded-only-by-an-unresolvable-ndc');
+    expect(a.orders[0]).toMatchObject({ drug: 'unidentified', identifiedBy: 'none' });
+    expect(a.cards.map((c) => [c.indicator, c.summary])).toEqual([['info', expect.stringMatching(unidentifiedCard)]]);
+    expect(a.cards[0]!.detail).toContain('draft order 1 (NDC 67457-108-10: a code this service cannot resolve to a drug)');
+    expect(allText(a)).not.toContain('draft-k1');
+  });
+
+  it.each<[string, (d: Draft, body: Body) => void]>([
+    ['the-ndc-in-11-digit-form', (d) => (d.medicationCodeableConcept = { coding: [{ system: NDC, code: '67457-0108-10' }] })],
+    ['the-ndc-under-its-oid', (d) => (d.medicationCodeableConcept = { coding: [{ system: 'urn:oid:2.16.840.1.113883.6.69', code: '67457-108-10' }] })],
+    ['an-rxcui-the-service-does-not-hold', (d) => (d.medicationCodeableConcept = { coding: [{ system: RXNORM, code: '999999991' }] })],
+    [
+      'a-contained-medication-whose-only-code-is-the-ndc',
+      (d) => {
+        delete d.medicationCodeableConcept;
+        d.contained = [{ resourceType: 'Medication', id: 'm', code: { coding: [{ system: NDC, code: '67457-108-10' }] } } as fhir4.Medication];
+        d.medicationReference = { reference: '#m' };
+      },
+    ],
+    [
+      'a-medication-in-the-draft-bundle-whose-only-code-is-the-ndc',
+      (d, body) => {
+        delete d.medicationCodeableConcept;
+        d.medicationReference = { reference: 'Medication/ndc-only' };
+        body.context.draftOrders.entry.push({
+          resource: { resourceType: 'Medication', id: 'ndc-only', code: { coding: [{ system: NDC, code: '67457-108-10' }] } } as fhir4.Medication,
+        });
+      },
+    ],
+  ])('ketamine-coded-only-by-%s-is-unidentified-and-said', async (_name, edit) => {
+    const a = await variant(edit);
+    expect(a.orders[0]!.drug).toBe('unidentified');
+    expect(a.cards.map((c) => c.summary)).toEqual([expect.stringMatching(unidentifiedCard)]);
+  });
+
+  it('an-unresolvable-ndc-with-ketamine-in-its-text-is-ketamine-and-checked', async () => {
+    const a = await variant((d) => (d.medicationCodeableConcept!.text = 'Ketamine HCl 100 mg/mL injection'));
+    expect(a.orders[0]).toMatchObject({ drug: 'ketamine', identifiedBy: 'text', scope: 'in' });
+    expect(a.cards.some((c) => /IV ketamine/.test(c.summary))).toBe(true);
+  });
+
+  it('an-unresolvable-rxcui-whose-display-names-esketamine-is-esketamine', async () => {
+    const a = await variant((d) => (d.medicationCodeableConcept = { coding: [{ system: RXNORM, code: '999999991', display: 'Spravato 28 MG nasal device' }] }));
+    expect(a.orders[0]).toMatchObject({ drug: 'esketamine', identifiedBy: 'text' });
+  });
+
+  // The common case: another drug coded and named; its code need not resolve here, its words say what it is.
+  it.each<[string, fhir4.CodeableConcept]>([
+    ['an-unresolvable-ndc-named-lisinopril', { coding: [{ system: NDC, code: '68180-0513-01', display: 'Lisinopril 10 MG Oral Tablet' }] }],
+    ['an-unresolvable-rxcui-with-text-amlodipine', { coding: [{ system: RXNORM, code: '999999991' }], text: 'amlodipine 5 mg tablet' }],
+  ])('another-drug-coded-by-%s-stays-another-drug-and-silent', async (_name, concept) => {
+    const a = await variant((d) => (d.medicationCodeableConcept = concept));
+    expect(a.orders.map((o) => o.drug)).toEqual(['other']);
+    expect(a.cards).toEqual([]);
+  });
+});
