@@ -3,6 +3,7 @@ import { VS } from './concepts.js';
 import { checkPlausible, type PlausibleRange } from '../../src/knowledge/plausible.js';
 import { numericValue, valueUnit, weightInKg, withinDays, type ValueCarrier } from './fhir-read.js';
 import type { IndexedObservation, RecordIndex } from './record.js';
+import type { Thresholds } from './thresholds.js';
 
 export interface BloodPressure {
   /** mmHg; undefined when that part is missing, absent (dataAbsentReason) or in another unit: never 0. */
@@ -25,23 +26,51 @@ export interface BloodPressure {
  */
 export const preliminaryMark = (r: { preliminary?: boolean } | undefined): string => (r?.preliminary ? ' (preliminary)' : '');
 
+/** The BP thresholds (mmHg) a card compares readings with: a part within half a mmHg of one keeps its decimals. */
+export interface BloodPressureBoundaries {
+  systolic: readonly number[];
+  diastolic: readonly number[];
+}
+
+/** The caution, block and crisis limits of the thresholds, as the boundaries a card's words compare with. */
+export function bloodPressureBoundaries(v: Thresholds['vitals']): BloodPressureBoundaries {
+  return {
+    systolic: [v.bpCautionSystolicAbove.value, v.bpBlockSystolicAtLeast.value, v.bpCrisisSystolicAbove.value],
+    diastolic: [v.bpCautionDiastolicAbove.value, v.bpBlockDiastolicAtLeast.value, v.bpCrisisDiastolicAbove.value],
+  };
+}
+
 /**
- * A reading as a card names it: "163/114 mmHg" ("?" for a missing part). Devices and generators
- * send decimals (Synthea: 163.34716484120628): the words keep at most one (163.3), so a reading of
- * 140.4 is never named "140" beside "above 140/90"; the rules compare the values as recorded.
+ * A reading as a card names it: "163/114 mmHg" ("?" for a missing part). Devices and generators send
+ * decimals (142.5/91.33, Synthea 163.34716484120628); clinicians read whole mmHg, so the words are
+ * rounded to whole mmHg (display only: the rules compare the values as recorded). A part within half a
+ * mmHg of one of `boundaries` (the limits the card's sentence names) keeps the decimals that tell it from
+ * the limit, so 140.4 is never named "140" beside "above 140/90".
  */
-export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>): string {
-  return `${bloodPressureNumbers(r)} mmHg${preliminaryMark(r)}`;
+export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>, boundaries?: BloodPressureBoundaries): string {
+  return `${bloodPressureNumbers(r, boundaries)} mmHg${preliminaryMark(r)}`;
 }
 
 /** The same reading without its unit: "163/114" ("192/121 (preliminary)"). */
-export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>): string {
-  return `${bloodPressureNumbers(r)}${preliminaryMark(r)}`;
+export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>, boundaries?: BloodPressureBoundaries): string {
+  return `${bloodPressureNumbers(r, boundaries)}${preliminaryMark(r)}`;
 }
 
-function bloodPressureNumbers(r: Pick<BloodPressure, 'systolic' | 'diastolic'>): string {
-  const part = (v: number | undefined) => (v === undefined ? '?' : String(Math.round(v * 10) / 10));
-  return `${part(r.systolic)}/${part(r.diastolic)}`;
+/** One part in whole mmHg, or with the fewest decimals (up to 3) that keep it off a nearby limit it is not. */
+function mmHgWords(v: number | undefined, limits: readonly number[] = []): string {
+  if (v === undefined) return '?';
+  const whole = Math.round(v);
+  const limit = limits.find((x) => x !== v && Math.abs(v - x) < 0.5);
+  if (limit === undefined) return String(whole);
+  for (const digits of [1, 2, 3]) {
+    const shown = Math.round(v * 10 ** digits) / 10 ** digits;
+    if (shown !== limit) return String(shown);
+  }
+  return String(v);
+}
+
+function bloodPressureNumbers(r: Pick<BloodPressure, 'systolic' | 'diastolic'>, boundaries?: BloodPressureBoundaries): string {
+  return `${mmHgWords(r.systolic, boundaries?.systolic)}/${mmHgWords(r.diastolic, boundaries?.diastolic)}`;
 }
 
 const MMHG = new Set(['mm[hg]', 'mmhg', 'mm hg']);

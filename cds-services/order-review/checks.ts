@@ -9,7 +9,14 @@ import { VS } from '../assessment/concepts.js';
 import { checkPlausible } from '../../src/knowledge/plausible.js';
 import { type AgeReading, isoDay, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
-import { bloodPressureValues, implausibleLatest, latestBloodPressure, latestWeight, preliminaryMark } from '../assessment/observations.js';
+import {
+  bloodPressureBoundaries,
+  bloodPressureValues,
+  implausibleLatest,
+  latestBloodPressure,
+  latestWeight,
+  preliminaryMark,
+} from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
 import type { Thresholds } from '../assessment/thresholds.js';
 import type { DraftDosage } from './dosage.js';
@@ -710,19 +717,20 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
     missing.push(name);
     settledBy.push(order);
   }
-  const ordered = [bpNow ? `BP ${bloodPressureValues(bpNow)}` : '', hrText, spo2Text].filter(Boolean).join(', ') || 'none recorded';
   const v4 = t.vitals;
+  const limits = bloodPressureBoundaries(v4);
+  const ordered = [bpNow ? `BP ${bloodPressureValues(bpNow, limits)}` : '', hrText, spo2Text].filter(Boolean).join(', ') || 'none recorded';
   const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
   const problems: { indicator: Indicator; phrase: string }[] = [];
   if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value))
     problems.push({
       indicator: 'critical',
-      phrase: `pre-dose BP ${bloodPressureValues(bpNow)} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}`,
+      phrase: `pre-dose BP ${bloodPressureValues(bpNow, limits)} is at or above ${v4.bpBlockSystolicAtLeast.value}/${v4.bpBlockDiastolicAtLeast.value}`,
     });
   else if (bpNow && (bpNow.systolic! > v4.bpCautionSystolicAbove.value || bpNow.diastolic! > v4.bpCautionDiastolicAbove.value))
     problems.push({
       indicator: 'warning',
-      phrase: `pre-dose BP ${bloodPressureValues(bpNow)} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
+      phrase: `pre-dose BP ${bloodPressureValues(bpNow, limits)} is above ${v4.bpCautionSystolicAbove.value}/${v4.bpCautionDiastolicAbove.value}`,
     });
   if (spo2 && spo2.value! <= t.safety.spo2Minimum.value)
     problems.push({ indicator: 'critical', phrase: `pre-dose ${spo2Text} is at or below ${t.safety.spo2Minimum.value} %` });

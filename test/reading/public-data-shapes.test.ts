@@ -131,10 +131,21 @@ const indicationScenarios: Record<string, Scenario> = {
 };
 
 const decimalScenarios: Record<string, Scenario> = {
-  'bp-with-generator-decimals-is-judged-as-recorded-and-named-to-one-decimal': {
+  'bp-with-generator-decimals-is-judged-as-recorded-and-named-in-whole-mmhg': {
     resources: candidate({ bp: obs.bpPanel(163.34716484120628, 114.46725994629531, 7) }),
     expect: { 'CI-6': 'unknown' },
-    notes: { 'CI-6': { says: /One reading of 163\.3\/114\.5 mmHg on \d{4}-\d\d-\d\d: repeat the BP/, not: /\d\.\d\d/ } },
+    notes: { 'CI-6': { says: /One reading of 163\/114 mmHg on \d{4}-\d\d-\d\d: repeat the BP/, not: /\d\.\d/ } },
+  },
+  'bp-142-5-over-91-33-is-named-143-over-91-above-the-caution-line': {
+    resources: candidate({ bp: obs.bpPanel(142.5, 91.33, 7) }),
+    expect: { 'RC-5': 'met', 'CI-6': 'not-met' },
+    notes: { 'RC-5': { says: /BP 143\/91 mmHg on .* is above 140\/90/, not: /\d\.\d/ } },
+  },
+  'bp-just-below-the-block-line-keeps-its-decimals-so-it-is-not-named-on-it': {
+    // 179.6/99.7 is below 180/100 (CI-6 not found): "180/100" beside it would contradict the verdict.
+    resources: candidate({ bp: obs.bpPanel(179.6, 99.7, 7) }),
+    expect: { 'RC-5': 'met', 'CI-6': 'not-met' },
+    notes: { 'RC-5': { says: /BP 179\.6\/99\.7 mmHg on .* is above 140\/90/ }, 'CI-6': { says: /Latest BP 179\.6\/99\.7 mmHg/ } },
   },
   'bp-just-over-the-caution-line-is-named-over-it': {
     resources: candidate({ bp: obs.bpPanel(140.4, 89.6, 7) }),

@@ -5,7 +5,7 @@
  */
 import { VS } from '../concepts.js';
 import { asIndicator, met, notMet, settledBy, unknown } from '../findings.js';
-import { bloodPressureReadings, bloodPressureText, type BloodPressureReading } from '../observations.js';
+import { bloodPressureBoundaries, bloodPressureReadings, bloodPressureText, type BloodPressureReading } from '../observations.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { RecordIndex } from '../record.js';
@@ -24,7 +24,6 @@ function atOrAbove(r: BloodPressureReading, s: number, d: number, strict = false
   return a === false && b === false ? 'no' : 'unknown';
 }
 
-const reading = (r: BloodPressureReading) => `${bloodPressureText(r)} on ${isoDate(r.date)}`;
 const dayOf = isoDay;
 
 /** An implausible reading is "could not be read" (issue 20): unknown, naming it, with the BP order; never a finding, never an all-clear. */
@@ -40,11 +39,14 @@ const unreadable = (r: BloodPressureReading) =>
 
 function levels(t: Thresholds) {
   const v = t.vitals;
+  const boundaries = bloodPressureBoundaries(v);
   return {
     crisis: (r: BloodPressureReading) => atOrAbove(r, v.bpCrisisSystolicAbove.value, v.bpCrisisDiastolicAbove.value, true),
     block: (r: BloodPressureReading) => atOrAbove(r, v.bpBlockSystolicAtLeast.value, v.bpBlockDiastolicAtLeast.value),
     caution: (r: BloodPressureReading) => atOrAbove(r, v.bpCautionSystolicAbove.value, v.bpCautionDiastolicAbove.value, true),
     blockWords: `${v.bpBlockSystolicAtLeast.value}/${v.bpBlockDiastolicAtLeast.value}`,
+    /** A reading and its day as a card names them, in whole mmHg off the limits the sentence names. */
+    reading: (r: BloodPressureReading) => `${bloodPressureText(r, boundaries)} on ${isoDate(r.date)}`,
   };
 }
 
@@ -73,7 +75,7 @@ function elevatedHistory(index: RecordIndex, t: Thresholds): { words: string; ev
       ? `at or above ${L.blockWords}`
       : `above 140/90${blocking ? `, ${blocking === 1 ? 'one' : blocking} at or above ${L.blockWords}` : ''}`;
   return {
-    words: `${which} ${level} (latest ${reading(last[0]!)}): repeat the BP and review its control before starting.`,
+    words: `${which} ${level} (latest ${L.reading(last[0]!)}): repeat the BP and review its control before starting.`,
     evidence: evidenceOf(last),
   };
 }
@@ -138,18 +140,20 @@ export const CI6 = defineRule({
     if (crisis)
       // Severe BP without acute target-organ damage is an urgency, not an emergency (ACC/AHA 2017): the
       // treatment waits (found), the reading is repeated, and only signs of organ damage send the patient on.
-      return met(crisis.evidence, `Hypertensive crisis level: BP ${reading(crisis)}: ${CRISIS_ADVICE}`, {
+      return met(crisis.evidence, `Hypertensive crisis level: BP ${L.reading(crisis)}: ${CRISIS_ADVICE}`, {
         crisis: true,
-        reading: `BP ${reading(crisis)}`,
+        reading: `BP ${L.reading(crisis)}`,
       });
     const high = current.filter((r) => L.block(r) === 'yes');
     const days = new Set(high.map((r) => dayOf(r.date)));
     if (days.size >= s.bpConfirmReadings.value) {
-      return met(evidenceOf(high), `BP at or above ${L.blockWords} on ${days.size} days, latest ${reading(high[0]!)}.`, { reading: `BP ${reading(high[0]!)}` });
+      return met(evidenceOf(high), `BP at or above ${L.blockWords} on ${days.size} days, latest ${L.reading(high[0]!)}.`, {
+        reading: `BP ${L.reading(high[0]!)}`,
+      });
     }
     if (high.length) {
       return settledBy(
-        unknown(['a repeat blood pressure'], high[0]!.evidence, `One reading of ${reading(high[0]!)}: repeat the BP before deciding.`, { repeat: true }),
+        unknown(['a repeat blood pressure'], high[0]!.evidence, `One reading of ${L.reading(high[0]!)}: repeat the BP before deciding.`, { repeat: true }),
         'order-blood-pressure',
       );
     }
@@ -158,11 +162,11 @@ export const CI6 = defineRule({
     if (implausible) return unreadable(implausible);
     if (controlledAt === -1) {
       return settledBy(
-        unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${reading(all[0]!)}).`),
+        unknown(['a complete blood pressure (systolic and diastolic)'], all[0]!.evidence, `Only a partial BP was recorded (${L.reading(all[0]!)}).`),
         'order-blood-pressure',
       );
     }
-    return notMet(`Latest BP ${reading(all[0]!)}.`, { systolic: all[0]!.systolic, diastolic: all[0]!.diastolic }, [], all[0]!.evidence);
+    return notMet(`Latest BP ${L.reading(all[0]!)}.`, { systolic: all[0]!.systolic, diastolic: all[0]!.diastolic }, [], all[0]!.evidence);
   },
 });
 
@@ -190,12 +194,12 @@ export const RC5 = defineRule({
     const encephalopathy = index.conditions(VS.hypertensiveEncephalopathy);
     const hypertension = index.activeConditions(VS.hypertension);
     if (latest && L.caution(latest) === 'yes' && L.block(latest) !== 'yes') {
-      return met([...latest.evidence, ...refs(hypertension)], `BP ${reading(latest)} is above 140/90: consider delaying and re-check.`);
+      return met([...latest.evidence, ...refs(hypertension)], `BP ${L.reading(latest)} is above 140/90: consider delaying and re-check.`);
     }
     if (encephalopathy.length) return met(refs(encephalopathy), 'Hypertensive encephalopathy in the past: more intensive BP monitoring.');
     if (latest?.implausible) return unreadable(latest);
     if (hypertension.length && latest && L.caution(latest) === 'no') {
-      return asIndicator(met([...refs(hypertension), ...latest.evidence], `Hypertension; last BP ${reading(latest)}.`), 'info');
+      return asIndicator(met([...refs(hypertension), ...latest.evidence], `Hypertension; last BP ${L.reading(latest)}.`), 'info');
     }
     if (hypertension.length && !latest) {
       return settledBy(
