@@ -143,8 +143,29 @@ export interface KetamineContext {
 /** The protocol dose in mg for the dosing weight, rounded to 0.5 mg as pumps are set. */
 export const protocolDoseMg = (weight: DosingWeight, c: OR): number => HALF_MG(weight.kg * v(c, 'ketamineTargetMgPerKg'));
 
+/**
+ * A dose ordered as a range is checked at its top, the most that may be given (`OrderedDose.range`): the
+ * check's detail says so, and a range with no top says what is missing. [local]
+ */
+function withRangeNote(check: OrderCheck, dosage: DraftDosage, fixedDose: string): OrderCheck {
+  const range = dosage.dose?.range;
+  if (!range || check.status === 'as-ordered') return check;
+  const note =
+    range === 'top'
+      ? `Ordered as a range (${dosage.dose!.text}): checked at its top, the most that may be given; the protocol is ${fixedDose}.`
+      : `Ordered as a range with no upper bound (${dosage.dose!.text}): the most that may be given is not known; the protocol is ${fixedDose}.`;
+  return { ...check, detail: check.detail ? `${note} ${check.detail}` : note };
+}
+
+/** "no dose in mg", or for a range with no top, what is missing instead (OR-3, OR-6). */
+const noDoseWords = (dosage: DraftDosage) => (dosage.dose?.range === 'open' ? 'dose range with no upper bound' : 'no dose in mg');
+
 /** OR-3 IV ketamine dose per kg of dosing weight. Source: S0, S1 (0.5 mg/kg); escalation and ceiling [local]. */
-export function checkKetamineDose({ dosage, weight, weightImplausible, priorSessions, c }: KetamineContext): OrderCheck {
+export function checkKetamineDose(k: KetamineContext): OrderCheck {
+  return withRangeNote(ketamineDose(k), k.dosage, `one fixed dose of ${v(k.c, 'ketamineTargetMgPerKg')} mg/kg`);
+}
+
+function ketamineDose({ dosage, weight, weightImplausible, priorSessions, c }: KetamineContext): OrderCheck {
   const target = v(c, 'ketamineTargetMgPerKg');
   // No dosing weight: an implausible newest weight is named as such, never "no body weight".
   const noWeight = weightImplausible ?? `no body weight in ${v(c, 'weightLookbackDays')} days`;
@@ -192,17 +213,17 @@ export function checkKetamineDose({ dosage, weight, weightImplausible, priorSess
           rule,
           status: 'unknown',
           indicator: 'warning',
-          phrase: `no dose in mg; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${preliminaryMark(weight)}`,
+          phrase: `${noDoseWords(dosage)}; ${target} mg/kg is ${protocolDoseMg(weight, c)} mg for ${round1(weight.kg)} kg${preliminaryMark(weight)}`,
           ordered,
           expected,
-          needed: 'a dose in mg or mg/kg',
+          needed: dosage.dose?.range === 'open' ? 'the top of the dose range, or one dose in mg or mg/kg' : 'a dose in mg or mg/kg',
           wantsUpdate: true,
         }
       : {
           rule,
           status: 'unknown',
           indicator: 'warning',
-          phrase: `no dose in mg and ${noRecentWeight}`,
+          phrase: `${noDoseWords(dosage)} and ${noRecentWeight}`,
           ordered,
           expected,
           needed: `a dose in mg and ${weightNeeded}`,
@@ -240,7 +261,9 @@ export function checkKetamineDose({ dosage, weight, weightImplausible, priorSess
       settledBy: ['order-weight'],
     };
   }
-  const perKgText = `${Math.round(perKg * 100) / 100} mg/kg`;
+  // A range is judged by its top: "up to 1.5 mg/kg".
+  const range = dosage.dose?.range === 'top';
+  const perKgText = `${range ? 'up to ' : ''}${Math.round(perKg * 100) / 100} mg/kg`;
   const withPerKg =
     dosage.dose?.mgPerKg === undefined
       ? `${ordered} (${perKgText})`
@@ -248,7 +271,18 @@ export function checkKetamineDose({ dosage, weight, weightImplausible, priorSess
         ? `${ordered} (${HALF_MG(perKg * weight.kg)} mg for ${round1(weight.kg)} kg)`
         : ordered;
   if (Math.abs(perKg - target) <= target * tolerance + 1e-9)
-    return { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
+    return range
+      ? // A range whose top is the protocol dose is still not the protocol's one fixed dose: said, with the fixed order. [local]
+        {
+          rule,
+          status: 'differs',
+          indicator: 'info',
+          phrase: `dose range ${perKgText}; the protocol is one fixed ${target} mg/kg dose`,
+          ordered: withPerKg,
+          expected,
+          wantsUpdate: true,
+        }
+      : { rule, status: 'as-ordered', indicator: 'info', phrase: `dose ${perKgText}`, ordered: withPerKg, expected };
   if (perKg < target)
     return { rule, status: 'differs', indicator: 'info', phrase: `dose ${perKgText} is below the ${target} mg/kg protocol dose`, ordered: withPerKg, expected };
   if (perKg <= v(c, 'ketamineEscalationMaxMgPerKg') + 1e-9) {
@@ -440,6 +474,10 @@ export function esketamineExpectedDose({ dosage, age, day1, acuteSuicidality, c 
 
 /** OR-6 Esketamine dose per session. Source: PI section 2; HCP (84 mg only after 56 mg); non-US label (65+). */
 export function checkEsketamineDose(e: EsketamineContext): OrderCheck[] {
+  return esketamineDose(e).map((check) => withRangeNote(check, e.dosage, `one dose of ${v(e.c, 'esketamineDeviceMg')}-mg devices per session`));
+}
+
+function esketamineDose(e: EsketamineContext): OrderCheck[] {
   const { dosage, age, day1, acuteSuicidality, c } = e;
   const rule = 'OR-6';
   const mg = dosage.dose?.mg;
@@ -460,10 +498,10 @@ export function checkEsketamineDose(e: EsketamineContext): OrderCheck[] {
         rule,
         status: 'unknown',
         indicator: 'warning',
-        phrase: `no dose in mg; esketamine is given as ${device}, ${2 * device} or ${max} mg`,
+        phrase: `${noDoseWords(dosage)}; esketamine is given as ${device}, ${2 * device} or ${max} mg`,
         ordered,
         expected,
-        needed: 'a dose in mg',
+        needed: dosage.dose?.range === 'open' ? 'the top of the dose range, or one dose in mg' : 'a dose in mg',
         wantsUpdate: true,
       },
     ];

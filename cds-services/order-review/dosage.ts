@@ -54,6 +54,12 @@ export interface OrderedDose {
   implausible?: string;
   /** The implausible dose is a mass (ordered, per kg, or computed) above the range's maximum: a tenfold error, not noise. */
   aboveMaximum?: boolean;
+  /**
+   * Ordered as a range (`doseRange`, a titration or PRN order): `top` when mg, mL and mg/kg are its high
+   * end (a range is as dangerous as its top, and `text` is the range as ordered); `open` when it has no
+   * high end, so no dose is known.
+   */
+  range?: 'top' | 'open';
 }
 
 /** The plausible ranges the order's numbers are held to (thresholds `plausibleRanges`). */
@@ -204,6 +210,21 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
 }
 
 /**
+ * A dose range (`doseAndRate.doseRange`, FHIR R4 `Dosage.doseAndRate.dose[x]`: how EHRs send "titrate" and
+ * PRN range orders) read as its high end, with the range as ordered for the card ("40 to 120 mg"): a range
+ * is as dangerous as its top (revision-2 OR-3, OR-6 judge the dose that may be given). With no high end the
+ * dose is unknown (`range: 'open'`), never its low end.
+ */
+function rangeDoseOf(range: fhir4.Range | undefined, concentration: Concentration | undefined, ranges?: DosagePlausibleRanges): OrderedDose | undefined {
+  if (!range || typeof range !== 'object') return undefined;
+  const low = typeof range.low?.value === 'number' && Number.isFinite(range.low.value) ? range.low : undefined;
+  const top = doseOf(range.high, concentration, ranges);
+  if (top?.text === undefined) return low ? { text: `${quantityWords(low)} or more (no upper bound)`, range: 'open' } : undefined;
+  const lowWords = low ? (unitOf(low) === unitOf(range.high) ? String(low.value) : quantityWords(low)) : undefined;
+  return { ...top, text: lowWords !== undefined ? `${lowWords} to ${top.text}` : `up to ${top.text}`, range: 'top' };
+}
+
+/**
  * An amount per minute from `rateQuantity` (its unit one of `minutesPerUnit`'s: "ml/h" is 60) or
  * `rateRatio` (the numerator read by `amount`, per a time). Zero or less is no rate: 40 mg at 0 mg/min
  * would take forever, not "fit" OR-4.
@@ -252,7 +273,9 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, conc
   const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
-  const dose = doseOf(dr?.doseQuantity, concentration, ranges);
+  // The dose as ordered: a quantity, else the top of a range (the quantity the infusion time is computed from).
+  const doseQuantity = dr?.doseQuantity ?? (dr?.doseRange && typeof dr.doseRange === 'object' ? dr.doseRange.high : undefined);
+  const dose = dr?.doseQuantity ? doseOf(dr.doseQuantity, concentration, ranges) : rangeDoseOf(dr?.doseRange, concentration, ranges);
   // An implausible concentration times nothing: it turns no mass into a volume rate either.
   const usable = concentration && !implausibility(concentration.mgPerMl, ranges?.orderConcentrationMgPerMl) ? concentration : undefined;
 
@@ -283,7 +306,7 @@ export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, conc
             ? dose.mg / (mlRate * usable.mgPerMl)
             : undefined;
     // A time is finite, positive and plausible: 40 mg at 1e-300 mg/min is no infusion that "fits".
-    const basis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(dr?.doseQuantity) : `${dose?.mg} mg`} at ${rateText}`;
+    const basis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(doseQuantity) : `${dose?.mg} mg`} at ${rateText}`;
     const oddTime = minutes !== undefined ? implausibility(minutes, ranges?.infusionMinutes, `${formatMeasured(minutes)} min (${basis})`) : undefined;
     if (oddTime) {
       unreadRate = { text: rateText ?? '', needed: 'a plausible rate, or an infusion duration', implausible: oddTime };

@@ -633,3 +633,65 @@ describe('a draft coded only by a code the service cannot resolve is unidentifie
     expect(a.cards).toEqual([]);
   });
 });
+
+describe('a dose ordered as a range is checked at its top, and the card says the range (OR-3, OR-6)', () => {
+  type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const mg = (value: number, unit = 'mg') => ({ value, unit, system: 'http://unitsofmeasure.org', code: unit });
+  /** The finding's request with the draft's first doseAndRate replaced (the tester's other shapes of the range). */
+  const withDose = async (dr: fhir4.DosageDoseAndRate) => {
+    const body = finding('ketamine-iv-dose-range-40-to-120-mg') as Body;
+    body.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate = [dr];
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const or3 = (a: Answer) => a.orders[0]!.checks.find((c) => c.rule === 'OR-3')!;
+
+  // IV ketamine doseRange 40-120 mg for 80 kg: "no dose in mg", OR-3 unknown; its top, 1.5 mg/kg, is the anaesthetic range.
+  it('ketamine-iv-dose-range-40-to-120-mg-is-critical-at-its-top-and-names-the-range', async () => {
+    const a = await replay('ketamine-iv-dose-range-40-to-120-mg');
+    expect(or3(a)).toMatchObject({ status: 'differs' });
+    const critical = a.cards.filter((c) => c.indicator === 'critical');
+    expect(critical.map((c) => c.summary)).toEqual(['IV ketamine 40 to 120 mg: dose up to 1.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)']);
+    expect(critical[0]!.detail).toContain('Ordered as a range (40 to 120 mg): checked at its top');
+    expect(suggestionLabels(a)).toContain('Change to the protocol order: Ketamine 40 mg (0.5 mg/kg for 80 kg) IV over 40 minutes, on the ordered schedule');
+    expect(allText(a)).not.toMatch(/no dose/);
+  });
+
+  it.each<[string, fhir4.DosageDoseAndRate, string, RegExp]>([
+    [
+      'a-range-in-mg-per-kg-0.5-to-1',
+      { doseRange: { low: mg(0.5, 'mg/kg'), high: mg(1, 'mg/kg') } },
+      'warning',
+      /0\.5 to 1 mg\/kg.*up to 1 mg\/kg is above the 0\.5 mg\/kg protocol dose/,
+    ],
+    [
+      'a-range-whose-top-is-the-protocol-dose',
+      { doseRange: { low: mg(20), high: mg(40) } },
+      'info',
+      /20 to 40 mg: dose range up to 0\.5 mg\/kg; the protocol is one fixed 0\.5 mg\/kg dose/,
+    ],
+    ['a-range-with-no-upper-bound', { doseRange: { low: mg(40) } }, 'warning', /40 mg or more \(no upper bound\): dose range with no upper bound/],
+  ])('%s', async (_name, dr, indicator, says) => {
+    const a = await withDose(dr);
+    const card = a.cards.find((c) => /\(OR-3[,)]/.test(c.summary))!;
+    expect([card.indicator, card.summary]).toEqual([indicator, expect.stringMatching(says)]);
+  });
+
+  it('an-esketamine-range-of-56-to-112-mg-is-above-the-labelled-maximum', async () => {
+    const body = finding('ketamine-iv-dose-range-40-to-120-mg') as Body;
+    const draft = body.context.draftOrders.entry[0]!.resource;
+    draft.medicationCodeableConcept = { coding: [{ system: 'http://hl7.org/fhir/sid/ndc', code: '50458-028-03' }] };
+    draft.dosageInstruction = [
+      {
+        route: { coding: [{ system: 'http://snomed.info/sct', code: '46713006' }] },
+        timing: { repeat: { frequency: 2, period: 1, periodUnit: 'wk' } },
+        doseAndRate: [{ doseRange: { low: mg(56), high: mg(112) } }],
+      },
+    ];
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    const critical = (res.body.cards as Answer['cards']).filter((c) => c.indicator === 'critical').map((c) => c.summary);
+    expect(critical).toEqual([expect.stringMatching(/56 to 112 mg: above the labelled maximum of 84 mg per session \(OR-6\)/)]);
+  });
+});
