@@ -47,6 +47,9 @@ const codesJson = JSON.parse(readFileSync(join(clinical, 'codes.json'), 'utf8'))
 const concept = (key: string) => codesJson.concepts[key]!.codes.filter((c) => c.code !== null);
 
 const VERIFICATION_MD = 'shared/clinical/verification.md';
+/** Where the average blood pressure codes were seen with their displays. */
+const US_CORE_AVERAGE_BP =
+  'HL7 US Core 9 github:HL7/US-Core input/examples/Observation-average-blood-pressure.json @ 85bf4af6eec4beed9f2bb0ac317964fc029e1970 (us-core-average-blood-pressure)';
 const HCPCS_REF = 'urn:oid:2.16.840.1.113883.6.285';
 
 function fromRef(c: RefCode): Code {
@@ -970,6 +973,32 @@ const defs: Def[] = [
     purpose: 'CI-6, RC-5',
     source: 'rules.md 4.2',
     codes: refs('vitals', codeIn('8462-4')),
+  },
+  // US Core 9's average blood pressure (a mean of several readings, often the patient's own at home): a BP
+  // on file, read as one reading marked "average" (DS-1 lists no average panel; revision-2 is silent).
+  {
+    slug: 'blood-pressure-average-panel',
+    title: 'Blood pressure panel, mean systolic and mean diastolic',
+    purpose: 'CI-6, RC-5, EL-5 (DS-1: an average of readings, with 96608-5/96609-3 components)',
+    source: 'US Core 9 us-core-average-blood-pressure',
+    date: '2026-11-30',
+    codes: [extra(LA, '96607-7', 'Blood pressure panel mean systolic and mean diastolic', 'verified', US_CORE_AVERAGE_BP)],
+  },
+  {
+    slug: 'systolic-blood-pressure-mean',
+    title: 'Systolic blood pressure mean',
+    purpose: 'CI-6, RC-5 (the systolic part of an average BP)',
+    source: 'US Core 9 us-core-average-blood-pressure',
+    date: '2026-11-30',
+    codes: [extra(LA, '96608-5', 'Systolic blood pressure mean', 'verified', US_CORE_AVERAGE_BP)],
+  },
+  {
+    slug: 'diastolic-blood-pressure-mean',
+    title: 'Diastolic blood pressure mean',
+    purpose: 'CI-6, RC-5 (the diastolic part of an average BP)',
+    source: 'US Core 9 us-core-average-blood-pressure',
+    date: '2026-11-30',
+    codes: [extra(LA, '96609-3', 'Diastolic blood pressure mean', 'verified', US_CORE_AVERAGE_BP)],
   },
   { slug: 'heart-rate', title: 'Heart rate', purpose: 'EL-5, MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8867-4')) },
   { slug: 'oxygen-saturation', title: 'Oxygen saturation', purpose: 'MO-2', source: 'rules.md 4.2', codes: refs('vitals', codeIn('2708-6', '59408-5')) },

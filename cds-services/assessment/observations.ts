@@ -17,6 +17,12 @@ export interface BloodPressure {
   implausible?: string[];
   /** A part came from a `preliminary` Observation (a device reading not yet validated): used, and named so. */
   preliminary?: boolean;
+  /**
+   * An average of several readings (US Core average blood pressure, 96607-7; often the patient's own at
+   * home), dated at the end of its period: a BP on file, named "(average)"; its single readings and their
+   * times are not known, so it is never the one crisis-level reading nor a same-session one.
+   */
+  average?: boolean;
 }
 
 /**
@@ -47,14 +53,19 @@ export function bloodPressureBoundaries(v: Thresholds['vitals']): BloodPressureB
  * mmHg of one of `boundaries` (the limits the card's sentence names) keeps the decimals that tell it from
  * the limit, so 140.4 is never named "140" beside "above 140/90".
  */
-export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>, boundaries?: BloodPressureBoundaries): string {
-  return `${bloodPressureNumbers(r, boundaries)} mmHg${preliminaryMark(r)}`;
+export function bloodPressureText(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary' | 'average'>, boundaries?: BloodPressureBoundaries): string {
+  return `${bloodPressureNumbers(r, boundaries)} mmHg${averageMark(r)}${preliminaryMark(r)}`;
 }
 
-/** The same reading without its unit: "163/114" ("192/121 (preliminary)"). */
-export function bloodPressureValues(r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary'>, boundaries?: BloodPressureBoundaries): string {
-  return `${bloodPressureNumbers(r, boundaries)}${preliminaryMark(r)}`;
+/** The same reading without its unit: "163/114" ("192/121 (preliminary)", "186/112 (average)"). */
+export function bloodPressureValues(
+  r: Pick<BloodPressure, 'systolic' | 'diastolic' | 'preliminary' | 'average'>,
+  boundaries?: BloodPressureBoundaries,
+): string {
+  return `${bloodPressureNumbers(r, boundaries)}${averageMark(r)}${preliminaryMark(r)}`;
 }
+
+const averageMark = (r: { average?: boolean }): string => (r.average ? ' (average)' : '');
 
 /** One part in whole mmHg, or with the fewest decimals (up to 3) that keep it off a nearby limit it is not. */
 function mmHgWords(v: number | undefined, limits: readonly number[] = []): string {
@@ -95,7 +106,15 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
     const ranges = index.knowledge.thresholds.plausibleRanges;
     const readings: BloodPressure[] = [];
     /** A reading with each part checked against its plausible range: an implausible part is missing, and named. */
-    const push = (systolic: number | undefined, diastolic: number | undefined, date: Date, evidence: string[], partial: boolean, preliminary: boolean) => {
+    const push = (
+      systolic: number | undefined,
+      diastolic: number | undefined,
+      date: Date,
+      evidence: string[],
+      partial: boolean,
+      preliminary: boolean,
+      average = false,
+    ) => {
       const implausible: string[] = [];
       const plausible = (v: number | undefined, range: PlausibleRange) => {
         if (v === undefined) return undefined;
@@ -114,19 +133,23 @@ function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] 
         partial: partial || sys === undefined || dia === undefined,
         ...(implausible.length ? { implausible } : {}),
         ...(preliminary ? { preliminary } : {}),
+        ...(average ? { average } : {}),
       });
     };
-    for (const o of index.observations(VS.bloodPressurePanel)) {
+    // An average panel may carry 85354-9 beside 96607-7 (US Core 7's example does): read once, as an average.
+    const panels = new Set([...index.observations(VS.bloodPressurePanel), ...index.observations(VS.bloodPressureAverage)]);
+    for (const o of panels) {
       if (!o.date) continue;
+      const average = t.inConcept(o.resource.code, VS.bloodPressureAverage);
       const components = Array.isArray(o.resource.component) ? o.resource.component : [];
-      const part = (url: string) => mmHg(components.find((x) => t.inConcept(x?.code, url)));
-      const systolic = part(VS.systolicBp);
-      const diastolic = part(VS.diastolicBp);
+      const part = (...urls: string[]) => mmHg(components.find((x) => urls.some((url) => t.inConcept(x?.code, url))));
+      const systolic = part(VS.systolicBp, VS.systolicBpMean);
+      const diastolic = part(VS.diastolicBp, VS.diastolicBpMean);
       if (systolic === undefined && diastolic === undefined) continue;
-      push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined, o.preliminary === true);
+      push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined, o.preliminary === true, average);
     }
-    const standalone = (url: string) =>
-      index.observations(url).filter((o) => o.date && !t.inConcept(o.resource.code, VS.bloodPressurePanel) && mmHg(o.resource) !== undefined);
+    const isPanel = (o: IndexedObservation) => t.inConcept(o.resource.code, VS.bloodPressurePanel) || t.inConcept(o.resource.code, VS.bloodPressureAverage);
+    const standalone = (url: string) => index.observations(url).filter((o) => o.date && !isPanel(o) && mmHg(o.resource) !== undefined);
     const systolics = standalone(VS.systolicBp);
     const diastolics = standalone(VS.diastolicBp);
     const windowMs = index.knowledge.thresholds.reading.bpPairWindowMinutes.value * 60_000;

@@ -14,6 +14,7 @@ const OBSERVATION_CONCEPTS = [
   VS.cssrsIdeationSeverity,
   VS.cssrsScreenerHighRiskItems,
   VS.bloodPressurePanel,
+  VS.bloodPressureAverage,
   VS.systolicBp,
   VS.diastolicBp,
   VS.heartRate,

@@ -308,7 +308,15 @@ function meaningOf(concept: fhir4.CodeableConcept | undefined, knowledge: Knowle
  * preliminary PHQ-9 or hCG is an unfinished result whose value may still change (scored before every
  * item is in, a laboratory's provisional read), and their rules already ask for the order that settles it.
  */
-const PRELIMINARY_READ: readonly string[] = [VS.bloodPressurePanel, VS.systolicBp, VS.diastolicBp, VS.heartRate, VS.oxygenSaturation, VS.bodyWeight];
+const PRELIMINARY_READ: readonly string[] = [
+  VS.bloodPressurePanel,
+  VS.bloodPressureAverage,
+  VS.systolicBp,
+  VS.diastolicBp,
+  VS.heartRate,
+  VS.oxygenSaturation,
+  VS.bodyWeight,
+];
 
 /**
  * Scores kept in the index when their value cannot be used (preliminary, or no number), marked

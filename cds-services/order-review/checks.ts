@@ -733,7 +733,8 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const days = windowMin / 1440;
   const recent = (d: Date | undefined) => d !== undefined && d.getTime() <= now.getTime() + 5 * 60_000 && now.getTime() - d.getTime() <= windowMin * 60_000;
   const bp = latestBloodPressure(index, days);
-  const bpNow = bp && recent(bp.date) && bp.systolic !== undefined && bp.diastolic !== undefined ? bp : undefined;
+  // An average of readings (US Core 96607-7) is no pre-dose reading: its single readings' times are not known.
+  const bpNow = bp && !bp.average && recent(bp.date) && bp.systolic !== undefined && bp.diastolic !== undefined ? bp : undefined;
   const hr = index.observations(VS.heartRate).find((o) => o.value !== undefined && recent(o.date));
   const spo2 = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && recent(o.date));
   const hrText = hr ? `HR ${hr.value}${preliminaryMark(hr)}` : '';

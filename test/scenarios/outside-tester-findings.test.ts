@@ -695,3 +695,52 @@ describe('a dose ordered as a range is checked at its top, and the card says the
     expect(critical).toEqual([expect.stringMatching(/56 to 112 mg: above the labelled maximum of 84 mg per session \(OR-6\)/)]);
   });
 });
+
+describe('an average blood pressure (US Core 96607-7) is a BP on file, read as one reading (DS-1, CI-6, RC-5, OR-10)', () => {
+  type Body = { _now: string; prefetch: { observations: { entry: { resource: fhir4.Observation }[] } } };
+  const average = (body: Body) => body.prefetch.observations.entry.find((e) => e.resource.id === 'average-blood-pressure')!.resource;
+  const loinc = (code: string, display: string) => ({ system: 'http://loinc.org', code, display });
+  const answer = async (edit: (avg: fhir4.Observation) => void, hook = 'trd-order-select', now?: string) => {
+    const body = finding('us-core-average-bp-186-112-before-iv-ketamine') as Body & { hook: string };
+    body.hook = hook.replace(/^trd-/, '');
+    edit(average(body));
+    const { app } = buildTestApp({ services, clock: fixedClock(now ?? body._now) });
+    const res = await request(app).post(`/cds-services/${hook}`).send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const summaries = (a: Answer) => a.cards.map((c) => `${c.indicator}: ${c.summary}`);
+
+  // The US Core 9 example (values raised to 186/112) was "no BP recorded in the last 30 days".
+  it('us-core-average-bp-186-112-before-iv-ketamine-is-a-high-bp-to-repeat-not-no-bp', async () => {
+    const a = await replay('us-core-average-bp-186-112-before-iv-ketamine');
+    expect(summaries(a)).toContain('warning: Before IV ketamine: BP 186/112 mmHg (average) on 2026-11-29: repeat the BP before deciding (CI-6)');
+    expect(allText(a)).not.toMatch(/no BP recorded/i);
+    expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
+  });
+
+  it.each<[string, (avg: fhir4.Observation) => void, string]>([
+    [
+      'an-average-also-coded-85354-9-as-us-core-7-sends-it-is-still-an-average',
+      (avg) => {
+        avg.code.coding!.push(loinc('85354-9', 'Blood pressure panel with all children optional'));
+        avg.component![0]!.code.coding!.push(loinc('8480-6', 'Systolic blood pressure'));
+        avg.component![1]!.code.coding!.push(loinc('8462-4', 'Diastolic blood pressure'));
+      },
+      'warning: Before IV ketamine: BP 186/112 mmHg (average) on 2026-11-29: repeat the BP before deciding (CI-6)',
+    ],
+    [
+      'an-average-of-150-95-is-the-caution-band',
+      (avg) => ((avg.component![0]!.valueQuantity!.value = 150), (avg.component![1]!.valueQuantity!.value = 95)),
+      'warning: Caution with IV ketamine: BP 150/95 mmHg (average) on 2026-11-29 is above 140/90: consider delaying and re-check (RC-5)',
+    ],
+  ])('%s', async (_name, edit, card) => {
+    const a = await answer(edit);
+    expect(summaries(a)).toContain(card);
+    expect(allText(a)).not.toMatch(/no BP recorded/i);
+  });
+
+  it('an-average-whose-period-ended-minutes-ago-is-no-pre-dose-bp-at-order-sign', async () => {
+    const a = await answer(() => undefined, 'trd-order-sign', '2026-11-29T05:20:00Z');
+    expect(a.orders[0]!.checks.find((c) => c.rule === 'OR-10')).toMatchObject({ status: 'unknown', needed: expect.stringMatching(/^BP/) });
+  });
+});

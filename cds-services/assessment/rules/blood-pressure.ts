@@ -95,7 +95,9 @@ const CRISIS_ADVICE =
  * Inclusion: an active hypertensive urgency, emergency or crisis code (I16.x) within 30 days; a
  * crisis-level reading (SBP > 180 or DBP > 120) within 7 days with no later reading below 180/100;
  * at least 2 readings on different days within 30 days at or above 180/100, none of them followed by
- * a complete reading below it.
+ * a complete reading below it. An average of readings (US Core 96607-7) counts as one reading on the day
+ * its period ends, never as the crisis-level one (its single readings are not known): alone and high, it
+ * is "repeat the BP" [local; revision-2 DS-1 names no average].
  * Exclusion: the newest complete reading below 180/100 clears older elevated readings.
  * Outcome: found -> IV ketamine, esketamine and the combination contraindicated; a crisis-level
  * reading asks for a repeat and for signs of organ damage, not emergency referral (ACC/AHA 2017:
@@ -135,7 +137,11 @@ export const CI6 = defineRule({
     // Readings since the newest complete one below the block level: an older high reading is past.
     const controlledAt = all.findIndex((r) => L.block(r) === 'no');
     const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
-    const crisis = current.find((r) => L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value);
+    // An average (US Core 96607-7) is never the one crisis-level reading: which of its readings were that high,
+    // and when, is not known (it still counts as a high reading to repeat, below).
+    const crisis = current.find(
+      (r) => !r.average && L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value,
+    );
     // data.reading: the reading a card summary names ("BP 186/114 mmHg on <date>", CD-3).
     if (crisis)
       // Severe BP without acute target-organ damage is an urgency, not an emergency (ACC/AHA 2017): the
@@ -153,7 +159,12 @@ export const CI6 = defineRule({
     }
     if (high.length) {
       return settledBy(
-        unknown(['a repeat blood pressure'], high[0]!.evidence, `One reading of ${L.reading(high[0]!)}: repeat the BP before deciding.`, { repeat: true }),
+        unknown(
+          ['a repeat blood pressure'],
+          high[0]!.evidence,
+          `${high[0]!.average ? 'BP' : 'One reading of'} ${L.reading(high[0]!)}: repeat the BP before deciding.`,
+          { repeat: true },
+        ),
         'order-blood-pressure',
       );
     }
