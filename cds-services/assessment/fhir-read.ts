@@ -343,6 +343,29 @@ export function strengthOf(ratio: fhir4.Ratio | undefined): { mg: number; per: '
   return units !== undefined && units > 0 ? { mg: mg / units, per: 'unit' } : undefined;
 }
 
+const MG_PER: Record<string, number> = { mg: 1, g: 1000, mcg: 0.001, ug: 0.001, µg: 0.001 };
+/** A mass in a drug's name ("20 mg", "20mg"), with what it is per when written ("/ 5 mL", "per mL", "/day"). */
+const NAMED_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})(?:\s*(?:\/|\bper\b)\s*(\d+(?:\.\d+)?)?\s*(\p{L}+))?/giu;
+
+/**
+ * The strength a drug's name writes (revision-2 EL-2.8, DS-4: "strength parsed from the display or
+ * text"): "Sertraline oral concentrate 20 mg/mL" -> 20 mg per mL, "fluoxetine 20 mg/5 mL" -> 4 mg per mL,
+ * "Zoloft 50 mg tablet" -> 50 mg per unit. Only a name with exactly one mass, per a volume or per
+ * nothing: two masses (a combination product), or a mass per anything else ("150 mg/day", "mg/kg"),
+ * give undefined, never a guess.
+ */
+export function strengthInText(text: string | undefined): { mg: number; per: 'mL' | 'unit' } | undefined {
+  if (typeof text !== 'string' || !text) return undefined;
+  const found = [...text.matchAll(NAMED_MASS)];
+  if (found.length !== 1) return undefined;
+  const [, amount, unit, perAmount, perUnit] = found[0]!;
+  const mg = Number(amount) * MG_PER[unit!.toLowerCase()]!;
+  if (!(mg > 0)) return undefined;
+  if (perUnit === undefined) return { mg, per: 'unit' };
+  const per = perAmount === undefined ? 1 : Number(perAmount);
+  return /^(ml|milliliters?|millilitres?)$/i.test(perUnit) && per > 0 ? { mg: mg / per, per: 'mL' } : undefined;
+}
+
 const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
 
 /** Administrations per day from Timing.repeat (frequency / period), or undefined if not structured. */

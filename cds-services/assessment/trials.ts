@@ -15,6 +15,7 @@ import {
   massInMg,
   parseFhirDate,
   parseFhirInterval,
+  strengthInText,
   strengthOf,
   unitCount,
   volumeInMl,
@@ -134,10 +135,17 @@ function namesIngredient(concept: fhir4.CodeableConcept | undefined, ingredientR
  * referenced Medication's own `ingredient.strength` (contained or the record's), taken only from the
  * ingredient that is this drug (another ingredient's, or a diluent's, never stands in), as OR-3 reads a
  * ketamine premix; else the catalogue product's strength for its code (sertraline 20 mg/mL oral
- * concentrate, fluoxetine 4 mg/mL oral solution). Empty when neither says: a dose in mL then stays
- * unconverted, and the trial's dose is unknown, never inadequate.
+ * concentrate, fluoxetine 4 mg/mL oral solution); else, for an uncatalogued product of one ingredient,
+ * the strength its name writes ("Sertraline oral concentrate 20 mg/mL"). Empty when none says: a dose in
+ * mL then stays unconverted, and the trial's dose is unknown, never inadequate.
  */
-function strengthIn(use: MedicationUse, product: CatalogueProduct | undefined, ingredientRxcui: string, catalogue: MedicationCatalogue): Strength {
+function strengthIn(
+  use: MedicationUse,
+  product: CatalogueProduct | undefined,
+  ingredientRxcui: string,
+  catalogue: MedicationCatalogue,
+  single: boolean,
+): Strength {
   const out: Strength = {};
   const items = Array.isArray(use.medication?.ingredient) ? use.medication.ingredient : [];
   items.forEach((item, n) => {
@@ -151,6 +159,12 @@ function strengthIn(use: MedicationUse, product: CatalogueProduct | undefined, i
     if (i.strengthUnit === 'mg') out.perUnit ??= i.strengthValue;
     if (i.strengthUnit === 'mg/mL') out.perMl ??= i.strengthValue;
     if (i.strengthUnit === 'mg/h' && i.deliveredMgPerDay) out.perUnit ??= i.deliveredMgPerDay;
+  }
+  // Failing both, the strength the drug's name writes, for a product of one ingredient (EL-2.8, EL-2.14).
+  if (!product && out.perUnit === undefined && out.perMl === undefined && single) {
+    const named = strengthInText(medicationText(use.concept));
+    if (named?.per === 'mL') out.perMl = named.mg;
+    else if (named) out.perUnit = named.mg;
   }
   return out;
 }
@@ -366,7 +380,7 @@ export function exposures(index: RecordIndex): Exposure[] {
     for (const ingredient of ingredients) {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
-      const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue);
+      const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue, ingredients.length === 1);
       const exposure: Exposure = {
         ingredientRxcui: ingredient.rxcui,
         ingredient: ingredient.name,

@@ -2,8 +2,8 @@
  * Antidepressant trials taken as a liquid (revision-2 EL-2.8): a dose in mL is converted to mg by the
  * product's strength: the referenced Medication's own `ingredient.strength` (contained or in the record),
  * only of the ingredient that is the drug, else the catalogue strength of a liquid product's code
- * (sertraline 20 mg/mL oral concentrate, RxNorm 861064). With no strength known the dose is unknown and
- * the trial undecided, naming the strength, never "inadequate".
+ * (sertraline 20 mg/mL oral concentrate, RxNorm 861064), else the strength the drug's name writes. With
+ * no strength known the dose is unknown and the trial undecided, naming the strength, never "inadequate".
  */
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
@@ -29,15 +29,18 @@ const liquid = (id: string, name: string, ...ingredients: [fhir4.CodeableConcept
   })),
 });
 
-/** A statement from 300 to 200 days ago of `ml` once a day, naming its drug by `medication`. */
-const takenByTheMl = (ml: number, medication: Pick<fhir4.MedicationStatement, 'medicationCodeableConcept' | 'medicationReference' | 'contained'>) => {
+type NamedBy = Pick<fhir4.MedicationStatement, 'medicationCodeableConcept' | 'medicationReference' | 'contained'>;
+
+/** A statement from 300 to 200 days ago of `dose` once a day, naming its drug by `medication`. */
+const takenAs = (dose: fhir4.Quantity, medication: NamedBy) => {
   const { medicationCodeableConcept: _coded, ...base } = medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: null });
   return {
     ...base,
     ...medication,
-    dosage: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: mL(ml) }] }],
+    dosage: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: dose }] }],
   } as fhir4.MedicationStatement;
 };
+const takenByTheMl = (ml: number, medication: NamedBy) => takenAs(mL(ml), medication);
 
 /** `first` (300 to 200 days ago, PHQ-9 19 after it), then escitalopram 20 mg failed (180 to 60 days ago, PHQ-9 18). */
 const thenEscitalopram = (...first: fhir4.Resource[]) => candidate({ sertraline: first, phq9AfterSertraline: obs.phq9(19, 195) });
@@ -80,6 +83,32 @@ const SCENARIOS: Record<string, Scenario> = {
     ),
     el2: 'met',
     trial: 'sertraline: failed',
+  },
+  'sertraline-concentrate-named-only-in-words-20-mg-per-ml-7-5-ml-a-day-is-adequate': {
+    // Revision-2 EL-2.8: failing a coded strength, the strength parsed from the display or text.
+    resources: thenEscitalopram(takenByTheMl(7.5, { medicationCodeableConcept: { text: 'Sertraline oral concentrate 20 mg/mL' } })),
+    el2: 'met',
+    trial: 'sertraline: failed',
+  },
+  'fluoxetine-solution-named-only-in-words-20-mg-per-5-ml-2-ml-a-day-is-inadequate': {
+    resources: thenEscitalopram(takenByTheMl(2, { medicationCodeableConcept: { text: 'FLUoxetine 20 mg/5 mL oral solution' } })),
+    el2: 'not-met',
+    trial: 'fluoxetine: inadequate',
+  },
+  'two-sertraline-50-mg-tablets-named-only-in-words-are-100-mg-and-adequate': {
+    // The same reading of a name's strength gives a tablet's mg (EL-2.14: a drug outside the catalogue).
+    resources: thenEscitalopram(
+      takenAs({ value: 2, unit: 'tablet', system: SYS.ucum, code: '{tbl}' }, { medicationCodeableConcept: { text: 'Sertraline 50 mg tablet' } }),
+    ),
+    el2: 'met',
+    trial: 'sertraline: failed',
+  },
+  'a-name-giving-a-dose-per-day-is-no-strength-of-the-liquid': {
+    // "150 mg/day" is not what one mL holds: the dose stays unknown, never 7.5 x 150.
+    resources: thenEscitalopram(takenByTheMl(7.5, { medicationCodeableConcept: { text: 'Sertraline liquid 150 mg/day' } })),
+    el2: 'unknown',
+    trial: 'sertraline: adequacy-unknown',
+    missing: /strength of the sertraline liquid/,
   },
   'sertraline-liquid-by-the-ml-with-no-strength-anywhere-is-undecided-naming-the-strength': {
     resources: thenEscitalopram(takenByTheMl(7.5, { medicationCodeableConcept: rx(RX.sertralineIngredient) })),
