@@ -321,6 +321,33 @@ export function unitCount(q: fhir4.Quantity | undefined): number | undefined {
   return unit !== undefined && (unit === '' || UNIT_DOSE_UNITS.has(unit)) ? q.value : undefined;
 }
 
+/**
+ * Units that count drug-delivery devices (a nasal spray device: SPRAVATO's unit of dosing, PI section 2),
+ * as EHRs and pharmacy systems write them. A spray or actuation is not a device (a SPRAVATO device gives
+ * two sprays), nor is a kit or package (a kit holds two or three devices): those convert nothing.
+ */
+const DEVICE_UNITS = new Set([
+  'device',
+  'devices',
+  '{device}',
+  '{devices}',
+  'spray device',
+  'spray devices',
+  '{spray device}',
+  'nasal device',
+  'nasal devices',
+  '{nasal device}',
+  'nasal spray device',
+  'nasal spray devices',
+]);
+
+/** A dose counted in devices (`DEVICE_UNITS`, by `code`, else `unit`), or undefined if not a device count. */
+export function deviceCount(q: fhir4.Quantity | undefined): number | undefined {
+  if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
+  const unit = unitOf(q)?.replace(/\s+/g, ' ');
+  return unit !== undefined && DEVICE_UNITS.has(unit) ? q.value : undefined;
+}
+
 export function volumeInMl(q: fhir4.Quantity | undefined): number | undefined {
   if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
   const unit = unitOf(q);

@@ -12,7 +12,7 @@ import { checkPlausible, formatMeasured, type PlausibleRange } from '../../src/k
 import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
-import { massInMg, parseFhirDate, unitOf, volumeInMl } from '../assessment/fhir-read.js';
+import { deviceCount, massInMg, parseFhirDate, unitOf, volumeInMl } from '../assessment/fhir-read.js';
 
 export type RouteClass = 'iv' | 'nasal' | 'im' | 'oral' | 'sc' | 'sublingual' | 'other' | 'unknown';
 
@@ -176,7 +176,49 @@ export function productConcentration(
   return perMl.length === 1 ? { mgPerMl: perMl[0]!.strengthValue!, text: `${perMl[0]!.strengthValue} mg/mL`, from: 'catalogue' } : undefined;
 }
 
-function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | undefined, ranges?: DosagePlausibleRanges): OrderedDose | undefined {
+/** The drug's mass in one delivery device of the ordered product (a SPRAVATO nasal device), with how it was known. */
+export interface DeviceStrength {
+  mgPerDevice: number;
+  /** As written or labelled: "28 mg per device". */
+  text: string;
+  from: 'product' | 'label';
+}
+
+/**
+ * The mg of the ordered drug (`drugSet`) in one device: a `Medication.ingredient` of that drug whose
+ * `strength` is a mass over a device count ("28 mg / 1 device"), and only that ingredient; else
+ * `labelMgPerDevice`, the labelled mass per device of every product of the drug (esketamine: thresholds
+ * `esketamineDeviceMg`, revision-2 OR-6 ESK_DEVICE_MG, PI section 2). Undefined when neither is known: a
+ * device count then converts to nothing.
+ */
+export function deviceStrength(
+  medication: fhir4.Medication | undefined,
+  drugSet: string,
+  t: Terminology,
+  ingredients?: readonly (fhir4.CodeableConcept | undefined)[],
+  labelMgPerDevice?: number,
+): DeviceStrength | undefined {
+  const own = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i, n) => {
+    const mg = massInMg(i?.strength?.numerator);
+    const devices = deviceCount(i?.strength?.denominator);
+    if (mg === undefined || mg <= 0 || devices === undefined || devices <= 0) return [];
+    if (!t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet)) return [];
+    return [
+      { mgPerDevice: mg / devices, text: `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`, from: 'product' as const },
+    ];
+  });
+  if (own.length === 1) return own[0];
+  return labelMgPerDevice !== undefined && labelMgPerDevice > 0
+    ? { mgPerDevice: labelMgPerDevice, text: `${labelMgPerDevice} mg per device`, from: 'label' }
+    : undefined;
+}
+
+function doseOf(
+  q: fhir4.Quantity | undefined,
+  concentration: Concentration | undefined,
+  ranges?: DosagePlausibleRanges,
+  perDevice?: DeviceStrength,
+): OrderedDose | undefined {
   if (!q || typeof q !== 'object') return undefined;
   const unit = unitOf(q);
   const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
@@ -194,6 +236,14 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
   if (mg !== undefined) {
     const implausible = odd(mg, ranges?.orderDoseMg, text);
     return implausible ? { text, implausible, ...above(mg, ranges?.orderDoseMg) } : { mg, text };
+  }
+  // A count of devices (SPRAVATO is dosed by the 28-mg device) is the device's mass times the count.
+  const devices = deviceCount(q);
+  if (devices !== undefined && perDevice) {
+    const converted = round2(devices * perDevice.mgPerDevice);
+    const deviceText = `${value} ${value === 1 ? 'device' : 'devices'} (${converted} mg at ${perDevice.text})`;
+    const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${deviceText})`);
+    return oddMg ? { text: deviceText, implausible: oddMg, ...above(converted, ranges?.orderDoseMg) } : { mg: converted, text: deviceText };
   }
   const ml = volumeInMl(q);
   if (ml === undefined) return { text };
@@ -215,10 +265,15 @@ function doseOf(q: fhir4.Quantity | undefined, concentration: Concentration | un
  * is as dangerous as its top (revision-2 OR-3, OR-6 judge the dose that may be given). With no high end the
  * dose is unknown (`range: 'open'`), never its low end.
  */
-function rangeDoseOf(range: fhir4.Range | undefined, concentration: Concentration | undefined, ranges?: DosagePlausibleRanges): OrderedDose | undefined {
+function rangeDoseOf(
+  range: fhir4.Range | undefined,
+  concentration: Concentration | undefined,
+  ranges?: DosagePlausibleRanges,
+  perDevice?: DeviceStrength,
+): OrderedDose | undefined {
   if (!range || typeof range !== 'object') return undefined;
   const low = typeof range.low?.value === 'number' && Number.isFinite(range.low.value) ? range.low : undefined;
-  const top = doseOf(range.high, concentration, ranges);
+  const top = doseOf(range.high, concentration, ranges, perDevice);
   if (top?.text === undefined) return low ? { text: `${quantityWords(low)} or more (no upper bound)`, range: 'open' } : undefined;
   const lowWords = low ? (unitOf(low) === unitOf(range.high) ? String(low.value) : quantityWords(low)) : undefined;
   return { ...top, text: lowWords !== undefined ? `${lowWords} to ${top.text}` : `up to ${top.text}`, range: 'top' };
@@ -266,16 +321,23 @@ const PUSH = /\b(push|bolus|stat dose|slow iv injection)\b/i;
 /**
  * Reads the first dosage instruction of a draft MedicationRequest. `concentration` (mg/mL of the drug in
  * the ordered product, from `productConcentration`) converts a volume dose to mg and joins a mass dose to
- * a volume rate; without it a volume dose is known only in mL.
+ * a volume rate; without it a volume dose is known only in mL. `perDevice` (`deviceStrength`) converts a
+ * dose counted in devices to mg.
  */
-export function readDraftDosage(r: fhir4.MedicationRequest, t: Terminology, concentration?: Concentration, ranges?: DosagePlausibleRanges): DraftDosage {
+export function readDraftDosage(
+  r: fhir4.MedicationRequest,
+  t: Terminology,
+  concentration?: Concentration,
+  ranges?: DosagePlausibleRanges,
+  perDevice?: DeviceStrength,
+): DraftDosage {
   const d = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
   const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
   // The dose as ordered: a quantity, else the top of a range (the quantity the infusion time is computed from).
   const doseQuantity = dr?.doseQuantity ?? (dr?.doseRange && typeof dr.doseRange === 'object' ? dr.doseRange.high : undefined);
-  const dose = dr?.doseQuantity ? doseOf(dr.doseQuantity, concentration, ranges) : rangeDoseOf(dr?.doseRange, concentration, ranges);
+  const dose = dr?.doseQuantity ? doseOf(dr.doseQuantity, concentration, ranges, perDevice) : rangeDoseOf(dr?.doseRange, concentration, ranges, perDevice);
   // An implausible concentration times nothing: it turns no mass into a volume rate either.
   const usable = concentration && !implausibility(concentration.mgPerMl, ranges?.orderConcentrationMgPerMl) ? concentration : undefined;
 

@@ -30,7 +30,7 @@ import {
   type KetamineContext,
   type OrderCheck,
 } from './checks.js';
-import { productConcentration, readDraftDosage, type DraftDosage } from './dosage.js';
+import { deviceStrength, productConcentration, readDraftDosage, type DraftDosage } from './dosage.js';
 import { identifyDraft, type IdentifiedDraft } from './identify.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
 import { DEPRESSION_ON_RECORD, decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
@@ -364,7 +364,10 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
           knowledge.catalogue,
           d.ingredients,
         );
-        return [d, readDraftDosage(r, t, concentration, knowledge.thresholds.plausibleRanges)];
+        // A dose in devices is converted by the product's own mass per device, else the label's (esketamine: 28 mg, OR-6).
+        const labelMgPerDevice = d.drug === 'esketamine' ? c.esketamineDeviceMg.value : undefined;
+        const perDevice = deviceStrength(d.medication, drugSet, t, d.ingredients, labelMgPerDevice);
+        return [d, readDraftDosage(r, t, concentration, knowledge.thresholds.plausibleRanges, perDevice)];
       }),
   );
   const scopes = new Map<IdentifiedDraft, Scope>();

@@ -744,3 +744,63 @@ describe('an average blood pressure (US Core 96607-7) is a BP on file, read as o
     expect(a.orders[0]!.checks.find((c) => c.rule === 'OR-10')).toMatchObject({ status: 'unknown', needed: expect.stringMatching(/^BP/) });
   });
 });
+
+describe('an esketamine dose counted in devices is converted to mg by the product or label strength and checked (OR-6)', () => {
+  type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  /** The finding's request with its draft edited (the tester's other counts and shapes). */
+  const variant = async (edit: (d: fhir4.MedicationRequest) => void) => {
+    const body = finding('esketamine-4-spray-devices') as Body;
+    edit(body.context.draftOrders.entry[0]!.resource);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const dose = (value: number, unit: string, code?: string) => (d: fhir4.MedicationRequest) =>
+    (d.dosageInstruction![0]!.doseAndRate = [{ doseQuantity: { value, unit, ...(code ? { code } : {}) } }]);
+  const or6 = (a: Answer) => a.orders[0]!.checks.filter((c) => c.rule === 'OR-6');
+  const or6Card = (a: Answer) => a.cards.find((c) => /\(OR-6[,)]/.test(c.summary));
+
+  // SPRAVATO 4 "spray device" (4 x 28 mg = 112 mg, above the labelled 84 mg): was "no dose in mg", a warning.
+  it('esketamine-4-spray-devices-is-112-mg-above-the-labelled-maximum', async () => {
+    const a = await replay('esketamine-4-spray-devices');
+    expect(a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary)).toEqual([
+      'Intranasal esketamine (SPRAVATO) 4 devices (112 mg at 28 mg per device): above the labelled maximum of 84 mg per session (OR-6)',
+    ]);
+    expect(allText(a)).not.toMatch(/no dose in mg|4 spray device\b/);
+  });
+
+  it.each<[string, (d: fhir4.MedicationRequest) => void, string | undefined, RegExp | undefined]>([
+    ['3-devices-on-day-1-is-84-mg-start-at-56', dose(3, 'devices'), 'warning', /3 devices \(84 mg at 28 mg per device\): start at 56 mg/],
+    ['2-devices-on-day-1-is-56-mg-and-fits', dose(2, 'device', '{device}'), undefined, undefined],
+    ['4-sprays-are-not-devices-and-are-not-converted', dose(4, 'spray'), 'warning', /4 spray: no dose in mg/],
+    ['1-kit-is-not-a-device-count-and-is-not-converted', dose(1, 'kit'), 'warning', /1 kit: no dose in mg/],
+    [
+      'the-products-own-strength-per-device-converts-it',
+      (d) => {
+        delete d.medicationCodeableConcept;
+        (d as fhir4.MedicationRequest & { contained: fhir4.Resource[] }).contained = [
+          {
+            resourceType: 'Medication',
+            id: 'esk',
+            code: { text: 'esketamine nasal spray' },
+            ingredient: [
+              { itemCodeableConcept: { text: 'esketamine' }, strength: { numerator: { value: 28, unit: 'mg' }, denominator: { value: 1, unit: 'device' } } },
+            ],
+          } as fhir4.Medication,
+        ];
+        d.medicationReference = { reference: '#esk' };
+        dose(4, 'device')(d);
+      },
+      'critical',
+      /4 devices \(112 mg at 28 mg \/ 1 device\): above the labelled maximum/,
+    ],
+  ])('%s', async (_name, edit, indicator, says) => {
+    const a = await variant(edit);
+    if (!indicator) {
+      expect(or6(a).map((c) => c.status)).toEqual(['as-ordered']);
+      expect(or6Card(a)).toBeUndefined();
+      return;
+    }
+    expect([or6Card(a)?.indicator, or6Card(a)?.summary]).toEqual([indicator, expect.stringMatching(says!)]);
+  });
+});
