@@ -825,7 +825,7 @@ const defs: Def[] = [
     // ("Ketanest-S") is esketamine. Revision-2 OR-1 step 3 reads plain "ketanest" as esketamine: this deviates on
     // purpose, because an anaesthetic racemic product read as esketamine would be held to the esketamine checks.
     textMatch: ['ketamine', 'ketalar', 'ketanest'],
-    textMatchNot: ['ketanest s', 'ketanest-s'],
+    textMatchNot: ['ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s'],
   },
   {
     slug: 'esketamine-products',
@@ -837,7 +837,7 @@ const defs: Def[] = [
       extra(SYSTEM.ndc, '50458-028-00', 'SPRAVATO 28 mg device (package component)', 'secondary'),
     ],
     // revision-2.md OR-1 step 3 names "ketanest" here; only "Ketanest S" is esketamine (see ketamine-products).
-    textMatch: ['esketamine', 'spravato', 'ketanest s', 'ketanest-s'],
+    textMatch: ['esketamine', 'spravato', 'ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s'],
   },
   {
     slug: 'esketamine-procedures',

@@ -22,6 +22,8 @@ const SCENARIOS: Record<string, { text: string; drug: 'ketamine' | 'esketamine' 
   'ketanest-s-25-mg-per-ml-is-esketamine': { text: 'Ketanest S 25 mg/ml Injektionslösung', drug: 'esketamine' },
   'ketanest-hyphen-s-is-esketamine': { text: 'Ketanest-S 5 mg/ml', drug: 'esketamine' },
   'ketanest-s-in-capitals-is-esketamine': { text: 'KETANEST S 25MG/ML AMP', drug: 'esketamine' },
+  'ketanest-registered-s-is-esketamine': { text: 'Ketanest® S 25 mg/ml', drug: 'esketamine' },
+  'ketanest-registered-alone-is-racemic-ketamine': { text: 'Ketanest® 10 mg/ml', drug: 'ketamine' },
   'plain-ketanest-50-mg-per-ml-is-racemic-ketamine': { text: 'Ketanest 50 mg/ml', drug: 'ketamine' },
   'ketanest-solution-for-injection-is-racemic-ketamine-not-ketanest-s': { text: 'Ketanest solution for injection 10 mg/ml', drug: 'ketamine' },
   'spravato-is-still-esketamine': { text: 'Spravato 28 mg nasal spray', drug: 'esketamine' },
