@@ -103,6 +103,20 @@ function unitsPerDayOf(r: Resource): number | undefined {
   return undefined;
 }
 
+/**
+ * Days a supplied quantity lasts (EL-2.1 step 2, last form): tablets over the tablets taken a day, or a
+ * liquid's mL over the mL taken a day (structured dose x frequency); undefined when either is unknown.
+ */
+function daysOfSupply(quantity: fhir4.Quantity | undefined, r: Resource): number | undefined {
+  const units = unitCount(quantity);
+  const unitsPerDay = unitsPerDayOf(r);
+  if (units !== undefined && unitsPerDay) return units / unitsPerDay;
+  const ml = volumeInMl(quantity);
+  const mlPerDose = volumeInMl(doseOf(r));
+  const perDay = administrationsPerDay(dosageOf(r)?.timing);
+  return ml !== undefined && mlPerDose && perDay ? ml / (mlPerDose * perDay) : undefined;
+}
+
 const ENDED = new Set(['stopped', 'completed']);
 
 type Resource = MedicationUse['resource'];
@@ -276,10 +290,9 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
       const supplyDays = durationInDays(r.dispenseRequest?.expectedSupplyDuration);
       const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
       if (authored && supplyDays !== undefined) return { start: authored, end: shift(authored, supplyDays * fills) };
-      // EL-2.1 step 2, last form: the quantity over the units taken a day, times the fills.
-      const quantity = unitCount(r.dispenseRequest?.quantity);
-      const perDay = unitsPerDayOf(r);
-      if (authored && quantity !== undefined && perDay) return { start: authored, end: shift(authored, (quantity / perDay) * fills) };
+      // EL-2.1 step 2, last form: the quantity over the units (or mL) taken a day, times the fills.
+      const lasts = daysOfSupply(r.dispenseRequest?.quantity, r);
+      if (authored && lasts !== undefined) return { start: authored, end: shift(authored, lasts * fills) };
       const validity = r.dispenseRequest?.validityPeriod;
       if (validity?.start && validity.end) return { start: dateBounds(validity.start), end: dateBounds(validity.end) };
       return authored ? openEnded(r.status, authored, undefined, now, at) : {};
@@ -288,10 +301,9 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
       const start = dateBounds(r.whenHandedOver) ?? dateBounds(r.whenPrepared);
       const days = durationInDays(r.daysSupply);
       if (start && days !== undefined) return { start, end: shift(start, days) };
-      // No days supplied: the quantity over the units taken a day (EL-2.1 step 2).
-      const quantity = unitCount(r.quantity);
-      const perDay = unitsPerDayOf(r);
-      return { start, end: start && quantity !== undefined && perDay ? shift(start, quantity / perDay) : undefined };
+      // No days supplied: the quantity over the units (or mL) taken a day (EL-2.1 step 2).
+      const lasts = daysOfSupply(r.quantity, r);
+      return { start, end: start && lasts !== undefined ? shift(start, lasts) : undefined };
     }
     case 'MedicationAdministration': {
       const start = dateBounds(r.effectivePeriod?.start) ?? dateBounds(r.effectiveDateTime);

@@ -128,6 +128,23 @@ const SCENARIOS: Record<string, Scenario> = {
     trial: 'sertraline: adequacy-unknown',
     missing: /strength of the sertraline liquid/,
   },
+  'an-order-for-300-ml-of-sertraline-concentrate-at-7-5-ml-a-day-lasts-40-days-too-short-for-a-trial': {
+    // EL-2.1 step 2 (supply, before a switch): 300 mL over 7.5 mL a day is 40 days, short of 42; not an order
+    // with no end that the switch to escitalopram 120 days later would end.
+    resources: thenEscitalopram({
+      resourceType: 'MedicationRequest',
+      id: 'sertraline-concentrate-order',
+      status: 'completed',
+      intent: 'order',
+      subject: { reference: 'Patient/p1' },
+      authoredOn: daysAgo(300),
+      medicationCodeableConcept: rx(SERTRALINE_CONCENTRATE_20_MG_PER_ML),
+      dosageInstruction: [{ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: mL(7.5) }] }],
+      dispenseRequest: { quantity: mL(300) },
+    } as fhir4.MedicationRequest),
+    el2: 'not-met',
+    trial: 'sertraline: inadequate',
+  },
   'a-dispense-of-750-ml-of-sertraline-concentrate-for-100-days-is-150-mg-a-day': {
     resources: thenEscitalopram({
       resourceType: 'MedicationDispense',
