@@ -293,7 +293,7 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
   let short: string | undefined;
   if (possible.some((e) => meets(e) === 'unknown' && e.volumeWithoutStrength)) {
     // A liquid taken by the mL: its mg come from the product's strength, which nothing recorded (EL-2.8).
-    missing.push(`the strength of the ${c.name} liquid (mg per mL: Medication.ingredient strength or the product's code), or its dose in mg`);
+    missing.push(`the strength of the ${c.name} liquid (mg per mL), or its dose in mg`);
     short = `dose of ${c.name} recorded in mL with no strength`;
   } else if (possible.some((e) => meets(e) === 'unknown')) {
     missing.push(`${what} (structured dosage or product strength)`);
