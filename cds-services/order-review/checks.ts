@@ -18,6 +18,7 @@ import {
   preliminaryMark,
 } from '../assessment/observations.js';
 import type { RecordIndex } from '../assessment/record.js';
+import type { Course } from '../assessment/rules/prior-courses.js';
 import type { Thresholds } from '../assessment/thresholds.js';
 import type { DraftDosage } from './dosage.js';
 
@@ -441,6 +442,36 @@ export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderChe
     };
   }
   return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
+}
+
+/**
+ * MO-9 During a course: a draft of the modality whose course is under way (MO-7) continues that course,
+ * never a second induction (OR-5: "a new induction draft while a ketamine course is active -> MO-9 info
+ * (course status)"; OR-13 for TMS). Info: the session count and last session, the sessions the order
+ * would add beyond those left in the planned course, and once they are all given, the decision on
+ * maintenance. Source: revision-2 OR-5, OR-13, MO-7, MO-9; S1 (maintenance every 2-4 days to weekly); PI 2.
+ */
+export function checkCourseInProgress(course: Course, dosage: DraftDosage | undefined, now: Date): OrderCheck {
+  const days = Math.max(0, Math.floor((now.getTime() - course.end.getTime()) / 86_400_000));
+  const last = days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} ago`;
+  const head = `course under way, session ${course.sessions} of ${course.planned} (last ${last})`;
+  const left = Math.max(0, course.planned - course.sessions);
+  const count = dosage?.single ? 1 : dosage?.count;
+  const phrase =
+    left === 0
+      ? `${head}; decide on maintenance`
+      : count !== undefined && count > left
+        ? `${head}; this order adds ${count} sessions, ${course.sessions + count} in all`
+        : `${head}; this order continues it`;
+  return {
+    rule: 'MO-9',
+    status: 'differs',
+    indicator: 'info',
+    phrase,
+    ordered: count !== undefined ? `${count} session${count === 1 ? '' : 's'}` : 'no number of sessions',
+    expected: left === 0 ? 'a maintenance schedule, decided on the response so far' : `the course continued: ${left} of ${course.planned} sessions left`,
+    detail: `A course is under way (${course.sessions} session${course.sessions === 1 ? '' : 's'} since ${isoDay(course.start)}, the last ${last}): this order continues it, not a second course; at the end of the planned sessions, evaluate the response and decide on maintenance.`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

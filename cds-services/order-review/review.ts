@@ -14,6 +14,7 @@ import type { RecordIndex, Knowledge } from '../assessment/record.js';
 import {
   ageAtOrder,
   checkAge,
+  checkCourseInProgress,
   checkEsketamineDose,
   checkEsketamineSchedule,
   checkInfusionTime,
@@ -106,6 +107,7 @@ function encounterOf(draft: fhir4.Resource, input: ReviewInput): fhir4.Encounter
 }
 
 const DRUG_MODALITY = { ketamine: 'iv-ketamine', esketamine: 'esketamine', tms: 'tms' } as const;
+const COURSE_MODALITY = { ketamine: 'ketamine', esketamine: 'esketamine', tms: 'TMS' } as const;
 const DEVICE_SAFETY_RULES = new Set(['CI-9', 'CI-10', 'RC-6', 'RC-7']);
 const DAY_MS = 86_400_000;
 
@@ -393,7 +395,8 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   const ketamineActivity = treatmentActivity(index, 'ketamine');
   const esketamineActivity = treatmentActivity(index, 'esketamine');
   const recentSession = (last: Date | undefined, days: number) => last !== undefined && (now.getTime() - last.getTime()) / DAY_MS <= days;
-  const tmsCourse = priorCourses({ index, now, thresholds: knowledge.thresholds, trials: () => [] }).find((x) => x.modality === 'TMS');
+  const courses = priorCourses({ index, now, thresholds: knowledge.thresholds, trials: () => [] });
+  const tmsCourse = courses.find((x) => x.modality === 'TMS');
   const combination =
     inScope('tms') || (tmsCourse !== undefined && (now.getTime() - tmsCourse.end.getTime()) / DAY_MS <= knowledge.thresholds.courses.tmsActiveDays.value);
   const esketamineActive =
@@ -451,6 +454,9 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
 
     const ageCheck = checkAge(drug, age, onAntidepressant, c);
     if (ageCheck) review.checks.push(ageCheck);
+    // MO-9: a course of this modality under way makes the draft its continuation, never a second course.
+    const course = courses.find((x) => x.active && x.modality === COURSE_MODALITY[drug]);
+    if (course && !scope.deviceSafetyOnly) review.checks.push(checkCourseInProgress(course, dosage, now));
     if (drug === 'tms') {
       if (!scope.deviceSafetyOnly) review.checks.push(checkTmsParameters(draft.resource as fhir4.ServiceRequest));
       return review;

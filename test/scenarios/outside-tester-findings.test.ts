@@ -804,3 +804,53 @@ describe('an esketamine dose counted in devices is converted to mg by the produc
     expect([or6Card(a)?.indicator, or6Card(a)?.summary]).toEqual([indicator, expect.stringMatching(says!)]);
   });
 });
+
+describe('a treatment drafted during its own course continues it, and the card says where the course is (OR-5, MO-7, MO-9)', () => {
+  type Body = {
+    _now: string;
+    context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } };
+    prefetch: { medicationAdministrations: { entry: { resource: fhir4.MedicationAdministration }[] } };
+  };
+  const course = (a: Answer) => a.cards.filter((c) => /\(MO-9\)$/.test(c.summary));
+  const edited = async (edit: (body: Body) => void) => {
+    const body = finding('ketamine-induction-drafted-at-session-4-of-6') as Body;
+    edit(body);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+
+  // Four IV ketamine sessions in 9 days, the last 2 days ago, and a new 6-session induction drafted: only the MO-2 card.
+  it('ketamine-induction-drafted-at-session-4-of-6-gets-the-course-status', async () => {
+    const a = await replay('ketamine-induction-drafted-at-session-4-of-6');
+    expect(course(a).map((c) => [c.indicator, c.summary])).toEqual([
+      ['info', 'IV ketamine: course under way, session 4 of 6 (last 2 days ago); this order adds 6 sessions, 10 in all (MO-9)'],
+    ]);
+    expect(course(a)[0]!.detail).toContain('this order continues it, not a second course');
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
+
+  it.each<[string, (b: Body) => void, string | undefined]>([
+    [
+      'a-draft-for-the-2-sessions-left-continues-the-course',
+      (b) => (b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.timing!.repeat!.count = 2),
+      'IV ketamine: course under way, session 4 of 6 (last 2 days ago); this order continues it (MO-9)',
+    ],
+    [
+      'at-session-6-the-card-asks-for-the-maintenance-decision',
+      (b) => {
+        const given = b.prefetch.medicationAdministrations.entry;
+        for (const [n, day] of [
+          [5, '2026-11-29'],
+          [6, '2026-11-29'],
+        ] as const)
+          given.push({ resource: { ...given[given.length - 1]!.resource, id: `ma-extra-${n}`, effectivePeriod: { start: `${day}T0${n}:00:00Z` } } });
+      },
+      'IV ketamine: course under way, session 6 of 6 (last 1 day ago); decide on maintenance (MO-9)',
+    ],
+    ['no-session-in-the-last-14-days-is-no-course-under-way', (b) => (b.prefetch.medicationAdministrations.entry = []), undefined],
+  ])('%s', async (_name, edit, summary) => {
+    const a = await edited(edit);
+    expect(course(a).map((c) => c.summary)).toEqual(summary ? [summary] : []);
+  });
+});
