@@ -6,6 +6,7 @@ import { orderReasonOf } from './cards/suggested-orders.js';
 import type { TrdKnowledge } from './knowledge.js';
 import { KEY_TYPES } from './assessment/prefetch.js';
 import { buildRecord } from './assessment/record.js';
+import { recordWords } from './assessment/record-words.js';
 
 export const ASSESSMENT_EXTENSION = 'org.trdcds.assessment';
 
@@ -16,7 +17,14 @@ export function assessCall(call: HookCall, knowledge: TrdKnowledge): Assessment 
 
 /** What presenting a call needs: the patient, ids, the clock, the knowledge, and why suggestions are ordered (SO). */
 export function presentContext(call: HookCall, knowledge: TrdKnowledge, a: Assessment): PresentContext {
-  return { patientId: call.context.patientId, newId: call.newId, now: a.now, knowledge, reason: orderReasonOf(a) };
+  return {
+    patientId: call.context.patientId,
+    newId: call.newId,
+    now: a.now,
+    knowledge,
+    reason: orderReasonOf(a),
+    nameRecord: (reference) => recordWords(a.index, reference),
+  };
 }
 
 /** Every 200 carries the whole assessment for machines, cards or not. */

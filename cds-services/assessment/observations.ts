@@ -100,7 +100,7 @@ const encounterOf = (o: IndexedObservation) => (typeof o.resource.encounter?.ref
  * when their times differ by at most BP_PAIR_WINDOW_MIN and they share the encounter when both
  * carry one (the nearest partner first). A part without a partner is a partial reading.
  */
-function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
+export function allBloodPressureReadings(index: RecordIndex): readonly BloodPressure[] {
   return index.once('blood-pressure-readings', () => {
     const t = index.knowledge.terminology;
     const ranges = index.knowledge.thresholds.plausibleRanges;

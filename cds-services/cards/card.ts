@@ -3,6 +3,7 @@ import { tagCardRules } from '../../src/cds-hooks/card-provenance.js';
 import { joinMarkdown, Markdown, markdownTable, plainText } from '../../src/cds-hooks/markdown.js';
 import type { Finding, RuleSource } from '../assessment/findings.js';
 import { statusWords } from './problems.js';
+import { recordKind } from '../assessment/record-words.js';
 
 export { escapeMarkdown, joinMarkdown, Markdown, md } from '../../src/cds-hooks/markdown.js';
 
@@ -19,11 +20,15 @@ export function summaryOf(summary: string): string {
 /** A Markdown table: every cell that is not already `Markdown` is escaped as plain text (resource ids, notes). */
 export const table = markdownTable;
 
-/** Evidence for a reader: the first few references, then a count (every one is in the assessment extension). */
-export function evidenceText(refs: readonly string[], shown = 3): string {
-  if (refs.length === 0) return '—';
-  const head = refs.slice(0, shown).join(', ');
-  return refs.length > shown ? `${head} and ${refs.length - shown} more` : head;
+/**
+ * Evidence for a reader: the first few records in words (`name`: drug, dose and date; value and date;
+ * CD-6), each once, then a count. Never a resource id: every reference is in the assessment extension.
+ */
+export function evidenceText(refs: readonly string[], name: (reference: string) => string = recordKind, shown = 3): string {
+  const words = [...new Set(refs.map(name))];
+  if (words.length === 0) return '—';
+  const head = words.slice(0, shown).join('; ');
+  return words.length > shown ? `${head} and ${words.length - shown} more` : head;
 }
 
 /**
@@ -31,7 +36,7 @@ export function evidenceText(refs: readonly string[], shown = 3): string {
  * words (eligibility meets / does not meet; safety found / not found; monitoring to do / done), never "met";
  * `status` may word a rule of its own (MO-6: an oral antidepressant current or not).
  */
-export function findingsTable(findings: Finding[], status?: (f: Finding) => string | undefined): Markdown {
+export function findingsTable(findings: Finding[], name: ((reference: string) => string) | undefined, status?: (f: Finding) => string | undefined): Markdown {
   return table(
     ['Rule', 'Criterion', 'Status', 'Found', 'Evidence', 'Needed'],
     findings.map((f) => [
@@ -39,7 +44,7 @@ export function findingsTable(findings: Finding[], status?: (f: Finding) => stri
       f.title,
       status?.(f) ?? statusWords(f, false),
       f.note ?? '',
-      evidenceText(f.evidence),
+      evidenceText(f.evidence, name),
       [...new Set(f.missing)].join('; ') || '—',
     ]),
   );

@@ -13,6 +13,8 @@ export interface PresentContext {
   explainUrl?: string;
   /** Why suggestions are ordered (the qualifying condition, or TRD): every suggested resource carries it (SO). */
   reason?: OrderReason;
+  /** A record reference in a clinician's words (CD-6: card text never names a resource by id); see recordWords. */
+  nameRecord?: (reference: string) => string;
 }
 
 export function modalityList(modalities: readonly Modality[]): string {

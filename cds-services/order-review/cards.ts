@@ -238,7 +238,7 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
       detail: [
         joinMarkdown(sorted.map(itemLine), '\n'),
         lead.kind === 'contraindication' ? md`Cancel the draft order, or document why it should proceed.` : undefined,
-        findings.length ? findingsTable(findings, oralAntidepressantStatus) : undefined,
+        findings.length ? findingsTable(findings, ctx.nameRecord, oralAntidepressantStatus) : undefined,
       ],
       suggestions: [...cancels, ...settling],
       selectionBehavior: 'any',
@@ -329,7 +329,7 @@ function checkGroupCard(items: Item[], ctx: PresentContext, also: Item[] = []): 
       detail: [
         joinMarkdown([...sorted, ...also].map(itemLine), '\n'),
         ...sorted.map((i) => checksTable(i.checks!)),
-        also.length ? findingsTable(uniqueFindings(also)) : undefined,
+        also.length ? findingsTable(uniqueFindings(also), ctx.nameRecord) : undefined,
       ],
       suggestions: settle.map((template) => {
         const label = ordersForMissing({ settledBy: [template] } as Finding)[0]!.label;
@@ -489,7 +489,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosi
           folded,
           sessionLines(a, 'MO-3'),
           ...(offLabel ? [] : [md`${oralAntidepressantLine(mo6)}`]),
-          findingsTable([a.byRule.get('EL-8')!, mo3, ...also, ...(offLabel ? [] : [mo6])], oralAntidepressantStatus),
+          findingsTable([a.byRule.get('EL-8')!, mo3, ...also, ...(offLabel ? [] : [mo6])], ctx.nameRecord, oralAntidepressantStatus),
         ],
         suggestions: [
           { label: 'Order BP and pulse oximetry monitoring around each dose', actions: monitoringActions(ctx, 'esketamine', r.draft.ref) },
@@ -506,7 +506,7 @@ function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosi
       summary: `${capitalise(treatmentName(r))} monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)`,
       indicator: 'info',
       source: mo2.source,
-      detail: [folded, sessionLines(a, 'MO-2'), findingsTable([mo2, ...also])],
+      detail: [folded, sessionLines(a, 'MO-2'), findingsTable([mo2, ...also], ctx.nameRecord)],
       suggestions: [
         { label: 'Order BP and HR every 15 minutes and continuous SpO2 for this infusion', actions: monitoringActions(ctx, 'ketamine', r.draft.ref) },
         ...misuseSuggestions(a, ctx),
@@ -534,7 +534,7 @@ function combinationCard(a: Assessment, ctx: PresentContext): Card | undefined {
           lines.map((l) => md`- ${l}`),
           '\n',
         ),
-        findingsTable([rc15, a.byRule.get('EL-3')!]),
+        findingsTable([rc15, a.byRule.get('EL-3')!], ctx.nameRecord),
       ],
       ...(rc15.indicator === 'info' ? {} : { overrideReasons: ctx.knowledge.overrideReasons }),
     },

@@ -306,7 +306,7 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
   const trials = a.trials.length
     ? table(
         ['Ingredient', 'Trial', 'Evidence'],
-        a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence)]),
+        a.trials.map((t) => [t.ingredient, t.status.replace('-', ' '), evidenceText(t.evidence, ctx.nameRecord)]),
       )
     : md`No antidepressant trial in the episode look-back.`;
   const notUsed = leftOutLine(a);
@@ -329,7 +329,7 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
         postpartum,
         notUsed,
         // With an explanation page, the tables live there and the card stays on one screen.
-        ...(ctx.explainUrl ? [] : [md`**Eligibility**\n\n${findingsTable(a.criteria)}`, md`**Antidepressant trials**\n\n${trials}`]),
+        ...(ctx.explainUrl ? [] : [md`**Eligibility**\n\n${findingsTable(a.criteria, ctx.nameRecord)}`, md`**Antidepressant trials**\n\n${trials}`]),
       ],
       suggestions,
       selectionBehavior: 'at-most-one',

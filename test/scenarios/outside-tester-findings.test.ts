@@ -5,7 +5,7 @@
  * has one place to go.
  */
 import request from 'supertest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
@@ -852,5 +852,41 @@ describe('a treatment drafted during its own course continues it, and the card s
   ])('%s', async (_name, edit, summary) => {
     const a = await edited(edit);
     expect(course(a).map((c) => c.summary)).toEqual(summary ? [summary] : []);
+  });
+});
+
+describe('card text names records as the chart shows them, never by resource id (CD-6)', () => {
+  const RESOURCE_ID =
+    /\b(Patient|Condition|Observation|Medication\w*|Procedure|Device|AllergyIntolerance|QuestionnaireResponse|ServiceRequest)\/[A-Za-z0-9\-.]{1,64}/;
+
+  // A MedicationRequest coded 1991302 (not recognised) with no text: the next step read "the drug of
+  // MedicationRequest/313757847", and every evidence column listed resource ids.
+  it('medication-of-unrecognised-code-no-text-is-named-by-its-date-dose-and-code', async () => {
+    const a = await replay('medication-of-unrecognised-code-no-text');
+    const trd = a.cards.find((c) => c.summary.startsWith('TRD unknown'))!;
+    expect(trd.summary).toBe('TRD unknown: 1 failed attempt, 0 undecided (a medication record could not be identified)');
+    expect(trd.detail).toContain(
+      '**Next step:** Settle what is missing: the drug of a medication order of 2026-02-03 (1 tab, Oral, Daily) coded 1991302 (not recognised)',
+    );
+    expect(trd.detail).toContain(
+      '| escitalopram | failed | escitalopram 20 MG Oral Tablet (order of 2026-06-03); PHQ-9 19 on 2026-05-29; PHQ-9 18 on 2026-11-10 |',
+    );
+    expect(allText(a)).not.toMatch(RESOURCE_ID);
+  });
+
+  it.each(
+    readdirSync(join(projectRoot, 'test/fixtures/findings'))
+      .filter((f) => f.endsWith('.request.json'))
+      .map((f) => f.replace('.request.json', ''))
+      .filter((name) => (finding(name) as { _hook?: string; _now?: string })._now !== undefined),
+  )('no-resource-id-in-the-cards-for-%s', async (name) => {
+    const body = finding(name) as { _hook: string; _now: string };
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app)
+      .post(`/cds-services/${body._hook.replace(/^\/cds-services\//, '')}`)
+      .send(body);
+    const cards = (res.body.cards ?? []) as Answer['cards'];
+    const text = cards.map((c) => [c.summary, c.detail ?? '', ...(c.suggestions ?? []).map((s) => s.label)].join('\n')).join('\n');
+    expect(text).not.toMatch(RESOURCE_ID);
   });
 });

@@ -1,3 +1,4 @@
+import { recordsInWords } from '../record-words.js';
 import type { Outcome } from '../findings.js';
 import { met, notMet, unknown } from '../findings.js';
 import { isoDay, withinDays } from '../fhir-read.js';
@@ -48,8 +49,9 @@ export function unknownBecause(sections: Record<string, Section<unknown>>): Outc
   return missing ? unknown(missing) : undefined;
 }
 
-/** What would settle medication records that name no coded drug (see namesNoCodedDrug). */
-export const drugOf = (refs: readonly string[]): string => `the drug of ${refs.join(', ')} (coded, or its Medication resource)`;
+/** What would settle medication records that name no coded drug (see namesNoCodedDrug), each named as the chart shows it (CD-6). */
+export const drugOf = (index: RecordIndex, refs: readonly string[]): string =>
+  `the drug of ${recordsInWords(index, refs).join('; ')} (coded, or its Medication resource)`;
 
 export const isoDate = (d: Date | undefined): string => (d ? isoDay(d) : 'undated');
 

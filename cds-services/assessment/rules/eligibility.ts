@@ -197,10 +197,15 @@ export const EL2 = defineRule({
     const unidentified = unidentifiedMedications(index);
     if (unidentified.length > 0 && failed + undecided + unidentified.length >= needed) {
       return unknown(
-        [drugOf(unidentified)],
+        [drugOf(index, unidentified)],
         [...evidenceOf(failedAttempts), ...unidentified],
-        `${failed} failed adequate attempt(s); ${unidentified.length} medication record(s) name no coded drug and could count.`,
-        { ...data, summaryReason: `${unidentified.length} antidepressant record(s) could not be identified` },
+        `${failed} failed adequate attempt(s); ${unidentified.length === 1 ? 'a medication record names' : `${unidentified.length} medication records name`} no coded drug and could count.`,
+        // The drug is not known, so neither is whether it is an antidepressant: "medication", not "antidepressant".
+        {
+          ...data,
+          summaryReason:
+            unidentified.length === 1 ? 'a medication record could not be identified' : `${unidentified.length} medication records could not be identified`,
+        },
       );
     }
     return notMet(`${failed} failed adequate attempt(s) in the episode; ${needed} are needed.`, data, [], evidenceOf(adequate));

@@ -83,7 +83,7 @@ export function currentMedicationOutcome(index: RecordIndex, found: readonly Med
   const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
   if (gap) return gap;
   const unidentified = index.medicationUses.filter((m) => m.current && namesNoCodedDrug(m));
-  if (unidentified.length) return unknown([drugOf(refs(unidentified))], refs(unidentified), 'A current medication names no coded drug.');
+  if (unidentified.length) return unknown([drugOf(index, refs(unidentified))], refs(unidentified), 'A current medication names no coded drug.');
   return notMet();
 }
 
