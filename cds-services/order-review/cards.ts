@@ -49,6 +49,7 @@ const SOURCE_OF: Record<string, RuleSource> = {
   'OR-10': SOURCES.spravatoLabel,
   'OR-13': SOURCES.medicareTmsLcd,
   'MO-9': SOURCES.combinationProtocol,
+  'RC-17': SOURCES.cssrs,
 };
 
 /** The treatment as ordered: product and route ("IM ketamine", "intranasal esketamine (SPRAVATO)", "TMS"). */
@@ -580,6 +581,7 @@ function itemsForDraft(r: DraftReview, a: Assessment): Item[] {
     ['OR-9', 'overlap'],
     ['OR-10', 'pre-dose vital signs'],
     ['MO-9', 'course'],
+    ['RC-17', 'ideation on the order'],
   ] as const) {
     const mine = problems.filter((c) => c.rule === rule);
     if (mine.length) items.push({ problem, kind: 'check', r, checks: mine, indicator: worst(mine).indicator });
@@ -710,7 +712,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   // Cards of cautions only (never a contraindication, a gap or a check): what the budget may merge.
   const cautionCards = new Map<Card, Item[]>();
   for (const [problem, items] of groups) {
-    if (problem === 'age' || problem === 'overlap' || problem === 'course') cards.push(checkGroupCard(items, ctx));
+    if (problem === 'age' || problem === 'overlap' || problem === 'course' || problem === 'ideation on the order') cards.push(checkGroupCard(items, ctx));
     else if (problem === 'pre-dose vital signs') cards.push((vitalsCard = checkGroupCard(items, ctx, alsoVitals)));
     else cards.push(problemCard(items, ctx));
     if (problem === 'trd-status') indication = cards[cards.length - 1];

@@ -474,6 +474,37 @@ export function checkCourseInProgress(course: Course, dosage: DraftDosage | unde
   };
 }
 
+/**
+ * RC-17 and CI-1 for the order's own reason: a draft whose reason is suicidal ideation or behaviour
+ * (R45.851, SNOMED 6471006 ...: esketamine's acute-SI indication, OR-6) records ideation today. RC-17
+ * names the code, not the resource: ideation with no C-SSRS after it is graded before treatment, and
+ * the acute-SI course follows a documented same-day evaluation (CI-1, OR-12, SO-7). Settled by a C-SSRS,
+ * a C-SSRS risk level or a suicide risk evaluation within CSSRS_LOOKBACK_DAYS [local: the order is
+ * dated today, so "after the finding" is read as the C-SSRS look-back]. Warning, with the C-SSRS and
+ * the same-day evaluation orders. Source: revision-2 RC-17, CI-1, OR-6 (acute SI), SO-7; PI 1 (does not
+ * replace hospitalisation when needed).
+ */
+export function checkSuicidalityReason(index: RecordIndex, t: Thresholds, now: Date): OrderCheck | undefined {
+  const days = t.safety.cssrsLookbackDays.value;
+  const recent = (d: Date | undefined) => d !== undefined && d.getTime() <= now.getTime() && withinDays(d, now, days);
+  const observed = [VS.cssrsAssessments, VS.cssrsRiskLevel, VS.suicideRiskAssessment].some((url) => index.observations(url).some((o) => recent(o.date)));
+  const evaluated = index
+    .procedures(VS.suicideRiskAssessment)
+    .some((p) => p.status === 'completed' && recent(parseFhirDate(p.performedDateTime) ?? parseFhirDate(p.performedPeriod?.end ?? p.performedPeriod?.start)));
+  if (observed || evaluated) return undefined;
+  return {
+    rule: 'RC-17',
+    status: 'unknown',
+    indicator: 'warning',
+    phrase: 'ordered for ungraded suicidal ideation: complete a C-SSRS and a same-day risk evaluation',
+    ordered: 'reason: suicidal ideation',
+    expected: `a C-SSRS or suicide risk evaluation within ${days} days`,
+    needed: 'a C-SSRS and a same-day suicide risk evaluation',
+    detail: `The order's reason records suicidal ideation, and no C-SSRS or suicide risk evaluation is on record in the last ${days} days. Grade it (C-SSRS) and document a same-day risk evaluation before the first dose: imminent risk defers treatment (CI-1), and esketamine for acute suicidal ideation does not replace hospitalisation when it is needed.`,
+    settledBy: ['order-cssrs', 'order-suicide-risk-evaluation'],
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Esketamine (OR-6, OR-7)
 

@@ -21,6 +21,7 @@ import {
   checkKetamineDose,
   checkKetamineFrequency,
   checkSessionVitals,
+  checkSuicidalityReason,
   checkTmsParameters,
   dosingWeight,
   implausibleWeight,
@@ -457,6 +458,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     // MO-9: a course of this modality under way makes the draft its continuation, never a second course.
     const course = courses.find((x) => x.active && x.modality === COURSE_MODALITY[drug]);
     if (course && !scope.deviceSafetyOnly) review.checks.push(checkCourseInProgress(course, dosage, now));
+    // RC-17 / CI-1 on the order's own reason: ideation the order records is graded and evaluated before treatment,
+    // unless the record's own RC-17 or CI-1 card already asks for it.
+    const recordAsks = a.byRule.get('CI-1')?.status === 'met' || (a.byRule.get('RC-17')?.status === 'met' && !a.byRule.get('RC-17')?.data?.['graded']);
+    if (scope.acuteSuicidality && !recordAsks) {
+      const ideation = checkSuicidalityReason(index, knowledge.thresholds, now);
+      if (ideation) review.checks.push(ideation);
+    }
     if (drug === 'tms') {
       if (!scope.deviceSafetyOnly) review.checks.push(checkTmsParameters(draft.resource as fhir4.ServiceRequest));
       return review;

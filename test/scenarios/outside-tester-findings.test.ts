@@ -890,3 +890,71 @@ describe('card text names records as the chart shows them, never by resource id 
     expect(text).not.toMatch(RESOURCE_ID);
   });
 });
+
+describe('suicidal ideation the order itself records is graded and evaluated before treatment (RC-17, CI-1, OR-6)', () => {
+  type Body = {
+    _now: string;
+    context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } };
+    prefetch: { observations: { entry: { resource: fhir4.Resource }[] }; procedures: { entry: { resource: fhir4.Resource }[] } };
+  };
+  const ideationCard = (a: Answer) => a.cards.filter((c) => /ungraded suicidal ideation/.test(c.summary));
+  const edited = async (edit: (body: Body) => void) => {
+    const body = finding('esketamine-for-suicidal-ideation-no-risk-evaluation') as Body;
+    edit(body);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const subject = { reference: 'Patient/12724066' };
+
+  // SPRAVATO 84 mg twice weekly for reasons F33.2 and R45.851, no C-SSRS or risk evaluation on file: only the REMS card.
+  it('esketamine-for-suicidal-ideation-with-no-risk-evaluation-asks-for-a-c-ssrs-and-a-same-day-evaluation', async () => {
+    const a = await replay('esketamine-for-suicidal-ideation-no-risk-evaluation');
+    const [card] = ideationCard(a);
+    expect([card?.indicator, card?.summary]).toEqual([
+      'warning',
+      'Intranasal esketamine (SPRAVATO): ordered for ungraded suicidal ideation: complete a C-SSRS and a same-day risk evaluation (RC-17)',
+    ]);
+    expect(card!.detail).toContain('does not replace hospitalisation');
+    expect((card!.suggestions ?? []).map((s) => s.label).join('\n')).toMatch(/C-SSRS[\s\S]*suicide risk/i);
+  });
+
+  it.each<[string, (b: Body) => void]>([
+    [
+      'a-c-ssrs-two-days-before',
+      (b) =>
+        b.prefetch.observations.entry.push({
+          resource: {
+            resourceType: 'Observation',
+            id: 'cssrs',
+            status: 'final',
+            code: { coding: [{ system: 'http://loinc.org', code: '93373-9' }] },
+            subject,
+            effectiveDateTime: '2026-11-28T10:00:00Z',
+            valueInteger: 0,
+          } as fhir4.Observation,
+        }),
+    ],
+    [
+      'a-suicide-risk-evaluation-this-morning',
+      (b) =>
+        b.prefetch.procedures.entry.push({
+          resource: {
+            resourceType: 'Procedure',
+            id: 'eval',
+            status: 'completed',
+            code: { coding: [{ system: 'http://snomed.info/sct', code: '225337009' }] },
+            subject,
+            performedDateTime: '2026-11-30T09:00:00Z',
+          } as fhir4.Procedure,
+        }),
+    ],
+    [
+      'a-depressive-reason-only',
+      (b) => (b.context.draftOrders.entry[0]!.resource.reasonCode = b.context.draftOrders.entry[0]!.resource.reasonCode!.slice(0, 1)),
+    ],
+  ])('esketamine-for-suicidal-ideation-with-%s-gets-no-ideation-card', async (_name, edit) => {
+    const a = await edited(edit);
+    expect(ideationCard(a)).toEqual([]);
+  });
+});
