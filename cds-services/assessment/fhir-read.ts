@@ -377,15 +377,24 @@ const NAMED_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})
 /**
  * The strength a drug's name writes (revision-2 EL-2.8, DS-4: "strength parsed from the display or
  * text"): "Sertraline oral concentrate 20 mg/mL" -> 20 mg per mL, "fluoxetine 20 mg/5 mL" -> 4 mg per mL,
- * "Zoloft 50 mg tablet" -> 50 mg per unit. Only a name with exactly one mass, per a volume or per
- * nothing: two masses (a combination product), or a mass per anything else ("150 mg/day", "mg/kg"),
- * give undefined, never a guess.
+ * "Zoloft 50 mg tablet" -> 50 mg per unit, "Fluoxetine 25MG" -> 25 mg per unit. Only a name with one
+ * strength (written once, or repeated as text and display repeat it), per a volume or per nothing: two
+ * different masses (a combination product), or a mass per anything else ("150 mg/day", "mg/kg"), give
+ * undefined, never a guess.
  */
 export function strengthInText(text: string | undefined): { mg: number; per: 'mL' | 'unit' } | undefined {
   if (typeof text !== 'string' || !text) return undefined;
-  const found = [...text.matchAll(NAMED_MASS)];
-  if (found.length !== 1) return undefined;
-  const [, amount, unit, perAmount, perUnit] = found[0]!;
+  const found = [...text.matchAll(NAMED_MASS)].map(namedStrength);
+  // The same strength written twice is one strength: Oracle Health sends "sertraline (sertraline 100 mg
+  // oral tablet)" with the display "sertraline 100 mg oral tablet", read together (medicationText).
+  const first = found[0];
+  if (!first || found.some((x) => !x || x.mg !== first.mg || x.per !== first.per)) return undefined;
+  return first;
+}
+
+/** One mass found in a name as a strength, or undefined when it is per something other than a unit or a volume. */
+function namedStrength(match: RegExpMatchArray): { mg: number; per: 'mL' | 'unit' } | undefined {
+  const [, amount, unit, perAmount, perUnit] = match;
   const mg = Number(amount) * MG_PER[unit!.toLowerCase()]!;
   if (!(mg > 0)) return undefined;
   if (perUnit === undefined) return { mg, per: 'unit' };

@@ -958,3 +958,41 @@ describe('suicidal ideation the order itself records is graded and evaluated bef
     expect(ideationCard(a)).toEqual([]);
   });
 });
+
+describe('a strength written in the drug name is the product strength (EL-2.8, DS-4)', () => {
+  type Body = { _now: string; prefetch: { medicationRequests: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const trial = (a: Answer, drug: string) => {
+    const trd = a.cards.find((c) => /TRD/.test(c.summary))!;
+    return trd.detail!.split('\n').find((l) => l.startsWith(`| ${drug} |`));
+  };
+  const withSertraline = async (medication: fhir4.CodeableConcept) => {
+    const body = finding('sertraline-strength-only-in-its-text-one-tablet-daily') as Body;
+    body.prefetch.medicationRequests.entry.find((e) => e.resource.id === 'm-sert')!.resource.medicationCodeableConcept = medication;
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    return { cards: res.body.cards, criteria: res.body.extension['org.trdcds.assessment'].criteria, orders: [] } as Answer;
+  };
+  const synonym = (display: string) => ({ system: 'https://fhir.cerner.com/ec2458f2-1e24-41c8-b71b-0e701af7583d/synonym', code: '2765734', display });
+
+  // Oracle Health's synonym coding "sertraline 100 mg oral tablet", text "sertraline (sertraline 100 mg oral tablet)",
+  // 1 tab daily for 110 days: "dose not recorded for sertraline", TRD unknown. The name carries the strength twice.
+  it('sertraline-strength-only-in-its-text-one-tablet-daily-is-100-mg-a-day-and-a-failed-trial', async () => {
+    const a = await replay('sertraline-strength-only-in-its-text-one-tablet-daily');
+    expect(a.cards.map((c) => c.summary)).toContain('TRD: 2 failed treatment attempts, Maudsley stage moderate');
+    expect(trial(a, 'sertraline')).toMatch(/^\| sertraline \| failed \|/);
+    expect(allText(a)).not.toContain('dose not recorded');
+  });
+
+  it.each<[string, fhir4.CodeableConcept, RegExp]>([
+    ['brand-text-and-a-compact-display', { text: 'Zoloft 100 mg tablet', coding: [synonym('Sertraline 100MG Oral Tablet')] }, /\| failed \|/],
+    ['compact-form-alone', { coding: [synonym('Sertraline 100MG')] }, /\| failed \|/],
+    [
+      'text-and-display-naming-two-strengths-is-no-strength',
+      { text: 'sertraline 50 mg tablet', coding: [synonym('sertraline 100 mg oral tablet')] },
+      /\| adequacy unknown \|/,
+    ],
+  ])('sertraline-%s', async (_name, medication, row) => {
+    const a = await withSertraline(medication);
+    expect(trial(a, 'sertraline')).toMatch(row);
+  });
+});
