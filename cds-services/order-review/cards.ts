@@ -711,9 +711,15 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   let vitalsCard: Card | undefined;
   // Cards of cautions only (never a contraindication, a gap or a check): what the budget may merge.
   const cautionCards = new Map<Card, Item[]>();
+  // The course status (MO-9, information): over the budget, a line of the order's own card. [local]
+  const courseCards = new Set<Card>();
   for (const [problem, items] of groups) {
-    if (problem === 'age' || problem === 'overlap' || problem === 'course' || problem === 'ideation on the order') cards.push(checkGroupCard(items, ctx));
-    else if (problem === 'pre-dose vital signs') cards.push((vitalsCard = checkGroupCard(items, ctx, alsoVitals)));
+    if (problem === 'age' || problem === 'overlap' || problem === 'ideation on the order') cards.push(checkGroupCard(items, ctx));
+    else if (problem === 'course') {
+      const card = checkGroupCard(items, ctx);
+      courseCards.add(card);
+      cards.push(card);
+    } else if (problem === 'pre-dose vital signs') cards.push((vitalsCard = checkGroupCard(items, ctx, alsoVitals)));
     else cards.push(problemCard(items, ctx));
     if (problem === 'trd-status') indication = cards[cards.length - 1];
     else if (items.every((i) => i.kind === 'caution')) cautionCards.set(cards[cards.length - 1]!, items);
@@ -777,6 +783,13 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     cards.push(card);
   }
   cards.push(...callCards);
+  // Over it, the course status (information) becomes the first line of the order's own card, else of its session card.
+  for (const course of courseCards) {
+    const host = own.find((c) => cards.includes(c)) ?? cards.find((c) => sessionCardsMade.has(c));
+    if (cards.length <= budget || !host) break;
+    cards.splice(cards.indexOf(course), 1);
+    cards.splice(cards.indexOf(host), 1, withCourseLine(host, course));
+  }
   // Still over it: the cautions become one card, each a line with its own settling orders; then the
   // session monitoring joins the pre-dose vital signs card (one problem: the patient's vital signs around
   // the dose). A contraindication, a gap or a check on the order is never merged away. [local]
@@ -808,6 +821,11 @@ function cautionsCard(items: Item[], ctx: PresentContext): Card {
       `Cautions with ${names}: ${problems.length} to weigh before starting ${ids}`,
     ),
   };
+}
+
+/** A card with the course status card's summary and detail first (over the card budget). */
+function withCourseLine(host: Card, course: Card): Card {
+  return { ...host, detail: `**Course:** ${course.summary}\n\n${course.detail ?? ''}\n\n${host.detail ?? ''}` };
 }
 
 /** The pre-dose vital signs card with the session monitoring card's lines and orders (over the card budget). */

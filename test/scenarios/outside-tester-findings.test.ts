@@ -853,6 +853,28 @@ describe('a treatment drafted during its own course continues it, and the card s
     const a = await edited(edit);
     expect(course(a).map((c) => c.summary)).toEqual(summary ? [summary] : []);
   });
+
+  // No hCG, BP or weight on file and COPD, signed: five problems for one draft. The course status (information)
+  // becomes a line of the order's own card, within four cards (CD-1).
+  it('over-the-card-budget-the-course-status-is-a-line-of-the-order-card', async () => {
+    const body = finding('ketamine-induction-drafted-at-session-4-of-6') as Body & {
+      hook: string;
+      prefetch: { observations: { entry: { resource: fhir4.Observation }[] }; conditions: { entry: { resource: fhir4.Condition }[] } };
+    };
+    body.hook = 'order-sign';
+    body.prefetch.observations.entry = body.prefetch.observations.entry.filter((e) => !['hcg1', 'bp1', 'w1'].includes(e.resource.id!));
+    const mdd = body.prefetch.conditions.entry[0]!.resource;
+    body.prefetch.conditions.entry.push({
+      resource: { ...mdd, id: 'c-copd', code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'J44.9', display: 'COPD' }] } },
+    });
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const cards = res.body.cards as Answer['cards'];
+    expect(cards.length).toBeLessThanOrEqual(4);
+    expect(cards.map((c) => c.detail ?? '').join('\n')).toContain(
+      '**Course:** IV ketamine: course under way, session 4 of 6 (last 2 days ago); this order adds 6 sessions, 10 in all (MO-9)',
+    );
+  });
 });
 
 describe('card text names records as the chart shows them, never by resource id (CD-6)', () => {
