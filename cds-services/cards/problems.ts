@@ -35,6 +35,7 @@ export type Problem =
   | 'course'
   | 'payer'
   | 'monitoring'
+  | 'medication-list'
   | 'data';
 
 /** Which problem each rule is about. A rule not listed is about the TRD status (EL) or is monitoring (MO). */
@@ -81,7 +82,9 @@ const PROBLEM_OF: Readonly<Record<string, Problem>> = {
 /** The problem a rule id is about, when the rule is one of a problem family (undefined for a rule that is its own problem). */
 export const problemOfRule = (rule: string): Problem | undefined => PROBLEM_OF[rule];
 
-export function problemOf(f: Pick<Finding, 'rule' | 'kind'> & { data?: Finding['data'] }): Problem {
+export function problemOf(f: Pick<Finding, 'rule' | 'kind'> & { data?: Finding['data']; status?: Finding['status'] }): Problem {
+  // The medication list that could not be read is one gap, whichever medicine checks it leaves open (CD-1).
+  if (f.status === 'unknown' && f.data?.['medicationListGap'] === true) return 'medication-list';
   // EL-9 is about the diagnosis in conflict: MDD beside bipolar is the bipolar problem, beside schizophrenia the psychosis one.
   if (f.rule === 'EL-9') {
     const conflicts = (f.data?.['conflicts'] as string[] | undefined) ?? [];
@@ -163,6 +166,7 @@ export const PROBLEM_NAMES: Readonly<Record<Problem, string>> = {
   course: 'treatment course',
   payer: 'coverage',
   monitoring: 'monitoring',
+  'medication-list': 'medication list',
   data: 'missing data',
 };
 

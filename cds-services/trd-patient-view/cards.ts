@@ -42,7 +42,7 @@ function notCheckedWords(rules: readonly string[], a: Assessment): string {
     if (id === 'CI-10' && f.evidence.length === 0) words.add('TMS safety screen');
     else if (id === 'EL-6') words.add('age');
     else if (id === 'CI-4') words.add('pregnancy test');
-    else if (problemOf(f) === 'interaction') words.add('medication list (interactions)');
+    else if (problemOf(f) === 'interaction' || problemOf(f) === 'medication-list') words.add('medication list (interactions)');
     else words.add(PROBLEM_NAMES[problemOf(f)]);
   }
   return [...words].join(', ');
@@ -349,7 +349,11 @@ function trdCard(a: Assessment, ctx: PresentContext, alsoNoted: Finding[]): Card
 function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: Set<string> = new Set()): Card | undefined {
   if (!findings.length) return undefined;
   const groups = [...groupByProblem(findings)];
-  const lines = groups.map(([p, fs]) => md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`);
+  const lines = groups.map(([p, fs]) =>
+    p === 'medication-list'
+      ? md`- **Medication list**: not available (${medicationListWhy(fs)}); not checked: ${fs.map((f) => `${MEDICINES_CHECKED[f.rule] ?? inSentence(f.title)} medicines (${f.rule})`).join(', ')}.`
+      : md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`,
+  );
   const suggestions = findings
     .flatMap(ordersForMissing)
     .filter((o) => !offered.has(o.template) && offered.add(o.template))
@@ -357,7 +361,7 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
   const firstFindings = groups[0]![1];
   const lead = firstFindings.find((f) => f.indicator !== 'info') ?? firstFindings[0]!;
   const others = groups.slice(1).map(([p]) => PROBLEM_NAMES[p]);
-  const base = `${sentenceCase(findingSentence(lead))} ${ruleIds(firstFindings)}`;
+  const base = groups[0]![0] === 'medication-list' ? medicationListSentence(firstFindings) : `${sentenceCase(findingSentence(lead))} ${ruleIds(firstFindings)}`;
   const names = groups.map(([p]) => PROBLEM_NAMES[p]);
   const all = ruleIds(findings);
   const summary = others.length
@@ -386,6 +390,29 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
       overrideReasons: ctx.knowledge.overrideReasons,
     },
     ctx.newId,
+  );
+}
+
+/** The medicines each check looks for, in a clinician's words (the rules' titles name the check, not the drugs). */
+const MEDICINES_CHECKED: Readonly<Record<string, string>> = {
+  'RC-3': 'sedating',
+  'RC-4': 'BP-raising',
+  'RC-6': 'seizure-threshold',
+  'RC-22': 'ketamine-blunting',
+};
+const medicinesChecked = (fs: readonly Finding[]) => `${joinNames(fs.map((f) => MEDICINES_CHECKED[f.rule] ?? inSentence(f.title)))} medicines`;
+const medicationListWhy = (fs: readonly Finding[]) => [...new Set(fs.flatMap((f) => f.missing))].join('; ');
+
+/**
+ * The medication list that could not be read, said once with the checks it leaves open (CD-1, CD-3: a gap
+ * worded as a gap, never "BP"): "Medication list not available: seizure-threshold, sedating and BP-raising
+ * medicines not checked (RC-6, RC-3, RC-4)".
+ */
+function medicationListSentence(fs: readonly Finding[]): string {
+  return firstFitting(
+    `Medication list not available (${medicationListWhy(fs)}): ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
+    `Medication list not available: ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
+    `Medication list not available: medicines not checked ${ruleIds(fs)}`,
   );
 }
 

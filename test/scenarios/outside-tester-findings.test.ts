@@ -1018,3 +1018,31 @@ describe('a strength written in the drug name is the product strength (EL-2.8, D
     expect(trial(a, 'sertraline')).toMatch(row);
   });
 });
+
+describe('a medication list that could not be read is one gap, said as a gap (CD-1, CD-3, CD-4)', () => {
+  const medicationCards = (a: Answer) => a.cards.filter((c) => /\((RC-[346]|RC-22)[,)]/.test(c.summary));
+
+  // The medication orders' first page of 250 and no fhirServer: three warnings, one per medicine check (RC-6, RC-3, RC-4).
+  it('medication-orders-first-page-of-250-is-one-card-naming-the-checks-it-leaves-open', async () => {
+    const a = await replay('medication-orders-first-page-of-250-two-failed-trials');
+    expect(medicationCards(a).map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Medication list not available: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)'],
+    ]);
+  });
+
+  // Medication statements, allergies and devices not prefetched (as the sandbox does), BP 128/82 three days old:
+  // "Settle before starting: BP, ..." and "not checked: BP" named the BP-raising-medicine check (RC-4) as "BP".
+  it('medication-statements-not-prefetched-with-a-bp-on-file-never-asks-for-a-bp', async () => {
+    const a = await replay('medication-statements-allergies-devices-not-prefetched-bp-on-file');
+    expect(medicationCards(a).map((c) => c.summary)).toEqual([
+      'Medication list not available: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)',
+    ]);
+    const trd = a.cards.find((c) => c.summary.startsWith('TRD'))!;
+    expect(trd.detail).toContain(
+      '- IV ketamine: no contraindication found in the checks that could be run; not checked: medication list (interactions), ketamine allergy.',
+    );
+    expect(a.cards.map((c) => c.summary).join('\n')).not.toMatch(/\bBP\b(?!-raising)/);
+    expect(trd.detail).not.toMatch(/not checked: [^.]*\bBP\b(?!-raising)/);
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
+});

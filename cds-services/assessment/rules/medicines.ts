@@ -81,7 +81,8 @@ export function currentMedicationOutcome(index: RecordIndex, found: readonly Med
   if (found.length) return met(refs(found), note + staleCurrentUse(index, found));
   const r = index.record;
   const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
-  if (gap) return gap;
+  // One gap, the medication list, behind every medicine check (RC-3, RC-4, RC-6): marked so a card says it once (CD-1).
+  if (gap) return { ...gap, data: { medicationListGap: true } };
   const unidentified = index.medicationUses.filter((m) => m.current && namesNoCodedDrug(m));
   if (unidentified.length) return unknown([drugOf(index, refs(unidentified))], refs(unidentified), 'A current medication names no coded drug.');
   return notMet();
