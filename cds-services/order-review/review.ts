@@ -157,7 +157,8 @@ export function esketamineDay1(index: RecordIndex, knowledge: Knowledge, now: Da
 function courseDay(index: RecordIndex, knowledge: Knowledge, now: Date, drug: 'ketamine' | 'esketamine'): number | undefined {
   const modality = drug === 'esketamine' ? 'esketamine' : 'ketamine';
   const ctx = { index, now, thresholds: knowledge.thresholds, trials: () => [] };
-  const course = priorCourses(ctx).find((c) => c.modality === modality);
+  // The newest course of the modality (priorCourses lists them oldest first): an earlier one is not the current course.
+  const course = priorCourses(ctx).findLast((c) => c.modality === modality);
   if (!course) return undefined;
   if ((now.getTime() - course.end.getTime()) / DAY_MS > knowledge.thresholds.orderReview.esketamineNewCourseGapDays.value) return undefined;
   return Math.floor((now.getTime() - course.start.getTime()) / DAY_MS);

@@ -949,6 +949,12 @@ table('OR-7: esketamine schedule by phase', {
     drafts: [esketamineDraft('d-week7', { mg: 84 })],
     cards: [['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/]],
   },
+  // The phase is the current course's: an earlier course a year before does not make week 7 week 1.
+  'twice-weekly-in-week-seven-after-a-course-last-year-is-a-warning': {
+    record: candidate({}, esketamineSessions([430, 426, 423, 419, 416, 412, 409, 405, 45, 41, 38, 34, 31, 27, 24, 20, 13, 6])),
+    drafts: [esketamineDraft('d-week7-again', { mg: 84 })],
+    cards: [['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/]],
+  },
   'no-schedule-is-unknown': {
     record: candidate(),
     drafts: [esketamineDraft('d-esk-nosched', { frequency: undefined, count: undefined })],
