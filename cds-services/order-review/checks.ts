@@ -454,7 +454,10 @@ export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderChe
 export function checkCourseInProgress(course: Course, dosage: DraftDosage | undefined, now: Date): OrderCheck {
   const days = Math.max(0, Math.floor((now.getTime() - course.end.getTime()) / 86_400_000));
   const last = days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} ago`;
-  const head = `course under way, session ${course.sessions} of ${course.planned} (last ${last})`;
+  // Past the planned number (maintenance sessions counted in the course), "session 10 of 8" would read as a slip.
+  const progress =
+    course.sessions <= course.planned ? `session ${course.sessions} of ${course.planned}` : `${course.sessions} sessions, ${course.planned} planned`;
+  const head = `course under way, ${progress} (last ${last})`;
   const left = Math.max(0, course.planned - course.sessions);
   const count = dosage?.single ? 1 : dosage?.count;
   const phrase =

@@ -953,7 +953,10 @@ table('OR-7: esketamine schedule by phase', {
   'twice-weekly-in-week-seven-after-a-course-last-year-is-a-warning': {
     record: candidate({}, esketamineSessions([430, 426, 423, 419, 416, 412, 409, 405, 45, 41, 38, 34, 31, 27, 24, 20, 13, 6])),
     drafts: [esketamineDraft('d-week7-again', { mg: 84 })],
-    cards: [['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/]],
+    cards: [
+      ['warning', /2 sessions in 7 days in week 7; the label allows 1 \(OR-7\)/],
+      ['info', /course under way, 10 sessions, 8 planned \(last 6 days ago\); decide on maintenance \(MO-9\)/],
+    ],
   },
   'no-schedule-is-unknown': {
     record: candidate(),
