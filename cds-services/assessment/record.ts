@@ -105,16 +105,20 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
       }
       supplied.set(t, s);
     }
-    if (!d?.known) continue;
-    record.unattributable += d.unattributable ?? 0;
-    if (d.otherPatient) {
-      record.otherPatient.count += d.otherPatient.count;
-      for (const t of d.otherPatient.types) otherTypes.add(t);
+    // A key left unknown may still carry what was read of it (a prefetch's first page): used, its section stays unknown.
+    if (!d?.known && !d?.partial?.length) continue;
+    const resources = d.known ? d.resources : d.partial!;
+    if (d.known) {
+      record.unattributable += d.unattributable ?? 0;
+      if (d.otherPatient) {
+        record.otherPatient.count += d.otherPatient.count;
+        for (const t of d.otherPatient.types) otherTypes.add(t);
+      }
     }
     // A key's resources are mostly of one type: its list is looked up again only when the type changes.
     let lastType: string | undefined;
     let items: fhir4.Resource[] | undefined;
-    for (const resource of d.resources) {
+    for (const resource of resources) {
       const type = resource.resourceType;
       if (type === 'Medication') {
         record.medications.set(ref(resource), resource as fhir4.Medication);
@@ -139,10 +143,9 @@ export function buildRecord(data: GatheredData, keyTypes: Readonly<Record<string
     const section = record[SECTION_OF[type]];
     section.known = s.known;
     if (s.known) delete section.reason;
-    else {
-      section.items = [];
-      section.reason = [...new Set(s.reasons)].join('; ');
-    }
+    // Unknown keeps what was read (another key's records, a first page): present data is used, and the section
+    // stays unknown, so no rule reads what is not there as absent.
+    else section.reason = [...new Set(s.reasons)].join('; ');
   }
   return record;
 }

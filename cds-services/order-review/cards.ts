@@ -272,10 +272,12 @@ function indicationSummary(sorted: readonly Item[], names: readonly string[], id
       `${who}: no current depressive episode on record ${ids}`,
     );
   }
-  const d = (f.data ?? {}) as { failedTrials?: number; unknownTrials?: number; summaryReason?: string };
+  const d = (f.data ?? {}) as { failedTrials?: number; unknownTrials?: number; summaryReason?: string; medicationHistory?: string };
   const needed = /(\d+) are needed/.exec(f.note ?? '')?.[1] ?? '2';
+  if (f.status === 'unknown' && d.medicationHistory === 'unavailable') return `${who}: TRD unknown: medication history unavailable ${ids}`;
   if (f.status === 'unknown') {
-    const counts = `${d.failedTrials ?? 0} failed, ${d.unknownTrials ?? 0} undecided`;
+    // CD-4: counts from part of the medication list are lower bounds.
+    const counts = `${d.medicationHistory ? 'at least ' : ''}${d.failedTrials ?? 0} failed, ${d.unknownTrials ?? 0} undecided`;
     return firstFitting(
       `${who}: TRD unknown: ${counts}${d.summaryReason ? ` (${d.summaryReason})` : ''} ${ids}`,
       `${who}: TRD unknown: ${counts} ${ids}`,

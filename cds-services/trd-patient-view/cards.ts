@@ -351,7 +351,7 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
   const groups = [...groupByProblem(findings)];
   const lines = groups.map(([p, fs]) =>
     p === 'medication-list'
-      ? md`- **Medication list**: not available (${medicationListWhy(fs)}); not checked: ${fs.map((f) => `${MEDICINES_CHECKED[f.rule] ?? inSentence(f.title)} medicines (${f.rule})`).join(', ')}.`
+      ? md`- **Medication list**: incomplete (${medicationListWhy(fs)}); not checked: ${fs.map((f) => `${MEDICINES_CHECKED[f.rule] ?? inSentence(f.title)} medicines (${f.rule})`).join(', ')}.`
       : md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`,
   );
   const suggestions = findings
@@ -405,14 +405,14 @@ const medicationListWhy = (fs: readonly Finding[]) => [...new Set(fs.flatMap((f)
 
 /**
  * The medication list that could not be read, said once with the checks it leaves open (CD-1, CD-3: a gap
- * worded as a gap, never "BP"): "Medication list not available: seizure-threshold, sedating and BP-raising
+ * worded as a gap, never "BP"): "Medication list incomplete: seizure-threshold, sedating and BP-raising
  * medicines not checked (RC-6, RC-3, RC-4)".
  */
 function medicationListSentence(fs: readonly Finding[]): string {
   return firstFitting(
-    `Medication list not available (${medicationListWhy(fs)}): ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
-    `Medication list not available: ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
-    `Medication list not available: medicines not checked ${ruleIds(fs)}`,
+    `Medication list incomplete (${medicationListWhy(fs)}): ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
+    `Medication list incomplete: ${medicinesChecked(fs)} not checked ${ruleIds(fs)}`,
+    `Medication list incomplete: medicines not checked ${ruleIds(fs)}`,
   );
 }
 

@@ -51,7 +51,12 @@ function attemptsClause(a: Assessment, needed: number): string {
   const { failedTrials: failed, unknownTrials: undecided } = a.trd;
   const el2 = a.byRule.get('EL-2');
   const coded = (a.byRule.get('EL-1')?.data as { trdCoded?: boolean } | undefined)?.trdCoded;
-  if (el2?.status === 'met') return `${plural(failed, 'failed treatment attempt')}`;
+  const history = (el2?.data as { medicationHistory?: 'incomplete' | 'unavailable' } | undefined)?.medicationHistory;
+  // CD-4: counts from part of the medication list are lower bounds; with none of it there is no count to give.
+  if (el2?.status === 'met') return `${history ? 'at least ' : ''}${plural(failed, 'failed treatment attempt')}`;
+  if (el2?.status === 'unknown' && history === 'unavailable') return 'TRD unknown: medication history unavailable';
+  if (el2?.status === 'unknown' && history === 'incomplete')
+    return `TRD unknown: at least ${plural(failed, 'failed attempt')}, ${undecided} undecided (medication list incomplete)`;
   if (el2?.status === 'not-met') {
     return coded
       ? `TRD is coded but the record shows ${failed} of ${needed} failed attempts`

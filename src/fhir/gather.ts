@@ -24,7 +24,16 @@ export type KeyData =
       /** Resources of this key about a patient that named none this call can tie to anyone, left out. */
       readonly unattributable?: number;
     }
-  | { readonly known: false; readonly reason: string; readonly source: DataSource };
+  | {
+      readonly known: false;
+      readonly reason: string;
+      readonly source: DataSource;
+      /**
+       * What was read before the data became incomplete (a prefetch's first page when its further pages cannot
+       * be fetched): present data, used as such; the key stays unknown, so nothing is taken as absent.
+       */
+      readonly partial?: readonly fhir4.Resource[];
+    };
 
 export type GatheredData = Readonly<Record<string, KeyData>>;
 
@@ -205,7 +214,12 @@ export async function gatherData(input: GatherInput, deps: GatherDeps): Promise<
       // missing required data refuses the call (an EHR that prefetches all it knows is not refused for a new key).
       if (server) deps.onRefusedServer?.(server);
       const why = server ? "fhirServer is not on this service's allowlist (FHIR_SERVER_ALLOWLIST)" : 'no fhirServer was given';
-      for (const [key, plan] of toFetch) data[key] = { known: false, reason: `${plan.reason} and ${why}`, source: 'none' };
+      for (const [key, plan] of toFetch) {
+        const reason = `${plan.reason} and ${why}`;
+        data[key] = plan.pending
+          ? { known: false, reason, source: 'prefetch', partial: bundleResources(plan.pending) }
+          : { known: false, reason, source: 'none' };
+      }
       const missing = input.required.filter((k) => data[k] && !data[k]!.known);
       if (missing.length > 0) {
         throw new PreconditionFailed(
@@ -388,6 +402,11 @@ function keepOnlyContextPatient(data: Record<string, KeyData>, input: GatherInpu
   const identifiers = new Map<string, Set<string>>();
   for (const d of Object.values(data)) if (d.known) for (const r of d.resources) addPatientIdentifiers(r, patientId, identifiers);
   for (const [key, d] of Object.entries(data)) {
+    // A first page read before the rest could not be is filtered as any data is: only this patient's.
+    if (!d.known && d.partial?.length) {
+      data[key] = { ...d, partial: keepContextPatient(d.partial, patientId, { aliases, identifiers }).kept };
+      continue;
+    }
     if (!d.known || d.resources.length === 0) continue;
     const { kept, otherPatient, otherPatientTypes, unattributable } = keepContextPatient(d.resources, patientId, { aliases, identifiers });
     if (otherPatient === 0 && unattributable === 0) continue;

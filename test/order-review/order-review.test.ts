@@ -370,7 +370,8 @@ table('Indication at order time: TRD not documented or unknown', {
     drafts: [esketamineDraft('d-esk-trd-unknown')],
     modes: ['prefetch'],
     prefetchWithout: ['medicationStatements', 'medicationRequests', 'medicationDispenses'],
-    cards: [['info', /^Intranasal esketamine \(SPRAVATO\): TRD unknown: 0 failed, 0 undecided \(the medication list was not available\) \(EL-2\)$/]],
+    // CD-4: with no medication data at all, no count ("0 failed, 0 undecided" read as no treatment).
+    cards: [['info', /^Intranasal esketamine \(SPRAVATO\): TRD unknown: medication history unavailable \(EL-2\)$/]],
     check: (r) => {
       expect(r.cards.find((c) => /EL-2/.test(c.summary))!.detail).toMatch(/medication statements/);
       expect(r.cards.find((c) => /SPRAVATO REMS/.test(c.summary))!.detail).not.toMatch(/TRD unknown|EL-2/);

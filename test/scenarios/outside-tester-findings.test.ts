@@ -1026,8 +1026,40 @@ describe('a medication list that could not be read is one gap, said as a gap (CD
   it('medication-orders-first-page-of-250-is-one-card-naming-the-checks-it-leaves-open', async () => {
     const a = await replay('medication-orders-first-page-of-250-two-failed-trials');
     expect(medicationCards(a).map((c) => [c.indicator, c.summary])).toEqual([
-      ['warning', 'Medication list not available: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)'],
+      ['warning', 'Medication list incomplete: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)'],
     ]);
+  });
+
+  // The same first page held two failed trials, yet the TRD line read "0 failed attempts, 0 undecided (the medication list
+  // was not available)": what was read is counted, as a lower bound (CD-4).
+  it.each<[string, (entries: { resource: fhir4.MedicationRequest }[]) => void, string]>([
+    ['two-failed-trials-on-the-first-page-are-at-least-two', () => undefined, 'TRD: at least 2 failed treatment attempts, Maudsley stage moderate'],
+    [
+      'one-failed-trial-on-the-first-page-is-at-least-one',
+      (e) =>
+        e.splice(
+          e.findIndex((x) => x.resource.id === 'm-esc'),
+          1,
+        ),
+      'TRD unknown: at least 1 failed attempt, 0 undecided (medication list incomplete)',
+    ],
+    ['an-empty-first-page-is-no-count-at-all', (e) => e.splice(0), 'TRD unknown: medication history unavailable'],
+    [
+      'a-first-page-record-of-another-patient-is-not-counted',
+      (e) => (e.find((x) => x.resource.id === 'm-esc')!.resource.subject = { reference: 'Patient/99999' }),
+      'TRD unknown: at least 1 failed attempt, 0 undecided (medication list incomplete)',
+    ],
+  ])('medication-orders-first-page-of-250-%s', async (_name, edit, summary) => {
+    const body = finding('medication-orders-first-page-of-250-two-failed-trials') as {
+      _now: string;
+      prefetch: { medicationRequests: { entry: { resource: fhir4.MedicationRequest }[] } };
+    };
+    edit(body.prefetch.medicationRequests.entry);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const summaries = (res.body.cards as Answer['cards']).map((c) => c.summary);
+    expect(summaries).toContain(summary);
+    expect(summaries.join('\n')).not.toMatch(/0 failed attempts, 0 undecided|was not available/);
   });
 
   // Medication statements, allergies and devices not prefetched (as the sandbox does), BP 128/82 three days old:
@@ -1035,7 +1067,7 @@ describe('a medication list that could not be read is one gap, said as a gap (CD
   it('medication-statements-not-prefetched-with-a-bp-on-file-never-asks-for-a-bp', async () => {
     const a = await replay('medication-statements-allergies-devices-not-prefetched-bp-on-file');
     expect(medicationCards(a).map((c) => c.summary)).toEqual([
-      'Medication list not available: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)',
+      'Medication list incomplete: seizure-threshold, sedating and BP-raising medicines not checked (RC-6, RC-3, RC-4)',
     ]);
     const trd = a.cards.find((c) => c.summary.startsWith('TRD'))!;
     expect(trd.detail).toContain(

@@ -175,16 +175,30 @@ export const EL2 = defineRule({
       })),
     };
     const names = (list: typeof all) => list.map((t) => t.ingredient).join(', ');
-    if (failed >= needed) {
-      return met(evidenceOf(failedAttempts), `${failed} failed adequate treatment attempts: ${names(failedAttempts)}.`, data);
-    }
     const r = index.record;
     const gap = unknownBecause({ 'medication statements': r.medicationStatements, 'medication orders': r.medicationRequests });
+    // CD-4: with part of the medication list unread, the counts are what was found, at least; with none of it, no count.
+    const history = gap ? (index.medicationUses.length ? 'incomplete' : 'unavailable') : undefined;
+    if (failed >= needed) {
+      return met(
+        evidenceOf(failedAttempts),
+        `${failed} failed adequate treatment attempts: ${names(failedAttempts)}${history ? ' (at least: the medication list is incomplete)' : ''}.`,
+        history ? { ...data, medicationHistory: history } : data,
+      );
+    }
     if (gap)
       return {
         ...gap,
-        data: { ...data, summaryReason: 'the medication list was not available' },
-        note: `${failed} failed adequate attempt(s) found; the medication history is incomplete.`,
+        evidence: evidenceOf([...failedAttempts, ...undecidedAttempts]),
+        data: {
+          ...data,
+          medicationHistory: history,
+          summaryReason: history === 'unavailable' ? 'medication history unavailable' : 'medication list incomplete',
+        },
+        note:
+          history === 'unavailable'
+            ? 'Medication history unavailable: no treatment attempt could be counted.'
+            : `At least ${failed} failed adequate attempt(s) and ${undecided} undecided in the part of the medication list that was read.`,
       };
     if (failed + undecided >= needed) {
       return unknown(
