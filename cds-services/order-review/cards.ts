@@ -73,6 +73,15 @@ const draftWords = (r: DraftReview) => (r.draft.label ? `"${r.draft.label}"` : `
 const unidentifiedWords = (r: DraftReview) =>
   r.draft.unresolvedCodes?.length ? `${draftWords(r)} (${r.draft.unresolvedCodes.join(', ')}: a code this service cannot resolve to a drug)` : draftWords(r);
 
+/**
+ * What would identify the drafts: an order already coded needs the drug's name beside its code (its
+ * text or the code's display), never "code it" again; an order with no code needs a name or a code. (OR-1, DS-4)
+ */
+const unidentifiedAdvice = (drafts: DraftReview[]): string =>
+  drafts.every((r) => r.draft.unresolvedCodes?.length)
+    ? "Add the drug's name to the order (its text, or its code's display), or send its Medication resource with the order."
+    : 'Name the drug in the order (its text), code it in RxNorm, or send its Medication resource with the order.';
+
 const STATUS_WORDS: Record<OrderCheck['status'], string> = { 'as-ordered': 'fits', differs: 'differs', unknown: 'unknown' };
 
 function checksTable(checks: OrderCheck[]): Markdown {
@@ -729,7 +738,10 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   cards.push(...review.drafts.filter((r) => r.scope?.status === 'unknown').map((r) => scopeUnknownCard(r, ctx)));
   // Cards of the call as a whole: unidentified drafts, another patient's drafts, the combination or payer note.
   const callCards: Card[] = [];
-  const unidentified = review.drafts.filter((r) => r.draft.drug === 'unidentified' && (r.draft.suggestsKetamine || a.isDepressionPatient));
+  // An unidentified draft whose reason is another indication cannot be a TRD order: out of scope, silent (OR-2 step 2).
+  const unidentified = review.drafts.filter(
+    (r) => r.draft.drug === 'unidentified' && r.scope?.status !== 'out' && (r.draft.suggestsKetamine || a.isDepressionPatient),
+  );
   if (unidentified.length) {
     const hinted = unidentified.some((r) => r.draft.suggestsKetamine);
     const count = unidentified.length === 1 ? 'one draft order' : `${unidentified.length} draft orders`;
@@ -738,7 +750,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
         hinted
           ? `The drug in ${count} could not be identified but may be ketamine or esketamine; no ketamine or esketamine checks were run (OR-1)`
           : `The drug in ${count} could not be identified, so ketamine and esketamine checks were not run on it (OR-1)`,
-        md`Not identified: ${unidentified.map(unidentifiedWords).join(', ')}. Name the drug in the order (its text), code it in RxNorm, or send its Medication resource with the order.`,
+        md`Not identified: ${unidentified.map(unidentifiedWords).join(', ')}. ${unidentifiedAdvice(unidentified)}`,
         ctx,
         hinted ? 'warning' : 'info',
       ),

@@ -35,7 +35,7 @@ import {
 import { deviceStrength, productConcentration, readDraftDosage, type DraftDosage } from './dosage.js';
 import { identifyDraft, type IdentifiedDraft } from './identify.js';
 import type { DraftMedicationSources } from './medication-resolver.js';
-import { DEPRESSION_ON_RECORD, decideScope, outOfScopeSettingOf, type Scope } from './scope.js';
+import { DEPRESSION_ON_RECORD, decideScope, outOfScopeSettingOf, unidentifiedScope, type Scope } from './scope.js';
 
 /** The extension on a suggested treatment order listing the caution findings shown beside it (OR-11). */
 export const SHOWN_FINDINGS_EXTENSION = `${CANONICAL_BASE}/StructureDefinition/shown-findings`;
@@ -376,6 +376,8 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   );
   const scopes = new Map<IdentifiedDraft, Scope>();
   for (const d of all) {
+    const unidentified = unidentifiedScope(d, a, t);
+    if (unidentified) scopes.set(d, unidentified);
     if (d.drug !== 'ketamine' && d.drug !== 'esketamine' && d.drug !== 'tms') continue;
     scopes.set(
       d,
@@ -436,7 +438,8 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       monitoring: false,
     };
     const scope = scopes.get(draft);
-    if (!scope) return review;
+    if (scope && draft.drug === 'unidentified') review.scope = scope;
+    if (!scope || draft.drug === 'unidentified') return review;
     const drug = draft.drug as 'ketamine' | 'esketamine' | 'tms';
     const dosage = dosages.get(draft);
     Object.assign(review, { scope, dosage, modality: DRUG_MODALITY[drug] });

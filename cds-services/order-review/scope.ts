@@ -71,6 +71,25 @@ export interface ScopeInput {
   outOfScopeSetting?: string;
 }
 
+/** OR-2 step 2's reading of a draft's indication: it gives reasons, and none of them is a depressive disorder. */
+export function indicationIsNotDepression(kinds: readonly string[]): boolean {
+  return !kinds.includes('depressive') && kinds.includes('other');
+}
+
+/** The reason an order whose indication is not depression is out of scope (OR-2 step 2). */
+export const NOT_DEPRESSION = 'indication is not depression';
+
+/**
+ * OR-1 with OR-2 step 2: an unidentified draft whose reason names another indication (pharyngitis,
+ * hyperlipidaemia) cannot be a TRD order, so it earns silence; an unidentified draft with no reason, or
+ * a depressive or suicidality reason, keeps the OR-1 card. Out of scope in the assessment extension. [local]
+ */
+export function unidentifiedScope(draft: IdentifiedDraft, a: Assessment, t: Terminology): Scope | undefined {
+  if (draft.drug !== 'unidentified' || draft.suggestsKetamine) return undefined;
+  const kinds = reasonKinds(draft.resource as fhir4.MedicationRequest, a.index, t);
+  return indicationIsNotDepression(kinds) ? { status: 'out', reason: NOT_DEPRESSION } : undefined;
+}
+
 /** Decides OR-2 for one identified ketamine, esketamine or TMS draft. */
 export function decideScope({
   draft,
@@ -116,7 +135,7 @@ export function decideScope({
   });
 
   // Step 2: an indication that is not depression.
-  if (!depressiveReason && kinds.includes('other')) return { status: 'out', reason: 'indication is not depression' };
+  if (indicationIsNotDepression(kinds)) return { status: 'out', reason: NOT_DEPRESSION };
   // Step 3: a procedural, emergency or critical-care setting, unless the order says it is for depression.
   if (!marker && outOfScopeSetting) return { status: 'out', reason: `procedural, emergency or critical-care setting (${outOfScopeSetting})` };
   // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression or

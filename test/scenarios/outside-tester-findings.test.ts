@@ -612,6 +612,30 @@ describe('a draft coded only by a code the service cannot resolve is unidentifie
     expect(a.cards.map((c) => c.summary)).toEqual([expect.stringMatching(unidentifiedCard)]);
   });
 
+  // Amoxicillin coded only by its RxCUI (308182, not held here) for pharyngitis J02.9, antidepressants on record:
+  // the OR-1 card on every such order, advising to "code it in RxNorm" although it was.
+  it('amoxicillin-coded-only-for-pharyngitis-is-silent-its-reason-is-not-depression', async () => {
+    const a = await replay('amoxicillin-coded-only-for-pharyngitis');
+    expect(a.orders[0]).toMatchObject({ drug: 'unidentified', scope: 'out', scopeReason: 'indication is not depression' });
+    expect(a.cards).toEqual([]);
+  });
+
+  it.each<[string, fhir4.CodeableConcept[] | undefined]>([
+    ['no-reason', undefined],
+    ['a-depressive-reason', [{ coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'F33.2' }] }]],
+  ])('the-same-coded-draft-with-%s-keeps-the-card-asking-for-its-name-not-a-code', async (_name, reasonCode) => {
+    const body = finding('amoxicillin-coded-only-for-pharyngitis') as Body & { _hook: string };
+    const draft = body.context.draftOrders.entry[0]!.resource as Draft;
+    if (reasonCode) draft.reasonCode = reasonCode;
+    else delete draft.reasonCode;
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-select').send(body).expect(200);
+    const cards = res.body.cards as Answer['cards'];
+    expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(unidentifiedCard)]);
+    expect(cards[0]!.detail).toContain("RxNorm 308182: a code this service cannot resolve to a drug). Add the drug's name to the order");
+    expect(cards[0]!.detail).not.toMatch(/code it in RxNorm/);
+  });
+
   it('an-unresolvable-ndc-with-ketamine-in-its-text-is-ketamine-and-checked', async () => {
     const a = await variant((d) => (d.medicationCodeableConcept!.text = 'Ketamine HCl 100 mg/mL injection'));
     expect(a.orders[0]).toMatchObject({ drug: 'ketamine', identifiedBy: 'text', scope: 'in' });
