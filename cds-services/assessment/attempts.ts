@@ -150,15 +150,16 @@ function components(all: Exposure[], th: Thresholds, isLithium: (rxcui: string) 
 /**
  * EL-2.5: components into attempts, by when each started.
  *
- * Two antidepressants of one class over the same weeks (fluoxetine tapered while sertraline starts: both
- * SSRIs) are a cross-taper, a switch, not a combination strategy: the later drug starts its own attempt,
- * and each is judged on its own dose and duration. Revision-2 EL-2.5 says agents started within 14 days,
- * or added before the ongoing attempt reached adequate duration, form one combination attempt, and EL-2.1
- * step 4 calls a later antidepressant beside an active record concurrent, not a switch; it never speaks of
- * drug classes. Its combinations are strategies of two mechanisms (an SSRI with mirtazapine or bupropion);
- * two drugs of one class add no mechanism and overlap only while one replaces the other (clinical reading,
- * [local]; classes are data: the ssri, snri, tricyclic and maoi ingredient ValueSets). An antidepressant of
- * another class, or an augmenter, beside it still joins or forms a combination as EL-2.5 says.
+ * A cross-taper is a switch, not a combination strategy: the later drug starts its own attempt, and each
+ * is judged on its own dose and duration. It is a later antidepressant of the class of every antidepressant
+ * still taken (fluoxetine tapered while sertraline starts: both SSRIs), started more than
+ * CONCURRENT_START_DAYS after them, while each of them stops no later than `crossTaperMaxOverlapDays` (28)
+ * after the new start. Revision-2 EL-2.5 says agents started within 14 days, or added before the ongoing
+ * attempt reached adequate duration, form one combination attempt, and EL-2.1 step 4 calls a later
+ * antidepressant beside an active record concurrent, not a switch; it never speaks of drug classes. Two
+ * drugs of one class add no mechanism and overlap briefly while one replaces the other (clinical reading,
+ * [local]; classes are data: the ssri, snri, tricyclic and maoi ingredient ValueSets). Anything else (two
+ * SSRIs started together, or taken together for months, or an earlier one still taken) is EL-2.5 as written.
  */
 function formAttempts(
   list: Component[],
@@ -167,6 +168,7 @@ function formAttempts(
   classOf: (c: Component) => string | undefined,
 ): { attempts: Attempt[]; undated: Component[] } {
   const concurrent = th.attempts.concurrentStartDays.value;
+  const crossTaper = th.attempts.crossTaperMaxOverlapDays.value;
   const minDays = th.adequateTrial.minimumDurationDays.value;
   const attempts: Attempt[] = [];
   const undated: Component[] = [];
@@ -182,11 +184,14 @@ function formAttempts(
       attempts.push({ start: c.start, end, components: [c], kind: 'monotherapy' });
       continue;
     }
-    // The antidepressants still taken when this one starts, all of its class: a cross-taper (see above).
+    // The antidepressants still taken when this one starts, all of its class, started well before it and
+    // stopping within the cross-taper's overlap: a switch (see above).
     const cls = c.role === 'antidepressant' ? classOf(c) : undefined;
     const stillTaken = ongoing.components.filter((o) => !o.end || t(o.end) > t(c.start!));
     const antidepressantsTaken = stillTaken.filter((o) => o.role === 'antidepressant');
-    if (cls && antidepressantsTaken.length && antidepressantsTaken.every((o) => classOf(o) === cls)) {
+    const taperedOff = (o: Component) =>
+      classOf(o) === cls && !!o.start && !!o.end && daysBetween(o.start, c.start!) > concurrent && daysBetween(c.start!, o.end) <= crossTaper;
+    if (cls && antidepressantsTaken.length && antidepressantsTaken.every(taperedOff)) {
       const augmenters = stillTaken.filter((o) => o.role === 'augmentation');
       attempts.push({
         start: c.start,

@@ -97,6 +97,7 @@ export interface Thresholds {
   /** revision-2 section 4 (EL-2.1 to EL-2.14). */
   attempts: Settings<
     | 'concurrentStartDays'
+    | 'crossTaperMaxOverlapDays'
     | 'switchInferenceMaxDays'
     | 'stoppedOrderMaxDays'
     | 'activeOrderStaleDays'

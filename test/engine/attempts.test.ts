@@ -126,6 +126,24 @@ const scenarios: Record<string, Scenario> = {
     el2: 'met',
     attempts: ['fluoxetine: failed', 'sertraline: failed'],
   },
+  'fluoxetine-and-sertraline-started-the-same-day-and-taken-together-for-six-months-is-one-combination-attempt': {
+    // EL-2.5.1: started within 14 days, one attempt; neither was tapered off, so no cross-taper.
+    resources: withTrials(
+      taken(DRUG.fluoxetine, 270, 90, { mg: 20 }),
+      taken(RX.sertralineIngredient, 270, 90, { mg: 100 }),
+      obs.phq9(20, 275),
+      obs.phq9(19, 200),
+      obs.phq9(18, 95),
+    ),
+    el2: 'not-met',
+    attempts: ['fluoxetine + sertraline: failed'],
+  },
+  'sertraline-added-to-an-adequate-fluoxetine-trial-and-both-taken-for-three-months-is-a-new-combination-not-a-switch': {
+    // The overlap (100 days) is far longer than a cross-taper's 28 days: EL-2.5.2, an add-on after adequate duration.
+    resources: fluoxetineOverlappedBy(100, RX.sertralineIngredient, 200, 150),
+    el2: 'met',
+    attempts: ['fluoxetine: failed', 'fluoxetine + sertraline: failed'],
+  },
   'bupropion-added-to-fluoxetine-in-week-three-is-still-one-combination-attempt': {
     // Another class: a combination strategy, as EL-2.5 says.
     resources: fluoxetineOverlappedBy(60, DRUG.bupropion, 280, 300),
