@@ -557,6 +557,25 @@ function esketamineDose(e: EsketamineContext): OrderCheck[] {
       : `${device}-mg steps up to ${max} mg`;
   const ordered = dosage.dose?.text ?? 'no dose';
   const out: OrderCheck[] = [];
+  if (dosage.dose?.implausible)
+    // A dose outside plausibleRanges is not a fact, never "no dose in mg": named as ordered. A mass above the range's
+    // maximum (100000 mg, 1e9 devices) is a unit or decimal error that would harm if given: critical, as OR-6
+    // makes any dose above the labelled maximum; zero, negative or a fraction of a mg is a warning to re-check. [local]
+    return [
+      {
+        rule,
+        status: 'unknown',
+        indicator: dosage.dose.aboveMaximum ? 'critical' : 'warning',
+        phrase: dosage.dose.aboveMaximum
+          ? dosage.dose.implausible.replace(' is implausible:', ` is far above the labelled ${max} mg maximum:`)
+          : dosage.dose.implausible,
+        ordered,
+        expected,
+        needed: `a plausible dose in mg (${device}-mg devices, up to ${max} mg)`,
+        wantsUpdate: true,
+        ...(dosage.dose.aboveMaximum ? { override: true } : {}),
+      },
+    ];
   if (mg === undefined)
     return [
       {

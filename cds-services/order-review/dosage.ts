@@ -228,6 +228,8 @@ function doseOf(
   const odd = (n: number, range: PlausibleRange | undefined, written?: string) => implausibility(n, range, written);
   // A mass over the range's maximum is dangerous as ordered, not merely unreadable.
   const above = (n: number, range: PlausibleRange | undefined) => (range && n > range.max ? { aboveMaximum: true } : {});
+  // A negative amount of anything is no dose at all, never "no dose in mg": named as written.
+  if (value < 0) return { text, implausible: odd(value, unit === 'mg/kg' ? ranges?.orderDoseMgPerKg : ranges?.orderDoseMg, text) };
   if (unit === 'mg/kg') {
     const implausible = odd(value, ranges?.orderDoseMgPerKg, text);
     return implausible ? { text, implausible, ...above(value, ranges?.orderDoseMgPerKg) } : { mgPerKg: value, text };
@@ -242,7 +244,7 @@ function doseOf(
   if (devices !== undefined && perDevice) {
     const converted = round2(devices * perDevice.mgPerDevice);
     const deviceText = `${value} ${value === 1 ? 'device' : 'devices'} (${converted} mg at ${perDevice.text})`;
-    const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${deviceText})`);
+    const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${formatMeasured(value)} ${value === 1 ? 'device' : 'devices'})`);
     return oddMg ? { text: deviceText, implausible: oddMg, ...above(converted, ranges?.orderDoseMg) } : { mg: converted, text: deviceText };
   }
   const ml = volumeInMl(q);

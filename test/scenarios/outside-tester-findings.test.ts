@@ -829,6 +829,63 @@ describe('an esketamine dose counted in devices is converted to mg by the produc
   });
 });
 
+describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
+  type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
+  const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
+    const body = finding('esketamine-100000-mg-intranasal') as Body;
+    edit(body.context.draftOrders.entry[0]!.resource);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const dose = (value: number, unit: string, code?: string) => (d: fhir4.MedicationRequest) =>
+    (d.dosageInstruction![0]!.doseAndRate = [{ doseQuantity: { value, unit, ...(code ? { code } : {}) } }]);
+  const or6Card = (a: Answer) => a.cards.find((c) => /\(OR-6[,)]/.test(c.summary));
+
+  // SPRAVATO 100000 mg (a unit or decimal error): a warning that the order had "no dose in mg".
+  it('esketamine-100000-mg-intranasal-is-critical-and-names-the-dose', async () => {
+    const a = await replay('esketamine-100000-mg-intranasal');
+    expect([or6Card(a)?.indicator, or6Card(a)?.summary]).toEqual([
+      'critical',
+      'Intranasal esketamine (SPRAVATO) 100000 mg: dose 100000 mg is far above the labelled 84 mg maximum: re-check the order (OR-6)',
+    ]);
+    expect(allText(a)).not.toMatch(/no dose in mg/);
+  });
+
+  it.each<[string, (d: Body['context']['draftOrders']['entry'][0]['resource']) => void, string, RegExp]>([
+    ['1e9-mg-is-critical', dose(1e9, 'mg', 'mg'), 'critical', /1000000000 mg: dose 1000000000 mg is far above the labelled 84 mg maximum/],
+    ['1e9-devices-is-critical', dose(1e9, 'device', '{device}'), 'critical', /\(1\.00e\+9 devices\) is far above the labelled 84 mg maximum/],
+    [
+      'a-product-of-1e9-mg-per-device-is-critical',
+      (d) => {
+        delete d.medicationCodeableConcept;
+        d.contained = [
+          {
+            resourceType: 'Medication',
+            id: 'esk',
+            code: { text: 'esketamine nasal spray' },
+            ingredient: [
+              { itemCodeableConcept: { text: 'esketamine' }, strength: { numerator: { value: 1e9, unit: 'mg' }, denominator: { value: 1, unit: 'device' } } },
+            ],
+          } as fhir4.Medication,
+        ];
+        d.medicationReference = { reference: '#esk' };
+        dose(2, 'device')(d);
+      },
+      'critical',
+      /is far above the labelled 84 mg maximum/,
+    ],
+    ['minus-56-mg-is-implausible-not-no-dose', dose(-56, 'mg', 'mg'), 'warning', /dose -56 mg is implausible: re-check the order/],
+    ['0-mg-is-implausible', dose(0, 'mg', 'mg'), 'warning', /dose 0 mg is implausible: re-check the order/],
+    ['5000-mg-stays-above-the-labelled-maximum', dose(5000, 'mg', 'mg'), 'critical', /above the labelled maximum of 84 mg per session/],
+  ])('%s', async (_name, edit, indicator, says) => {
+    const a = await variant(edit);
+    expect([or6Card(a)?.indicator, or6Card(a)?.summary]).toEqual([indicator, expect.stringMatching(says)]);
+    expect(or6Card(a)!.summary.length).toBeLessThan(140);
+    expect(allText(a)).not.toMatch(/no dose in mg/);
+  });
+});
+
 describe('a treatment drafted during its own course continues it, and the card says where the course is (OR-5, MO-7, MO-9)', () => {
   type Body = {
     _now: string;
