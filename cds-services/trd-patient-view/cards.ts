@@ -256,11 +256,33 @@ function trdGap(a: Assessment): string {
  */
 const ageWithholds = (a: Assessment, candidate: boolean) => candidate && a.withheldSuggestions.esketamine === 'EL-6';
 
+/**
+ * While a course is active nothing new is started (MO-9, OR-12): the next step is the course's own, not a
+ * check to settle. "IV ketamine session 4 of 6 (last 1 day ago) in progress: ..." (MO-7 line, MO-9 prompts).
+ */
+function courseStep(a: Assessment): string | undefined {
+  const mo9 = a.byRule.get('MO-9');
+  if (mo9?.status !== 'met') return undefined;
+  const mo7 = a.byRule.get('MO-7')?.data as { line?: string; modalities?: string[] } | undefined;
+  const line = (mo7?.line ?? 'A treatment course').split('; ')[0];
+  // MO-9's checkpoints: IV ketamine session 6 (the induction), the end of esketamine's 4-week induction.
+  const c = a.index.knowledge.thresholds;
+  const when: Record<string, string> = {
+    ketamine: `decide on maintenance at session ${c.courses.ketaminePlannedSessions.value}`,
+    esketamine: `decide on maintenance at the end of week ${c.dosing.esketamineInductionWeeks.value}`,
+  };
+  const later = when[mo7?.modalities?.[0] ?? ''] ?? 'review the response at the end of the course';
+  const maintenance = mo9.data?.['checkpoint'] ? 'evaluate benefit and decide on maintenance now' : later;
+  return `${line} in progress: no new course is suggested; record a PHQ-9 after each session and ${maintenance} (MO-7, MO-9).`;
+}
+
 /** The TRD card's next step, in one line (CD-3: the decision and the next step come first). */
 function nextStep(a: Assessment, candidate: boolean, suggestions: number): string {
   if (a.byRule.get('CI-1')?.status === 'met') return 'Same-day suicide risk evaluation first; start a treatment only after it is documented.';
   if (episodeInDoubt(a)) return 'Repeat the PHQ-9 to confirm the depressive episode is current; no treatment is suggested until it is.';
   if (candidate && suggestions) return 'Choose a treatment below; each suggestion carries its monitoring orders.';
+  const course = courseStep(a);
+  if (course) return course;
   if (ageWithholds(a, candidate))
     return "Record the patient's date of birth: IV ketamine, esketamine and TMS are suggested only once the age is known (OR-12: none under 18, TMS none under 15).";
   if (candidate) return 'No treatment can be suggested until the checks below are settled.';

@@ -1159,3 +1159,27 @@ describe('a medication list that could not be read is one gap, said as a gap (CD
     expect(a.cards.length).toBeLessThanOrEqual(4);
   });
 });
+
+describe('during an active course the next step is the course, not a check to settle (MO-7, MO-9, OR-12)', () => {
+  type Body = { _now: string; prefetch: { medicationAdministrations: { entry: unknown[] } } };
+  const nextStep = (a: Answer) => /\*\*Next step:\*\* ([^\n]*)/.exec(a.cards.find((c) => /TRD/.test(c.summary))!.detail!)?.[1];
+
+  // IV ketamine session 4 of 6: "No treatment can be suggested until the checks below are settled" above lines that
+  // were all "no contraindication found".
+  it('iv-ketamine-session-4-of-6-two-days-ago-next-step-is-the-course', async () => {
+    const a = await replay('iv-ketamine-session-4-of-6-two-days-ago');
+    expect(nextStep(a)).toMatch(
+      /^IV ketamine session 4 of 6 \(last \d+ days? ago\) in progress: no new course is suggested; record a PHQ-9 after each session and decide on maintenance at session 6 \(MO-7, MO-9\)\.$/,
+    );
+    expect(suggestionLabels(a).filter((l) => /TMS|ketamine|esketamine|SPRAVATO/i.test(l))).toEqual([]);
+  });
+
+  it('with-no-session-on-record-the-same-patient-is-offered-treatments', async () => {
+    const body = finding('iv-ketamine-session-4-of-6-two-days-ago') as Body;
+    body.prefetch.medicationAdministrations.entry = [];
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const a = { cards: res.body.cards, criteria: [], orders: [] } as Answer;
+    expect(nextStep(a)).not.toMatch(/in progress/);
+  });
+});
