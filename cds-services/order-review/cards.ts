@@ -397,7 +397,7 @@ function checksCard(r: DraftReview, checks: OrderCheck[], ctx: PresentContext, w
       indicator: top.indicator,
       source: SOURCE_OF[top.rule] ?? SOURCES.ketamineConsensus,
       detail: [
-        md`Checks of ${draftWords(r)} against the ${r.draft.drug === 'esketamine' ? 'label' : 'protocol'}:`,
+        md`Checks of ${draftWords(r)} against the ${r.draft.drug === 'esketamine' && !r.scope?.injection ? 'label' : 'protocol'}:`,
         checksTable(checks),
         ...checks.filter((c) => c.detail).map((c) => md`${c.detail}`),
         r.weight && DOSING_RULES.has(top.rule)
@@ -487,7 +487,7 @@ function dosingLines(drafts: readonly DraftReview[]): Markdown[] {
 function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosing: readonly DraftReview[] = [], indication?: Markdown): Card {
   const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
   const folded = joinMarkdown([indication, ...dosingLines(dosing)]);
-  if (r.draft.drug === 'esketamine') {
+  if (r.draft.drug === 'esketamine' && !r.scope?.injection) {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
     // Outside both labelled indications, MO-6 is said on the indication card, as a warning (CD-1), not here.

@@ -161,6 +161,44 @@ function withRangeNote(check: OrderCheck, dosage: DraftDosage, fixedDose: string
 /** "no dose in mg", or for a range with no top, what is missing instead (OR-3, OR-6). */
 const noDoseWords = (dosage: DraftDosage) => (dosage.dose?.range === 'open' ? 'dose range with no upper bound' : 'no dose in mg');
 
+/**
+ * OR-2, OR-3 for an IV esketamine injection (Ketanest S): the dose as ordered, per kg of dosing weight
+ * when there is one, is said but never checked against nor corrected to the racemic ketamine 0.5 mg/kg
+ * protocol. Esketamine is about twice as potent as racemic ketamine (0.5 mg/kg racemic is about
+ * 0.25 mg/kg of esketamine; IV esketamine for TRD was studied at 0.20 and 0.40 mg/kg over 40 min), and
+ * no IV esketamine dose for depression is signed off here: an information line, no update. [local]
+ * Source: revision-2 OR-2 (an esketamine injection is treated like ketamine); Singh JB et al. Biol
+ * Psychiatry 2016;80:424 (IV esketamine 0.20 and 0.40 mg/kg in TRD).
+ */
+export function checkEsketamineInjectionDose({ dosage, weight, c }: KetamineContext): OrderCheck {
+  const target = v(c, 'ketamineTargetMgPerKg');
+  const perKg = dosage.dose?.mgPerKg ?? (dosage.dose?.mg !== undefined && weight ? dosage.dose.mg / weight.kg : undefined);
+  const ordered =
+    dosage.dose?.text !== undefined
+      ? `${dosage.dose.text}${perKg !== undefined && dosage.dose.mgPerKg === undefined ? ` (${Math.round(perKg * 100) / 100} mg/kg for ${round1(weight!.kg)} kg)` : ''}`
+      : 'no dose';
+  if (dosage.dose?.implausible)
+    return {
+      rule: 'OR-3',
+      status: 'unknown',
+      indicator: dosage.dose.aboveMaximum ? 'critical' : 'warning',
+      phrase: dosage.dose.aboveMaximum ? dosage.dose.implausible.replace(' is implausible:', ' is far above any esketamine dose:') : dosage.dose.implausible,
+      ordered,
+      expected: 'a plausible dose in mg',
+      needed: 'a plausible dose in mg',
+    };
+  return {
+    rule: 'OR-3',
+    status: 'unknown',
+    indicator: 'info',
+    phrase: `dose not checked: the ${target} mg/kg protocol is racemic ketamine's, and esketamine is about twice as potent`,
+    ordered,
+    expected: `no IV esketamine protocol (racemic ketamine ${target} mg/kg)`,
+    needed: "a prescriber's or pharmacist's check of the esketamine dose",
+    detail: `Esketamine is about twice as potent as racemic ketamine: the racemic ${target} mg/kg is about ${target / 2} mg/kg of esketamine, and IV esketamine for treatment-resistant depression was studied at 0.2 and 0.4 mg/kg over 40 minutes. The dose checks here cover only the IV racemic ketamine ${target} mg/kg protocol and intranasal SPRAVATO, so no dose change is suggested.`,
+  };
+}
+
 /** OR-3 IV ketamine dose per kg of dosing weight. Source: S0, S1 (0.5 mg/kg); escalation and ceiling [local]. */
 export function checkKetamineDose(k: KetamineContext): OrderCheck {
   return withRangeNote(ketamineDose(k), k.dosage, `one fixed dose of ${v(k.c, 'ketamineTargetMgPerKg')} mg/kg`);

@@ -16,6 +16,7 @@ import {
   checkAge,
   checkCourseInProgress,
   checkEsketamineDose,
+  checkEsketamineInjectionDose,
   checkEsketamineSchedule,
   checkInfusionTime,
   checkKetamineDose,
@@ -442,12 +443,14 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     if (!scope || draft.drug === 'unidentified') return review;
     const drug = draft.drug as 'ketamine' | 'esketamine' | 'tms';
     const dosage = dosages.get(draft);
-    Object.assign(review, { scope, dosage, modality: DRUG_MODALITY[drug] });
+    // An esketamine injection is judged like ketamine (OR-2): the parenteral ketamine findings, never SPRAVATO's.
+    const modality = scope.injection ? DRUG_MODALITY.ketamine : DRUG_MODALITY[drug];
+    Object.assign(review, { scope, dosage, modality });
     if (scope.status !== 'in') return review;
 
     const orderDate = parseFhirDate((draft.resource as fhir4.MedicationRequest).authoredOn) ?? now;
     const age = ageAtOrder(index, orderDate);
-    const found = patientFindings(a, DRUG_MODALITY[drug], scope.deviceSafetyOnly === true);
+    const found = patientFindings(a, modality, scope.deviceSafetyOnly === true);
     const guard = loopGuard(draft, found.cautions, knowledge, now);
     Object.assign(review, {
       contraindications: found.contraindications,
@@ -495,7 +498,14 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       if (orderLooksLikeCourse && checks.some((x) => x.wantsUpdate))
         review.update = ketamineUpdate(draft.resource as fhir4.MedicationRequest, k, checks, knowledge);
     }
-    if (drug === 'esketamine' && !scope.nonProtocolRoute) {
+    if (drug === 'esketamine' && scope.injection && !scope.nonProtocolRoute) {
+      // IV esketamine: infusion time and frequency as ketamine's (OR-4, OR-5); its dose is said per kg but never
+      // corrected to the racemic 0.5 mg/kg protocol, and no update is offered (OR-2, [local]).
+      review.weight = weight;
+      const k: KetamineContext = { dosage, weight, weightImplausible: weight ? undefined : implausibleWeight(index, c), combination, c };
+      const withoutUpdate = ({ wantsUpdate: _ignored, ...check }: OrderCheck): OrderCheck => check;
+      review.checks.push(checkEsketamineInjectionDose(k), ...[checkInfusionTime(k), checkKetamineFrequency(k)].map(withoutUpdate));
+    } else if (drug === 'esketamine' && !scope.nonProtocolRoute) {
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
       const e: EsketamineContext = {
         dosage,

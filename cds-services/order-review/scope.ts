@@ -44,6 +44,11 @@ export interface Scope {
    * to a TRD course: in scope by assumption, said on the card ("read as a TRD order: ..."). Lists them.
    */
   assumedFrom?: string[];
+  /**
+   * An esketamine injection (IV, IM or SC; a non-US anaesthetic product such as Ketanest S): judged like
+   * ketamine (OR-2), never as SPRAVATO: no device, day-1 or REMS checks, no intranasal update.
+   */
+  injection?: boolean;
 }
 
 /** EL-1 met, or unknown with a depression code to confirm; 'unknown' when conditions could not be read. */
@@ -132,6 +137,7 @@ export function decideScope({
     ...(nonIv ? { nonProtocolRoute: true } : {}),
     ...(acuteSuicidality ? { acuteSuicidality } : {}),
     ...(assumedFrom ? { assumedFrom } : {}),
+    ...(draft.drug === 'esketamine' ? { injection: true } : {}),
   });
 
   // Step 2: an indication that is not depression.

@@ -886,6 +886,51 @@ describe('an esketamine dose far above the label is critical, and an impossible 
   });
 });
 
+describe('an esketamine injection is judged like ketamine, never as SPRAVATO (OR-2)', () => {
+  type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const variant = async (edit: (d: fhir4.MedicationRequest) => void) => {
+    const body = finding('iv-esketamine-ketanest-s-20-mg-injection') as Body;
+    edit(body.context.draftOrders.entry[0]!.resource);
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    return { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+  };
+  const spravatoWords = /REMS|28-mg device|intranasally|labelled adult dose|day 1/i;
+
+  // Ketanest S 25 mg/mL injection, IV, 20 mg for F33.2: "not a multiple of the 28-mg device", the REMS card, and an
+  // update to intranasal 56 mg that would replace an IV order with another product and route.
+  it('iv-esketamine-ketanest-s-20-mg-injection-gets-ketamine-checks-and-no-spravato-card', async () => {
+    const a = await replay('iv-esketamine-ketanest-s-20-mg-injection');
+    expect(a.orders[0]).toMatchObject({ drug: 'esketamine', scope: 'in' });
+    expect(a.orders[0]!.checks.map((c) => c.rule)).toEqual(['OR-10', 'OR-3', 'OR-4', 'OR-5']);
+    expect(allText(a)).not.toMatch(spravatoWords);
+    expect(suggestionLabels(a).join('\n')).not.toMatch(/Change to the protocol order/);
+    const dose = a.cards.find((c) => /\(OR-3[,)]/.test(c.summary))!;
+    expect([dose.indicator, dose.summary]).toEqual([
+      'info',
+      "IV esketamine 20 mg: dose not checked: the 0.5 mg/kg protocol is racemic ketamine's, and esketamine is about twice as potent (OR-3)",
+    ]);
+    expect(dose.detail).toContain('20 mg (0.25 mg/kg for 80 kg)');
+    expect(a.cards.map((c) => c.summary)).toContain('IV esketamine monitoring: BP and HR every 15 minutes, continuous SpO2 above 93 % (MO-2)');
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
+
+  it('an-im-esketamine-injection-is-a-non-protocol-route-with-no-dose-checks', async () => {
+    const a = await variant((d) => (d.dosageInstruction![0]!.route = { coding: [{ system: 'http://snomed.info/sct', code: '78421000' }] }));
+    expect(a.orders[0]!.checks.map((c) => c.rule)).toEqual(['OR-10']);
+    expect(a.cards.map((c) => c.summary)).toContain(
+      'IM esketamine is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)',
+    );
+    expect(allText(a)).not.toMatch(spravatoWords);
+  });
+
+  it('the-same-esketamine-by-nose-is-still-checked-as-spravato', async () => {
+    const a = await variant((d) => (d.dosageInstruction![0]!.route = { coding: [{ system: 'http://snomed.info/sct', code: '46713006' }] }));
+    expect(a.orders[0]!.checks.map((c) => c.rule)).toContain('OR-6');
+    expect(allText(a)).toMatch(/SPRAVATO REMS/);
+  });
+});
+
 describe('a treatment drafted during its own course continues it, and the card says where the course is (OR-5, MO-7, MO-9)', () => {
   type Body = {
     _now: string;
