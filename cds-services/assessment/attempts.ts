@@ -296,7 +296,12 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
   if (!couldReach) return { status: 'no', missing: [] };
   const missing: string[] = [];
   let short: string | undefined;
-  if (possible.some((e) => meets(e) === 'unknown' && e.volumeWithoutStrength)) {
+  const implausible = possible.find((e) => meets(e) === 'unknown' && e.implausibleDose);
+  if (implausible) {
+    // A dose no one takes (0 mL, 1e9 mg) is an entry error or a placeholder: named, never a dose (EL-2.8).
+    missing.push(`a plausible dose of ${c.name} (recorded: ${implausible.implausibleDose})`);
+    short = `${c.name} ${implausible.implausibleDose}`;
+  } else if (possible.some((e) => meets(e) === 'unknown' && e.volumeWithoutStrength)) {
     // A liquid taken by the mL: its mg come from the product's strength, which nothing recorded (EL-2.8).
     missing.push(`the strength of the ${c.name} liquid (mg per mL), or its dose in mg`);
     short = `dose of ${c.name} recorded in mL with no strength`;

@@ -87,7 +87,10 @@ export interface Thresholds {
     | 'orderDoseMg'
     | 'orderDoseMgPerKg'
     | 'orderVolumeMl'
-    | 'infusionMinutes',
+    | 'infusionMinutes'
+    | 'antidepressantDoseMg'
+    | 'antidepressantDoseMl'
+    | 'antidepressantDoseUnits',
     PlausibleRange
   >;
   /** revision-2 section 8 (DS-1, DS-2): how values are read. */

@@ -22,6 +22,7 @@ import {
   type DateInterval,
 } from './fhir-read.js';
 import type { Thresholds } from './thresholds.js';
+import { checkPlausible } from '../../src/knowledge/plausible.js';
 import { medicationText } from './medications.js';
 import { medicationIndication } from './reasons.js';
 import { namesNoCodedDrug, type MedicationUse, type RecordIndex } from './record.js';
@@ -55,6 +56,8 @@ export interface Exposure {
   indicationToConfirm?: boolean;
   /** The dose is a volume (mL) and no strength of the product is known (EL-2.8): the mg a day is unknown. */
   volumeWithoutStrength?: boolean;
+  /** The dose as written is not a dose anyone takes (0 mL, 1e9 mg): the sentence naming it; the mg a day is unknown (EL-2.8). */
+  implausibleDose?: string;
 }
 
 const INEFFECTIVE =
@@ -107,7 +110,9 @@ function unitsPerDayOf(r: Resource): number | undefined {
  * Days a supplied quantity lasts (EL-2.1 step 2, last form): tablets over the tablets taken a day, or a
  * liquid's mL over the mL taken a day (structured dose x frequency); undefined when either is unknown.
  */
-function daysOfSupply(quantity: fhir4.Quantity | undefined, r: Resource): number | undefined {
+function daysOfSupply(quantity: fhir4.Quantity | undefined, r: Resource, ranges: Ranges): number | undefined {
+  // A supply divided by an implausible dose (1e9 mL a day) lasts no real time: the end is not known from it.
+  if (implausibleDose(r, ranges)) return undefined;
   const units = unitCount(quantity);
   const unitsPerDay = unitsPerDayOf(r);
   if (units !== undefined && unitsPerDay) return units / unitsPerDay;
@@ -190,6 +195,33 @@ function doseOf(r: Resource): fhir4.Quantity | undefined {
   return dr?.doseQuantity ?? dr?.doseRange?.high;
 }
 
+type Ranges = Thresholds['plausibleRanges'];
+
+/**
+ * Whether a record's dose as written is one anyone takes (plausibleRanges antidepressantDoseMg, -Ml and
+ * -Units: one dose in mg, g or micrograms, in mL, or in tablets and capsules). Undefined when it is, or
+ * when it is in no unit these read; else the sentence a trial row shows ("dose 0 mL is implausible:
+ * check the dose"). Zero is a placeholder ("as directed"), never 0 mg a day, and 1e9 mL is an entry
+ * error, never an adequate dose: the trial's dose is unknown (EL-2.8; the project's plausible-range policy).
+ */
+function implausibleDose(r: Resource, ranges: Ranges): string | undefined {
+  const q = doseOf(r);
+  if (typeof q?.value !== 'number') return undefined;
+  const one = { ...q, value: 1 };
+  const mgEach = massInMg(one);
+  const range =
+    mgEach !== undefined
+      ? ranges.antidepressantDoseMg
+      : volumeInMl(one) !== undefined
+        ? ranges.antidepressantDoseMl
+        : unitCount(one) !== undefined
+          ? ranges.antidepressantDoseUnits
+          : undefined;
+  if (!range) return undefined;
+  const check = checkPlausible(range, q.value * (mgEach ?? 1));
+  return check.plausible ? undefined : check.message;
+}
+
 /**
  * Daily dose of one ingredient: structured dose x frequency (a mass as written; tablets x strength; a
  * volume x the product's mg per mL), or a dispense's quantity (tablets or mL) x strength over its days supplied.
@@ -267,7 +299,8 @@ function openEnded(status: string, start: DateInterval, lastEvidence: DateInterv
 }
 
 /** When the ingredient was taken, from effective periods, supply durations or dispenses (EL-2.1). */
-function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Period {
+function exposurePeriod(r: Resource, now: Date, th: Thresholds): Period {
+  const at = th.attempts;
   switch (r.resourceType) {
     case 'MedicationStatement': {
       const start = dateBounds(r.effectivePeriod?.start) ?? dateBounds(r.effectiveDateTime);
@@ -291,7 +324,7 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
       const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
       if (authored && supplyDays !== undefined) return { start: authored, end: shift(authored, supplyDays * fills) };
       // EL-2.1 step 2, last form: the quantity over the units (or mL) taken a day, times the fills.
-      const lasts = daysOfSupply(r.dispenseRequest?.quantity, r);
+      const lasts = daysOfSupply(r.dispenseRequest?.quantity, r, th.plausibleRanges);
       if (authored && lasts !== undefined) return { start: authored, end: shift(authored, lasts * fills) };
       const validity = r.dispenseRequest?.validityPeriod;
       if (validity?.start && validity.end) return { start: dateBounds(validity.start), end: dateBounds(validity.end) };
@@ -302,7 +335,7 @@ function exposurePeriod(r: Resource, now: Date, at: Thresholds['attempts']): Per
       const days = durationInDays(r.daysSupply);
       if (start && days !== undefined) return { start, end: shift(start, days) };
       // No days supplied: the quantity over the units (or mL) taken a day (EL-2.1 step 2).
-      const lasts = daysOfSupply(r.quantity, r);
+      const lasts = daysOfSupply(r.quantity, r, th.plausibleRanges);
       return { start, end: start && lasts !== undefined ? shift(start, lasts) : undefined };
     }
     case 'MedicationAdministration': {
@@ -384,7 +417,8 @@ export function exposures(index: RecordIndex): Exposure[] {
     if (match?.kind === 'product' && match.product.flags?.length) continue;
     const ingredients = codedIngredients(match);
     const product = match?.kind === 'product' ? match.product : undefined;
-    const period = exposurePeriod(use.resource, index.now, thresholds.attempts);
+    const period = exposurePeriod(use.resource, index.now, thresholds);
+    const doseProblem = implausibleDose(use.resource, thresholds.plausibleRanges);
     const first = out.length;
     const capped = (d: Date | undefined) => (d && d.getTime() > index.now.getTime() ? index.now : d);
     const end = capped(period.end?.latest);
@@ -399,9 +433,9 @@ export function exposures(index: RecordIndex): Exposure[] {
         ref: use.ref,
         start: period.start?.earliest,
         end,
-        dailyMg: dailyDoseMg(use.resource, strength, ingredients.length === 1),
+        dailyMg: doseProblem ? undefined : dailyDoseMg(use.resource, strength, ingredients.length === 1),
         role,
-        unitsPerDay: unitsPerDayOf(use.resource),
+        unitsPerDay: doseProblem ? undefined : unitsPerDayOf(use.resource),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
         stopReason: stopReasonOf(use.resource),
       };
@@ -411,7 +445,8 @@ export function exposures(index: RecordIndex): Exposure[] {
       if (period.openEnd) exposure.openEnd = period.openEnd;
       if (product) exposure.productRxcui = product.rxcui;
       if (indication === 'anxiety') exposure.indicationToConfirm = true;
-      if (exposure.dailyMg === undefined && unconvertedVolume(use.resource, strength)) exposure.volumeWithoutStrength = true;
+      if (doseProblem) exposure.implausibleDose = doseProblem;
+      else if (exposure.dailyMg === undefined && unconvertedVolume(use.resource, strength)) exposure.volumeWithoutStrength = true;
       out.push(exposure);
     }
     for (let i = first; i < out.length; i++) {
@@ -481,7 +516,7 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
   return index.medicationUses
     .filter((use) => isTaken(use.resource) && namesNoCodedDrug(use))
     .filter((use) => {
-      const { start, end } = exposurePeriod(use.resource, index.now, index.knowledge.thresholds.attempts);
+      const { start, end } = exposurePeriod(use.resource, index.now, index.knowledge.thresholds);
       const last = end?.latest ?? start?.latest;
       return !last || last.getTime() >= episodeStart.getTime();
     })
