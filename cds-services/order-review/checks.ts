@@ -150,9 +150,22 @@ export const protocolDoseMg = (weight: DosingWeight, c: OR): number => HALF_MG(w
  */
 function withRangeNote(check: OrderCheck, dosage: DraftDosage, fixedDose: string): OrderCheck {
   const range = dosage.dose?.range;
+  const inverted = `Ordered as an inverted range (its low end is above its high end, which FHIR does not allow): checked at its larger end, the most that may be given; re-check the order. The protocol is ${fixedDose}.`;
+  // An inverted range is malformed even when its larger end fits: a warning to re-check, never an information line. [local]
+  if (dosage.dose?.inverted && check.indicator === 'info') {
+    const atLargerEnd = check.status === 'as-ordered' ? '' : ` At its larger end: ${check.phrase}.`;
+    return {
+      ...check,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: 'its low end is above its high end: re-check the order',
+      detail: [`${inverted}${atLargerEnd}`, check.detail].filter(Boolean).join(' '),
+    };
+  }
   if (!range || check.status === 'as-ordered') return check;
-  const note =
-    range === 'top'
+  const note = dosage.dose?.inverted
+    ? inverted
+    : range === 'top'
       ? `Ordered as a range (${dosage.dose!.text}): checked at its top, the most that may be given; the protocol is ${fixedDose}.`
       : `Ordered as a range with no upper bound (${dosage.dose!.text}): the most that may be given is not known; the protocol is ${fixedDose}.`;
   return { ...check, detail: check.detail ? `${note} ${check.detail}` : note };

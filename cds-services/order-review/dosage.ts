@@ -60,6 +60,8 @@ export interface OrderedDose {
    * high end, so no dose is known.
    */
   range?: 'top' | 'open';
+  /** The range was written with its low end above its high end (FHIR rng-2): checked at its larger end, said on the card. */
+  inverted?: boolean;
 }
 
 /** The plausible ranges the order's numbers are held to (thresholds `plausibleRanges`). */
@@ -261,6 +263,23 @@ function doseOf(
   return { ml, mg: converted, text: `${text} (${converted} mg at ${concentration.text})` };
 }
 
+/** A range whose low end is above its high end, compared in mg when both are masses, else in one unit. */
+function invertedRange(range: fhir4.Range): boolean {
+  const { low, high } = range;
+  if (typeof low?.value !== 'number' || typeof high?.value !== 'number' || !Number.isFinite(low.value) || !Number.isFinite(high.value)) return false;
+  const lowMg = massInMg(low);
+  const highMg = massInMg(high);
+  if (lowMg !== undefined && highMg !== undefined) return lowMg > highMg;
+  return unitOf(low) === unitOf(high) && low.value > high.value;
+}
+
+/** The quantity a dose is read from: `doseQuantity`, else a range's larger end (its high end, or its low end when inverted). */
+function doseQuantityOf(dr: fhir4.DosageDoseAndRate | undefined): fhir4.Quantity | undefined {
+  if (dr?.doseQuantity) return dr.doseQuantity;
+  const range = dr?.doseRange && typeof dr.doseRange === 'object' ? dr.doseRange : undefined;
+  return range && invertedRange(range) ? range.low : range?.high;
+}
+
 /**
  * A dose range (`doseAndRate.doseRange`, FHIR R4 `Dosage.doseAndRate.dose[x]`: how EHRs send "titrate" and
  * PRN range orders) read as its high end, with the range as ordered for the card ("40 to 120 mg"): a range
@@ -275,6 +294,12 @@ function rangeDoseOf(
 ): OrderedDose | undefined {
   if (!range || typeof range !== 'object') return undefined;
   const low = typeof range.low?.value === 'number' && Number.isFinite(range.low.value) ? range.low : undefined;
+  if (low && invertedRange(range)) {
+    // Malformed (rng-2: low <= high): the most the order allows is its larger end, never the smaller "high".
+    const larger = doseOf(low, concentration, ranges, perDevice);
+    const lowWords = unitOf(low) === unitOf(range.high) ? String(low.value) : quantityWords(low);
+    return { ...larger, text: `${lowWords} to ${quantityWords(range.high)} (inverted range)`, range: 'top', inverted: true };
+  }
   const top = doseOf(range.high, concentration, ranges, perDevice);
   if (top?.text === undefined) return low ? { text: `${quantityWords(low)} or more (no upper bound)`, range: 'open' } : undefined;
   const lowWords = low ? (unitOf(low) === unitOf(range.high) ? String(low.value) : quantityWords(low)) : undefined;
@@ -338,7 +363,7 @@ export function readDraftDosage(
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
   // The dose as ordered: a quantity, else the top of a range (the quantity the infusion time is computed from).
-  const doseQuantity = dr?.doseQuantity ?? (dr?.doseRange && typeof dr.doseRange === 'object' ? dr.doseRange.high : undefined);
+  const doseQuantity = doseQuantityOf(dr);
   const dose = dr?.doseQuantity ? doseOf(dr.doseQuantity, concentration, ranges, perDevice) : rangeDoseOf(dr?.doseRange, concentration, ranges, perDevice);
   // An implausible concentration times nothing: it turns no mass into a volume rate either.
   const usable = concentration && !implausibility(concentration.mgPerMl, ranges?.orderConcentrationMgPerMl) ? concentration : undefined;

@@ -702,6 +702,36 @@ describe('a dose ordered as a range is checked at its top, and the card says the
     expect([card.indicator, card.summary]).toEqual([indicator, expect.stringMatching(says)]);
   });
 
+  // doseRange low 120 mg, high 40 mg (FHIR rng-2 forbids it) for 80 kg: checked at 40 mg, an info line that "fits".
+  it('ketamine-iv-dose-range-120-to-40-mg-inverted-is-checked-at-its-larger-end-and-said-inverted', async () => {
+    const a = await replay('ketamine-iv-dose-range-120-to-40-mg-inverted');
+    const card = a.cards.find((c) => /\(OR-3[,)]/.test(c.summary))!;
+    expect([card.indicator, card.summary]).toEqual([
+      'critical',
+      'IV ketamine 120 to 40 mg (inverted range): dose up to 1.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)',
+    ]);
+    expect(card.detail).toContain('Ordered as an inverted range (its low end is above its high end');
+  });
+
+  it.each<[string, fhir4.DosageDoseAndRate, string, RegExp]>([
+    [
+      'an-inverted-range-whose-larger-end-fits-is-a-warning-to-re-check',
+      { doseRange: { low: mg(40), high: mg(20) } },
+      'warning',
+      /40 to 20 mg \(inverted range\): its low end is above its high end: re-check the order \(OR-3\)/,
+    ],
+    [
+      'an-inverted-range-in-g-and-mg',
+      { doseRange: { low: mg(0.12, 'g'), high: mg(40) } },
+      'critical',
+      /0\.12 g to 40 mg \(inverted range\): dose up to 1\.5 mg\/kg/,
+    ],
+  ])('%s', async (_name, dr, indicator, says) => {
+    const a = await withDose(dr);
+    const card = a.cards.find((c) => /\(OR-3[,)]/.test(c.summary))!;
+    expect([card.indicator, card.summary]).toEqual([indicator, expect.stringMatching(says)]);
+  });
+
   it('an-esketamine-range-of-56-to-112-mg-is-above-the-labelled-maximum', async () => {
     const body = finding('ketamine-iv-dose-range-40-to-120-mg') as Body;
     const draft = body.context.draftOrders.entry[0]!.resource;
