@@ -554,7 +554,7 @@ export function checkSuicidalityReason(index: RecordIndex, t: Thresholds, now: D
     ordered: 'reason: suicidal ideation',
     expected: `a C-SSRS or suicide risk evaluation within ${days} days`,
     needed: 'a C-SSRS and a same-day suicide risk evaluation',
-    detail: `The order's reason records suicidal ideation, and no C-SSRS or suicide risk evaluation is on record in the last ${days} days. Grade it (C-SSRS) and document a same-day risk evaluation before the first dose: imminent risk defers treatment (CI-1), and esketamine for acute suicidal ideation does not replace hospitalisation when it is needed.`,
+    detail: `The order's reason records suicidal ideation, and no C-SSRS or suicide risk evaluation is on record in the last ${days} days. Grade it (C-SSRS) and document a same-day risk evaluation before the first dose: imminent risk defers treatment (CI-1), and ketamine or esketamine for acute suicidal ideation does not replace hospitalisation when it is needed.`,
     settledBy: ['order-cssrs', 'order-suicide-risk-evaluation'],
   };
 }

@@ -159,6 +159,11 @@ export function decideScope({
   if (depressiveReason) return inScope('depressive indication');
   if (orderSet) return inScope('TRD order set');
   if (draft.own) return inScope('suggested by this service for TRD');
+  // Suicidal ideation as the order's reason, with a depressive disorder on record (or conditions that could not be
+  // read): a depressive symptom, and one of ketamine's principal uses in depression. Judged as TRD, so the
+  // ideation is graded and evaluated (RC-17, CI-1) for ketamine as for esketamine, never hidden behind scope. [local]
+  if (acuteSuicidality && onRecord !== false)
+    return inScope(onRecord === true ? 'suicidal ideation, depressive disorder on record' : 'suicidal ideation; conditions could not be read');
   if (kinds.length === 0 && onRecord === true && route === 'iv')
     return inScope(
       assumedFrom

@@ -1135,6 +1135,21 @@ describe('suicidal ideation the order itself records is graded and evaluated bef
     const a = await edited(edit);
     expect(ideationCard(a)).toEqual([]);
   });
+
+  // IV ketamine 40 mg whose only reason is SNOMED 6471006 "Suicidal thoughts", active F33.2, no C-SSRS: only
+  // "If this IV ketamine order is for depression, add the indication" (scope unknown), no ideation card.
+  it('iv-ketamine-for-suicidal-ideation-gets-the-same-c-ssrs-and-same-day-evaluation-warning', async () => {
+    const a = await replay('iv-ketamine-for-suicidal-ideation-no-risk-evaluation');
+    expect(a.orders[0]).toMatchObject({ drug: 'ketamine', scope: 'in', scopeReason: 'suicidal ideation, depressive disorder on record' });
+    const [card] = ideationCard(a);
+    expect([card?.indicator, card?.summary]).toEqual([
+      'warning',
+      'IV ketamine: ordered for ungraded suicidal ideation: complete a C-SSRS and a same-day risk evaluation (RC-17)',
+    ]);
+    expect(card!.detail).toContain('ketamine or esketamine for acute suicidal ideation does not replace hospitalisation');
+    expect(allText(a)).not.toMatch(/add the indication/);
+    expect(a.cards.length).toBeLessThanOrEqual(4);
+  });
 });
 
 describe('a strength written in the drug name is the product strength (EL-2.8, DS-4)', () => {
