@@ -90,6 +90,15 @@ export function isoDay(d: Date): string {
   const day = d.getUTCDate();
   return `${y}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
 }
+/**
+ * Calendar days from one day to another, as the days `isoDay` prints them (UTC): a session on 2026-11-28 at
+ * 09:00 is 2 days before 2026-11-30 at 05:45, though only 44 hours. For "last 2 days ago" beside a card's dates.
+ */
+export const calendarDaysBetween = (from: Date, to: Date): number =>
+  Math.round(
+    (Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate()) - Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())) / DAY_MS,
+  );
+
 export const withinDays = (d: Date | undefined, now: Date, days: number): boolean =>
   d !== undefined && d.getTime() <= now.getTime() + DAY_MS && daysBetween(d, now) <= days;
 

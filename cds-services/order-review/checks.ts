@@ -7,7 +7,7 @@
 import type { Indicator } from '../../src/cds-hooks/protocol.js';
 import { VS } from '../assessment/concepts.js';
 import { checkPlausible } from '../../src/knowledge/plausible.js';
-import { type AgeReading, isoDay, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
+import { type AgeReading, calendarDaysBetween, isoDay, parseFhirDate, patientSex, readAge, withinDays } from '../assessment/fhir-read.js';
 import type { SettlingOrder } from '../assessment/findings.js';
 import {
   bloodPressureBoundaries,
@@ -503,7 +503,8 @@ export function checkKetamineFrequency({ dosage, c }: KetamineContext): OrderChe
  * maintenance. Source: revision-2 OR-5, OR-13, MO-7, MO-9; S1 (maintenance every 2-4 days to weekly); PI 2.
  */
 export function checkCourseInProgress(course: Course, dosage: DraftDosage | undefined, now: Date): OrderCheck {
-  const days = Math.max(0, Math.floor((now.getTime() - course.end.getTime()) / 86_400_000));
+  // Calendar days, as the cards' dates are printed (a session on 11-28 is 2 days before the 30th, whatever the hour).
+  const days = Math.max(0, calendarDaysBetween(course.end, now));
   const last = days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} ago`;
   // Past the planned number (maintenance sessions counted in the course), "session 10 of 8" would read as a slip.
   const progress =

@@ -977,6 +977,13 @@ describe('a treatment drafted during its own course continues it, and the card s
   };
 
   // Four IV ketamine sessions in 9 days, the last 2 days ago, and a new 6-session induction drafted: only the MO-2 card.
+  // Sessions up to 2026-11-28 09:00, signed 2026-11-30 05:45 (44 hours): "last 1 day ago" beside "the session on 2026-11-28".
+  it('ketamine-course-last-session-two-calendar-days-before-says-2-days-ago', async () => {
+    const a = await replay('ketamine-course-last-session-two-calendar-days-before');
+    expect(course(a).map((c) => c.summary)).toEqual([expect.stringContaining('session 4 of 6 (last 2 days ago)')]);
+    expect(allText(a)).not.toMatch(/last 1 day ago/);
+  });
+
   it('ketamine-induction-drafted-at-session-4-of-6-gets-the-course-status', async () => {
     const a = await replay('ketamine-induction-drafted-at-session-4-of-6');
     expect(course(a).map((c) => [c.indicator, c.summary])).toEqual([

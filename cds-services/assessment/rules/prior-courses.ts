@@ -5,7 +5,7 @@
  * nonresponse, or no outcome score). Pure: a function of the record's sessions, scores, thresholds and now.
  */
 import { VS } from '../concepts.js';
-import { addDays, daysBetween, parseFhirDate, withinDays } from '../fhir-read.js';
+import { addDays, calendarDaysBetween, daysBetween, parseFhirDate, withinDays } from '../fhir-read.js';
 import type { RuleContext } from '../rule.js';
 import type { Thresholds } from '../thresholds.js';
 
@@ -140,7 +140,7 @@ const MODALITY_WORD: Record<CourseModality, string> = { TMS: 'TMS', ketamine: 'I
 
 /** "TMS session 16 of 36 (last 2 days ago); PHQ-9 21 -> 14 (33 % below baseline)": factual, not a verdict. */
 export function courseLine(course: Course, now: Date): string {
-  const days = Math.max(0, Math.floor(daysBetween(course.end, now)));
+  const days = Math.max(0, calendarDaysBetween(course.end, now));
   const head = `${MODALITY_WORD[course.modality]} session ${course.sessions} of ${course.planned} (last ${days === 0 ? 'today' : `${days} day${days === 1 ? '' : 's'} ago`})`;
   if (!course.baseline) return `${head}; no baseline score`;
   if (!course.current || course.changePercent === undefined) return `${head}; ${course.baseline.instrument} baseline ${course.baseline.value}`;
