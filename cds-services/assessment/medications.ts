@@ -208,7 +208,8 @@ export function medicationText(concept: fhir4.CodeableConcept | undefined): stri
 }
 
 /**
- * Which drug it is (DS-4): a catalogued RxNorm code; else an ingredient or brand name in the text;
+ * Which drug it is (DS-4): a catalogued RxNorm code; else a multi-ingredient product the text names (its
+ * brand, or every ingredient of one catalogued product: EL-2.7); else an ingredient or brand name in the text;
  * else `not-catalogued` when a ValueSet names it (an ingredient list such as the CNS depressants) or a
  * coding carries a code with its display (a coded drug named in the code system's own words, which
  * would have named a catalogued ingredient if it were one); else `unidentified`. Free text alone
@@ -220,6 +221,9 @@ export function identifyConcept(resolved: ResolvedMedication, knowledge: Pick<Kn
   const text = medicationText(concept);
   const byCode = knowledge.catalogue.resolve(concept);
   if (byCode) return { ...resolved, match: byCode, identification: 'code', ...(text ? { text } : {}) };
+  // A name naming a multi-ingredient product (its brand, or all its ingredients) is that product, never its first ingredient (EL-2.7).
+  const product = knowledge.catalogue.productNamedIn(text);
+  if (product) return { ...resolved, match: { kind: 'product', product }, identification: 'name', ...(text ? { text } : {}) };
   const named = knowledge.catalogue.ingredientsNamedIn(text);
   if (named.length) {
     const [first] = named;

@@ -485,10 +485,15 @@ export class RecordIndex {
           const identified = identifyConcept(resolved, knowledge);
           identification = identified.identification;
           text = identified.text;
-          if (identified.match?.kind === 'ingredient') {
+          if (identified.match) {
             match = identified.match;
+            // The named ingredient's concepts, or each ingredient's of a named multi-ingredient product (EL-2.7).
+            const codes =
+              identified.match.kind === 'ingredient'
+                ? [identified.match.ingredientRxcui]
+                : identified.match.product.ingredients.flatMap((i) => (i.ingredientRxcui ? [i.ingredientRxcui] : []));
             const withIngredient = new Set(concepts);
-            for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code: identified.match.ingredientRxcui })) withIngredient.add(u);
+            for (const code of codes) for (const u of t.conceptsOf({ system: SYSTEM.rxnorm, code })) withIngredient.add(u);
             concepts = withIngredient;
           }
         }

@@ -60,14 +60,24 @@ export function loadProfiles(dir: string = fhirProfilesDir, fhirValidator = new 
     relative(projectRoot, catalogueFile),
   );
   const brandFile = join(dir, 'catalogue', 'brand-names.json');
-  const brands = assertMatchesSchema<{ brands: Record<string, string> }>(
+  const brands = assertMatchesSchema<{ brands: Record<string, string>; productBrands?: Record<string, string> }>(
     readJsonFile(brandFile),
     {
       type: 'object',
       required: ['source', 'brands'],
-      properties: { source: { type: 'string', minLength: 1 }, brands: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } } },
+      properties: {
+        source: { type: 'string', minLength: 1 },
+        brands: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+        productBrands: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9]+$' } },
+      },
     },
     relative(projectRoot, brandFile),
   );
-  return { terminology: new Terminology(valueSets), catalogue: new MedicationCatalogue(catalogue, brands.brands), fhirValidator, codeSystems, orderTemplates };
+  return {
+    terminology: new Terminology(valueSets),
+    catalogue: new MedicationCatalogue(catalogue, brands.brands, brands.productBrands),
+    fhirValidator,
+    codeSystems,
+    orderTemplates,
+  };
 }

@@ -30,6 +30,13 @@ export interface CatalogueFile {
 /** Brand names (lower case) to the catalogue ingredient name they stand for. */
 export type BrandNames = Readonly<Record<string, string>>;
 
+/** Brand names (lower case) of multi-ingredient products to the catalogue product's RxCUI ("auvelity": "2611260"). */
+export type ProductBrandNames = Readonly<Record<string, string>>;
+
+/** Masses a name writes ("45 mg", "105MG", "0.5 g"), in mg. */
+const WRITTEN_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})/giu;
+const MG_IN: Record<string, number> = { mg: 1, g: 1000, mcg: 0.001, ug: 0.001, µg: 0.001 };
+
 /** What a medication code resolves to: a catalogued product, or an ingredient code itself. */
 export type MedicationMatch = { kind: 'product'; product: CatalogueProduct } | { kind: 'ingredient'; ingredientRxcui: string; name: string };
 
@@ -43,8 +50,13 @@ export class MedicationCatalogue {
   /** Ingredient or brand name (lower case) to the ingredient it names. */
   private readonly byName = new Map<string, { ingredientRxcui: string; name: string }>();
   private readonly namePattern: RegExp | undefined;
+  /** Brand name (folded, lower case) of a multi-ingredient product to the product. */
+  private readonly productBrands = new Map<string, CatalogueProduct>();
+  private readonly productBrandPattern: RegExp | undefined;
+  /** Products of two or more coded ingredients, by their ingredient RxCUIs sorted and joined with "+". */
+  private readonly byIngredientSet = new Map<string, CatalogueProduct[]>();
 
-  constructor(file: CatalogueFile, brands: BrandNames = {}) {
+  constructor(file: CatalogueFile, brands: BrandNames = {}, productBrands: ProductBrandNames = {}) {
     for (const p of file.products) {
       this.products.set(p.rxcui, p);
       for (const i of p.ingredients) {
@@ -53,6 +65,18 @@ export class MedicationCatalogue {
         this.byName.set(foldText(i.name).toLowerCase(), { ingredientRxcui: i.ingredientRxcui, name: i.name });
       }
     }
+    for (const p of file.products) {
+      const codes = p.ingredients.map((i) => i.ingredientRxcui);
+      if (codes.length < 2 || codes.some((c) => !c)) continue;
+      const key = [...new Set(codes)].sort().join('+');
+      this.byIngredientSet.set(key, [...(this.byIngredientSet.get(key) ?? []), p]);
+    }
+    for (const [brand, rxcui] of Object.entries(productBrands)) {
+      const product = this.products.get(rxcui);
+      if (product) this.productBrands.set(foldText(brand).toLowerCase(), product);
+    }
+    const productNames = [...this.productBrands.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    this.productBrandPattern = productNames.length ? new RegExp(`(?<![A-Za-z])(${productNames.join('|')})(?![A-Za-z])`, 'i') : undefined;
     for (const [brand, ingredient] of Object.entries(brands)) {
       const found = this.byName.get(ingredient.toLowerCase());
       if (found) this.byName.set(foldText(brand).toLowerCase(), found);
@@ -101,6 +125,35 @@ export class MedicationCatalogue {
    * (`foldText`: "Sértraline", fullwidth, soft-hyphenated or look-alike spellings). Each ingredient once,
    * in order of appearance; empty when the text names none.
    */
+  /**
+   * The multi-ingredient product a medication's name text names (revision-2 DS-4, EL-2.7): its brand
+   * ("Auvelity 45 mg-105 mg tablet", from the product brands in catalogue/brand-names.json), or every
+   * ingredient of exactly one catalogued product ("dextromethorphan 45 mg / bupropion 105 mg ER tablet",
+   * "dextromethorphan-bupropion ER tablet"), told from the same ingredients' other strengths by the masses
+   * the text writes. Undefined when it names one ingredient, or several that no single product fits:
+   * a name is never read as its first ingredient alone when it names a product.
+   */
+  productNamedIn(text: string | undefined): CatalogueProduct | undefined {
+    if (!text) return undefined;
+    const folded = foldText(text);
+    const brand = this.productBrandPattern?.exec(folded);
+    if (brand) return this.productBrands.get(brand[1]!.toLowerCase());
+    const named = this.ingredientsNamedIn(text);
+    if (named.length < 2) return undefined;
+    const candidates =
+      this.byIngredientSet.get(
+        named
+          .map((n) => n.ingredientRxcui)
+          .sort()
+          .join('+'),
+      ) ?? [];
+    const masses = [...folded.matchAll(WRITTEN_MASS)].map((m) => Number(m[1]) * MG_IN[m[2]!.toLowerCase()]!);
+    const fits = masses.length
+      ? candidates.filter((p) => p.ingredients.every((i) => i.strengthUnit === 'mg' && masses.includes(i.strengthValue!)))
+      : candidates;
+    return fits.length === 1 ? fits[0] : undefined;
+  }
+
   ingredientsNamedIn(text: string | undefined): { ingredientRxcui: string; name: string }[] {
     if (!text || !this.namePattern) return [];
     const out: { ingredientRxcui: string; name: string }[] = [];

@@ -85,6 +85,16 @@ const escitalopramFailedThenAdded = (added: string, mg: number) => failedThenAdd
 const sertralineThenEscitalopramLongAgo = (...laterScores: fhir4.Observation[]) =>
   withTrials(taken(RX.sertralineIngredient, 500, 400, { mg: 100 }), obs.phq9(19, 405), taken(RX.escitalopramIngredient, 380, 200, { mg: 20 }), ...laterScores);
 
+/** `rxcui` taken from `fromDaysAgo` to `toDaysAgo` at `dose` a day, named only in words (no code). */
+const takenNamed = (text: string, rxcui: string, fromDaysAgo: number, toDaysAgo: number, dose: DoseSpec): fhir4.MedicationStatement => ({
+  ...taken(rxcui, fromDaysAgo, toDaysAgo, dose),
+  medicationCodeableConcept: { text },
+});
+
+/** Dextromethorphan-bupropion named only as `text`, two tablets a day from 300 to 200 days ago (PHQ-9 21 -> 19), then escitalopram failed. */
+const dextromethorphanBupropionNamed = (text: string) =>
+  firstTrialThenEscitalopram(takenNamed(text, DRUG.dextromethorphanBupropion, 300, 200, { tablets: 2 }), obs.phq9(21, 301), obs.phq9(19, 205));
+
 /** Fluoxetine 40 mg from 300 days ago to `fluoxetineEnd`, `next` at `nextMg` from `nextStart` to 60 days ago beside it; PHQ-9 22 before, 20 at 205 days ago, 19 at 62. */
 const fluoxetineOverlappedBy = (fluoxetineEnd: number, next: string, nextStart: number, nextMg: number) =>
   withTrials(
@@ -164,6 +174,27 @@ const scenarios: Record<string, Scenario> = {
   },
   'dextromethorphan-bupropion-at-two-tablets-a-day-is-one-adequate-attempt': {
     resources: firstTrialThenEscitalopram(taken(DRUG.dextromethorphanBupropion, 300, 200, { tablets: 2 }), obs.phq9(21, 301), obs.phq9(19, 205)),
+    el2: 'met',
+    attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
+  },
+  'dextromethorphan-45-mg-bupropion-105-mg-named-only-in-words-is-the-product-not-dextromethorphan-alone': {
+    // EL-2.7, DS-4: a name naming every ingredient of one catalogued product is that product.
+    resources: dextromethorphanBupropionNamed('dextromethorphan 45 mg / bupropion 105 mg extended release tablet'),
+    el2: 'met',
+    attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
+  },
+  'bupropion-105-mg-dextromethorphan-45-mg-named-only-in-words-is-the-product-not-bupropion-with-no-dose': {
+    resources: dextromethorphanBupropionNamed('bupropion 105 mg / dextromethorphan 45 mg tablet'),
+    el2: 'met',
+    attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
+  },
+  'dextromethorphan-bupropion-er-tablet-with-no-strength-in-words-is-the-one-catalogued-product': {
+    resources: dextromethorphanBupropionNamed('dextromethorphan-bupropion ER tablet'),
+    el2: 'met',
+    attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
+  },
+  'auvelity-by-its-brand-name-is-dextromethorphan-bupropion': {
+    resources: dextromethorphanBupropionNamed('Auvelity 45 mg-105 mg tablet'),
     el2: 'met',
     attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
   },
