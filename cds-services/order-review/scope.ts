@@ -159,11 +159,18 @@ export function decideScope({
   if (depressiveReason) return inScope('depressive indication');
   if (orderSet) return inScope('TRD order set');
   if (draft.own) return inScope('suggested by this service for TRD');
-  // Suicidal ideation as the order's reason, with a depressive disorder on record (or conditions that could not be
-  // read): a depressive symptom, and one of ketamine's principal uses in depression. Judged as TRD, so the
-  // ideation is graded and evaluated (RC-17, CI-1) for ketamine as for esketamine, never hidden behind scope. [local]
-  if (acuteSuicidality && onRecord !== false)
-    return inScope(onRecord === true ? 'suicidal ideation, depressive disorder on record' : 'suicidal ideation; conditions could not be read');
+  // Suicidal ideation as the order's reason: a depressive symptom, and one of ketamine's principal uses in
+  // depression. Judged as TRD, so the ideation is graded and evaluated (RC-17, CI-1) for ketamine as for
+  // esketamine, never hidden behind scope; with no depressive disorder coded, the safety checks still run
+  // (a diagnosis missing from the record is not its absence). [local]
+  if (acuteSuicidality)
+    return inScope(
+      onRecord === true
+        ? 'suicidal ideation, depressive disorder on record'
+        : onRecord === 'unknown'
+          ? 'suicidal ideation; conditions could not be read'
+          : 'suicidal ideation; no depressive disorder on record',
+    );
   if (kinds.length === 0 && onRecord === true && route === 'iv')
     return inScope(
       assumedFrom

@@ -1157,6 +1157,16 @@ describe('suicidal ideation the order itself records is graded and evaluated bef
     expect(allText(a)).not.toMatch(/add the indication/);
     expect(a.cards.length).toBeLessThanOrEqual(4);
   });
+
+  it('iv-ketamine-for-suicidal-ideation-with-no-depressive-disorder-coded-still-asks-for-the-evaluation', async () => {
+    const body = finding('iv-ketamine-for-suicidal-ideation-no-risk-evaluation') as { _now: string; prefetch: { conditions: { entry: unknown[] } } };
+    body.prefetch.conditions.entry = [];
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-order-sign').send(body).expect(200);
+    const a = { cards: res.body.cards, criteria: [], orders: res.body.extension['org.trdcds.assessment'].orders } as Answer;
+    expect(a.orders[0]).toMatchObject({ scope: 'in', scopeReason: 'suicidal ideation; no depressive disorder on record' });
+    expect(ideationCard(a).map((c) => c.indicator)).toEqual(['warning']);
+  });
 });
 
 describe('a strength written in the drug name is the product strength (EL-2.8, DS-4)', () => {
