@@ -824,8 +824,9 @@ const defs: Def[] = [
     // "Ketanest" alone is racemic ketamine in several European markets (Ketanest 10 / 50 mg/mL); only "Ketanest S"
     // ("Ketanest-S") is esketamine. Revision-2 OR-1 step 3 reads plain "ketanest" as esketamine: this deviates on
     // purpose, because an anaesthetic racemic product read as esketamine would be held to the esketamine checks.
+    // "S-ketamine" and "(S)-ketamine", the INN's chemical name on European labels and pharmacy lines, are esketamine.
     textMatch: ['ketamine', 'ketalar', 'ketanest'],
-    textMatchNot: ['ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s'],
+    textMatchNot: ['ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s', 's-ketamine', '(s)-ketamine'],
   },
   {
     slug: 'esketamine-products',
@@ -837,7 +838,7 @@ const defs: Def[] = [
       extra(SYSTEM.ndc, '50458-028-00', 'SPRAVATO 28 mg device (package component)', 'secondary'),
     ],
     // revision-2.md OR-1 step 3 names "ketanest" here; only "Ketanest S" is esketamine (see ketamine-products).
-    textMatch: ['esketamine', 'spravato', 'ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s'],
+    textMatch: ['esketamine', 'spravato', 'ketanest s', 'ketanest-s', 'ketanest® s', 'ketanest®-s', 's-ketamine', '(s)-ketamine'],
   },
   {
     slug: 'esketamine-procedures',
@@ -1170,7 +1171,7 @@ Flags on concepts: \`${EXT.codeVerification}\` (\`unverified\`, \`secondary\` or
 \`${EXT.codeSource}\` (where the code was seen), and on a ValueSet \`${EXT.textMatch}\` (words matched in
 \`CodeableConcept.text\` where the reference says codes alone miss real data), \`${EXT.textMatchWords}\` (words
 that must all begin a word of the text, in any order: "aneurysm clip" matches "Clipping of intracranial aneurysm"), \`${EXT.textMatchNot}\`
-(another concept's name set aside before the words are matched: "Ketanest S" never names ketamine), and \`${EXT.resultText}\`
+(another concept's name: a text holding it never names this one, so "Ketanest S" or "S-ketamine" never names ketamine), and \`${EXT.resultText}\`
 (a whole result given as text, any case, that means the ValueSet's answer: "not detected"). \`npm test\` prints every flagged
 code for terminology review.
 

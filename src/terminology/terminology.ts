@@ -84,8 +84,18 @@ function soleCoding(value: Codeish, ignoreText: boolean): fhir4.Coding | undefin
 
 const NO_CONCEPTS: ReadonlySet<string> = new Set();
 
-/** Whether a (folded) text names a ValueSet by its words, after its `text-match-not` phrases are set aside. */
-const namesByText = (set: IndexedValueSet, text: string): boolean => set.text!.test(set.notText ? text.replace(set.notText, ' ') : text);
+/**
+ * Whether a (folded) text names a ValueSet by its words. A text holding one of its `text-match-not`
+ * phrases (another concept's name containing its words: "Ketanest S", "S-ketamine") never names it, so one
+ * text never names both ketamine and esketamine ("Ketanest 25 mg/ml (S-ketamine)" is esketamine only).
+ */
+const namesByText = (set: IndexedValueSet, text: string): boolean => set.text!.test(text) && !set.notText?.test(text);
+
+/** A phrase as a whole-word pattern: a word boundary at each end that is a letter or digit ("(s)-ketamine" opens with none). */
+const wholePhrase = (phrase: string): string => {
+  const folded = foldText(phrase);
+  return `${/^\w/.test(folded) ? '\\b' : ''}${escapeRegExp(folded)}${/\w$/.test(folded) ? '\\b' : ''}`;
+};
 
 export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -145,9 +155,7 @@ export class Terminology {
           this.excluded.set(key, urls);
         }
       }
-      const phrases = (vs.extension ?? [])
-        .filter((e) => e.url === EXT.textMatch && e.valueString)
-        .map((e) => `\\b${escapeRegExp(foldText(e.valueString!))}\\b`);
+      const phrases = (vs.extension ?? []).filter((e) => e.url === EXT.textMatch && e.valueString).map((e) => wholePhrase(e.valueString!));
       // Every word at the start of a word of the text, in any order: one look-ahead per word.
       const wordSets = (vs.extension ?? [])
         .filter((e) => e.url === EXT.textMatchWords && e.valueString)
@@ -166,10 +174,8 @@ export class Terminology {
         keys,
         text: patterns.length ? new RegExp(patterns.join('|'), 'i') : undefined,
       };
-      const notPhrases = (vs.extension ?? [])
-        .filter((e) => e.url === EXT.textMatchNot && e.valueString)
-        .map((e) => `\\b${escapeRegExp(foldText(e.valueString!))}\\b`);
-      if (notPhrases.length) indexed.notText = new RegExp(notPhrases.join('|'), 'gi');
+      const notPhrases = (vs.extension ?? []).filter((e) => e.url === EXT.textMatchNot && e.valueString).map((e) => wholePhrase(e.valueString!));
+      if (notPhrases.length) indexed.notText = new RegExp(notPhrases.join('|'), 'i');
       const resultTexts = (vs.extension ?? []).filter((e) => e.url === EXT.resultText && e.valueString).map((e) => normaliseResultText(e.valueString!));
       if (resultTexts.length) indexed.resultTexts = new Set(resultTexts);
       this.sets.set(vs.url, indexed);

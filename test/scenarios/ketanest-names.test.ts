@@ -1,7 +1,8 @@
 /**
  * Product names of ketamine and esketamine (revision-2 OR-1 step 3, with one deviation): "Ketanest S"
  * (or "Ketanest-S") is esketamine; plain "Ketanest" is racemic ketamine, as it is sold in several European
- * markets. Revision-2 reads plain "ketanest" as esketamine; the names are the ValueSets' data
+ * markets. "S-ketamine" and "(S)-ketamine", the chemical name on European labels, are esketamine, whatever
+ * else the text says. Revision-2 reads plain "ketanest" as esketamine; the names are the ValueSets' data
  * (text-match, text-match-not), so a draft order and a record of the patient read them alike.
  */
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,11 @@ const SCENARIOS: Record<string, { text: string; drug: 'ketamine' | 'esketamine' 
   'plain-ketanest-50-mg-per-ml-is-racemic-ketamine': { text: 'Ketanest 50 mg/ml', drug: 'ketamine' },
   'ketanest-solution-for-injection-is-racemic-ketamine-not-ketanest-s': { text: 'Ketanest solution for injection 10 mg/ml', drug: 'ketamine' },
   'spravato-is-still-esketamine': { text: 'Spravato 28 mg nasal spray', drug: 'esketamine' },
+  'ketanest-with-s-ketamine-in-brackets-is-esketamine-not-racemic-ketanest': { text: 'Ketanest 25 mg/ml (S-ketamine) injection', drug: 'esketamine' },
+  's-ketamine-hydrochloride-is-esketamine': { text: 'S-Ketamine hydrochloride 25 mg/mL', drug: 'esketamine' },
+  'parenthesised-s-ketamine-is-esketamine': { text: '(S)-ketamine 5 mg/ml solution for injection', drug: 'esketamine' },
+  'lower-case-s-ketamine-is-esketamine': { text: 's-ketamine 50 mg/2 ml', drug: 'esketamine' },
+  'ketamine-with-no-s-is-still-racemic-ketamine': { text: 'ketamine 50 mg/ml (racemic)', drug: 'ketamine' },
 };
 
 describe('Ketanest S is esketamine, plain Ketanest is racemic ketamine', () => {
