@@ -449,16 +449,35 @@ function yearsSince(born: Date, now: Date): number {
   return age;
 }
 
-/** An age read from a birth date: the least and greatest whole years it could be, or what would settle it. */
-export type AgeReading = { youngest: number; oldest: number; needed?: undefined } | { youngest?: undefined; oldest?: undefined; needed: string };
+/**
+ * An age read from a birth date: the least and greatest whole years it could be, or what would settle it
+ * (with `implausible`, the sentence naming a birth date that is no one's: "the date of birth 2030-01-01 is in the future").
+ */
+export type AgeReading =
+  | { youngest: number; oldest: number; needed?: undefined; implausible?: undefined }
+  | { youngest?: undefined; oldest?: undefined; needed: string; implausible?: string };
+
+/** Plausible ages (plausibleRanges ageYears), in whole years. */
+export type AgeRange = { readonly min: number; readonly max: number };
 
 /**
  * Age in whole years on `now` from `Patient.birthDate`, read as the interval it names (revision-2
  * DS-7): the ages on the last (`youngest`) and first (`oldest`) day the birth date could be. They
  * agree for a full date; for a year or year-month they may not, and a rule whose threshold falls
- * between them is unknown with "a full birth date". Absent or unreadable: `needed` only.
+ * between them is unknown with "a full birth date". Absent or unreadable: `needed` only. A birth date
+ * after `now`, or one giving an age above `range.max` (plausibleRanges ageYears), is no one's: the age is
+ * unknown, `needed` "a correct date of birth" and `implausible` says why, never a negative or absurd age.
  */
-export function readAge(birthDate: unknown, now: Date): AgeReading {
+export function readAge(birthDate: unknown, now: Date, range: AgeRange): AgeReading {
+  const read = readAgeAsWritten(birthDate, now);
+  if (read.youngest === undefined) return read;
+  const written = typeof birthDate === 'string' ? birthDate : '';
+  if (read.youngest < range.min) return { needed: 'a correct date of birth', implausible: `the date of birth ${written} is in the future` };
+  if (read.oldest > range.max) return { needed: 'a correct date of birth', implausible: `the date of birth ${written} gives an age above ${range.max}` };
+  return read;
+}
+
+function readAgeAsWritten(birthDate: unknown, now: Date): AgeReading {
   const partial = typeof birthDate === 'string' ? /^(\d{4})(?:-(\d{2}))?$/.exec(birthDate) : null;
   if (partial) {
     const y = Number(partial[1]);
@@ -474,9 +493,9 @@ export function readAge(birthDate: unknown, now: Date): AgeReading {
   return { youngest: age, oldest: age };
 }
 
-/** Age in whole years on `now`, or undefined when the birth date is absent or too partial to name one age (see readAge). */
-export function ageInYears(birthDate: unknown, now: Date): number | undefined {
-  const r = readAge(birthDate, now);
+/** Age in whole years on `now`, or undefined when the birth date is absent, implausible or too partial to name one age (see readAge). */
+export function ageInYears(birthDate: unknown, now: Date, range: AgeRange): number | undefined {
+  const r = readAge(birthDate, now, range);
   return r.youngest !== undefined && r.youngest === r.oldest ? r.youngest : undefined;
 }
 

@@ -90,7 +90,8 @@ export interface Thresholds {
     | 'infusionMinutes'
     | 'antidepressantDoseMg'
     | 'antidepressantDoseMl'
-    | 'antidepressantDoseUnits',
+    | 'antidepressantDoseUnits'
+    | 'ageYears',
     PlausibleRange
   >;
   /** revision-2 section 8 (DS-1, DS-2): how values are read. */

@@ -790,7 +790,7 @@ export function ageAtOrder(index: RecordIndex, orderDate: Date): AgeReading {
   const p = index.record.patient.items[0];
   if (!p) return { needed: "the patient's date of birth" };
   const death = parseFhirDate(p.deceasedDateTime);
-  return readAge(p.birthDate, death && death.getTime() < orderDate.getTime() ? death : orderDate);
+  return readAge(p.birthDate, death && death.getTime() < orderDate.getTime() ? death : orderDate, index.knowledge.thresholds.plausibleRanges.ageYears);
 }
 
 /** OR-8 Age at order time. Source: PI 8.4 and boxed warning; TMS-510k; K < 18 [local]. */
@@ -803,7 +803,11 @@ export function checkAge(drug: 'ketamine' | 'esketamine' | 'tms', reading: AgeRe
   const needed = reading.needed ?? 'a full birth date';
   const expected = drug === 'tms' ? `${v(c, 'tmsMinAgeAdjunct')} or older (adjunct under ${adult})` : `${adult} or older`;
   if (age === undefined) {
-    const phrase = needed === 'a full birth date' ? 'the birth date is partial, so age could not be checked' : 'no date of birth, so age could not be checked';
+    const phrase = reading.implausible
+      ? `${reading.implausible}, so age could not be checked: correct it`
+      : needed === 'a full birth date'
+        ? 'the birth date is partial, so age could not be checked'
+        : 'no date of birth, so age could not be checked';
     return { rule, status: 'unknown', indicator: drug === 'esketamine' ? 'warning' : 'info', phrase, ordered: 'age unknown', expected, needed };
   }
   const ordered = `age ${age}`;

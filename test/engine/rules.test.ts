@@ -200,6 +200,15 @@ const scenarios: Record<string, Scenario> = {
   },
   'year-month-birth-date-whose-whole-month-is-18-is-adult': { resources: candidate({ patient: patient({ birthDate: '2008-10' }) }), expect: { 'EL-6': 'met' } },
   'year-only-birth-date-of-an-older-adult-is-adult': { resources: candidate({ patient: patient({ birthDate: '1980' }) }), expect: { 'EL-6': 'met' } },
+  // An implausible birth date is no one's: the age is unknown, never negative (a minor) or 126 (an adult).
+  'a-birth-date-in-the-future-makes-age-unknown-not-negative': {
+    resources: candidate({ patient: patient({ birthDate: '2030-01-01' }) }),
+    expect: { 'EL-6': 'unknown' },
+  },
+  'a-birth-date-giving-an-age-of-126-makes-age-unknown': {
+    resources: candidate({ patient: patient({ birthDate: '1900-01-01' }) }),
+    expect: { 'EL-6': 'unknown' },
+  },
   'no-recent-weight-means-no-weight-based-dose': {
     resources: candidate({ weight: obs.weight(80, 'kg', 60) }),
     expect: { 'EL-7': 'not-met' },

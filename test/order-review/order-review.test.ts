@@ -1005,6 +1005,17 @@ table('OR-8: age at order time', {
     cards: [['warning', /the birth date is partial, so age could not be checked \(OR-8\)/]],
     never: [/Age 18|age 18/],
   },
+  'a-birth-date-in-the-future-is-unknown-never-a-negative-age': {
+    record: candidate({ patient: patient({ birthDate: '2030-01-01' }) }),
+    drafts: [esketamineDraft()],
+    cards: [['warning', /the date of birth 2030-01-01 is in the future, so age could not be checked: correct it \(OR-8\)/]],
+    never: [/age -|not approved under 18/],
+  },
+  'a-birth-date-giving-an-age-of-126-is-unknown': {
+    record: candidate({ patient: patient({ birthDate: '1900-01-01' }) }),
+    drafts: [esketamineDraft()],
+    cards: [['warning', /the date of birth 1900-01-01 gives an age above 120, so age could not be checked: correct it \(OR-8\)/]],
+  },
 });
 
 table('OR-9: ketamine and esketamine together', {

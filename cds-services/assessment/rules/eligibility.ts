@@ -406,8 +406,8 @@ export const EL6 = defineRule({
     const gap = unknownBecause({ patient: index.record.patient });
     if (gap) return gap;
     const patient = index.record.patient.items[0];
-    const { youngest, oldest, needed } = readAge(patient?.birthDate, now);
-    if (youngest === undefined) return unknown([needed]);
+    const { youngest, oldest, needed, implausible } = readAge(patient?.birthDate, now, index.knowledge.thresholds.plausibleRanges.ageYears);
+    if (youngest === undefined) return unknown([needed], [], implausible ? `Age unknown: ${implausible}.` : undefined);
     // A partial birth date (DS-7) decides only when every age it allows is on the same side of 18.
     const age = youngest === oldest ? `${youngest}` : `${youngest}-${oldest}`;
     const evidence = patient ? [`Patient/${patient.id}`] : [];

@@ -120,7 +120,7 @@ function notOfChildbearingPotential(ctx: RuleContext): { why: string; evidence: 
     // US Core birth sex when present, then US Core 9 individual sex, then administrative gender.
     const sex = patientSex(patient, index.knowledge.terminology);
     if (sex?.sex === 'male') return { why: sex.from === 'birth sex' ? 'birth sex male' : 'sex male', evidence: [] };
-    const age = ageInYears(patient.birthDate, index.now);
+    const age = ageInYears(patient.birthDate, index.now, thresholds.plausibleRanges.ageYears);
     const pp = thresholds.pregnancyPotential;
     if (age !== undefined && (age < pp.minimumAge.value || age > pp.maximumAge.value)) return { why: `age ${age}`, evidence: [] };
   }
