@@ -101,7 +101,8 @@ function unitsPerDayOf(r: Resource): number | undefined {
   if (r.resourceType === 'MedicationDispense') {
     const days = durationInDays(r.daysSupply);
     const quantity = unitCount(r.quantity);
-    if (days && quantity !== undefined) return quantity / days;
+    // Nothing handed over is no dose (a placeholder), never 0 tablets a day.
+    if (days && quantity) return quantity / days;
   }
   return undefined;
 }
@@ -238,11 +239,12 @@ function dailyDoseMg(r: Resource, strength: Strength, single: boolean): number |
     if (ml !== undefined && strength.perMl !== undefined) return ml * strength.perMl * perDay;
   }
   if (r.resourceType === 'MedicationDispense') {
+    // A dispense of nothing (0 tablets, 0 mL) is a placeholder: no dose, never 0 mg a day.
     const days = durationInDays(r.daysSupply);
     const units = unitCount(r.quantity);
-    if (days && units !== undefined && strength.perUnit !== undefined) return (units * strength.perUnit) / days;
+    if (days && units && strength.perUnit !== undefined) return (units * strength.perUnit) / days;
     const ml = volumeInMl(r.quantity);
-    if (days && ml !== undefined && strength.perMl !== undefined) return (ml * strength.perMl) / days;
+    if (days && ml && strength.perMl !== undefined) return (ml * strength.perMl) / days;
   }
   return undefined;
 }

@@ -2,7 +2,8 @@
  * Antidepressant doses no one takes (revision-2 EL-2.8; plausibleRanges antidepressantDoseMg, -Ml and
  * -Units in fhir-profiles/thresholds): a dose of 0 mL, 0 mg or 0 tablets is a placeholder ("as
  * directed"), and 1e9 mL or 1e6 tablets an entry error. Either is unreadable for that trial: its dose is
- * unknown and named ("dose 0 mL is implausible: check the dose"), never inadequate and never adequate.
+ * unknown and named ("dose 0 mL is implausible: check the dose"), never inadequate and never adequate. A
+ * dispense of nothing (0 tablets) is no dose either.
  */
 import { describe, expect, it } from 'vitest';
 import type { Status } from '../../cds-services/assessment/findings.js';
@@ -74,6 +75,19 @@ const SCENARIOS: Record<string, Scenario> = {
     } as fhir4.MedicationRequest),
     ...undecided('sertraline dose 1,000,000 tablets or capsules is implausible: check the dose'),
   },
+  'a-dispense-of-0-tablets-for-100-days-is-no-dose-not-an-inadequate-trial': {
+    resources: thenEscitalopram({
+      resourceType: 'MedicationDispense',
+      id: 'sertraline-dispense',
+      status: 'completed',
+      subject: { reference: 'Patient/p1' },
+      medicationCodeableConcept: { text: 'sertraline 100 mg tablet' },
+      whenHandedOver: daysAgo(300),
+      quantity: tablets(0),
+      daysSupply: { value: 100, unit: 'days', system: SYS.ucum, code: 'd' },
+    } as fhir4.MedicationDispense),
+    ...undecided('dose not recorded for sertraline'),
+  },
   'seven-and-a-half-ml-of-sertraline-concentrate-is-still-150-mg-and-adequate': {
     resources: thenEscitalopram(sertralineTaken(mL(7.5))),
     el2: 'met',
@@ -89,7 +103,8 @@ describe('an implausible antidepressant dose decides no trial (EL-2.8)', () => {
     expect(el2.status).toBe(s.el2);
     if (s.short) {
       expect(a.trials[0]!.short).toBe(s.short);
-      expect(el2.missing.join(' | ')).toContain(`a plausible dose of sertraline (recorded: ${s.short.slice('sertraline '.length)})`);
+      if (s.short.includes('implausible'))
+        expect(el2.missing.join(' | ')).toContain(`a plausible dose of sertraline (recorded: ${s.short.slice('sertraline '.length)})`);
     }
   });
 });
