@@ -202,7 +202,7 @@ type Ranges = Thresholds['plausibleRanges'];
  * Whether a record's dose as written is one anyone takes (plausibleRanges antidepressantDoseMg, -Ml and
  * -Units: one dose in mg, g or micrograms, in mL, or in tablets and capsules). Undefined when it is, or
  * when it is in no unit these read; else the sentence a trial row shows ("dose 0 mL is implausible:
- * check the dose"). Zero is a placeholder ("as directed"), never 0 mg a day, and 1e9 mL is an entry
+ * re-check the dose"). Zero is a placeholder ("as directed"), never 0 mg a day, and 1e9 mL is an entry
  * error, never an adequate dose: the trial's dose is unknown (EL-2.8; the project's plausible-range policy).
  */
 function implausibleDose(r: Resource, ranges: Ranges): string | undefined {

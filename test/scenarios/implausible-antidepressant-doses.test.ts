@@ -2,7 +2,7 @@
  * Antidepressant doses no one takes (revision-2 EL-2.8; plausibleRanges antidepressantDoseMg, -Ml and
  * -Units in fhir-profiles/thresholds): a dose of 0 mL, 0 mg or 0 tablets is a placeholder ("as
  * directed"), and 1e9 mL or 1e6 tablets an entry error. Either is unreadable for that trial: its dose is
- * unknown and named ("dose 0 mL is implausible: check the dose"), never inadequate and never adequate. A
+ * unknown and named ("dose 0 mL is implausible: re-check the dose"), never inadequate and never adequate. A
  * dispense of nothing (0 tablets) is no dose either.
  */
 import { describe, expect, it } from 'vitest';
@@ -38,27 +38,27 @@ const undecided = (short: string) => ({ el2: 'unknown' as const, trial: 'sertral
 const SCENARIOS: Record<string, Scenario> = {
   'a-dose-of-0-ml-of-sertraline-concentrate-is-no-dose-not-an-inadequate-trial': {
     resources: thenEscitalopram(sertralineTaken(mL(0))),
-    ...undecided('sertraline dose 0 mL is implausible: check the dose'),
+    ...undecided('sertraline dose 0 mL is implausible: re-check the dose'),
   },
   'a-dose-of-0-mg-of-sertraline-is-no-dose-not-an-inadequate-trial': {
     resources: thenEscitalopram(sertralineTaken(mg(0), 'sertraline 100 mg tablet')),
-    ...undecided('sertraline dose 0 mg is implausible: check the dose'),
+    ...undecided('sertraline dose 0 mg is implausible: re-check the dose'),
   },
   'a-dose-of-0-tablets-of-sertraline-100-mg-is-no-dose-not-an-inadequate-trial': {
     resources: thenEscitalopram(sertralineTaken(tablets(0), 'sertraline 100 mg tablet')),
-    ...undecided('sertraline dose 0 tablets or capsules is implausible: check the dose'),
+    ...undecided('sertraline dose 0 tablets or capsules is implausible: re-check the dose'),
   },
   'a-dose-of-a-billion-ml-of-sertraline-concentrate-is-an-entry-error-not-an-adequate-trial': {
     resources: thenEscitalopram(sertralineTaken(mL(1e9))),
-    ...undecided('sertraline dose 1.00e+9 mL is implausible: check the dose'),
+    ...undecided('sertraline dose 1.00e+9 mL is implausible: re-check the dose'),
   },
   'a-dose-of-a-billion-mg-of-sertraline-is-an-entry-error-not-an-adequate-trial': {
     resources: thenEscitalopram(sertralineTaken(mg(1e9), 'sertraline 100 mg tablet')),
-    ...undecided('sertraline dose 1.00e+9 mg is implausible: check the dose'),
+    ...undecided('sertraline dose 1.00e+9 mg is implausible: re-check the dose'),
   },
   'a-dose-of-a-million-tablets-of-sertraline-is-an-entry-error-not-an-adequate-trial': {
     resources: thenEscitalopram(sertralineTaken(tablets(1e6), 'sertraline 100 mg tablet')),
-    ...undecided('sertraline dose 1,000,000 tablets or capsules is implausible: check the dose'),
+    ...undecided('sertraline dose 1,000,000 tablets or capsules is implausible: re-check the dose'),
   },
   'an-order-of-100-tablets-at-a-million-tablets-a-day-lasts-no-known-time-and-decides-nothing': {
     // The supply over an absurd dose would last seconds: neither its dose nor its end is read from it.
@@ -73,7 +73,7 @@ const SCENARIOS: Record<string, Scenario> = {
       dosageInstruction: [{ timing: ONCE_A_DAY, doseAndRate: [{ doseQuantity: tablets(1e6) }] }],
       dispenseRequest: { quantity: tablets(100) },
     } as fhir4.MedicationRequest),
-    ...undecided('sertraline dose 1,000,000 tablets or capsules is implausible: check the dose'),
+    ...undecided('sertraline dose 1,000,000 tablets or capsules is implausible: re-check the dose'),
   },
   'a-dispense-of-0-tablets-for-100-days-is-no-dose-not-an-inadequate-trial': {
     resources: thenEscitalopram({
