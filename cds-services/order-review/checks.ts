@@ -565,7 +565,10 @@ export function checkSuicidalityReason(index: RecordIndex, t: Thresholds, now: D
 
 export interface EsketamineContext {
   dosage: DraftDosage;
+  /** An age that decides the 65-and-over start: a partial birth date's, when its whole interval is on one side of it. */
   age?: number;
+  /** OR-8 already asks for the date of birth: the 65-and-over line would name the same gap again (CD-1). */
+  ageAsked?: boolean;
   /** No esketamine session within the new-course gap and no active esketamine order. */
   day1: boolean;
   /** Days since the current course's first session, when a course is under way. */
@@ -732,7 +735,7 @@ function esketamineDose(e: EsketamineContext): OrderCheck[] {
   } else if (!day1 && us && (age === undefined || age < v(c, 'esketamineGeriatricAge')) && mg === device) {
     out.push({ rule, status: 'differs', indicator: 'info', phrase: `${device} mg is not a labelled adult US dose`, ordered, expected });
   }
-  if (age === undefined && day1)
+  if (age === undefined && day1 && !e.ageAsked)
     out.push({
       rule,
       status: 'unknown',

@@ -509,7 +509,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
       const e: EsketamineContext = {
         dosage,
-        age: age.youngest === age.oldest ? age.youngest : undefined,
+        // Born in 2008, a patient is 17 or 18 today: unknown for OR-8, but certainly under 65 (DS-7: the interval decides).
+        age:
+          age.youngest !== undefined &&
+          (age.youngest === age.oldest || age.oldest < c.esketamineGeriatricAge.value || age.youngest >= c.esketamineGeriatricAge.value)
+            ? age.youngest
+            : undefined,
+        ageAsked: ageCheck?.status === 'unknown',
         day1,
         courseDay: day1 ? undefined : courseDay(index, knowledge, now, 'esketamine'),
         acuteSuicidality: scope.acuteSuicidality === true,

@@ -158,6 +158,9 @@ function updateOf(r: Result): fhir4.MedicationRequest | undefined {
   return undefined;
 }
 const checkOf = (r: Result, rule: string) => r.orders[0]!.checks.find((c) => c.rule === rule);
+/** Whether OR-6 says the 65-and-over esketamine start could not be checked (it asks for the date of birth). */
+const sixtyFiveLine = (r: Result) =>
+  r.orders[0]!.checks.some((c) => c.rule === 'OR-6' && c.status === 'unknown' && (c as { needed?: string }).needed === "the patient's date of birth");
 
 const woman = (age = 30) => patient({ gender: 'female', age });
 const schizophrenia = icd('F20.9', { onsetDaysAgo: 900 });
@@ -994,16 +997,25 @@ table('OR-8: age at order time', {
     cards: [['warning', /adolescent TMS clearance is for adjunctive use/]],
   },
   'an-adult-gets-no-age-card': { record: candidate(), drafts: [esketamineDraft()], never: [/OR-8/] },
+  // One gap, one ask (CD-1): OR-8's card asks for the date of birth, so OR-6 does not add "the 65-and-over start could not be checked".
   'no-date-of-birth-is-unknown': {
     record: candidate({ patient: patient({ birthDate: null }) }),
     drafts: [esketamineDraft()],
     cards: [['warning', /no date of birth, so age could not be checked \(OR-8\)/]],
+    check: (r) => expect(sixtyFiveLine(r)).toBe(false),
   },
-  'year-only-birth-date-straddling-18-is-unknown': {
+  'year-only-birth-date-straddling-18-is-unknown-and-certainly-under-65': {
     record: candidate({ patient: patient({ birthDate: '2008' }) }),
     drafts: [esketamineDraft()],
     cards: [['warning', /the birth date is partial, so age could not be checked \(OR-8\)/]],
     never: [/Age 18|age 18/],
+    check: (r) => expect(sixtyFiveLine(r)).toBe(false),
+  },
+  'year-only-birth-date-straddling-65-asks-about-the-65-and-over-start': {
+    record: candidate({ patient: patient({ birthDate: '1961' }) }),
+    drafts: [esketamineDraft()],
+    never: [/OR-8/],
+    check: (r) => expect(sixtyFiveLine(r)).toBe(true),
   },
   'a-birth-date-in-the-future-is-unknown-never-a-negative-age': {
     record: candidate({ patient: patient({ birthDate: '2030-01-01' }) }),
