@@ -125,6 +125,14 @@ describe('implausible values are "could not be read": unknown and named, never a
     expect(JSON.stringify(res.cards)).toContain(message);
   });
 
+  // CD-1: one gap, one ask. The BP card asks for a new reading; the Missing data card does not ask for it again.
+  it('patient-view with only an implausible BP (0/0): the BP card asks for a new one, and no Missing data card repeats it', async () => {
+    const res = await callHook('patient-view', candidate({ bp: obs.bpPanel(0, 0) }));
+    const bpCards = res.cards.filter((c) => /systolic BP 0 mmHg is implausible|BP on .* could not be read/.test(`${c.summary} ${c.detail ?? ''}`));
+    expect(bpCards.some((c) => (c.suggestions ?? []).some((s) => /blood pressure/i.test(s.label)))).toBe(true);
+    expect(res.cards.filter((c) => c.summary.startsWith('Missing data') && /0 mmHg|plausible/.test(`${c.summary} ${c.detail ?? ''}`))).toEqual([]);
+  });
+
   it.each([
     ['a same-session heart rate of 400', obs.heartRate(400, NOW_MINUS_10_MIN), 'heart rate 400 /min is implausible: re-measure', /pre-dose HR 400/],
     ['a same-session SpO2 of 30 %', obs.spo2(30, NOW_MINUS_10_MIN), 'SpO2 30 % is implausible: re-measure', /pre-dose SpO2 30/],

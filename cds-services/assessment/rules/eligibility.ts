@@ -372,11 +372,13 @@ export const EL5 = defineRule({
     const oddHr = implausibleLatest(index, VS.heartRate, thresholds.lookbackDays.heartRate.value);
     const unreadable = [...(bp?.implausible ?? []), ...(oddHr ? [oddHr.implausible!] : [])];
     if (unreadable.length) {
-      return unknown(
-        unreadable.map((m) => `a plausible reading (${m})`),
+      // Settled by the same BP or HR order the CI-6 card offers, so the Missing data card does not ask again (CD-1).
+      const outcome = unknown(
+        [...(bp?.implausible ?? []).map((m) => `a new blood pressure (${m})`), ...(oddHr ? [`a new heart rate (${oddHr.implausible!})`] : [])],
         [...(bp?.implausible ? bp.evidence : []), ...(oddHr ? [oddHr.ref] : [])],
         `${capitalise(unreadable.join('; '))}.`,
       );
+      return settledBy(outcome, ...(bp?.implausible ? (['order-blood-pressure'] as const) : []), ...(oddHr ? (['order-heart-rate'] as const) : []));
     }
     const missing = [
       ...(bp ? [] : [`blood pressure within ${thresholds.lookbackDays.bloodPressure.value} days`]),
