@@ -215,6 +215,21 @@ export function findingSentence(f: Finding): string {
 }
 
 /**
+ * Findings as sentences, each with its rules; a sentence two rules share is said once (CD-1):
+ * "BP on 2026-11-20 could not be read: ... (CI-6, RC-5)", not the same words twice.
+ */
+export function sentencesWithRules(fs: readonly Finding[], sentence: (f: Finding) => string = findingSentence): string[] {
+  const rules = new Map<string, string[]>();
+  for (const f of fs) {
+    const text = sentence(f);
+    const ids = rules.get(text);
+    if (!ids) rules.set(text, [f.rule]);
+    else if (!ids.includes(f.rule)) ids.push(f.rule);
+  }
+  return [...rules].map(([text, ids]) => `${text} (${ids.join(', ')})`);
+}
+
+/**
  * CD-5 status words. Eligibility: meets / does not meet / unknown (what is needed). Contraindications
  * and cautions: found / not found / could not check (what is missing). Never "met" for a safety check.
  * `withMissing` false leaves out what is missing (a table that has its own column for it).

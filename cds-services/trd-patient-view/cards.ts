@@ -24,6 +24,7 @@ import {
   problemOf,
   ruleIds,
   sentenceCase,
+  sentencesWithRules,
   type Problem,
 } from '../cards/problems.js';
 import { trdSummary } from './trd-summary.js';
@@ -68,7 +69,7 @@ function verdictLine(m: Modality, v: ModalityVerdict, a: Assessment): string {
   const toConfirm = open.filter((f) => f.evidence.length > 0);
   const notChecked = open.filter((f) => f.evidence.length === 0).map((f) => f.rule);
   const unchecked = notChecked.length ? `; not checked: ${notCheckedWords(notChecked, a)}` : '';
-  const found = toConfirm.map((f) => `${inSentence(findingSentence(f)).replace(/\.$/, '')} (${f.rule})`);
+  const found = sentencesWithRules(toConfirm, (f) => inSentence(findingSentence(f)).replace(/\.$/, ''));
   if (v.status === 'contraindicated') return `contraindicated: ${problemsOf(v.because, a)}`;
   if (v.status === 'deferred') return 'deferred: start after the same-day suicide risk evaluation is documented';
   if (m === 'esketamine' && a.byRule.get('CI-1')?.status === 'met') {
@@ -374,7 +375,7 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
   const lines = groups.map(([p, fs]) =>
     p === 'medication-list'
       ? md`- **Medication list**: incomplete (${medicationListWhy(fs)}); not checked: ${fs.map((f) => `${MEDICINES_CHECKED[f.rule] ?? inSentence(f.title)} medicines (${f.rule})`).join(', ')}.`
-      : md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${fs.map((f) => `${findingSentence(f)} (${f.rule})`).join('; ')}.`,
+      : md`- **${sentenceCase(PROBLEM_NAMES[p])}**: ${sentencesWithRules(fs).join('; ')}.`,
   );
   const suggestions = findings
     .flatMap(ordersForMissing)

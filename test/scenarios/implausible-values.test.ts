@@ -131,6 +131,10 @@ describe('implausible values are "could not be read": unknown and named, never a
     const bpCards = res.cards.filter((c) => /systolic BP 0 mmHg is implausible|BP on .* could not be read/.test(`${c.summary} ${c.detail ?? ''}`));
     expect(bpCards.some((c) => (c.suggestions ?? []).some((s) => /blood pressure/i.test(s.label)))).toBe(true);
     expect(res.cards.filter((c) => c.summary.startsWith('Missing data') && /0 mmHg|plausible/.test(`${c.summary} ${c.detail ?? ''}`))).toEqual([]);
+    // The sentence CI-6 and RC-5 share is said once, with both rules.
+    const text = res.cards.map((c) => c.detail ?? '').join('\n');
+    expect(text).toContain('diastolic BP 0 mmHg is implausible: re-measure (CI-6, RC-5)');
+    expect(text).not.toMatch(/re-measure \(CI-6\); BP on/);
   });
 
   it.each([
