@@ -10,7 +10,7 @@ import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
 import type { RecordIndex } from '../record.js';
 import type { Thresholds } from '../thresholds.js';
-import { isoDay } from '../fhir-read.js';
+import { isoDay, withinDays } from '../fhir-read.js';
 import { KETAMINES, activeWithin, isoDate, refs, unknownBecause, evidenceOf } from './common.js';
 
 type Tri = 'yes' | 'no' | 'unknown';
@@ -139,9 +139,7 @@ export const CI6 = defineRule({
     const current = controlledAt === -1 ? all : all.slice(0, controlledAt);
     // An average (US Core 96607-7) is never the one crisis-level reading: which of its readings were that high,
     // and when, is not known (it still counts as a high reading to repeat, below).
-    const crisis = current.find(
-      (r) => !r.average && L.crisis(r) === 'yes' && (index.now.getTime() - r.date.getTime()) / 86_400_000 <= s.bpCrisisLookbackDays.value,
-    );
+    const crisis = current.find((r) => !r.average && L.crisis(r) === 'yes' && withinDays(r.date, index.now, s.bpCrisisLookbackDays.value));
     // data.reading: the reading a card summary names ("BP 186/114 mmHg on <date>", CD-3).
     if (crisis)
       // Severe BP without acute target-organ damage is an urgency, not an emergency (ACC/AHA 2017): the
