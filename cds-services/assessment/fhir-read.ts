@@ -290,14 +290,37 @@ export function weightInKg(q: fhir4.Quantity | undefined): number | undefined {
 
 // ---- Medications ----
 
-/** Daily amount in mg of a dose quantity in mg, g or micrograms; undefined for other units. */
-export function massInMg(q: fhir4.Quantity | undefined): number | undefined {
-  if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
+/** mg in one of each mass unit a quantity's `code` (else `unit`) is written in, lower case: UCUM mg, g, ug, and their names. */
+const MG_PER_UNIT: Readonly<Record<string, number>> = {
+  mg: 1,
+  milligram: 1,
+  milligrams: 1,
+  g: 1000,
+  gram: 1000,
+  grams: 1000,
+  ug: 0.001,
+  mcg: 0.001,
+  µg: 0.001,
+  microgram: 0.001,
+  micrograms: 0.001,
+};
+
+/**
+ * A quantity's value times its unit's factor in `factors` (the unit by `code`, else `unit`, lower case), of
+ * any sign: what was written, converted. Undefined when the value is not a finite number or the unit is not one of them.
+ */
+function converted(q: fhir4.Quantity | undefined, factors: Readonly<Record<string, number>>): number | undefined {
+  if (typeof q?.value !== 'number' || !Number.isFinite(q.value)) return undefined;
   const unit = unitOf(q);
-  if (unit === 'mg' || unit === 'milligram' || unit === 'milligrams') return q.value;
-  if (unit === 'g' || unit === 'gram') return q.value * 1000;
-  if (unit === 'ug' || unit === 'mcg' || unit === 'microgram') return q.value / 1000;
-  return undefined;
+  const factor = unit !== undefined && Object.hasOwn(factors, unit) ? factors[unit] : undefined;
+  return factor === undefined ? undefined : q.value * factor;
+}
+
+const notNegative = (n: number | undefined): number | undefined => (n !== undefined && n >= 0 ? n : undefined);
+
+/** A dose quantity in mg, from mg, g or micrograms; undefined for other units and for a negative amount (no dose). */
+export function massInMg(q: fhir4.Quantity | undefined): number | undefined {
+  return notNegative(converted(q, MG_PER_UNIT));
 }
 
 const UNIT_DOSE_UNITS = new Set([
@@ -323,11 +346,11 @@ const UNIT_DOSE_UNITS = new Set([
   '{dose}',
 ]);
 
-/** A dose counted in units (tablets, capsules, patches), or undefined if not a unit count. */
+const UNIT_FACTORS: Readonly<Record<string, number>> = Object.fromEntries(['', ...UNIT_DOSE_UNITS].map((u) => [u, 1]));
+
+/** A dose counted in units (tablets, capsules, patches; no unit at all), or undefined if not a unit count or negative. */
 export function unitCount(q: fhir4.Quantity | undefined): number | undefined {
-  if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
-  const unit = unitOf(q);
-  return unit !== undefined && (unit === '' || UNIT_DOSE_UNITS.has(unit)) ? q.value : undefined;
+  return notNegative(converted(q, UNIT_FACTORS));
 }
 
 /**
@@ -350,36 +373,63 @@ const DEVICE_UNITS = new Set([
   'nasal spray devices',
 ]);
 
-/** A dose counted in devices (`DEVICE_UNITS`, by `code`, else `unit`), or undefined if not a device count. */
-export function deviceCount(q: fhir4.Quantity | undefined): number | undefined {
-  if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
+/** A count of devices (`DEVICE_UNITS`, by `code`, else `unit`) of any sign, as written; undefined if not a device count. */
+function devicesAsWritten(q: fhir4.Quantity | undefined): number | undefined {
+  if (typeof q?.value !== 'number' || !Number.isFinite(q.value)) return undefined;
   const unit = unitOf(q)?.replace(/\s+/g, ' ');
   return unit !== undefined && DEVICE_UNITS.has(unit) ? q.value : undefined;
 }
 
+/** A dose counted in devices (`DEVICE_UNITS`, by `code`, else `unit`), or undefined if not a device count or negative. */
+export function deviceCount(q: fhir4.Quantity | undefined): number | undefined {
+  return notNegative(devicesAsWritten(q));
+}
+
+const ML_PER_UNIT: Readonly<Record<string, number>> = { ml: 1 };
+
+/** A volume in mL (UCUM `mL`), or undefined for other units and a negative amount. */
 export function volumeInMl(q: fhir4.Quantity | undefined): number | undefined {
-  if (typeof q?.value !== 'number' || !Number.isFinite(q.value) || q.value < 0) return undefined;
-  const unit = unitOf(q);
-  return unit === 'ml' ? q.value : undefined;
+  return notNegative(converted(q, ML_PER_UNIT));
+}
+
+/** A Quantity as written, for a card: "40 mg", "1e-300 mL" (the human `unit`, else the `code`). */
+export const quantityWords = (q: fhir4.Quantity | undefined): string =>
+  `${q?.value ?? ''} ${typeof q?.unit === 'string' ? q.unit : typeof q?.code === 'string' ? q.code : ''}`.trim();
+
+/** A strength as written: mg of one ingredient per mL, per unit (tablet, capsule) or per device, and the ratio in words. */
+export interface WrittenStrength {
+  /** mg per one `per`, as written and converted: may be zero, negative, not finite or absurd; the caller judges. */
+  mg: number;
+  per: 'mL' | 'unit' | 'device';
+  /** The ratio as written: "40 mg / 100 mL". */
+  text: string;
 }
 
 /**
- * A product's strength of one ingredient (`Medication.ingredient.strength`, a Ratio): mg per mL when it is a
- * mass over a volume ("20 mg / 1 mL", "20 mg / 5 mL" -> 4 mg per mL), mg per unit when it is a mass over a
- * unit count ("50 mg / 1 tablet", or a denominator of 1 with no unit). Undefined for anything else (no
- * denominator, a percentage, a mass over a mass, a zero denominator): a strength that cannot be read converts nothing.
+ * A product's strength of one ingredient (`Medication.ingredient.strength`, a Ratio), as written: the numerator
+ * in mg (mg, g, micrograms) over the denominator in mL ("20 mg / 5 mL" -> 4 mg per mL), in units ("50 mg /
+ * 1 tablet", or a denominator of 1 with no unit: per unit) or in devices ("28 mg / 1 device": per device).
+ * This is the one reader of strengths: it judges nothing, so 0 mg / 100 mL is 0 mg per mL, -40 mg / 1 mL is
+ * -40 and 1e9 mg / 1 mL is 1e9; a denominator of zero or less divides into no number (NaN: 40 mg / 0 mL).
+ * Each caller holds the value to its own plausible range (a trial's antidepressant dose, an order's
+ * concentration) and names what it cannot use, with `text`. Undefined only for what is not a mass per mL,
+ * unit or device (no denominator, a percentage, a mass over a mass).
  */
-export function strengthOf(ratio: fhir4.Ratio | undefined): { mg: number; per: 'mL' | 'unit' } | undefined {
+export function strengthOf(ratio: fhir4.Ratio | undefined): WrittenStrength | undefined {
   if (!ratio || typeof ratio !== 'object') return undefined;
-  const mg = massInMg(ratio.numerator);
-  if (mg === undefined || mg <= 0) return undefined;
-  const ml = volumeInMl(ratio.denominator);
-  if (ml !== undefined) return ml > 0 ? { mg: mg / ml, per: 'mL' } : undefined;
-  const units = unitCount(ratio.denominator);
-  return units !== undefined && units > 0 ? { mg: mg / units, per: 'unit' } : undefined;
+  const mg = converted(ratio.numerator, MG_PER_UNIT);
+  if (mg === undefined || !ratio.denominator || typeof ratio.denominator !== 'object') return undefined;
+  const text = `${quantityWords(ratio.numerator)} / ${quantityWords(ratio.denominator)}`;
+  // -40 mg / -1 mL is no 40 mg per mL: over nothing, or less than nothing, no amount is per anything.
+  const over = (amount: number) => (amount > 0 ? mg / amount : NaN);
+  const ml = converted(ratio.denominator, ML_PER_UNIT);
+  if (ml !== undefined) return { mg: over(ml), per: 'mL', text };
+  const units = converted(ratio.denominator, UNIT_FACTORS);
+  if (units !== undefined) return { mg: over(units), per: 'unit', text };
+  const devices = devicesAsWritten(ratio.denominator);
+  return devices !== undefined ? { mg: over(devices), per: 'device', text } : undefined;
 }
 
-const MG_PER: Record<string, number> = { mg: 1, g: 1000, mcg: 0.001, ug: 0.001, µg: 0.001 };
 /** A mass in a drug's name ("20 mg", "20mg"), with what it is per when written ("/ 5 mL", "per mL", "/day"). */
 const NAMED_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})(?:\s*(?:\/|\bper\b)\s*(\d+(?:\.\d+)?)?\s*(\p{L}+))?/giu;
 
@@ -404,7 +454,7 @@ export function strengthInText(text: string | undefined): { mg: number; per: 'mL
 /** One mass found in a name as a strength, or undefined when it is per something other than a unit or a volume. */
 function namedStrength(match: RegExpMatchArray): { mg: number; per: 'mL' | 'unit' } | undefined {
   const [, amount, unit, perAmount, perUnit] = match;
-  const mg = Number(amount) * MG_PER[unit!.toLowerCase()]!;
+  const mg = Number(amount) * MG_PER_UNIT[unit!.toLowerCase()]!;
   if (!(mg > 0)) return undefined;
   if (perUnit === undefined) return { mg, per: 'unit' };
   const per = perAmount === undefined ? 1 : Number(perAmount);

@@ -56,7 +56,10 @@ export interface Exposure {
   indicationToConfirm?: boolean;
   /** The dose is a volume (mL) and no strength of the product is known (EL-2.8): the mg a day is unknown. */
   volumeWithoutStrength?: boolean;
-  /** The dose as written is not a dose anyone takes (0 mL, 1e9 mg): the sentence naming it; the mg a day is unknown (EL-2.8). */
+  /**
+   * The dose as written is not a dose anyone takes (0 mL, 1e9 mg), or the only strength that would convert it is
+   * no product's (0 mg / 1 mL): the sentence naming it; the mg a day is unknown (EL-2.8).
+   */
   implausibleDose?: string;
 }
 
@@ -140,6 +143,12 @@ export function dosageOf(r: Resource): fhir4.Dosage | undefined {
 interface Strength {
   perUnit?: number;
   perMl?: number;
+  /**
+   * The product's own strength of this ingredient, per unit or per mL, when no product has it: the sentence
+   * naming it ("strength 0 mg / 1 mL is implausible: re-check the product's strength"). Said only when the
+   * dose needs a strength of that kind and nothing else gave one.
+   */
+  implausible?: { unit?: string; mL?: string };
 }
 
 /** Whether a concept (a Medication's ingredient item) names this catalogue ingredient: by code, by product, or by name (DS-4). */
@@ -154,7 +163,7 @@ function namesIngredient(concept: fhir4.CodeableConcept | undefined, ingredientR
  * The strength of one ingredient in the product a record names (EL-2.8 "product strength"): the
  * referenced Medication's own `ingredient.strength` (contained or the record's), taken only from the
  * ingredient that is this drug (another ingredient's, or a diluent's, never stands in), as OR-3 reads a
- * ketamine premix; else the catalogue product's strength for its code (sertraline 20 mg/mL oral
+ * ketamine premix, and only when plausible; else the catalogue product's strength for its code (sertraline 20 mg/mL oral
  * concentrate, fluoxetine 4 mg/mL oral solution); else, for an uncatalogued product of one ingredient,
  * the strength its name writes ("Sertraline oral concentrate 20 mg/mL"). Empty when none says: a dose in
  * mL then stays unconverted, and the trial's dose is unknown, never inadequate.
@@ -165,12 +174,21 @@ function strengthIn(
   ingredientRxcui: string,
   catalogue: MedicationCatalogue,
   single: boolean,
+  ranges: Ranges,
 ): Strength {
   const out: Strength = {};
   const items = Array.isArray(use.medication?.ingredient) ? use.medication.ingredient : [];
   items.forEach((item, n) => {
     const strength = strengthOf(item?.strength);
-    if (!strength || !namesIngredient(use.ingredients?.[n] ?? item?.itemCodeableConcept, ingredientRxcui, catalogue)) return;
+    // A strength per device (a nasal spray) converts no tablet or mL taken.
+    if (!strength || strength.per === 'device' || !namesIngredient(use.ingredients?.[n] ?? item?.itemCodeableConcept, ingredientRxcui, catalogue)) return;
+    // One tablet or one mL holds at most one dose's mg and more than none (plausibleRanges antidepressantDoseMg):
+    // 0 mg / 1 mL, -20 mg / 1 mL or 1e9 mg / 1 mL is an entry error, never a strength that makes a dose.
+    if (!checkPlausible(ranges.antidepressantDoseMg, strength.mg).plausible) {
+      out.implausible ??= {};
+      out.implausible[strength.per] ??= `strength ${strength.text} is implausible: re-check the product's strength`;
+      return;
+    }
     if (strength.per === 'mL') out.perMl ??= strength.mg;
     else out.perUnit ??= strength.mg;
   });
@@ -246,6 +264,19 @@ function dailyDoseMg(r: Resource, strength: Strength, single: boolean): number |
     const ml = volumeInMl(r.quantity);
     if (days && ml && strength.perMl !== undefined) return (ml * strength.perMl) / days;
   }
+  return undefined;
+}
+
+/**
+ * The product's own strength the dose needed, when it was implausible and nothing else gave one (EL-2.8): a dose
+ * (or a dispense) in tablets with only an implausible strength per unit, or in mL with only one per mL.
+ */
+function implausibleStrength(r: Resource, strength: Strength): string | undefined {
+  const bad = strength.implausible;
+  if (!bad) return undefined;
+  const amounts = [doseOf(r), r.resourceType === 'MedicationDispense' ? r.quantity : undefined];
+  if (bad.unit && strength.perUnit === undefined && amounts.some((q) => unitCount(q) !== undefined)) return bad.unit;
+  if (bad.mL && strength.perMl === undefined && amounts.some((q) => volumeInMl(q) !== undefined)) return bad.mL;
   return undefined;
 }
 
@@ -428,14 +459,16 @@ export function exposures(index: RecordIndex): Exposure[] {
     for (const ingredient of ingredients) {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
-      const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue, ingredients.length === 1);
+      const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue, ingredients.length === 1, thresholds.plausibleRanges);
+      const dailyMg = doseProblem ? undefined : dailyDoseMg(use.resource, strength, ingredients.length === 1);
+      const problem = doseProblem ?? (dailyMg === undefined ? implausibleStrength(use.resource, strength) : undefined);
       const exposure: Exposure = {
         ingredientRxcui: ingredient.rxcui,
         ingredient: ingredient.name,
         ref: use.ref,
         start: period.start?.earliest,
         end,
-        dailyMg: doseProblem ? undefined : dailyDoseMg(use.resource, strength, ingredients.length === 1),
+        dailyMg,
         role,
         unitsPerDay: doseProblem ? undefined : unitsPerDayOf(use.resource),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
@@ -447,7 +480,7 @@ export function exposures(index: RecordIndex): Exposure[] {
       if (period.openEnd) exposure.openEnd = period.openEnd;
       if (product) exposure.productRxcui = product.rxcui;
       if (indication === 'anxiety') exposure.indicationToConfirm = true;
-      if (doseProblem) exposure.implausibleDose = doseProblem;
+      if (problem) exposure.implausibleDose = problem;
       else if (exposure.dailyMg === undefined && unconvertedVolume(use.resource, strength)) exposure.volumeWithoutStrength = true;
       out.push(exposure);
     }

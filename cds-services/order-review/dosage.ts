@@ -12,7 +12,7 @@ import { checkPlausible, formatMeasured, type PlausibleRange } from '../../src/k
 import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
-import { deviceCount, massInMg, parseFhirDate, unitOf, volumeInMl } from '../assessment/fhir-read.js';
+import { deviceCount, massInMg, parseFhirDate, quantityWords, strengthOf, unitOf, volumeInMl } from '../assessment/fhir-read.js';
 
 export type RouteClass = 'iv' | 'nasal' | 'im' | 'oral' | 'sc' | 'sublingual' | 'other' | 'unknown';
 
@@ -144,15 +144,16 @@ export interface Concentration {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const quantityWords = (q: fhir4.Quantity | undefined) =>
-  `${q?.value ?? ''} ${typeof q?.unit === 'string' ? q.unit : typeof q?.code === 'string' ? q.code : ''}`.trim();
 
 /**
  * The concentration of the ordered drug (`drugSet`: the ketamine or esketamine ValueSet) in a product:
  * a `Medication.ingredient` of that drug (`ingredients`: each ingredient's concept with its `itemReference`
- * followed, from the resolver; else its `itemCodeableConcept`) whose `strength` is a mass over a volume (mg/mL, mg/100 mL, g/L
- * as mg and mL), and only that ingredient (another ingredient's strength, a diluent's, never stands in);
- * else the catalogue's mg/mL strength for the product's code. Undefined when none is known: the volume then stays unconverted.
+ * followed, from the resolver; else its `itemCodeableConcept`) whose `strength` is a mass over a volume (mg, g or
+ * micrograms over mL), read by the one strength reader (`strengthOf`) as written, and only that ingredient
+ * (another ingredient's strength, a diluent's, never stands in); else the catalogue's mg/mL strength for the
+ * product's code. A written strength no product has (0 mg / 100 mL, 40 mg / 0 mL) is returned as written, and
+ * `readDraftDosage` names it against plausibleRanges orderConcentrationMgPerMl, never replaced by the
+ * catalogue's. Undefined when none is known: the volume then stays unconverted.
  */
 export function productConcentration(
   medication: fhir4.Medication | undefined,
@@ -163,11 +164,11 @@ export function productConcentration(
   ingredients?: readonly (fhir4.CodeableConcept | undefined)[],
 ): Concentration | undefined {
   const strengths = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i, n) => {
-    const mg = massInMg(i?.strength?.numerator);
-    const ml = volumeInMl(i?.strength?.denominator);
-    if (mg === undefined || ml === undefined || ml <= 0) return [];
-    const text = `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`;
-    return [{ drug: t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet), concentration: { mgPerMl: mg / ml, text, from: 'product' as const } }];
+    // The strength as written, even 0 mg / 100 mL or 40 mg / 0 mL: the order's dose reader names it as implausible.
+    const strength = strengthOf(i?.strength);
+    if (strength?.per !== 'mL') return [];
+    const concentration = { mgPerMl: strength.mg, text: strength.text, from: 'product' as const };
+    return [{ drug: t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet), concentration }];
   });
   // Only the ingredient that is the drug gives its concentration: a diluent's strength (sodium chloride
   // 0.9 % is written 900 mg / 100 mL) is never the ketamine's, so with none of the drug the dose stays in mL.
@@ -201,13 +202,11 @@ export function deviceStrength(
   labelMgPerDevice?: number,
 ): DeviceStrength | undefined {
   const own = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i, n) => {
-    const mg = massInMg(i?.strength?.numerator);
-    const devices = deviceCount(i?.strength?.denominator);
-    if (mg === undefined || mg <= 0 || devices === undefined || devices <= 0) return [];
+    const strength = strengthOf(i?.strength);
+    // A device holds some drug: a strength of none or less (0 mg / 1 device, 28 mg / 0 devices) is no device's, and the label's stands.
+    if (strength?.per !== 'device' || !(strength.mg > 0)) return [];
     if (!t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet)) return [];
-    return [
-      { mgPerDevice: mg / devices, text: `${quantityWords(i.strength!.numerator)} / ${quantityWords(i.strength!.denominator)}`, from: 'product' as const },
-    ];
+    return [{ mgPerDevice: strength.mg, text: strength.text, from: 'product' as const }];
   });
   if (own.length === 1) return own[0];
   return labelMgPerDevice !== undefined && labelMgPerDevice > 0

@@ -363,6 +363,9 @@ describe('premix ingredients and dosage numbers of IV ketamine drafts (OR-1, OR-
   it.each<[string, (d: Draft) => void, RegExp]>([
     ['denominator-1e-300-ml', (d) => (strength(d).denominator = mg(1e-300, 'mL')), /concentration 40 mg \/ 1e-300 mL is implausible/],
     ['numerator-0-mg', (d) => (strength(d).numerator = mg(0)), /concentration 0 mg \/ 100 mL is implausible/],
+    // The one strength reader reads these as written (they were no strength, and the volume went unconverted unnamed).
+    ['numerator-minus-40-mg', (d) => (strength(d).numerator = mg(-40)), /concentration -40 mg \/ 100 mL is implausible/],
+    ['denominator-0-ml', (d) => (strength(d).denominator = mg(0, 'mL')), /concentration 40 mg \/ 0 mL is implausible/],
     [
       '1-microgram-per-1000-ml',
       (d) => ((strength(d).numerator = mg(1, 'ug')), (strength(d).denominator = mg(1000, 'mL'))),
