@@ -6,6 +6,7 @@
 import { memoByString } from '../../src/memo.js';
 import { EXT, EXT_US_CORE_BIRTH_SEX, EXT_US_CORE_INDIVIDUAL_SEX } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
+import { WRITTEN_MASS, WRITTEN_NUMBER, writtenMassMg, writtenNumber } from '../../src/terminology/written-mass.js';
 import { VS } from './concepts.js';
 import { resolveMedication, type MedicationHolder } from './medications.js';
 
@@ -431,7 +432,7 @@ export function strengthOf(ratio: fhir4.Ratio | undefined): WrittenStrength | un
 }
 
 /** A mass in a drug's name ("20 mg", "20mg"), with what it is per when written ("/ 5 mL", "per mL", "/day"). */
-const NAMED_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})(?:\s*(?:\/|\bper\b)\s*(\d+(?:\.\d+)?)?\s*(\p{L}+))?/giu;
+const NAMED_MASS = new RegExp(String.raw`${WRITTEN_MASS}(?:\s*(?:\/|\bper\b)\s*(${WRITTEN_NUMBER})?\s*(\p{L}+))?`, 'giu');
 
 /**
  * The strength a drug's name writes (revision-2 EL-2.8, DS-4: "strength parsed from the display or
@@ -454,11 +455,12 @@ export function strengthInText(text: string | undefined): { mg: number; per: 'mL
 /** One mass found in a name as a strength, or undefined when it is per something other than a unit or a volume. */
 function namedStrength(match: RegExpMatchArray): { mg: number; per: 'mL' | 'unit' } | undefined {
   const [, amount, unit, perAmount, perUnit] = match;
-  const mg = Number(amount) * MG_PER_UNIT[unit!.toLowerCase()]!;
-  if (!(mg > 0)) return undefined;
+  // "12,5 mg" is 12.5 mg and "1,000 mg" 1000 mg; a number whose commas cannot be told apart is no strength (writtenNumber).
+  const mg = writtenMassMg(amount!, unit!);
+  if (mg === undefined || !(mg > 0)) return undefined;
   if (perUnit === undefined) return { mg, per: 'unit' };
-  const per = perAmount === undefined ? 1 : Number(perAmount);
-  return /^(ml|milliliters?|millilitres?)$/i.test(perUnit) && per > 0 ? { mg: mg / per, per: 'mL' } : undefined;
+  const per = perAmount === undefined ? 1 : writtenNumber(perAmount);
+  return /^(ml|milliliters?|millilitres?)$/i.test(perUnit) && per !== undefined && per > 0 ? { mg: mg / per, per: 'mL' } : undefined;
 }
 
 const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };

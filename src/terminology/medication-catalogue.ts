@@ -1,6 +1,7 @@
 import { codingKey, foldText } from './normalise.js';
 import { SYSTEM } from './systems.js';
 import { escapeRegExp, type Codeish } from './terminology.js';
+import { WRITTEN_MASS, writtenMassMg } from './written-mass.js';
 
 export interface CatalogueIngredient {
   name: string;
@@ -33,9 +34,8 @@ export type BrandNames = Readonly<Record<string, string>>;
 /** Brand names (lower case) of multi-ingredient products to the catalogue product's RxCUI ("auvelity": "2611260"). */
 export type ProductBrandNames = Readonly<Record<string, string>>;
 
-/** Masses a name writes ("45 mg", "105MG", "0.5 g"), in mg. */
-const WRITTEN_MASS = /(?<![\p{L}\d.,])(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|µg)(?!\p{L})/giu;
-const MG_IN: Record<string, number> = { mg: 1, g: 1000, mcg: 0.001, ug: 0.001, µg: 0.001 };
+/** Masses a name writes ("45 mg", "105MG", "0.5 g", "12,5 mg"), read by `writtenMassMg`. */
+const MASS_IN_NAME = new RegExp(WRITTEN_MASS, 'giu');
 
 /** What a medication code resolves to: a catalogued product, or an ingredient code itself. */
 export type MedicationMatch = { kind: 'product'; product: CatalogueProduct } | { kind: 'ingredient'; ingredientRxcui: string; name: string };
@@ -147,7 +147,8 @@ export class MedicationCatalogue {
           .sort()
           .join('+'),
       ) ?? [];
-    const masses = [...folded.matchAll(WRITTEN_MASS)].map((m) => Number(m[1]) * MG_IN[m[2]!.toLowerCase()]!);
+    // A mass whose number cannot be read ("1,0000 mg") tells no strength apart: it is left out, never guessed.
+    const masses = [...folded.matchAll(MASS_IN_NAME)].flatMap((m) => writtenMassMg(m[1]!, m[2]!) ?? []);
     const fits = masses.length
       ? candidates.filter((p) => p.ingredients.every((i) => i.strengthUnit === 'mg' && masses.includes(i.strengthValue!)))
       : candidates;

@@ -103,6 +103,26 @@ const SCENARIOS: Record<string, Scenario> = {
     el2: 'met',
     trial: 'sertraline: failed',
   },
+  'four-sertraline-12-comma-5-mg-tablets-named-in-words-are-50-mg-and-adequate': {
+    // A European decimal comma: 12,5 mg is 12.5 mg (4 x 12.5 = 50 mg, the lenient sertraline dose), never "no strength".
+    resources: thenEscitalopram(
+      takenAs({ value: 4, unit: 'tablet', system: SYS.ucum, code: '{tbl}' }, { medicationCodeableConcept: { text: 'Sertraline 12,5 mg Tablette' } }),
+    ),
+    el2: 'met',
+    trial: 'sertraline: failed',
+  },
+  'two-sertraline-12-comma-5-mg-tablets-named-in-words-are-25-mg-and-inadequate': {
+    resources: thenEscitalopram(
+      takenAs({ value: 2, unit: 'tablet', system: SYS.ucum, code: '{tbl}' }, { medicationCodeableConcept: { text: 'Sertraline 12,5 mg Tablette' } }),
+    ),
+    el2: 'not-met',
+    trial: 'sertraline: inadequate',
+  },
+  'sertraline-solution-12-comma-5-mg-per-2-comma-5-ml-named-in-words-10-ml-a-day-is-50-mg-and-adequate': {
+    resources: thenEscitalopram(takenByTheMl(10, { medicationCodeableConcept: { text: 'Sertraline Lösung 12,5 mg/2,5 ml' } })),
+    el2: 'met',
+    trial: 'sertraline: failed',
+  },
   'a-name-giving-a-dose-per-day-is-no-strength-of-the-liquid': {
     // "150 mg/day" is not what one mL holds: the dose stays unknown, never 7.5 x 150.
     resources: thenEscitalopram(takenByTheMl(7.5, { medicationCodeableConcept: { text: 'Sertraline liquid 150 mg/day' } })),
