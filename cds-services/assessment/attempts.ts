@@ -319,6 +319,15 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
     missing.push(`whether ${c.name} is still taken (an active order or statement with nothing recorded since ${iso(stale.latestStart ?? stale.start!)})`);
     short ??= `current use of ${c.name} uncertain`;
   }
+  // Stopped with no end, then another antidepressant: its start is the latest the stop can be (EL-2.1 step 3, EL-2.2).
+  const beforeSwitch = possible.find((e) => e.openEnd === 'stopped-before-switch');
+  if (beforeSwitch) {
+    const most = Math.round(daysBetween(beforeSwitch.start!, beforeSwitch.end!));
+    missing.push(
+      `when ${c.name} was stopped (no end date or supply recorded; at most ${most} days, before ${beforeSwitch.switchedTo ?? 'the next antidepressant'} started)`,
+    );
+    short ??= `stop date not recorded for ${c.name}`;
+  }
   if (possible.some((e) => e.openEnd === 'stopped-no-end')) {
     missing.push(`when ${c.name} was stopped (stopped or completed with no end date or supply)`);
     short ??= `stop date not recorded for ${c.name}`;

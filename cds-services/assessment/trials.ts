@@ -37,8 +37,13 @@ export interface Exposure {
   /** When the start or end is uncertain (a month- or year-precision date, an unrecorded end): its other bound. */
   latestStart?: Date;
   earliestEnd?: Date;
-  /** Why the end is uncertain, when it was not recorded (EL-2.1 steps 5, 6). */
-  openEnd?: 'stale-active' | 'stopped-no-end';
+  /**
+   * Why the end is uncertain, when it was not recorded (EL-2.1 steps 3, 5, 6): an active record with nothing
+   * recent, a stopped one with no end, or a stopped one with no end that another antidepressant followed.
+   */
+  openEnd?: 'stale-active' | 'stopped-no-end' | 'stopped-before-switch';
+  /** For `stopped-before-switch`: the antidepressant whose start bounds the end ("escitalopram"). */
+  switchedTo?: string;
   dailyMg?: number;
   role: 'antidepressant' | 'augmentation';
   /** The catalogued product the record names, when it names one. */
@@ -518,25 +523,29 @@ function endByReplacement(noRecordedEnd: ReadonlySet<Exposure>, replacedBy: Read
 }
 
 /**
- * EL-2.1 step 3: a stopped or completed antidepressant with no recorded end or supply ends where another
- * antidepressant (a different ingredient) starts, when that start is within SWITCH_INFERENCE_MAX_DAYS of its
- * own. The end is then known for duration tests (a switch is a recorded event, unlike the 90-day bound).
+ * EL-2.1 step 3, second case: a stopped or completed antidepressant with no recorded end or supply, followed by
+ * another antidepressant (a different ingredient) within SWITCH_INFERENCE_MAX_DAYS of its start, ended at the
+ * latest when that one started: its end lies in [its start, the other's start]. Revision-2 uses the switch date
+ * as a known end; it is only an upper bound (an SSRI is often stopped in its first weeks for side effects, and the
+ * next drug is started at the next visit), so it can prove a trial too short, never long enough (EL-2.2
+ * three-valued: the trial is undecided, and the row asks for the stop date, naming the bound).
  */
 function endBySwitch(all: Exposure[], inferable: ReadonlySet<Exposure>, maxDays: number): void {
   for (const e of inferable) {
     // Already ended by a recorded replacement (endByReplacement).
     if (e.role !== 'antidepressant' || !e.start || !e.openEnd) continue;
     const from = e.latestStart ?? e.start;
-    let next: Date | undefined;
+    let next: Exposure | undefined;
     for (const o of all) {
       if (o === e || o.role !== 'antidepressant' || o.ingredientRxcui === e.ingredientRxcui || !o.start || o.latestStart) continue;
       const gap = daysBetween(from, o.start);
-      if (gap > 0 && gap <= maxDays && (!next || o.start.getTime() < next.getTime())) next = o.start;
+      if (gap > 0 && gap <= maxDays && (!next || o.start.getTime() < next.start!.getTime())) next = o;
     }
     if (!next) continue;
-    e.end = next;
-    delete e.earliestEnd;
-    delete e.openEnd;
+    e.earliestEnd ??= from;
+    e.end = next.start!;
+    e.openEnd = 'stopped-before-switch';
+    e.switchedTo = next.ingredient;
   }
 }
 

@@ -1293,3 +1293,14 @@ describe('during an active course the next step is the course, not a check to se
     expect(nextStep(a)).not.toMatch(/in progress/);
   });
 });
+
+describe('a stopped order with no end is bounded by the next antidepressant, not ended by it (EL-2.1, EL-2.2)', () => {
+  it('stopped-sertraline-order-with-no-end-before-escitalopram-is-undecided-and-asks-for-the-stop-date', async () => {
+    const a = await replay('stopped-order-without-end-counted-adequate-until-next-drug');
+    const el2 = a.criteria.find((c) => c.rule === 'EL-2')!;
+    expect(el2.status).toBe('unknown');
+    expect(el2.missing).toContain('when sertraline was stopped (no end date or supply recorded; at most 130 days, before escitalopram started)');
+    expect(allText(a)).toMatch(/\| sertraline \| adequacy unknown \|/);
+    expect(allText(a)).not.toMatch(/2 failed treatment attempts/);
+  });
+});

@@ -83,12 +83,35 @@ const SCENARIOS: Record<string, Scenario> = {
     el2: 'unknown',
     trial: ['adequacy-unknown', /whether sertraline is still taken/],
   },
-  'stopped-sertraline-order-with-no-end-then-escitalopram-ends-at-the-switch': {
-    // Written 300 days ago, escitalopram started 180 days ago (within 180 days): sertraline ran 120 days (EL-2.1 step 3).
+  'stopped-sertraline-order-with-no-end-then-escitalopram-is-undecided-not-120-days': {
+    // Written 300 days ago, escitalopram started 180 days ago: sertraline was stopped at most 120 days in, and
+    // possibly in its first week. The switch bounds the stop; it does not date it (EL-2.1 step 3, EL-2.2).
     resources: withSertraline(openOrder(300, 'stopped'), obs.phq9(17, 195)),
-    el2: 'met',
-    trial: ['failed'],
+    el2: 'unknown',
+    trial: ['adequacy-unknown', /when sertraline was stopped \(no end date or supply recorded; at most 120 days, before escitalopram started\)/],
     attempts: ['sertraline', 'escitalopram'],
+  },
+  'stopped-sertraline-order-with-no-end-then-escitalopram-20-days-later-is-inadequate': {
+    // The switch's bound alone proves it: stopped within 20 days, under 42 (EL-2.2 three-valued).
+    resources: candidate(
+      { sertraline: null, phq9AfterSertraline: null },
+      openOrder(320, 'stopped'),
+      medStatement(RX.escitalopramIngredient, { startDaysAgo: 300, endDaysAgo: 200, dose: { mg: 20 } }),
+    ),
+    el2: 'not-met',
+    trial: ['inadequate'],
+  },
+  'completed-sertraline-statement-with-only-a-start-then-escitalopram-is-undecided': {
+    resources: withSertraline(
+      {
+        ...medStatement(RX.sertralineIngredient, { startDaysAgo: 300, endDaysAgo: 0, dose: { mg: 100 } }),
+        status: 'completed',
+        effectivePeriod: { start: daysAgo(300) },
+      } as fhir4.MedicationStatement,
+      obs.phq9(17, 195),
+    ),
+    el2: 'unknown',
+    trial: ['adequacy-unknown', /at most 120 days, before escitalopram started/],
   },
   'sertraline-order-of-180-tablets-at-two-a-day-runs-90-days': {
     // No supply duration: 180 tablets / 2 a day = 90 days (EL-2.1 step 2), then a PHQ-9 of 17: failed.
