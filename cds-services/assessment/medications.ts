@@ -10,6 +10,8 @@
  * text, or not at all.
  */
 import type { MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import { SYSTEM } from '../../src/terminology/systems.js';
+import { VS } from './concepts.js';
 import type { Knowledge } from './record.js';
 
 /** What a resource carries to name its drug: MedicationRequest/Statement/Dispense/Administration or a draft. */
@@ -209,7 +211,8 @@ export function medicationText(concept: fhir4.CodeableConcept | undefined): stri
 
 /**
  * Which drug it is (DS-4): a catalogued RxNorm code; else a multi-ingredient product the text names (its
- * brand, or every ingredient of one catalogued product: EL-2.7); else an ingredient or brand name in the text;
+ * brand, or every ingredient of one catalogued product: EL-2.7); else an ingredient or brand name in the text
+ * (of several, the first antidepressant ingredient);
  * else `not-catalogued` when a ValueSet names it (an ingredient list such as the CNS depressants) or a
  * coding carries a code with its display (a coded drug named in the code system's own words, which
  * would have named a catalogued ingredient if it were one); else `unidentified`. Free text alone
@@ -226,8 +229,15 @@ export function identifyConcept(resolved: ResolvedMedication, knowledge: Pick<Kn
   if (product) return { ...resolved, match: { kind: 'product', product }, identification: 'name', ...(text ? { text } : {}) };
   const named = knowledge.catalogue.ingredientsNamedIn(text);
   if (named.length) {
-    const [first] = named;
-    return { ...resolved, match: { kind: 'ingredient', ingredientRxcui: first!.ingredientRxcui, name: first!.name }, identification: 'name', text };
+    // Several ingredients and no one product (strengths not written, or several fit): the antidepressant among
+    // them, never the first named: "olanzapine / fluoxetine capsule" is fluoxetine (its dose unknown), not
+    // olanzapine, which counts only beside fluoxetine and would drop the trial (EL-2.6, EL-2.7).
+    const antidepressant =
+      named.length > 1
+        ? named.find((n) => knowledge.terminology.inConcept({ system: SYSTEM.rxnorm, code: n.ingredientRxcui }, VS.antidepressantIngredients))
+        : undefined;
+    const chosen = antidepressant ?? named[0]!;
+    return { ...resolved, match: { kind: 'ingredient', ingredientRxcui: chosen.ingredientRxcui, name: chosen.name }, identification: 'name', text };
   }
   const namedCoding = (Array.isArray(concept?.coding) ? concept!.coding : []).some(
     (c) => typeof c?.code === 'string' && typeof c.display === 'string' && c.display.trim() !== '' && !CLASS_ONLY.test(c.display),

@@ -37,6 +37,24 @@ export type ProductBrandNames = Readonly<Record<string, string>>;
 /** Masses a name writes ("45 mg", "105MG", "0.5 g", "12,5 mg"), read by `writtenMassMg`. */
 const MASS_IN_NAME = new RegExp(WRITTEN_MASS, 'giu');
 
+/** What a product holds, for telling drugs apart: each ingredient with its strength and unit. */
+const strengthsOf = (p: CatalogueProduct): string =>
+  p.ingredients
+    .map((i) => `${i.ingredientRxcui ?? i.name}:${i.strengthValue ?? ''}${i.strengthUnit ?? ''}`)
+    .sort()
+    .join('+');
+
+/**
+ * The one drug a list of products is, or undefined when they are different drugs. A generic product (SCD)
+ * and its brand (SBD: "fluoxetine 25 MG / olanzapine 6 MG Oral Capsule [Symbyax]") hold the same ingredients
+ * at the same strengths: one drug, read as the generic, so a name fitting both is never left unidentified.
+ */
+function oneDrug(products: readonly CatalogueProduct[]): CatalogueProduct | undefined {
+  const [first] = products;
+  if (!first || products.some((p) => strengthsOf(p) !== strengthsOf(first))) return undefined;
+  return products.find((p) => p.tty === 'SCD') ?? first;
+}
+
 /** What a medication code resolves to: a catalogued product, or an ingredient code itself. */
 export type MedicationMatch = { kind: 'product'; product: CatalogueProduct } | { kind: 'ingredient'; ingredientRxcui: string; name: string };
 
@@ -130,8 +148,9 @@ export class MedicationCatalogue {
    * ("Auvelity 45 mg-105 mg tablet", from the product brands in catalogue/brand-names.json), or every
    * ingredient of exactly one catalogued product ("dextromethorphan 45 mg / bupropion 105 mg ER tablet",
    * "dextromethorphan-bupropion ER tablet"), told from the same ingredients' other strengths by the masses
-   * the text writes. Undefined when it names one ingredient, or several that no single product fits:
-   * a name is never read as its first ingredient alone when it names a product.
+   * the text writes, in either order ("olanzapine 6 mg / fluoxetine 25 mg oral capsule"); a generic and its brand
+   * at the same strengths (SCD and SBD) are one drug, the generic. Undefined when it names one ingredient, or
+   * several that no single drug fits: a name is never read as its first ingredient alone when it names a product.
    */
   productNamedIn(text: string | undefined): CatalogueProduct | undefined {
     if (!text) return undefined;
@@ -152,7 +171,7 @@ export class MedicationCatalogue {
     const fits = masses.length
       ? candidates.filter((p) => p.ingredients.every((i) => i.strengthUnit === 'mg' && masses.includes(i.strengthValue!)))
       : candidates;
-    return fits.length === 1 ? fits[0] : undefined;
+    return oneDrug(fits);
   }
 
   ingredientsNamedIn(text: string | undefined): { ingredientRxcui: string; name: string }[] {

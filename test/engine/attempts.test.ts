@@ -20,6 +20,7 @@ const DRUG = {
   trazodone: '10737',
   fluoxetine: '4493',
   bupropion: '42347',
+  fluoxetine25Olanzapine6: '403969', // fluoxetine 25 MG / olanzapine 6 MG Oral Capsule (catalogue SCD; Symbyax is SBD 725064)
 };
 const lithiumLevel = (mmolL: number, days: number): fhir4.Observation => ({
   resourceType: 'Observation',
@@ -94,6 +95,10 @@ const takenNamed = (text: string, rxcui: string, fromDaysAgo: number, toDaysAgo:
 /** Dextromethorphan-bupropion named only as `text`, two tablets a day from 300 to 200 days ago (PHQ-9 21 -> 19), then escitalopram failed. */
 const dextromethorphanBupropionNamed = (text: string) =>
   firstTrialThenEscitalopram(takenNamed(text, DRUG.dextromethorphanBupropion, 300, 200, { tablets: 2 }), obs.phq9(21, 301), obs.phq9(19, 205));
+
+/** Fluoxetine-olanzapine named only as `text`, one capsule a day from 300 to 200 days ago (PHQ-9 21 -> 19), then escitalopram failed. */
+const fluoxetineOlanzapineNamed = (text: string) =>
+  firstTrialThenEscitalopram(takenNamed(text, DRUG.fluoxetine, 300, 200, { tablets: 1 }), obs.phq9(21, 301), obs.phq9(19, 205));
 
 /** Fluoxetine 40 mg from 300 days ago to `fluoxetineEnd`, `next` at `nextMg` from `nextStart` to 60 days ago beside it; PHQ-9 22 before, 20 at 205 days ago, 19 at 62. */
 const fluoxetineOverlappedBy = (fluoxetineEnd: number, next: string, nextStart: number, nextMg: number) =>
@@ -197,6 +202,29 @@ const scenarios: Record<string, Scenario> = {
     resources: dextromethorphanBupropionNamed('Auvelity 45 mg-105 mg tablet'),
     el2: 'met',
     attempts: ['dextromethorphan-bupropion: failed', 'escitalopram: failed'],
+  },
+  'fluoxetine-25-mg-olanzapine-6-mg-by-its-code-is-a-fluoxetine-olanzapine-attempt': {
+    // EL-2.7: one fluoxetine-based combination attempt; fluoxetine 25 mg a day against the fluoxetine threshold.
+    resources: firstTrialThenEscitalopram(taken(DRUG.fluoxetine25Olanzapine6, 300, 200, { tablets: 1 }), obs.phq9(21, 301), obs.phq9(19, 205)),
+    el2: 'met',
+    attempts: ['fluoxetine + olanzapine: failed', 'escitalopram: failed'],
+  },
+  'olanzapine-6-mg-fluoxetine-25-mg-named-olanzapine-first-is-the-same-attempt-never-dropped': {
+    // The generic and its brand (Symbyax) both fit the masses: one drug, not an unidentified name read as olanzapine alone.
+    resources: fluoxetineOlanzapineNamed('olanzapine 6 mg / fluoxetine 25 mg oral capsule'),
+    el2: 'met',
+    attempts: ['fluoxetine + olanzapine: failed', 'escitalopram: failed'],
+  },
+  'fluoxetine-25-mg-olanzapine-6-mg-named-fluoxetine-first-is-the-same-attempt-with-its-dose': {
+    resources: fluoxetineOlanzapineNamed('fluoxetine 25 mg / olanzapine 6 mg oral capsule'),
+    el2: 'met',
+    attempts: ['fluoxetine + olanzapine: failed', 'escitalopram: failed'],
+  },
+  'olanzapine-fluoxetine-named-with-no-strength-is-a-fluoxetine-trial-of-unknown-dose-never-dropped': {
+    // Five strengths fit: the drug is fluoxetine (the antidepressant named), its dose per capsule is not known.
+    resources: fluoxetineOlanzapineNamed('olanzapine and fluoxetine oral capsule'),
+    el2: 'unknown',
+    attempts: ['fluoxetine: adequacy-unknown', 'escitalopram: failed'],
   },
   'dextromethorphan-bupropion-at-one-tablet-a-day-is-inadequate': {
     resources: oneTrialThenPhq9(DRUG.dextromethorphanBupropion, { tablets: 1 }, 19),

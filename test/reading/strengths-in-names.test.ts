@@ -42,11 +42,15 @@ describe('the strength a drug name writes, with decimal commas and thousands sep
   });
 });
 
-describe('a multi-ingredient product named with decimal commas is told from its other strengths (EL-2.7)', () => {
+describe('a multi-ingredient product named in words is told from its other strengths (EL-2.7)', () => {
   const { catalogue } = knowledge();
   it.each<[string, string, string | undefined]>([
     ['amitriptyline-12-comma-5-mg-with-chlordiazepoxide-5-mg', 'amitriptyline 12,5 mg / chlordiazepoxide 5 mg Tablette', '856769'],
     ['amitriptyline-12-point-5-mg-with-chlordiazepoxide-5-mg', 'amitriptyline 12.5 mg / chlordiazepoxide 5 mg tablet', '856769'],
+    // The generic (SCD 856792) and its brand (SBD 856796) hold the same strengths: one drug, read as the generic.
+    ['amitriptyline-25-mg-with-chlordiazepoxide-10-mg-fits-a-generic-and-its-brand', 'amitriptyline 25 mg / chlordiazepoxide 10 mg tablet', '856792'],
+    ['olanzapine-6-mg-with-fluoxetine-25-mg-named-olanzapine-first', 'olanzapine 6 mg / fluoxetine 25 mg oral capsule', '403969'],
+    ['olanzapine-with-fluoxetine-and-no-strength-fits-five-drugs-and-is-none', 'olanzapine / fluoxetine capsule', undefined],
   ])('%s', (_name, text, rxcui) => {
     expect(catalogue.productNamedIn(text)?.rxcui).toBe(rxcui);
   });
