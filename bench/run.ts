@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { ketamineDraft } from '../test/builders/drafts.js';
 import { bundle, prefetchFor } from '../test/builders/prefetch.js';
 import { fhirBase } from '../test/helpers/fhir-test-server.js';
 import { readFixture } from '../test/helpers/fixtures.js';
+import { productionNode } from '../test/helpers/production-node.js';
 import { benchEngine } from './engine.js';
 import type { ServerKind } from './servers.js';
 
@@ -48,12 +49,11 @@ interface Running {
 }
 
 /**
- * The Node flags production starts trd-cds with (package.json "start"; the Dockerfile's CMD repeats
- * them). trd-cds and the floor both run with them: the same Node, tuned the same way.
+ * How production starts Node (package.json "start"; the Dockerfile repeats it): trd-cds and the floor
+ * both run with its flags and environment, the same Node tuned the same way.
  */
-const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+const PRODUCTION_NODE = productionNode();
+const PRODUCTION_NODE_FLAGS = PRODUCTION_NODE.flags;
 
 async function startServer(kind: ServerKind, env: Record<string, string> = {}): Promise<Running> {
   // `npm run bench` runs the tsc output, as production does; under tsx the sources run as they are.
@@ -61,7 +61,7 @@ async function startServer(kind: ServerKind, env: Record<string, string> = {}): 
   const child = fork(fileURLToPath(new URL(compiled ? './servers.js' : './servers.ts', import.meta.url)), [kind, BENCH_PATIENT], {
     execArgv: [...(kind === 'fhir' ? [] : PRODUCTION_NODE_FLAGS), ...(compiled ? [] : ['--import', 'tsx'])],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(kind === 'fhir' ? {} : PRODUCTION_NODE.env), ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   const ask = async <T>(question: string): Promise<T> => {
@@ -236,9 +236,10 @@ async function main(): Promise<void> {
     memoryGb: Math.round(totalmem() / 1e9),
     node: process.version,
     nodeFlags: PRODUCTION_NODE_FLAGS,
+    nodeEnv: Object.entries(PRODUCTION_NODE.env).map(([name, value]) => `${name}=${value}`),
   };
   console.log(
-    `trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node} ${PRODUCTION_NODE_FLAGS.join(' ')}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s${SOAK ? '' : ` per case in ${PROFILE ? 1 : ROUNDS} interleaved rounds`}`,
+    `trd-cds benchmark: ${machine.cpus} x ${machine.cpu}, Node ${machine.node} ${[...machine.nodeEnv, ...PRODUCTION_NODE_FLAGS].join(' ')}, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s${SOAK ? '' : ` per case in ${PROFILE ? 1 : ROUNDS} interleaved rounds`}`,
   );
 
   if (SOAK) {
@@ -272,7 +273,7 @@ async function main(): Promise<void> {
       join(projectRoot, 'bench', 'results.json'),
       `${JSON.stringify({ machine, connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S, results, oneConnection: alone, engine, targets }, null, 2)}\n`,
     );
-    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${machine.nodeFlags.join(' ')}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
+    const md = `Measured ${machine.date} on ${machine.cpus} x ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node} ${[...machine.nodeEnv, ...machine.nodeFlags].join(' ')}; ${CONNECTIONS} connections, ${DURATION_S} s per case in ${ROUNDS} interleaved rounds after ${WARMUP_S} s warm-up.\n\n${markdown}\n\n${targets.map((t) => `- ${t.met ? 'met' : '**not met**'}: ${t.target} (${t.measured})`).join('\n')}\n`;
     writeFileSync(join(projectRoot, 'bench', 'results.md'), md);
     console.log(`\n${md}`);
     if ([...results, ...alone].some((r) => r.errors > 0)) process.exitCode = 1;

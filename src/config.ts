@@ -66,8 +66,8 @@ export const EnvSchema = z.object({
   /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
   EXPLAIN_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   EXPLAIN_MAX_ENTRIES: positiveInt.default(2000),
-  /** What the kept pages may hold in all (each as its JSON in UTF-8, ~14 kB for a 300-resource record). */
-  EXPLAIN_MAX_BYTES: byteSize.default(16 * 1024 ** 2),
+  /** What the kept pages may hold in all (each as its deflated JSON, ~4.6 kB for a 300-resource record: about 1,800 pages). */
+  EXPLAIN_MAX_BYTES: byteSize.default(8 * 1024 ** 2),
   ...StoreEnv,
 });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
 import { startFaultServer, type Fault, type FaultServer } from '../helpers/fhir-fault-server.js';
+import { productionNode } from '../helpers/production-node.js';
 
 const BUDGET_MS = 4000;
 const MB = 1024 * 1024;
@@ -29,10 +30,8 @@ function memoryOf(pid: number): { peakMb: number; rssMb: number } {
   return { peakMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
 }
 
-/** `npm start`'s Node flags (package.json), which a test keeps equal to the container's. */
-const PRODUCTION_NODE_FLAGS = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+/** `npm start`'s Node flags and environment (package.json), which a test keeps equal to the container's. */
+const PRODUCTION_NODE = productionNode();
 // Inside the repository (ignored by git), so the built service finds package.json, fhir-profiles and node_modules above it.
 const BUILD_DIR = '.test-results/memory-build';
 
@@ -54,10 +53,11 @@ beforeAll(async () => {
 
 /** The built service on DATA_DIR, resolved once it listens and its database is open (the service at rest). */
 async function startService(dataDir: string): Promise<{ child: ChildProcess; origin: string }> {
-  const proc = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, join(BUILD_DIR, 'src/main.js')], {
+  const proc = spawn(process.execPath, [...PRODUCTION_NODE.flags, join(BUILD_DIR, 'src/main.js')], {
     cwd: projectRoot,
     env: {
       ...process.env,
+      ...PRODUCTION_NODE.env,
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'test',

@@ -2,6 +2,7 @@
  * The explanation page (issue 17, CD-3): the patient-view TRD card links to /explain/{hookInstance},
  * served by the service, holding that call's full assessment for a configured time; no PHI in the URL.
  */
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../../cds-services/index.js';
@@ -93,15 +94,28 @@ describe('the explanation page', () => {
   });
 
   it('keeps at most the configured bytes, whatever the number of calls, dropping the oldest', async () => {
-    // Pages of real records are ~14 kB of UTF-8: a 50 kB store keeps two of 20 kB.
-    const page = (title: string) => ({ title, cards: [], sections: [{ heading: 'Rows', markdown: 'x'.repeat(20_000) }] });
-    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 1000, maxBytes: 50_000 });
+    // Random text does not deflate: each page holds ~15 kB, so a 35 kB store keeps two.
+    const page = (title: string, length = 20_000) => ({
+      title,
+      cards: [],
+      sections: [{ heading: 'Rows', markdown: randomBytes(length).toString('base64').slice(0, length) }],
+    });
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 1000, maxBytes: 35_000 });
     const ids = Array.from({ length: 5 }, (_, i) => `${i}${i}${i}${i}${i}${i}${i}${i}-1111-4111-8111-111111111111`);
     for (const id of ids) expect(store.put(id, page(id))).toBe(true);
     expect(ids.map((id) => store.get(id)?.title)).toEqual([undefined, undefined, undefined, ids[3], ids[4]]);
-    expect(store.heldBytes).toBeLessThanOrEqual(50_000);
+    expect(store.heldBytes).toBeLessThanOrEqual(35_000);
     // A page larger than the whole store is not kept (and evicts nothing).
-    expect(store.put('99999999-1111-4111-8111-111111111111', { ...page('huge'), sections: [{ heading: 'Rows', markdown: 'x'.repeat(60_000) }] })).toBe(false);
+    expect(store.put('99999999-1111-4111-8111-111111111111', page('huge', 60_000))).toBe(false);
     expect(store.get(ids[4]!)?.sections[0]?.markdown).toHaveLength(20_000);
+  });
+
+  it('holds a real page deflated: a third or less of its JSON, and opened unchanged', async () => {
+    const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 });
+    const cards = await patientView(appWith(store), candidate());
+    const kept = store.get(HOOK_INSTANCE);
+    expect(kept?.cards).toEqual(cards);
+    expect(store.heldBytes).toBeGreaterThan(0);
+    expect(store.heldBytes).toBeLessThan(Buffer.byteLength(JSON.stringify(kept)) / 3);
   });
 });
