@@ -347,7 +347,8 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
   const identifiers = new Map<string, Set<string>>();
   if (input.patientId) for (const p of index.record.patient.items) addPatientIdentifiers(p, input.patientId, identifiers);
   const aboutSomeoneElse = (d: IdentifiedDraft) =>
-    input.patientId !== undefined && belongingOf(d.resource, input.patientId, { aliases, identifiers }) === 'other-patient';
+    input.patientId !== undefined &&
+    belongingOf(d.resource, input.patientId, { aliases, identifiers, ...(input.fhirServer ? { serverBase: input.fhirServer } : {}) }) === 'other-patient';
   const all = identified.filter((d) => !aboutSomeoneElse(d));
   const chosen = (d: IdentifiedDraft) => !input.selections || input.selections.includes(d.ref);
   const selected = all.filter(chosen);

@@ -401,14 +401,16 @@ function keepOnlyContextPatient(data: Record<string, KeyData>, input: GatherInpu
   // The patient's own identifiers decide a subject given only by identifier (an MRN).
   const identifiers = new Map<string, Set<string>>();
   for (const d of Object.values(data)) if (d.known) for (const r of d.resources) addPatientIdentifiers(r, patientId, identifiers);
+  // An absolute subject reference is this patient's only on the call's own server.
+  const known = { aliases, identifiers, ...(input.fhirServer ? { serverBase: input.fhirServer } : {}) };
   for (const [key, d] of Object.entries(data)) {
     // A first page read before the rest could not be is filtered as any data is: only this patient's.
     if (!d.known && d.partial?.length) {
-      data[key] = { ...d, partial: keepContextPatient(d.partial, patientId, { aliases, identifiers }).kept };
+      data[key] = { ...d, partial: keepContextPatient(d.partial, patientId, known).kept };
       continue;
     }
     if (!d.known || d.resources.length === 0) continue;
-    const { kept, otherPatient, otherPatientTypes, unattributable } = keepContextPatient(d.resources, patientId, { aliases, identifiers });
+    const { kept, otherPatient, otherPatientTypes, unattributable } = keepContextPatient(d.resources, patientId, known);
     if (otherPatient === 0 && unattributable === 0) continue;
     data[key] = {
       ...d,

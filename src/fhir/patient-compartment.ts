@@ -30,6 +30,11 @@ export interface KnownPatient {
   readonly aliases?: ReadonlySet<string>;
   /** `Patient.identifier` values by system (an MRN system and its value, say). */
   readonly identifiers?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The call's `fhirServer`: an absolute reference is to the context patient only on this base (or on
+   * the base of one of `aliases`). A logical id is unique on its server only (FHIR R4 References 2.3.0).
+   */
+  readonly serverBase?: string;
 }
 
 const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
@@ -40,10 +45,13 @@ const PATIENT_REFERENCE = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\
  * or an identifier in a system the context patient has no identifier in), or unattributed (a type
  * that is about no patient, such as Medication).
  *
- * A literal reference names the context patient when it is `Patient/<id>` (relative, absolute on
- * any base, or versioned), `urn:uuid:<id>` (a Bundle-local reference whose uuid is the patient's id,
+ * A literal reference names the context patient when it is `Patient/<id>` (relative, or versioned),
+ * absolute on the call's own base (`known.serverBase`, or the base of a Bundle's `fullUrl` for the
+ * patient in `known.aliases`), `urn:uuid:<id>` (a Bundle-local reference whose uuid is the patient's id,
  * as Synthea writes it), or one of `known.aliases`. Any other reference string, including a Group or
- * a Patient of another id, is another patient's. A logical reference (`identifier` only, as HIE
+ * a Patient of another id, is another patient's; so is `Patient/<id>` on another server
+ * (`https://other-hospital.example/fhir/Patient/p7` is not this server's p7: logical ids are unique on
+ * their own server only, and records aggregated from other organisations carry such references). A logical reference (`identifier` only, as HIE
  * aggregators write it) is the context patient's when its system and value are one of
  * `known.identifiers`, another patient's when the patient has an identifier in that system with
  * another value (MRN 99999 where the patient is MRN 12345).
@@ -60,8 +68,41 @@ export function belongingOf(resource: fhir4.Resource, patientId: string, known: 
   if (known.aliases?.has(reference)) return 'context-patient';
   // Synthea and other generators write every subject as `urn:uuid:<Patient.id>`: that uuid is the patient's own id.
   if (reference.startsWith('urn:uuid:') && reference.slice(9).toLowerCase() === patientId.toLowerCase()) return 'context-patient';
-  const m = PATIENT_REFERENCE.exec(reference.split(/[?#]/)[0]!);
-  return m?.[1] === patientId ? 'context-patient' : 'other-patient';
+  const path = reference.split(/[?#]/)[0]!;
+  const m = PATIENT_REFERENCE.exec(path);
+  if (m?.[1] !== patientId) return 'other-patient';
+  if (!ABSOLUTE.test(path)) return 'context-patient';
+  return onOwnServer(path.slice(0, m.index), known) ? 'context-patient' : 'other-patient';
+}
+
+const ABSOLUTE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * A FHIR base compared as a server: host (with a non-default port) and path, without the trailing
+ * slash; case-insensitive in the host only. The scheme is not compared: `http://ehr/fhir` behind a
+ * TLS-terminating proxy is the same server as `https://ehr/fhir`. Undefined for what is not a URL.
+ */
+export function normalisedBase(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    // URL drops a default port and lower-cases the host itself.
+    return `${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `base` (an absolute reference up to `Patient/`) is the call's FHIR server or a base the Bundle gave the patient. */
+function onOwnServer(base: string, known: KnownPatient): boolean {
+  const candidate = normalisedBase(base);
+  if (candidate === undefined) return false;
+  if (known.serverBase !== undefined && normalisedBase(known.serverBase) === candidate) return true;
+  for (const alias of known.aliases ?? []) {
+    const m = PATIENT_REFERENCE.exec(alias.split(/[?#]/)[0]!);
+    if (m && ABSOLUTE.test(alias) && normalisedBase(alias.slice(0, m.index)) === candidate) return true;
+  }
+  return false;
 }
 
 function byIdentifier(identifier: unknown, identifiers: KnownPatient['identifiers']): Belonging {

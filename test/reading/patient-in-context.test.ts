@@ -30,6 +30,15 @@ describe('whose resource it is', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['relative reference to the context patient', condition('c', { reference: 'Patient/p1' }), 'context-patient'],
     ['absolute reference on the server', condition('c', { reference: 'https://ehr.example.org/fhir/Patient/p1' }), 'context-patient'],
+    ['absolute reference on the server, host in capitals and http', condition('c', { reference: 'http://EHR.example.org/fhir/Patient/p1' }), 'context-patient'],
+    [
+      'absolute reference on the base a Bundle fullUrl gave the patient',
+      condition('c', { reference: 'https://hie.example/r4/Patient/p1/_history/2' }),
+      'context-patient',
+    ],
+    ['the same id on another server', condition('c', { reference: 'https://other-hospital.example/fhir/Patient/p1' }), 'other-patient'],
+    ['the same id on another path of the same host', condition('c', { reference: 'https://ehr.example.org/fhir2/Patient/p1' }), 'other-patient'],
+    ['the same id on another port of the same host', condition('c', { reference: 'https://ehr.example.org:8443/fhir/Patient/p1' }), 'other-patient'],
     ['versioned reference', condition('c', { reference: 'Patient/p1/_history/3' }), 'context-patient'],
     ['another patient', condition('c', { reference: 'Patient/p2' }), 'other-patient'],
     ['an id that only starts like the context patient', condition('c', { reference: 'Patient/p10' }), 'other-patient'],
@@ -49,8 +58,18 @@ describe('whose resource it is', () => {
     ['a Device naming another patient', { resourceType: 'Device', id: 'd', patient: { reference: 'Patient/p2' } }, 'other-patient'],
     ['an AllergyIntolerance naming another patient', { resourceType: 'AllergyIntolerance', id: 'a', patient: { reference: 'Patient/p2' } }, 'other-patient'],
   ])('%s', (_label, resource, expected) => {
-    const known = { aliases: new Set(['urn:uuid:9f00']), identifiers: new Map([[MRN, new Set(['12345'])]]) };
+    const known = {
+      aliases: new Set(['urn:uuid:9f00', 'https://hie.example/r4/Patient/p1']),
+      identifiers: new Map([[MRN, new Set(['12345'])]]),
+      serverBase: 'https://ehr.example.org/fhir/',
+    };
     expect(belongingOf(resource as unknown as fhir4.Resource, 'p1', known)).toBe(expected);
+  });
+
+  it('takes an absolute reference as the patient in context only when the call names its server', () => {
+    const c = condition('c', { reference: 'https://ehr.example.org/fhir/Patient/p1' }) as unknown as fhir4.Resource;
+    expect(belongingOf(c, 'p1')).toBe('other-patient');
+    expect(belongingOf(c, 'p1', { serverBase: 'https://ehr.example.org/fhir' })).toBe('context-patient');
   });
 
   it('counts what it leaves out (by type for other patients), keeping the order of the rest', () => {
@@ -175,6 +194,29 @@ describe('subjects written urn:uuid:<Patient.id> (Synthea), across prefetch keys
     const res = await replayFinding('restful-fullurl-names-another-patient');
     expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
     expect(res.body.extension['org.trdcds.assessment'].excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
+  });
+
+  // An outside tester's smallest input (test/fixtures/findings/README.md): the patient's own BP 124/78 and a BP of
+  // 186/114 whose subject is `https://other-hospital.example/fhir/Patient/p7`, the same id on another server: it gave
+  // this patient critical CI-6 cards.
+  it('absolute-subject-on-another-server-same-id-is-left-out', async () => {
+    const res = await replayFinding('absolute-subject-on-another-server-same-id');
+    const assessment = res.body.extension['org.trdcds.assessment'];
+    expect(res.body.cards.map((c: { indicator: string }) => c.indicator)).not.toContain('critical');
+    expect(JSON.stringify(res.body)).not.toContain('186/114');
+    expect(JSON.stringify(res.body.cards)).toContain('BP 124/78 mmHg');
+    expect(assessment.excluded).toEqual({ otherPatient: { count: 1, types: ['Observation'] } });
+  });
+
+  it("the same reading with the subject on the call's own fhirServer is the patient's", async () => {
+    const body = JSON.parse(readFileSync(join(projectRoot, 'test/fixtures/findings/absolute-subject-on-another-server-same-id.request.json'), 'utf8'));
+    const bp = body.prefetch.observations.entry.find((e: { resource: { id: string } }) => e.resource.id === 'bp-foreign').resource;
+    bp.subject.reference = 'https://ehr.example.org/fhir/Patient/p7';
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const critical = res.body.cards.filter((c: { indicator: string }) => c.indicator === 'critical');
+    expect(critical.map((c: { summary: string }) => c.summary)).toEqual([expect.stringContaining('BP 186/114 mmHg')]);
+    expect(res.body.extension['org.trdcds.assessment'].excluded).toBeUndefined();
   });
 
   it('a reading that names no patient is not read, and the TRD card says records were left out', async () => {
