@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
 import { AUTHORED_DEFS } from './profiles/authored.js';
+import { CHILDBIRTH_CODES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PREGNANCY_FAMILIES, PUERPERIUM_CODES } from './profiles/obstetric.js';
 import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS } from './profiles/safety-revision2.js';
 import type { ProfileCode as Code, ProfileDef as Def, Verification } from './profiles/types.js';
 
@@ -347,9 +348,12 @@ const defs: Def[] = [
   {
     slug: 'pregnancy-conditions',
     title: 'Pregnancy',
-    purpose: 'CI-4 (active, within 280 days)',
-    source: 'rules.md 2.5; codes.json pregnancy',
-    codes: refs('pregnancy'),
+    purpose:
+      'CI-4 (active, within 280 days). ICD-10-CM chapter 15 codes used while pregnant are included by family; their childbirth and puerperium subdivisions are not (they end a pregnancy: pregnancy-outcome).',
+    source: `rules.md 2.5; codes.json pregnancy; ${OBSTETRIC_SOURCE}`,
+    codes: [...refs('pregnancy'), ...PREGNANCY_CODES.map(([code, display]) => extra(ICD, code, display, 'verified', OBSTETRIC_SOURCE))],
+    icdFamilies: PREGNANCY_FAMILIES.map(([code, display]) => ({ code, display, verification: 'verified', source: OBSTETRIC_SOURCE })),
+    exclude: [...CHILDBIRTH_CODES, ...PUERPERIUM_CODES].map(([code]) => ({ system: ICD, code })),
   },
   {
     slug: 'pregnancy-status-observation',

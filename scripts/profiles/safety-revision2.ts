@@ -8,6 +8,7 @@
  * its code prefix), so new subdivisions are matched without listing them.
  */
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
+import { CHILDBIRTH_CODES, DELIVERY_FAMILIES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PUERPERIUM_CODES, PUERPERIUM_FAMILIES } from './obstetric.js';
 import type { ProfileCode as SafetyCode, ProfileDef as SafetyDef, Verification } from './types.js';
 
 const R2 = 'revision-2.md';
@@ -28,6 +29,22 @@ const icd = (code: string, display: string, v: Verification = 'verified') => c(I
 const sct = (code: string, display: string, v: Verification = 'verified') => c(SCT, code, display, v);
 const rx = (code: string, display: string, v: Verification = 'verified') => c(RX, code, display, v, `${R2} (RxNorm IN)`);
 const fam = (code: string, display: string, verification: Verification = 'verified') => ({ code, display, verification });
+
+/**
+ * Delivery and the puerperium in ICD-10-CM chapter 15 (obstetric.ts): each ends a pregnancy (CI-4) and asks about
+ * breastfeeding (RC-18). O60.0x (preterm labour without delivery) and O71.0x (uterine rupture before labour)
+ * are pregnancy codes inside the labour families, so they are excluded here.
+ */
+const afterDelivery = {
+  codes: [...CHILDBIRTH_CODES, ...PUERPERIUM_CODES].map(([code, display]) => c(ICD, code, display, 'verified', OBSTETRIC_SOURCE)),
+  families: [...DELIVERY_FAMILIES, ...PUERPERIUM_FAMILIES].map(([code, display]) => ({
+    code,
+    display,
+    verification: 'verified' as const,
+    source: OBSTETRIC_SOURCE,
+  })),
+  exclude: PREGNANCY_CODES.filter(([code]) => /^O(60|71)\./.test(code)).map(([code]) => ({ system: ICD, code })),
+};
 
 /** RxNorm ingredients and the names matched in text when a record carries no code (DS-4). */
 function ingredients(list: [string | null, string, Verification?][]): { codes: SafetyCode[]; textMatch: string[] } {
@@ -397,12 +414,14 @@ export const SAFETY_DEFS: SafetyDef[] = [
   {
     slug: 'pregnancy-outcome',
     title: 'Pregnancy outcome: delivery or abortion',
-    purpose: 'CI-4: ends the pregnancy evidence before it. O07 (failed attempted termination) is not an outcome.',
-    source: `${R2} CI-4`,
+    purpose:
+      'CI-4: ends the pregnancy evidence before it. O07 (failed attempted termination) is not an outcome. A delivery (O60-O77 and the childbirth subdivisions of chapter 15) or the puerperium (O85-O90 and the puerperium subdivisions) is an outcome too.',
+    source: `${R2} CI-4; ${OBSTETRIC_SOURCE}`,
     codes: [
       icd('Z39.0', 'Encounter for care and examination of mother immediately after delivery'),
       icd('Z39.2', 'Encounter for routine postpartum follow-up'),
       icd('Z33.2', 'Encounter for elective termination of pregnancy'),
+      ...afterDelivery.codes,
     ],
     icdFamilies: [
       fam('O00', 'Ectopic pregnancy'),
@@ -414,20 +433,29 @@ export const SAFETY_DEFS: SafetyDef[] = [
       fam('O80', 'Encounter for full-term uncomplicated delivery'),
       fam('O82', 'Encounter for cesarean delivery without indication'),
       fam('Z37', 'Outcome of delivery'),
+      ...afterDelivery.families,
     ],
+    exclude: afterDelivery.exclude,
   },
   {
     slug: 'delivery-or-postpartum',
     title: 'Delivery or postpartum depression',
     purpose: 'RC-18 unknown: a delivery or postpartum depression within 365 days with no feeding record asks about breastfeeding.',
-    source: `${R2} RC-18`,
+    source: `${R2} RC-18; ${OBSTETRIC_SOURCE}`,
     codes: [
       icd('F53.0', 'Postpartum depression'),
       icd('Z39.0', 'Care immediately after delivery'),
       icd('Z39.2', 'Routine postpartum follow-up'),
       sct('58703003', 'Postpartum depression (disorder)'),
+      ...afterDelivery.codes,
     ],
-    icdFamilies: [fam('O80', 'Full-term uncomplicated delivery'), fam('O82', 'Cesarean delivery without indication'), fam('Z37', 'Outcome of delivery')],
+    icdFamilies: [
+      fam('O80', 'Full-term uncomplicated delivery'),
+      fam('O82', 'Cesarean delivery without indication'),
+      fam('Z37', 'Outcome of delivery'),
+      ...afterDelivery.families,
+    ],
+    exclude: afterDelivery.exclude,
   },
   {
     slug: 'not-childbearing-potential',

@@ -1304,3 +1304,59 @@ describe('a stopped order with no end is bounded by the next antidepressant, not
     expect(allText(a)).not.toMatch(/2 failed treatment attempts/);
   });
 });
+
+/** A fixture with one Condition's code replaced (the same record, another code of the same kind). */
+function withConditionCode(fixture: string, id: string, system: string, code: string): Record<string, unknown> {
+  const body = finding(fixture) as { prefetch: { conditions: { entry: { resource: fhir4.Condition }[] } } };
+  const condition = body.prefetch.conditions.entry.find((e) => e.resource.id === id)!.resource;
+  condition.code = { coding: [{ system, code }] };
+  return body;
+}
+
+/** As replay, for a request built from a fixture. */
+async function replayBody(body: Record<string, unknown>): Promise<Answer> {
+  const { app } = buildTestApp({ services, clock: fixedClock(body._now as string) });
+  const res = await request(app)
+    .post(`/cds-services/${(body._hook as string).replace(/^\/cds-services\//, '')}`)
+    .send(body)
+    .expect(200);
+  const assessment = res.body.extension?.['org.trdcds.assessment'];
+  // Criteria and findings together: a rule is looked up by its id whichever list holds it.
+  return { cards: res.body.cards, criteria: [...(assessment?.criteria ?? []), ...(assessment?.findings ?? [])], orders: assessment?.orders ?? [] };
+}
+
+const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
+const criterion = (a: Answer, rule: string) => a.criteria.find((c) => c.rule === rule);
+const summaries = (a: Answer) => a.cards.map((c) => `[${c.indicator}] ${c.summary}`);
+
+describe('ICD-10-CM chapter 15 codes say pregnant, delivered or postpartum (CI-4, RC-18)', () => {
+  // A US record codes a pregnant woman's conditions with chapter 15 first: O99.341 beside F33.2 was "no contraindication".
+  it('o99-341-mental-disorder-complicating-pregnancy-first-trimester-is-pregnancy', async () => {
+    const a = await replayBody(finding('pregnancy-chapter-15-o99-341-first-trimester'));
+    expect(criterion(a, 'CI-4')).toMatchObject({ status: 'met', evidence: ['Condition/preg'] });
+    expect(summaries(a)).toContain('[critical] IV ketamine and esketamine (SPRAVATO) contraindicated: pregnancy or breastfeeding (CI-4)');
+  });
+
+  it.each([
+    ['o09-512-supervision-of-elderly-primigravida', 'O09.512'],
+    ['o26-891-other-specified-pregnancy-related-condition', 'O26.891'],
+    ['o36-80x0-pregnancy-with-inconclusive-fetal-viability', 'O36.80X0'],
+    ['o60-00-preterm-labour-without-delivery', 'O60.00'],
+    ['o99-343-third-trimester', 'O99.343'],
+  ])('%s-is-pregnancy', async (_name, code) => {
+    const a = await replayBody(withConditionCode('pregnancy-chapter-15-o99-341-first-trimester', 'preg', ICD10CM, code));
+    expect(criterion(a, 'CI-4')?.status).toBe('met');
+  });
+
+  // The puerperium and childbirth are after the pregnancy: never "pregnant", and the breastfeeding question is asked.
+  it.each([
+    ['o99-345-mental-disorder-complicating-the-puerperium', 'O99.345'],
+    ['o99-344-mental-disorder-complicating-childbirth', 'O99.344'],
+    ['o90-6-postpartum-mood-disturbance', 'O90.6'],
+    ['o70-0-first-degree-perineal-laceration', 'O70.0'],
+  ])('%s-is-after-delivery-not-pregnancy', async (_name, code) => {
+    const a = await replayBody(withConditionCode('pregnancy-chapter-15-o99-341-first-trimester', 'preg', ICD10CM, code));
+    expect(criterion(a, 'CI-4')?.status).not.toBe('met');
+    expect(criterion(a, 'RC-18')).toMatchObject({ status: 'unknown', evidence: ['Condition/preg'] });
+  });
+});
