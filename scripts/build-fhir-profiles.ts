@@ -854,10 +854,11 @@ const defs: Def[] = [
   {
     slug: 'tms-procedures',
     title: 'Transcranial magnetic stimulation',
-    purpose: 'TMS draft orders, EL-3, MO-4. No SNOMED TMS concept is verified (verification.md 5); the name is matched too.',
-    source: 'rules.md 3.3',
+    purpose:
+      'TMS draft orders, EL-3, MO-4. No SNOMED TMS concept is verified (verification.md 5); the name is matched too, as a whole word: order catalogues build TMS as a local procedure named "TMS THERAPY", "TMS session" or "Deep TMS" with no CPT code (revision-2 OR-2: "or with TMS text").',
+    source: 'rules.md 3.3; revision-2.md OR-2 (TMS text)',
     codes: refs('procedures_billing', (c) => c.code !== null && c.code.startsWith('9086')),
-    textMatch: ['transcranial magnetic stimulation', 'rtms', 'dtms', 'theta burst'],
+    textMatch: ['transcranial magnetic stimulation', 'tms', 'rtms', 'dtms', 'itbs', 'ctbs', 'theta burst', 'theta-burst'],
   },
   // ---- Instruments (rules.md 4.1, 4.4) ----
   {

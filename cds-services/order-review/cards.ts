@@ -443,6 +443,17 @@ function sessionLines(a: Assessment, monitoring: 'MO-2' | 'MO-3'): Markdown {
   );
 }
 
+/** The session lines that apply by any route (a non-IV ketamine order has no infusion to watch): MO-12 and MO-13, each with its id. */
+function anyRouteLines(a: Assessment): Markdown {
+  const lines = ((a.byRule.get('MO-12')?.data?.['lines'] as string[] | undefined) ?? []).map((l) => `${l} (MO-12)`);
+  const mo13 = misuseSafeguards(a);
+  if (mo13?.note) lines.push(`${mo13.note.replace(/\.$/, '')} (MO-13)`);
+  return joinMarkdown(
+    lines.map((l) => md`- ${l}`),
+    '\n',
+  );
+}
+
 /** The orders MO-13 asks for (PDMP review, urine drug screen), when it rides on this card. */
 function misuseSuggestions(a: Assessment, ctx: PresentContext) {
   const mo13 = misuseSafeguards(a);
@@ -645,7 +656,7 @@ function infoOnlyDosing(r: DraftReview): OrderCheck[] | undefined {
  * non-protocol route. With `foldInfoDosing`, a dosing card that would be information only is left to
  * the session card, as a line (the card budget, CD-1).
  */
-function orderCards(r: DraftReview, ctx: PresentContext, foldInfoDosing = false): Card[] {
+function orderCards(r: DraftReview, a: Assessment, ctx: PresentContext, foldInfoDosing = false): Card[] {
   if (r.contraindications.length || r.deferrals.length) return [];
   const cards: Card[] = [];
   const problems = r.checks.filter((c) => c.status !== 'as-ordered');
@@ -656,10 +667,20 @@ function orderCards(r: DraftReview, ctx: PresentContext, foldInfoDosing = false)
   if (r.scope?.nonProtocolRoute) {
     const name = treatmentName(r);
     cards.push(
-      infoCard(
-        `${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`,
-        md`${capitalise(draftWords(r))} is ${name}. The patient-level contraindications and cautions above apply by any route; no dose change is suggested.`,
-        ctx,
+      makeCard(
+        {
+          summary: `${capitalise(name)} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`,
+          indicator: 'info',
+          source: SOURCES.ketamineConsensus,
+          detail: joinMarkdown([
+            md`${capitalise(draftWords(r))} is ${name}. The patient-level contraindications and cautions above apply by any route; no dose change is suggested, and there is no IV infusion to monitor (MO-2).`,
+            anyRouteLines(a),
+          ]),
+          // The misuse safeguards apply to ketamine by any route (MO-13): their orders ride here, as on the session card.
+          suggestions: misuseSuggestions(a, ctx),
+          selectionBehavior: 'any',
+        },
+        ctx.newId,
       ),
     );
   }
@@ -770,10 +791,10 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   // The card budget (CD-1, at most four cards per draft): over it, a dosing card that is information only
   // becomes a line of its drug's session card, so a caution to confirm is never the card that is lost. [local]
   const foldable = (r: DraftReview) => sessionCards.some((m) => m.draft.drug === r.draft.drug) && infoOnlyDosing(r) !== undefined;
-  const unfolded = inScope.flatMap((r) => orderCards(r, ctx));
+  const unfolded = inScope.flatMap((r) => orderCards(r, a, ctx));
   const budget = ORDER_MAX_CARDS_PER_DRAFT * Math.max(1, inScope.length);
   const fold = cards.length + unfolded.length + sessionCards.length + callCards.length > budget;
-  const own = fold ? inScope.flatMap((r) => orderCards(r, ctx, true)) : unfolded;
+  const own = fold ? inScope.flatMap((r) => orderCards(r, a, ctx, true)) : unfolded;
   // Still over it, TRD unknown (information, RC-13) becomes a line of the session card when every treatment it is
   // about has one (never for TMS, which has none: unknown is never silence). [local]
   const trdUnknown = indication?.indicator === 'info' && a.byRule.get('EL-2')?.status === 'unknown';

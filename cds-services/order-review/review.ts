@@ -483,7 +483,9 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     }
     if (drug === 'ketamine' && overlap.ketamine) review.checks.push(overlapCheck('ketamine', overlap.detail));
     if (drug === 'esketamine' && overlap.esketamine) review.checks.push(overlapCheck('esketamine', overlap.detail));
-    review.monitoring = !guard.monitoringShown;
+    // MO-2 watches an IV infusion from its start to 60 min after its end: an oral, sublingual, IM, SC or nasal
+    // racemic order has no infusion to watch (its any-route lines, MO-12 and MO-13, go on the OR-2 route card).
+    review.monitoring = !guard.monitoringShown && !scope.nonProtocolRoute;
     if (!dosage || draft.resource.resourceType !== 'MedicationRequest') return review;
 
     if (drug === 'ketamine' && !scope.nonProtocolRoute) {

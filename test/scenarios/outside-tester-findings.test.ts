@@ -862,6 +862,79 @@ describe('an esketamine dose counted in devices is converted to mg by the produc
   });
 });
 
+/** A finding's request with its body edited (the tester's other shapes of the same fault), replayed to its own hook. */
+async function replayEdited<B extends { _now: string; _hook: string }>(fixture: string, edit: (body: B) => void): Promise<Answer> {
+  const body = finding(fixture) as unknown as B;
+  edit(body);
+  const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+  const res = await request(app)
+    .post(`/cds-services/${body._hook.replace(/^\/cds-services\//, '')}`)
+    .send(body)
+    .expect(200);
+  const assessment = res.body.extension?.['org.trdcds.assessment'];
+  return { cards: res.body.cards, criteria: assessment?.criteria ?? [], orders: assessment?.orders ?? [] };
+}
+type DraftBody<R = fhir4.MedicationRequest> = { _now: string; _hook: string; context: { draftOrders: { entry: { resource: R }[] } } };
+const summaries = (a: Answer) => a.cards.map((c) => `[${c.indicator}] ${c.summary}`);
+
+describe('a TMS order named by its words, as order catalogues name it, is TMS (OR-1, OR-2)', () => {
+  // Epic-style local procedure "TMS THERAPY", no CPT code, for a patient with intractable epilepsy and a cochlear implant: was no card.
+  it('tms-therapy-local-code-epilepsy-cochlear-implant-gets-both-contraindications', async () => {
+    const a = await replay('tms-therapy-local-code-epilepsy-cochlear-implant');
+    expect(summaries(a)).toEqual(['[critical] Do not order TMS: seizures (CI-9)', '[critical] Do not order TMS: implant in or near the head (CI-10)']);
+  });
+
+  it.each([
+    ['TMS', 'tms'],
+    ['TMS session', 'tms'],
+    ['Deep TMS (BrainsWay H1)', 'tms'],
+    ['iTBS', 'tms'],
+    ['Theta-burst stimulation', 'tms'],
+    ['rTMS', 'tms'],
+    // Whole words only: letters inside another word never name TMS.
+    ['ATMS consult', 'other'],
+    ['Magnetic resonance imaging of brain', 'other'],
+  ])('"%s" is read as %s', async (text, drug) => {
+    const a = await replayEdited<DraftBody<fhir4.ServiceRequest>>('tms-therapy-local-code-epilepsy-cochlear-implant', (b) => {
+      const code = b.context.draftOrders.entry[0]!.resource.code!;
+      code.text = text;
+      code.coding![0]!.display = text;
+    });
+    expect(a.orders[0]!.drug).toBe(drug);
+  });
+});
+
+describe('an oral, sublingual, IM, SC or nasal racemic ketamine order gets no IV infusion monitoring (MO-2, OR-2)', () => {
+  // A weekly 100 mg sublingual troche got "Order BP and HR every 15 minutes and continuous SpO2 for this infusion".
+  it('oral-ketamine-troche-weekly-for-depression-gets-one-route-card-with-the-any-route-safeguards', async () => {
+    const a = await replay('oral-ketamine-troche-weekly-for-depression');
+    expect(summaries(a)).toEqual(['[info] Oral ketamine is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)']);
+    expect(allText(a)).not.toMatch(/infusion until|every 15 minutes/);
+    expect(allText(a)).toMatch(/no driving[^\n]*\(MO-12\)/);
+    expect(suggestionLabels(a).join('\n')).not.toMatch(/infusion/);
+  });
+
+  it.each([
+    ['intramuscular', '78421000', 'IM ketamine'],
+    ['subcutaneous', '34206005', 'Subcutaneous ketamine'],
+    ['sublingual', '37839007', 'Sublingual ketamine'],
+    ['nasal', '46713006', 'Intranasal ketamine'],
+  ])('%s ketamine gets no MO-2 card', async (_route, code, name) => {
+    const a = await replayEdited<DraftBody>('oral-ketamine-troche-weekly-for-depression', (b) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.route = { coding: [{ system: 'http://snomed.info/sct', code }] };
+    });
+    expect(summaries(a).filter((s) => /MO-2/.test(s))).toEqual([]);
+    expect(summaries(a)).toContain(`[info] ${name} is off-label for depression; dose and infusion checks cover only the IV 0.5 mg/kg protocol (OR-2)`);
+  });
+
+  it('the same order by IV keeps its monitoring card', async () => {
+    const a = await replayEdited<DraftBody>('oral-ketamine-troche-weekly-for-depression', (b) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.route = { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] };
+    });
+    expect(summaries(a).some((s) => /monitoring: BP and HR every 15 minutes.*\(MO-2\)/.test(s))).toBe(true);
+  });
+});
+
 describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
   type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
   const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
