@@ -875,8 +875,6 @@ async function replayEdited<B extends { _now: string; _hook: string }>(fixture: 
   return { cards: res.body.cards, criteria: assessment?.criteria ?? [], orders: assessment?.orders ?? [] };
 }
 type DraftBody<R = fhir4.MedicationRequest> = { _now: string; _hook: string; context: { draftOrders: { entry: { resource: R }[] } } };
-const summaries = (a: Answer) => a.cards.map((c) => `[${c.indicator}] ${c.summary}`);
-
 describe('a TMS order named by its words, as order catalogues name it, is TMS (OR-1, OR-2)', () => {
   // Epic-style local procedure "TMS THERAPY", no CPT code, for a patient with intractable epilepsy and a cochlear implant: was no card.
   it('tms-therapy-local-code-epilepsy-cochlear-implant-gets-both-contraindications', async () => {
