@@ -40,6 +40,8 @@ export interface Trial {
   /** Resources that make up the attempt, and the scores or records that decided its outcome. */
   evidence: string[];
   missing: string[];
+  /** For a responded attempt: the score after it was stopped that shows the depression returned ("PHQ-9 18 on 2026-06-08"). */
+  relapse?: string;
   /** A short reason for an undecided attempt, for the TRD summary ("dose not recorded for sertraline"). */
   short?: string;
   adequateFrom?: Date;
@@ -456,10 +458,24 @@ function judgeAttempts(index: RecordIndex): Trial[] {
     );
     const baseline = nearStart.sort((x, y) => Math.abs(t(x.date) - t(a.start)) - Math.abs(t(y.date) - t(a.start)) || (x.instrument === 'PHQ-9' ? -1 : 1))[0];
     const window = scores.filter((s) => t(s.date) >= t(adequateFrom) && t(s.date) <= close && (!baseline || s.instrument === baseline.instrument));
-    const outcome = window[window.length - 1];
+    // A score taken on treatment (up to the stop plus a short grace) reads the trial; after one, a later score is
+    // relapse after stopping, not nonresponse (EL-2.10 revised [local]: TRD-def judges response during the trial).
+    const onTreatmentUntil = t(addDays(a.end, at.onTreatmentGraceDays.value));
+    const onTreatment = window.filter((s) => t(s.date) <= onTreatmentUntil);
+    const outcome = onTreatment.length ? onTreatment[onTreatment.length - 1] : window[window.length - 1];
     const judged = judge(baseline, outcome);
     if (judged) {
-      out.push({ ...base, ...judged, evidence: [...refs, ...(baseline ? [baseline.ref] : []), outcome!.ref], missing: [], adequateFrom });
+      const relapse = judged.status === 'responded' && onTreatment.length ? window.find((s) => t(s.date) > onTreatmentUntil && s.value >= cut(s)) : undefined;
+      const relapseWords = relapse ? `${relapse.instrument} ${relapse.value} on ${iso(relapse.date)}` : undefined;
+      if (relapseWords) judged.note = `${judged.note}; relapse after stopping: ${relapseWords}`;
+      out.push({
+        ...base,
+        ...judged,
+        ...(relapseWords ? { relapse: relapseWords } : {}),
+        evidence: [...refs, ...(baseline ? [baseline.ref] : []), outcome!.ref, ...(relapse ? [relapse.ref] : [])],
+        missing: [],
+        adequateFrom,
+      });
       return;
     }
     // No outcome score (EL-2.11).

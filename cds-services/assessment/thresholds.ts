@@ -109,6 +109,7 @@ export interface Thresholds {
     | 'baselineBeforeDays'
     | 'baselineAfterDays'
     | 'nextAttemptGraceDays'
+    | 'onTreatmentGraceDays'
     | 'augmentationMinimumDays'
     | 'lithiumLevelAfterDays'
     | 'lithiumMinimumDoseMg'

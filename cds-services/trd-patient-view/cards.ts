@@ -242,6 +242,10 @@ function trdGap(a: Assessment): string {
     return 'Confirm the current diagnosis: TRD criteria apply to a current major depressive episode.';
   }
   if (!a.trials.length) return 'No antidepressant trial on record for this episode: first-line treatment, or record treatment given elsewhere.';
+  // A drug that worked, stopped, then relapse: restarting it comes before another trial (EL-2.10 revised [local]).
+  const relapsed = a.trials.find((t) => t.status === 'responded' && t.relapse);
+  if (relapsed)
+    return `${capitalise(relapsed.ingredient)} worked and the depression returned after it was stopped (${relapsed.relapse}): consider restarting it.`;
   const undecided = a.trials.filter((t) => t.status === 'adequacy-unknown' || t.status === 'outcome-unknown');
   if (undecided.length) {
     const what = (t: (typeof undecided)[number]) =>

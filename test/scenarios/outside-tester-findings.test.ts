@@ -1431,3 +1431,13 @@ describe('ICD-10-CM chapter 15 codes say pregnant, delivered or postpartum (CI-4
     expect(criterion(a, 'RC-18')).toMatchObject({ status: 'unknown', evidence: ['Condition/preg'] });
   });
 });
+
+describe('remission during a trial is a response, whatever follows the stop (EL-2.10)', () => {
+  it('remission-on-sertraline-then-relapse-after-stopping-is-not-a-failed-trial', async () => {
+    const a = await replay('remission-then-relapse-after-stopping-counted-as-failed-trial');
+    expect(a.criteria.find((c) => c.rule === 'EL-2')!.status).toBe('not-met');
+    expect(allText(a)).toMatch(/\| sertraline \| responded \| .*PHQ-9 4 on 2026-05-19/);
+    expect(allText(a)).toContain('Sertraline worked and the depression returned after it was stopped (PHQ-9 18 on 2026-06-08): consider restarting it.');
+    expect(suggestionLabels(a)).toEqual([]);
+  });
+});
