@@ -518,23 +518,23 @@ const defs: Def[] = [
       extra(SCT, '43252007', 'Cochlear prosthesis, device (physical object)', 'secondary'),
       extra(SCT, '360103009', 'Intracochlear prosthesis (physical object)', 'secondary'),
       extra(SCT, '303500007', 'Auditory implant (physical object)', 'secondary'),
-      extra(SCT, '25937001', 'Neurostimulator, device (physical object)', 'secondary'),
-      extra(SCT, '303618000', 'Nervous system implant (physical object)', 'secondary'),
       extra(SCT, '258593008', 'Ventricular shunt (physical object)', 'secondary'),
       extra(SCT, '118425005', 'Cerebral ventricular reservoir device (physical object)', 'secondary'),
-      extra(SCT, '102314001', 'Embolization coil, device (physical object)', 'secondary'),
+      // A neurostimulator (25937001), nervous-system implant (303618000) or embolisation coil (102314001) may be far
+      // from the head (a spinal cord, sacral or peripheral stimulator; a coil in a leg): revision-2 CI-10 makes them
+      // "confirm the site" (tms-implant-site-uncoded), never a contraindication (an outside tester's finding).
     ],
+    // Only words that place the implant in or near the head; "stimulator", "shunt", "coil", a bullet fragment or
+    // shrapnel alone ask for the site (tms-implant-site-uncoded).
     textMatch: [
       'cochlear implant',
       'aneurysm clip',
       'deep brain stimulator',
       'vagus nerve stimulator',
       'vagal nerve stimulator',
-      'neurostimulator',
-      'shunt',
-      'embolization coil',
-      'bullet fragment',
-      'shrapnel',
+      'ventriculoperitoneal shunt',
+      'ventricular shunt',
+      'VP shunt',
     ],
     // Surgical history is often a local code with text ("Clipping of intracranial aneurysm", "CRANIOTOMY FOR
     // CLIPPING OF ANEURYSM"): the words in any order and form (an outside tester's finding).

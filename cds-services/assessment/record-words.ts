@@ -101,6 +101,12 @@ function resourceWords(r: fhir4.Resource, name: string | undefined): string {
     case 'MedicationDispense':
     case 'MedicationAdministration':
       return medicationWords(r as MedicationRecord, r.resourceType, name);
+    case 'Device': {
+      // An implant is named as recorded (Device.type, else its deviceName): "Spinal cord stimulator", not "a device record" (CD-6).
+      const d = r as fhir4.Device;
+      const deviceName = (Array.isArray(d.deviceName) ? d.deviceName : []).map((n) => str(n?.name)).find(Boolean);
+      return conceptWords(d.type as AnyCoded) ?? deviceName ?? 'a device record';
+    }
     case 'QuestionnaireResponse': {
       const date = dayOf(any.authored);
       return `a questionnaire response${date ? ` of ${date}` : ''}`;

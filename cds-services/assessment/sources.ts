@@ -31,6 +31,10 @@ export const SOURCES = {
     label: 'APA practice guideline for MDD (2010); APA ECT task force report (2001)',
     url: 'https://psychiatryonline.org/pb/assets/raw/sitewide/practice_guidelines/guidelines/mdd.pdf',
   },
+  cdsHooksOrderSelect: {
+    label: 'CDS Hooks 2.0 order-select: selections reference resources in draftOrders',
+    url: 'https://cds-hooks.org/hooks/order-select/',
+  },
   cdsHooksOrderSign: { label: 'CDS Hooks 2.0 order-sign: draftOrders are for the patient in context', url: 'https://cds-hooks.org/hooks/order-sign/' },
   cssrs: { label: 'Columbia Suicide Severity Rating Scale (LOINC 93245-9)', url: 'https://loinc.org/93245-9' },
 } as const satisfies Record<string, RuleSource>;

@@ -719,6 +719,34 @@ function otherPatientCard(drafts: readonly DraftReview['draft'][], ctx: PresentC
 }
 
 /**
+ * order-select `selections` that name no draft in draftOrders (an integration fault the EHR team must see,
+ * never an empty answer): none matched, every draft was checked instead (info); some matched, the others
+ * could not be checked (warning). No selection text on the card (it is a resource id, CD-3).
+ * Source: CDS Hooks 2.0 order-select (selections reference resources in draftOrders); the card is [local].
+ */
+function unmatchedSelectionsCard(u: OrderReview['unmatchedSelections'], drafts: number, ctx: PresentContext): Card | undefined {
+  if (!u.count) return undefined;
+  const which = u.count === 1 ? 'The selected order is' : `${u.count} selected orders are`;
+  const all = drafts === 1 ? 'the one draft order was' : `all ${drafts} draft orders were`;
+  return makeCard(
+    u.reviewedAll
+      ? {
+          summary: `${which} not among the draft orders sent; ${all} checked instead`,
+          indicator: 'info',
+          source: SOURCES.cdsHooksOrderSelect,
+          detail: md`The call's selections name no order in draftOrders, so this service could not tell which order was selected and checked every draft order. CDS Hooks writes a selection as a reference into draftOrders (for example MedicationRequest/103); check the EHR's order-select integration.`,
+        }
+      : {
+          summary: `${which} not among the draft orders sent, so not checked`,
+          indicator: 'warning',
+          source: SOURCES.cdsHooksOrderSelect,
+          detail: md`The cards cover the selected orders that were found. The order a selection names was not in draftOrders, so no TRD check was run on it; CDS Hooks writes a selection as a reference into draftOrders (for example MedicationRequest/103); check the EHR's order-select integration.`,
+        },
+    ctx.newId,
+  );
+}
+
+/**
  * The cards of an order review: one card per problem across every draft of the call (CD-1: a problem
  * shared by treatments is said once, naming them), the cards of each order itself (dose, TMS
  * parameters, route), session monitoring once per drug, the combination. A deceased patient gets none
@@ -778,10 +806,14 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     );
   }
   if (review.otherPatient.length) callCards.push(otherPatientCard(review.otherPatient, ctx));
+  const unmatched = unmatchedSelectionsCard(review.unmatchedSelections, review.drafts.length, ctx);
+  if (unmatched) callCards.push(unmatched);
   // RC-15 carries the payer line when ketamine and TMS are drafted together and the ketamine may proceed;
   // otherwise RC-14 is its own info card, last.
-  const ketamineMayProceed = inScope.some((r) => r.draft.drug === 'ketamine' && !r.contraindications.length && !r.deferrals.length);
-  const combination = review.combination && ketamineMayProceed ? combinationCard(a, ctx) : undefined;
+  // With a ketamine course under way, the TMS draft is the part of the combination being ordered (OR-13).
+  const mayProceed = (drug: string) => inScope.some((r) => r.draft.drug === drug && !r.contraindications.length && !r.deferrals.length);
+  const ketamineDrafted = inScope.some((r) => r.draft.drug === 'ketamine');
+  const combination = review.combination && mayProceed(ketamineDrafted ? 'ketamine' : 'tms') ? combinationCard(a, ctx) : undefined;
   const payer = review.combination ? undefined : payerCard(a, review, ctx);
   for (const c of [combination, payer]) if (c) callCards.push(c);
   // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).

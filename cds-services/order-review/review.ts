@@ -75,6 +75,11 @@ export interface OrderReview {
   overlap: { ketamine: boolean; esketamine: boolean; detail: string };
   /** Ketamine and TMS drafted together, in scope: the combination context (OR-4, RC-14, RC-15). */
   combination: boolean;
+  /**
+   * order-select: how many `selections` name no draft in draftOrders, and whether, none matching,
+   * every draft was reviewed instead (silence must be earned: an unmatched selection is said on a card).
+   */
+  unmatchedSelections: { count: number; reviewedAll: boolean };
 }
 
 export interface ReviewInput {
@@ -323,6 +328,22 @@ function esketamineUpdate(draft: fhir4.MedicationRequest, e: EsketamineContext, 
   return updated;
 }
 
+/**
+ * Whether an order-select `selection` names a draft. CDS Hooks 2.0 writes selections as `Type/id`
+ * references into draftOrders ("MedicationRequest/103"); clients also send the draft's fullUrl, an
+ * absolute URL ending `Type/id` (FHIR reference rules), or the bare id (the spec's words are "the FHIR
+ * id of the newly selected order(s)"). Any of them names the draft with that type and id.
+ */
+export function selectionNames(selection: string, draft: fhir4.Resource, fullUrl: string | undefined): boolean {
+  const s = selection.trim();
+  if (fullUrl && s === fullUrl) return true;
+  const id = draft.id;
+  if (typeof id !== 'string' || id === '') return false;
+  if (s === id || s === `${draft.resourceType}/${id}`) return true;
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(s);
+  return m !== null && m[1] === draft.resourceType && m[2] === id;
+}
+
 /** Reviews every draft of the call (order-select: the selected ones) against the assessment. */
 export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowledge): OrderReview {
   const now = a.now;
@@ -350,7 +371,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     input.patientId !== undefined &&
     belongingOf(d.resource, input.patientId, { aliases, identifiers, ...(input.fhirServer ? { serverBase: input.fhirServer } : {}) }) === 'other-patient';
   const all = identified.filter((d) => !aboutSomeoneElse(d));
-  const chosen = (d: IdentifiedDraft) => !input.selections || input.selections.includes(d.ref);
+  const fullUrlOf = (d: IdentifiedDraft) => input.entries[d.position - 1]?.fullUrl;
+  const names = (s: string, d: IdentifiedDraft) => selectionNames(s, d.resource, fullUrlOf(d));
+  const selections = input.selections;
+  const unmatched = (selections ?? []).filter((s) => !identified.some((d) => names(s, d)));
+  // No selection names a draft (or none was given): every draft is reviewed, and a card says so (never an empty answer).
+  const reviewAll = !selections || unmatched.length === selections.length;
+  const chosen = (d: IdentifiedDraft) => reviewAll || selections.some((s) => names(s, d));
   const selected = all.filter(chosen);
   const otherPatient = identified.filter((d) => aboutSomeoneElse(d) && chosen(d) && d.drug !== 'other');
 
@@ -531,7 +558,15 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     }
     return review;
   });
-  return { drafts, otherPatient, overlap, combination: combination && inScope('ketamine') };
+  return {
+    drafts,
+    otherPatient,
+    overlap,
+    // OR-13: a TMS draft while a ketamine course (or order) is active is the combination too, as a ketamine draft
+    // during a TMS course is (RC-14 and RC-15).
+    combination: (combination && inScope('ketamine')) || (inScope('tms') && ketamineActive),
+    unmatchedSelections: { count: unmatched.length, reviewedAll: unmatched.length > 0 && reviewAll },
+  };
 }
 
 /**

@@ -602,7 +602,7 @@ export const SAFETY_DEFS: SafetyDef[] = [
       sct('303618000', 'Nervous system implant (physical object)', 'secondary'),
       sct('102314001', 'Embolization coil, device (physical object)', 'secondary'),
     ],
-    textMatch: ['stimulator', 'clip', 'coil', 'shunt'],
+    textMatch: ['stimulator', 'clip', 'coil', 'shunt', 'bullet fragment', 'shrapnel'],
   },
   // ---- Respiratory and cognition (RC-20, RC-21) ----
   {

@@ -1441,3 +1441,86 @@ describe('remission during a trial is a response, whatever follows the stop (EL-
     expect(suggestionLabels(a)).toEqual([]);
   });
 });
+
+/** A tester's request with the parts these tests change. */
+type Edited = { _now: string; _hook: string; context: Record<string, unknown>; prefetch: Record<string, { entry: { resource: Record<string, unknown> }[] }> };
+
+describe('order-select selections that name no draft are never an empty answer (CDS Hooks order-select)', () => {
+  // A pregnant woman's IV ketamine draft selected as "d-ket" (the bare id) answered {"cards": []}.
+  it('selection-by-bare-id-names-the-draft-pregnancy-is-critical', async () => {
+    const a = await replay('order-select-selection-by-bare-id-pregnant-ketamine');
+    expect(a.cards.map((c) => [c.indicator, c.summary])).toEqual([['critical', 'Do not order IV ketamine: pregnancy (CI-4)']]);
+  });
+
+  it('selection-by-absolute-url-names-the-draft', async () => {
+    const a = await replayEdited<Edited>('order-select-selection-by-bare-id-pregnant-ketamine', (b) => {
+      b.context['selections'] = ['http://ehr.example.org/fhir/MedicationRequest/d-ket'];
+    });
+    expect(a.cards.map((c) => c.summary)).toEqual(['Do not order IV ketamine: pregnancy (CI-4)']);
+  });
+
+  it('selection-of-an-order-not-sent-checks-every-draft-and-says-so', async () => {
+    const a = await replayEdited<Edited>('order-select-selection-by-bare-id-pregnant-ketamine', (b) => {
+      b.context['selections'] = ['MedicationRequest/nonexistent'];
+    });
+    expect(a.cards.map((c) => [c.indicator, c.summary])).toEqual([
+      ['critical', 'Do not order IV ketamine: pregnancy (CI-4)'],
+      ['info', 'The selected order is not among the draft orders sent; the one draft order was checked instead'],
+    ]);
+  });
+
+  it('one-selection-found-and-one-not-says-the-other-was-not-checked', async () => {
+    const a = await replayEdited<Edited>('order-select-selection-by-bare-id-pregnant-ketamine', (b) => {
+      b.context['selections'] = ['MedicationRequest/d-ket', 'MedicationRequest/nonexistent'];
+    });
+    expect(a.cards.map((c) => [c.indicator, c.summary])).toEqual([
+      ['critical', 'Do not order IV ketamine: pregnancy (CI-4)'],
+      ['warning', 'The selected order is not among the draft orders sent, so not checked'],
+    ]);
+  });
+});
+
+describe('TMS ordered during an active IV ketamine course is the combination (OR-13, RC-15)', () => {
+  // Session 3 of 6 of IV ketamine, then a TMS draft: only the payer note (RC-14), no RC-15 card.
+  it('tms-draft-during-active-iv-ketamine-course-gets-the-combination-card-with-the-payer-line', async () => {
+    const a = await replay('tms-draft-during-active-iv-ketamine-course');
+    const rc15 = a.cards.filter((c) => c.summary.includes('RC-15'));
+    expect(rc15.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Ketamine during TMS with no documented inadequate response to either alone: consider giving them in sequence (RC-15, RC-14)'],
+    ]);
+    expect(rc15[0]!.detail).toContain('ketamine lowers the seizure threshold (RC-6)');
+    expect(a.cards.filter((c) => c.summary.endsWith('(RC-14)'))).toEqual([]);
+  });
+});
+
+describe('an implant is a TMS contraindication only when it is in or near the head (CI-10)', () => {
+  // Device 25937001 "Neurostimulator" with the text "Spinal cord stimulator": "Do not order TMS: implant in or near the head".
+  it('spinal-cord-stimulator-asks-to-confirm-the-site-naming-the-device', async () => {
+    const a = await replay('spinal-cord-stimulator-device-before-tms');
+    expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
+    const ci10 = a.cards.find((c) => c.summary.includes('CI-10'))!;
+    expect(ci10).toMatchObject({
+      indicator: 'warning',
+      summary: 'Before TMS: an implant is recorded without its site: confirm it is not in or near the head (CI-10)',
+    });
+    expect(ci10.detail).toContain('Spinal cord stimulator');
+  });
+
+  it.each([
+    ['25937001', 'Deep brain stimulator'],
+    ['43252007', 'Cochlear implant'],
+  ])('device-%s-%s-is-an-implant-in-the-head', async (code, text) => {
+    const a = await replayEdited<Edited>('spinal-cord-stimulator-device-before-tms', (b) => {
+      b.prefetch['devices']!.entry[0]!.resource['type'] = { coding: [{ system: 'http://snomed.info/sct', code }], text };
+    });
+    expect(a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary)).toEqual(['Do not order TMS: implant in or near the head (CI-10)']);
+  });
+
+  it.each(['Embolization coil', 'Shrapnel, left thigh'])('device-%s-asks-for-the-site', async (text) => {
+    const a = await replayEdited<Edited>('spinal-cord-stimulator-device-before-tms', (b) => {
+      b.prefetch['devices']!.entry[0]!.resource['type'] = { text };
+    });
+    expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
+    expect(a.cards.map((c) => c.summary)).toContain('Before TMS: an implant is recorded without its site: confirm it is not in or near the head (CI-10)');
+  });
+});

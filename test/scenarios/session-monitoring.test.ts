@@ -228,9 +228,12 @@ describe('the cards that carry them at order-sign', () => {
     expect(last).toMatchObject({ indicator: 'info', summary: 'Some payers do not cover TMS given alongside ketamine or esketamine; check coverage (RC-14)' });
   });
 
-  it('TMS drafted while a ketamine course is in progress: the payer note', async () => {
+  // OR-13: a TMS draft with an active ketamine course is the combination; the payer note is a line of RC-15's card.
+  it('TMS drafted while a ketamine course is in progress: the combination card carries the payer note', async () => {
     const { cards } = await callHook('order-sign', candidate({}, ketamineCourse()), { drafts: [tmsDraft()] });
-    expect(summaries(cards)).toContain('Some payers do not cover TMS given alongside ketamine or esketamine; check coverage (RC-14)');
+    const combination = cards.find((c) => c.summary.endsWith('(RC-15, RC-14)'))!;
+    expect(combination.detail).toContain('Some payers do not cover TMS given alongside ketamine or esketamine; check coverage.');
+    expect(summaries(cards)).not.toContain('Some payers do not cover TMS given alongside ketamine or esketamine; check coverage (RC-14)');
   });
 
   it('TMS alone: no payer note, no monitoring card of the ketamines', async () => {
