@@ -12,6 +12,7 @@ import {
   administrationsPerDay,
   daysBetween,
   durationInDays,
+  isoDay,
   massInMg,
   parseFhirDate,
   parseFhirInterval,
@@ -99,12 +100,20 @@ function stopReasonOf(r: Resource): Exposure['stopReason'] {
   return undefined;
 }
 
+/**
+ * Doses a day: from a dosage's timing (frequency over period); one for an administration, which records one
+ * dose given (the others of its day are added to it in `exposures`: sumAdministeredDays).
+ */
+function dosesPerDay(r: Resource): number | undefined {
+  return r.resourceType === 'MedicationAdministration' ? 1 : administrationsPerDay(dosageOf(r)?.timing);
+}
+
 /** Units a day from structured dosage (tablets x frequency), or a dispense's quantity over its days supplied. */
 function unitsPerDayOf(r: Resource): number | undefined {
   const dosage = dosageOf(r);
   const dr = Array.isArray(dosage?.doseAndRate) ? dosage!.doseAndRate[0] : undefined;
-  const units = unitCount(dr?.doseQuantity);
-  const perDay = administrationsPerDay(dosage?.timing);
+  const units = unitCount(r.resourceType === 'MedicationAdministration' ? doseOf(r) : dr?.doseQuantity);
+  const perDay = dosesPerDay(r);
   if (units !== undefined && perDay !== undefined) return units * perDay;
   if (r.resourceType === 'MedicationDispense') {
     const days = durationInDays(r.daysSupply);
@@ -212,8 +221,12 @@ function strengthIn(
   return out;
 }
 
-/** The first dose of a record's dosage, as written (`doseQuantity`, else the top of `doseRange`). */
+/**
+ * The first dose of a record's dosage, as written (`doseQuantity`, else the top of `doseRange`); for an
+ * administration, the dose it gave (`dosage.dose`), read as any other dose: mg, or tablets or mL by the strength.
+ */
 function doseOf(r: Resource): fhir4.Quantity | undefined {
+  if (r.resourceType === 'MedicationAdministration') return r.dosage && typeof r.dosage === 'object' ? r.dosage.dose : undefined;
   const dosage = dosageOf(r);
   const dr = Array.isArray(dosage?.doseAndRate) ? dosage!.doseAndRate[0] : undefined;
   return dr?.doseQuantity ?? dr?.doseRange?.high;
@@ -252,7 +265,7 @@ function implausibleDose(r: Resource, ranges: Ranges): string | undefined {
  */
 function dailyDoseMg(r: Resource, strength: Strength, single: boolean): number | undefined {
   const dose = doseOf(r);
-  const perDay = administrationsPerDay(dosageOf(r)?.timing);
+  const perDay = dosesPerDay(r);
   if (dose && perDay !== undefined) {
     const mg = single ? massInMg(dose) : undefined;
     if (mg !== undefined) return mg * perDay;
@@ -446,6 +459,8 @@ export function exposures(index: RecordIndex): Exposure[] {
   const noRecordedEnd = new Set<Exposure>();
   /** `MedicationRequest/<id>` of an order -> the exposures of the later orders that name it in priorPrescription. */
   const replacedBy = new Map<string, Exposure[]>();
+  /** Exposures of administrations: one dose each, added up by day (sumAdministeredDays). */
+  const administered: Exposure[] = [];
   for (const use of index.medicationUses) {
     if (!isTaken(use.resource)) continue;
     const indication = countOther ? 'unstated' : medicationIndication(use.resource, index);
@@ -492,13 +507,45 @@ export function exposures(index: RecordIndex): Exposure[] {
     for (let i = first; i < out.length; i++) {
       if (period.endInferable) inferable.add(out[i]!);
       if (period.noRecordedEnd) noRecordedEnd.add(out[i]!);
+      if (use.resource.resourceType === 'MedicationAdministration') administered.push(out[i]!);
     }
     const prior = use.resource.resourceType === 'MedicationRequest' ? priorOrderKey(use.resource.priorPrescription?.reference) : undefined;
     if (prior && out.length > first) replacedBy.set(prior, [...(replacedBy.get(prior) ?? []), ...out.slice(first)]);
   }
   endByReplacement(noRecordedEnd, replacedBy);
   endBySwitch(out, inferable, thresholds.attempts.switchInferenceMaxDays.value);
+  sumAdministeredDays(administered);
   return out;
+}
+
+/**
+ * An administration records one dose; a day's dose of a drug given by administrations (an inpatient stay) is
+ * the sum of that day's (UTC calendar day of each one's time): sertraline 50 mg at 08:00 and at 20:00 is 100 mg
+ * that day, never 50 mg a day. A day with an administration of unknown dose has an unknown dose (never the sum
+ * of the others); tablets a day are added up the same way.
+ */
+function sumAdministeredDays(administered: readonly Exposure[]): void {
+  const days = new Map<string, Exposure[]>();
+  for (const e of administered) {
+    if (!e.start) continue;
+    const key = `${e.ingredientRxcui}|${isoDay(e.start)}`;
+    const list = days.get(key);
+    if (list) list.push(e);
+    else days.set(key, [e]);
+  }
+  const total = (list: readonly Exposure[], of: (e: Exposure) => number | undefined) =>
+    list.every((e) => of(e) !== undefined) ? list.reduce((sum, e) => sum + of(e)!, 0) : undefined;
+  for (const list of days.values()) {
+    if (list.length < 2) continue;
+    const mg = total(list, (e) => e.dailyMg);
+    const units = total(list, (e) => e.unitsPerDay);
+    for (const e of list) {
+      if (mg === undefined) delete e.dailyMg;
+      else e.dailyMg = mg;
+      if (units === undefined) delete e.unitsPerDay;
+      else e.unitsPerDay = units;
+    }
+  }
 }
 
 /** `MedicationRequest/<id>` for a priorPrescription reference (relative, absolute or versioned). */
