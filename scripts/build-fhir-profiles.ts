@@ -23,7 +23,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
 import { AUTHORED_DEFS } from './profiles/authored.js';
-import { CHILDBIRTH_CODES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PREGNANCY_FAMILIES, PUERPERIUM_CODES } from './profiles/obstetric.js';
+import * as SCT_ADD from './profiles/snomed-disorders.js';
+import { CHILDBIRTH_CODES, ICD10CM_TITLES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PREGNANCY_FAMILIES, PUERPERIUM_CODES } from './profiles/obstetric.js';
 import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS } from './profiles/safety-revision2.js';
 import type { ProfileCode as Code, ProfileDef as Def, Verification } from './profiles/types.js';
 
@@ -162,6 +163,8 @@ const defs: Def[] = [
       ...refs('mdd_snomed', notIn('35489007')),
       extra(SCT, '1153570009', 'Treatment resistant depression (disorder)', 'verified'),
       ...POSTPARTUM,
+      ...SCT_ADD.SNOMED_MDD_CURRENT,
+      ...SCT_ADD.SNOMED_MDD_PSYCHOTIC,
     ],
   },
   {
@@ -176,7 +179,7 @@ const defs: Def[] = [
     title: 'Major depressive disorder in remission',
     purpose: 'EL-1: remission codes indicate no current episode.',
     source: 'rules.md 2.1; codes.json mdd_index_qualifying (in_remission)',
-    codes: refs('mdd_index_qualifying', isFlag('in_remission')),
+    codes: [...refs('mdd_index_qualifying', isFlag('in_remission')), ...SCT_ADD.SNOMED_MDD_REMISSION],
   },
   {
     slug: 'depression-needs-confirmation',
@@ -187,6 +190,7 @@ const defs: Def[] = [
     codes: [
       ...refs('depression_non_mdd_or_ambiguous', notIn('F32.81')),
       ...refs('mdd_snomed', codeIn('35489007')),
+      ...SCT_ADD.SNOMED_DEPRESSION_CONFIRM,
       extra(ICD, 'O90.6', 'Postpartum mood disturbance', 'verified', REV2),
       extra(ICD, 'O99.340', 'Other mental disorders complicating pregnancy, unspecified trimester', 'verified', REV2),
       extra(ICD, 'O99.341', 'Other mental disorders complicating pregnancy, first trimester', 'unverified', REV2),
@@ -212,7 +216,17 @@ const defs: Def[] = [
     purpose:
       'RC-1 and EL-9 (revision 2): every bipolar and manic code; RC-1 itself leaves out those in mania-current-episode (CI-12) and psychotic-disorders (CI-2).',
     source: 'rules.md 2.2; codes.json bipolar; revision-2.md EL-9 (F30.x), CI-2 and CI-12 (SNOMED bipolar concepts)',
-    codes: [...refs('bipolar'), ...MANIA_ICD, ...MANIA_SNOMED, ...BIPOLAR_PSYCHOTIC_SNOMED],
+    codes: [
+      ...refs('bipolar'),
+      ...MANIA_ICD,
+      ...MANIA_SNOMED,
+      ...BIPOLAR_PSYCHOTIC_SNOMED,
+      ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED,
+      ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED_PSYCHOTIC,
+      ...SCT_ADD.SNOMED_BIPOLAR_MANIC,
+      ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC,
+      ...SCT_ADD.SNOMED_BIPOLAR_OTHER,
+    ],
     textMatch: ['bipolar', 'manic depression', 'manic-depressive'],
   },
   {
@@ -220,14 +234,18 @@ const defs: Def[] = [
     title: 'Bipolar depression (current or most recent episode depressed; bipolar II)',
     purpose: 'EL-1 (revision 2): bipolar depression without an MDD code does not meet EL-1; the card says why.',
     source: 'revision-2.md EL-1 (F31.30-F31.32, F31.4, F31.5, F31.81; SNOMED bipolar II)',
-    codes: [...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003'))],
+    codes: [
+      ...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003')),
+      ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED,
+      ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED_PSYCHOTIC,
+    ],
   },
   {
     slug: 'mania-current-episode',
     title: 'Current manic, hypomanic or mixed episode',
     purpose: 'CI-12 (revision 2): do not start IV ketamine, esketamine or TMS during the episode.',
     source: 'revision-2.md CI-12 and Appendix B (mania_current_episode); SNOMED list not traced to codes.json (Appendix C)',
-    codes: [...MANIA_ICD, ...MANIA_SNOMED],
+    codes: [...MANIA_ICD, ...MANIA_SNOMED, ...SCT_ADD.SNOMED_BIPOLAR_MANIC, ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC],
     textMatch: ['mania', 'manic episode', 'hypomania', 'hypomanic', 'mixed episode'],
   },
   {
@@ -242,28 +260,36 @@ const defs: Def[] = [
     title: 'Major depression with psychotic features',
     purpose: 'EL-12 (revision 2): ECT is named as the alternative; MSM severity 5 (EL-11).',
     source: 'revision-2.md EL-12 (F32.3, F33.3 and the SNOMED equivalents); codes.json mdd_index_qualifying, mdd_snomed',
-    codes: [...refs('mdd_index_qualifying', codeIn('F32.3', 'F33.3')), ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001'))],
+    codes: [
+      ...refs('mdd_index_qualifying', codeIn('F32.3', 'F33.3')),
+      ...refs('mdd_snomed', codeIn('28475009', '73867007', '430852001')),
+      ...SCT_ADD.SNOMED_MDD_PSYCHOTIC,
+    ],
   },
   {
     slug: 'mdd-mild',
     title: 'Major depression, mild',
     purpose: 'EL-11 (revision 2): MSM baseline severity 2 (mild).',
     source: 'revision-2.md EL-11 (F32.0/F33.0 mild); codes.json mdd_index_qualifying',
-    codes: refs('mdd_index_qualifying', codeIn('F32.0', 'F33.0')),
+    codes: [...refs('mdd_index_qualifying', codeIn('F32.0', 'F33.0')), ...SCT_ADD.SNOMED_MDD_MILD],
   },
   {
     slug: 'mdd-moderate',
     title: 'Major depression, moderate',
     purpose: 'EL-11 (revision 2): MSM baseline severity 3 (moderate).',
     source: 'revision-2.md EL-11 (F32.1/F33.1 moderate); codes.json mdd_index_qualifying, mdd_snomed',
-    codes: [...refs('mdd_index_qualifying', codeIn('F32.1', 'F33.1')), ...refs('mdd_snomed', codeIn('15639000', '18818009'))],
+    codes: [...refs('mdd_index_qualifying', codeIn('F32.1', 'F33.1')), ...refs('mdd_snomed', codeIn('15639000', '18818009')), ...SCT_ADD.SNOMED_MDD_MODERATE],
   },
   {
     slug: 'mdd-severe',
     title: 'Major depression, severe without psychotic features',
     purpose: 'EL-11 (revision 2): MSM baseline severity 4 (severe without psychosis).',
     source: 'revision-2.md EL-11 (F32.2/F33.2 severe); codes.json mdd_index_qualifying, mdd_snomed',
-    codes: [...refs('mdd_index_qualifying', codeIn('F32.2', 'F33.2')), ...refs('mdd_snomed', codeIn('36474008', '76441001', '75084000'))],
+    codes: [
+      ...refs('mdd_index_qualifying', codeIn('F32.2', 'F33.2')),
+      ...refs('mdd_snomed', codeIn('36474008', '76441001', '75084000')),
+      ...SCT_ADD.SNOMED_MDD_SEVERE,
+    ],
   },
   {
     slug: 'catatonia',
@@ -291,6 +317,10 @@ const defs: Def[] = [
       ...refs('bipolar', codeIn('F31.2', 'F31.5', 'F31.64')),
       extra(ICD, 'F30.2', 'Manic episode, severe with psychotic symptoms', 'verified', REV2),
       ...BIPOLAR_PSYCHOTIC_SNOMED,
+      ...SCT_ADD.SNOMED_MDD_PSYCHOTIC,
+      ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED_PSYCHOTIC,
+      ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC,
+      ...SCT_ADD.SNOMED_PSYCHOSIS,
     ],
     textMatch: ['psychosis', 'psychotic', 'schizophrenia', 'schizoaffective'],
   },
@@ -456,7 +486,7 @@ const defs: Def[] = [
     title: 'Hypertension',
     purpose: 'RC-5',
     source: 'rules.md 2.7; codes.json hypertension',
-    codes: refs('hypertension', (c) => !c.hypertensive_crisis && c.code !== 'I67.4' && c.code !== '443482000'),
+    codes: [...refs('hypertension', (c) => !c.hypertensive_crisis && c.code !== 'I67.4' && c.code !== '443482000'), ...SCT_ADD.SNOMED_HYPERTENSION],
   },
   {
     slug: 'hypertensive-crisis',
@@ -477,7 +507,13 @@ const defs: Def[] = [
     title: 'Aneurysmal vascular disease, AVM, intracerebral haemorrhage',
     purpose: 'CI-5 (history counts)',
     source: 'rules.md 2.8; codes.json aneurysm_avm_ich; revision-2.md CI-5 (I77.0, acquired AV fistula, removed: not an AVM, and it includes dialysis access)',
-    codes: refs('aneurysm_avm_ich', notIn('I77.0')),
+    codes: [
+      ...refs('aneurysm_avm_ich', notIn('I77.0')),
+      ...SCT_ADD.SNOMED_ANEURYSM,
+      extra(ICD, 'I25.41', 'Coronary artery aneurysm', 'verified', ICD10CM_TITLES),
+    ],
+    // Sequelae of a nontraumatic subarachnoid haemorrhage (I69.0x), as I69.1x of an intracerebral one already is: history counts.
+    icdFamilies: [{ code: 'I69.0', display: 'Sequelae of nontraumatic subarachnoid hemorrhage', verification: 'verified' }],
   },
   {
     slug: 'cardiac-recent-mi',
@@ -818,6 +854,7 @@ const defs: Def[] = [
     source: 'rules.md 3.2; verification.md 3',
     codes: [
       ...refs('esketamine_ketamine_products', codeIn('6130')),
+      ...SCT_ADD.SNOMED_KETAMINE_SUBSTANCE,
       extra(RX, '238082', 'ketamine 10 MG/ML Injectable Solution (strength inferred)', 'inferred'),
       extra(RX, '238083', 'ketamine 100 MG/ML Injectable Solution', 'inferred'),
       extra(RX, '238084', 'ketamine 50 MG/ML Injectable Solution (strength inferred)', 'inferred'),

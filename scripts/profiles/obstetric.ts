@@ -22,8 +22,9 @@
  * published in github:medtrack-io/icd_code lib/codes/codes_o*.ex @ 4c625733f92b7b1d616e272abc3009bb8b916c0c
  * (CMS ICD-10-CM, FY2020 code set); category titles from the ICD-10-CM tabular.
  */
-export const OBSTETRIC_SOURCE =
-  'ICD-10-CM chapter 15 by time (scripts/profiles/obstetric.ts); code titles: ICD-10-CM code file, github:medtrack-io/icd_code @ 4c625733f92b7b1d616e272abc3009bb8b916c0c';
+/** Where ICD-10-CM code titles were checked (the CMS code file as a public repository holds it). */
+export const ICD10CM_TITLES = 'ICD-10-CM code file, github:medtrack-io/icd_code @ 4c625733f92b7b1d616e272abc3009bb8b916c0c';
+export const OBSTETRIC_SOURCE = `ICD-10-CM chapter 15 by time (scripts/profiles/obstetric.ts); code titles: ${ICD10CM_TITLES}`;
 
 /** Categories whose codes are used while the patient is pregnant (childbirth and puerperium subdivisions excluded below). */
 export const PREGNANCY_FAMILIES: [string, string][] = [

@@ -9,6 +9,7 @@
  */
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
 import { CHILDBIRTH_CODES, DELIVERY_FAMILIES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PUERPERIUM_CODES, PUERPERIUM_FAMILIES } from './obstetric.js';
+import { SNOMED_STATUS_EPILEPTICUS } from './snomed-disorders.js';
 import type { ProfileCode as SafetyCode, ProfileDef as SafetyDef, Verification } from './types.js';
 
 const R2 = 'revision-2.md';
@@ -541,6 +542,8 @@ export const SAFETY_DEFS: SafetyDef[] = [
       sct('91175000', 'Seizure (finding)', 'secondary'),
       sct('308742005', 'Convulsion (finding)'),
       sct('1254960008', 'Seizure (finding)'),
+      // Status epilepticus is a prolonged seizure: at least the risk of one seizure (an outside tester's finding).
+      ...SNOMED_STATUS_EPILEPTICUS,
     ],
   },
   {

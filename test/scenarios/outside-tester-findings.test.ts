@@ -1397,6 +1397,7 @@ async function replayBody(body: Record<string, unknown>): Promise<Answer> {
 }
 
 const ICD10CM = 'http://hl7.org/fhir/sid/icd-10-cm';
+const SNOMED = 'http://snomed.info/sct';
 const criterion = (a: Answer, rule: string) => a.criteria.find((c) => c.rule === rule);
 const summaries = (a: Answer) => a.cards.map((c) => `[${c.indicator}] ${c.summary}`);
 
@@ -1522,5 +1523,87 @@ describe('an implant is a TMS contraindication only when it is in or near the he
     });
     expect(a.cards.filter((c) => c.indicator === 'critical')).toEqual([]);
     expect(a.cards.map((c) => c.summary)).toContain('Before TMS: an implant is recorded without its site: confirm it is not in or near the head (CI-10)');
+  });
+});
+
+describe('SNOMED CT problem-list codes are read by code, whatever their display (EL-1, CI-2, CI-5, CI-8, CI-9, RC-1)', () => {
+  // An abdominal aortic aneurysm coded SNOMED 233985008 was "Esketamine (SPRAVATO): no contraindication found".
+  it('snomed-abdominal-aortic-aneurysm-233985008-contraindicates-ketamine-and-esketamine', async () => {
+    const a = await replayBody(finding('snomed-abdominal-aortic-aneurysm-patient-view'));
+    expect(criterion(a, 'CI-5')).toMatchObject({ status: 'met', evidence: ['Condition/aaa'] });
+    expect(summaries(a)).toContain('[critical] IV ketamine and esketamine (SPRAVATO) contraindicated: aneurysm, AVM or brain haemorrhage (CI-5)');
+  });
+
+  it.each([
+    ['aortic-aneurysm-67362008', '67362008'],
+    ['aneurysm-of-thoracic-aorta-433068007', '433068007'],
+    ['intracranial-aneurysm-128609009', '128609009'],
+    ['aneurysm-432119003', '432119003'],
+  ])('snomed-%s-is-aneurysmal-vascular-disease', async (_name, code) => {
+    const a = await replayBody(withConditionCode('snomed-abdominal-aortic-aneurysm-patient-view', 'aaa', SNOMED, code));
+    expect(criterion(a, 'CI-5')?.status).toBe('met');
+  });
+
+  // At order-sign: an unruptured intracranial aneurysm (SNOMED 128609009) gave SPRAVATO only the REMS card.
+  it('snomed-intracranial-aneurysm-esketamine-signed-gets-the-critical-card', async () => {
+    const a = await replayBody(finding('snomed-intracranial-aneurysm-esketamine-signed'));
+    expect(a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary)).toEqual([
+      expect.stringMatching(/aneurysmal vascular disease, AVM or intracerebral haemorrhage \(CI-5\)$/),
+    ]);
+  });
+
+  // An anaphylaxis to ketamine coded as the SNOMED substance 373464007, with no display, was "no contraindication found".
+  it('ketamine-allergy-coded-snomed-373464007-without-display-contraindicates-both', async () => {
+    const a = await replayBody(finding('snomed-ketamine-substance-allergy-no-display'));
+    expect(criterion(a, 'CI-8')).toMatchObject({ status: 'met', evidence: ['AllergyIntolerance/al-ket'] });
+    expect(summaries(a)).toContain('[critical] IV ketamine and esketamine (SPRAVATO) contraindicated: ketamine allergy (CI-8)');
+  });
+
+  // Bipolar disorder, most recent episode depression (767631007) and postpartum psychosis (18260003) passed unseen.
+  it('snomed-bipolar-depression-and-postpartum-psychosis-are-read', async () => {
+    const a = await replayBody(finding('snomed-bipolar-depression-and-postpartum-psychosis'));
+    expect(criterion(a, 'CI-2')).toMatchObject({ status: 'met', evidence: ['Condition/pp'] });
+    expect(criterion(a, 'EL-9')?.evidence).toContain('Condition/bip');
+    expect(summaries(a)).toContain('[critical] IV ketamine and esketamine (SPRAVATO) contraindicated: psychosis (CI-2)');
+  });
+
+  it.each([
+    ['affective-psychosis-441704009', '441704009'],
+    ['reactive-psychoses-231437006', '231437006'],
+  ])('snomed-%s-is-psychosis', async (_name, code) => {
+    const a = await replayBody(withConditionCode('snomed-bipolar-depression-and-postpartum-psychosis', 'pp', SNOMED, code));
+    expect(criterion(a, 'CI-2')?.status).toBe('met');
+  });
+
+  // A major depressive disorder coded as a SNOMED descendant of 370143000 read as "No current MDD diagnosis recorded".
+  it.each([
+    ['severe-major-depression-450714000', '450714000'],
+    ['moderate-major-depression-832007', '832007'],
+    ['mild-recurrent-major-depression-40379007', '40379007'],
+    ['mild-major-depression-87512008', '87512008'],
+  ])('snomed-%s-is-mdd', async (_name, code) => {
+    const a = await replayBody(withConditionCode('snomed-mdd-subtype-only-diagnosis', 'mdd', SNOMED, code));
+    expect(criterion(a, 'EL-1')?.status).toBe('met');
+    expect(criterion(a, 'CI-2')?.status).not.toBe('met');
+  });
+
+  // 15193003 is "Severe recurrent major depression with psychotic features, mood-incongruent" (the tester's display said
+  // "without"): MDD, and psychosis (CI-2), by its code.
+  it('snomed-15193003-is-mdd-with-psychotic-features-by-its-code-not-its-display', async () => {
+    const a = await replayBody(finding('snomed-mdd-subtype-only-diagnosis'));
+    expect(criterion(a, 'EL-1')?.status).toBe('met');
+    expect(criterion(a, 'CI-2')?.status).toBe('met');
+  });
+
+  // "Moderate depression" (310496002) is a depressive disorder of unstated type: confirm it is MDD, never "no MDD".
+  it('snomed-moderate-depression-310496002-asks-to-confirm-mdd', async () => {
+    const a = await replayBody(withConditionCode('snomed-mdd-subtype-only-diagnosis', 'mdd', SNOMED, '310496002'));
+    expect(criterion(a, 'EL-1')?.status).toBe('unknown');
+  });
+
+  // Status epilepticus (SNOMED 230456007) five months ago: "TMS: no contraindication found".
+  it('snomed-status-epilepticus-230456007-is-a-seizure-for-tms', async () => {
+    const a = await replayBody(withConditionCode('status-epilepticus-150-days-ago', 'se', SNOMED, '230456007'));
+    expect(summaries(a)).toContain('[warning] A seizure on 2026-07-03 with no epilepsy diagnosis: neurology review before TMS (CI-9)');
   });
 });
