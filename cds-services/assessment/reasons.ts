@@ -3,6 +3,7 @@
  * (`reasonCode`, and `reasonReference` to a Condition of the record or a contained one). One reader
  * for order scope (OR-2) and for the indication filter of antidepressant trials (revision-2 EL-2.3).
  */
+import { normaliseSystem } from '../../src/terminology/normalise.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
 import type { RecordIndex } from './record.js';
@@ -22,6 +23,21 @@ const DEPRESSIVE_SETS = [
 ];
 const DEPRESSIVE_WORDS = /\b(depress\w*|MDD|TRD)\b/i;
 
+/**
+ * The code systems the depressive ValueSets are written in (ICD-10-CM, SNOMED CT, and any other the data adds),
+ * per terminology: a code of one of them that none of the sets holds is known not to be a depressive disorder.
+ * A code of any other system (WHO ICD-10, ICD-10-GM, an EHR's local diagnosis code) cannot be read here.
+ */
+const readSystemsOf = new WeakMap<Terminology, ReadonlySet<string>>();
+function depressiveSystems(t: Terminology): ReadonlySet<string> {
+  let systems = readSystemsOf.get(t);
+  if (!systems) {
+    systems = new Set(DEPRESSIVE_SETS.flatMap((url) => t.codes(url).map((c) => normaliseSystem(c.system) ?? '')));
+    readSystemsOf.set(t, systems);
+  }
+  return systems;
+}
+
 function kindOfConcept(cc: fhir4.CodeableConcept | undefined, t: Terminology): ReasonKind {
   if (!cc || typeof cc !== 'object') return 'unreadable';
   if (DEPRESSIVE_SETS.some((url) => t.matchingCoding(cc, url))) return 'depressive';
@@ -29,8 +45,16 @@ function kindOfConcept(cc: fhir4.CodeableConcept | undefined, t: Terminology): R
   const words = [cc.text, ...(Array.isArray(cc.coding) ? cc.coding.map((c) => c?.display) : [])].filter((w): w is string => typeof w === 'string');
   if (words.some((w) => DEPRESSIVE_WORDS.test(w))) return 'depressive';
   if (words.some((w) => /suicid/i.test(w))) return 'suicidality';
-  const coded = Array.isArray(cc.coding) && cc.coding.some((c) => typeof c?.code === 'string');
-  return coded || words.length ? 'other' : 'unreadable';
+  // Another indication only when it can be read as one: words that name it (a clinician reads "Pharyngitis"), or a
+  // code of a system the depressive sets are written in. A code the service cannot read (F33.2 in WHO ICD-10 or
+  // ICD-10-GM, a local code with no display) is unknown, never "not depression" (revision-2 OR-2 step 2 names
+  // indications known to be other: anaesthesia, analgesia, agitation).
+  if (words.some((w) => w.trim() !== '')) return 'other';
+  const systems = depressiveSystems(t);
+  const readable = (Array.isArray(cc.coding) ? cc.coding : []).some(
+    (c) => typeof c?.code === 'string' && c.code.trim() !== '' && systems.has(normaliseSystem(c.system) ?? ''),
+  );
+  return readable ? 'other' : 'unreadable';
 }
 
 /**

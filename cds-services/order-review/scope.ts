@@ -171,11 +171,15 @@ export function decideScope({
           ? 'suicidal ideation; conditions could not be read'
           : 'suicidal ideation; no depressive disorder on record',
     );
-  if (kinds.length === 0 && onRecord === true && route === 'iv')
+  // Step 5(d): no usable reason. A reason the service cannot read (WHO ICD-10 F33.2, a local code with no
+  // display) is no reason here, never "another indication": missing data is not evidence of absence.
+  const noReason = kinds.every((k) => k === 'unreadable');
+  const given = kinds.length === 0 ? 'no indication given' : 'its indication code could not be read';
+  if (noReason && onRecord === true && route === 'iv')
     return inScope(
       assumedFrom
-        ? 'IV order, no indication given, dose in the anaesthetic range, read as TRD: ' + assumedFrom.join(', ')
-        : 'IV order, no indication given, depressive disorder on record',
+        ? `IV order, ${given}, dose in the anaesthetic range, read as TRD: ` + assumedFrom.join(', ')
+        : `IV order, ${given}, depressive disorder on record`,
     );
   // Step 6.
   if (onRecord !== false)

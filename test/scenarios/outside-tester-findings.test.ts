@@ -933,6 +933,32 @@ describe('an oral, sublingual, IM, SC or nasal racemic ketamine order gets no IV
   });
 });
 
+describe('a reason code the service cannot read is unknown, never "not depression" (OR-2 step 2)', () => {
+  const reason = (coding: fhir4.Coding) => (b: DraftBody) => {
+    b.context.draftOrders.entry[0]!.resource.reasonCode = [{ coding: [coding] }];
+  };
+  // WHO ICD-10 F33.2 on IV ketamine for a pregnant woman with MDD on record: was "indication is not depression", no card.
+  it('iv-ketamine-pregnant-reason-who-icd-10-f33-2-gets-the-pregnancy-contraindication', async () => {
+    const a = await replay('iv-ketamine-pregnant-reason-who-icd-10-f33-2');
+    expect(summaries(a)).toEqual(['[critical] Do not order IV ketamine: pregnancy (CI-4)']);
+  });
+
+  it.each<[string, fhir4.Coding, string[]]>([
+    ['ICD-10-GM F33.2', { system: 'http://fhir.de/CodeSystem/bfarm/icd-10-gm', code: 'F33.2' }, ['[critical] Do not order IV ketamine: pregnancy (CI-4)']],
+    [
+      'an Epic diagnosis code with no display',
+      { system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.728286', code: '123456' },
+      ['[critical] Do not order IV ketamine: pregnancy (CI-4)'],
+    ],
+    // Known to be another indication: by a code of a system the depressive sets are written in, or by its words.
+    ['ICD-10-CM R52 (pain)', { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'R52' }, []],
+    ['a local code named "Procedural sedation"', { system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.728286', code: '9', display: 'Procedural sedation' }, []],
+  ])('%s', async (_name, coding, cards) => {
+    const a = await replayEdited('iv-ketamine-pregnant-reason-who-icd-10-f33-2', reason(coding));
+    expect(summaries(a)).toEqual(cards);
+  });
+});
+
 describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
   type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
   const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
