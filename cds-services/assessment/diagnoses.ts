@@ -20,7 +20,7 @@ export interface Diagnosis {
   date?: Date;
   state: ConditionState;
   /** For `confirm`: why the clinician must confirm, in words. */
-  why?: 'unconfirmed' | 'no status' | 'text only';
+  why?: 'unconfirmed' | 'no status' | 'text only' | 'unlisted code';
   /** For `unconfirmed`: the verificationStatus code as recorded (provisional, differential, unconfirmed). */
   verification?: string;
 }
@@ -95,20 +95,29 @@ function group(index: RecordIndex, url: string, statuslessDays: number, textOnly
   return out;
 }
 
-/** Problems recorded with no code at all, whose text names a concept (DS-6): each is "confirm" for it. */
+/**
+ * Problems whose words name a concept though no code of theirs does (DS-6): recorded with no code at all, or
+ * only with codes no ValueSet lists (another system such as WHO ICD-10, a local code, a subtype the lists
+ * lack). Each is "confirm" for that concept: a code the service cannot read is missing knowledge, never
+ * evidence that the diagnosis is absent.
+ */
 function textOnlyConditions(index: RecordIndex, urls: readonly string[]): Map<string, Diagnosis[]> {
   const t = index.knowledge.terminology;
   const out = new Map<string, Diagnosis[]>();
   if (!index.record.conditions.known) return out;
   for (const c of index.record.conditions.items) {
-    if (codeOf(c.code) !== undefined || typeof c.code?.text !== 'string') continue;
+    if (!c.code || t.conceptsOf(c.code, false).size > 0) continue;
+    const coded = codeOf(c.code);
+    const words = displayOf(c);
     const v = statusCode(c.verificationStatus);
     if (v === 'refuted' || v === 'entered-in-error') continue;
     const clinical = statusCode(c.clinicalStatus);
     if (clinical !== undefined && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
     for (const url of urls) {
-      if (!t.inConcept({ text: c.code.text }, url)) continue;
-      const d: Diagnosis = { ref: `Condition/${c.id ?? 'unidentified'}`, code: c.code.text, display: c.code.text, state: 'confirm', why: 'text only' };
+      if (!t.inConcept(c.code, url)) continue;
+      const d: Diagnosis = coded
+        ? { ref: `Condition/${c.id ?? 'unidentified'}`, code: coded, display: words, state: 'confirm', why: 'unlisted code' }
+        : { ref: `Condition/${c.id ?? 'unidentified'}`, code: words, display: words, state: 'confirm', why: 'text only' };
       out.set(url, [...(out.get(url) ?? []), d]);
     }
   }
@@ -151,6 +160,7 @@ export function confirmPhrase(d: Diagnosis): string {
   if (d.why === 'unconfirmed') return `${d.display} is ${d.verification ?? 'unconfirmed'}${date}`;
   if (d.why === 'no status') return `${d.display} has no clinical status${date}`;
   if (d.why === 'text only') return `'${d.display}' is recorded as text only`;
+  if (d.why === 'unlisted code') return `'${d.display}' is recorded with a code this service does not list (${d.code})`;
   return `${d.display}${date}`;
 }
 

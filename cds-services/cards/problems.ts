@@ -123,14 +123,20 @@ export function clauseOptions(prefix: string, text: string, suffix: string): str
   return [joined.length, ...cuts.reverse()].map((n) => `${prefix}${joined.slice(0, n)}${suffix}`);
 }
 
-/** `items` joined with commas, as many as fit in `room` characters, then "and N more". */
+/**
+ * `items` joined with commas, as many as fit in `room` characters, then "and N more"; when not even the
+ * first fits, the first cut at a word with "…" (never a bare count: "1 problems" told a clinician nothing).
+ */
 export function fittingList(items: readonly string[], room: number): string {
   for (let n = items.length; n > 0; n--) {
     const more = items.length - n;
     const text = `${items.slice(0, n).join(', ')}${more ? ` and ${more} more` : ''}`;
     if (text.length <= room) return text;
   }
-  return `${items.length} problems`;
+  const more = items.length > 1 ? ` and ${items.length - 1} more` : '';
+  const cut = (items[0] ?? '').slice(0, Math.max(room - more.length - 1, 0));
+  const word = cut.lastIndexOf(' ');
+  return `${cut.slice(0, word > cut.length / 2 ? word : cut.length).replace(/[\s,;:(]+$/, '')}…${more}`;
 }
 
 /** Names joined for a sentence: "IV ketamine", "IV ketamine and TMS", "IV ketamine, esketamine and TMS". */

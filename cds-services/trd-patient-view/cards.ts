@@ -27,7 +27,7 @@ import {
   sentencesWithRules,
   type Problem,
 } from '../cards/problems.js';
-import { trdSummary } from './trd-summary.js';
+import { diagnosisLeads, trdSummary } from './trd-summary.js';
 import { ageAtOrder, dosingWeight, protocolDoseMg } from '../order-review/checks.js';
 import { SHOWN_FINDINGS_EXTENSION, esketamineDay1, patientFindings, shownFindingsValue } from '../order-review/review.js';
 
@@ -516,6 +516,7 @@ export function patientViewCards(a: Assessment, ctx: PresentContext): Card[] {
     'EL-8',
     ...(a.byRule.get('EL-4')?.data?.['reason'] === 'episode-in-doubt' ? ['EL-4'] : []),
     ...(ageWithholds(a, isCandidate(a)) ? ['EL-6'] : []),
+    ...(diagnosisLeads(a) ? ['EL-1'] : []),
   ];
   const gaps = a.criteria.filter((f) => f.missing.length && !own.includes(f.rule) && f.status !== 'met');
   const leading = [safetyCard(a, ctx), contraindicationsCard(contraindications, ctx), trdCard(a, ctx, noted), ectCard(a, ctx)].filter((c): c is Card => !!c);

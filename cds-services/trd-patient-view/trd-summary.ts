@@ -16,8 +16,18 @@ function leadingReason(a: Assessment): string | undefined {
   const f = (id: string): Finding | undefined => a.byRule.get(id);
   if (f('CI-12')?.status === 'met') return 'Current manic, hypomanic or mixed episode: do not start IV ketamine, esketamine or TMS (CI-12)';
   if (f('CI-1')?.status === 'met') return 'Acute suicide risk: same-day evaluation before any TRD treatment (CI-1)';
-  const el1 = f('EL-1');
-  const d = (el1?.data ?? {}) as Record<string, string | number | undefined>;
+  return diagnosisClause(a);
+}
+
+/**
+ * True when the TRD card's summary leads with EL-1 (the diagnosis to confirm), so the Missing data card
+ * does not ask for it again (CD-1).
+ */
+export const diagnosisLeads = (a: Assessment): boolean => diagnosisClause(a) !== undefined && leadingReason(a) === diagnosisClause(a);
+
+/** EL-1's reason, as the summary's first clause. */
+function diagnosisClause(a: Assessment): string | undefined {
+  const d = (a.byRule.get('EL-1')?.data ?? {}) as Record<string, string | number | undefined>;
   switch (d['reason']) {
     case 'remission':
       return `MDD in remission (${d['diagnosis']}): not a current episode`;
@@ -37,6 +47,8 @@ function leadingReason(a: Assessment): string | undefined {
       return `Depression (${d['diagnosis']}) recorded with no status: confirm it is current`;
     case 'text-only':
       return `A problem recorded as text ('${String(d['text']).slice(0, 40)}') may be MDD: confirm and code it`;
+    case 'unlisted-code':
+      return `Depression coded ${String(d['diagnosis']).slice(0, 24)}, a code not listed here: confirm it is current MDD`;
     case 'no-mdd':
       return 'No current MDD diagnosis recorded: TRD criteria need one';
     case 'conditions-unavailable':

@@ -30,6 +30,14 @@ const textOnly = (text: string, o: { status?: string } = {}): fhir4.Condition =>
   ...(o.status ? { clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: o.status }] } } : {}),
   code: { text },
 });
+/** A condition coded only in an EHR's local code system, which no ValueSet lists. */
+const localCoded = (code: string, display: string): fhir4.Condition => ({
+  resourceType: 'Condition',
+  id: `local-${code}`,
+  subject: { reference: 'Patient/p1' },
+  clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+  code: { coding: [{ system: 'urn:oid:1.2.840.114350.1.13.0.1.7.2.696580', code, display }] },
+});
 const noStatus = (code: string, daysAgo: number) => icd(code, { status: 'none', onsetDaysAgo: daysAgo });
 const lithium = medStatement('6448', { startDaysAgo: 400, dose: { mg: 900 } });
 
@@ -80,6 +88,23 @@ const scenarios: Record<string, Scenario> = {
     expect: { 'EL-1': 'unknown' },
     trd: 'unknown',
     summary: /^A problem recorded as text \('Depression'\) may be MDD: confirm and code it/,
+  },
+  // Outside tester (tester7-snomed-mdd-subtypes-read-as-no-mdd, tester7-icd-10-who-system-mdd-and-bipolar-ignored):
+  // a code no ValueSet lists is missing knowledge, never "no MDD recorded"; its words are read instead.
+  'mdd-coded-only-in-a-local-code-system-asks-to-confirm-it': {
+    resources: candidate({ mdd: localCoded('MDD-REC-SEV', 'Major depressive disorder, recurrent, severe') }),
+    expect: { 'EL-1': 'unknown' },
+    trd: 'unknown',
+    summary: /^Depression coded MDD-REC-SEV, a code not listed here: confirm it is current MDD/,
+  },
+  'bipolar-coded-only-in-a-local-code-system-asks-to-confirm-it': {
+    resources: candidate({}, localCoded('BPD-2', 'Bipolar II disorder')),
+    expect: { 'RC-1': 'unknown' },
+  },
+  'mdd-without-psychotic-features-in-words-is-not-a-psychotic-disorder': {
+    resources: candidate({ mdd: textOnly('Severe recurrent major depression without psychotic features') }),
+    expect: { 'EL-1': 'unknown', 'CI-2': 'not-met' },
+    trd: 'unknown',
   },
   'old-status-less-mdd-diagnosis-asks-to-confirm-it-is-current': {
     resources: candidate({ mdd: noStatus('F33.2', 800) }),

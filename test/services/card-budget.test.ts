@@ -173,6 +173,16 @@ describe('patient-view summaries say the finding whole', () => {
     expect(list).not.toMatch(/also TRD status/);
   });
 
+  // Outside tester's shape (tester7-snomed-mdd-subtypes-read-as-no-mdd): the TRD card asks to confirm the diagnosis,
+  // so no Missing data card asks it again ("Missing data: 1 problems" did).
+  it('diagnosis-to-confirm-leads-the-trd-card: it is asked once, not again as missing data', async () => {
+    const depression = { ...icd('F33.2'), code: { text: 'Severe recurrent depression' } };
+    const cards = await call('patient-view', 'p1', candidate({ mdd: depression }));
+    const list = cards.map((c) => c.summary).join('\n');
+    expect(list).toMatch(/^A problem recorded as text \('Severe recurrent depression'\) may be MDD: confirm and code it/m);
+    expect(list).not.toMatch(/^Missing data/m);
+  });
+
   it('allergies-and-devices-unreadable: two unknowns are two complete cards, never one cut summary', async () => {
     const failed = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception' }] };
     const res = await request(testApp)

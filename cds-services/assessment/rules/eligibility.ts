@@ -22,6 +22,9 @@ import type { RecordIndex } from '../record.js';
  * `data.reason` names the case for the TRD card summary.
  * Source: rules.md 2.1; CMS159; PI 1 (indications are MDD); verification.md 5; revision-2 EL-1.
  */
+/** Why a depression diagnosis needs confirming, as EL-1's `data.reason` names it for the TRD card. */
+const CONFIRM_REASON = { 'text only': 'text-only', 'unlisted code': 'unlisted-code', 'no status': 'status-less', unconfirmed: 'unconfirmed' } as const;
+
 export const EL1 = defineRule({
   id: 'EL-1',
   title: 'Major depressive disorder, current episode',
@@ -66,15 +69,17 @@ export const EL1 = defineRule({
     const confirmMdd = [...dx.mdd.confirm, ...dx.ambiguous.active, ...dx.ambiguous.confirm];
     if (confirmMdd.length) {
       const d = confirmMdd[0]!;
-      const reason = d.why === 'text only' ? 'text-only' : d.why === 'no status' ? 'status-less' : d.why === 'unconfirmed' ? 'unconfirmed' : 'ambiguous';
+      const reason = d.why ? CONFIRM_REASON[d.why] : 'ambiguous';
       const missing =
         reason === 'text-only'
           ? `confirmation that the problem recorded as text ('${d.display}') is MDD, and a code for it`
-          : reason === 'status-less'
-            ? `confirmation that the depression recorded ${d.date ? `on ${isoDate(d.date)} ` : ''}with no status is current`
-            : reason === 'unconfirmed'
-              ? 'confirmation of the provisional depression diagnosis'
-              : 'confirmation that the depression diagnosis is major depressive disorder';
+          : reason === 'unlisted-code'
+            ? `confirmation that '${d.display}' (${d.code}, a code this service does not list) is a current MDD episode`
+            : reason === 'status-less'
+              ? `confirmation that the depression recorded ${d.date ? `on ${isoDate(d.date)} ` : ''}with no status is current`
+              : reason === 'unconfirmed'
+                ? 'confirmation of the provisional depression diagnosis'
+                : 'confirmation that the depression diagnosis is major depressive disorder';
       return unknown([missing], refsOf(confirmMdd), `Depression is recorded as ${d.display} (${d.code}): it needs confirming as a current MDD episode.`, {
         reason,
         diagnosis: diagnosisLabel(d),
