@@ -83,6 +83,10 @@ export const VS = {
   phq9Panel: valueSetUrl('phq9-panel'),
   phq9Items: valueSetUrl('phq9-items'),
   phq9Item9Answers: valueSetUrl('phq9-item9-answers'),
+  /** PHQ-9 items, item 9 and total of Questionnaires that name them by their own linkIds (system: the canonical). */
+  phq9QuestionnaireItems: valueSetUrl('phq9-questionnaire-items'),
+  phq9QuestionnaireItem9: valueSetUrl('phq9-questionnaire-item9'),
+  phq9QuestionnaireTotal: valueSetUrl('phq9-questionnaire-total'),
   gad7Total: valueSetUrl('gad7-total'),
   cssrsIdeationSeverity: valueSetUrl('cssrs-ideation-severity'),
   cssrsHighRiskIdeation: valueSetUrl('cssrs-high-risk-ideation-answers'),

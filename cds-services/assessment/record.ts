@@ -180,6 +180,8 @@ export interface IndexedObservation {
   componentCount?: number;
   /** A vital sign from a `preliminary` Observation (see PRELIMINARY_READ): read, and named "(preliminary)" on cards. */
   preliminary?: true;
+  /** An answer from a form not finished (a QuestionnaireResponse `in-progress` or `stopped`): read, and named so on cards. */
+  unfinished?: true;
   /**
    * Set when the number is outside its plausible range (thresholds `plausibleRanges`): then `value` is
    * undefined (never a fact) and this is the sentence a card names ("PHQ-9 total 31 points is implausible: re-score").
@@ -402,7 +404,16 @@ export class RecordIndex {
       }
     }
     // PHQ-9 totals and item 9 recorded as a panel or a QuestionnaireResponse (DS-2); the panels are those just indexed.
-    const panels = (this.observationsBy.get(VS.phq9Panel) ?? []).map((e) => e.resource);
+    // Totals that carry their items (components or members) are read for them too: item 9 as a component of a 44261-6.
+    const withItems = (o: fhir4.Observation) =>
+      (Array.isArray(o.component) && o.component.length > 0) || (Array.isArray(o.hasMember) && o.hasMember.length > 0);
+    const panels = [
+      ...new Set(
+        [...(this.observationsBy.get(VS.phq9Panel) ?? []), ...(this.observationsBy.get(VS.phq9Total) ?? []).filter((e) => withItems(e.resource))].map(
+          (e) => e.resource,
+        ),
+      ),
+    ];
     const derived = derivedPhq9(
       panels,
       record.observations.items,
@@ -414,7 +425,11 @@ export class RecordIndex {
       [VS.phq9Total, derived.totals],
       [VS.phq9Item9, derived.item9],
     ] as const) {
-      if (extra.length) this.observationsBy.set(url, [...(this.observationsBy.get(url) ?? []), ...extra]);
+      if (!extra.length) continue;
+      // A total with no value of its own whose items gave one is that one entry, not also a score "that could not be read".
+      const scored = new Set(extra.filter((e) => e.value !== undefined).map((e) => e.resource));
+      const kept = (this.observationsBy.get(url) ?? []).filter((e) => !(e.value === undefined && scored.has(e.resource)));
+      this.observationsBy.set(url, [...kept, ...extra]);
     }
     // A number outside its plausible range is a unit or entry error, not a finding (issue 20): it is read as no value.
     const ranges = knowledge.thresholds.plausibleRanges;

@@ -150,6 +150,24 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
   const item = (code: string, answer: string) => ({ code: cc(SYS.loinc, code), valueCodeableConcept: cc(SYS.loinc, answer) });
   const nineItems = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8'];
   const when = daysAgo(3);
+  const MII = 'https://www.medizininformatik-initiative.de/fhir/ext/modul-pro/Questionnaire/mii-qst-pro-phq-9';
+  const coded = (answer: string) => [{ valueCoding: { system: SYS.loinc, code: answer } }];
+  const miiItems = (prefix: string, answer: string) => [...'abcdefghi'].map((l) => ({ linkId: `${prefix}${l}`, answer: coded(answer) }));
+  const miiOld = (answer: string) => nineItems.map((_, i) => ({ linkId: `phq-phq9-q0${i + 1}`, answer: coded(answer) }));
+  const miiFirst = (answer: string) => nineItems.map((_, i) => ({ linkId: `PHQ-9.${i + 1}`, answer: coded(answer) }));
+  const miiTotal = (n: number) => ({ linkId: 'phq-phq9-score-total', answer: [{ valueDecimal: n }] });
+  const integerItems = (answers: number[]) => answers.map((v, i) => ({ linkId: `phq${i + 1}`, answer: [{ valueInteger: v }] }));
+  const loincItems = (answer: string) => nineItems.map((c) => ({ linkId: `/${c}`, answer: coded(answer) }));
+  const loincTotal = (n: number) => ({ linkId: '/44261-6', answer: [{ valueDecimal: n }] });
+  const qr = (id: string, status: string, questionnaire: string, item: object[]) => ({
+    resourceType: 'QuestionnaireResponse',
+    id,
+    status,
+    subject,
+    authored: when,
+    questionnaire,
+    item,
+  });
   it.each<[string, object[], number | undefined]>([
     ['valueQuantity', [obs('44261-6', when, { valueQuantity: { value: 12, code: '{score}' } })], 12],
     ['valueInteger', [obs('44261-6', when, { valueInteger: 14 })], 14],
@@ -240,6 +258,50 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
       ],
       undefined,
     ],
+    [
+      'a 44261-6 total with no value of its own and its nine items as components (summed)',
+      [obs('44261-6', when, { component: nineItems.map((c, i) => item(c, i < 6 ? 'LA6570-1' : 'LA6569-3')) })],
+      15,
+    ],
+    [
+      'a 44261-6 total of 20 carrying its items as components is read as stated',
+      [obs('44261-6', when, { valueQuantity: { value: 20, code: '{score}' }, component: nineItems.map((c) => item(c, 'LA6569-3')) })],
+      20,
+    ],
+    [
+      'a 44261-6 total with no value and eight items is no score',
+      [obs('44261-6', when, { component: nineItems.slice(1).map((c) => item(c, 'LA6571-9')) })],
+      undefined,
+    ],
+    ['an MII PRO PHQ-9 response with its phq-phq9-score-total', [qr('mii1', 'completed', MII, [...miiItems('phq-phq2', 'LA6571-9'), miiTotal(27)])], 27],
+    ['an MII PRO PHQ-9 response of the 2026.4 linkIds (phq-phq9-q01..q09), summed', [qr('mii2', 'completed', MII, miiOld('LA6570-1'))], 18],
+    ['an MII PRO PHQ-9 response of the first linkIds (PHQ-9.1..PHQ-9.9), summed', [qr('mii3', 'completed', MII, miiFirst('LA6569-3'))], 9],
+    [
+      'an MII PRO PHQ-9 response with eight of nine items and no total is no score',
+      [qr('mii4', 'completed', MII, miiItems('phq-phq2', 'LA6571-9').slice(1))],
+      undefined,
+    ],
+    [
+      'an integer-answer form named phq-9 (linkIds phq1..phq9), summed',
+      [qr('int1', 'completed', 'http://example.org/questionnaire/phq-9', integerItems([2, 1, 2, 1, 0, 1, 2, 1, 1]))],
+      11,
+    ],
+    [
+      'numbered linkIds in a form not named a PHQ-9 are not read as its items',
+      [qr('int2', 'completed', 'http://example.org/questionnaire/mood', integerItems([2, 1, 2, 1, 0, 1, 2, 1, 1]))],
+      undefined,
+    ],
+    ['a stopped form with all nine items answered is their sum', [qr('stop1', 'stopped', 'http://loinc.org/q/44249-1', loincItems('LA6570-1'))], 18],
+    [
+      'a stopped form with three items answered is no score',
+      [qr('stop2', 'stopped', 'http://loinc.org/q/44249-1', loincItems('LA6570-1').slice(6))],
+      undefined,
+    ],
+    [
+      'a stopped form is not scored by its running total item',
+      [qr('stop3', 'stopped', 'http://loinc.org/q/44249-1', [...loincItems('LA6570-1').slice(6), loincTotal(6)])],
+      undefined,
+    ],
   ])('%s', (_label, resources, expected) => {
     const scores = indexOf(resources)
       .observations(VS.phq9Total)
@@ -263,6 +325,47 @@ describe('PHQ-9 totals in every shape (DS-2)', () => {
     };
     const derived = obs('44261-6', when, { valueInteger: 12 }, { derivedFrom: [{ reference: 'QuestionnaireResponse/qr9' }] });
     expect(indexOf([qr, derived]).observations(VS.phq9Total)).toHaveLength(1);
+  });
+
+  it.each<[string, object[], { value: number; unfinished?: true } | undefined]>([
+    [
+      'item 9 as a component of the 44261-6 total',
+      [obs('44261-6', when, { valueInteger: 20, component: nineItems.map((c) => item(c, 'LA6571-9')) })],
+      { value: 3 },
+    ],
+    ['item 9 of an MII PRO PHQ-9 response (phq-phq2i)', [qr('mii9', 'completed', MII, [...miiItems('phq-phq2', 'LA6571-9'), miiTotal(27)])], { value: 3 }],
+    [
+      'item 9 of an integer-answer form named phq-9',
+      [qr('int9', 'completed', 'http://example.org/questionnaire/phq-9', integerItems([0, 0, 0, 0, 0, 0, 0, 0, 2]))],
+      { value: 2 },
+    ],
+    [
+      'item 9 of a stopped form with items 1, 2 and 9 answered, marked unfinished',
+      [qr('stop9', 'stopped', 'http://loinc.org/q/44249-1', [...loincItems('LA6569-3').slice(0, 2), loincItems('LA6571-9')[8]!])],
+      { value: 3, unfinished: true },
+    ],
+    [
+      'item 9 of an in-progress form, marked unfinished',
+      [qr('prog9', 'in-progress', 'http://loinc.org/q/44249-1', [loincItems('LA6570-1')[8]!])],
+      { value: 2, unfinished: true },
+    ],
+    ['no item 9 in an entered-in-error form', [qr('err9', 'entered-in-error', 'http://loinc.org/q/44249-1', loincItems('LA6571-9'))], undefined],
+  ])('%s', (_label, resources, expected) => {
+    const [nine] = indexOf(resources).observations(VS.phq9Item9);
+    if (expected === undefined) expect(nine).toBeUndefined();
+    else expect({ value: nine?.value, ...(nine?.unfinished ? { unfinished: true } : {}) }).toEqual(expected);
+  });
+
+  it('a PHQ-9 form that cannot be scored is named with how many items were answered, never "no PHQ-9"', () => {
+    const [stopped] = indexOf([qr('stopA', 'stopped', 'http://loinc.org/q/44249-1', loincItems('LA6569-3').slice(0, 3))]).observations(VS.phq9Total);
+    expect(stopped?.unreadable).toMatch(/^PHQ-9 on \d{4}-\d{2}-\d{2} could not be scored \(not finished \(stopped\), 3 of 9 items answered\): repeat it$/);
+    const [short] = indexOf([qr('shortA', 'completed', MII, miiItems('phq-phq2', 'LA6569-3').slice(0, 7))]).observations(VS.phq9Total);
+    expect(short?.unreadable).toMatch(/could not be scored \(7 of 9 items answered and no total\)/);
+  });
+
+  it('a PHQ-2 response (items 1 and 2 only) is no PHQ-9, not one to re-score', () => {
+    const phq2 = qr('phq2', 'completed', 'http://loinc.org/q/55757-9', loincItems('LA6569-3').slice(0, 2));
+    expect(indexOf([phq2]).observations(VS.phq9Total)).toEqual([]);
   });
 
   it('a PHQ-9 of 12 given only as a QuestionnaireResponse three days ago is a baseline (EL-4 met)', async () => {

@@ -59,6 +59,43 @@ describe('PHQ-9 totals in shapes public data uses are read (EL-4)', () => {
   });
 });
 
+describe('PHQ-9 item 9 reaches the suicide-risk rule in every shape it is recorded in (RC-17, DS-2)', () => {
+  const rc17 = (a: Answer) => a.cards.filter((c) => c.summary.endsWith('(RC-17)')).map((c) => c.summary);
+
+  it('phq9-item9-as-component-of-the-44261-6-total-asks-for-a-c-ssrs-today', async () => {
+    const a = await replay('phq9-item9-as-component-of-total-missed');
+    expect(rc17(a)).toEqual(['PHQ-9 item 9 scored 3 on 2026-11-25 has not been graded: complete a C-SSRS today (RC-17)']);
+  });
+
+  it('mii-phq9-questionnaireresponse-27-is-a-phq9-of-27-and-asks-for-a-c-ssrs-today', async () => {
+    const a = await replay('mii-phq9-questionnaireresponse-27-read-as-no-phq9');
+    expect(el4(a)).toMatchObject({ status: 'met', evidence: ['QuestionnaireResponse/qr1'] });
+    expect(rc17(a)).toEqual(['PHQ-9 item 9 scored 3 on 2026-11-25 has not been graded: complete a C-SSRS today (RC-17)']);
+    expect(allText(a)).toContain('PHQ-9 27 on 2026-11-25');
+    expect(a.cards.map((c) => c.summary).join('\n')).not.toMatch(/Missing data[^\n]*PHQ-9/);
+  });
+
+  it('abandoned-phq9-form-with-item9-nearly-every-day-asks-for-a-c-ssrs-today', async () => {
+    const a = await replay('abandoned-phq9-form-with-item9-nearly-every-day-ignored');
+    expect(rc17(a)).toEqual(['PHQ-9 item 9 scored 3 on an unfinished form on 2026-11-29 has not been graded: complete a C-SSRS today (RC-17)']);
+  });
+
+  it('the-same-abandoned-form-with-items-1-2-and-9-only-is-named-not-scored-and-still-asks-for-a-c-ssrs', async () => {
+    const body = finding('abandoned-phq9-form-with-item9-nearly-every-day-ignored') as {
+      _now: string;
+      prefetch: { questionnaireResponses: { entry: { resource: { item: { linkId: string }[] } }[] } };
+    };
+    const form = body.prefetch.questionnaireResponses.entry[0]!.resource;
+    form.item = form.item.filter((i) => ['/44250-9', '/44255-8', '/44260-8'].includes(i.linkId));
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    const a: Answer = { cards: res.body.cards, criteria: res.body.extension['org.trdcds.assessment'].criteria, orders: [] };
+    expect(rc17(a)).toHaveLength(1);
+    expect(el4(a).status).toBe('unknown');
+    expect(allText(a)).toContain('could not be scored (not finished (stopped), 3 of 9 items answered)');
+  });
+});
+
 describe('a pregnancy that ended days ago (CI-4, RC-18)', () => {
   it('pregnancy-ended-10-days-ago-esketamine-signed-asks-about-breastfeeding-and-history-not-an-hcg', async () => {
     const a = await replay('pregnancy-ended-10-days-ago-esketamine-signed');

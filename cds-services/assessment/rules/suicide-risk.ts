@@ -141,7 +141,11 @@ function ungradedIdeation(index: RecordIndex, days: number, item9Days: number): 
     if (!o.date || !withinDays(o.date, index.now, item9Days)) continue;
     const score = t.ordinal(o.coded, VS.phq9Item9Answers) ?? o.value;
     if (score !== undefined && score >= 1 && !gradedAfter(o.date))
-      out.push({ ref: o.ref, date: o.date, words: `PHQ-9 item 9 scored ${score}${o.preliminary ? ' (preliminary)' : ''} on ${isoDate(o.date)}` });
+      out.push({
+        ref: o.ref,
+        date: o.date,
+        words: `PHQ-9 item 9 scored ${score}${o.preliminary ? ' (preliminary)' : ''}${o.unfinished ? ' on an unfinished form' : ''} on ${isoDate(o.date)}`,
+      });
   }
   return out;
 }
