@@ -11,13 +11,27 @@ export function normaliseSystem(system: unknown): string | undefined {
 
 const UPPER_CASE_SYSTEMS = new Set<string>([SYSTEM.icd10cm, SYSTEM.hcpcs, SYSTEM.loinc, SYSTEM.cpt]);
 
-/** Canonical code within its system: whitespace removed; ICD-10-CM upper-cased with its dot. */
+/**
+ * An NDC as its 11-digit HIPAA form without hyphens (5-4-2): the same package whichever layout it is written in.
+ * A hyphenated NDC (10-digit 4-4-2, 5-3-2 or 5-4-1, or 11-digit 5-4-2) has each segment padded with leading zeros
+ * ("50458-028-03" and "50458-0028-03" are 50458002803); 11 digits without hyphens are already that form. Ten digits
+ * without hyphens cannot be placed (the short segment is unknown) and are kept as written.
+ */
+function normaliseNdc(code: string): string {
+  const segments = /^(\d{4,5})-(\d{3,4})-(\d{1,2})$/.exec(code);
+  if (!segments) return code;
+  const [, labeler, product, pack] = segments as unknown as [string, string, string, string];
+  return `${labeler.padStart(5, '0')}${product.padStart(4, '0')}${pack.padStart(2, '0')}`;
+}
+
+/** Canonical code within its system: whitespace removed; ICD-10-CM upper-cased with its dot; an NDC in its 11-digit form. */
 export function normaliseCode(system: string, code: unknown): string | undefined {
   if (typeof code !== 'string' && typeof code !== 'number') return undefined;
   let c = String(code).replace(/\s+/g, '');
   if (!c) return undefined;
   if (UPPER_CASE_SYSTEMS.has(system)) c = c.toUpperCase();
   if (system === SYSTEM.icd10cm && !c.includes('.') && c.length > 3) c = `${c.slice(0, 3)}.${c.slice(3)}`;
+  if (system === SYSTEM.ndc) c = normaliseNdc(c);
   return c;
 }
 

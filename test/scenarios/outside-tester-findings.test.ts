@@ -1670,3 +1670,15 @@ describe('SNOMED CT problem-list codes are read by code, whatever their display 
     expect(summaries(a)).toContain('[warning] A seizure on 2026-07-03 with no epilepsy diagnosis: neurology review before TMS (CI-9)');
   });
 });
+
+describe('an NDC is the same product in its 10- and 11-digit layouts (OR-1, DS-4)', () => {
+  // SPRAVATO 84 mg kit coded 50458002803 (the HIPAA 5-4-2 form of 50458-028-03) was "could not be identified", so the
+  // patient's aortic aneurysm was never checked against it.
+  it('spravato-84-mg-kit-by-11-digit-ndc-is-esketamine-and-meets-the-aneurysm', async () => {
+    const a = await replayBody(finding('spravato-84-mg-kit-by-11-digit-ndc-with-aortic-aneurysm'));
+    expect(a.cards.map((c) => c.summary).join('\n')).not.toMatch(/could not be identified/);
+    expect(a.cards.filter((c) => c.indicator === 'critical').map((c) => c.summary)).toEqual([
+      expect.stringMatching(/^Do not order intranasal esketamine \(SPRAVATO\): .*\(CI-5\)$/),
+    ]);
+  });
+});

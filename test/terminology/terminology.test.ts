@@ -6,6 +6,7 @@ import { knowledge } from '../helpers/knowledge.js';
 const { terminology, catalogue } = knowledge();
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const SCT = 'http://snomed.info/sct';
+const NDC = 'http://hl7.org/fhir/sid/ndc';
 const SERTRALINE_50_SCD = '312941';
 const ZOLOFT_50_SBD = '208161';
 const cc = (system: unknown, code: unknown, text?: string) => ({ coding: [{ system, code }], ...(text ? { text } : {}) }) as Codeish;
@@ -42,6 +43,11 @@ describe('inConcept matches on system and code together, normalising what EHRs s
     ['esketamine text does not look like ketamine', { text: 'esketamine nasal spray' }, 'ketamine-products', false],
     ['cochlear implant device by text', { text: 'Cochlear implant, left' }, 'tms-head-implant', true],
     ['text is ignored where the ValueSet declares no words', { text: 'major depression' }, 'mdd-current-episode', false],
+    ['NDC as the 10-digit 5-3-2 product code', cc(NDC, '50458-028-03'), 'esketamine-products', true],
+    ['NDC in its 11-digit 5-4-2 form without hyphens', cc(NDC, '50458002803'), 'esketamine-products', true],
+    ['NDC in its 11-digit form with hyphens', cc(NDC, '50458-0028-03'), 'esketamine-products', true],
+    ['NDC under its OID, 11 digits', cc('urn:oid:2.16.840.1.113883.6.69', '50458002802'), 'esketamine-products', true],
+    ['another package of the same labeler is not SPRAVATO', cc(NDC, '50458002903'), 'esketamine-products', false],
   ])('%s', (_label, value, slug, expected) => {
     expect(terminology.inConcept(value, valueSetUrl(slug))).toBe(expected);
   });
