@@ -746,7 +746,8 @@ const defs: Def[] = [
   {
     slug: 'ect-procedures',
     title: 'Electroconvulsive therapy',
-    purpose: 'EL-11 (revision 2): ECT in the episode adds one point to the Maudsley staging.',
+    purpose:
+      'EL-11 (revision 2): ECT in the episode adds one point to the Maudsley staging. OR-2 step 3b [local]: an ECT order drafted in the same call makes an injected ketamine draft its anaesthetic (out of TRD scope).',
     source: 'revision-2.md EL-11 and Appendix B (CPT 90870 U; an ECT procedure concept U)',
     codes: [
       extra(SYSTEM.cpt, '90870', 'Electroconvulsive therapy (includes necessary monitoring)', 'unverified', REV2),

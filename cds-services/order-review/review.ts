@@ -403,6 +403,12 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         return [d, readDraftDosage(r, t, concentration, knowledge.thresholds.plausibleRanges, perDevice)];
       }),
   );
+  // An ECT procedure drafted in this call (its order set signs the anaesthetic with it): OR-2 step 3b.
+  const ectInCall = all.some(
+    (d) =>
+      (d.resource.resourceType === 'ServiceRequest' || d.resource.resourceType === 'Procedure') &&
+      t.inConcept((d.resource as fhir4.ServiceRequest).code, VS.ectProcedures),
+  );
   const scopes = new Map<IdentifiedDraft, Scope>();
   for (const d of all) {
     const unidentified = unidentifiedScope(d, a, t);
@@ -421,6 +427,7 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         maxMgNoWeight: c.ketamineTrdMaxMgNoWeight.value,
         courseInfusionMinutes: c.ketamineCombinationMinInfusionMinutes.value,
         outOfScopeSetting: d.drug === 'tms' ? undefined : outOfScopeSettingOf(encounterOf(d.resource, input), t),
+        ectInCall,
       }),
     );
   }

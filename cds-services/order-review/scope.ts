@@ -14,6 +14,9 @@
  * scope unknown (a depressive disorder on record but nothing says this order is for it: one info
  * card); out of scope (no TRD card at all). Esketamine by nose or as SPRAVATO is always in scope;
  * TMS is in scope with a depressive or absent reason, device-safety only with another reason.
+ * Step 3b, ECT: an ECT order (ValueSet ect-procedures: CPT 90870, SNOMED 23835007, the words) drafted in the same
+ * call makes an IV, IM or unrouted ketamine draft its anaesthetic, out of scope, unless a TRD order set or this
+ * service made it or it is an infusion of KETAMINE_COMBINATION_MIN_INFUSION_MIN or more. [local; Ketalar IV induction]
  * Step 3, the setting: the draft's Encounter (the one it references, else the call's encounterId) in a
  * KETAMINE_OUT_OF_SCOPE_SETTINGS setting (emergency, operating theatre, procedural sedation,
  * anaesthesia, intensive care) without a TRD marker is out of scope; a setting that cannot be read
@@ -74,6 +77,8 @@ export interface ScopeInput {
   courseInfusionMinutes: number;
   /** OR-2 step 3: the draft's encounter is in a procedural, emergency or critical-care setting (what named it). */
   outOfScopeSetting?: string;
+  /** An ECT procedure (ValueSet ect-procedures) is drafted in the same call: an injection drafted with it is its anaesthetic. */
+  ectInCall?: boolean;
 }
 
 /** OR-2 step 2's reading of a draft's indication: it gives reasons, and none of them is a depressive disorder. */
@@ -107,6 +112,7 @@ export function decideScope({
   maxMgNoWeight,
   courseInfusionMinutes,
   outOfScopeSetting,
+  ectInCall,
 }: ScopeInput): Scope {
   const resource = draft.resource as fhir4.MedicationRequest & { instantiatesCanonical?: string[] };
   const kinds = reasonKinds(resource, a.index, t);
@@ -144,6 +150,13 @@ export function decideScope({
   if (indicationIsNotDepression(kinds)) return { status: 'out', reason: NOT_DEPRESSION };
   // Step 3: a procedural, emergency or critical-care setting, unless the order says it is for depression.
   if (!marker && outOfScopeSetting) return { status: 'out', reason: `procedural, emergency or critical-care setting (${outOfScopeSetting})` };
+  // Step 3b: drafted with an ECT order (an ECT order set signs the procedure, its anaesthetic and its relaxant
+  // together), ketamine by injection is the ECT induction agent, whatever reason the set copied onto it, unless a
+  // TRD order set or this service made it, or it is a TRD-shaped infusion (an induction is a push). [local]
+  const injection = route === 'iv' || route === 'im' || route === 'unknown';
+  const trdInfusion = dosage?.infusionMinutes !== undefined && dosage.infusionMinutes >= courseInfusionMinutes;
+  if (ectInCall && injection && !orderSet && !draft.own && !trdInfusion)
+    return { status: 'out', reason: 'anaesthesia for ECT (an ECT order in the same call)' };
   // Step 4: an anaesthetic or procedural dose, unless the order says it is for depression or
   // anything else points to a TRD course (then it is checked, and the card says how it was read).
   if (!marker && dosage?.dose) {

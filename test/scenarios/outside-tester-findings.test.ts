@@ -996,6 +996,40 @@ describe('a reason code the service cannot read is unknown, never "not depressio
   });
 });
 
+describe('ketamine drafted with an ECT order is its anaesthetic: out of TRD scope (OR-2 step 3b)', () => {
+  type Body = DraftBody<fhir4.MedicationRequest | fhir4.ServiceRequest>;
+  const ketamine = (b: Body) => b.context.draftOrders.entry.find((e) => e.resource.resourceType === 'MedicationRequest')!.resource as fhir4.MedicationRequest;
+  const ect = (b: Body) => b.context.draftOrders.entry.find((e) => e.resource.resourceType === 'ServiceRequest')!.resource as fhir4.ServiceRequest;
+  // 1.5 mg/kg IV push "at ECT induction" drafted with CPT 90870: was a critical "above any TRD protocol dose" and MO-2.
+  it('ketamine-1-5-mg-per-kg-push-drafted-with-ect-90870-gets-no-trd-card', async () => {
+    const a = await replay('ketamine-1-5-mg-per-kg-push-drafted-with-ect-90870');
+    expect(summaries(a)).toEqual([]);
+  });
+
+  it('the-ect-coded-in-snomed-ct-is-the-same', async () => {
+    const a = await replayEdited<Body>('ketamine-1-5-mg-per-kg-push-drafted-with-ect-90870', (b) => {
+      ect(b).code = { coding: [{ system: 'http://snomed.info/sct', code: '23835007' }] };
+    });
+    expect(summaries(a)).toEqual([]);
+  });
+
+  it('without-the-ect-order-the-same-push-is-read-as-trd-and-is-critical', async () => {
+    const a = await replayEdited<Body>('ketamine-1-5-mg-per-kg-push-drafted-with-ect-90870', (b) => {
+      b.context.draftOrders.entry = b.context.draftOrders.entry.filter((e) => e.resource.resourceType !== 'ServiceRequest');
+    });
+    expect(summaries(a)).toContainEqual(expect.stringMatching(/^\[critical\] IV ketamine 1.5 mg\/kg: .*\(OR-3\)$/));
+  });
+
+  it('a-40-minute-infusion-drafted-with-ect-is-still-a-trd-order', async () => {
+    const a = await replayEdited<Body>('ketamine-1-5-mg-per-kg-push-drafted-with-ect-90870', (b) => {
+      const d = ketamine(b).dosageInstruction![0]!;
+      delete d.text;
+      d.timing = { repeat: { duration: 40, durationUnit: 'min', frequency: 2, period: 1, periodUnit: 'wk', count: 6 } };
+    });
+    expect(summaries(a)).toContainEqual(expect.stringMatching(/^\[critical\] IV ketamine 1.5 mg\/kg: .*\(OR-3\)$/));
+  });
+});
+
 describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
   type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
   const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
