@@ -162,3 +162,18 @@ export const ANTIDEPRESSANT_CLASSES: readonly string[] = [
   VS.tricyclicAntidepressantIngredients,
   VS.maoiAntidepressantIngredients,
 ];
+
+/**
+ * The vital signs the safety and dosing checks read (blood pressure, heart rate, oxygen saturation, weight):
+ * one list for the prefetch that asks for them (prefetch.ts) and the record that reads their `preliminary`
+ * Observations as readings (record.ts PRELIMINARY_READ). Height and BMI are asked for beside them, not read preliminary.
+ */
+export const SAFETY_VITAL_SIGNS: readonly string[] = [
+  VS.bloodPressurePanel,
+  VS.bloodPressureAverage,
+  VS.systolicBp,
+  VS.diastolicBp,
+  VS.heartRate,
+  VS.oxygenSaturation,
+  VS.bodyWeight,
+];

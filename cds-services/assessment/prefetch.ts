@@ -1,5 +1,5 @@
 import type { Terminology } from '../../src/terminology/terminology.js';
-import { VS } from './concepts.js';
+import { SAFETY_VITAL_SIGNS, VS } from './concepts.js';
 import type { RecordType } from './record.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -13,13 +13,7 @@ const OBSERVATION_CONCEPTS = [
   VS.gad7Total,
   VS.cssrsIdeationSeverity,
   VS.cssrsScreenerHighRiskItems,
-  VS.bloodPressurePanel,
-  VS.bloodPressureAverage,
-  VS.systolicBp,
-  VS.diastolicBp,
-  VS.heartRate,
-  VS.oxygenSaturation,
-  VS.bodyWeight,
+  ...SAFETY_VITAL_SIGNS,
   VS.bodyHeight,
   VS.bodyMassIndex,
   VS.pregnancyStatusObservation,

@@ -5,7 +5,7 @@ import { checkPlausible } from '../../src/knowledge/plausible.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import type { Thresholds } from './thresholds.js';
-import { VS } from './concepts.js';
+import { SAFETY_VITAL_SIGNS, VS } from './concepts.js';
 import { derivedPhq9 } from './scores.js';
 import { identifyConcept, resolveMedication, type Identification, type MedicationHolder } from './medications.js';
 import {
@@ -313,15 +313,7 @@ function meaningOf(concept: fhir4.CodeableConcept | undefined, knowledge: Knowle
  * preliminary PHQ-9 or hCG is an unfinished result whose value may still change (scored before every
  * item is in, a laboratory's provisional read), and their rules already ask for the order that settles it.
  */
-const PRELIMINARY_READ: readonly string[] = [
-  VS.bloodPressurePanel,
-  VS.bloodPressureAverage,
-  VS.systolicBp,
-  VS.diastolicBp,
-  VS.heartRate,
-  VS.oxygenSaturation,
-  VS.bodyWeight,
-];
+const PRELIMINARY_READ: readonly string[] = SAFETY_VITAL_SIGNS;
 
 /**
  * Scores kept in the index when their value cannot be used (preliminary, or no number), marked

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPrefetchTemplate } from '../../src/cds-hooks/prefetch-template.js';
-import { trdFetchRefinements } from '../../cds-services/assessment/prefetch.js';
+import { SAFETY_VITAL_SIGNS } from '../../cds-services/assessment/concepts.js';
+import { trdFetchRefinements, trdPrefetch } from '../../cds-services/assessment/prefetch.js';
 import { loadThresholds } from '../../cds-services/assessment/thresholds.js';
-import { realServices } from '../helpers/knowledge.js';
+import { knowledge, realServices } from '../helpers/knowledge.js';
 
 const thresholds = loadThresholds();
 const floorDays = thresholds.reading.observationSearchFloorDays.value;
@@ -52,5 +53,16 @@ describe('the advertised prefetch templates', () => {
       expect(checkPrefetchTemplate(service.hook, template)).toEqual([]);
       expect(template).not.toMatch(/date=|\d{4}-\d{2}-\d{2}/);
     }
+  });
+});
+
+describe('the vital signs the safety checks read are the ones the prefetch asks for', () => {
+  // One list (SAFETY_VITAL_SIGNS) feeds both: a vital sign whose preliminary readings the record reads is never left out of the search.
+  it.each(SAFETY_VITAL_SIGNS.map((url) => [url.split('/').pop()!, url]))('%s', (_name, url) => {
+    const { terminology } = knowledge();
+    const observations = trdPrefetch(terminology)['observations']!;
+    const codes = terminology.codes(url).map((c) => `${c.system}|${c.code}`);
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of codes) expect(observations).toContain(code);
   });
 });
