@@ -138,6 +138,11 @@ export interface KetamineContext {
    * when none is on record and the administration history could not be read (unknown, not zero).
    */
   priorSessions?: number;
+  /**
+   * The heaviest plausible adult weight in kg (thresholds plausibleRanges weightKg max): with no weight on file,
+   * a dose above the TRD ceiling at this weight is above it for anyone (OR-3). Undefined: not judged.
+   */
+  heaviestKg?: number;
   c: OR;
 }
 
@@ -217,7 +222,7 @@ export function checkKetamineDose(k: KetamineContext): OrderCheck {
   return withRangeNote(ketamineDose(k), k.dosage, `one fixed dose of ${v(k.c, 'ketamineTargetMgPerKg')} mg/kg`);
 }
 
-function ketamineDose({ dosage, weight, weightImplausible, priorSessions, c }: KetamineContext): OrderCheck {
+function ketamineDose({ dosage, weight, weightImplausible, priorSessions, heaviestKg, c }: KetamineContext): OrderCheck {
   const target = v(c, 'ketamineTargetMgPerKg');
   // No dosing weight: an implausible newest weight is named as such, never "no body weight".
   const noWeight = weightImplausible ?? `no body weight in ${v(c, 'weightLookbackDays')} days`;
@@ -281,6 +286,24 @@ function ketamineDose({ dosage, weight, weightImplausible, priorSessions, c }: K
           needed: `a dose in mg and ${weightNeeded}`,
           settledBy: ['order-weight'],
         };
+  }
+  // With no weight, the weight is unknown but bounded: a dose above the TRD ceiling even at the heaviest plausible
+  // adult weight is above it whatever the patient weighs (500 mg is over 1.0 mg/kg up to 500 kg): critical, as it
+  // is with a weight, and the card says why. [local; revision-2 OR-3 critical band, plausibleRanges weightKg]
+  const ceiling = v(c, 'ketamineTrdCeilingMgPerKg');
+  if (perKg === undefined && dosage.dose?.mg !== undefined && heaviestKg !== undefined && dosage.dose.mg / heaviestKg > ceiling + 1e-9) {
+    const atHeaviest = Math.round((dosage.dose.mg / heaviestKg) * 100) / 100;
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'critical',
+      phrase: `above any TRD dose at any adult weight (${atHeaviest} mg/kg at ${heaviestKg} kg): anaesthetic range`,
+      ordered,
+      expected,
+      detail: `${noWeight[0]!.toUpperCase()}${noWeight.slice(1)}, but ${ordered} is above the ${ceiling} mg/kg TRD ceiling even for a patient of ${heaviestKg} kg, the heaviest weight read as plausible; a weight would give the exact mg/kg and the ${target} mg/kg dose.`,
+      settledBy: ['order-weight'],
+      override: true,
+    };
   }
   if (perKg === undefined) {
     // With no weight, a dose above KETAMINE_TRD_MAX_MG_NO_WEIGHT is above the TRD range for most adults

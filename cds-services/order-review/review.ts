@@ -526,7 +526,16 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       review.weight = weight;
       // No session on record is a first dose only when the administration history was read (OR-3 escalation).
       const priorSessions = ketamineActivity.sessions > 0 || index.record.medicationAdministrations.known ? ketamineActivity.sessions : undefined;
-      const k: KetamineContext = { dosage, weight, weightImplausible: weight ? undefined : implausibleWeight(index, c), combination, priorSessions, c };
+      const heaviestKg = knowledge.thresholds.plausibleRanges.weightKg.max;
+      const k: KetamineContext = {
+        dosage,
+        weight,
+        weightImplausible: weight ? undefined : implausibleWeight(index, c),
+        combination,
+        priorSessions,
+        heaviestKg,
+        c,
+      };
       const checks = [scopeAssumption(checkKetamineDose(k), scope), checkInfusionTime(k), checkKetamineFrequency(k)];
       review.checks.push(...checks);
       // Read as TRD only because the record holds depression (a single push, no indication): the dose is

@@ -1030,6 +1030,29 @@ describe('ketamine drafted with an ECT order is its anaesthetic: out of TRD scop
   });
 });
 
+describe('with no weight on file, a ketamine dose above the ceiling at any plausible weight is critical (OR-3)', () => {
+  const dose = (mg: number) => (b: DraftBody) => {
+    b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate = [
+      { doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+    ];
+  };
+  const or3 = (a: Answer) => summaries(a).filter((s) => /\(OR-3\)$/.test(s));
+  // 500 mg IV with no weight: was the same warning as 150 mg, "beyond TRD doses for most adults; no body weight".
+  it('iv-ketamine-500-mg-no-weight-on-file-is-critical-and-says-why', async () => {
+    const a = await replay('iv-ketamine-500-mg-no-weight-on-file');
+    expect(or3(a)).toEqual(['[critical] IV ketamine 500 mg: above any TRD dose at any adult weight (1.43 mg/kg at 350 kg): anaesthetic range (OR-3)']);
+    expect(allText(a)).toContain('above the 1 mg/kg TRD ceiling even for a patient of 350 kg');
+  });
+
+  it.each([
+    [360, '[critical] IV ketamine 360 mg: above any TRD dose at any adult weight (1.03 mg/kg at 350 kg): anaesthetic range (OR-3)'],
+    [150, '[warning] IV ketamine 150 mg: above 100 mg, beyond TRD doses for most adults; no body weight in 30 days (OR-3)'],
+  ])('%s mg with no weight', async (mg, card) => {
+    const a = await replayEdited('iv-ketamine-500-mg-no-weight-on-file', dose(mg));
+    expect(or3(a)).toEqual([card]);
+  });
+});
+
 describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
   type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
   const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
