@@ -24,6 +24,7 @@ import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
 import { AUTHORED_DEFS } from './profiles/authored.js';
 import * as SCT_ADD from './profiles/snomed-disorders.js';
+import * as WHO from './profiles/who-icd10.js';
 import { CHILDBIRTH_CODES, ICD10CM_TITLES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PREGNANCY_FAMILIES, PUERPERIUM_CODES } from './profiles/obstetric.js';
 import { LOCAL_CODES, REPLACED_SLUGS, SAFETY_DEFS } from './profiles/safety-revision2.js';
 import type { ProfileCode as Code, ProfileDef as Def, Verification } from './profiles/types.js';
@@ -179,7 +180,7 @@ const defs: Def[] = [
     title: 'Major depressive disorder in remission',
     purpose: 'EL-1: remission codes indicate no current episode.',
     source: 'rules.md 2.1; codes.json mdd_index_qualifying (in_remission)',
-    codes: [...refs('mdd_index_qualifying', isFlag('in_remission')), ...SCT_ADD.SNOMED_MDD_REMISSION],
+    codes: [...refs('mdd_index_qualifying', isFlag('in_remission')), ...SCT_ADD.SNOMED_MDD_REMISSION, ...WHO.WHO_MDD_REMISSION],
   },
   {
     slug: 'depression-needs-confirmation',
@@ -191,6 +192,7 @@ const defs: Def[] = [
       ...refs('depression_non_mdd_or_ambiguous', notIn('F32.81')),
       ...refs('mdd_snomed', codeIn('35489007')),
       ...SCT_ADD.SNOMED_DEPRESSION_CONFIRM,
+      ...WHO.WHO_DEPRESSION_CONFIRM,
       extra(ICD, 'O90.6', 'Postpartum mood disturbance', 'verified', REV2),
       extra(ICD, 'O99.340', 'Other mental disorders complicating pregnancy, unspecified trimester', 'verified', REV2),
       extra(ICD, 'O99.341', 'Other mental disorders complicating pregnancy, first trimester', 'unverified', REV2),
@@ -226,6 +228,7 @@ const defs: Def[] = [
       ...SCT_ADD.SNOMED_BIPOLAR_MANIC,
       ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC,
       ...SCT_ADD.SNOMED_BIPOLAR_OTHER,
+      ...WHO.WHO_BIPOLAR,
     ],
     textMatch: ['bipolar', 'manic depression', 'manic-depressive'],
   },
@@ -238,6 +241,7 @@ const defs: Def[] = [
       ...refs('bipolar', codeIn('F31.30', 'F31.31', 'F31.32', 'F31.4', 'F31.5', 'F31.81', '83225003')),
       ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED,
       ...SCT_ADD.SNOMED_BIPOLAR_DEPRESSED_PSYCHOTIC,
+      ...WHO.WHO_BIPOLAR_DEPRESSION,
     ],
   },
   {
@@ -245,7 +249,7 @@ const defs: Def[] = [
     title: 'Current manic, hypomanic or mixed episode',
     purpose: 'CI-12 (revision 2): do not start IV ketamine, esketamine or TMS during the episode.',
     source: 'revision-2.md CI-12 and Appendix B (mania_current_episode); SNOMED list not traced to codes.json (Appendix C)',
-    codes: [...MANIA_ICD, ...MANIA_SNOMED, ...SCT_ADD.SNOMED_BIPOLAR_MANIC, ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC],
+    codes: [...MANIA_ICD, ...MANIA_SNOMED, ...SCT_ADD.SNOMED_BIPOLAR_MANIC, ...SCT_ADD.SNOMED_BIPOLAR_MANIC_PSYCHOTIC, ...WHO.WHO_MANIA],
     textMatch: ['mania', 'manic episode', 'hypomania', 'hypomanic', 'mixed episode'],
   },
   {

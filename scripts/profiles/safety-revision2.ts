@@ -10,6 +10,7 @@
 import { CANONICAL_BASE, SYSTEM } from '../../src/terminology/systems.js';
 import { CHILDBIRTH_CODES, DELIVERY_FAMILIES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PUERPERIUM_CODES, PUERPERIUM_FAMILIES } from './obstetric.js';
 import { SNOMED_STATUS_EPILEPTICUS } from './snomed-disorders.js';
+import { WHO_STATUS_EPILEPTICUS } from './who-icd10.js';
 import type { ProfileCode as SafetyCode, ProfileDef as SafetyDef, Verification } from './types.js';
 
 const R2 = 'revision-2.md';
@@ -544,6 +545,17 @@ export const SAFETY_DEFS: SafetyDef[] = [
       sct('1254960008', 'Seizure (finding)'),
       // Status epilepticus is a prolonged seizure: at least the risk of one seizure (an outside tester's finding).
       ...SNOMED_STATUS_EPILEPTICUS,
+      ...WHO_STATUS_EPILEPTICUS,
+    ],
+    // G41 (status epilepticus) is a WHO ICD-10 category; ICD-10-CM has none (it codes status epilepticus inside G40). Records
+    // that send WHO codes under the ICD-10-CM URI are read as they mean it: no ICD-10-CM code can be mistaken for it.
+    icdFamilies: [
+      {
+        code: 'G41',
+        display: 'Status epilepticus (WHO ICD-10 category sent under the ICD-10-CM URI)',
+        verification: 'secondary',
+        source: 'WHO ICD-10 G41 Status epilepticus; not an ICD-10-CM category',
+      },
     ],
   },
   {

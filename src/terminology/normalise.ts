@@ -9,7 +9,7 @@ export function normaliseSystem(system: unknown): string | undefined {
   return SYSTEM_ALIASES[trimmed] ?? SYSTEM_ALIASES[`${trimmed}/`] ?? trimmed.replace(/\/+$/, '');
 }
 
-const UPPER_CASE_SYSTEMS = new Set<string>([SYSTEM.icd10cm, SYSTEM.hcpcs, SYSTEM.loinc, SYSTEM.cpt]);
+const UPPER_CASE_SYSTEMS = new Set<string>([SYSTEM.icd10cm, SYSTEM.icd10, SYSTEM.hcpcs, SYSTEM.loinc, SYSTEM.cpt]);
 
 /**
  * An NDC as its 11-digit HIPAA form without hyphens (5-4-2): the same package whichever layout it is written in.
@@ -24,13 +24,13 @@ function normaliseNdc(code: string): string {
   return `${labeler.padStart(5, '0')}${product.padStart(4, '0')}${pack.padStart(2, '0')}`;
 }
 
-/** Canonical code within its system: whitespace removed; ICD-10-CM upper-cased with its dot; an NDC in its 11-digit form. */
+/** Canonical code within its system: whitespace removed; ICD-10-CM and WHO ICD-10 upper-cased with their dot; an NDC in its 11-digit form. */
 export function normaliseCode(system: string, code: unknown): string | undefined {
   if (typeof code !== 'string' && typeof code !== 'number') return undefined;
   let c = String(code).replace(/\s+/g, '');
   if (!c) return undefined;
   if (UPPER_CASE_SYSTEMS.has(system)) c = c.toUpperCase();
-  if (system === SYSTEM.icd10cm && !c.includes('.') && c.length > 3) c = `${c.slice(0, 3)}.${c.slice(3)}`;
+  if ((system === SYSTEM.icd10cm || system === SYSTEM.icd10) && !c.includes('.') && c.length > 3) c = `${c.slice(0, 3)}.${c.slice(3)}`;
   if (system === SYSTEM.ndc) c = normaliseNdc(c);
   return c;
 }

@@ -6,6 +6,8 @@ export const CANONICAL_BASE = 'https://trd-cds.org/fhir';
 
 export const SYSTEM = {
   icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
+  /** WHO ICD-10 (non-US records): read as ICD-10-CM where the code means the same (Terminology). */
+  icd10: 'http://hl7.org/fhir/sid/icd-10',
   snomed: 'http://snomed.info/sct',
   loinc: 'http://loinc.org',
   rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
@@ -32,6 +34,7 @@ export const SYSTEM = {
 export const SYSTEM_ALIASES: Readonly<Record<string, string>> = {
   'urn:oid:2.16.840.1.113883.6.90': SYSTEM.icd10cm,
   'http://hl7.org/fhir/sid/icd-10-cm/': SYSTEM.icd10cm,
+  'urn:oid:2.16.840.1.113883.6.3': SYSTEM.icd10,
   'urn:oid:2.16.840.1.113883.6.96': SYSTEM.snomed,
   'http://snomed.info/sct/': SYSTEM.snomed,
   'urn:oid:2.16.840.1.113883.6.1': SYSTEM.loinc,

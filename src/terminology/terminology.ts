@@ -203,9 +203,35 @@ export class Terminology {
     return found ?? exact ?? NO_CONCEPTS;
   });
 
-  /** ValueSets containing a normalised key: exact codes, and ICD-10-CM families when any are loaded. */
+  private readonly whoKeyPrefix = `${SYSTEM.icd10}|`;
+
+  /**
+   * The ValueSets a WHO ICD-10 key is in: its own WHO concepts, and the same code read as ICD-10-CM. ICD-10-CM
+   * is WHO ICD-10 with subdivisions added; its categories and four-character subcategories keep WHO's meaning
+   * (F32.2, F33.1, F31.4, F20.0, I67.1, I71.4 are the same disorder in both), so a WHO code is read as the
+   * ICD-10-CM code of the same characters, exactly or by an ICD-10-CM family. Where they part:
+   * - WHO's fifth characters are not CM's (F31.31 is "with somatic syndrome" in WHO, "mild" in CM; F32.01 and F20.00
+   *   have no CM meaning): a WHO code is read at four characters (F31.31 as F31.3).
+   * - A WHO subcategory that CM subdivides (F31.3, F31.6, F31.7, F33.4, G40.x, I60.0) is only a heading in CM and in
+   *   no ValueSet: WHO concepts name those that matter (F31.3 is bipolar depression; G40.x is a seizure disorder whose
+   *   control is not coded, never "intractable").
+   * - WHO categories CM does not have (G41 status epilepticus, F30.0 hypomania): WHO concepts name them.
+   */
+  private readonly whoSets = memoByString((key: string): ReadonlySet<string> => {
+    const code = key.slice(this.whoKeyPrefix.length);
+    const found = [
+      this.setsByKey.get(key),
+      this.setsByKey.get(`${this.whoKeyPrefix}${code.slice(0, 5)}`),
+      this.setsOf(`${this.icdKeyPrefix}${code.slice(0, 5)}`),
+    ].filter((s): s is ReadonlySet<string> => s !== undefined && s.size > 0);
+    if (found.length <= 1) return found[0] ?? NO_CONCEPTS;
+    return new Set(found.flatMap((s) => [...s]));
+  });
+
+  /** ValueSets containing a normalised key: exact codes, ICD-10-CM families when any are loaded, WHO ICD-10 as ICD-10-CM. */
   private setsOf(key: string | undefined): ReadonlySet<string> | undefined {
     if (!key) return undefined;
+    if (key.startsWith(this.whoKeyPrefix)) return this.whoSets(key);
     if (this.icdFamilies.size === 0 || !key.startsWith(this.icdKeyPrefix)) return this.setsByKey.get(key);
     return this.withFamilies(key);
   }

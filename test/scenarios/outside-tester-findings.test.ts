@@ -1739,3 +1739,22 @@ describe('an NDC is the same product in its 10- and 11-digit layouts (OR-1, DS-4
     ]);
   });
 });
+
+describe('WHO ICD-10 diagnoses are read as ICD-10-CM where the code means the same (EL-1, EL-9, RC-1, CI-9)', () => {
+  // F33.1 and F31.8 under http://hl7.org/fhir/sid/icd-10 were invisible: "No current MDD diagnosis recorded", no bipolar caution.
+  it('who-icd-10-f33-1-meets-mdd-and-f31-8-is-bipolar', async () => {
+    const a = await replayBody(finding('who-icd-10-mdd-f33-1-and-bipolar-f31-8'));
+    expect(criterion(a, 'EL-9')).toMatchObject({ evidence: expect.arrayContaining(['Condition/mdd', 'Condition/bip']) });
+    expect(a.cards.map((c) => c.summary).join('\n')).not.toMatch(/No current MDD diagnosis|a code this service does not list/);
+    expect(a.cards.map((c) => c.summary).join('\n')).toMatch(/MDD and bipolar disorder both active/);
+  });
+
+  // G41.9 status epilepticus (a WHO category; ICD-10-CM has no G41), sent under either URI: "TMS: no contraindication found".
+  it.each([
+    ['under-the-icd-10-cm-uri-as-sent', ICD10CM],
+    ['under-the-who-icd-10-uri', 'http://hl7.org/fhir/sid/icd-10'],
+  ])('status-epilepticus-g41-9-%s-is-a-seizure-for-tms', async (_name, system) => {
+    const a = await replayBody(withConditionCode('status-epilepticus-150-days-ago', 'se', system, 'G41.9'));
+    expect(summaries(a)).toContain('[warning] A seizure on 2026-07-03 with no epilepsy diagnosis: neurology review before TMS (CI-9)');
+  });
+});

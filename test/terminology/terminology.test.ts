@@ -7,6 +7,7 @@ const { terminology, catalogue } = knowledge();
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 const SCT = 'http://snomed.info/sct';
 const NDC = 'http://hl7.org/fhir/sid/ndc';
+const WHO = 'http://hl7.org/fhir/sid/icd-10';
 const SERTRALINE_50_SCD = '312941';
 const ZOLOFT_50_SBD = '208161';
 const cc = (system: unknown, code: unknown, text?: string) => ({ coding: [{ system, code }], ...(text ? { text } : {}) }) as Codeish;
@@ -43,6 +44,16 @@ describe('inConcept matches on system and code together, normalising what EHRs s
     ['esketamine text does not look like ketamine', { text: 'esketamine nasal spray' }, 'ketamine-products', false],
     ['cochlear implant device by text', { text: 'Cochlear implant, left' }, 'tms-head-implant', true],
     ['text is ignored where the ValueSet declares no words', { text: 'major depression' }, 'mdd-current-episode', false],
+    ['WHO ICD-10 F33.1 is the same recurrent moderate depression', cc(WHO, 'F33.1'), 'mdd-current-episode', true],
+    ['WHO ICD-10 under its OID', cc('urn:oid:2.16.840.1.113883.6.3', 'F32.2'), 'mdd-current-episode', true],
+    ['WHO ICD-10 F31.8 other bipolar affective disorders', cc(WHO, 'F31.8'), 'bipolar-disorder', true],
+    ['WHO ICD-10 F31.31 (somatic syndrome) read at four characters as F31.3', cc(WHO, 'F31.31'), 'bipolar-depression', true],
+    ['WHO ICD-10 F31.6 mixed is not psychotic (CM F31.64 is)', cc(WHO, 'F31.6'), 'psychotic-disorders', false],
+    ['WHO ICD-10 F31.6 mixed is a current mixed episode', cc(WHO, 'F31.6'), 'mania-current-episode', true],
+    ['WHO ICD-10 G40.0 does not say intractable', cc(WHO, 'G40.0'), 'seizure-intractable', false],
+    ['WHO ICD-10 G41.9 status epilepticus is a seizure', cc(WHO, 'G41.9'), 'seizure-event', true],
+    ['WHO ICD-10 O99.3 (mental disorders in pregnancy) is pregnancy', cc(WHO, 'O99.3'), 'pregnancy-conditions', true],
+    ['WHO ICD-10 I71.4 abdominal aortic aneurysm', cc(WHO, 'I71.4'), 'aneurysm-avm-ich', true],
     ['NDC as the 10-digit 5-3-2 product code', cc(NDC, '50458-028-03'), 'esketamine-products', true],
     ['NDC in its 11-digit 5-4-2 form without hyphens', cc(NDC, '50458002803'), 'esketamine-products', true],
     ['NDC in its 11-digit form with hyphens', cc(NDC, '50458-0028-03'), 'esketamine-products', true],
