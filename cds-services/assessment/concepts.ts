@@ -94,6 +94,8 @@ export const VS = {
   yesAnswers: valueSetUrl('yes-answers'),
   madrsTotal: valueSetUrl('madrs-total'),
   bloodPressurePanel: valueSetUrl('blood-pressure-panel'),
+  /** A vital-signs panel (8716-3): a BP reading when its components carry systolic and diastolic (DS-1). */
+  vitalSignsPanel: valueSetUrl('vital-signs-panel'),
   systolicBp: valueSetUrl('systolic-blood-pressure'),
   diastolicBp: valueSetUrl('diastolic-blood-pressure'),
   bloodPressureAverage: valueSetUrl('blood-pressure-average-panel'),
@@ -170,6 +172,7 @@ export const ANTIDEPRESSANT_CLASSES: readonly string[] = [
  */
 export const SAFETY_VITAL_SIGNS: readonly string[] = [
   VS.bloodPressurePanel,
+  VS.vitalSignsPanel,
   VS.bloodPressureAverage,
   VS.systolicBp,
   VS.diastolicBp,

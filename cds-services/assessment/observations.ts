@@ -95,8 +95,10 @@ function mmHg(x: ValueCarrier | undefined): number | undefined {
 const encounterOf = (o: IndexedObservation) => (typeof o.resource.encounter?.reference === 'string' ? o.resource.encounter.reference : undefined);
 
 /**
- * Every blood pressure reading of the record, newest first (revision-2 DS-1): panels (85354-9 and
- * 55284-4) with systolic/diastolic components, and standalone 8480-6 / 8462-4 Observations paired
+ * Every blood pressure reading of the record, newest first (revision-2 DS-1): panels (85354-9,
+ * 55284-4, SNOMED CT 75367002, or an 8716-3 vital-signs panel) with systolic/diastolic components, and
+ * standalone systolic / diastolic Observations (LOINC 8480-6 / 8462-4, SNOMED CT 271649006 / 271650006,
+ * CIEL 5085 / 5086 as OpenMRS sends them; the codes are the ValueSets') paired
  * when their times differ by at most BP_PAIR_WINDOW_MIN and they share the encounter when both
  * carry one (the nearest partner first). A part without a partner is a partial reading.
  */
@@ -137,7 +139,12 @@ export function allBloodPressureReadings(index: RecordIndex): readonly BloodPres
       });
     };
     // An average panel may carry 85354-9 beside 96607-7 (US Core 7's example does): read once, as an average.
-    const panels = new Set([...index.observations(VS.bloodPressurePanel), ...index.observations(VS.bloodPressureAverage)]);
+    // A vital-signs panel (8716-3) carrying systolic and diastolic components is a BP reading too (DS-1).
+    const panels = new Set([
+      ...index.observations(VS.bloodPressurePanel),
+      ...index.observations(VS.bloodPressureAverage),
+      ...index.observations(VS.vitalSignsPanel),
+    ]);
     for (const o of panels) {
       if (!o.date) continue;
       const average = t.inConcept(o.resource.code, VS.bloodPressureAverage);
@@ -148,7 +155,10 @@ export function allBloodPressureReadings(index: RecordIndex): readonly BloodPres
       if (systolic === undefined && diastolic === undefined) continue;
       push(systolic, diastolic, o.date, [o.ref], systolic === undefined || diastolic === undefined, o.preliminary === true, average);
     }
-    const isPanel = (o: IndexedObservation) => t.inConcept(o.resource.code, VS.bloodPressurePanel) || t.inConcept(o.resource.code, VS.bloodPressureAverage);
+    const isPanel = (o: IndexedObservation) =>
+      t.inConcept(o.resource.code, VS.bloodPressurePanel) ||
+      t.inConcept(o.resource.code, VS.bloodPressureAverage) ||
+      t.inConcept(o.resource.code, VS.vitalSignsPanel);
     const standalone = (url: string) => index.observations(url).filter((o) => o.date && !isPanel(o) && mmHg(o.resource) !== undefined);
     const systolics = standalone(VS.systolicBp);
     const diastolics = standalone(VS.diastolicBp);

@@ -37,6 +37,15 @@ const panel = (code: string, when: string, sys?: object, dia?: object) => ({
 });
 
 describe('blood pressure (DS-1)', () => {
+  const SCT = 'http://snomed.info/sct';
+  /** An OpenMRS FHIR2 concept: the concept uuid with no system, CIEL, and SNOMED CT. */
+  const openmrs = (ciel: string, snomed: string): fhir4.CodeableConcept => ({
+    coding: [
+      { code: `${ciel}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` },
+      { system: 'https://openconceptlab.org/orgs/CIEL/sources/CIEL', code: ciel },
+      { system: SCT, code: snomed },
+    ],
+  });
   it.each<[string, object[], { systolic?: number; diastolic?: number; partial: boolean } | undefined]>([
     ['the US Core panel 85354-9', [panel('85354-9', at(0), mm(150), mm(95))], { systolic: 150, diastolic: 95, partial: false }],
     ['the older panel 55284-4 (every Synthea BP)', [panel('55284-4', at(0), mm(186), mm(114))], { systolic: 186, diastolic: 114, partial: false }],
@@ -62,6 +71,43 @@ describe('blood pressure (DS-1)', () => {
       { systolic: 150, partial: true },
     ],
     ['a part in another unit is unknown', [panel('85354-9', at(0), mm(150), { valueQuantity: { value: 12, code: 'kPa' } })], { systolic: 150, partial: true }],
+    [
+      'OpenMRS parts coded CIEL and SNOMED CT with unit mmHg (no BP LOINC)',
+      [
+        { ...obs('x', at(0), { valueQuantity: { value: 186, unit: 'mmHg', system: SYS.ucum, code: 'mmHg' } }), code: openmrs('5085', '271649006') },
+        { ...obs('x', at(0), { valueQuantity: { value: 114, unit: 'mmHg', system: SYS.ucum, code: 'mmHg' } }), code: openmrs('5086', '271650006') },
+      ],
+      { systolic: 186, diastolic: 114, partial: false },
+    ],
+    [
+      'a SNOMED CT-only panel (75367002) with SNOMED CT components',
+      [
+        {
+          ...panel('x', at(0)),
+          code: cc(SCT, '75367002'),
+          component: [
+            { code: cc(SCT, '271649006'), ...mm(162) },
+            { code: cc(SCT, '271650006'), ...mm(104) },
+          ],
+        },
+      ],
+      { systolic: 162, diastolic: 104, partial: false },
+    ],
+    ['a vital-signs panel (8716-3) carrying BP components', [panel('8716-3', at(0), mm(158), mm(99))], { systolic: 158, diastolic: 99, partial: false }],
+    [
+      'a vital-signs panel (8716-3) whose BP parts are members',
+      [
+        { ...obs('8716-3', at(0), {}), hasMember: [{ reference: 'Observation/m-sys' }, { reference: 'Observation/m-dia' }] },
+        { ...obs('8480-6', at(0), mm(171)), id: 'm-sys' },
+        { ...obs('8462-4', at(0), mm(103)), id: 'm-dia' },
+      ],
+      { systolic: 171, diastolic: 103, partial: false },
+    ],
+    [
+      'a vital-signs panel with no BP is no BP',
+      [{ ...obs('8716-3', at(0), {}), component: [{ code: cc(SYS.loinc, '8867-4'), valueQuantity: { value: 70, code: '/min' } }] }],
+      undefined,
+    ],
     ['no BP at all', [], undefined],
   ])('%s', (_label, resources, expected) => {
     const bp = latestBloodPressure(indexOf(resources), 30);

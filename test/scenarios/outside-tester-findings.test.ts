@@ -96,6 +96,15 @@ describe('PHQ-9 item 9 reaches the suicide-risk rule in every shape it is record
   });
 });
 
+describe('blood pressure coded without its LOINC codes is read (CI-6, DS-1)', () => {
+  it('openmrs-bp-186-114-coded-ciel-and-snomed-is-a-critical-bp-not-no-bp', async () => {
+    const a = await replay('openmrs-bp-186-114-reported-as-no-bp');
+    const critical = a.cards.filter((c) => c.indicator === 'critical');
+    expect(critical.map((c) => c.summary)).toEqual([expect.stringContaining('BP 186/114 mmHg')]);
+    expect(allText(a)).not.toMatch(/No BP recorded/);
+  });
+});
+
 describe('a pregnancy that ended days ago (CI-4, RC-18)', () => {
   it('pregnancy-ended-10-days-ago-esketamine-signed-asks-about-breastfeeding-and-history-not-an-hcg', async () => {
     const a = await replay('pregnancy-ended-10-days-ago-esketamine-signed');
