@@ -222,9 +222,12 @@ function problemCard(items: Item[], ctx: PresentContext): Card {
     // A caution is said in the rules' own words (the drug or diagnosis found, then its consequence and action), cut
     // at a clause boundary to fit; the problem's titles (RC-1 and EL-9: "bipolar disorder, conflicting active
     // diagnoses") only when no words of the finding fit.
-    const titles = [...new Set(findings.map((x) => inSentence(x.title)))];
+    // Information on the same problem (RC-22 beside RC-3) is a line of the detail; the caution's words lead the summary.
+    const said = findings.filter((x) => sorted.some((i) => i.finding === x && i.indicator === lead.indicator));
+    const ids = `(${[...new Set(said.map((x) => x.rule))].join(', ')})`;
+    const titles = [...new Set(said.map((x) => inSentence(x.title)))];
     // A name in title case ("Atrial Fibrillation: ...") keeps its capitals inside the sentence.
-    const sentences = findings.map((x) => findingSentence(x)).map((w) => (/^[A-Z][a-z]+ [A-Z]/.test(w) ? w : inSentence(w)));
+    const sentences = said.map((x) => findingSentence(x)).map((w) => (/^[A-Z][a-z]+ [A-Z]/.test(w) ? w : inSentence(w)));
     // Several findings on one problem: each keeps its first clause, so none is cut away whole.
     const options = (who: string) =>
       sentences.length === 1
@@ -315,11 +318,16 @@ function checkGroupCard(items: Item[], ctx: PresentContext, also: Item[] = []): 
   const names = joinNames(same.map((i) => capitalise(treatmentName(i.r))).map((n, k) => (k ? inSentence(n) : n)));
   const ids = `(${[...new Set([top.rule, ...rulesIn(sorted), ...rulesIn(also)])].join(', ')})`;
   const alsoFinding = also[0]?.finding;
-  // The BP finding folded in is named by its first clause ("BP 150/92 mmHg on <date> is above 140/90").
-  const alsoWords = alsoFinding ? inSentence(findingSentence(alsoFinding)) : '';
+  // The BP finding folded in is named by its first clause ("BP 150/92 mmHg on <date> is above 140/90"). A heart rate
+  // the check already names (RC-19 on the pre-dose HR) is not said twice: what RC-19 adds is its action.
+  const alsoSentence = alsoFinding ? inSentence(findingSentence(alsoFinding)) : '';
+  const restated = alsoFinding?.rule === 'RC-19' && /pre-dose HR /.test(top.phrase);
+  const alsoWords = restated ? alsoSentence.replace(/(^|; )heart rate [^:;]*/, '') : alsoSentence;
   const summary = firstFitting(
-    alsoWords ? `${names}: ${top.phrase}; ${alsoWords} ${ids}` : '',
-    alsoWords ? `${names}: ${top.phrase}; ${alsoWords.split(/: |; /)[0]} ${ids}` : '',
+    alsoWords.startsWith(': ') ? `${names}: ${top.phrase}${alsoWords} ${ids}` : '',
+    alsoWords.startsWith(': ') ? `${names}: ${top.phrase}${alsoWords.split('; ')[0]} ${ids}` : '',
+    alsoWords && !alsoWords.startsWith(': ') ? `${names}: ${top.phrase}; ${alsoWords} ${ids}` : '',
+    alsoWords && !alsoWords.startsWith(': ') ? `${names}: ${top.phrase}; ${alsoWords.split(/: |; /)[0]} ${ids}` : '',
     // A raised BP is never the part dropped for length: it leads, and the gap becomes "record ... before the dose".
     alsoWords && top.needed ? `${names}: ${alsoWords.split(/: |; /)[0]}; record ${top.needed} before the dose ${ids}` : '',
     alsoWords && top.needed ? `${capitalise(treatmentName(sorted[0]!.r))}: ${alsoWords.split(/: |; /)[0]}; record ${top.needed} ${ids}` : '',
@@ -495,9 +503,17 @@ function dosingLines(drafts: readonly DraftReview[]): Markdown[] {
  * IV ketamine monitoring (MO-2) or the SPRAVATO REMS card (MO-3), once per draft, with MO-11, MO-12 and
  * MO-13, and any information-only dosing checks folded in (`dosing`).
  */
-function monitoringCard(r: DraftReview, a: Assessment, ctx: PresentContext, dosing: readonly DraftReview[] = [], indication?: Markdown): Card {
-  const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : [])].map((id) => a.byRule.get(id)!);
-  const folded = joinMarkdown([indication, ...dosingLines(dosing)]);
+function monitoringCard(
+  r: DraftReview,
+  a: Assessment,
+  ctx: PresentContext,
+  dosing: readonly DraftReview[] = [],
+  indication?: Markdown,
+  information: readonly Finding[] = [],
+): Card {
+  const also = ['MO-11', 'MO-12', ...(misuseSafeguards(a) ? ['MO-13'] : []), ...information.map((f) => f.rule)].map((id) => a.byRule.get(id)!);
+  const informationLines = information.map((f) => md`- ${(f.note ?? f.title).replace(/\.$/, '')} (${f.rule})`);
+  const folded = joinMarkdown([indication, ...dosingLines(dosing), ...(informationLines.length ? [joinMarkdown(informationLines, '\n')] : [])]);
   if (r.draft.drug === 'esketamine' && !r.scope?.injection) {
     const mo3 = a.byRule.get('MO-3')!;
     const mo6 = a.byRule.get('MO-6')!;
@@ -766,6 +782,28 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
     alsoVitals = bp;
     groups.delete('blood-pressure');
   }
+  // A cardiovascular caution resting on the same pre-dose reading (RC-19: HR above 110) is that reading's card too
+  // (revision-2 OR-10: the same-session values feed RC-19; CD-1): one heart rate, one card.
+  const readings = new Set(vitals?.flatMap((i) => i.checks!.flatMap((c) => c.readings ?? [])) ?? []);
+  const cardiovascular = groups.get('cardiovascular');
+  if (vitals && cardiovascular?.every((i) => i.kind === 'caution' && i.finding?.evidence.some((e) => readings.has(e)))) {
+    alsoVitals = [...alsoVitals, ...cardiovascular];
+    groups.delete('cardiovascular');
+  }
+  // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).
+  const sessionCards = (['ketamine', 'esketamine'] as const)
+    .map((drug) => inScope.find((r) => r.draft.drug === drug && r.monitoring && !r.contraindications.length && !r.deferrals.length))
+    .filter((r): r is DraftReview => r !== undefined);
+  // Information about a treatment that is no caution for it (RC-10 glaucoma, RC-11 bladder, RC-22 alone) is a line of
+  // its session card, read with the per-session instructions; it has its own info card only where there is none (TMS).
+  const infoForSession = new Map<DraftReview, Finding[]>();
+  for (const [problem, items] of groups) {
+    if (problem === 'trd-status' || !items.every((i) => i.kind === 'caution' && i.finding && !i.finding.cautionFor.includes(i.r.modality!))) continue;
+    const hosts = items.map((i) => sessionCards.find((m) => m.draft.drug === i.r.draft.drug));
+    if (hosts.some((h) => !h)) continue;
+    items.forEach((i, k) => infoForSession.set(hosts[k]!, [...new Set([...(infoForSession.get(hosts[k]!) ?? []), i.finding!])]));
+    groups.delete(problem);
+  }
   const cards: Card[] = [];
   let indication: Card | undefined;
   let vitalsCard: Card | undefined;
@@ -816,10 +854,6 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   const combination = review.combination && mayProceed(ketamineDrafted ? 'ketamine' : 'tms') ? combinationCard(a, ctx) : undefined;
   const payer = review.combination ? undefined : payerCard(a, review, ctx);
   for (const c of [combination, payer]) if (c) callCards.push(c);
-  // Session monitoring once per drug (two esketamine drafts, day 1 and induction, are one REMS card).
-  const sessionCards = (['ketamine', 'esketamine'] as const)
-    .map((drug) => inScope.find((r) => r.draft.drug === drug && r.monitoring && !r.contraindications.length && !r.deferrals.length))
-    .filter((r): r is DraftReview => r !== undefined);
   // The card budget (CD-1, at most four cards per draft): over it, a dosing card that is information only
   // becomes a line of its drug's session card, so a caution to confirm is never the card that is lost. [local]
   const foldable = (r: DraftReview) => sessionCards.some((m) => m.draft.drug === r.draft.drug) && infoOnlyDosing(r) !== undefined;
@@ -845,6 +879,7 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
       ctx,
       fold ? inScope.filter((r) => r.draft.drug === first.draft.drug && foldable(r)) : [],
       foldIndication ? trdUnknownLine(a) : undefined,
+      infoForSession.get(first),
     );
     sessionCardsMade.add(card);
     cards.push(card);
@@ -860,10 +895,12 @@ export function orderReviewCards(a: Assessment, review: OrderReview, ctx: Presen
   // Still over it: the cautions become one card, each a line with its own settling orders; then the
   // session monitoring joins the pre-dose vital signs card (one problem: the patient's vital signs around
   // the dose). A contraindication, a gap or a check on the order is never merged away. [local]
-  if (cards.length > budget && cautionCards.size > 1) {
-    const merged = cautionsCard([...cautionCards.values()].flat(), ctx);
-    const at = cards.findIndex((c) => cautionCards.has(c));
-    const rest = cards.filter((c) => !cautionCards.has(c));
+  // Suicidality (RC-16, RC-17: a C-SSRS today) is never folded into a count: a same-day safety action keeps its own card (CD-2).
+  const mergeable = new Map([...cautionCards].filter(([, items]) => !items.some((i) => i.problem === 'suicidality')));
+  if (cards.length > budget && mergeable.size > 1) {
+    const merged = cautionsCard([...mergeable.values()].flat(), ctx);
+    const at = cards.findIndex((c) => mergeable.has(c));
+    const rest = cards.filter((c) => !mergeable.has(c));
     rest.splice(at, 0, merged);
     cards.splice(0, cards.length, ...rest);
   }
@@ -880,12 +917,21 @@ function cautionsCard(items: Item[], ctx: PresentContext): Card {
   const card = problemCard(items, ctx);
   const names = joinNames([...new Set(items.map((i) => treatmentName(i.r)))]);
   const problems = [...new Set(items.map((i) => PROBLEM_NAMES[i.problem as Problem] ?? i.problem))];
-  const ids = `(${rulesIn(items).join(', ')})`;
+  const rules = rulesIn(items);
+  const ids = `(${rules.join(', ')})`;
+  // CD-3: under 140 characters always; the rule ids past the first two are counted, never the summary cut.
+  const fewIds = rules.length > 3 ? `(${rules.slice(0, 2).join(', ')} and ${rules.length - 2} more)` : ids;
+  const shortNames = joinNames([...new Set(items.map((i) => shortName(i.r)))]);
   return {
     ...card,
     summary: firstFitting(
       `Cautions with ${names}: ${problems.join('; ')} ${ids}`,
+      `Cautions with ${names}: ${problems.join('; ')} ${fewIds}`,
+      `Cautions with ${shortNames}: ${problems.join('; ')} ${fewIds}`,
       `Cautions with ${names}: ${problems.length} to weigh before starting ${ids}`,
+      `Cautions with ${names}: ${problems.length} to weigh before starting ${fewIds}`,
+      `Cautions with ${shortNames}: ${problems.length} to weigh before starting ${fewIds}`,
+      `${problems.length} cautions to weigh before starting ${fewIds}`,
     ),
   };
 }

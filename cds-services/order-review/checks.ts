@@ -44,6 +44,8 @@ export interface OrderCheck {
   wantsUpdate?: boolean;
   /** A critical dose check offers override reasons. */
   override?: boolean;
+  /** OR-10: the out-of-range same-session readings, so a finding resting on the same reading joins its card (CD-1). */
+  readings?: string[];
 }
 
 type OR = Thresholds['orderReview'];
@@ -903,7 +905,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const bpNow = bp && !bp.average && recent(bp.date) && bp.systolic !== undefined && bp.diastolic !== undefined ? bp : undefined;
   const hr = index.observations(VS.heartRate).find((o) => o.value !== undefined && recent(o.date));
   const spo2 = index.observations(VS.oxygenSaturation).find((o) => o.value !== undefined && recent(o.date));
-  const hrText = hr ? `HR ${hr.value}${preliminaryMark(hr)}` : '';
+  const hrText = hr ? `HR ${hr.value}/min${preliminaryMark(hr)}` : '';
   const spo2Text = spo2 ? `SpO2 ${spo2.value} %${preliminaryMark(spo2)}` : '';
   const missing: string[] = [];
   const settledBy: SettlingOrder[] = [];
@@ -926,7 +928,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   const limits = bloodPressureBoundaries(v4);
   const ordered = [bpNow ? `BP ${bloodPressureValues(bpNow, limits)}` : '', hrText, spo2Text].filter(Boolean).join(', ') || 'none recorded';
   const expected = `BP, HR and SpO2 within ${windowMin} min before the dose`;
-  const problems: { indicator: Indicator; phrase: string }[] = [];
+  const problems: { indicator: Indicator; phrase: string; reading?: string }[] = [];
   if (bpNow && (bpNow.systolic! >= v4.bpBlockSystolicAtLeast.value || bpNow.diastolic! >= v4.bpBlockDiastolicAtLeast.value))
     problems.push({
       indicator: 'critical',
@@ -940,7 +942,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
   if (spo2 && spo2.value! <= t.safety.spo2Minimum.value)
     problems.push({ indicator: 'critical', phrase: `pre-dose ${spo2Text} is at or below ${t.safety.spo2Minimum.value} %` });
   if (hr && hr.value! > t.safety.heartRateMaximum.value)
-    problems.push({ indicator: 'warning', phrase: `pre-dose ${hrText} is above ${t.safety.heartRateMaximum.value}` });
+    problems.push({ indicator: 'warning', phrase: `pre-dose ${hrText} is above ${t.safety.heartRateMaximum.value}`, reading: hr.ref });
   if (problems.length) {
     const worst = problems.find((p) => p.indicator === 'critical') ?? problems[0]!;
     return {
@@ -951,6 +953,7 @@ export function checkSessionVitals(index: RecordIndex, dosage: DraftDosage | und
       ordered,
       expected,
       override: worst.indicator === 'critical',
+      readings: problems.flatMap((p) => (p.reading ? [p.reading] : [])),
       ...(missing.length ? { needed: missing.join(', '), settledBy } : {}),
     };
   }

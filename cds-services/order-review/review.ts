@@ -227,7 +227,9 @@ export function patientFindings(a: Assessment, modality: Modality, deviceSafetyO
       f.rule !== 'RC-14' &&
       f.rule !== 'RC-15' &&
       f.rule !== 'RC-13' &&
-      f.cautionFor.includes(modality) &&
+      // A caution for this treatment, or information about it (RC-10 glaucoma, RC-11 bladder, RC-22): a finding the
+      // service computed reaches a card the prescriber reads, never only the assessment extension (CD-6).
+      (f.cautionFor.includes(modality) || (f.kind === 'relative' && f.status === 'met' && f.modalities.includes(modality))) &&
       !f.absoluteFor.includes(modality) &&
       keep(f),
   );

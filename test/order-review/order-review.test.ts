@@ -1128,7 +1128,8 @@ describe('OR-11 and OR-12: our own suggestions', () => {
     expect(drafts.length).toBeGreaterThan(0);
     const r = await sign(record, drafts);
     expect(r.summaries.filter((s) => /RC-3/.test(s))).toEqual([]);
-    expect(r.orders[0]!.suppressedByLoopGuard).toEqual(['RC-3']);
+    // RC-22 (a benzodiazepine may blunt the ketamine response) was shown with RC-3 on the suggestion's card (CD-1).
+    expect(r.orders[0]!.suppressedByLoopGuard).toEqual(['RC-3', 'RC-22']);
     expect(r.summaries.some((s) => /OR-10/.test(s))).toBe(true);
     expect(r.summaries.filter((s) => /OR-3|OR-4|OR-5/.test(s))).toEqual([]);
   });

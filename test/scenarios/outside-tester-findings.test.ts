@@ -1767,3 +1767,37 @@ describe('WHO ICD-10 diagnoses are read as ICD-10-CM where the code means the sa
     expect(summaries(a)).toContain('[warning] A seizure on 2026-07-03 with no epilepsy diagnosis: neurology review before TMS (CI-9)');
   });
 });
+
+describe('cards stay one per problem and short when many cautions meet (CD-1, CD-2, CD-3)', () => {
+  // Seven cautions with three drafts became "Cautions with ...: 7 to weigh before starting (RC-17, ...)", 148 characters,
+  // with ungraded suicidal ideation (a C-SSRS today) folded into the count.
+  it('ungraded-suicidal-ideation-keeps-its-own-card-and-every-summary-is-under-140', async () => {
+    const a = await replay('seven-cautions-with-ungraded-suicidal-ideation-three-drafts');
+    expect(a.cards.filter((c) => c.summary.length >= 140).map((c) => c.summary)).toEqual([]);
+    const rc17 = a.cards.filter((c) => c.summary.includes('RC-17'));
+    expect(rc17.map((c) => c.summary)).toEqual([expect.stringMatching(/suicidal ideation .*complete a C-SSRS today \(RC-17\)$/)]);
+    expect(rc17[0]!.suggestions!.map((s) => s.label)).toContain('Complete a C-SSRS today');
+  });
+
+  // HR 124/min 20 minutes before IV ketamine: "pre-dose HR 124 is above 110 (OR-10)" and an RC-19 card on the same reading.
+  it('one-pre-dose-heart-rate-of-124-is-one-card-with-its-unit', async () => {
+    const a = await replay('pre-dose-heart-rate-124-before-iv-ketamine');
+    const hr = a.cards.filter((c) => /HR \d|heart rate/.test(c.summary));
+    expect(hr.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'IV ketamine: pre-dose HR 124/min is above 110: assess cardiovascular risk before starting; BP rises during dosing (OR-10, RC-19)'],
+    ]);
+  });
+
+  // H40.20X0 and N30.10 were found (RC-10, RC-11) and shown on no card, only in the assessment extension.
+  it('glaucoma-and-interstitial-cystitis-are-lines-of-the-iv-ketamine-session-card', async () => {
+    const a = await replay('angle-closure-glaucoma-and-interstitial-cystitis-iv-ketamine');
+    const session = a.cards.find((c) => c.summary.endsWith('(MO-2)'))!;
+    expect(session.detail).toContain(
+      'Glaucoma is recorded: ketamine raises intraocular pressure; confirm the eye pressure is controlled (ophthalmology) (RC-10)',
+    );
+    expect(session.detail).toContain(
+      'Interstitial cystitis is recorded: repeated ketamine can damage the bladder; ask about urinary symptoms at each session (RC-11)',
+    );
+    expect(a.cards).toHaveLength(1);
+  });
+});

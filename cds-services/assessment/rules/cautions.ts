@@ -14,14 +14,22 @@ function fromConditions(index: RecordIndex, found: IndexedCondition[], note: str
 }
 
 /** A caution met by any active condition in one concept. */
-function conditionCaution(id: string, title: string, url: string, source: RuleSource, modalities: { cautionFor?: Modality[]; infoFor?: Modality[] }): Rule {
+function conditionCaution(
+  id: string,
+  title: string,
+  url: string,
+  source: RuleSource,
+  modalities: { cautionFor?: Modality[]; infoFor?: Modality[] },
+  consequence?: string,
+): Rule {
   return defineRule({
     id,
     title,
     kind: 'relative',
     ...modalities,
     source,
-    evaluate: ({ index }) => fromConditions(index, index.activeConditions(url), `${title} is recorded.`),
+    evaluate: ({ index }) =>
+      fromConditions(index, index.activeConditions(url), consequence ? `${title} is recorded: ${consequence}.` : `${title} is recorded.`),
   });
 }
 
@@ -157,9 +165,23 @@ export const RC8 = defineRule({
 /** RC-9 Hyperthyroidism (untreated is a contraindication in the Swiss ketamine label). Source: Swissmedic label. */
 export const RC9 = conditionCaution('RC-9', 'Hyperthyroidism', VS.hyperthyroidism, SOURCES.swissmedicKetamine, { cautionFor: KETAMINES });
 /** RC-10 Glaucoma or raised intraocular pressure (information). Source: Ketalar adverse reactions. */
-export const RC10 = conditionCaution('RC-10', 'Glaucoma', VS.glaucoma, SOURCES.ketalarLabel, { infoFor: ['iv-ketamine'] });
+export const RC10 = conditionCaution(
+  'RC-10',
+  'Glaucoma',
+  VS.glaucoma,
+  SOURCES.ketalarLabel,
+  { infoFor: ['iv-ketamine'] },
+  'ketamine raises intraocular pressure; confirm the eye pressure is controlled (ophthalmology)',
+);
 /** RC-11 Interstitial cystitis / lower urinary tract symptoms (information). Source: Ketalar (chronic use). */
-export const RC11 = conditionCaution('RC-11', 'Interstitial cystitis', VS.interstitialCystitis, SOURCES.ketalarLabel, { infoFor: KETAMINES });
+export const RC11 = conditionCaution(
+  'RC-11',
+  'Interstitial cystitis',
+  VS.interstitialCystitis,
+  SOURCES.ketalarLabel,
+  { infoFor: KETAMINES },
+  'repeated ketamine can damage the bladder; ask about urinary symptoms at each session',
+);
 /** RC-12 Dissociative disorders (ketamine and esketamine cause dissociation). Source: pharmacology; Spravato label. */
 export const RC12 = conditionCaution('RC-12', 'Dissociative disorder', VS.dissociativeDisorders, SOURCES.spravatoLabel, { cautionFor: KETAMINES });
 
