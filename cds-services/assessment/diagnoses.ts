@@ -4,10 +4,15 @@
  *
  * State (DS-6): `active`; `confirm` when the record holds it but a clinician must say whether it is
  * current (verification provisional, differential or unconfirmed; no clinicalStatus and older than
- * STATUSLESS_ACTIVE_DAYS or undated; a problem written only as text); inactive ones are left out.
+ * STATUSLESS_ACTIVE_DAYS or undated; a problem written only as text). Inactive ones (clinicalStatus
+ * inactive, remission or resolved, or abated) are kept apart as `history`: bipolar disorder and psychotic
+ * disorders are lifelong, and the rules that care say so (RC-1, CI-2, EL-9) [local: revision-2 is silent].
+ * A problem written as text is read for its cues (condition-text.ts): a relative's, or a negated one, is
+ * not the patient's diagnosis and is left out; 'history of' or 'resolved' makes it history.
  */
 import { VS } from './concepts.js';
-import { isoDay, statusCode, withinDays } from './fhir-read.js';
+import { categoryIsFamilyHistory, textContext } from './condition-text.js';
+import { conditionIsActive, isoDay, parseFhirDate, statusCode, withinDays } from './fhir-read.js';
 import type { IndexedCondition, RecordIndex } from './record.js';
 
 export type ConditionState = 'active' | 'confirm';
@@ -23,12 +28,16 @@ export interface Diagnosis {
   why?: 'unconfirmed' | 'no status' | 'text only' | 'unlisted code';
   /** For `unconfirmed`: the verificationStatus code as recorded (provisional, differential, unconfirmed). */
   verification?: string;
+  /** For history: how the record says it is past ("in remission", "resolved", "inactive", "abated 2021-03-01", "recorded as history"). */
+  past?: string;
 }
 
 /** The diagnoses of one concept, split by state. */
 export interface DiagnosisGroup {
   active: Diagnosis[];
   confirm: Diagnosis[];
+  /** Recorded but not current (inactive, in remission, resolved, abated, or written as history). */
+  history: Diagnosis[];
 }
 
 export interface DiagnosisFacts {
@@ -75,11 +84,33 @@ export function conditionState(
   return { state: 'active' };
 }
 
-function group(index: RecordIndex, url: string, statuslessDays: number, textOnly: readonly Diagnosis[]): DiagnosisGroup {
-  const out: DiagnosisGroup = { active: [], confirm: [] };
+/** How a recorded, inactive condition says it is past: its clinicalStatus, else its abatement. */
+function pastPhrase(c: fhir4.Condition): string {
+  const status = statusCode(c.clinicalStatus);
+  if (status === 'remission') return 'in remission';
+  if (status === 'resolved' || status === 'inactive') return status;
+  const abated = parseFhirDate(c.abatementDateTime) ?? parseFhirDate(c.abatementPeriod?.end ?? c.abatementPeriod?.start);
+  return abated ? `abated ${isoDay(abated)}` : 'abated';
+}
+
+function group(index: RecordIndex, url: string, statuslessDays: number, textOnly: TextOnly): DiagnosisGroup {
+  const out: DiagnosisGroup = { active: [], confirm: [], history: [] };
+  const cues = index.knowledge.thresholds.diagnoses.conditionTextCues.value;
   for (const c of index.conditions(url)) {
+    // A problem filed under a family-history category is a relative's, never the patient's (only the patient in context).
+    if (categoryIsFamilyHistory(c.resource.category, cues)) continue;
     const s = conditionState(c, index.now, statuslessDays);
-    if (!s) continue;
+    if (!s) {
+      out.history.push({
+        ref: c.ref,
+        code: codeOf(c.resource.code) ?? '',
+        display: displayOf(c.resource),
+        date: c.date,
+        state: 'active',
+        past: pastPhrase(c.resource),
+      });
+      continue;
+    }
     const d: Diagnosis = {
       ref: c.ref,
       code: codeOf(c.resource.code) ?? '',
@@ -91,34 +122,51 @@ function group(index: RecordIndex, url: string, statuslessDays: number, textOnly
     };
     out[s.state].push(d);
   }
-  for (const d of textOnly) out.confirm.push(d);
+  out.confirm.push(...(textOnly.confirm.get(url) ?? []));
+  out.history.push(...(textOnly.history.get(url) ?? []));
   return out;
+}
+
+/** Problems named only by words, by concept: to confirm, or history. */
+interface TextOnly {
+  confirm: Map<string, Diagnosis[]>;
+  history: Map<string, Diagnosis[]>;
 }
 
 /**
  * Problems whose words name a concept though no code of theirs does (DS-6): recorded with no code at all, or
  * only with codes no ValueSet lists (another system such as WHO ICD-10, a local code, a subtype the lists
  * lack). Each is "confirm" for that concept: a code the service cannot read is missing knowledge, never
- * evidence that the diagnosis is absent.
+ * evidence that the diagnosis is absent. The words are read for their cues (condition-text.ts): a relative's
+ * problem ("Family history of schizophrenia (brother)") and a negated one ("Negative screen for mania", "No
+ * psychosis") name nothing of the patient's; a past one ("history of", "resolved", or its status) is history.
  */
-function textOnlyConditions(index: RecordIndex, urls: readonly string[]): Map<string, Diagnosis[]> {
+function textOnlyConditions(index: RecordIndex, urls: readonly string[]): TextOnly {
   const t = index.knowledge.terminology;
-  const out = new Map<string, Diagnosis[]>();
+  const cues = index.knowledge.thresholds.diagnoses.conditionTextCues.value;
+  const out: TextOnly = { confirm: new Map(), history: new Map() };
   if (!index.record.conditions.known) return out;
   for (const c of index.record.conditions.items) {
     if (!c.code || t.conceptsOf(c.code, false).size > 0) continue;
     const coded = codeOf(c.code);
     const words = displayOf(c);
     const v = statusCode(c.verificationStatus);
-    if (v === 'refuted' || v === 'entered-in-error') continue;
+    if (v === 'refuted' || v === 'entered-in-error' || categoryIsFamilyHistory(c.category, cues)) continue;
     const clinical = statusCode(c.clinicalStatus);
-    if (clinical !== undefined && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
+    const inactive = (clinical !== undefined && !['active', 'recurrence', 'relapse'].includes(clinical)) || !conditionIsActive(c, index.now);
     for (const url of urls) {
-      if (!t.inConcept(c.code, url)) continue;
+      // Every place the concept's words stand, in the text and in each coding's display (as inConcept reads them).
+      const matches = [c.code.text, ...(Array.isArray(c.code.coding) ? c.code.coding.map((x) => x?.display) : [])].flatMap((w) => t.textMatches(w, url));
+      if (!matches.length) continue;
+      const context = textContext(matches, cues);
+      if (context === 'family' || context === 'negated') continue;
       const d: Diagnosis = coded
         ? { ref: `Condition/${c.id ?? 'unidentified'}`, code: coded, display: words, state: 'confirm', why: 'unlisted code' }
         : { ref: `Condition/${c.id ?? 'unidentified'}`, code: words, display: words, state: 'confirm', why: 'text only' };
-      out.set(url, [...(out.get(url) ?? []), d]);
+      // Past by its status, or by its words ('history of', 'resolved'); 'rule out' stays to confirm.
+      const past = context === 'uncertain' ? undefined : inactive ? pastPhrase(c) : context === 'history' ? 'recorded as history' : undefined;
+      const into = past ? out.history : out.confirm;
+      into.set(url, [...(into.get(url) ?? []), past ? { ...d, state: 'active', past } : d]);
     }
   }
   return out;
@@ -130,7 +178,7 @@ export function diagnoses(index: RecordIndex): DiagnosisFacts {
     const days = index.knowledge.thresholds.diagnoses.statuslessActiveDays.value;
     // Text-only problems name a concept by words (the ValueSet's text-match list); coded ones by code.
     const text = textOnlyConditions(index, [VS.depressionNeedsConfirmation, VS.bipolar, VS.maniaCurrentEpisode, VS.psychoticDisorders, VS.catatonia]);
-    const g = (url: string) => group(index, url, days, text.get(url) ?? []);
+    const g = (url: string) => group(index, url, days, text);
     return {
       mdd: g(VS.mddCurrentEpisode),
       trdCoded: g(VS.treatmentResistantDepression),
@@ -162,6 +210,12 @@ export function confirmPhrase(d: Diagnosis): string {
   if (d.why === 'text only') return `'${d.display}' is recorded as text only`;
   if (d.why === 'unlisted code') return `'${d.display}' is recorded with a code this service does not list (${d.code})`;
   return `${d.display}${date}`;
+}
+
+/** "F31.9, in remission", or a text-only problem quoted ("'Psychosis (resolved 2010)'"): a past diagnosis in a summary. */
+export function historyPhrase(d: Diagnosis): string {
+  if (d.why === 'text only') return `'${d.display}'`;
+  return `${d.code || d.display}, ${d.past ?? 'past'}`;
 }
 
 /** Resources of diagnoses, for evidence. */

@@ -17,6 +17,22 @@ export interface DoseThreshold {
 }
 
 /** A multi-ingredient product that counts as one attempt with its own adequate dose (EL-2.7). */
+/** Phrases read around a problem's words in its text (revision-2 DS-6; condition-text.ts), each list as written. */
+export interface ConditionTextCues {
+  /** A relative's problem ("family history of", "brother"): never the patient's. */
+  familyHistory: string[];
+  /** Before the problem's words ("no", "denies", "negative screen for"): the problem is absent. */
+  negatedBefore: string[];
+  /** After them ("ruled out", "negative"): the problem is absent. */
+  negatedAfter: string[];
+  /** Either side ("rule out", "r/o", "?", "possible"): unconfirmed. */
+  uncertain: string[];
+  /** Either side ("history of", "resolved", "in remission"): a past problem. */
+  history: string[];
+  /** A cue applies only when none of these stands between it and the problem's words. */
+  terminators: string[];
+}
+
 export interface ProductRule {
   product: string;
   minimumUnitsPerDay: number;
@@ -97,7 +113,11 @@ export interface Thresholds {
   /** revision-2 section 8 (DS-1, DS-2): how values are read. */
   reading: Settings<'bpPairWindowMinutes' | 'observationSearchFloorDays'> & { phq9Questionnaires: Setting<string[]> };
   /** revision-2 section 3 (EL-1, EL-10, RC-1). */
-  diagnoses: Settings<'statuslessActiveDays' | 'patientViewScoreTriggerDays'> & { bipolarSuggestEsketamine: Setting<boolean> };
+  diagnoses: Settings<'statuslessActiveDays' | 'patientViewScoreTriggerDays'> & {
+    bipolarSuggestEsketamine: Setting<boolean>;
+    /** DS-6: phrases that make a problem's text a family member's, negated, unconfirmed or past (condition-text.ts). */
+    conditionTextCues: Setting<ConditionTextCues>;
+  };
   /** revision-2 section 4 (EL-2.1 to EL-2.14). */
   attempts: Settings<
     | 'concurrentStartDays'

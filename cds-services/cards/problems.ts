@@ -124,6 +124,21 @@ export function clauseOptions(prefix: string, text: string, suffix: string): str
 }
 
 /**
+ * A sentence up to its first colon outside parentheses ("Bipolar disorder (F31.81: II)" stays whole), for a
+ * summary that keeps only what was found: a cut inside a parenthesis would leave it unclosed (CD-3).
+ */
+export function leadClause(text: string): string {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (!depth && text.startsWith(': ', i)) return text.slice(0, i);
+  }
+  return text;
+}
+
+/**
  * `items` joined with commas, as many as fit in `room` characters, then "and N more"; when not even the
  * first fits, the first cut at a word with "…" (never a bare count: "1 problems" told a clinician nothing).
  */

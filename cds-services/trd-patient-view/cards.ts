@@ -20,6 +20,7 @@ import {
   groupByProblem,
   highestIndicator,
   inSentence,
+  leadClause,
   joinNames,
   problemOf,
   ruleIds,
@@ -402,7 +403,7 @@ function beforeStartingCard(findings: Finding[], ctx: PresentContext, offered: S
         // The rule's own sentence up to its first colon ("Substance use recorded (opioid abuse)"; for an
         // unknown, "No BP recorded in the last 30 days; the last 2 were at or above 180/100 (latest ...)",
         // which says more than "could not be checked").
-        `${sentenceCase(findingSentence(lead).split(': ')[0]!)} ${ruleIds(firstFindings)}`,
+        `${sentenceCase(leadClause(findingSentence(lead)))} ${ruleIds(firstFindings)}`,
         lead.status === 'unknown' ? `${sentenceCase(inSentence(lead.title))}: could not be checked ${ruleIds(firstFindings)}` : '',
         `${sentenceCase(PROBLEM_NAMES[groups[0]![0]])}: ${inSentence(lead.title)} ${ruleIds(firstFindings)}`,
       );

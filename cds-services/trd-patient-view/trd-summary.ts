@@ -35,8 +35,11 @@ function diagnosisClause(a: Assessment): string | undefined {
       return `Coded in remission, but ${d['instrument']} ${d['score']} on ${d['scoreDate']}: confirm a new episode`;
     case 'bipolar-depression':
       return 'Bipolar depression: MDD-based TRD criteria and esketamine labelling do not apply';
+    // The TRD card says what the conflict does to TRD; the EL-9 card names the codes and the caution (CD-1).
     case 'mdd-and-bipolar':
-      return 'MDD and bipolar disorder both active: confirm the diagnosis (EL-9)';
+      return 'TRD unknown until the diagnosis is confirmed: MDD and bipolar disorder both active (EL-9)';
+    case 'mdd-and-bipolar-history':
+      return 'TRD unknown until the diagnosis is confirmed: MDD with a history of bipolar disorder (EL-9)';
     case 'mdd-and-remission':
       return 'MDD coded both current and in remission: confirm a current episode (EL-9)';
     case 'ambiguous':

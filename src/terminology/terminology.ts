@@ -92,7 +92,7 @@ const NO_CONCEPTS: ReadonlySet<string> = new Set();
 const namesByText = (set: IndexedValueSet, text: string): boolean => set.text!.test(text) && !set.notText?.test(text);
 
 /** A phrase as a whole-word pattern: a word boundary at each end that is a letter or digit ("(s)-ketamine" opens with none). */
-const wholePhrase = (phrase: string): string => {
+export const wholePhrase = (phrase: string): string => {
   const folded = foldText(phrase);
   return `${/^\w/.test(folded) ? '\\b' : ''}${escapeRegExp(folded)}${/\w$/.test(folded) ? '\\b' : ''}`;
 };
@@ -271,6 +271,21 @@ export class Terminology {
       return true;
     }
     return set.text ? someText(value, (t) => namesByText(set, t)) : false;
+  }
+
+  /**
+   * Where a ValueSet's words name it in a text, in the text as every text match sees it (folded): that text
+   * and each place's start and end, in order. Empty when the text does not name it (or names it only inside
+   * a `text-match-not` phrase). A `text-match-words` match has no one place: it spans the whole text.
+   */
+  textMatches(text: unknown, url: string): { text: string; start: number; end: number }[] {
+    const set = this.set(url);
+    if (!set.text || !isText(text)) return [];
+    const folded = foldText(text);
+    if (!namesByText(set, folded)) return [];
+    const places = [...folded.matchAll(new RegExp(set.text.source, 'gi'))].filter((m) => m[0].length > 0);
+    if (!places.length) return [{ text: folded, start: 0, end: folded.length }];
+    return places.map((m) => ({ text: folded, start: m.index, end: m.index + m[0].length }));
   }
 
   /**

@@ -149,7 +149,7 @@ const scenarios: Record<string, Scenario> = {
     resources: candidate({}, icd('F31.81', { onsetDaysAgo: 50 })),
     expect: { 'EL-1': 'unknown', 'EL-9': 'met', 'RC-1': 'met' },
     trd: 'unknown',
-    summary: /^MDD and bipolar disorder both active: confirm the diagnosis \(EL-9\)/,
+    summary: /^TRD unknown until the diagnosis is confirmed: MDD and bipolar disorder both active \(EL-9\)/,
     withheld: { esketamine: 'RC-1' },
     verdicts: { esketamine: 'caution', tms: 'caution' },
   },
@@ -202,6 +202,76 @@ const scenarios: Record<string, Scenario> = {
   },
   'psychosis-written-only-as-text-asks-to-confirm': { resources: candidate({}, textOnly('Psychosis')), expect: { 'CI-2': 'unknown' } },
   'no-mania-and-no-psychosis-is-not-found': { resources: candidate(), expect: { 'CI-2': 'not-met', 'CI-12': 'not-met' } },
+  // ---- DS-6: what a problem written as text says of itself (a relative's, negated, unconfirmed, past) ----
+  'family-history-of-schizophrenia-written-as-text-is-not-the-patients-psychosis': {
+    resources: candidate({}, textOnly('Family history of schizophrenia (brother)')),
+    expect: { 'CI-2': 'not-met' },
+    trd: 'met',
+    verdicts: { 'iv-ketamine': 'clear', esketamine: 'clear' },
+  },
+  'negative-screen-for-mania-written-as-text-is-not-mania': {
+    resources: candidate({}, textOnly('Negative screen for mania')),
+    expect: { 'CI-12': 'not-met', 'RC-1': 'not-met' },
+  },
+  'denied-or-ruled-out-psychosis-and-depression-without-psychotic-features-are-not-psychosis': {
+    resources: candidate(
+      {},
+      textOnly('Denies psychosis'),
+      textOnly('Psychosis ruled out'),
+      textOnly('No hx of schizophrenia'),
+      textOnly('Depression without psychotic features'),
+    ),
+    expect: { 'CI-2': 'not-met' },
+  },
+  'mother-with-bipolar-disorder-written-as-text-is-not-the-patients': {
+    resources: candidate({}, textOnly('Mother: bipolar disorder')),
+    expect: { 'RC-1': 'not-met', 'EL-9': 'not-met', 'EL-1': 'met' },
+  },
+  'bipolar-coded-under-a-family-history-category-is-not-the-patients': {
+    resources: candidate({}, { ...icd('F31.9', { onsetDaysAgo: 50 }), category: [{ text: 'Family History' }] } as fhir4.Condition),
+    expect: { 'RC-1': 'not-met', 'EL-9': 'not-met', 'EL-1': 'met' },
+  },
+  'rule-out-psychosis-written-as-text-asks-to-confirm': {
+    resources: candidate({}, textOnly('R/O psychosis')),
+    expect: { 'CI-2': 'unknown' },
+    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution' },
+  },
+  'no-mania-but-a-hypomanic-episode-written-as-text-asks-to-confirm': {
+    resources: candidate({}, textOnly('No mania; hypomanic episode last month')),
+    expect: { 'CI-12': 'unknown' },
+  },
+  'schizophrenia-no-current-episode-written-as-text-asks-to-confirm': {
+    resources: candidate({}, textOnly('Schizophrenia, no current episode')),
+    expect: { 'CI-2': 'unknown' },
+  },
+  // ---- Lifelong diagnoses recorded as past (remission, resolved, abated): never silent [local] ----
+  'bipolar-disorder-in-remission-by-status-is-still-bipolar-disorder': {
+    resources: candidate({}, icd('F31.9', { status: 'remission', onsetDaysAgo: 3650 })),
+    expect: { 'RC-1': 'met', 'EL-9': 'met', 'EL-1': 'unknown', 'CI-12': 'not-met' },
+    trd: 'unknown',
+    summary: /^TRD unknown until the diagnosis is confirmed: MDD with a history of bipolar disorder \(EL-9\)/,
+    withheld: { esketamine: 'RC-1' },
+    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution' },
+  },
+  'history-of-bipolar-disorder-written-as-text-is-bipolar-disorder': {
+    resources: candidate({}, textOnly('History of bipolar disorder')),
+    expect: { 'RC-1': 'met', 'EL-9': 'met' },
+  },
+  'schizophrenia-resolved-asks-to-confirm-no-current-psychosis': {
+    resources: candidate({}, icd('F20.9', { status: 'resolved', onsetDaysAgo: 5100, abatedDaysAgo: 1800 })),
+    expect: { 'CI-2': 'unknown', 'EL-9': 'not-met' },
+    trd: 'met',
+    verdicts: { 'iv-ketamine': 'caution', esketamine: 'caution', tms: 'caution' },
+  },
+  'psychosis-resolved-written-as-text-asks-to-confirm-no-current-psychosis': {
+    resources: candidate({}, textOnly('Psychosis (resolved 2010)')),
+    expect: { 'CI-2': 'unknown' },
+  },
+  'refuted-bipolar-disorder-is-ignored': {
+    resources: candidate({}, icd('F31.9', { status: 'resolved', verification: 'refuted', onsetDaysAgo: 400 })),
+    expect: { 'RC-1': 'not-met', 'EL-9': 'not-met', 'EL-1': 'met' },
+    trd: 'met',
+  },
   // ---- RC-1 ----
   'bipolar-without-a-mood-stabiliser-says-none-is-recorded': {
     resources: candidate({ mdd: icd('F31.32', { onsetDaysAgo: 100 }) }),
@@ -273,6 +343,6 @@ describe('revision 2 diagnoses (EL-1, EL-9, EL-10, CI-2, CI-12, RC-1)', () => {
 
   it('EL-9 lists each conflicting code with its date', () => {
     const a = assessResources(candidate({}, icd('F31.81', { onsetDaysAgo: 50 })));
-    expect(a.byRule.get('EL-9')!.note).toMatch(/MDD and bipolar disorder: F33\.2 \(\d{4}-\d\d-\d\d\), F31\.81 \(\d{4}-\d\d-\d\d\)/);
+    expect(a.byRule.get('EL-9')!.note).toMatch(/MDD and bipolar disorder \(F33\.2 \(\d{4}-\d\d-\d\d\), F31\.81 \(\d{4}-\d\d-\d\d\)\): confirm/);
   });
 });

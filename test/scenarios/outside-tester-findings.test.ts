@@ -1801,3 +1801,35 @@ describe('cards stay one per problem and short when many cautions meet (CD-1, CD
     expect(a.cards).toHaveLength(1);
   });
 });
+
+describe("a relative's or a negated problem written as text is not the patient's diagnosis (DS-6, CI-2, CI-12)", () => {
+  it('family-history-of-schizophrenia-and-negative-screen-for-mania-hold-no-treatment', async () => {
+    const a = await replay('free-text-family-history-and-negations-read-as-psychosis-mania');
+    expect(a.criteria.filter((c) => c.rule === 'EL-2').map((c) => c.status)).toEqual(['met']);
+    expect(allText(a)).not.toMatch(/psychotic disorder|manic, hypomanic or mixed episode is recorded|CI-2|CI-12/);
+    expect(a.cards.map((c) => c.summary)).toEqual([expect.stringMatching(/^TRD: 2 failed treatment attempts/)]);
+    expect(suggestionLabels(a).length).toBe(3);
+  });
+});
+
+describe('bipolar disorder in remission and a resolved schizophrenia are history that is said, never silence (RC-1, CI-2, EL-9)', () => {
+  it('bipolar-in-remission-is-bipolar-disorder-and-resolved-schizophrenia-asks-to-confirm-no-psychosis', async () => {
+    const a = await replay('bipolar-in-remission-and-past-schizophrenia-silent');
+    const summaries = a.cards.map((c) => c.summary);
+    expect(summaries).toContain('History of a psychotic disorder (F20.9, resolved): confirm there is no current psychosis (CI-2)');
+    expect(summaries).toContain('TRD unknown until the diagnosis is confirmed: MDD with a history of bipolar disorder (EL-9)');
+    expect(allText(a)).toContain('History of bipolar disorder (F31.9, in remission)');
+    expect(allText(a)).not.toContain('no contraindication found');
+  });
+});
+
+describe('MDD beside bipolar disorder is one problem on one card, its summary whole (EL-9, RC-1, CD-1, CD-3)', () => {
+  it('mdd-and-bipolar-ii-make-the-trd-card-and-one-bipolar-card-not-a-missing-data-card', async () => {
+    const a = await replay('bipolar-and-mdd-three-cards-one-problem');
+    expect(a.cards.map((c) => c.summary)).toEqual([
+      'TRD unknown until the diagnosis is confirmed: MDD and bipolar disorder both active (EL-9)',
+      'Conflicting diagnoses, MDD and bipolar disorder (F33.2 (2025-10-26), F31.81 (2025-10-26)) (EL-9, RC-1)',
+    ]);
+    for (const { summary } of a.cards) expect(summary.split('(').length, summary).toBe(summary.split(')').length);
+  });
+});

@@ -6,7 +6,7 @@ import { SOURCES } from '../sources.js';
 import type { Modality, RuleSource } from '../findings.js';
 import { ALL, KETAMINES, refs, unknownBecause, evidenceOf } from './common.js';
 import { staleCurrentUse } from './medicines.js';
-import { confirmPhrase, diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
+import { confirmPhrase, diagnoses, diagnosisLabel, historyPhrase, refsOf, type Diagnosis } from '../diagnoses.js';
 
 function fromConditions(index: RecordIndex, found: IndexedCondition[], note: string): Outcome {
   if (found.length) return met(refs(found), note);
@@ -55,8 +55,11 @@ export const RC1 = defineRule({
     const dx = diagnoses(index);
     const elsewhere = new Set([...dx.mania.active, ...dx.psychotic.active].map((d) => d.ref));
     const bipolar = dx.bipolar.active.filter((d) => !elsewhere.has(d.ref));
+    // Bipolar disorder is lifelong: one in remission, resolved or inactive (or a past manic episode) is still
+    // bipolar disorder, as F31.7x 'currently in remission' is (DSM-5-TR; revision-2 is silent [local]).
+    const past = [...new Map([...dx.bipolar.history, ...dx.mania.history].map((d) => [d.ref, d])).values()].filter((d) => !elsewhere.has(d.ref));
     const suggestEsketamine = thresholds.diagnoses.bipolarSuggestEsketamine.value;
-    if (bipolar.length) {
+    if (bipolar.length || past.length) {
       const r = index.record;
       const stabilisers = index.currentMedications(VS.moodStabilisers);
       const medsKnown = r.medicationStatements.known && r.medicationRequests.known;
@@ -65,9 +68,12 @@ export const RC1 = defineRule({
         : medsKnown
           ? 'No mood stabiliser recorded.'
           : 'Mood stabiliser: the medication list could not be read.';
+      const recorded = bipolar.length
+        ? `Bipolar disorder (${bipolar.map(diagnosisLabel).join(', ')}).`
+        : `History of bipolar disorder (${past.map(historyPhrase).join('; ')}): a depressive episode may be bipolar depression.`;
       return met(
-        [...refsOf(bipolar), ...refs(stabilisers)],
-        `Bipolar disorder (${bipolar.map(diagnosisLabel).join(', ')}). ${stabiliser} Check for mania at each session (YMRS or a clinical note). Esketamine is labelled for MDD only; IV ketamine in bipolar depression is off-label; TMS needs caution.`,
+        [...refsOf(bipolar.length ? bipolar : past), ...refs(stabilisers)],
+        `${recorded} ${stabiliser} Check for mania at each session (YMRS or a clinical note). Esketamine is labelled for MDD only; IV ketamine in bipolar depression is off-label; TMS needs caution.`,
         { suggestEsketamine, moodStabiliser: stabilisers.length > 0 ? 'active' : medsKnown ? 'none' : 'unknown' },
       );
     }
@@ -108,17 +114,20 @@ export const EL9 = defineRule({
     if (gap) return gap;
     const dx = diagnoses(index);
     const unipolar = [...dx.mdd.active, ...dx.ambiguous.active];
+    // A bipolar disorder in remission or resolved still conflicts: one manic or hypomanic episode ever excludes MDD (DSM-5-TR) [local].
+    const bipolar = [...dx.bipolar.active, ...dx.bipolar.history.filter((d) => !dx.bipolar.active.some((a) => a.ref === d.ref))];
     const conflicts: [string, Diagnosis[], Diagnosis[]][] = [
-      ['MDD and bipolar disorder', unipolar, dx.bipolar.active],
+      [dx.bipolar.active.length ? 'MDD and bipolar disorder' : 'MDD and a history of bipolar disorder', unipolar, bipolar],
       ['MDD current episode and MDD in remission', dx.mdd.active, dx.remission.active],
       ['MDD and a schizophrenia-spectrum disorder', dx.mdd.active, dx.schizophrenia.active],
     ];
     const found = conflicts.filter(([, a, b]) => a.length && b.length);
     if (!found.length) return notMet();
-    const listed = found.map(([name, a, b]) => `${name}: ${[...a, ...b].map(diagnosisLabel).join(', ')}`);
+    const label = (d: Diagnosis) => (d.past ? `${d.code || d.display} (${d.past})` : diagnosisLabel(d));
+    const listed = found.map(([name, a, b]) => `${name} (${[...a, ...b].map(label).join(', ')})`);
     return met(
       found.flatMap(([, a, b]) => refsOf([...a, ...b])),
-      `Conflicting active diagnoses (${listed.join('; ')}): confirm which is current. The more restrictive reading applies until then.`,
+      `Conflicting diagnoses, ${listed.join('; ')}: confirm which is current. The more restrictive reading applies until then.`,
       { conflicts: found.map(([name]) => name) },
     );
   },

@@ -8,15 +8,17 @@ import { met, notMet, unknown } from '../findings.js';
 import { allergyIsActive } from '../fhir-read.js';
 import { defineRule } from '../rule.js';
 import { SOURCES } from '../sources.js';
-import { KETAMINES, byConditions, refs, unknownBecause } from './common.js';
-import { diagnoses, diagnosisLabel, refsOf } from '../diagnoses.js';
+import { KETAMINES, byConditions, capitalise, refs, unknownBecause } from './common.js';
+import { confirmPhrase, diagnoses, diagnosisLabel, historyPhrase, refsOf } from '../diagnoses.js';
 
 /**
  * CI-2 Active psychosis (revision-2 section 3)
  * Trigger: any hook. Inclusion: an active Condition in psychotic-disorders (schizophrenia spectrum,
  * MDD with psychotic features, substance-induced psychosis, and every bipolar and manic code with
  * psychotic features). Outcome: met; unknown (confirm) when only schizotypal disorder, a text-only
- * psychosis problem or an old status-less psychotic diagnosis is recorded; else not-met.
+ * psychosis problem, an old status-less psychotic diagnosis, or a past one (in remission, resolved,
+ * inactive: a history of psychosis is assessed before ketamine or esketamine, never silent [local]) is
+ * recorded; else not-met. A relative's or a negated psychosis written as text is not the patient's (DS-6).
  * Source: rules.md 2.3; PI 5.2 (assess psychosis before esketamine); Medicare LCD L34998 (TMS: a warning).
  */
 export const CI2 = defineRule({
@@ -33,11 +35,14 @@ export const CI2 = defineRule({
     const gap = unknownBecause({ conditions: index.record.conditions });
     if (gap) return gap;
     const confirm = dx.psychotic.confirm;
-    if (confirm.length) {
+    const past = dx.psychotic.history;
+    if (confirm.length || past.length) {
+      // What is recorded and why it is in doubt (DS-6), then the history, so the clinician confirms exactly that.
+      const said = [...confirm.map(confirmPhrase), ...(past.length ? [`history of a psychotic disorder (${past.map(historyPhrase).join('; ')})`] : [])];
       return unknown(
-        [`confirmation whether the psychotic disorder recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`],
-        refsOf(confirm),
-        'A psychotic disorder is recorded without a current status.',
+        [`confirmation that there is no current psychosis (${[...confirm, ...past].map((d) => `'${d.display}'`).join(', ')})`],
+        refsOf([...confirm, ...past]),
+        `${capitalise(said.join('; '))}: confirm there is no current psychosis.`,
       );
     }
     const spectrum = index.activeConditions(VS.psychosisSpectrumConfirm);
@@ -71,7 +76,7 @@ export const CI12 = defineRule({
       return unknown(
         [`confirmation whether the episode recorded as ${confirm.map((d) => `'${d.display}'`).join(', ')} is current`],
         refsOf(confirm),
-        'A manic, hypomanic or mixed episode is recorded without a current status.',
+        `${capitalise(confirm.map(confirmPhrase).join('; '))}: confirm whether a manic, hypomanic or mixed episode is current.`,
       );
     }
     return notMet('No current manic, hypomanic or mixed episode is recorded.');

@@ -7,7 +7,7 @@ import { SOURCES } from '../sources.js';
 import { ALL, capitalise, drugOf, isoDate, unknownBecause, evidenceOf } from './common.js';
 import { priorCourses } from './prior-courses.js';
 import { unidentifiedMedications } from '../trials.js';
-import { diagnoses, diagnosisLabel, refsOf, type Diagnosis } from '../diagnoses.js';
+import { diagnoses, diagnosisLabel, historyPhrase, refsOf, type Diagnosis } from '../diagnoses.js';
 import type { RecordIndex } from '../record.js';
 
 /**
@@ -41,12 +41,21 @@ export const EL1 = defineRule({
       list.reduce<Diagnosis | undefined>((n, d) => (!n || (d.date?.getTime() ?? -Infinity) > (n.date?.getTime() ?? -Infinity) ? d : n), undefined);
     if (mdd.length) {
       // EL-9: MDD beside bipolar, or beside a remission code it does not supersede, is a conflict to resolve first.
+      // A bipolar disorder in remission or resolved too: one manic or hypomanic episode ever excludes MDD (DSM-5-TR) [local].
       if (dx.bipolar.active.length) {
         return unknown(
           ['confirmation of the diagnosis: MDD and bipolar disorder are both active'],
           refsOf([...mdd, ...dx.bipolar.active]),
           `MDD and bipolar disorder are both active (${[...mdd, ...dx.bipolar.active].map(diagnosisLabel).join(', ')}).`,
           { reason: 'mdd-and-bipolar', ...flags },
+        );
+      }
+      if (dx.bipolar.history.length) {
+        return unknown(
+          ['confirmation of the diagnosis: MDD with a history of bipolar disorder'],
+          refsOf([...mdd, ...dx.bipolar.history]),
+          `MDD (${mdd.map(diagnosisLabel).join(', ')}) with a history of bipolar disorder (${dx.bipolar.history.map(historyPhrase).join('; ')}).`,
+          { reason: 'mdd-and-bipolar-history', ...flags },
         );
       }
       const remission = newest(dx.remission.active);
