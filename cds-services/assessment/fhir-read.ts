@@ -3,8 +3,12 @@
  * Every function is total: malformed input gives undefined, never a throw.
  */
 
+import { join } from 'node:path';
+import { readJsonFile } from '../../src/knowledge/json-data.js';
 import { memoByString } from '../../src/memo.js';
-import { EXT, EXT_US_CORE_BIRTH_SEX, EXT_US_CORE_INDIVIDUAL_SEX } from '../../src/terminology/systems.js';
+import { fhirProfilesDir } from '../../src/paths.js';
+import { normaliseSystem } from '../../src/terminology/normalise.js';
+import { EXT, EXT_US_CORE_BIRTH_SEX, EXT_US_CORE_INDIVIDUAL_SEX, SYSTEM } from '../../src/terminology/systems.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { WRITTEN_MASS, WRITTEN_NUMBER, writtenMassMg, writtenNumber } from '../../src/terminology/written-mass.js';
 import { VS } from './concepts.js';
@@ -265,12 +269,27 @@ export function valueUnit(x: ValueCarrier | null | undefined): string | undefine
   return unit?.trim().toLowerCase();
 }
 
+/** SNOMED CT unit codes to their UCUM unit (fhir-profiles ConceptMap snomed-ct-units-to-ucum). */
+const SNOMED_UNITS: ReadonlyMap<string, string> = new Map(
+  ((readJsonFile(join(fhirProfilesDir, 'ConceptMap', 'snomed-ct-units-to-ucum.json')) as fhir4.ConceptMap).group ?? []).flatMap((g) =>
+    (g.element ?? []).flatMap((e) => (e.code && e.target?.[0]?.code ? [[e.code, e.target[0].code] as [string, string]] : [])),
+  ),
+);
+
 /**
  * The unit of a Quantity or Duration (UCUM `code`, else the human `unit`), trimmed and lower-cased;
- * '' when there is none. EHR data carries numbers, arrays and objects here: such a unit is
- * unreadable (undefined, which no unit comparison matches), so the value is too, never a throw.
+ * '' when there is none. A SNOMED CT unit code (258684004 milligram) is its UCUM unit; a code of another
+ * system the service cannot read gives way to the human `unit` ("mg"). EHR data carries numbers, arrays
+ * and objects here: such a unit is unreadable (undefined, which no unit comparison matches), so the value
+ * is too, never a throw.
  */
-export function unitOf(q: { code?: unknown; unit?: unknown } | undefined): string | undefined {
+export function unitOf(q: { code?: unknown; unit?: unknown; system?: unknown } | undefined): string | undefined {
+  const system = typeof q?.system === 'string' ? normaliseSystem(q.system) : undefined;
+  if (system !== undefined && system !== SYSTEM.ucum && typeof q?.code === 'string') {
+    const ucum = system === SYSTEM.snomed ? SNOMED_UNITS.get(q.code.trim()) : undefined;
+    if (ucum !== undefined) return ucum.toLowerCase();
+    if (typeof q.unit === 'string') return q.unit.trim().toLowerCase();
+  }
   const unit = q?.code !== undefined ? q.code : q?.unit !== undefined ? q.unit : '';
   return typeof unit === 'string' ? unit.trim().toLowerCase() : undefined;
 }
@@ -322,6 +341,28 @@ const notNegative = (n: number | undefined): number | undefined => (n !== undefi
 /** A dose quantity in mg, from mg, g or micrograms; undefined for other units and for a negative amount (no dose). */
 export function massInMg(q: fhir4.Quantity | undefined): number | undefined {
   return notNegative(converted(q, MG_PER_UNIT));
+}
+
+/** mg per kg in one of each mass-per-kg unit (UCUM mg/kg, g/kg, ug/kg, mcg/kg). */
+const MG_PER_KG_PER_UNIT: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(MG_PER_UNIT).flatMap(([unit, mg]) => [`${unit}/kg`, `${unit}/kilogram`].map((u) => [u, mg])),
+);
+
+/** A dose per kg of body weight in mg/kg, from mg/kg, g/kg or micrograms/kg, of any sign as written; undefined for other units. */
+export function massPerKgInMg(q: fhir4.Quantity | undefined): number | undefined {
+  return converted(q, MG_PER_KG_PER_UNIT);
+}
+
+/** Units per hour and per minute of a weight-based rate (mg/kg/h, ug/kg/min), as minutes per unit of time. */
+const RATE_MINUTES: Readonly<Record<string, number>> = { min: 1, h: 60, hr: 60, hour: 60 };
+
+/** A weight-based rate (mg/kg/h, ug/kg/min) in mg per kg per minute, of any sign as written; undefined for other units. */
+export function massPerKgPerMinute(q: fhir4.Quantity | undefined): number | undefined {
+  if (typeof q?.value !== 'number' || !Number.isFinite(q.value)) return undefined;
+  const [mass, kg, time] = (unitOf(q) ?? '').split('/');
+  const mg = mass !== undefined && Object.hasOwn(MG_PER_UNIT, mass) ? MG_PER_UNIT[mass] : undefined;
+  const minutes = time !== undefined && Object.hasOwn(RATE_MINUTES, time) ? RATE_MINUTES[time] : undefined;
+  return mg !== undefined && kg === 'kg' && minutes !== undefined ? (q.value * mg) / minutes : undefined;
 }
 
 const UNIT_DOSE_UNITS = new Set([
@@ -384,6 +425,16 @@ function devicesAsWritten(q: fhir4.Quantity | undefined): number | undefined {
 /** A dose counted in devices (`DEVICE_UNITS`, by `code`, else `unit`), or undefined if not a device count or negative. */
 export function deviceCount(q: fhir4.Quantity | undefined): number | undefined {
   return notNegative(devicesAsWritten(q));
+}
+
+/** Units that count sprays of a nasal device (UCUM annotations `{spray}`, `{actuat}`; SNOMED CT 732981002 actuation). */
+const SPRAY_UNITS = new Set(['spray', 'sprays', '{spray}', '{sprays}', 'actuation', 'actuations', '{actuat}', '{actuation}', '{actuations}', 'actuat']);
+
+/** A dose counted in sprays or actuations (`SPRAY_UNITS`), or undefined if not a spray count or negative. */
+export function sprayCount(q: fhir4.Quantity | undefined): number | undefined {
+  if (typeof q?.value !== 'number' || !Number.isFinite(q.value)) return undefined;
+  const unit = unitOf(q)?.replace(/\s+/g, ' ');
+  return unit !== undefined && SPRAY_UNITS.has(unit) ? notNegative(q.value) : undefined;
 }
 
 const ML_PER_UNIT: Readonly<Record<string, number>> = { ml: 1 };

@@ -248,6 +248,8 @@ export type OrderReviewNumber =
   | 'ketamineSessionsPerWeek'
   | 'ketamineInductionSessions'
   | 'esketamineDeviceMg'
+  | 'esketamineSpraysPerDevice'
+  | 'esketamineDeviceMl'
   | 'esketamineMaxDoseMg'
   | 'esketamineDay1DoseMg'
   | 'esketamineGeriatricAge'

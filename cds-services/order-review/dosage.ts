@@ -12,7 +12,18 @@ import { checkPlausible, formatMeasured, type PlausibleRange } from '../../src/k
 import type { MedicationCatalogue } from '../../src/terminology/medication-catalogue.js';
 import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from '../assessment/concepts.js';
-import { deviceCount, massInMg, parseFhirDate, quantityWords, strengthOf, unitOf, volumeInMl } from '../assessment/fhir-read.js';
+import {
+  deviceCount,
+  massInMg,
+  massPerKgInMg,
+  massPerKgPerMinute,
+  parseFhirDate,
+  quantityWords,
+  sprayCount,
+  strengthOf,
+  unitOf,
+  volumeInMl,
+} from '../assessment/fhir-read.js';
 
 export type RouteClass = 'iv' | 'nasal' | 'im' | 'oral' | 'sc' | 'sublingual' | 'other' | 'unknown';
 
@@ -140,7 +151,7 @@ export interface Concentration {
   mgPerMl: number;
   /** As written: "40 mg / 100 mL". */
   text: string;
-  from: 'product' | 'catalogue';
+  from: 'product' | 'catalogue' | 'label';
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -182,6 +193,8 @@ export function productConcentration(
 /** The drug's mass in one delivery device of the ordered product (a SPRAVATO nasal device), with how it was known. */
 export interface DeviceStrength {
   mgPerDevice: number;
+  /** Sprays each device gives (SPRAVATO: 2, PI section 2): a dose in sprays or actuations is this fraction of a device. */
+  spraysPerDevice?: number;
   /** As written or labelled: "28 mg per device". */
   text: string;
   from: 'product' | 'label';
@@ -200,6 +213,7 @@ export function deviceStrength(
   t: Terminology,
   ingredients?: readonly (fhir4.CodeableConcept | undefined)[],
   labelMgPerDevice?: number,
+  labelSpraysPerDevice?: number,
 ): DeviceStrength | undefined {
   const own = (Array.isArray(medication?.ingredient) ? medication.ingredient : []).flatMap((i, n) => {
     const strength = strengthOf(i?.strength);
@@ -208,9 +222,11 @@ export function deviceStrength(
     if (!t.inConcept(ingredients?.[n] ?? i.itemCodeableConcept, drugSet)) return [];
     return [{ mgPerDevice: strength.mg, text: strength.text, from: 'product' as const }];
   });
-  if (own.length === 1) return own[0];
+  // The sprays a device gives are the label's (the product's own strength is per device, never per spray).
+  const sprays = labelSpraysPerDevice !== undefined && labelSpraysPerDevice > 0 ? { spraysPerDevice: labelSpraysPerDevice } : {};
+  if (own.length === 1) return { ...own[0]!, ...sprays };
   return labelMgPerDevice !== undefined && labelMgPerDevice > 0
-    ? { mgPerDevice: labelMgPerDevice, text: `${labelMgPerDevice} mg per device`, from: 'label' }
+    ? { mgPerDevice: labelMgPerDevice, text: `${labelMgPerDevice} mg per device`, from: 'label', ...sprays }
     : undefined;
 }
 
@@ -222,6 +238,7 @@ function doseOf(
 ): OrderedDose | undefined {
   if (!q || typeof q !== 'object') return undefined;
   const unit = unitOf(q);
+  const perKg = massPerKgInMg(q);
   const value = typeof q.value === 'number' && Number.isFinite(q.value) ? q.value : undefined;
   const unitWords = typeof q.unit === 'string' ? q.unit : typeof q.code === 'string' ? q.code : '';
   const text = value !== undefined ? `${value} ${unitWords}`.trim() : undefined;
@@ -230,10 +247,12 @@ function doseOf(
   // A mass over the range's maximum is dangerous as ordered, not merely unreadable.
   const above = (n: number, range: PlausibleRange | undefined) => (range && n > range.max ? { aboveMaximum: true } : {});
   // A negative amount of anything is no dose at all, never "no dose in mg": named as written.
-  if (value < 0) return { text, implausible: odd(value, unit === 'mg/kg' ? ranges?.orderDoseMgPerKg : ranges?.orderDoseMg, text) };
-  if (unit === 'mg/kg') {
-    const implausible = odd(value, ranges?.orderDoseMgPerKg, text);
-    return implausible ? { text, implausible, ...above(value, ranges?.orderDoseMgPerKg) } : { mgPerKg: value, text };
+  if (value < 0) return { text, implausible: odd(value, perKg !== undefined ? ranges?.orderDoseMgPerKg : ranges?.orderDoseMg, text) };
+  if (perKg !== undefined) {
+    // mg/kg, or micrograms or grams per kg, through the one converter (2500 ug/kg is 2.5 mg/kg).
+    const words = unit === 'mg/kg' ? text : `${text} (${round2(perKg)} mg/kg)`;
+    const implausible = odd(perKg, ranges?.orderDoseMgPerKg, words);
+    return implausible ? { text: words, implausible, ...above(perKg, ranges?.orderDoseMgPerKg) } : { mgPerKg: perKg, text: words };
   }
   const mg = massInMg(q);
   if (mg !== undefined) {
@@ -247,6 +266,15 @@ function doseOf(
     const deviceText = `${value} ${value === 1 ? 'device' : 'devices'} (${converted} mg at ${perDevice.text})`;
     const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${formatMeasured(value)} ${value === 1 ? 'device' : 'devices'})`);
     return oddMg ? { text: deviceText, implausible: oddMg, ...above(converted, ranges?.orderDoseMg) } : { mg: converted, text: deviceText };
+  }
+  // Sprays or actuations: the device's mass over its sprays (SPRAVATO: 28 mg in two sprays, 14 mg each), never guessed.
+  const sprays = sprayCount(q);
+  if (sprays !== undefined && perDevice?.spraysPerDevice) {
+    const perSpray = perDevice.mgPerDevice / perDevice.spraysPerDevice;
+    const converted = round2(sprays * perSpray);
+    const sprayText = `${value} ${value === 1 ? 'spray' : 'sprays'} (${converted} mg at ${round2(perSpray)} mg per spray)`;
+    const oddMg = odd(converted, ranges?.orderDoseMg, `${formatMeasured(converted)} mg (${formatMeasured(value)} ${value === 1 ? 'spray' : 'sprays'})`);
+    return oddMg ? { text: sprayText, implausible: oddMg, ...above(converted, ranges?.orderDoseMg) } : { mg: converted, text: sprayText };
   }
   const ml = volumeInMl(q);
   if (ml === undefined) return { text };
@@ -380,21 +408,33 @@ export function readDraftDosage(
   }
   const rate = rateMgPerMin(dr);
   const mlRate = rateMlPerMin(dr);
+  // A weight-based rate (mg/kg/h, micrograms/kg/min), as pumps are programmed: with a dose per kg, no weight is needed.
+  const perKgRate = dr?.rateQuantity ? massPerKgPerMinute(dr.rateQuantity) : undefined;
+  const perKgRateUsable = perKgRate !== undefined && perKgRate > 0 ? perKgRate : undefined;
   const rateText = rateWords(dr);
   if (oddDuration) {
     // Named above; a rate does not overrule an implausible duration.
-  } else if (infusionMinutes === undefined && (rate !== undefined || mlRate !== undefined)) {
-    // Amount over rate, in whichever units both are known: mg over mg/min, mL over mL/min, or across the concentration.
+  } else if (infusionMinutes === undefined && (rate !== undefined || mlRate !== undefined || perKgRateUsable !== undefined)) {
+    // Amount over rate, in whichever units both are known: mg over mg/min, mL over mL/min, mg/kg over mg/kg/min,
+    // or across the concentration.
     const minutes =
       dose?.ml !== undefined && mlRate !== undefined
         ? dose.ml / mlRate
         : dose?.mg !== undefined && rate !== undefined
           ? dose.mg / rate
-          : dose?.mg !== undefined && mlRate !== undefined && usable
-            ? dose.mg / (mlRate * usable.mgPerMl)
-            : undefined;
+          : dose?.mgPerKg !== undefined && perKgRateUsable !== undefined
+            ? dose.mgPerKg / perKgRateUsable
+            : dose?.mg !== undefined && mlRate !== undefined && usable
+              ? dose.mg / (mlRate * usable.mgPerMl)
+              : undefined;
     // A time is finite, positive and plausible: 40 mg at 1e-300 mg/min is no infusion that "fits".
-    const basis = `${dose?.ml !== undefined && mlRate !== undefined ? quantityWords(doseQuantity) : `${dose?.mg} mg`} at ${rateText}`;
+    const amount =
+      dose?.ml !== undefined && mlRate !== undefined
+        ? quantityWords(doseQuantity)
+        : dose?.mgPerKg !== undefined && perKgRateUsable !== undefined
+          ? `${dose.mgPerKg} mg/kg`
+          : `${dose?.mg} mg`;
+    const basis = `${amount} at ${rateText}`;
     const oddTime = minutes !== undefined ? implausibility(minutes, ranges?.infusionMinutes, `${formatMeasured(minutes)} min (${basis})`) : undefined;
     if (oddTime) {
       unreadRate = { text: rateText ?? '', needed: 'a plausible rate, or an infusion duration', implausible: oddTime };
@@ -410,7 +450,9 @@ export function readDraftDosage(
             ? 'a dose to divide by the rate'
             : mlRate !== undefined
               ? "the product's concentration (mg per mL), or an infusion duration"
-              : 'a dose in mg, or an infusion duration',
+              : perKgRateUsable !== undefined
+                ? 'a dose in mg/kg for the rate in mg/kg, or an infusion duration'
+                : 'a dose in mg, or an infusion duration',
       };
     }
   } else if (infusionMinutes === undefined && rateText) {
@@ -422,7 +464,7 @@ export function readDraftDosage(
         : undefined;
     unreadRate = {
       text: rateText,
-      needed: implausible ? 'a plausible rate, or an infusion duration' : 'a rate in mg/h, mg/min, mL/h or mL/min, or an infusion duration',
+      needed: implausible ? 'a plausible rate, or an infusion duration' : 'a rate in mg/h, mg/min, mg/kg/h, mL/h or mL/min, or an infusion duration',
       ...(implausible ? { implausible } : {}),
     };
   }

@@ -391,17 +391,23 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         // The product's concentration turns a volume dose into mg and a volume rate into a time (OR-3, OR-4).
         const r = d.resource as fhir4.MedicationRequest;
         const drugSet = d.drug === 'esketamine' ? VS.esketamineProducts : VS.ketamineProducts;
-        const concentration = productConcentration(
-          d.medication,
-          r.medicationCodeableConcept ?? d.medication?.code,
-          drugSet,
-          t,
-          knowledge.catalogue,
-          d.ingredients,
-        );
-        // A dose in devices is converted by the product's own mass per device, else the label's (esketamine: 28 mg, OR-6).
+        const concept = r.medicationCodeableConcept ?? d.medication?.code;
+        // A SPRAVATO product by its code (every esketamine product code is the nasal spray) or its name: the label's
+        // 28 mg in 0.2 mL converts a volume; a nasal esketamine named only in words ("Ketanest S") has no known one.
+        const spravato = d.drug === 'esketamine' && (t.matchingCoding(concept, VS.esketamineProducts) !== undefined || /spravato/i.test(d.label ?? ''));
+        const labelConcentration = spravato
+          ? {
+              mgPerMl: c.esketamineDeviceMg.value / c.esketamineDeviceMl.value,
+              text: `${c.esketamineDeviceMg.value} mg / ${c.esketamineDeviceMl.value} mL (SPRAVATO label)`,
+              from: 'label' as const,
+            }
+          : undefined;
+        const concentration = productConcentration(d.medication, concept, drugSet, t, knowledge.catalogue, d.ingredients) ?? labelConcentration;
+        // A dose in devices is converted by the product's own mass per device, else the label's (esketamine: 28 mg, OR-6);
+        // one in sprays by the label's sprays per device (2: 14 mg a spray).
         const labelMgPerDevice = d.drug === 'esketamine' ? c.esketamineDeviceMg.value : undefined;
-        const perDevice = deviceStrength(d.medication, drugSet, t, d.ingredients, labelMgPerDevice);
+        const labelSprays = d.drug === 'esketamine' ? c.esketamineSpraysPerDevice.value : undefined;
+        const perDevice = deviceStrength(d.medication, drugSet, t, d.ingredients, labelMgPerDevice, labelSprays);
         return [d, readDraftDosage(r, t, concentration, knowledge.thresholds.plausibleRanges, perDevice)];
       }),
   );

@@ -46,6 +46,8 @@ export function loadProfiles(dir: string = fhirProfilesDir, fhirValidator = new 
   const valueSets = resources<fhir4.ValueSet>('ValueSet', 'ValueSet').map(([, vs]) => vs);
   const codeSystems = new Map(resources<fhir4.CodeSystem>('CodeSystem', 'CodeSystem').map(([, cs]) => [cs.url ?? '', cs]));
   const orderTemplates = new Map(resources<fhir4.Resource>('order-templates'));
+  // Validated here; the reading layer reads them as it loads (SNOMED CT units to UCUM).
+  resources<fhir4.ConceptMap>('ConceptMap', 'ConceptMap');
   const urls = new Set<string>();
   for (const vs of valueSets) {
     if (!vs.url || urls.has(vs.url)) problems.push(`ValueSet ${vs.id}: url missing or not unique`);

@@ -875,7 +875,8 @@ describe('an esketamine dose counted in devices is converted to mg by the produc
   it.each<[string, (d: fhir4.MedicationRequest) => void, string | undefined, RegExp | undefined]>([
     ['3-devices-on-day-1-is-84-mg-start-at-56', dose(3, 'devices'), 'warning', /3 devices \(84 mg at 28 mg per device\): start at 56 mg/],
     ['2-devices-on-day-1-is-56-mg-and-fits', dose(2, 'device', '{device}'), undefined, undefined],
-    ['4-sprays-are-not-devices-and-are-not-converted', dose(4, 'spray'), 'warning', /4 spray: no dose in mg/],
+    // Two sprays to a device (SPRAVATO PI section 2): 4 sprays are 56 mg, the day-1 dose.
+    ['4-sprays-are-two-devices-56-mg-and-fit', dose(4, 'spray'), undefined, undefined],
     ['1-kit-is-not-a-device-count-and-is-not-converted', dose(1, 'kit'), 'warning', /1 kit: no dose in mg/],
     [
       'the-products-own-strength-per-device-converts-it',
@@ -1059,6 +1060,95 @@ describe('with no weight on file, a ketamine dose above the ceiling at any plaus
   ])('%s mg with no weight', async (mg, card) => {
     const a = await replayEdited('iv-ketamine-500-mg-no-weight-on-file', dose(mg));
     expect(or3(a)).toEqual([card]);
+  });
+});
+
+describe('dose units written in SNOMED CT, sprays, micrograms per kg and weight-based rates go through the one converter (OR-3, OR-4, OR-6)', () => {
+  const UCUM = 'http://unitsofmeasure.org';
+  const doseQ = (q: fhir4.Quantity) => (b: DraftBody) => {
+    b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate![0]!.doseQuantity = q;
+  };
+  const rule = (a: Answer, id: string) => summaries(a).filter((s) => s.endsWith(`(${id})`));
+  // SPRAVATO 112 mg in SNOMED CT 258684004 |milligram|: was "112 mg: no dose in mg", a warning.
+  it('spravato-112-mg-in-snomed-ct-milligrams-is-above-the-labelled-maximum', async () => {
+    const a = await replay('spravato-112-mg-in-snomed-ct-milligrams');
+    expect(rule(a, 'OR-6')).toEqual(['[critical] Intranasal esketamine (SPRAVATO) 112 mg: above the labelled maximum of 84 mg per session (OR-6)']);
+  });
+
+  it.each<[string, fhir4.Quantity, string]>([
+    ['SNOMED CT 258682000 gram', { value: 0.112, unit: 'g', system: 'http://snomed.info/sct', code: '258682000' }, '0.112 g'],
+    ['SNOMED CT 258685003 microgram', { value: 112000, unit: 'microgram', system: 'http://snomed.info/sct', code: '258685003' }, '112000 microgram'],
+    ['unit text "milligrams" and a local code', { value: 112, unit: 'milligrams', system: 'urn:oid:1.2.3.4', code: 'MGX' }, '112 milligrams'],
+    ['unit text "mg" and no system', { value: 112, unit: 'mg' }, '112 mg'],
+  ])('%s is read', async (_name, q, text) => {
+    const a = await replayEdited('spravato-112-mg-in-snomed-ct-milligrams', doseQ(q));
+    expect(rule(a, 'OR-6')).toEqual([`[critical] Intranasal esketamine (SPRAVATO) ${text}: above the labelled maximum of 84 mg per session (OR-6)`]);
+  });
+
+  // SPRAVATO 8 {spray}: was "8 spray: no dose in mg".
+  it('spravato-8-sprays-is-112-mg-at-14-mg-per-spray', async () => {
+    const a = await replay('spravato-8-sprays');
+    expect(rule(a, 'OR-6')).toEqual([
+      '[critical] Intranasal esketamine (SPRAVATO) 8 sprays (112 mg at 14 mg per spray): above the labelled maximum of 84 mg per session (OR-6)',
+    ]);
+  });
+
+  it.each<[string, (b: DraftBody) => void, RegExp]>([
+    ['8 {actuat} are 112 mg', doseQ({ value: 8, unit: 'actuation', system: UCUM, code: '{actuat}' }), /^\[critical\] .*8 sprays \(112 mg at 14 mg per spray\)/],
+    [
+      '0.8 mL of SPRAVATO is 112 mg at its labelled 140 mg/mL',
+      doseQ({ value: 0.8, unit: 'mL', system: UCUM, code: 'mL' }),
+      /^\[critical\] .*0\.8 mL \(112 mg at 28 mg \/ 0\.2 mL \(SPRAVATO label\)\)/,
+    ],
+    [
+      '0.8 mL of a nasal esketamine named only in words has no known concentration',
+      (b) => {
+        b.context.draftOrders.entry[0]!.resource.medicationCodeableConcept = { text: 'esketamine nasal solution (compounded)' };
+        doseQ({ value: 0.8, unit: 'mL', system: UCUM, code: 'mL' })(b);
+      },
+      /^\[warning\] .*0\.8 mL: no dose in mg/,
+    ],
+  ])('%s', async (_name, edit, card) => {
+    const a = await replayEdited('spravato-8-sprays', edit);
+    expect(rule(a, 'OR-6')).toEqual([expect.stringMatching(card)]);
+  });
+
+  // 0.5 mg/kg at 0.75 mg/kg/h is exactly 40 min: was "rate 0.75 mg/kg/h could not be converted to an infusion time".
+  it('iv-ketamine-0-5-mg-per-kg-at-0-75-mg-per-kg-per-hour-is-40-minutes-and-fits', async () => {
+    const a = await replay('iv-ketamine-0-5-mg-per-kg-at-0-75-mg-per-kg-per-hour');
+    expect(rule(a, 'OR-4')).toEqual([]);
+    expect(a.orders[0]!.checks.find((c) => c.rule === 'OR-4')!.status).toBe('as-ordered');
+  });
+
+  it.each<[string, fhir4.Quantity, fhir4.Quantity | undefined, RegExp]>([
+    [
+      '3 mg/kg/h gives the same dose over 10 min: too fast, said',
+      { value: 0.5, unit: 'mg/kg', system: UCUM, code: 'mg/kg' },
+      { value: 3, unit: 'mg/kg/h', system: UCUM, code: 'mg/kg/h' },
+      /over 10 min/,
+    ],
+    [
+      '12.5 ug/kg/min is 0.75 mg/kg/h: 40 min',
+      { value: 0.5, unit: 'mg/kg', system: UCUM, code: 'mg/kg' },
+      { value: 12.5, unit: 'ug/kg/min', system: UCUM, code: 'ug/kg/min' },
+      /^$/,
+    ],
+  ])('%s', async (_name, doseQuantity, rateQuantity, says) => {
+    const a = await replayEdited('iv-ketamine-0-5-mg-per-kg-at-0-75-mg-per-kg-per-hour', (b: DraftBody) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate = [{ doseQuantity, ...(rateQuantity ? { rateQuantity } : {}) }];
+    });
+    expect(rule(a, 'OR-4').join('\n')).toMatch(says);
+  });
+
+  it('2500 ug/kg is 2.5 mg/kg: above any TRD dose', async () => {
+    const a = await replayEdited('iv-ketamine-0-5-mg-per-kg-at-0-75-mg-per-kg-per-hour', (b: DraftBody) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate = [
+        { doseQuantity: { value: 2500, unit: 'ug/kg', system: UCUM, code: 'ug/kg' } },
+      ];
+    });
+    expect(rule(a, 'OR-3')).toEqual([
+      expect.stringMatching(/^\[critical\] IV ketamine 2500 ug\/kg \(2\.5 mg\/kg\): dose 2\.5 mg\/kg is above any TRD protocol dose/),
+    ]);
   });
 });
 
