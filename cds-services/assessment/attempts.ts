@@ -307,6 +307,11 @@ function componentAdequacy(c: Component, attempt: Attempt, th: Thresholds, level
     // A liquid taken by the mL: its mg come from the product's strength, which nothing recorded (EL-2.8).
     missing.push(`the strength of the ${c.name} liquid (mg per mL), or its dose in mg`);
     short = `dose of ${c.name} recorded in mL with no strength`;
+  } else if (possible.some((e) => meets(e) === 'unknown' && e.unreadFrequency)) {
+    // The dose is on the order and only its frequency, given as a code, could not be read: ask for that, not the dose.
+    const words = possible.find((e) => meets(e) === 'unknown' && e.unreadFrequency)!.unreadFrequency;
+    missing.push(`how often ${c.name} was taken (the timing ${words} is not a frequency this service reads)`);
+    short = `frequency not read for ${c.name}`;
   } else if (possible.some((e) => meets(e) === 'unknown')) {
     missing.push(`${what} (structured dosage or product strength)`);
     short = isLithium ? 'no lithium level' : `dose not recorded for ${c.name}`;

@@ -83,6 +83,8 @@ export const VS = {
   phq9Panel: valueSetUrl('phq9-panel'),
   phq9Items: valueSetUrl('phq9-items'),
   phq9Item9Answers: valueSetUrl('phq9-item9-answers'),
+  /** Timing.code values and the administrations a day each states (ordinalValue), read when Timing.repeat gives no frequency. */
+  timingFrequencyPerDay: valueSetUrl('timing-frequency-per-day'),
   /** PHQ-9 items, item 9 and total of Questionnaires that name them by their own linkIds (system: the canonical). */
   phq9QuestionnaireItems: valueSetUrl('phq9-questionnaire-items'),
   phq9QuestionnaireItem9: valueSetUrl('phq9-questionnaire-item9'),

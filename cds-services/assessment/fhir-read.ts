@@ -516,15 +516,33 @@ function namedStrength(match: RegExpMatchArray): { mg: number; per: 'mL' | 'unit
 
 const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
 
-/** Administrations per day from Timing.repeat (frequency / period), or undefined if not structured. */
-export function administrationsPerDay(timing: fhir4.Timing | undefined): number | undefined {
+/**
+ * Administrations per day: from Timing.repeat (frequency / period), else from Timing.code through
+ * `perDayOfCode` (FHIR R4 Timing.code "is understood to be a complete statement of whatever is specified
+ * in the structured timing data", except that repeat.bounds still applies: Oracle Health sends a
+ * `repeat` holding only `boundsPeriod` and the frequency as `code` QD / SNOMED CT 229797004 "Daily").
+ * Undefined when neither gives one.
+ */
+export function administrationsPerDay(
+  timing: fhir4.Timing | undefined,
+  perDayOfCode?: (code: fhir4.CodeableConcept) => number | undefined,
+): number | undefined {
   const r = timing?.repeat;
-  if (!r) return undefined;
-  const frequency = typeof r.frequency === 'number' ? (typeof r.frequencyMax === 'number' ? r.frequencyMax : r.frequency) : 1;
-  const period = typeof r.period === 'number' && r.period > 0 ? r.period : undefined;
-  const unitDays = typeof r.periodUnit === 'string' && Object.hasOwn(PERIOD_DAYS, r.periodUnit) ? PERIOD_DAYS[r.periodUnit] : undefined;
-  if (period === undefined || unitDays === undefined) return undefined;
-  return frequency / (period * unitDays);
+  const frequency = typeof r?.frequency === 'number' ? (typeof r.frequencyMax === 'number' ? r.frequencyMax : r.frequency) : 1;
+  const period = typeof r?.period === 'number' && r.period > 0 ? r.period : undefined;
+  const unitDays = typeof r?.periodUnit === 'string' && Object.hasOwn(PERIOD_DAYS, r.periodUnit) ? PERIOD_DAYS[r.periodUnit] : undefined;
+  if (period !== undefined && unitDays !== undefined) return frequency / (period * unitDays);
+  const code = timing?.code;
+  return code && typeof code === 'object' && perDayOfCode ? perDayOfCode(code) : undefined;
+}
+
+/** The words of a Timing.code no frequency was read from ("'Daily'"), for the sentence that asks for one; undefined when there is none. */
+export function unreadTimingCode(timing: fhir4.Timing | undefined): string | undefined {
+  const code = timing?.code;
+  if (!code || typeof code !== 'object') return undefined;
+  const words =
+    code.text ?? (Array.isArray(code.coding) ? code.coding.map((c) => c?.display ?? c?.code).find((w) => typeof w === 'string' && w.trim()) : undefined);
+  return typeof words === 'string' && words.trim() ? `'${words.trim().slice(0, 32)}'` : 'a timing code';
 }
 
 const DURATION_DAYS: Record<string, number> = { d: 1, wk: 7, mo: 30, a: 365, h: 1 / 24, day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };

@@ -5,6 +5,7 @@
  */
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { CatalogueProduct, MedicationCatalogue, MedicationMatch } from '../../src/terminology/medication-catalogue.js';
+import type { Terminology } from '../../src/terminology/terminology.js';
 import { VS } from './concepts.js';
 import { diagnoses } from './diagnoses.js';
 import {
@@ -19,6 +20,7 @@ import {
   strengthInText,
   strengthOf,
   unitCount,
+  unreadTimingCode,
   volumeInMl,
   type DateInterval,
 } from './fhir-read.js';
@@ -63,6 +65,11 @@ export interface Exposure {
   /** The dose is a volume (mL) and no strength of the product is known (EL-2.8): the mg a day is unknown. */
   volumeWithoutStrength?: boolean;
   /**
+   * The words of a Timing.code no frequency could be read from ("'Daily'", a local code), when the dose was
+   * there and only the frequency was missing: the card asks for the frequency, not for a dose already on the order.
+   */
+  unreadFrequency?: string;
+  /**
    * The dose as written is not a dose anyone takes (0 mL, 1e9 mg), or the only strength that would convert it is
    * no product's (0 mg / 1 mL): the sentence naming it; the mg a day is unknown (EL-2.8).
    */
@@ -104,16 +111,19 @@ function stopReasonOf(r: Resource): Exposure['stopReason'] {
  * Doses a day: from a dosage's timing (frequency over period); one for an administration, which records one
  * dose given (the others of its day are added to it in `exposures`: sumAdministeredDays).
  */
-function dosesPerDay(r: Resource): number | undefined {
-  return r.resourceType === 'MedicationAdministration' ? 1 : administrationsPerDay(dosageOf(r)?.timing);
+function dosesPerDay(r: Resource, t: Terminology): number | undefined {
+  return r.resourceType === 'MedicationAdministration' ? 1 : administrationsPerDay(dosageOf(r)?.timing, perDayOfCode(t));
 }
 
+/** Administrations a day a Timing.code states (QD, BID, SNOMED CT 229797004 ...), from the timing-frequency-per-day ValueSet. */
+const perDayOfCode = (t: Terminology) => (code: fhir4.CodeableConcept) => t.ordinal(code, VS.timingFrequencyPerDay);
+
 /** Units a day from structured dosage (tablets x frequency), or a dispense's quantity over its days supplied. */
-function unitsPerDayOf(r: Resource): number | undefined {
+function unitsPerDayOf(r: Resource, t: Terminology): number | undefined {
   const dosage = dosageOf(r);
   const dr = Array.isArray(dosage?.doseAndRate) ? dosage!.doseAndRate[0] : undefined;
   const units = unitCount(r.resourceType === 'MedicationAdministration' ? doseOf(r) : dr?.doseQuantity);
-  const perDay = dosesPerDay(r);
+  const perDay = dosesPerDay(r, t);
   if (units !== undefined && perDay !== undefined) return units * perDay;
   if (r.resourceType === 'MedicationDispense') {
     const days = durationInDays(r.daysSupply);
@@ -128,15 +138,15 @@ function unitsPerDayOf(r: Resource): number | undefined {
  * Days a supplied quantity lasts (EL-2.1 step 2, last form): tablets over the tablets taken a day, or a
  * liquid's mL over the mL taken a day (structured dose x frequency); undefined when either is unknown.
  */
-function daysOfSupply(quantity: fhir4.Quantity | undefined, r: Resource, ranges: Ranges): number | undefined {
+function daysOfSupply(quantity: fhir4.Quantity | undefined, r: Resource, ranges: Ranges, t: Terminology): number | undefined {
   // A supply divided by an implausible dose (1e9 mL a day) lasts no real time: the end is not known from it.
   if (implausibleDose(r, ranges)) return undefined;
   const units = unitCount(quantity);
-  const unitsPerDay = unitsPerDayOf(r);
+  const unitsPerDay = unitsPerDayOf(r, t);
   if (units !== undefined && unitsPerDay) return units / unitsPerDay;
   const ml = volumeInMl(quantity);
   const mlPerDose = volumeInMl(doseOf(r));
-  const perDay = administrationsPerDay(dosageOf(r)?.timing);
+  const perDay = administrationsPerDay(dosageOf(r)?.timing, perDayOfCode(t));
   return ml !== undefined && mlPerDose && perDay ? ml / (mlPerDose * perDay) : undefined;
 }
 
@@ -263,9 +273,9 @@ function implausibleDose(r: Resource, ranges: Ranges): string | undefined {
  * Daily dose of one ingredient: structured dose x frequency (a mass as written; tablets x strength; a
  * volume x the product's mg per mL), or a dispense's quantity (tablets or mL) x strength over its days supplied.
  */
-function dailyDoseMg(r: Resource, strength: Strength, single: boolean): number | undefined {
+function dailyDoseMg(r: Resource, strength: Strength, single: boolean, t: Terminology): number | undefined {
   const dose = doseOf(r);
-  const perDay = dosesPerDay(r);
+  const perDay = dosesPerDay(r, t);
   if (dose && perDay !== undefined) {
     const mg = single ? massInMg(dose) : undefined;
     if (mg !== undefined) return mg * perDay;
@@ -350,7 +360,7 @@ function openEnded(status: string, start: DateInterval, lastEvidence: DateInterv
 }
 
 /** When the ingredient was taken, from effective periods, supply durations or dispenses (EL-2.1). */
-function exposurePeriod(r: Resource, now: Date, th: Thresholds): Period {
+function exposurePeriod(r: Resource, now: Date, th: Thresholds, t: Terminology): Period {
   const at = th.attempts;
   switch (r.resourceType) {
     case 'MedicationStatement': {
@@ -375,7 +385,7 @@ function exposurePeriod(r: Resource, now: Date, th: Thresholds): Period {
       const fills = 1 + (typeof r.dispenseRequest?.numberOfRepeatsAllowed === 'number' ? r.dispenseRequest.numberOfRepeatsAllowed : 0);
       if (authored && supplyDays !== undefined) return { start: authored, end: shift(authored, supplyDays * fills) };
       // EL-2.1 step 2, last form: the quantity over the units (or mL) taken a day, times the fills.
-      const lasts = daysOfSupply(r.dispenseRequest?.quantity, r, th.plausibleRanges);
+      const lasts = daysOfSupply(r.dispenseRequest?.quantity, r, th.plausibleRanges, t);
       if (authored && lasts !== undefined) return { start: authored, end: shift(authored, lasts * fills) };
       const validity = r.dispenseRequest?.validityPeriod;
       if (validity?.start && validity.end) return { start: dateBounds(validity.start), end: dateBounds(validity.end) };
@@ -386,7 +396,7 @@ function exposurePeriod(r: Resource, now: Date, th: Thresholds): Period {
       const days = durationInDays(r.daysSupply);
       if (start && days !== undefined) return { start, end: shift(start, days) };
       // No days supplied: the quantity over the units (or mL) taken a day (EL-2.1 step 2).
-      const lasts = daysOfSupply(r.quantity, r, th.plausibleRanges);
+      const lasts = daysOfSupply(r.quantity, r, th.plausibleRanges, t);
       return { start, end: start && lasts !== undefined ? shift(start, lasts) : undefined };
     }
     case 'MedicationAdministration': {
@@ -470,7 +480,7 @@ export function exposures(index: RecordIndex): Exposure[] {
     if (match?.kind === 'product' && match.product.flags?.length) continue;
     const ingredients = codedIngredients(match);
     const product = match?.kind === 'product' ? match.product : undefined;
-    const period = exposurePeriod(use.resource, index.now, thresholds);
+    const period = exposurePeriod(use.resource, index.now, thresholds, t);
     const doseProblem = implausibleDose(use.resource, thresholds.plausibleRanges);
     const first = out.length;
     const capped = (d: Date | undefined) => (d && d.getTime() > index.now.getTime() ? index.now : d);
@@ -480,7 +490,7 @@ export function exposures(index: RecordIndex): Exposure[] {
       const role = roleOf(ingredient.rxcui);
       if (!role) continue;
       const strength = strengthIn(use, product, ingredient.rxcui, index.knowledge.catalogue, ingredients.length === 1, thresholds.plausibleRanges);
-      const dailyMg = doseProblem ? undefined : dailyDoseMg(use.resource, strength, ingredients.length === 1);
+      const dailyMg = doseProblem ? undefined : dailyDoseMg(use.resource, strength, ingredients.length === 1, t);
       const problem = doseProblem ?? (dailyMg === undefined ? implausibleStrength(use.resource, strength) : undefined);
       const exposure: Exposure = {
         ingredientRxcui: ingredient.rxcui,
@@ -490,7 +500,7 @@ export function exposures(index: RecordIndex): Exposure[] {
         end,
         dailyMg,
         role,
-        unitsPerDay: doseProblem ? undefined : unitsPerDayOf(use.resource),
+        unitsPerDay: doseProblem ? undefined : unitsPerDayOf(use.resource, t),
         ended: ENDED.has(use.resource.status) || (end !== undefined && end.getTime() < index.now.getTime()),
         stopReason: stopReasonOf(use.resource),
       };
@@ -502,6 +512,10 @@ export function exposures(index: RecordIndex): Exposure[] {
       if (indication === 'anxiety') exposure.indicationToConfirm = true;
       if (problem) exposure.implausibleDose = problem;
       else if (exposure.dailyMg === undefined && unconvertedVolume(use.resource, strength)) exposure.volumeWithoutStrength = true;
+      else if (exposure.dailyMg === undefined && doseOf(use.resource) && dosesPerDay(use.resource, t) === undefined) {
+        const words = unreadTimingCode(dosageOf(use.resource)?.timing);
+        if (words) exposure.unreadFrequency = words;
+      }
       out.push(exposure);
     }
     for (let i = first; i < out.length; i++) {
@@ -607,7 +621,7 @@ export function unidentifiedMedications(index: RecordIndex): string[] {
   return index.medicationUses
     .filter((use) => isTaken(use.resource) && namesNoCodedDrug(use))
     .filter((use) => {
-      const { start, end } = exposurePeriod(use.resource, index.now, index.knowledge.thresholds);
+      const { start, end } = exposurePeriod(use.resource, index.now, index.knowledge.thresholds, index.knowledge.terminology);
       const last = end?.latest ?? start?.latest;
       return !last || last.getTime() >= episodeStart.getTime();
     })

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VS } from '../../cds-services/assessment/concepts.js';
-import { parseFhirInterval, weightInKg, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
+import { administrationsPerDay, parseFhirInterval, weightInKg, withinDaysOf } from '../../cds-services/assessment/fhir-read.js';
 import { bloodPressureText, bloodPressureValues, bpMeets, latestBloodPressure, latestWeight } from '../../cds-services/assessment/observations.js';
 import { RecordIndex } from '../../cds-services/assessment/record.js';
 import { NOW, SYS, daysAgo } from '../builders/fhir.js';
@@ -460,5 +460,28 @@ describe('body weight in every mass unit UCUM names (DS-11)', () => {
   });
   it('an unknown unit is no weight, never a guess', () => {
     expect(weightInKg({ value: 80, code: 'stone' })).toBeUndefined();
+  });
+});
+
+describe('administrations a day from Timing.repeat, else Timing.code (EL-2.1; FHIR R4 Timing.code)', () => {
+  const GTS = 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation';
+  const t = knowledge().terminology;
+  const perDayOfCode = (code: fhir4.CodeableConcept) => t.ordinal(code, VS.timingFrequencyPerDay);
+  it.each<[string, fhir4.Timing, number | undefined]>([
+    ['repeat 2 a day', { repeat: { frequency: 2, period: 1, periodUnit: 'd' } }, 2],
+    ['repeat with only boundsPeriod and code GTS QD (Oracle Health)', { repeat: { boundsPeriod: { start: '2026-01-01' } }, code: cc(GTS, 'QD') }, 1],
+    ['code SNOMED CT 229797004 once daily', { code: cc('http://snomed.info/sct', '229797004') }, 1],
+    ['code GTS BID', { code: cc(GTS, 'BID') }, 2],
+    ['code SNOMED CT 307439001 four times daily', { code: cc('http://snomed.info/sct', '307439001') }, 4],
+    ['code GTS QOD', { code: cc(GTS, 'QOD') }, 0.5],
+    ['the structured repeat wins over a code', { repeat: { frequency: 1, period: 1, periodUnit: 'd' }, code: cc(GTS, 'BID') }, 1],
+    [
+      'a local code only is no frequency',
+      { code: { coding: [{ system: 'https://fhir.cerner.com/x/codeSet/4003', code: '696530', display: 'Daily' }], text: 'Daily' } },
+      undefined,
+    ],
+    ['no repeat and no code', {}, undefined],
+  ])('%s', (_label, timing, expected) => {
+    expect(administrationsPerDay(timing, perDayOfCode)).toBe(expected);
   });
 });

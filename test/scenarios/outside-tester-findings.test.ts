@@ -105,6 +105,42 @@ describe('blood pressure coded without its LOINC codes is read (CI-6, DS-1)', ()
   });
 });
 
+describe('a frequency given only as Timing.code is read (EL-2.1, EL-2.8)', () => {
+  type Body = { _now: string; prefetch: { medicationRequests: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const trdSummary = (a: Answer) => a.cards.find((c) => /^TRD/.test(c.summary))!.summary;
+  /** The fixture with each order's Timing.code replaced (and the escitalopram dose halved for BID). */
+  async function withTimingCode(code: fhir4.CodeableConcept, escitalopramTablets = 1): Promise<Answer> {
+    const body = finding('oracle-health-timing-code-daily-read-as-no-dose') as Body;
+    for (const { resource } of body.prefetch.medicationRequests.entry) {
+      const dosage = resource.dosageInstruction![0]!;
+      dosage.timing!.code = code;
+      if (resource.medicationCodeableConcept?.coding?.[0]?.code === '351250') dosage.doseAndRate![0]!.doseQuantity!.value = escitalopramTablets;
+    }
+    const { app } = buildTestApp({ services, clock: fixedClock(body._now) });
+    const res = await request(app).post('/cds-services/trd-patient-view').send(body).expect(200);
+    return { cards: res.body.cards, criteria: res.body.extension['org.trdcds.assessment'].criteria, orders: [] };
+  }
+
+  it('oracle-health-timing-code-daily-is-once-a-day-and-both-trials-count', async () => {
+    const a = await replay('oracle-health-timing-code-daily-read-as-no-dose');
+    expect(trdSummary(a)).toBe('TRD: 2 failed treatment attempts, Maudsley stage moderate');
+    expect(allText(a)).not.toMatch(/dose not recorded|structured dosage or product strength/);
+  });
+
+  it('gts-bid-with-half-the-dose-is-the-same-daily-dose', async () => {
+    const bid = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation', code: 'BID' }] };
+    expect(trdSummary(await withTimingCode(bid, 0.5))).toBe('TRD: 2 failed treatment attempts, Maudsley stage moderate');
+  });
+
+  it('a-local-timing-code-only-asks-how-often-not-for-a-dose-already-on-the-order', async () => {
+    const local = { coding: [{ system: 'https://fhir.cerner.com/tenant/codeSet/4003', code: '696530', display: 'Daily' }], text: 'Daily' };
+    const a = await withTimingCode(local);
+    expect(trdSummary(a)).toMatch(/^TRD unknown/);
+    expect(allText(a)).toContain("how often sertraline was taken (the timing 'Daily' is not a frequency this service reads)");
+    expect(allText(a)).not.toContain('structured dosage or product strength');
+  });
+});
+
 describe('a pregnancy that ended days ago (CI-4, RC-18)', () => {
   it('pregnancy-ended-10-days-ago-esketamine-signed-asks-about-breastfeeding-and-history-not-an-hcg', async () => {
     const a = await replay('pregnancy-ended-10-days-ago-esketamine-signed');
