@@ -231,6 +231,15 @@ const scenarios: Record<string, Scenario> = {
     resources: candidate({}, { ...icd('F31.9', { onsetDaysAgo: 50 }), category: [{ text: 'Family History' }] } as fhir4.Condition),
     expect: { 'RC-1': 'not-met', 'EL-9': 'not-met', 'EL-1': 'met' },
   },
+  'family-history-coded-z81-8-with-its-words-is-not-the-patients-bipolar-disorder': {
+    // ICD-10-CM Z81.8 (family history of other mental and behavioural disorders) is in no ValueSet: read by its words (DS-6).
+    resources: candidate({}, {
+      ...icd('Z81.8', { onsetDaysAgo: 50 }),
+      code: { coding: [{ system: SYS.icd, code: 'Z81.8' }], text: 'Family history of bipolar disorder (mother)' },
+    } as fhir4.Condition),
+    expect: { 'RC-1': 'not-met', 'EL-9': 'not-met', 'EL-1': 'met' },
+    trd: 'met',
+  },
   'rule-out-psychosis-written-as-text-asks-to-confirm': {
     resources: candidate({}, textOnly('R/O psychosis')),
     expect: { 'CI-2': 'unknown' },
