@@ -9,6 +9,7 @@ import type { Assessment } from '../assessment/assess.js';
 import { VS } from '../assessment/concepts.js';
 import { parseFhirDate } from '../assessment/fhir-read.js';
 import type { Finding, Modality } from '../assessment/findings.js';
+import { capitalise } from '../assessment/rules/common.js';
 import { priorCourses } from '../assessment/rules/prior-courses.js';
 import type { RecordIndex, Knowledge } from '../assessment/record.js';
 import {
@@ -234,6 +235,29 @@ export function patientFindings(a: Assessment, modality: Modality, deviceSafetyO
       keep(f),
   );
   return { contraindications, deferrals, unknownContraindications, cautions };
+}
+
+/**
+ * CI-4 on an order that starts later: the negative test that settled pregnancy "now" must fall within
+ * HCG_INITIATION_DAYS before the draft's first session (revision-2 CI-4: "on order hooks, the draft's first
+ * occurrence"). A test 6 days old for a course that starts in 20 days settles nothing: unknown, with the hCG
+ * order due before that session (SO-5). Undefined when CI-4 was not settled by a negative test, or the first
+ * session is within the window. Pure: the finding, the first session, the window in days.
+ */
+export function pregnancyTestBeforeFirstSession(ci4: Finding | undefined, firstSession: Date, days: number): Finding | undefined {
+  const tested = typeof ci4?.data?.['negativeTestDate'] === 'string' ? new Date(ci4.data['negativeTestDate']) : undefined;
+  if (!ci4 || ci4.status !== 'not-met' || !tested || Number.isNaN(tested.getTime())) return undefined;
+  const gap = Math.floor((firstSession.getTime() - tested.getTime()) / DAY_MS);
+  if (gap <= days) return undefined;
+  const session = firstSession.toISOString().slice(0, 10);
+  return {
+    ...ci4,
+    status: 'unknown',
+    indicator: 'warning',
+    missing: [`a pregnancy test (hCG) within ${days} days before the first session on ${session}`],
+    note: `${capitalise(String(ci4.data!['negativeTestWords']))} is ${gap} days before the first session (${session}): repeat it in the ${days} days before.`,
+    settledBy: ['order-pregnancy-test'],
+  };
 }
 
 function routeCoding(knowledge: Knowledge, url: string): fhir4.CodeableConcept {
@@ -494,6 +518,13 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     const orderDate = parseFhirDate((draft.resource as fhir4.MedicationRequest).authoredOn) ?? now;
     const age = ageAtOrder(index, orderDate);
     const found = patientFindings(a, modality, scope.deviceSafetyOnly === true);
+    // CI-4's 7-day window is counted back from the draft's first session when it starts on a later day.
+    const firstSession = dosages.get(draft)?.start;
+    const staleTest =
+      modality !== 'tms' && firstSession && firstSession.getTime() > now.getTime()
+        ? pregnancyTestBeforeFirstSession(a.byRule.get('CI-4'), firstSession, knowledge.thresholds.safety.hcgInitiationDays.value)
+        : undefined;
+    if (staleTest) found.unknownContraindications.push(staleTest);
     const guard = loopGuard(draft, found.cautions, knowledge, now);
     Object.assign(review, {
       contraindications: found.contraindications,

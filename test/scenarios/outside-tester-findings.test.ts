@@ -1959,3 +1959,31 @@ describe('MDD beside bipolar disorder is one problem on one card, its summary wh
     for (const { summary } of a.cards) expect(summary.split('(').length, summary).toBe(summary.split(')').length);
   });
 });
+
+describe('the pregnancy test is counted back from the first session of the course ordered (CI-4, SO-5)', () => {
+  type Started = { _now: string; _hook: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const startingOn = (start: string) => (b: Started) => {
+    b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.timing!.repeat!.boundsPeriod = { start };
+  };
+  // A negative hCG 6 days ago settled pregnancy for an IV ketamine course starting in 20 days: no CI-4 card.
+  it('negative-hcg-6-days-ago-course-starting-in-20-days-asks-for-a-test-before-the-first-session', async () => {
+    const a = await replay('negative-hcg-6-days-ago-iv-ketamine-course-starting-in-20-days');
+    const ci4 = a.cards.filter((c) => c.summary.includes('CI-4'));
+    expect(ci4.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Before IV ketamine: negative hCG on 2026-11-24 is 26 days before the first session (2026-12-20): repeat it in the 7 days before (CI-4)'],
+    ]);
+    expect(ci4[0]!.suggestions!.map((s) => s.label)).toEqual(['Order a pregnancy test (hCG)']);
+  });
+
+  it('course-starting-in-3-days-test-9-days-old-at-the-first-session-asks-again', async () => {
+    const a = await replayEdited<Started>('negative-hcg-6-days-ago-iv-ketamine-course-starting-in-20-days', startingOn('2026-12-03T07:25:54Z'));
+    expect(a.cards.map((c) => c.summary)).toContain(
+      'Before IV ketamine: negative hCG on 2026-11-24 is 9 days before the first session (2026-12-03): repeat it in the 7 days before (CI-4)',
+    );
+  });
+
+  it('course-starting-tomorrow-within-7-days-of-the-test-is-settled', async () => {
+    const a = await replayEdited<Started>('negative-hcg-6-days-ago-iv-ketamine-course-starting-in-20-days', startingOn('2026-12-01T07:25:54Z'));
+    expect(a.cards.filter((c) => c.summary.includes('CI-4'))).toEqual([]);
+  });
+});

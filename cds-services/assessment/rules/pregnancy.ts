@@ -185,7 +185,14 @@ export const CI4 = defineRule({
     if (unread) {
       return settledBy(unknown([`a readable pregnancy test (hCG) result`], [unread.ref], `${unread.words}: review or repeat.`), 'order-pregnancy-test');
     }
-    if (negative && withinDays(negative.date, index.now, days)) return notMet(`Not pregnant: ${negative.words}.`, undefined, [], [negative.ref]);
+    // The test's date goes with it: on order hooks the window is counted back from the draft's first session (order review).
+    if (negative && withinDays(negative.date, index.now, days))
+      return notMet(
+        `Not pregnant: ${negative.words}.`,
+        { negativeTestDate: negative.date.toISOString(), negativeTestWords: negative.words },
+        [],
+        [negative.ref],
+      );
     // A pregnancy that ended days ago: an hCG now may still be positive from it, so it is no way to
     // settle a new pregnancy; the clinician asks (local; revision-2 is silent).
     const ended = newest?.meaning === 'ended' ? newest : undefined;
