@@ -62,9 +62,10 @@ const codeOf = (cc: fhir4.CodeableConcept | undefined): string | undefined => {
 };
 const UNCONFIRMED = new Set(['provisional', 'differential', 'unconfirmed']);
 
-function displayOf(c: fhir4.Condition): string {
+/** A condition's words: its text, a coding's display, else `named` (the name our ValueSets give its code), else its code. */
+function displayOf(c: fhir4.Condition, named?: string): string {
   const coding = (Array.isArray(c.code?.coding) ? c.code!.coding : []).find((x) => typeof x?.code === 'string');
-  return (typeof c.code?.text === 'string' && c.code.text) || coding?.display || coding?.code || 'condition';
+  return (typeof c.code?.text === 'string' && c.code.text) || coding?.display || named || coding?.code || 'condition';
 }
 
 /**
@@ -114,7 +115,7 @@ function group(index: RecordIndex, url: string, statuslessDays: number, textOnly
     const d: Diagnosis = {
       ref: c.ref,
       code: codeOf(c.resource.code) ?? '',
-      display: displayOf(c.resource),
+      display: displayOf(c.resource, index.knowledge.terminology.nameOf(c.resource.code, url)),
       date: c.date,
       state: s.state,
       ...(s.why ? { why: s.why } : {}),

@@ -325,6 +325,32 @@ export class Terminology {
     return ordinal;
   }
 
+  /**
+   * A plain-language name for a coded value that carries no words of its own: the display a ValueSet gives one of its
+   * codes (the ValueSet `url` first), without its SNOMED CT semantic tag ("Alcohol dependence (disorder)" is "Alcohol
+   * dependence"); else, for a code a ValueSet holds by family only, that ValueSet's title. Undefined when no ValueSet
+   * holds any of its codes. Card text never names a bare code (a clinician cannot act on "66590003").
+   */
+  nameOf(value: Codeish, url?: string): string | undefined {
+    let display: string | undefined;
+    let title: string | undefined;
+    someCoding(value, (coding) => {
+      const key = codingKey(coding.system, coding.code);
+      if (!key) return false;
+      const holding = [...(url && (this.sets.get(url)?.keys.has(key) || this.setsOf(key)?.has(url)) ? [url] : []), ...(this.setsOf(key) ?? [])];
+      for (const u of holding) {
+        const d = this.sets.get(u)?.keys.get(key)?.display;
+        if (d) {
+          display = d.replace(/\s*\((disorder|finding|situation|substance|procedure|physical object|qualifier value|observable entity)\)$/, '');
+          return true;
+        }
+        title ??= this.sets.get(u)?.title;
+      }
+      return false;
+    });
+    return display ?? title;
+  }
+
   codes(url: string): ConceptCode[] {
     return [...this.set(url).keys.values()];
   }

@@ -1987,3 +1987,14 @@ describe('the pregnancy test is counted back from the first session of the cours
     expect(a.cards.filter((c) => c.summary.includes('CI-4'))).toEqual([]);
   });
 });
+
+describe('a card names a condition coded without a display by the name its ValueSet gives the code (CD-1)', () => {
+  // SNOMED 66590003 and ICD-10-CM I21.9 with no display: "Seizure-threshold risk for TMS: 66590003", "I21.9: assess ...".
+  it('code-only-conditions-are-named-in-words-never-by-a-bare-code', async () => {
+    const a = await replayBody(finding('conditions-coded-without-display-alcohol-dependence-and-mi'));
+    const text = a.cards.map((c) => c.summary).join('\n');
+    expect(text).toContain('Seizure-threshold risk for TMS: Alcohol dependence (RC-6)');
+    expect(text).toContain('Acute myocardial infarction, unspecified: assess cardiovascular risk before starting');
+    expect(text).not.toMatch(/66590003|I21\.9/);
+  });
+});

@@ -66,7 +66,7 @@ export const RC20 = defineRule({
       .observations(VS.oxygenSaturation)
       .find((o) => o.value !== undefined && o.value <= s.spo2Minimum.value && withinDays(o.date, index.now, thresholds.lookbackDays.heartRate.value));
     if (conditions.length || low) {
-      const names = [...new Set(conditions.map(conditionName))].slice(0, 2);
+      const names = [...new Set(conditions.map((c) => conditionName(c, index)))].slice(0, 2);
       if (low) names.push(`SpO2 ${low.value} %${preliminaryMark(low)} on ${isoDate(low.date)}`);
       return met([...refs(conditions), ...(low ? [low.ref] : [])], `${names.join('; ')}: monitor SpO2 continuously; airway support must be available.`);
     }
@@ -97,7 +97,9 @@ export const RC21 = defineRule({
     const cognitive = index.activeConditions(VS.cognitiveImpairment);
     const lines = [
       ...(delirium.length ? [`delirium${delirium[0]!.date ? ` on ${isoDate(delirium[0]!.date)}` : ''}: defer until it has resolved`] : []),
-      ...(cognitive.length ? [`${conditionName(cognitive[0]!)}: dissociation, sedation and fall risk; check capacity to consent`] : []),
+      ...(cognitive.length
+        ? [`${conditionName(cognitive[0]!, index, VS.cognitiveImpairment)}: dissociation, sedation and fall risk; check capacity to consent`]
+        : []),
     ];
     if (lines.length) {
       const text = lines.join('; ');

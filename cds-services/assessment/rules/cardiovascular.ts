@@ -36,13 +36,14 @@ export const CI7 = defineRule({
     const recent = events.filter((c) => c.date && withinDays(c.date, index.now, days));
     const found = [...recent, ...index.activeConditions(VS.acuteCoronary), ...index.activeConditions(VS.heartFailureAcute)];
     if (found.length) {
-      const names = [...new Set(found.map(conditionName))].slice(0, 2).join('; ');
+      const names = [...new Set(found.map((c) => conditionName(c, index)))].slice(0, 2).join('; ');
       return met(refs(found), `Recent cardiac or cerebrovascular event: ${names}${recent[0]?.date ? ` (${isoDate(recent[0].date)})` : ''}.`);
     }
     const gap = unknownBecause({ conditions: index.record.conditions });
     if (gap) return gap;
     const undated = events.filter((c) => !c.date && c.active);
-    if (undated.length) return unknown(['the date of the heart attack or stroke'], refs(undated), `${conditionName(undated[0]!)} is recorded without a date.`);
+    if (undated.length)
+      return unknown(['the date of the heart attack or stroke'], refs(undated), `${conditionName(undated[0]!, index)} is recorded without a date.`);
     return notMet('No recent heart attack, stroke, unstable angina or decompensated heart failure is recorded.');
   },
 });
@@ -74,7 +75,7 @@ export const RC19 = defineRule({
     const hr = latestScore(index, VS.heartRate, thresholds.lookbackDays.heartRate.value);
     const fast = hr?.value !== undefined && hr.value > s.heartRateMaximum.value ? hr : undefined;
     if (found.length || fast) {
-      const names = [...new Set(found.map(conditionName))].slice(0, 2);
+      const names = [...new Set(found.map((c) => conditionName(c, index)))].slice(0, 2);
       if (fast) names.push(`heart rate ${fast.value}/min${preliminaryMark(fast)} on ${isoDate(fast.date)}`);
       return met([...refs(found), ...(fast ? [fast.ref] : [])], `${names.join('; ')}: assess cardiovascular risk before starting; BP rises during dosing.`);
     }

@@ -28,11 +28,18 @@ export function byConditions(index: RecordIndex, found: IndexedCondition[], note
   return unknownBecause({ conditions: index.record.conditions }) ?? notMet(absent);
 }
 
-/** A condition's display for a card: its text, else its first coding's display, else its code. */
-export function conditionName(c: IndexedCondition): string {
+/**
+ * A condition's name for a card: its text, else a coding's display, else the name our ValueSets give its code (the
+ * ValueSet `url` first: "Alcohol dependence", or the ValueSet's title for a code held by family), else its code.
+ */
+export function conditionName(c: IndexedCondition, index?: RecordIndex, url?: string): string {
   const code = c.resource.code;
-  const coding = Array.isArray(code?.coding) ? code.coding.find((x) => x && (x.display || x.code)) : undefined;
-  return (typeof code?.text === 'string' && code.text) || coding?.display || coding?.code || 'condition';
+  const codings = Array.isArray(code?.coding) ? code.coding : [];
+  const displayed = codings.find((x) => x && typeof x.display === 'string' && x.display.trim())?.display;
+  if (typeof code?.text === 'string' && code.text.trim()) return code.text;
+  if (displayed) return displayed;
+  const named = index?.knowledge.terminology.nameOf(code, url);
+  return named ?? codings.find((x) => x && x.code)?.code ?? 'condition';
 }
 
 export const ALL: ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'] = ['iv-ketamine', 'esketamine', 'tms', 'ketamine-tms-combination'];

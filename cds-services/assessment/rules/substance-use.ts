@@ -39,7 +39,7 @@ export const CI3 = defineRule({
   evaluate: ({ index, thresholds }) => {
     const found = absoluteLevel(index, thresholds);
     const ketamine = found.some((c) => index.knowledge.terminology.inConcept(c.resource.code, VS.ketamineMisuse));
-    const names = [...new Set(found.map(conditionName))].slice(0, 2).join('; ');
+    const names = [...new Set(found.map((c) => conditionName(c, index)))].slice(0, 2).join('; ');
     return byConditions(index, found, ketamine ? `Ketamine misuse or dependence is recorded (${names}).` : `Substance dependence is recorded (${names}).`);
   },
 });
@@ -64,7 +64,7 @@ export const RC2 = defineRule({
     const absolute = new Set(absoluteLevel(index, thresholds));
     const current = index.activeConditions(VS.substanceAbuseOrUnspecifiedUse).filter((c) => !absolute.has(c));
     if (current.length) {
-      const names = [...new Set(current.map(conditionName))].slice(0, 2).join('; ');
+      const names = [...new Set(current.map((c) => conditionName(c, index)))].slice(0, 2).join('; ');
       return settledBy(
         met(
           refs(current),

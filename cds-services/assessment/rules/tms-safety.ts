@@ -119,12 +119,12 @@ export const RC6 = defineRule({
     const reasons = [
       ...(epilepsy.length ? ['epilepsy'] : []),
       ...(drugs.length ? [ingredientNames(index, drugs, VS.seizureThresholdLowering)] : []),
-      ...(withdrawal.length ? [conditionName(withdrawal[0]!)] : []),
+      ...(withdrawal.length ? [conditionName(withdrawal[0]!, index, VS.withdrawalStates)] : []),
       ...(stopped.length ? ['a benzodiazepine stopped in the last 2 weeks'] : []),
       // Mid-sentence, a display's capital goes ("Stroke" -> "stroke"); an acronym ("TIA") keeps its case.
       ...(stroke.length
         ? [
-            `${conditionName(stroke[0]!).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}${stroke[0]!.date ? ` (${isoDate(stroke[0]!.date)})` : ''}: review with the TMS physician`,
+            `${conditionName(stroke[0]!, index, VS.cerebrovascularRecent).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}${stroke[0]!.date ? ` (${isoDate(stroke[0]!.date)})` : ''}: review with the TMS physician`,
           ]
         : []),
     ];
