@@ -1,6 +1,7 @@
 /**
- * What a draft MedicationRequest orders, read from its structured dosage (the first
- * `dosageInstruction`): route, dose, infusion time, how often and for how long, and the supply.
+ * What a draft MedicationRequest orders, read from its structured dosage (every `dosageInstruction` and
+ * `doseAndRate` entry, or STU3's dose and rate on the Dosage; the first is the order's shape): route, dose,
+ * infusion time, how often and for how long, and the supply.
  * Every reader is total: an absent or unreadable element is undefined (unknown), never a default.
  * Units per revision-2 DS-11 and OR-4: dose in `mg` or `mg/kg`, or a volume (`mL`) converted to mg by
  * the product's concentration; rate in `mg/min`, `mg/h`, or `mL/h` / `mL/min` (a volume and a volume
@@ -123,6 +124,13 @@ export interface DraftDosage {
   single: boolean;
   /** The dosage's own words, for the card only (never used to identify the drug). */
   text?: string;
+  /** `doseAndRate.type`: the dose as ordered (0.5 mg/kg) or as the EHR calculated it (40 mg). */
+  doseType?: 'ordered' | 'calculated';
+  /**
+   * With more than one instruction or dose-and-rate entry: every step, this one (the first) included, each
+   * read as a whole dosage. The dose checks judge each and name the worst. [local; FHIR R4 Dosage.sequence]
+   */
+  steps?: DraftDosage[];
 }
 
 const MINUTES: Record<string, number> = { s: 1 / 60, min: 1, h: 60, d: 1440, wk: 10080, mo: 43200, a: 525600 };
@@ -385,8 +393,55 @@ export function readDraftDosage(
   ranges?: DosagePlausibleRanges,
   perDevice?: DeviceStrength,
 ): DraftDosage {
-  const d = Array.isArray(r.dosageInstruction) ? r.dosageInstruction[0] : undefined;
-  const dr = Array.isArray(d?.doseAndRate) ? d.doseAndRate[0] : undefined;
+  // Every dosage instruction (a titration's or induction's sequenced steps) and every doseAndRate entry (an
+  // EHR's ordered mg/kg beside its calculated mg) is a dose the patient may receive: each is read. A single
+  // object where an array belongs is read as one entry.
+  const instructions = listOf<fhir4.Dosage>(r.dosageInstruction);
+  const steps = (instructions.length ? instructions : [undefined]).flatMap((d) => {
+    const entries = doseAndRateOf(d);
+    return (entries.length ? entries : [undefined]).map((dr) => ({ ...readDosageStep(r, d, dr, t, concentration, ranges, perDevice), ...doseTypeOf(dr) }));
+  });
+  const first = steps[0]!;
+  return steps.length > 1 ? { ...first, steps } : first;
+}
+
+const listOf = <T>(v: unknown): T[] => (Array.isArray(v) ? v : v && typeof v === 'object' ? [v as T] : []);
+
+/**
+ * The dose-and-rate entries of one instruction: `doseAndRate` (an array, or one object), else the STU3 shape
+ * (`doseQuantity` / `doseRange` / `rateQuantity` / `rateRatio` on the Dosage itself, as STU3 clients and
+ * converters still send it), read as one entry.
+ */
+function doseAndRateOf(d: fhir4.Dosage | undefined): fhir4.DosageDoseAndRate[] {
+  const entries = listOf<fhir4.DosageDoseAndRate>(d?.doseAndRate).filter((e) => e && typeof e === 'object');
+  if (entries.length) return entries;
+  const stu3 = d as (fhir4.Dosage & Pick<fhir4.DosageDoseAndRate, 'doseQuantity' | 'doseRange' | 'rateQuantity' | 'rateRatio'>) | undefined;
+  const legacy: fhir4.DosageDoseAndRate = {
+    ...(stu3?.doseQuantity && typeof stu3.doseQuantity === 'object' ? { doseQuantity: stu3.doseQuantity } : {}),
+    ...(stu3?.doseRange && typeof stu3.doseRange === 'object' ? { doseRange: stu3.doseRange } : {}),
+    ...(stu3?.rateQuantity && typeof stu3.rateQuantity === 'object' ? { rateQuantity: stu3.rateQuantity } : {}),
+    ...(stu3?.rateRatio && typeof stu3.rateRatio === 'object' ? { rateRatio: stu3.rateRatio } : {}),
+  };
+  return Object.keys(legacy).length ? [legacy] : [];
+}
+
+/** `doseAndRate.type` (dose-rate-type: ordered, calculated), when coded. */
+function doseTypeOf(dr: fhir4.DosageDoseAndRate | undefined): Pick<DraftDosage, 'doseType'> {
+  const codings = listOf<fhir4.Coding>(dr?.type?.coding);
+  const code = codings.map((c) => c?.code).find((c) => c === 'ordered' || c === 'calculated');
+  return code ? { doseType: code } : {};
+}
+
+/** One step of a draft's dosage: one instruction `d` with one of its dose-and-rate entries `dr`. */
+function readDosageStep(
+  r: fhir4.MedicationRequest,
+  d: fhir4.Dosage | undefined,
+  dr: fhir4.DosageDoseAndRate | undefined,
+  t: Terminology,
+  concentration?: Concentration,
+  ranges?: DosagePlausibleRanges,
+  perDevice?: DeviceStrength,
+): DraftDosage {
   const repeat = d?.timing?.repeat;
   const text = typeof d?.text === 'string' ? d.text : undefined;
   // The dose as ordered: a quantity, else the top of a range (the quantity the infusion time is computed from).

@@ -575,7 +575,15 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         heaviestKg,
         c,
       };
-      const checks = [scopeAssumption(checkKetamineDose(k), scope), checkInfusionTime(k), checkKetamineFrequency(k)];
+      // Every dose step is checked (titration steps, ordered and calculated doses); the card names the worst.
+      const worst = worstAcrossSteps(dosage, (step) => [checkKetamineDose({ ...k, dosage: step }), checkInfusionTime({ ...k, dosage: step })]);
+      if (worst.step !== dosage) review.dosage = { ...dosage, dose: worst.step.dose };
+      const [dose, time] = worst.checks as [OrderCheck, OrderCheck];
+      const checks = [
+        scopeAssumption(calculatedDoseMismatch(dose, dosage, weight, c.ketamineDoseTolerancePercent.value), scope),
+        time,
+        checkKetamineFrequency(k),
+      ];
       review.checks.push(...checks);
       // Read as TRD only because the record holds depression (a single push, no indication): the dose is
       // said, but no 0.5 mg/kg correction is offered for what may be an anaesthetic (OR-2).
@@ -589,7 +597,10 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       review.weight = weight;
       const k: KetamineContext = { dosage, weight, weightImplausible: weight ? undefined : implausibleWeight(index, c), combination, c };
       const withoutUpdate = ({ wantsUpdate: _ignored, ...check }: OrderCheck): OrderCheck => check;
-      review.checks.push(checkEsketamineInjectionDose(k), ...[checkInfusionTime(k), checkKetamineFrequency(k)].map(withoutUpdate));
+      const worst = worstAcrossSteps(dosage, (step) => [checkEsketamineInjectionDose({ ...k, dosage: step }), checkInfusionTime({ ...k, dosage: step })]);
+      if (worst.step !== dosage) review.dosage = { ...dosage, dose: worst.step.dose };
+      const [dose, time] = worst.checks as [OrderCheck, OrderCheck];
+      review.checks.push(dose, ...[time, checkKetamineFrequency(k)].map(withoutUpdate));
     } else if (drug === 'esketamine' && !scope.nonProtocolRoute) {
       const day1 = !esketamineActivity.activeOrder && !recentSession(esketamineActivity.lastSession, c.esketamineNewCourseGapDays.value);
       const e: EsketamineContext = {
@@ -607,7 +618,9 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
         onOralAntidepressant: onAntidepressant,
         c,
       };
-      const checks = [...checkEsketamineDose(e), checkEsketamineSchedule(e)];
+      const worst = worstAcrossSteps(dosage, (step) => checkEsketamineDose({ ...e, dosage: step }));
+      if (worst.step !== dosage) review.dosage = { ...dosage, dose: worst.step.dose };
+      const checks = [...worst.checks, checkEsketamineSchedule(e)];
       review.checks.push(...checks);
       if (checks.some((x) => x.wantsUpdate)) review.update = esketamineUpdate(draft.resource as fhir4.MedicationRequest, e, knowledge);
     }
@@ -621,6 +634,57 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
     // during a TMS course is (RC-14 and RC-15).
     combination: (combination && inScope('ketamine')) || (inScope('tms') && ketamineActive),
     unmatchedSelections: { count: unmatched.length, reviewedAll: unmatched.length > 0 && reviewAll },
+  };
+}
+
+const SEVERITY: Readonly<Record<string, number>> = { critical: 3, warning: 2, info: 1 };
+/** How much a check matters: a problem over a fit, then critical over warning over info. */
+const weightOf = (x: OrderCheck) => (x.status === 'as-ordered' ? 0 : 10) + (SEVERITY[x.indicator] ?? 0);
+
+/**
+ * The checks `check` makes of each dose step of a draft (its dosage instructions and dose-and-rate entries,
+ * `DraftDosage.steps`), the worst per rule, and the step the worst of them came from (the dose the card
+ * names). With one step, its own checks. [local; FHIR R4 Dosage.sequence, doseAndRate 0..*]
+ */
+function worstAcrossSteps(dosage: DraftDosage, check: (step: DraftDosage) => OrderCheck[]): { checks: OrderCheck[]; step: DraftDosage } {
+  const steps = dosage.steps ?? [dosage];
+  const each = steps.map((step) => ({ step, checks: check(step) }));
+  let step = dosage;
+  let top = -1;
+  const checks = each[0]!.checks.map((_, i) => {
+    let pick = each[0]!;
+    for (const e of each) if (weightOf(e.checks[i]!) > weightOf(pick.checks[i]!)) pick = e;
+    if (weightOf(pick.checks[i]!) > top) [top, step] = [weightOf(pick.checks[i]!), pick.step];
+    const chosen = pick.checks[i]!;
+    if (steps.length === 1 || pick === each[0]) return chosen;
+    const note = `The order has ${steps.length} dose steps; each was checked, and this is the one that matters most (step ${each.indexOf(pick) + 1}).`;
+    return { ...chosen, detail: chosen.detail ? `${note} ${chosen.detail}` : note };
+  });
+  return { checks, step: step === each[0]!.step ? dosage : step };
+}
+
+/**
+ * OR-3: a calculated dose (doseAndRate.type calculated, in mg) is the ordered mg/kg times the dosing weight, within
+ * the dose tolerance; one that is not was calculated on another weight, the error a pharmacist's check exists
+ * for. Said on the dose card, at least as a warning. [local; dose-rate-type ordered / calculated]
+ */
+function calculatedDoseMismatch(check: OrderCheck, dosage: DraftDosage, weight: DosingWeight | undefined, tolerancePercent: number): OrderCheck {
+  const steps = dosage.steps ?? [];
+  const perKg = steps.find((s) => s.doseType !== 'calculated' && s.dose?.mgPerKg !== undefined)?.dose?.mgPerKg;
+  const calculated = steps.find((s) => s.doseType === 'calculated' && s.dose?.mg !== undefined)?.dose?.mg;
+  if (!weight || perKg === undefined || calculated === undefined) return check;
+  const kg = Math.round(weight.kg * 10) / 10;
+  const expected = Math.round(perKg * weight.kg * 10) / 10;
+  if (Math.abs(calculated - expected) <= (expected * tolerancePercent) / 100 + 1e-9) return check;
+  const sentence = `The calculated dose ${calculated} mg does not match the ordered ${perKg} mg/kg x ${kg} kg (${expected} mg): check the weight the dose was calculated on.`;
+  const detail = check.detail ? `${sentence} ${check.detail}` : sentence;
+  if (check.status !== 'as-ordered' && check.indicator !== 'info') return { ...check, detail };
+  return {
+    ...check,
+    status: 'differs',
+    indicator: 'warning',
+    phrase: `calculated dose ${calculated} mg does not match ${perKg} mg/kg for ${kg} kg (${expected} mg)`,
+    detail,
   };
 }
 

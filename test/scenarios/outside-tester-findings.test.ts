@@ -1188,6 +1188,81 @@ describe('dose units written in SNOMED CT, sprays, micrograms per kg and weight-
   });
 });
 
+describe('every dosage instruction and dose-and-rate entry is a dose, in R4 or STU3 shape: each is checked, the worst named (OR-3, OR-6)', () => {
+  const UCUM = 'http://unitsofmeasure.org';
+  const mg = (value: number): fhir4.Quantity => ({ value, unit: 'mg', system: UCUM, code: 'mg' });
+  const or3 = (a: Answer) => summaries(a).filter((s) => s.endsWith('(OR-3)'));
+  // Titration: step 1 40 mg, step 2 120 mg (1.5 mg/kg): only step 1 was read, no dose card.
+  it('iv-ketamine-titration-40-then-120-mg-is-critical-at-its-second-step', async () => {
+    const a = await replay('iv-ketamine-titration-40-then-120-mg');
+    expect(or3(a)).toEqual(['[critical] IV ketamine 120 mg: dose 1.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)']);
+    expect(allText(a)).toContain('The order has 2 dose steps; each was checked');
+  });
+
+  it('esketamine-56-then-112-mg-is-above-the-labelled-maximum', async () => {
+    const a = await replayEdited('spravato-8-sprays', (b: DraftBody) => {
+      const [first] = b.context.draftOrders.entry[0]!.resource.dosageInstruction!;
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction = [
+        { ...first, sequence: 1, doseAndRate: [{ doseQuantity: mg(56) }] },
+        { ...first, sequence: 2, doseAndRate: [{ doseQuantity: mg(112) }] },
+      ];
+    });
+    expect(summaries(a).filter((s) => s.endsWith('(OR-6)'))).toEqual([
+      '[critical] Intranasal esketamine (SPRAVATO) 112 mg: above the labelled maximum of 84 mg per session (OR-6)',
+    ]);
+  });
+
+  // Ordered 0.5 mg/kg beside a calculated 120 mg (a wrong weight in the EHR): only the first entry was read.
+  it('iv-ketamine-ordered-0-5-mg-per-kg-calculated-120-mg-is-critical-and-names-the-mismatch', async () => {
+    const a = await replay('iv-ketamine-ordered-0-5-mg-per-kg-calculated-120-mg');
+    expect(or3(a)).toEqual(['[critical] IV ketamine 120 mg: dose 1.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)']);
+    expect(allText(a)).toContain('The calculated dose 120 mg does not match the ordered 0.5 mg/kg x 80 kg (40 mg)');
+  });
+
+  it('a-calculated-dose-below-the-ordered-mg-per-kg-is-a-warning-naming-the-mismatch', async () => {
+    const a = await replayEdited('iv-ketamine-ordered-0-5-mg-per-kg-calculated-120-mg', (b: DraftBody) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate![1]!.doseQuantity = mg(30);
+    });
+    expect(or3(a)).toEqual(['[warning] IV ketamine 30 mg: calculated dose 30 mg does not match 0.5 mg/kg for 80 kg (40 mg) (OR-3)']);
+  });
+
+  it('a-calculated-dose-that-matches-is-no-card', async () => {
+    const a = await replayEdited('iv-ketamine-ordered-0-5-mg-per-kg-calculated-120-mg', (b: DraftBody) => {
+      b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.doseAndRate![1]!.doseQuantity = mg(40);
+    });
+    expect(or3(a)).toEqual([]);
+  });
+
+  // STU3 Dosage.doseQuantity (no doseAndRate): was "no dose in mg", a warning.
+  it('iv-ketamine-200-mg-stu3-dosage-dosequantity-is-critical', async () => {
+    const a = await replay('iv-ketamine-200-mg-stu3-dosage-dosequantity');
+    expect(or3(a)).toEqual(['[critical] IV ketamine 200 mg: dose 2.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)']);
+  });
+
+  it('doseAndRate-sent-as-one-object-is-read', async () => {
+    const a = await replayEdited('iv-ketamine-200-mg-stu3-dosage-dosequantity', (b: DraftBody) => {
+      const d = b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]! as fhir4.Dosage & { doseQuantity?: fhir4.Quantity };
+      delete d.doseQuantity;
+      (d as { doseAndRate: unknown }).doseAndRate = { doseQuantity: mg(200) };
+    });
+    expect(or3(a)).toEqual(['[critical] IV ketamine 200 mg: dose 2.5 mg/kg is above any TRD protocol dose: anaesthetic range (OR-3)']);
+  });
+
+  it('stu3-rateQuantity-on-the-dosage-gives-the-infusion-time', async () => {
+    const a = await replayEdited('iv-ketamine-200-mg-stu3-dosage-dosequantity', (b: DraftBody) => {
+      const d = b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]! as fhir4.Dosage & {
+        doseQuantity?: fhir4.Quantity;
+        rateQuantity?: fhir4.Quantity;
+      };
+      d.doseQuantity = mg(40);
+      d.rateQuantity = { value: 4, unit: 'mg/min', system: UCUM, code: 'mg/min' };
+      delete d.timing!.repeat!.duration;
+      delete d.timing!.repeat!.durationUnit;
+    });
+    expect(summaries(a).filter((s) => s.endsWith('(OR-4)'))).toEqual([expect.stringMatching(/over 10 min/)]);
+  });
+});
+
 describe('an esketamine dose far above the label is critical, and an impossible one is named, never "no dose in mg" (OR-6, plausibleRanges)', () => {
   type Body = { _now: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest & { contained?: fhir4.Resource[] } }[] } } };
   const variant = async (edit: (d: Body['context']['draftOrders']['entry'][0]['resource']) => void) => {
