@@ -33,6 +33,13 @@ const CUT = 64;
  * An override with a snoozing reason of our own override-reason system (or no system, as the
  * legacy flat shape sends) snoozes a matched non-critical card.
  */
+/**
+ * Only a chart's reminders snooze (patient-view): an order call's card is about the order being placed, a new
+ * decision each time, so "already addressed" on one order's dose never hides the next order's. A card
+ * recorded before problem keys (migration 0002) names no problem and snoozes nothing.
+ */
+const snoozable = (card: { hook: string; problem_key: string | null }): boolean => card.hook === 'patient-view' && !!card.problem_key;
+
 export async function storeFeedback(
   deps: { db: Kysely<Database>; ledger: CardLedger; snoozes: SnoozeBook; overrideReasonSystem: string; logger: Logger },
   service: string,
@@ -44,12 +51,16 @@ export async function storeFeedback(
   const uuids = [...new Set(items.map((i) => i.card))];
   const cards = new Map(
     (
-      await deps.db.selectFrom('ledger_card').select(['card_uuid', 'service', 'indicator', 'rule_key', 'patient_key']).where('card_uuid', 'in', uuids).execute()
+      await deps.db
+        .selectFrom('ledger_card')
+        .select(['card_uuid', 'service', 'hook', 'indicator', 'rule_key', 'problem_key', 'patient_key'])
+        .where('card_uuid', 'in', uuids)
+        .execute()
     ).map((c) => [c.card_uuid, c]),
   );
   const summary: FeedbackSummary = { items: items.length, accepted: 0, overridden: 0, unmatched: 0, snoozed: 0 };
   const rows: Insertable<Database['feedback']>[] = [];
-  const snoozes: { patientKey: string; ruleKey: string; code: string }[] = [];
+  const snoozes: { patientKey: string; ruleKey: string; problemKey: string; code: string }[] = [];
   for (const item of items) {
     const card = cards.get(item.card);
     const unmatched: UnmatchedReason | null = !card ? 'unknown-card' : card.service !== service ? 'other-service' : null;
@@ -74,6 +85,7 @@ export async function storeFeedback(
     if (
       card &&
       !unmatched &&
+      snoozable(card) &&
       item.outcome === 'overridden' &&
       card.indicator !== 'critical' &&
       card.rule_key !== '' &&
@@ -81,13 +93,13 @@ export async function storeFeedback(
       deps.snoozes.enabled &&
       deps.snoozes.isSnoozingReason(reason?.code)
     ) {
-      snoozes.push({ patientKey: card.patient_key, ruleKey: card.rule_key, code: reason!.code! });
+      snoozes.push({ patientKey: card.patient_key, ruleKey: card.rule_key, problemKey: card.problem_key!, code: reason!.code! });
     }
   }
   await deps.db.insertInto('feedback').values(rows).execute();
   for (const s of snoozes) {
     try {
-      await deps.snoozes.snooze(service, s.patientKey, s.ruleKey, s.code, now);
+      await deps.snoozes.snooze(service, s.patientKey, { ruleKey: s.ruleKey, problemKey: s.problemKey }, s.code, now);
       summary.snoozed++;
     } catch (err) {
       deps.logger.warn({ error: errorCode(err) }, 'snooze not stored');

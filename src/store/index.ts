@@ -53,7 +53,7 @@ export class CdsStore {
   ) {
     this.pseudonyms = new Pseudonymiser(pseudonymSecret(config.pseudonymSecret, config.dataDir));
     this.ledger = new CardLedger(store.db, this.pseudonyms, config.ledger, logger, this.gate);
-    this.snoozes = new SnoozeBook(store.db, config.snooze, this.gate);
+    this.snoozes = new SnoozeBook(store.db, config.snooze, this.gate, (summary) => this.pseudonyms.key('problem', summary));
     if (store.kind === 'postgres') this.replay = new SharedReplayGuard(store.db, logger, this.gate);
   }
 
@@ -119,7 +119,11 @@ export class CdsStore {
   /** Starts the call's snooze look-up (cached); call as soon as the request is valid. */
   beginCall(identity: CallIdentity): CallRecord {
     const patientKey = this.patientKey(identity.patientId, identity.fhirServer);
-    const snoozes = this.config.ledger.enabled ? this.snoozes.lookup(identity.service, patientKey, this.clock.now()) : Promise.resolve(new Map() as Snoozes);
+    // Only a chart's reminders are snoozed (patient-view); an order call's cards are about the order (storeFeedback).
+    const snoozes =
+      this.config.ledger.enabled && identity.hook === 'patient-view'
+        ? this.snoozes.lookup(identity.service, patientKey, this.clock.now())
+        : Promise.resolve(new Map() as Snoozes);
     return { identity, patientKey, snoozes };
   }
 

@@ -19,6 +19,8 @@ export interface CallIdentity {
 
 interface QueuedCard {
   uuid: string;
+  /** Kept in memory until the write, which stores only its pseudonymous key. */
+  summary: string;
   indicator: string;
   ruleIds: readonly string[];
   suggestions: { uuid: string; label: string }[];
@@ -78,7 +80,7 @@ export class CardLedger {
     for (let i = 0; i < cards.length; i++) {
       const c = cards[i]!;
       const suggestions = c.suggestions ? c.suggestions.map((s) => ({ uuid: s.uuid, label: s.label })) : [];
-      queued[i] = { uuid: c.uuid, indicator: c.indicator, ruleIds: cardRules(c), suggestions };
+      queued[i] = { uuid: c.uuid, summary: c.summary, indicator: c.indicator, ruleIds: cardRules(c), suggestions };
     }
     this.queue.push({ call, patientKey, shownAt, cards: queued });
     this.queuedCards += cards.length;
@@ -140,6 +142,7 @@ export class CardLedger {
           hook_instance: call.hookInstance.slice(0, 64),
           rule_ids: [...c.ruleIds],
           rule_key: ruleKeyOf(c.ruleIds),
+          problem_key: this.pseudonyms.key('problem', c.summary),
           indicator: c.indicator,
           patient_key: patientKey,
           user_key: userKey,

@@ -71,6 +71,27 @@ export const MIGRATIONS: Record<string, Migration> = {
       for (const t of ['jwt_replay', 'snooze', 'feedback', 'ledger_suggestion', 'ledger_card']) await db.schema.dropTable(t).ifExists().execute();
     },
   },
+  // A snooze named a rule, so overriding one problem hid every later problem of that rule for the patient
+  // (a dose warning on one order hid the warning on a twice-higher dose). It now names the problem as the
+  // card stated it; snoozes written before name none and match nothing (they lapse within SNOOZE_DAYS).
+  '0002-snooze-by-problem': {
+    async up(db: Db) {
+      await db.schema.alterTable('ledger_card').addColumn('problem_key', 'text').execute();
+      await db.schema
+        .alterTable('snooze')
+        .addColumn('problem_key', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema.alterTable('snooze').dropConstraint('snooze_pk').execute();
+      await db.schema.alterTable('snooze').addPrimaryKeyConstraint('snooze_pk', ['patient_key', 'service', 'rule_key', 'problem_key']).execute();
+    },
+    async down(db: Db) {
+      await db.deleteFrom('snooze').where('problem_key', '!=', '').execute();
+      await db.schema.alterTable('snooze').dropConstraint('snooze_pk').execute();
+      await db.schema.alterTable('snooze').addPrimaryKeyConstraint('snooze_pk', ['patient_key', 'service', 'rule_key']).execute();
+      await db.schema.alterTable('snooze').dropColumn('problem_key').execute();
+      await db.schema.alterTable('ledger_card').dropColumn('problem_key').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

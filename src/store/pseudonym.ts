@@ -10,8 +10,12 @@ import { resolve } from 'node:path';
 export class Pseudonymiser {
   constructor(private readonly secret: string | Buffer) {}
 
-  /** base64url of HMAC-SHA256(secret, kind + fhirServer + id): 43 characters. */
-  key(kind: 'patient' | 'user', id: string, namespace = ''): string {
+  /**
+   * base64url of HMAC-SHA256(secret, kind + fhirServer + id): 43 characters. A 'problem' key is a card's
+   * summary (the problem as stated, which may carry clinical values) keyed the same way, so a snooze can
+   * name the problem without the text.
+   */
+  key(kind: 'patient' | 'user' | 'problem', id: string, namespace = ''): string {
     return createHmac('sha256', this.secret).update(`${kind}\u0000${namespace}\u0000${id}`).digest('base64url');
   }
 }

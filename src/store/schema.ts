@@ -13,8 +13,10 @@ export interface Database {
     hook_instance: string;
     /** Rule ids behind the card, sorted (e.g. {CI-1}); empty when a card names none. */
     rule_ids: string[];
-    /** rule_ids joined with '+': the unit snoozed and reported. */
+    /** rule_ids joined with '+': the unit reported. */
     rule_key: string;
+    /** The card's summary as a pseudonymous key (patient-view cards): with rule_key, the unit snoozed. Null before 0002. */
+    problem_key: string | null;
     indicator: string;
     patient_key: string;
     user_key: string | null;
@@ -43,11 +45,13 @@ export interface Database {
     outcome_at: ColumnType<Date, Date | string, never>;
     received_at: ColumnType<Date, Date | string, never>;
   };
-  /** A rule's card hidden for a patient until `until` (non-critical cards only). */
+  /** A rule's card stating the same problem hidden for a patient until `until` (non-critical patient-view cards only). */
   snooze: {
     patient_key: string;
     service: string;
     rule_key: string;
+    /** The summary's pseudonymous key: another problem of the same rule (a new value, another gap) is not hidden. */
+    problem_key: string;
     until: ColumnType<Date, Date | string, Date | string>;
     reason_code: string;
     created_at: ColumnType<Date, Date | string, Date | string>;

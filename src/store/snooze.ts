@@ -6,8 +6,16 @@ import { ruleKeyOf } from './ledger.js';
 import { snoozeLookups, snoozeWait } from './metrics.js';
 import type { Database } from './schema.js';
 
-/** Active snoozes of one patient in one service: the rule key to the end of its snooze. */
+/** Active snoozes of one patient in one service: `snoozeKey` (rule and problem) to the end of its snooze. */
 export type Snoozes = ReadonlyMap<string, Date>;
+
+/** What a snooze names: the card's rules and the problem its summary stated (a pseudonymous key). */
+export interface SnoozedProblem {
+  ruleKey: string;
+  problemKey: string;
+}
+
+const snoozeKey = (p: SnoozedProblem): string => `${p.ruleKey}\u0000${p.problemKey}`;
 
 const NONE: Snoozes = new Map();
 
@@ -27,9 +35,10 @@ export interface SnoozedCard {
 }
 
 /**
- * Snooze: a clinician who overrides a non-critical card with a snoozing reason ("already
- * addressed", "patient declined") does not see the same rule's card for the same patient in the
- * same service for SNOOZE_DAYS. Critical cards are never hidden. The look-up runs beside data
+ * Snooze: a clinician who overrides a non-critical patient-view card with a snoozing reason ("already
+ * addressed", "patient declined") does not see that card again (the same rules stating the same problem,
+ * compared by the summary's pseudonymous key) for the same patient in the same service for SNOOZE_DAYS.
+ * A changed problem (a new value, another gap) shows again; critical cards are never hidden. The look-up runs beside data
  * gathering and is cached per patient and service (SNOOZE_CACHE_SECONDS, the delay before another
  * replica's new snooze shows); a slow or failed look-up hides nothing.
  */
@@ -41,6 +50,8 @@ export class SnoozeBook {
     private readonly db: Kysely<Database>,
     private readonly settings: SnoozeSettings,
     private readonly gate: { ready: boolean } = { ready: true },
+    /** The pseudonymous key of a card's summary, as the ledger stored it. */
+    private readonly problemKeyOf: (summary: string) => string = (summary) => summary,
   ) {
     this.cache = new LRUCache<string, Snoozes>({ max: 20_000, ttl: Math.max(1, settings.cacheSeconds * 1000), ttlAutopurge: false });
   }
@@ -76,14 +87,16 @@ export class SnoozeBook {
       }, this.settings.lookupTimeoutMs);
       this.db
         .selectFrom('snooze')
-        .select(['rule_key', 'until'])
+        .select(['rule_key', 'problem_key', 'until'])
         .where('patient_key', '=', patientKey)
         .where('service', '=', service)
         .where('until', '>', now)
         .execute()
         .then(
           (rows) => {
-            const found: Snoozes = rows.length ? new Map(rows.map((r) => [r.rule_key, new Date(r.until)])) : NONE;
+            const found: Snoozes = rows.length
+              ? new Map(rows.map((r) => [snoozeKey({ ruleKey: r.rule_key, problemKey: r.problem_key }), new Date(r.until)]))
+              : NONE;
             this.cache.set(key, found);
             clearTimeout(timer);
             this.stats.fetched++;
@@ -112,21 +125,21 @@ export class SnoozeBook {
     const snoozed: SnoozedCard[] = [];
     for (const card of cards) {
       const rules = card.indicator === 'critical' ? [] : cardRules(card);
-      const until = rules.length ? snoozes.get(ruleKeyOf(rules)) : undefined;
+      const until = rules.length ? snoozes.get(snoozeKey({ ruleKey: ruleKeyOf(rules), problemKey: this.problemKeyOf(card.summary) })) : undefined;
       if (until && until > now) snoozed.push({ rules, indicator: card.indicator, until: until.toISOString() });
       else shown.push(card);
     }
     return { shown, snoozed };
   }
 
-  /** Snoozes a rule's card for a patient (longest snooze wins) and forgets the cached look-up. */
-  async snooze(service: string, patientKey: string, ruleKey: string, reasonCode: string, now: Date): Promise<Date> {
+  /** Snoozes a card's problem for a patient (longest snooze wins) and forgets the cached look-up. */
+  async snooze(service: string, patientKey: string, problem: SnoozedProblem, reasonCode: string, now: Date): Promise<Date> {
     const until = new Date(now.getTime() + this.settings.days * 86_400_000);
     await this.db
       .insertInto('snooze')
-      .values({ patient_key: patientKey, service, rule_key: ruleKey, until, reason_code: reasonCode, created_at: now })
+      .values({ patient_key: patientKey, service, rule_key: problem.ruleKey, problem_key: problem.problemKey, until, reason_code: reasonCode, created_at: now })
       .onConflict((oc) =>
-        oc.columns(['patient_key', 'service', 'rule_key']).doUpdateSet((eb) => ({
+        oc.columns(['patient_key', 'service', 'rule_key', 'problem_key']).doUpdateSet((eb) => ({
           until: eb.fn('greatest', ['snooze.until', eb.ref('excluded.until')]),
           reason_code: eb.ref('excluded.reason_code'),
           created_at: eb.ref('excluded.created_at'),

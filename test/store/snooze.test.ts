@@ -3,10 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { freshDatabase } from '../helpers/postgres.js';
 import { TEST_NOW } from '../helpers/app.js';
 import { readFixture } from '../helpers/fixtures.js';
-import { movableClock, openTestStore, patientView, storeApp, truncateAll } from '../helpers/store.js';
+import { HOOK_INSTANCE, movableClock, openTestStore, patientView, storeApp, truncateAll } from '../helpers/store.js';
 import type { CdsStore } from '../../src/store/index.js';
 import { SYSTEM } from '../../src/terminology/systems.js';
 import type { Card } from '../../src/cds-hooks/protocol.js';
+import { ketamineDraft } from '../builders/drafts.js';
+import { bundle, prefetchFor } from '../builders/prefetch.js';
+import { candidate } from '../builders/scenarios.js';
+import { obs } from '../builders/fhir.js';
 
 const clock = movableClock(TEST_NOW);
 let store: CdsStore;
@@ -91,6 +95,59 @@ describe('snooze', () => {
     await override(warning, 'benefit-outweighs-risk');
     await override(warning, 'already-addressed', 'http://example.org/other-reasons');
     expect(summaries((await patientView(app, pregnant.resources, pregnant.patientId)).cards)).toContain(warning.summary);
+  });
+
+  // Outside tester (tester9-snooze-by-rule-hides-a-different-dose-problem): a snooze named a rule, so one overridden
+  // problem hid every later problem of that rule. It names the problem as the card stated it.
+  it('a changed problem of the same rule shows again: a new raised BP after the first was addressed', async () => {
+    const raised = (systolic: number, diastolic: number) => candidate({ bp: obs.bpPanel(systolic, diastolic, 1) });
+    const first = await patientView(app, raised(165, 102), 'p1');
+    const repeat = first.cards.find((c) => /\(CI-6\)$/.test(c.summary))!;
+    expect(repeat.indicator).toBe('warning');
+    await override(repeat, 'already-addressed');
+    expect(summaries((await patientView(app, raised(165, 102), 'p1')).cards)).not.toContain(repeat.summary);
+    const second = await patientView(app, raised(172, 106), 'p1');
+    expect(summaries(second.cards)).toContainEqual(expect.stringMatching(/^One reading of 172\/106 mmHg .*\(CI-6\)$/));
+    expect(extension(second).snoozed).toBeUndefined();
+  });
+
+  it("an order call's card is never snoozed: overriding one order's dose warning leaves the next order's", async () => {
+    const order = (mg: number) =>
+      request(app)
+        .post('/cds-services/trd-order-select')
+        .send({
+          hook: 'order-select',
+          hookInstance: HOOK_INSTANCE,
+          fhirServer: 'https://ehr.example.org/fhir',
+          context: {
+            userId: 'Practitioner/dr-jones',
+            patientId: 'p1',
+            selections: ['MedicationRequest/draft-ketamine'],
+            draftOrders: bundle([ketamineDraft(mg)]),
+          },
+          prefetch: prefetchFor(candidate()),
+        })
+        .expect(200)
+        .then((res) => res.body as { cards: Card[] });
+    const dose = (cards: Card[]) => cards.find((c) => /\(OR-3\)/.test(c.summary));
+    const warning = dose((await order(60)).cards)!;
+    expect(warning.indicator).toBe('warning');
+    await request(app)
+      .post('/cds-services/trd-order-select/feedback')
+      .send({
+        feedback: [
+          {
+            card: warning.uuid,
+            outcome: 'overridden',
+            overrideReason: { reason: { system: SYSTEM.cardOverrideReason, code: 'already-addressed' } },
+            outcomeTimestamp: clock.now().toISOString(),
+          },
+        ],
+      })
+      .expect(200);
+    expect(await store.store.db.selectFrom('snooze').selectAll().execute()).toEqual([]);
+    expect(dose((await order(60)).cards)?.summary).toBe(warning.summary);
+    expect(dose((await order(80)).cards)?.summary).toMatch(/80 mg/);
   });
 
   it('the look-up is cached per patient and service, and a slow database hides nothing', async () => {
