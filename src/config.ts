@@ -63,7 +63,7 @@ export const EnvSchema = z.object({
   FHIR_MAX_MEDICATION_READS: positiveInt.default(50),
   THRESHOLDS_FILE: z.string().min(1).optional(),
   TRY_PAGE: booleanFlag.optional(),
-  /** How long the explanation page of a patient-view call (/explain/{hookInstance}) is kept; 0 turns it off. */
+  /** How long the explanation page of a patient-view call (/explain/{page}, a random id) is kept; 0 turns it off. */
   EXPLAIN_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   EXPLAIN_MAX_ENTRIES: positiveInt.default(2000),
   /** What the kept pages may hold in all (each as its deflated JSON, ~4.6 kB for a 300-resource record: about 1,800 pages). */

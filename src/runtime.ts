@@ -81,7 +81,7 @@ export function tryPage(config: Config) {
   });
 }
 
-/** The explanation pages (`GET /explain/{hookInstance}`), rendered with the one card renderer. */
+/** The explanation pages (`GET /explain/{page}`), rendered with the one card renderer. */
 export function explainPage(store: ExplanationStore) {
   return explainPageRouter({ store, renderCards: (cards) => renderCards(cards), renderMarkdown, escapeHtml, cardCss: CARD_CSS });
 }

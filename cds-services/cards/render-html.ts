@@ -2,7 +2,7 @@
  * The one renderer of CDS Hooks 2.0 cards to HTML, as an EHR shows them: indicator colour, summary,
  * detail Markdown, suggestion buttons, links, source label and link, override reasons.
  *
- * Used by the try-it page (`GET /try`), the explanation page (`/explain/{hookInstance}`) and the
+ * Used by the try-it page (`GET /try`), the explanation page (`/explain/{page}`) and the
  * card-layout screenshot tests. Pure: strings in, an HTML string out; no I/O, no clock, no HTTP.
  * Imports nothing but the protocol types, so it may be used from any page or test.
  *

@@ -6,7 +6,7 @@ import { patientViewCards } from './cards.js';
 import type { TrdKnowledge } from '../knowledge.js';
 import { REQUIRED_KEYS, trdFetchRefinements, trdPrefetch } from '../assessment/prefetch.js';
 import { assessCall, presentContext, respond } from '../service-kit.js';
-import { isHookInstance, type ExplanationStore } from '../../src/cds-hooks/explanations.js';
+import type { ExplanationStore } from '../../src/cds-hooks/explanations.js';
 import { explanationOf } from './explanation.js';
 
 /** patient-view: is this patient a TRD candidate, and which treatments are contraindicated or need caution? */
@@ -24,13 +24,13 @@ export function patientViewService(knowledge: TrdKnowledge, explanations?: Expla
     decide: (call) => assessCall(call, knowledge),
     present: (a, call) => {
       // The TRD card links to the full assessment of this call instead of carrying its tables (CD-3, 900 px).
-      const explained = explanations?.enabled && call.baseUrl && isHookInstance(call.hookInstance);
+      const pageId = explanations?.enabled && call.baseUrl ? explanations.newPageId() : undefined;
       const ctx = {
         ...presentContext(call, knowledge, a),
-        ...(explained ? { explainUrl: `${call.baseUrl}/explain/${call.hookInstance.toLowerCase()}` } : {}),
+        ...(pageId ? { explainUrl: `${call.baseUrl}/explain/${pageId}` } : {}),
       };
       const cards = patientViewCards(a, ctx);
-      if (explained && cards.length) explanations!.put(call.hookInstance, explanationOf(a, cards));
+      if (pageId && cards.length) explanations!.put(pageId, explanationOf(a, cards));
       return respond(cards, a);
     },
   };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import type { Card } from './protocol.js';
@@ -12,10 +13,15 @@ export interface Explanation {
   sections: readonly { heading: string; markdown: string }[];
 }
 
-/** hookInstance is a UUID the EHR makes for each call: the page is addressed by it and nothing else (no PHI in the URL). */
-const HOOK_INSTANCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A page is addressed by a random UUID this service makes for it, never by the call's hookInstance: the
+ * EHR chooses that (a reused one would put another patient's assessment behind an earlier card's link) and
+ * it is written in every log line (anyone reading the logs could open the pages). The id is a capability:
+ * 122 random bits, in the card's link only (the request log writes the path without it).
+ */
+const PAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export const isHookInstance = (value: string): boolean => HOOK_INSTANCE.test(value);
+export const isPageId = (value: string): boolean => PAGE_ID.test(value);
 
 /**
  * The explanations of recent calls, kept for a configured time, count and size (lru-cache: time-to-live,
@@ -47,20 +53,25 @@ export class ExplanationStore {
     return this.cache !== undefined;
   }
 
+  /** A new page id (random UUID), for the link on the card before the page is kept under it. */
+  newPageId(): string {
+    return randomUUID();
+  }
+
   /**
-   * Keeps the explanation of a call; a hookInstance that is not a UUID is not kept (its URL could carry
-   * anything), nor is a page larger than the whole store. Sections' Markdown is written now.
+   * Keeps the explanation of a call under a page id from `newPageId`; nothing else is kept (an id is never
+   * chosen by a caller), nor is a page larger than the whole store. Sections' Markdown is written now.
    */
-  put(hookInstance: string, explanation: Explanation): boolean {
-    if (!this.cache || !isHookInstance(hookInstance)) return false;
+  put(pageId: string, explanation: Explanation): boolean {
+    if (!this.cache || !isPageId(pageId)) return false;
     const page = deflateRawSync(JSON.stringify(explanation), { level: 1 }).toString('latin1');
     if (page.length > this.cache.maxSize) return false;
-    this.cache.set(hookInstance.toLowerCase(), page);
+    this.cache.set(pageId, page);
     return true;
   }
 
-  get(hookInstance: string): Explanation | undefined {
-    const page = isHookInstance(hookInstance) ? this.cache?.get(hookInstance.toLowerCase()) : undefined;
+  get(pageId: string): Explanation | undefined {
+    const page = isPageId(pageId) ? this.cache?.get(pageId) : undefined;
     return page === undefined ? undefined : (JSON.parse(inflateRawSync(Buffer.from(page, 'latin1')).toString('utf8')) as Explanation);
   }
 

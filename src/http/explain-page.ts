@@ -16,21 +16,21 @@ export interface ExplainPageDeps {
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
- * `GET /explain/{hookInstance}`: the full assessment behind one patient-view call, linked from its
+ * `GET /explain/{page}`: the full assessment behind one patient-view call, linked from its
  * TRD card, so the card itself stays short. Kept for EXPLAIN_TTL_SECONDS; then, or for an unknown
  * id, 404 with a page that says so. Never cached, never indexed, no referrer sent onwards.
  */
 export function explainPageRouter(deps: ExplainPageDeps): Router {
   const router = express.Router();
-  router.get('/explain/:hookInstance', (req, res) => {
+  router.get('/explain/:page', (req, res) => {
     res.setHeader('Content-Security-Policy', CSP);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Robots-Tag', 'noindex');
-    const explanation = deps.store.get(String(req.params['hookInstance']));
+    const explanation = deps.store.get(String(req.params['page']));
     if (!explanation) {
-      if (!deps.store.enabled) throw new NotFound('Explanation pages are off', [{ field: 'hookInstance', message: 'EXPLAIN_TTL_SECONDS is 0' }]);
+      if (!deps.store.enabled) throw new NotFound('Explanation pages are off', [{ field: 'page', message: 'EXPLAIN_TTL_SECONDS is 0' }]);
       res
         .status(404)
         .type('text/html')

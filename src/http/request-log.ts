@@ -11,6 +11,9 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const pathOf = (url: string | undefined) => (url ?? '').split('?')[0]!;
 
+/** An explanation page's id is a capability (src/cds-hooks/explanations.ts): logged as `/explain/{page}`, never itself. */
+const loggedPath = (url: string | undefined) => pathOf(url).replace(/^\/explain\/[^/]*/, '/explain/{page}');
+
 /** Why a request failed, for its log line: a reason code and the names of the fields, never their values. */
 export interface LoggedProblem {
   code: string;
@@ -27,7 +30,7 @@ function requestFields(req: IncomingMessage, res: ServerResponse): Record<string
   const caller = l['caller'] as { iss?: string; jti?: string; tenant?: string } | undefined;
   return {
     method: req.method,
-    path: cut(pathOf(req.url), 256),
+    path: cut(loggedPath(req.url), 256),
     status: res.statusCode,
     traceId: (l['trace'] as TraceContext | undefined)?.traceId,
     serviceId: l['serviceId'],

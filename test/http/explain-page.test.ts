@@ -1,5 +1,5 @@
 /**
- * The explanation page (issue 17, CD-3): the patient-view TRD card links to /explain/{hookInstance},
+ * The explanation page (issue 17, CD-3): the patient-view TRD card links to /explain/{page}, a random id,
  * served by the service, holding that call's full assessment for a configured time; no PHI in the URL.
  */
 import { randomBytes } from 'node:crypto';
@@ -34,14 +34,25 @@ async function patientView(app: ReturnType<typeof appWith>, resources: fhir4.Res
 }
 
 const trdCard = (cards: Card[]) => cards.find((c) => c.source.label === SOURCES.trdDefinition.label)!;
+/** The page the TRD card links to: `/explain/{page}`. */
+const pagePath = (cards: Card[]) => new URL(trdCard(cards).links![0]!.url).pathname;
+const pageIdOf = (cards: Card[]) => pagePath(cards).split('/').pop()!;
+const PAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe('the explanation page', () => {
   it('the TRD card links to the page of its own call, an absolute URL with no patient data in it', async () => {
     const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }), { PUBLIC_BASE_URL: 'https://trd.example.org' });
     const card = trdCard(await patientView(app, candidate()));
     expect(card.links).toEqual([
-      { label: expect.stringMatching(/Full assessment/), url: `https://trd.example.org/explain/${HOOK_INSTANCE}`, type: 'absolute' },
+      {
+        label: expect.stringMatching(/Full assessment/),
+        url: expect.stringMatching(/^https:\/\/trd\.example\.org\/explain\/[0-9a-f-]{36}$/),
+        type: 'absolute',
+      },
     ]);
+    // The page's own random id: never the hookInstance, which the EHR chooses and every log line carries.
+    expect(card.links![0]!.url).not.toContain(HOOK_INSTANCE);
+    expect(card.links![0]!.url.split('/').pop()).toMatch(PAGE_ID);
     // The card keeps the decision and the next step; the tables moved to the page.
     expect(card.detail).toMatch(/^\*\*Next step:\*\*/);
     expect(card.detail).not.toMatch(/\| Rule \|/);
@@ -50,7 +61,7 @@ describe('the explanation page', () => {
   it('serves the full assessment of that call: cards, treatments, eligibility, safety checks, trials', async () => {
     const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }));
     const cards = await patientView(app, candidate({ patient: patient({ gender: 'female', age: 30 }) }, obs.hcg('positive', 40)));
-    const res = await request(app).get(`/explain/${HOOK_INSTANCE}`);
+    const res = await request(app).get(pagePath(cards));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -71,19 +82,38 @@ describe('the explanation page', () => {
     expect(res.text).toMatch(/expired, or it is kept by another instance/);
   });
 
-  it('a hookInstance that is not a UUID is neither kept nor linked', async () => {
+  // Outside tester (tester9-explain-page-shows-another-patient-on-reused-hookinstance): a page addressed by the
+  // hookInstance showed patient B behind patient A's card when an EHR reused the id.
+  it('a reused hookInstance gives each call its own page: the first link still shows the first patient', async () => {
+    const app = appWith(new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 }));
+    const young = await patientView(app, candidate({ patient: patient({ age: 34 }) }));
+    const old = await patientView(app, candidate({ patient: patient({ age: 76 }) }));
+    expect(pageIdOf(young)).not.toBe(pageIdOf(old));
+    const first = await request(app).get(pagePath(young));
+    expect(first.text).toContain('Age 34');
+    expect(first.text).not.toContain('Age 76');
+    expect((await request(app).get(pagePath(old))).text).toContain('Age 76');
+  });
+
+  it('a page id that is not a UUID is not kept, and the request log writes no page id', async () => {
     const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 });
-    const app = appWith(store);
-    const card = trdCard(await patientView(app, candidate(), 'not-a-uuid<script>'));
-    expect(card.links).toBeUndefined();
-    expect(card.detail).toMatch(/\*\*Eligibility\*\*/); // without a page, the card keeps its tables
+    expect(store.put(HOOK_INSTANCE.replace(/^./, 'X'), { title: 't', cards: [], sections: [] })).toBe(false);
+    expect(store.put('not-a-uuid<script>', { title: 't', cards: [], sections: [] })).toBe(false);
+    const { app, logs } = buildTestApp({ services: createServices(testKnowledge(), { explanations: store }), pages: [explainPage(store)] });
+    const res = await request(app)
+      .post('/cds-services/trd-patient-view')
+      .send({ hook: 'patient-view', hookInstance: HOOK_INSTANCE, context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: prefetchFor(candidate()) });
+    const path = pagePath((res.body as CdsResponse).cards);
+    expect((await request(app).get(path)).status).toBe(200);
+    expect(logs.text).toContain('/explain/{page}');
+    expect(logs.text).not.toContain(path);
   });
 
   it('with EXPLAIN_TTL_SECONDS=0 nothing is kept and the card carries its tables', async () => {
     const store = new ExplanationStore({ ttlSeconds: 0, maxEntries: 10, maxBytes: 1024 ** 2 });
     const card = trdCard(await patientView(appWith(store), candidate()));
     expect(card.links).toBeUndefined();
-    expect(store.get(HOOK_INSTANCE)).toBeUndefined();
+    expect(store.heldBytes).toBe(0);
   });
 
   it('keeps at most the configured number of calls, dropping the oldest', async () => {
@@ -113,7 +143,7 @@ describe('the explanation page', () => {
   it('holds a real page deflated: a third or less of its JSON, and opened unchanged', async () => {
     const store = new ExplanationStore({ ttlSeconds: 60, maxEntries: 10, maxBytes: 1024 ** 2 });
     const cards = await patientView(appWith(store), candidate());
-    const kept = store.get(HOOK_INSTANCE);
+    const kept = store.get(pageIdOf(cards));
     expect(kept?.cards).toEqual(cards);
     expect(store.heldBytes).toBeGreaterThan(0);
     expect(store.heldBytes).toBeLessThan(Buffer.byteLength(JSON.stringify(kept)) / 3);
