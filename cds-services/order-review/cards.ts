@@ -741,7 +741,9 @@ function otherPatientCard(drafts: readonly DraftReview['draft'][], ctx: PresentC
  * Source: CDS Hooks 2.0 order-select (selections reference resources in draftOrders); the card is [local].
  */
 function unmatchedSelectionsCard(u: OrderReview['unmatchedSelections'], drafts: number, ctx: PresentContext): Card | undefined {
-  if (!u.count) return undefined;
+  // No draft at all is nothing ordered yet (the public sandbox sends an empty draftOrders while its order form is
+  // blank): there is no order to check or to miss, and the call that carries the draft is checked.
+  if (!u.count || drafts === 0) return undefined;
   const which = u.count === 1 ? 'The selected order is' : `${u.count} selected orders are`;
   const all = drafts === 1 ? 'the one draft order was' : `all ${drafts} draft orders were`;
   return makeCard(
