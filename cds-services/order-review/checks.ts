@@ -807,6 +807,19 @@ export function checkEsketamineSchedule(e: EsketamineContext): OrderCheck {
       expected,
       wantsUpdate: true,
     };
+  // The whole order is checked, not the week it starts in: twice weekly for 12 weeks runs past the induction weeks.
+  const inductionWeeks = acuteSuicidality ? v(c, 'esketamineSiWeeks') : v(c, 'esketamineInductionWeeks');
+  const lastWeek = induction && dosage.count !== undefined && dosage.per7Days > 1 ? week + Math.ceil(dosage.count / dosage.per7Days) - 1 : undefined;
+  if (lastWeek !== undefined && lastWeek > inductionWeeks)
+    return {
+      rule,
+      status: 'differs',
+      indicator: 'warning',
+      phrase: `${round1(dosage.per7Days)} sessions in 7 days until week ${lastWeek}; the label allows 1 a week from week ${inductionWeeks + 1}`,
+      ordered,
+      expected: `at most ${limit} sessions in 7 days in weeks 1-${inductionWeeks}, then weekly or every 2 weeks`,
+      wantsUpdate: true,
+    };
   return { rule, status: 'as-ordered', indicator: 'info', phrase: scheduleText(dosage), ordered, expected };
 }
 

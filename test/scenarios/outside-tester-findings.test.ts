@@ -2073,3 +2073,31 @@ describe('a card names a condition coded without a display by the name its Value
     expect(text).not.toMatch(/66590003|I21\.9/);
   });
 });
+
+describe('the whole esketamine schedule ordered is checked, not only its first week (OR-7)', () => {
+  type Timed = { _now: string; _hook: string; context: { draftOrders: { entry: { resource: fhir4.MedicationRequest }[] } } };
+  const repeat = (r: fhir4.TimingRepeat) => (b: Timed) => {
+    b.context.draftOrders.entry[0]!.resource.dosageInstruction![0]!.timing!.repeat = r;
+  };
+  // SPRAVATO 56 mg twice a week for 12 weeks on day 1: no OR-7 card (24 sessions where the label gives 8, then weekly).
+  it('twice-weekly-for-12-weeks-is-flagged-at-the-week-it-exceeds-with-the-labelled-induction-offered', async () => {
+    const a = await replay('spravato-56-mg-twice-weekly-for-12-weeks');
+    const or7 = a.cards.filter((c) => c.summary.includes('OR-7'));
+    expect(or7.map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Intranasal esketamine (SPRAVATO) 56 mg: 2 sessions in 7 days until week 12; the label allows 1 a week from week 5 (OR-7)'],
+    ]);
+    expect(or7[0]!.suggestions!.map((s) => s.label)).toEqual([
+      'Change to the protocol order: Esketamine 56 mg intranasally, 2 times a week for 4 weeks, in a REMS-certified setting',
+    ]);
+  });
+
+  it.each([
+    [16, 'until week 8'],
+    [8, undefined],
+  ])('twice-weekly-count-%s', async (count, says) => {
+    const a = await replayEdited<Timed>('spravato-56-mg-twice-weekly-for-12-weeks', repeat({ frequency: 2, period: 1, periodUnit: 'wk', count }));
+    const or7 = a.cards.filter((c) => c.summary.includes('OR-7')).map((c) => c.summary);
+    if (says) expect(or7).toEqual([expect.stringContaining(says)]);
+    else expect(or7).toEqual([]);
+  });
+});
