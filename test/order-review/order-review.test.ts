@@ -1190,7 +1190,14 @@ table('Caution summaries name the treatment and what was found', {
   'opioid-abuse-on-record-says-to-assess-misuse-risk-before-esketamine': {
     record: candidate({}, icd('F11.10', { onsetDaysAgo: 200 })),
     drafts: [esketamineDraft('d-esk-opioid-abuse')],
-    cards: [['warning', /^Caution with intranasal esketamine \(SPRAVATO\): substance use recorded \(.+\): assess misuse risk before starting.*\(RC-2\)$/]],
+    // The condition is named in words ("Opioid abuse, uncomplicated" for a code-only F11.10); a summary that would pass
+    // 140 characters names the treatment in its short form ("esketamine").
+    cards: [
+      [
+        'warning',
+        /^Caution with (intranasal esketamine \(SPRAVATO\)|esketamine): substance use recorded \(Opioid abuse, uncomplicated\): assess misuse risk before starting.*\(RC-2\)$/,
+      ],
+    ],
   },
   'a-caution-shared-by-two-treatments-names-both-and-the-drug': {
     record: candidate({}, medStatement('6470', { startDaysAgo: 30 })),
