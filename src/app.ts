@@ -233,7 +233,7 @@ export function createApp(deps: AppDeps): express.Express {
     const service = serviceFor(req, res);
     const tooBig = outOfBounds(req.body);
     if (tooBig) throw new InvalidRequest('Feedback out of bounds', [tooBig]);
-    const items = parseFeedback(req.body);
+    const items = parseFeedback(req.body, clock.now());
     // One line per feedback request with counts only (never per item: a client can send thousands).
     const outcomes: Record<string, number> = {};
     let acceptedSuggestions = 0;
