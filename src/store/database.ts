@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { lockFolder } from './folder-lock.js';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -59,6 +60,8 @@ const EMBEDDED_MEMORY_SETTINGS = [
  */
 export function createDatabase(settings: DatabaseSettings): Store {
   let db: Kysely<Database>;
+  // The embedded folder's lock (folder-lock.ts), taken when PGlite opens it.
+  let release = () => undefined as void;
   let kind: DatabaseKind;
   if (settings.url) {
     const pool = new pg.Pool({
@@ -75,13 +78,31 @@ export function createDatabase(settings: DatabaseSettings): Store {
   } else {
     const dir = settings.dataDir === 'memory://' ? undefined : resolve(settings.dataDir, 'pglite');
     const pglite = async () => {
-      if (dir) mkdirSync(dir, { recursive: true });
-      return PGlite.create(dir, { relaxedDurability: true, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS] });
+      if (dir) {
+        mkdirSync(dir, { recursive: true });
+        release = lockFolder(`${dir}.lock`);
+      }
+      try {
+        return await PGlite.create(dir, { relaxedDurability: true, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS] });
+      } catch (err) {
+        release();
+        throw err;
+      }
     };
     db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
     kind = 'pglite';
   }
-  return { db, kind, close: () => db.destroy() };
+  return {
+    db,
+    kind,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 /** Opens the database and brings its schema up to date (Kysely migrations, the same on both). Throws when it cannot. */

@@ -10,6 +10,7 @@ import { storeFeedback, type FeedbackItem, type FeedbackSummary } from './feedba
 import { CardLedger, errorCode, type CallIdentity } from './ledger.js';
 import { Pseudonymiser, pseudonymSecret } from './pseudonym.js';
 import { SharedReplayGuard } from './replay.js';
+import { FolderInUse } from './folder-lock.js';
 import { SnoozeBook, type Snoozes } from './snooze.js';
 
 export type { CallIdentity, FeedbackItem, FeedbackSummary, OverrideReport, Snoozes };
@@ -87,7 +88,12 @@ export class CdsStore {
       } catch (err) {
         this.firstOpenSettled = true;
         if (!retry || this.gate.closed) throw err;
-        if (this.store.kind === 'pglite' && attempt === 1) {
+        if (err instanceof FolderInUse && attempt === 1) {
+          this.logger.error(
+            { database: this.store.kind, attempt, pid: err.pid },
+            'embedded database is in use by another process (another trd-cds, or the report command, on the same DATA_DIR); serving without ledger, feedback and snooze, and retrying. Give each instance its own DATA_DIR, or set DATABASE_URL',
+          );
+        } else if (this.store.kind === 'pglite' && attempt === 1) {
           // An embedded database that fails to open is its folder, not a network: seen after a process was killed
           // during crash recovery (WAL redo PANIC). Retrying stays harmless, but someone must act, so say what to do.
           this.logger.error(

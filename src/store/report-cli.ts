@@ -3,6 +3,8 @@
  * configured database (DATABASE_URL, else the embedded one under DATA_DIR). `to` is exclusive;
  * the default range is the last 12 weeks.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reportRange } from '../http/analytics.js';
 import { loadConfig } from '../config.js';
@@ -47,6 +49,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' } } });
   const { from, to } = reportRange(values, new Date());
   const config = loadConfig();
+  // A mistyped DATA_DIR would otherwise make a new, empty database and print an empty table as if it were the answer.
+  const embedded = resolve(config.store.dataDir, 'pglite');
+  if (!config.store.databaseUrl && config.store.dataDir !== 'memory://' && !existsSync(join(embedded, 'PG_VERSION'))) {
+    throw new Error(`no embedded database in ${embedded}: set DATA_DIR to the service's data folder, or DATABASE_URL`);
+  }
   const store = await CdsStore.open(config.store, { logger: createLogger('warn'), clock: systemClock, overrideReasonSystem: SYSTEM.cardOverrideReason });
   try {
     process.stdout.write(`${reportTable(await store.overrides(from, to))}\n`);
