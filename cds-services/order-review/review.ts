@@ -546,6 +546,19 @@ export function reviewOrders(a: Assessment, input: ReviewInput, knowledge: Knowl
       const ideation = checkSuicidalityReason(index, knowledge.thresholds, now);
       if (ideation) review.checks.push(ideation);
     }
+    // Two drafts of the same treatment in one call (an order set plus a re-entered order, a renewal before the old
+    // order is stopped) are a duplicate: the session limits are the patient's, not each order's (OR-9, [local]).
+    // A one-session draft beside a course (SPRAVATO day 1, then induction: SO-2) is the labelled start, not a duplicate;
+    // TMS is ordered as two requests (90867 first session, 90868 the rest: SO-3).
+    const single = dosages.get(draft)?.single === true;
+    const twins = all.filter((d) => d.drug === draft.drug && scopes.get(d)?.status === 'in' && (dosages.get(d)?.single === true) === single);
+    if (drug !== 'tms' && twins.length > 1)
+      review.checks.push(
+        duplicateCheck(
+          drug,
+          twins.map((d) => dosages.get(d)?.per7Days),
+        ),
+      );
     if (drug === 'tms') {
       if (!scope.deviceSafetyOnly) review.checks.push(checkTmsParameters(draft.resource as fhir4.ServiceRequest));
       return review;
@@ -696,6 +709,24 @@ function scopeAssumption(check: OrderCheck, scope: Scope): OrderCheck {
   if (!scope.assumedFrom || check.status === 'as-ordered') return check;
   const why = `Read as a TRD order: no indication is given and the dose is in the anaesthetic range, but ${scope.assumedFrom.join(', ')} ${scope.assumedFrom.length === 1 ? 'points' : 'point'} to a TRD course. If this order is for anaesthesia or sedation, add that indication and no TRD card is shown.`;
   return { ...check, detail: check.detail ? `${why} ${check.detail}` : why };
+}
+
+/**
+ * Two or more drafts of one treatment in one call: one card naming both (the overlap problem, CD-1), with the
+ * sessions in 7 days they add up to when each gives its frequency. Source: [local], revision-2 OR-9 read for the
+ * same drug (OR-5 and OR-7 limit the patient's sessions, not each order's).
+ */
+function duplicateCheck(drug: 'ketamine' | 'esketamine', per7Days: readonly (number | undefined)[]): OrderCheck {
+  const name = drug;
+  const total = per7Days.every((n) => n !== undefined) ? Math.round(per7Days.reduce((x, n) => x! + n!, 0)! * 10) / 10 : undefined;
+  return {
+    rule: 'OR-9',
+    status: 'differs',
+    indicator: 'warning',
+    phrase: `${per7Days.length} ${name} orders in this call${total !== undefined ? `, together ${total} sessions in 7 days` : ''}; keep one`,
+    ordered: `${per7Days.length} ${name} orders`,
+    expected: `one ${name} order`,
+  };
 }
 
 /** OR-9 Ketamine + esketamine would overlap. Source: [local]; PI 5.1-5.3 (sedation, dissociation, misuse add up). */

@@ -2101,3 +2101,13 @@ describe('the whole esketamine schedule ordered is checked, not only its first w
     else expect(or7).toEqual([]);
   });
 });
+
+describe('two orders of one drug in one call are a duplicate (OR-9)', () => {
+  // SPRAVATO 56 mg and 84 mg, each twice a week, signed together: checked one by one, 4 sessions a week passed.
+  it('two-spravato-orders-twice-weekly-are-one-card-naming-4-sessions-in-7-days', async () => {
+    const a = await replay('two-spravato-orders-56-and-84-mg-twice-weekly');
+    expect(a.cards.filter((c) => c.summary.includes('OR-9')).map((c) => [c.indicator, c.summary])).toEqual([
+      ['warning', 'Intranasal esketamine (SPRAVATO): 2 esketamine orders in this call, together 4 sessions in 7 days; keep one (OR-9)'],
+    ]);
+  });
+});
