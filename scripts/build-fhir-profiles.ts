@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/paths.js';
 import { CANONICAL_BASE, EXT, SYSTEM } from '../src/terminology/systems.js';
 import { AUTHORED_DEFS } from './profiles/authored.js';
+import { READING_DEFS } from './profiles/reading.js';
 import * as SCT_ADD from './profiles/snomed-disorders.js';
 import * as WHO from './profiles/who-icd10.js';
 import { CHILDBIRTH_CODES, ICD10CM_TITLES, OBSTETRIC_SOURCE, PREGNANCY_CODES, PREGNANCY_FAMILIES, PUERPERIUM_CODES } from './profiles/obstetric.js';
@@ -61,6 +62,12 @@ function fromRef(c: RefCode): Code {
   return { system, code: c.code!, display: c.display, source: c.source, verification };
 }
 const refs = (key: string, keep: (c: RefCode) => boolean = () => true) => concept(key).filter(keep).map(fromRef);
+/** Where the SNOMED CT and CIEL BP component codes were seen (the reading layer's BP shapes, outside tester's OpenMRS record). */
+const FHIR_BP_EXAMPLE =
+  'HL7 FHIR R4 example observation-example-bloodpressure (component codings LOINC 8480-6 / SNOMED CT 271649006 and LOINC 8462-4 / SNOMED CT 271650006)';
+const OPENMRS_BP =
+  'OpenMRS FHIR2 module Observation searchset (intelehealth.mpower-social.com/openmrs/ws/fhir2/R4) captured in a public repository: CIEL 5085 SYSTOLIC BLOOD PRESSURE / 5086 Diastolic beside SNOMED CT 271649006 / 271650006';
+const CIEL = 'https://openconceptlab.org/orgs/CIEL/sources/CIEL';
 const extra = (system: string, code: string, display: string, verification: Verification, source = VERIFICATION_MD): Code => ({
   system,
   code,
@@ -327,6 +334,8 @@ const defs: Def[] = [
       ...SCT_ADD.SNOMED_PSYCHOSIS,
     ],
     textMatch: ['psychosis', 'psychotic', 'schizophrenia', 'schizoaffective'],
+    // A depression written "without psychotic features" names the words but not the disorder.
+    textMatchNot: ['without psychotic features', 'without psychotic symptoms', 'without psychosis', 'no psychotic features'],
   },
   {
     slug: 'psychosis-spectrum-confirm',
@@ -1012,15 +1021,36 @@ const defs: Def[] = [
         'secondary',
         'shared/clinical/revision-2.md DS-1 (public FHIR implementation data: every Synthea BP)',
       ),
+      extra(
+        SCT,
+        '75367002',
+        'Blood pressure (observable entity)',
+        'verified',
+        'SNOMED CT International 75367002 |Blood pressure (observable entity)|, the BP concept of SNOMED-first records (UK primary care); its systolic and diastolic components are read as for 85354-9',
+      ),
     ],
   },
-  { slug: 'systolic-blood-pressure', title: 'Systolic blood pressure', purpose: 'CI-6, RC-5', source: 'rules.md 4.2', codes: refs('vitals', codeIn('8480-6')) },
+  {
+    slug: 'systolic-blood-pressure',
+    title: 'Systolic blood pressure',
+    purpose: 'CI-6, RC-5',
+    source: 'rules.md 4.2',
+    codes: [
+      ...refs('vitals', codeIn('8480-6')),
+      extra(SCT, '271649006', 'Systolic blood pressure (observable entity)', 'verified', FHIR_BP_EXAMPLE),
+      extra(CIEL, '5085', 'SYSTOLIC BLOOD PRESSURE', 'verified', OPENMRS_BP),
+    ],
+  },
   {
     slug: 'diastolic-blood-pressure',
     title: 'Diastolic blood pressure',
     purpose: 'CI-6, RC-5',
     source: 'rules.md 4.2',
-    codes: refs('vitals', codeIn('8462-4')),
+    codes: [
+      ...refs('vitals', codeIn('8462-4')),
+      extra(SCT, '271650006', 'Diastolic blood pressure (observable entity)', 'verified', FHIR_BP_EXAMPLE),
+      extra(CIEL, '5086', 'DIASTOLIC BLOOD PRESSURE', 'verified', OPENMRS_BP),
+    ],
   },
   // US Core 9's average blood pressure (a mean of several readings, often the patient's own at home): a BP
   // on file, read as one reading marked "average" (DS-1 lists no average panel; revision-2 is silent).
@@ -1063,13 +1093,15 @@ const SAFETY_ICD: Record<string, Code[]> = {
 };
 for (let i = defs.length - 1; i >= 0; i--) if (REPLACED_SLUGS.has(defs[i]!.slug)) defs.splice(i, 1);
 for (const d of SAFETY_DEFS) defs.push({ ...d, codes: [...(SAFETY_ICD[d.slug] ?? []), ...d.codes] });
-defs.push(...AUTHORED_DEFS);
+defs.push(...AUTHORED_DEFS, ...READING_DEFS);
 const definedIn = (slug: string) =>
   AUTHORED_DEFS.some((d) => d.slug === slug)
     ? 'profiles/authored.ts'
-    : SAFETY_DEFS.some((d) => d.slug === slug)
-      ? 'profiles/safety-revision2.ts'
-      : 'build-fhir-profiles.ts';
+    : READING_DEFS.some((d) => d.slug === slug)
+      ? 'profiles/reading.ts'
+      : SAFETY_DEFS.some((d) => d.slug === slug)
+        ? 'profiles/safety-revision2.ts'
+        : 'build-fhir-profiles.ts';
 
 const RESULT_TEXT_NOTE =
   'A result given as text is read when its whole text (any case) is one of the result-text words; any other text is a result that could not be read.';
