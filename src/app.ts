@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { InvalidRequest, NotFound, PayloadTooLarge, RequestTimeout, ServiceUnavailable, UnsupportedMediaType } from './errors.js';
 import { discoveryEntry, validateServices, type AnyCdsService, type HookCall } from './cds-hooks/service.js';
 import { parseHookRequest } from './cds-hooks/validate.js';
+import { loggableHookInstance } from './cds-hooks/uuid.js';
 import { outOfBounds } from './cds-hooks/bounds.js';
 import { authorizationProblem, missingAuthorizationMembers } from './cds-hooks/protocol.js';
 import { createFhirReader, type FhirReader, type ReaderLimits } from './fhir/client.js';
@@ -157,12 +158,12 @@ export function createApp(deps: AppDeps): express.Express {
     const service = serviceFor(req, res);
     const request = parseHookRequest(req.body, service.hook);
     res.locals['hook'] = request.hook;
-    res.locals['hookInstance'] = request.hookInstance;
+    res.locals['hookInstance'] = loggableHookInstance(request.hookInstance);
     const authGaps = missingAuthorizationMembers(request.fhirAuthorization);
     if (authGaps.length) {
       // Tolerated (the token alone is enough to read), but the EHR should know: names of members only, never the token.
       logger.warn(
-        { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), missing: authGaps },
+        { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: loggableHookInstance(request.hookInstance), missing: authGaps },
         'fhirAuthorization lacks members CDS Hooks requires',
       );
     }
@@ -194,7 +195,7 @@ export function createApp(deps: AppDeps): express.Express {
         onRefusedServer: (fhirServer) => {
           countFhirServerRefusal();
           logger.error(
-            { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: cut(request.hookInstance), origin: originOf(fhirServer) },
+            { reqId: res.locals['reqId'], serviceId: service.id, hookInstance: loggableHookInstance(request.hookInstance), origin: originOf(fhirServer) },
             'fhirServer refused: not in FHIR_SERVER_ALLOWLIST',
           );
         },

@@ -16,3 +16,14 @@ export function comparableId(value: string): string {
   return normalisedUuid(value) ?? value;
 }
 
+/** What logs carry for a hookInstance that is not a UUID: the value may be anything, a name or an MRN. */
+export const NOT_A_UUID = '(not a UUID)';
+
+/**
+ * A hookInstance as logs may carry it: its normalised UUID, else the marker, never the value sent.
+ * CDS Hooks 2.0 makes it "a universally unique identifier (UUID) for this particular hook call"; a
+ * call with another one is still answered (what clients send is tolerated), only never recorded as sent.
+ */
+export function loggableHookInstance(value: string): string {
+  return normalisedUuid(value) ?? NOT_A_UUID;
+}

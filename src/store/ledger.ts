@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { cardRules } from '../cds-hooks/card-provenance.js';
+import { normalisedUuid } from '../cds-hooks/uuid.js';
 import type { Card } from '../cds-hooks/protocol.js';
 import type { Logger } from '../logger.js';
 import { ledgerCards } from './metrics.js';
@@ -139,7 +140,8 @@ export class CardLedger {
           card_uuid: c.uuid,
           service: call.service,
           hook: call.hook,
-          hook_instance: call.hookInstance.slice(0, 64),
+          // A hookInstance that is not a UUID may be anything (a name, an MRN): only its pseudonymous key is kept.
+          hook_instance: normalisedUuid(call.hookInstance) ?? this.pseudonyms.key('hook-instance', call.hookInstance, call.fhirServer),
           rule_ids: [...c.ruleIds],
           rule_key: ruleKeyOf(c.ruleIds),
           problem_key: this.pseudonyms.key('problem', c.summary),

@@ -15,7 +15,7 @@ export class Pseudonymiser {
    * summary (the problem as stated, which may carry clinical values) keyed the same way, so a snooze can
    * name the problem without the text.
    */
-  key(kind: 'patient' | 'user' | 'problem', id: string, namespace = ''): string {
+  key(kind: 'patient' | 'user' | 'problem' | 'hook-instance', id: string, namespace = ''): string {
     return createHmac('sha256', this.secret).update(`${kind}\u0000${namespace}\u0000${id}`).digest('base64url');
   }
 }
