@@ -1,12 +1,18 @@
-import { memoByStringPair } from '../memo.js';
+import { memoByString, memoByStringPair } from '../memo.js';
 import { SYSTEM, SYSTEM_ALIASES } from './systems.js';
 
-/** Canonical system URI for what real data carries (OIDs, trailing slashes, CMS HCPCS URI). */
-export function normaliseSystem(system: unknown): string | undefined {
-  if (typeof system !== 'string') return undefined;
+function computeSystem(system: string): string | undefined {
   const trimmed = system.trim();
   if (!trimmed) return undefined;
   return SYSTEM_ALIASES[trimmed] ?? SYSTEM_ALIASES[`${trimmed}/`] ?? trimmed.replace(/\/+$/, '');
+}
+
+// A record repeats a few systems thousands of times (every unit of every Quantity is read through here).
+const cachedSystem = memoByString(computeSystem);
+
+/** Canonical system URI for what real data carries (OIDs, trailing slashes, CMS HCPCS URI). */
+export function normaliseSystem(system: unknown): string | undefined {
+  return typeof system === 'string' ? cachedSystem(system) : undefined;
 }
 
 const UPPER_CASE_SYSTEMS = new Set<string>([SYSTEM.icd10cm, SYSTEM.icd10, SYSTEM.hcpcs, SYSTEM.loinc, SYSTEM.cpt]);
