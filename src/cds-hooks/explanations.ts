@@ -21,7 +21,7 @@ export interface Explanation {
  */
 const PAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-export const isPageId = (value: string): boolean => PAGE_ID.test(value);
+const isPageId = (value: string): boolean => PAGE_ID.test(value);
 
 /**
  * The explanations of recent calls, kept for a configured time, count and size (lru-cache: time-to-live,

@@ -49,9 +49,9 @@ export class SnoozeBook {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly settings: SnoozeSettings,
-    private readonly gate: { ready: boolean } = { ready: true },
-    /** The pseudonymous key of a card's summary, as the ledger stored it. */
-    private readonly problemKeyOf: (summary: string) => string = (summary) => summary,
+    private readonly gate: { ready: boolean },
+    /** The pseudonymous key of a card's summary, as the ledger stored it (never the summary itself: it can hold clinical values). */
+    private readonly problemKeyOf: (summary: string) => string,
   ) {
     this.cache = new LRUCache<string, Snoozes>({ max: 20_000, ttl: Math.max(1, settings.cacheSeconds * 1000), ttlAutopurge: false });
   }
